@@ -1,0 +1,116 @@
+//! Command-line surface: parsing and dispatch. Only this layer wires the server and the
+//! client/TUI together.
+
+mod app;
+mod client_cmds;
+mod paths;
+mod prompt;
+mod serve;
+mod staff;
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// deskport: a terminal help desk and customer portal.
+#[derive(Debug, Parser)]
+#[command(name = "deskport", version, about)]
+pub struct Cli {
+    /// What to do; without a command, opens the terminal app.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Sign straight in as this account (on the embedded demo server: any demo email).
+    #[arg(long, global = false)]
+    pub user: Option<String>,
+    /// Use this portal server (e.g. http://127.0.0.1:7878) instead of the configured or embedded one.
+    #[arg(long)]
+    pub server: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the portal API server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: SocketAddr,
+        /// Where the database and the mail folder live (default: the user data dir's `server/`).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Seed the demo portal into an empty data dir.
+        #[arg(long)]
+        demo: bool,
+        /// How many demo tickets to generate (with --demo).
+        #[arg(long, default_value_t = deskport::server::demo::DEFAULT_TICKETS)]
+        demo_tickets: usize,
+        /// Send mail through this SMTP server (e.g. smtp://localhost:25) instead of writing .eml files.
+        #[arg(long)]
+        smtp: Option<String>,
+    },
+    /// Signs in to a portal server and stores the session.
+    Login {
+        /// Server base URL, e.g. http://127.0.0.1:7878.
+        #[arg(long)]
+        server: String,
+        /// Email.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Brings the local cache up to date and prints what changed.
+    Sync,
+    /// Lists the tickets you may see.
+    Tickets {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Read the cache only; do not contact the server.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Shows or changes portal settings (changing needs an admin).
+    Portal {
+        /// The portal action.
+        #[command(subcommand)]
+        action: PortalAction,
+    },
+    /// Manages staff accounts directly in a server's data dir.
+    Staff {
+        /// The staff action.
+        #[command(subcommand)]
+        action: staff::StaffAction,
+    },
+}
+
+/// `deskport portal` actions.
+#[derive(Debug, Subcommand)]
+pub enum PortalAction {
+    /// Prints the settings.
+    Show,
+    /// Sets one setting, e.g. `set ticket-permission company`, `set name "Acme Support"`.
+    Set {
+        /// Setting name.
+        key: String,
+        /// New value.
+        value: String,
+    },
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> color_eyre::Result<()> {
+    match cli.command {
+        Some(Command::Serve { listen, data_dir, demo, demo_tickets, smtp }) => {
+            serve::run(listen, data_dir.unwrap_or_else(paths::server_data_dir), demo, demo_tickets, smtp).await
+        }
+        Some(Command::Staff { action }) => staff::run(action).await,
+        Some(Command::Login { server, email, password_stdin }) => client_cmds::login(&server, &email, password_stdin).await,
+        Some(Command::Sync) => client_cmds::sync().await,
+        Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,
+        Some(Command::Portal { action: PortalAction::Show }) => client_cmds::portal_show().await,
+        Some(Command::Portal { action: PortalAction::Set { key, value } }) => client_cmds::portal_set(&key, &value).await,
+        None => app::run(cli.user, cli.server).await,
+    }
+}

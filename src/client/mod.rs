@@ -1,0 +1,1 @@
+//! PLACEHOLDER (owned by the client helper): API client, cache, sync engine, outbox.

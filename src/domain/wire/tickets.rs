@@ -1,0 +1,312 @@
+//! Ticket and message bodies, and the projection of a ticket for each role (what a customer may
+//! see is decided here, in one place).
+
+use crate::domain::ticket::AuthorKind;
+use crate::domain::{Message, Priority, Source, Stage, Ticket, TicketView, Viewer};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`) in patches.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A ticket as lists and details return it: the ticket plus names resolved by the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketRow {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// Requester's name.
+    pub requester_name: String,
+    /// Requester's email (staff only on the wire).
+    pub requester_email: String,
+    /// Company name, if any.
+    pub company_name: Option<String>,
+    /// Owner's name, if any.
+    pub owner_name: Option<String>,
+    /// Inbox name.
+    pub inbox_name: String,
+    /// Messages on the thread, internal notes included.
+    pub message_count: i64,
+}
+
+/// A message with its author's display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRow {
+    /// The message.
+    pub message: Message,
+    /// The author's name.
+    pub author_name: String,
+}
+
+/// A ticket as a customer sees it: the customer label instead of the stage, no owner, tags,
+/// inbox or emails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CustomerTicket {
+    /// Ticket number.
+    pub id: i64,
+    /// Subject.
+    pub subject: String,
+    /// First message.
+    pub description: String,
+    /// The portal's label for the stage.
+    pub status_label: String,
+    /// Whether it is closed (customers may reopen).
+    pub closed: bool,
+    /// Priority.
+    pub priority: Priority,
+    /// Requester's name (never their email).
+    pub requester_name: String,
+    /// Whether the caller raised it.
+    pub own: bool,
+    /// Support-form values.
+    pub form_fields: BTreeMap<String, String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// RFC 3339.
+    pub closed_at: Option<String>,
+    /// For `If-Match`.
+    pub version: i64,
+}
+
+/// A ticket for one caller: staff get every field, customers the customer projection.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum TicketOut {
+    /// Staff view.
+    Staff(TicketRow),
+    /// Customer view.
+    Customer(CustomerTicket),
+}
+
+/// Projects a ticket for `viewer`.
+pub fn ticket_for(viewer: &Viewer, view: &TicketView, row: TicketRow) -> TicketOut {
+    match viewer {
+        Viewer::Staff { .. } => TicketOut::Staff(row),
+        Viewer::Contact { contact_id, .. } => TicketOut::Customer(CustomerTicket {
+            id: row.ticket.id,
+            status_label: view.label(row.ticket.stage),
+            closed: row.ticket.stage.is_closed(),
+            priority: row.ticket.priority,
+            own: row.ticket.contact_id == *contact_id,
+            requester_name: row.requester_name,
+            subject: row.ticket.subject,
+            description: row.ticket.description,
+            form_fields: row.ticket.form_fields,
+            created_at: row.ticket.created_at,
+            updated_at: row.ticket.updated_at,
+            closed_at: row.ticket.closed_at,
+            version: row.ticket.version,
+        }),
+    }
+}
+
+/// Who wrote a message, as shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuthorOut {
+    /// `contact` or `user`.
+    pub kind: AuthorKind,
+    /// Display name.
+    pub name: String,
+}
+
+/// A message on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MessageOut {
+    /// Id.
+    pub id: i64,
+    /// Text.
+    pub body: String,
+    /// Staff-only note (never sent to customers).
+    pub internal: bool,
+    /// Author.
+    pub author: AuthorOut,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<MessageRow> for MessageOut {
+    fn from(m: MessageRow) -> Self {
+        MessageOut {
+            id: m.message.id,
+            body: m.message.body,
+            internal: m.message.internal,
+            author: AuthorOut { kind: m.message.author_kind, name: m.author_name },
+            created_at: m.message.created_at,
+        }
+    }
+}
+
+/// The messages `viewer` may read: customers never get internal notes.
+pub fn messages_for(viewer: &Viewer, rows: Vec<MessageRow>) -> Vec<MessageOut> {
+    rows.into_iter().filter(|m| viewer.is_staff() || !m.message.internal).map(MessageOut::from).collect()
+}
+
+/// A ticket with its visible thread.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TicketDetail {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: TicketOut,
+    /// Visible messages, oldest first.
+    pub messages: Vec<MessageOut>,
+}
+
+/// A page of tickets.
+#[derive(Debug, Serialize, Clone, Deserialize, ToSchema)]
+pub struct TicketPage {
+    /// Tickets, newest first.
+    pub items: Vec<TicketOut>,
+    /// Cursor of the next page, or null at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// A customer's new ticket, through the support form.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerTicketInput {
+    /// Subject.
+    pub subject: String,
+    /// Description.
+    pub description: String,
+    /// The support form's extra fields.
+    #[serde(default)]
+    pub form_fields: BTreeMap<String, String>,
+}
+
+/// A ticket raised by staff on a contact's behalf.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffTicketInput {
+    /// Subject.
+    pub subject: String,
+    /// Description.
+    pub description: String,
+    /// Requester.
+    pub contact_id: i64,
+    /// Priority (default medium).
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// Category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Source (default agent).
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Place directly in this inbox instead of routing.
+    #[serde(default)]
+    pub inbox_id: Option<i64>,
+    /// Assign directly.
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Form values.
+    #[serde(default)]
+    pub form_fields: BTreeMap<String, String>,
+}
+
+/// Either body, by the caller's role.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum TicketInput {
+    /// Customers.
+    Customer(CustomerTicketInput),
+    /// Staff.
+    Staff(StaffTicketInput),
+}
+
+/// What staff may change on a ticket.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffTicketPatch {
+    /// Subject.
+    pub subject: Option<String>,
+    /// Stage.
+    pub stage: Option<Stage>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Category.
+    pub category: Option<String>,
+    /// Owner; `null` unassigns.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub owner_id: Option<Option<i64>>,
+    /// Inbox.
+    pub inbox_id: Option<i64>,
+    /// Tags (replaces them).
+    pub tags: Option<Vec<String>>,
+}
+
+
+/// What a customer may change: close or reopen.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerTicketPatch {
+    /// `true` closes, `false` reopens.
+    pub closed: bool,
+}
+
+/// Either patch body, by role.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum TicketPatch {
+    /// Staff.
+    Staff(StaffTicketPatch),
+    /// Customers.
+    Customer(CustomerTicketPatch),
+}
+
+/// A reply or internal note.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageInput {
+    /// Text, 1–20 000 characters.
+    pub body: String,
+    /// Internal note (staff only).
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// The same change for many tickets.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// Ticket ids, 1–1000.
+    pub ids: Vec<i64>,
+    /// The change.
+    pub patch: StaffTicketPatch,
+}
+
+/// One ticket's outcome.
+#[derive(Debug, Serialize, Deserialize, Clone, ToSchema)]
+pub struct BulkResult {
+    /// Ticket id.
+    pub id: i64,
+    /// Whether it was changed.
+    pub ok: bool,
+    /// New version, when changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Why not, when not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Outcomes, one per id.
+#[derive(Debug, Serialize, Deserialize, Clone, ToSchema)]
+pub struct BulkResponse {
+    /// In the order of the request.
+    pub results: Vec<BulkResult>,
+}

@@ -1,0 +1,61 @@
+//! The HTTP routes of API v1, each module registering its paths together with their OpenAPI
+//! description, so the served document cannot drift from the router.
+
+pub mod auth;
+pub mod meta;
+pub mod people;
+pub mod portal;
+pub mod routing;
+pub mod sync;
+pub mod tickets;
+
+use super::error::{ApiError, ApiResult};
+use super::extract::Caller;
+use super::state::SharedState;
+use super::store::Account;
+use crate::domain::PortalSettings;
+use axum::http::StatusCode;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+/// The document's header; paths and schemas are collected from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "deskport portal API", version = "1", description = "Tickets, portal settings, routing and the sync feed of a deskport help desk."),
+    servers((url = "/api/v1")),
+    modifiers(&BearerScheme)
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// Every v1 route with its OpenAPI document.
+pub fn v1() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(portal::router())
+        .merge(routing::router())
+        .merge(tickets::router())
+        .merge(people::router())
+        .merge(sync::router())
+        .merge(meta::router())
+}
+
+/// Refuses a customer who must accept the consent notice first; returns the settings.
+pub async fn require_consent(state: &SharedState, caller: &Caller) -> ApiResult<PortalSettings> {
+    let portal = state.store.portal().await?;
+    if let Account::Contact(c) = &caller.account {
+        if portal.consent_needed(c) {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "consent_required", "accept the consent notice first (POST /me/consent)"));
+        }
+    }
+    Ok(portal)
+}

@@ -1,0 +1,68 @@
+//! Portal settings and connected domains.
+
+use crate::domain::DomainInfo;
+use crate::domain::portal::PortalPatch;
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::extract::{Caller, Json, etag, if_match};
+use crate::server::state::SharedState;
+use crate::domain::wire::{PortalFor, portal_for};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::new().routes(routes!(get_portal, patch_portal)).routes(routes!(list_domains, add_domain))
+}
+
+async fn portal_response(state: &SharedState, caller: &Caller) -> ApiResult<Response> {
+    let portal = state.store.portal().await?;
+    let version = portal.version;
+    let domains = state.store.domains().await?;
+    let body = portal_for(&caller.viewer, portal, &domains);
+    Ok(([(header::ETAG, etag(version))], Json(body)).into_response())
+}
+
+/// The settings (customers get the public part), with an `ETag`.
+#[utoipa::path(get, path = "/portal", tag = "portal", responses((status = 200, body = PortalFor)), security(("bearer" = [])))]
+async fn get_portal(State(state): State<SharedState>, caller: Caller) -> ApiResult<Response> {
+    portal_response(&state, &caller).await
+}
+
+/// Partial update of the settings; `If-Match` required.
+#[utoipa::path(patch, path = "/portal", tag = "portal", request_body = PortalPatch,
+    params(("If-Match" = String, Header, description = "the ETag last read")),
+    responses((status = 200, body = PortalFor), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn patch_portal(State(state): State<SharedState>, caller: Caller, headers: HeaderMap, Json(patch): Json<PortalPatch>) -> ApiResult<Response> {
+    caller.require_admin()?;
+    let expected = if_match(&headers)?;
+    let current = state.store.portal().await?;
+    if current.version != expected {
+        return Err(crate::server::store::StoreError::Conflict(current.version).into());
+    }
+    let next = patch.apply(&current);
+    state.store.update_portal(next, expected).await?;
+    portal_response(&state, &caller).await
+}
+
+/// Connected domains.
+#[utoipa::path(get, path = "/domains", tag = "portal", responses((status = 200, body = Vec<DomainInfo>)), security(("bearer" = [])))]
+async fn list_domains(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<DomainInfo>>> {
+    caller.require_staff()?;
+    Ok(Json(state.store.domains().await?))
+}
+
+/// Connects a domain.
+#[utoipa::path(post, path = "/domains", tag = "portal", request_body = DomainInfo,
+    responses((status = 201, body = DomainInfo), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn add_domain(State(state): State<SharedState>, caller: Caller, Json(mut domain): Json<DomainInfo>) -> ApiResult<(StatusCode, Json<DomainInfo>)> {
+    caller.require_admin()?;
+    domain.host = domain.host.trim().to_string();
+    if domain.host.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(ApiError::invalid("host", "must be lower-case"));
+    }
+    Ok((StatusCode::CREATED, Json(state.store.add_domain(domain).await?)))
+}

@@ -1,0 +1,84 @@
+//! `GET /sync` (the change feed) and `GET /events` (the "changed" poke).
+
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::extract::{Caller, Json, Query};
+use crate::server::state::SharedState;
+use crate::server::sync::cursor::Cursor;
+use crate::domain::wire::SyncPage;
+use crate::server::sync::page;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::new().routes(routes!(sync)).routes(routes!(events))
+}
+
+/// Largest page the feed sends.
+const MAX_PAGE: usize = 10_000;
+
+/// Feed parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SyncParams {
+    /// The cursor from the last answer; absent for a first sync.
+    pub cursor: Option<String>,
+    /// Tickets or changes per page, 1–10 000 (default 1000).
+    pub limit: Option<usize>,
+}
+
+/// Changes since the cursor, for the caller only; `reset` when the caller's scope changed.
+#[utoipa::path(get, path = "/sync", tag = "sync", params(SyncParams),
+    responses((status = 200, body = SyncPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn sync(State(state): State<SharedState>, caller: Caller, Query(p): Query<SyncParams>) -> ApiResult<Json<SyncPage>> {
+    super::require_consent(&state, &caller).await?;
+    let cursor = Cursor::decode(p.cursor.as_deref().unwrap_or(""))
+        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this server issued; sync without one to start over"))?;
+    let limit = p.limit.unwrap_or(1000);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_PAGE}")));
+    }
+    Ok(Json(page(state.store.as_ref(), &caller.viewer, cursor, limit).await?))
+}
+
+/// Server-Sent Events: an `event: changed` poke after every write; pull `/sync` on each.
+#[utoipa::path(get, path = "/events", tag = "sync",
+    responses((status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream")), security(("bearer" = [])))]
+async fn events(State(state): State<SharedState>, _caller: Caller) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut rx = state.store.subscribe();
+    let stream = async_stream(move |tx| async move {
+        if tx.send(Event::default().event("changed").data("")).await.is_err() {
+            return;
+        }
+        loop {
+            match rx.recv().await {
+                Ok(_) | Err(RecvError::Lagged(_)) => {
+                    if tx.send(Event::default().event("changed").data("")).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// A stream fed by a task through a small channel; the task ends when the client goes away.
+fn async_stream<F, Fut>(body: F) -> impl Stream<Item = Result<Event, Infallible>>
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Event>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(body(tx));
+    futures::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(rx), Ok)
+}

@@ -1,0 +1,276 @@
+//! Tickets: lists, details, creation through the support form or by staff, updates, replies
+//! and bulk changes. Visibility comes from the one domain function; a ticket the caller may
+//! not see is a 404, exactly like one that does not exist.
+
+use crate::domain::portal::{MAX_BODY, check_subject};
+use crate::domain::ticket::{AuthorKind, check_category, check_tag};
+use crate::domain::visibility::{ReadScope, can_see};
+use crate::domain::{PortalSettings, Priority, Source, Stage};
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::extract::{Caller, Json, Path, Query, etag, if_match};
+use crate::server::state::SharedState;
+use crate::server::store::{Account, NewTicket, StoreError, TicketChange, TicketQuery};
+use crate::domain::wire::{
+    BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput, MessageOut, StaffTicketInput,
+    StaffTicketPatch, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
+};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tickets, create_ticket))
+        .routes(routes!(get_ticket, patch_ticket))
+        .routes(routes!(add_message))
+        .routes(routes!(bulk_update))
+}
+
+/// Largest page.
+const MAX_LIMIT: usize = 500;
+
+/// List filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Words to find in id, subject, requester or company.
+    pub q: Option<String>,
+    /// Stage (staff only).
+    pub stage: Option<Stage>,
+    /// `me`, `none` or a user id (staff only).
+    pub owner: Option<String>,
+    /// Inbox id (staff only).
+    pub inbox: Option<i64>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Visible tickets, newest first, paged.
+#[utoipa::path(get, path = "/tickets", tag = "tickets", params(ListParams),
+    responses((status = 200, body = TicketPage), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_tickets(State(state): State<SharedState>, caller: Caller, Query(p): Query<ListParams>) -> ApiResult<Json<TicketPage>> {
+    let portal = super::require_consent(&state, &caller).await?;
+    let staff = caller.viewer.is_staff();
+    if !staff && (p.stage.is_some() || p.owner.is_some() || p.inbox.is_some()) {
+        return Err(ApiError::invalid("stage", "customers may filter by text only"));
+    }
+    let owner = match p.owner.as_deref() {
+        None => None,
+        Some("me") => Some(Some(caller.account_id())),
+        Some("none") => Some(None),
+        Some(id) => Some(Some(id.parse::<i64>().map_err(|_| ApiError::invalid("owner", "must be me, none or a user id"))?)),
+    };
+    let before_id = match p.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?),
+    };
+    let limit = p.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+    }
+    let query = TicketQuery {
+        text: p.q.filter(|q| !q.trim().is_empty()),
+        stage: p.stage,
+        owner,
+        inbox: p.inbox,
+        hide_closed: !staff && !portal.ticket_view.show_closed,
+        limit: limit + 1,
+        before_id,
+    };
+    let mut rows = state.store.tickets(ReadScope::of(&caller.viewer, &portal.ticket_permission), query).await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.ticket.id.to_string())
+    } else {
+        None
+    };
+    let items = rows.into_iter().map(|r| ticket_for(&caller.viewer, &portal.ticket_view, r)).collect();
+    Ok(Json(TicketPage { items, next_cursor }))
+}
+
+fn parse_as<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(body).map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))
+}
+
+fn check_tags(tags: &[String]) -> ApiResult<()> {
+    if tags.len() > 20 || tags.iter().any(|t| !check_tag(t)) {
+        return Err(ApiError::invalid("tags", "at most 20 tags of 1–32 a-z, 0-9, - and _"));
+    }
+    Ok(())
+}
+
+fn check_cat(category: &str) -> ApiResult<()> {
+    if check_category(category) { Ok(()) } else { Err(ApiError::invalid("category", "at most 40 characters on one line")) }
+}
+
+/// Creates a ticket: customers through the support form, staff for any contact. Routed by the rules.
+#[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = TicketInput,
+    responses((status = 201, body = TicketOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_ticket(State(state): State<SharedState>, caller: Caller, Json(body): Json<serde_json::Value>) -> ApiResult<Response> {
+    let portal = super::require_consent(&state, &caller).await?;
+    let new = match &caller.account {
+        Account::Contact(contact) => {
+            let input: CustomerTicketInput = parse_as(body)?;
+            if !portal.support_form.enabled {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "form_disabled", "this portal does not take new tickets"));
+            }
+            if let Err(errors) = portal.support_form.check_submission(&input.subject, &input.description, &input.form_fields) {
+                let first = &errors[0];
+                let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                return Err(ApiError::invalid(first.field.clone(), all.join("; ")));
+            }
+            let form_fields: BTreeMap<String, String> =
+                input.form_fields.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect();
+            NewTicket {
+                subject: input.subject,
+                description: input.description,
+                category: form_fields.get("category").cloned().unwrap_or_default(),
+                priority: Priority::Medium,
+                contact_id: contact.id,
+                source: Source::Portal,
+                form_fields,
+                tags: vec![],
+                inbox_id: None,
+                owner_id: None,
+            }
+        }
+        Account::User(_) => {
+            let input: StaffTicketInput = parse_as(body)?;
+            check_subject(&input.subject)?;
+            if input.description.trim().is_empty() || input.description.chars().count() > MAX_BODY {
+                return Err(ApiError::invalid("description", format!("must be 1–{MAX_BODY} characters")));
+            }
+            check_tags(&input.tags)?;
+            let category = input.category.unwrap_or_default();
+            check_cat(&category)?;
+            NewTicket {
+                subject: input.subject,
+                description: input.description,
+                category,
+                priority: input.priority.unwrap_or(Priority::Medium),
+                contact_id: input.contact_id,
+                source: input.source.unwrap_or(Source::Agent),
+                form_fields: input.form_fields,
+                tags: input.tags,
+                inbox_id: input.inbox_id,
+                owner_id: input.owner_id,
+            }
+        }
+    };
+    let (row, _) = state.store.create_ticket(new).await?;
+    let version = row.ticket.version;
+    let out = ticket_for(&caller.viewer, &portal.ticket_view, row);
+    Ok((StatusCode::CREATED, [(header::ETAG, etag(version))], Json(out)).into_response())
+}
+
+/// Checks a staff patch and turns it into a store change.
+fn staff_change(p: StaffTicketPatch) -> ApiResult<TicketChange> {
+    if let Some(s) = &p.subject {
+        check_subject(s)?;
+    }
+    if let Some(c) = &p.category {
+        check_cat(c)?;
+    }
+    if let Some(t) = &p.tags {
+        check_tags(t)?;
+    }
+    Ok(TicketChange {
+        subject: p.subject,
+        stage: p.stage,
+        priority: p.priority,
+        category: p.category,
+        owner_id: p.owner_id,
+        inbox_id: p.inbox_id,
+        tags: p.tags,
+    })
+}
+
+/// Loads a ticket the caller may see, or 404.
+async fn visible_ticket(state: &SharedState, caller: &Caller, portal: &PortalSettings, id: i64) -> ApiResult<TicketRow> {
+    let row = state.store.ticket(id).await?;
+    if can_see(&caller.viewer, &portal.ticket_permission, (&row.ticket).into()) { Ok(row) } else { Err(ApiError::not_found()) }
+}
+
+async fn detail(state: &SharedState, caller: &Caller, portal: &PortalSettings, row: TicketRow) -> ApiResult<Response> {
+    let version = row.ticket.version;
+    let messages = messages_for(&caller.viewer, state.store.messages(row.ticket.id).await?);
+    let body = TicketDetail { ticket: ticket_for(&caller.viewer, &portal.ticket_view, row), messages };
+    Ok(([(header::ETAG, etag(version))], Json(body)).into_response())
+}
+
+/// A ticket with its visible messages, and its `ETag`.
+#[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
+    responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_ticket(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+    let portal = super::require_consent(&state, &caller).await?;
+    let row = visible_ticket(&state, &caller, &portal, id).await?;
+    detail(&state, &caller, &portal, row).await
+}
+
+/// Changes a ticket; `If-Match` required. Customers may only close or reopen.
+#[utoipa::path(patch, path = "/tickets/{id}", tag = "tickets", request_body = TicketPatch,
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "the ETag last read")),
+    responses((status = 200, body = TicketDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn patch_ticket(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, headers: HeaderMap, Json(body): Json<serde_json::Value>) -> ApiResult<Response> {
+    let portal = super::require_consent(&state, &caller).await?;
+    let change = if caller.viewer.is_staff() {
+        staff_change(parse_as::<StaffTicketPatch>(body)?)?
+    } else {
+        let p: CustomerTicketPatch = parse_as(body)?;
+        TicketChange { stage: Some(if p.closed { Stage::Closed } else { Stage::WaitingOnUs }), ..Default::default() }
+    };
+    visible_ticket(&state, &caller, &portal, id).await?;
+    let expected = if_match(&headers)?;
+    let row = state.store.update_ticket(id, change, Some(expected)).await?;
+    detail(&state, &caller, &portal, row).await
+}
+
+/// Adds a reply (or, for staff, an internal note). Append-only: never conflicts.
+#[utoipa::path(post, path = "/tickets/{id}/messages", tag = "tickets", request_body = MessageInput, params(("id" = i64, Path)),
+    responses((status = 201, body = MessageOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn add_message(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, Json(input): Json<MessageInput>) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+    let portal = super::require_consent(&state, &caller).await?;
+    if input.internal && !caller.viewer.is_staff() {
+        return Err(ApiError::forbidden());
+    }
+    let n = input.body.trim().chars().count();
+    if n == 0 || input.body.chars().count() > MAX_BODY {
+        return Err(ApiError::invalid("body", format!("must be 1–{MAX_BODY} characters")));
+    }
+    visible_ticket(&state, &caller, &portal, id).await?;
+    let author = if caller.viewer.is_staff() { AuthorKind::User } else { AuthorKind::Contact };
+    let row = state.store.add_message(id, author, caller.account_id(), input.body, input.internal).await?;
+    Ok((StatusCode::CREATED, Json(MessageOut::from(row))))
+}
+
+/// Applies one change to many tickets (staff); reports each success and failure.
+#[utoipa::path(post, path = "/tickets/bulk", tag = "tickets", request_body = BulkRequest,
+    responses((status = 200, body = BulkResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn bulk_update(State(state): State<SharedState>, caller: Caller, Json(req): Json<BulkRequest>) -> ApiResult<Json<BulkResponse>> {
+    caller.require_staff()?;
+    if req.ids.is_empty() || req.ids.len() > 1000 {
+        return Err(ApiError::invalid("ids", "send 1–1000 ticket ids"));
+    }
+    let change = staff_change(req.patch)?;
+    let mut results = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        let result = match state.store.update_ticket(id, change.clone(), None).await {
+            Ok(row) => BulkResult { id, ok: true, version: Some(row.ticket.version), error: None },
+            Err(StoreError::NotFound) => BulkResult { id, ok: false, version: None, error: Some("no such ticket".into()) },
+            Err(StoreError::Invalid(v)) => BulkResult { id, ok: false, version: None, error: Some(v.to_string()) },
+            Err(other) => return Err(other.into()),
+        };
+        results.push(result);
+    }
+    Ok(Json(BulkResponse { results }))
+}

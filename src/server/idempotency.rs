@@ -1,0 +1,95 @@
+//! `Idempotency-Key` on writes: a replay with the same key and request gets the first answer
+//! again and changes nothing; the same key with another request is refused.
+
+use super::error::ApiError;
+use super::extract::bearer;
+use super::security::digest;
+use super::state::SharedState;
+use super::store::StoredResponse;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Largest request body the API reads (1 MiB); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest response the middleware buffers to store.
+const MAX_STORED_RESPONSE: usize = 16 * 1024 * 1024;
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut resp = (status, Body::from(stored.body)).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    if let Some(tag) = stored.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(header::ETAG, tag);
+    }
+    resp
+}
+
+/// Whether an answer is worth keeping for replays: not server errors, nor answers that a
+/// retry may legitimately change (sign in again, rate limited, still running).
+fn storable(status: StatusCode) -> bool {
+    !(status.is_server_error() || matches!(status.as_u16(), 401 | 408 | 409 | 429))
+}
+
+/// The middleware.
+pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let Some(key) = req.headers().get("idempotency-key").cloned() else {
+        return next.run(req).await;
+    };
+    let key = match key.to_str() {
+        Ok(k) if (1..=200).contains(&k.len()) => k.to_string(),
+        _ => return ApiError::bad_request("Idempotency-Key must be 1–200 visible ASCII characters").into_response(),
+    };
+    let scope = digest(bearer(req.headers()).unwrap_or("anonymous"));
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 1 MiB").into_response(),
+    };
+    let request_hash = digest(&format!("{} {} {}", parts.method, parts.uri.path(), String::from_utf8_lossy(&bytes)));
+    match state.store.idempotent(scope.clone(), key.clone()).await {
+        Ok(Some(stored)) if stored.request_hash == request_hash => return replay(stored),
+        Ok(Some(_)) => {
+            return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "this Idempotency-Key was used for another request")
+                .into_response();
+        }
+        Ok(None) => {}
+        Err(e) => return ApiError::from(e).into_response(),
+    }
+    let flight = format!("{scope}:{key}");
+    let claimed = state.in_flight.lock().map(|mut set| set.insert(flight.clone())).unwrap_or(false);
+    if !claimed {
+        return ApiError::new(StatusCode::CONFLICT, "in_progress", "a request with this Idempotency-Key is still running").into_response();
+    }
+    let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let outcome = store_answer(&state, scope, key, request_hash, resp).await;
+    if let Ok(mut set) = state.in_flight.lock() {
+        set.remove(&flight);
+    }
+    outcome
+}
+
+async fn store_answer(state: &SharedState, scope: String, key: String, request_hash: String, resp: Response) -> Response {
+    let status = resp.status();
+    if !storable(status) {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = match to_bytes(body, MAX_STORED_RESPONSE).await {
+        Ok(b) => b,
+        Err(e) => return ApiError::internal(format!("cannot buffer a response: {e}")).into_response(),
+    };
+    let etag = parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let stored = StoredResponse { request_hash, status: status.as_u16(), etag, body: bytes.to_vec() };
+    if let Err(e) = state.store.put_idempotent(scope, key, stored).await {
+        return ApiError::from(e).into_response();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

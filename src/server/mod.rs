@@ -1,0 +1,177 @@
+//! The portal API server: axum routes over a [`store::Store`], with the sync feed, started by
+//! `deskport serve` or embedded by the TUI.
+
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod mail;
+pub mod security;
+pub mod state;
+pub mod store;
+pub mod sync;
+pub mod wire;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use color_eyre::eyre::{Result, WrapErr, bail};
+use error::ApiError;
+use mail::{FileMailer, Mailer, SmtpMailer};
+use state::{AppState, SharedState};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use store::Store;
+use store::sqlite::SqliteStore;
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Where the database and the mail folder live.
+    pub data_dir: PathBuf,
+    /// Seed the demo portal into an empty data dir.
+    pub demo: bool,
+    /// Demo tickets to generate.
+    pub demo_tickets: usize,
+    /// SMTP URL; mail goes to `.eml` files when absent.
+    pub smtp: Option<String>,
+}
+
+/// The database file inside a data dir.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("deskport.db")
+}
+
+/// Creates the data dir (0700) or checks an existing one is not writable by everyone.
+pub fn prepare_data_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).wrap_err_with(|| format!("cannot read {}", dir.display()))?.permissions().mode();
+        if mode & 0o002 != 0 {
+            bail!("refusing to use {}: it is writable by every user (chmod o-w it)", dir.display());
+        }
+    }
+    Ok(())
+}
+
+/// Opens the store in `config.data_dir`, seeding it on first use: the demo portal with
+/// `--demo`, otherwise one system domain and a Support inbox for the setup wizard.
+pub async fn open_store(config: &ServerConfig) -> Result<Arc<SqliteStore>> {
+    prepare_data_dir(&config.data_dir)?;
+    let path = database_path(&config.data_dir);
+    let store = Arc::new(SqliteStore::open(&path).wrap_err_with(|| format!("cannot open the database {}", path.display()))?);
+    if store.is_empty().await? {
+        let batch = if config.demo {
+            let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string()).await.map_err(|e| color_eyre::eyre::eyre!(e))?;
+            demo::demo_batch(config.demo_tickets, &hash)
+        } else {
+            fresh_batch()
+        };
+        store.import(batch).await.wrap_err("cannot seed the data dir")?;
+    }
+    Ok(store)
+}
+
+/// What a fresh, non-demo data dir starts with: the vendor's system domain, so the setup
+/// wizard has a domain to offer, and one empty Support inbox to be the default.
+fn fresh_batch() -> store::ImportBatch {
+    store::ImportBatch {
+        domains: vec![crate::domain::DomainInfo { host: "portal.deskport-sites.test".into(), primary_language: "en".into(), system: true }],
+        inboxes: vec![crate::domain::Inbox {
+            id: 1,
+            name: "Support".into(),
+            kind: crate::domain::InboxKind::Inbox,
+            members: vec![],
+            assignment: crate::domain::Assignment::Manual,
+            capacity: None,
+        }],
+        ..Default::default()
+    }
+}
+
+/// The mailer the config asks for.
+pub fn mailer(config: &ServerConfig) -> Result<Arc<dyn Mailer>> {
+    Ok(match &config.smtp {
+        Some(url) => Arc::new(SmtpMailer::new(url).map_err(|e| color_eyre::eyre::eyre!(e))?),
+        None => Arc::new(FileMailer::new(config.data_dir.join("mail"))),
+    })
+}
+
+/// The whole HTTP app: API v1 under `/api/v1`, its OpenAPI document, JSON errors everywhere.
+pub fn app(state: SharedState) -> Router {
+    let (api_router, doc) = api::v1().split_for_parts();
+    let doc_json = Arc::new(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    let serve_doc = move || {
+        let body = doc_json.clone();
+        async move { ([(header::CONTENT_TYPE, "application/json")], body.as_ref().clone()) }
+    };
+    let api = api_router
+        .route("/openapi.json", get(serve_doc.clone()))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method") });
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/openapi.json", get(serve_doc))
+        .fallback(|| async { ApiError::not_found().into_response() })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
+        .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// A server running in this process.
+pub struct RunningServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The store (tests and the embedded mode reach it directly).
+    pub store: Arc<SqliteStore>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// The API base URL, e.g. `http://127.0.0.1:7878/api/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v1", self.addr)
+    }
+
+    /// Stops accepting, finishes what is running and waits for the server to end.
+    pub async fn stop(mut self) -> Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.wrap_err("the server task failed")?.wrap_err("the server failed")
+    }
+
+    /// Serves until `signal` completes (then stops gracefully) or the server fails.
+    pub async fn run_until(mut self, signal: impl std::future::Future<Output = ()>) -> Result<()> {
+        tokio::select! {
+            () = signal => self.stop().await,
+            r = &mut self.task => r.wrap_err("the server task failed")?.wrap_err("the server failed"),
+        }
+    }
+}
+
+/// Opens the store and serves on `listen` (port 0 picks a free one).
+pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
+    let store = open_store(config).await?;
+    let state = Arc::new(AppState { store: store.clone(), mailer: mailer(config)?, in_flight: Default::default() });
+    let listener = tokio::net::TcpListener::bind(listen).await.wrap_err_with(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = app(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    tracing::info!("serving the portal API on http://{addr}/api/v1");
+    Ok(RunningServer { addr, store, shutdown: Some(tx), task })
+}

@@ -1,0 +1,19 @@
+//! What every handler shares.
+
+use super::mail::Mailer;
+use super::store::Store;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// Shared server state.
+pub struct AppState {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// Idempotency keys whose first request is still running.
+    pub in_flight: Mutex<HashSet<String>>,
+}
+
+/// The state as handlers receive it.
+pub type SharedState = Arc<AppState>;

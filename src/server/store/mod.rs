@@ -1,0 +1,313 @@
+//! Persistence behind one trait, so the API never sees SQL and a PostgreSQL store can join the
+//! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
+
+pub mod sqlite;
+
+pub use crate::domain::wire::{MessageRow, RouteDecision, RuleRef, TicketRow};
+
+use crate::domain::routing::RoutingInput;
+use crate::domain::visibility::ReadScope;
+use crate::domain::{
+    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, Role, RoutingRule, Source, Stage,
+    Ticket, User, ValidationError,
+};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why a store call failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// No such row.
+    #[error("not found")]
+    NotFound,
+    /// The caller's `If-Match` version is stale; carries the current version.
+    #[error("version conflict: current version is {0}")]
+    Conflict(i64),
+    /// A unique value is already taken (e.g. an email).
+    #[error("{0}")]
+    Duplicate(String),
+    /// The change breaks a domain rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Database(format!("stored JSON is unreadable: {e}"))
+    }
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A signed-in account as the session table resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Account {
+    /// Staff.
+    User(User),
+    /// A contact.
+    Contact(Contact),
+}
+
+/// A stored password and lockout state, for sign-in.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The account.
+    pub account: Account,
+    /// PHC string, if a password was set.
+    pub password_hash: Option<String>,
+    /// Consecutive failures.
+    pub failed_logins: i64,
+    /// Unix seconds until which sign-in is refused.
+    pub locked_until: Option<i64>,
+}
+
+/// Filters of a ticket list.
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    /// Words that must all appear in the subject, requester or company (case-insensitive).
+    pub text: Option<String>,
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// `Some(Some(id))` owned by id, `Some(None)` unassigned.
+    pub owner: Option<Option<i64>>,
+    /// Only this inbox.
+    pub inbox: Option<i64>,
+    /// Hide closed tickets (customers, when the portal says so).
+    pub hide_closed: bool,
+    /// Page size.
+    pub limit: usize,
+    /// Tickets with an id below this one (newest first).
+    pub before_id: Option<i64>,
+}
+
+/// A new ticket before routing.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// Subject.
+    pub subject: String,
+    /// Description.
+    pub description: String,
+    /// Category.
+    pub category: String,
+    /// Priority (before any rule changes it).
+    pub priority: Priority,
+    /// Requester.
+    pub contact_id: i64,
+    /// Source.
+    pub source: Source,
+    /// Form values.
+    pub form_fields: BTreeMap<String, String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Staff may place the ticket directly; otherwise rules decide.
+    pub inbox_id: Option<i64>,
+    /// Staff may assign directly.
+    pub owner_id: Option<i64>,
+}
+
+/// A change to a ticket's fields. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketChange {
+    /// New subject.
+    pub subject: Option<String>,
+    /// New stage.
+    pub stage: Option<Stage>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New category.
+    pub category: Option<String>,
+    /// New owner; `Some(None)` unassigns.
+    pub owner_id: Option<Option<i64>>,
+    /// New inbox.
+    pub inbox_id: Option<i64>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// One row of the change log, as the sync feed reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    /// Position in the one change sequence.
+    pub seq: i64,
+    /// `ticket`, `portal`, `inbox`, `rule`, `domain`, `user`, `contact`, `company`.
+    pub entity: String,
+    /// The entity's id (0 for the portal).
+    pub entity_id: i64,
+    /// `upsert` or `delete`.
+    pub op: String,
+    /// Ticket scope before the change (tickets only).
+    pub before: Option<crate::domain::visibility::TicketScope>,
+}
+
+/// An issued one-time code's purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    /// Password-less sign-in.
+    Login,
+    /// Completing registration.
+    Register,
+}
+
+impl CodePurpose {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodePurpose::Login => "login",
+            CodePurpose::Register => "register",
+        }
+    }
+}
+
+/// A stored answer to an idempotent write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// Hash of the request it answered, to spot a key reused for another request.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `ETag` header, if any.
+    pub etag: Option<String>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+/// Everything the API needs from persistence.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A receiver of the latest change sequence after each commit that appended changes.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
+    /// The portal settings.
+    async fn portal(&self) -> StoreResult<PortalSettings>;
+    /// Replaces the settings if `expected_version` is current; validates against domains and inboxes.
+    async fn update_portal(&self, next: PortalSettings, expected_version: i64) -> StoreResult<PortalSettings>;
+    /// Connected domains.
+    async fn domains(&self) -> StoreResult<Vec<DomainInfo>>;
+    /// Connects a domain.
+    async fn add_domain(&self, domain: DomainInfo) -> StoreResult<DomainInfo>;
+
+    /// Staff users.
+    async fn users(&self) -> StoreResult<Vec<User>>;
+    /// Creates a staff user with a password hash.
+    async fn add_user(&self, email: String, name: String, role: Role, password_hash: String) -> StoreResult<User>;
+    /// Contacts.
+    async fn contacts(&self) -> StoreResult<Vec<Contact>>;
+    /// One contact.
+    async fn contact(&self, id: i64) -> StoreResult<Contact>;
+    /// Companies.
+    async fn companies(&self) -> StoreResult<Vec<Company>>;
+    /// Sets a contact's registration state (and password hash when registering).
+    async fn set_registration(&self, contact_id: i64, state: crate::domain::Registration, password_hash: Option<String>) -> StoreResult<Contact>;
+    /// Records a contact's acceptance of consent `version`.
+    async fn accept_consent(&self, contact_id: i64, version: i64) -> StoreResult<Contact>;
+
+    /// Credentials for sign-in, by email (staff first, then contacts).
+    async fn credentials(&self, email: String) -> StoreResult<Option<Credentials>>;
+    /// Records a failed sign-in; locks the account for `lock_seconds` at `max_failures`.
+    async fn record_failed_login(&self, account: Account, max_failures: i64, lock_seconds: i64) -> StoreResult<()>;
+    /// Clears the failure counter after a good sign-in.
+    async fn reset_failed_logins(&self, account: Account) -> StoreResult<()>;
+    /// Stores a session.
+    async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()>;
+    /// Resolves a session; returns the account and the last-seen time (unix seconds).
+    async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>>;
+    /// Marks a session used now.
+    async fn touch_session(&self, token_hash: String) -> StoreResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: String) -> StoreResult<()>;
+    /// Stores a one-time code (replacing an earlier one) valid until `expires_at`.
+    async fn put_code(&self, email: String, purpose: CodePurpose, code_hash: String, expires_at: i64) -> StoreResult<()>;
+    /// Consumes a code if it matches and is fresh; counts failed attempts (5 at most).
+    async fn take_code(&self, email: String, purpose: CodePurpose, code_hash: String) -> StoreResult<bool>;
+
+    /// Inboxes.
+    async fn inboxes(&self) -> StoreResult<Vec<Inbox>>;
+    /// Creates an inbox (id ignored).
+    async fn create_inbox(&self, inbox: Inbox) -> StoreResult<Inbox>;
+    /// Replaces an inbox.
+    async fn update_inbox(&self, inbox: Inbox) -> StoreResult<Inbox>;
+    /// Deletes an inbox, refusing the default inbox and one holding open tickets.
+    async fn delete_inbox(&self, id: i64) -> StoreResult<()>;
+    /// Open (not closed) tickets per owner.
+    async fn open_counts(&self) -> StoreResult<Vec<(i64, i64)>>;
+    /// Open and unassigned tickets per inbox: `(inbox, open, unassigned)`.
+    async fn inbox_counts(&self) -> StoreResult<Vec<(i64, i64, i64)>>;
+    /// Routing rules in order.
+    async fn rules(&self) -> StoreResult<Vec<RoutingRule>>;
+    /// Creates a rule at the end (or at its position).
+    async fn create_rule(&self, rule: RoutingRule) -> StoreResult<RoutingRule>;
+    /// Replaces a rule; moving it renumbers the others.
+    async fn update_rule(&self, rule: RoutingRule) -> StoreResult<RoutingRule>;
+    /// Deletes a rule.
+    async fn delete_rule(&self, id: i64) -> StoreResult<()>;
+    /// What routing would do with a draft, without writing (rules override the saved ones).
+    async fn test_route(&self, draft: RoutingInput, rules: Option<Vec<RoutingRule>>) -> StoreResult<RouteDecision>;
+
+    /// A page of tickets in `scope`, newest first.
+    async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>>;
+    /// One ticket.
+    async fn ticket(&self, id: i64) -> StoreResult<TicketRow>;
+    /// Messages of a ticket, oldest first.
+    async fn messages(&self, ticket_id: i64) -> StoreResult<Vec<MessageRow>>;
+    /// Creates a ticket, routed by the rules and assigned by the inbox's method.
+    async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)>;
+    /// Changes a ticket if `expected_version` (when given) is current.
+    async fn update_ticket(&self, id: i64, change: TicketChange, expected_version: Option<i64>) -> StoreResult<TicketRow>;
+    /// Appends a message; a customer's reply moves the stage to waiting on us, a staff reply
+    /// to waiting on contact.
+    async fn add_message(&self, ticket_id: i64, author: crate::domain::ticket::AuthorKind, author_id: i64, body: String, internal: bool) -> StoreResult<MessageRow>;
+
+    /// Change rows after `after_seq`, at most `limit`.
+    async fn changes(&self, after_seq: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
+    /// The latest sequence number.
+    async fn current_seq(&self) -> StoreResult<i64>;
+    /// Tickets in `scope` with id above `after_id`, by id, at most `limit`.
+    async fn tickets_by_id(&self, scope: ReadScope, after_id: i64, limit: usize) -> StoreResult<Vec<TicketRow>>;
+    /// Tickets by id list (missing ids skipped).
+    async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>>;
+
+    /// A stored idempotent answer.
+    async fn idempotent(&self, scope: String, key: String) -> StoreResult<Option<StoredResponse>>;
+    /// Stores an idempotent answer.
+    async fn put_idempotent(&self, scope: String, key: String, response: StoredResponse) -> StoreResult<()>;
+
+    /// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
+    async fn is_empty(&self) -> StoreResult<bool>;
+    /// Loads a whole data set into an empty store in one transaction, keeping its ids.
+    async fn import(&self, batch: ImportBatch) -> StoreResult<()>;
+}
+
+/// A whole data set with ids already assigned (the demo portal, or data moved in).
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    /// Portal settings.
+    pub portal: Option<PortalSettings>,
+    /// Domains.
+    pub domains: Vec<DomainInfo>,
+    /// Staff with password hashes.
+    pub users: Vec<(User, String)>,
+    /// Companies.
+    pub companies: Vec<Company>,
+    /// Contacts with password hashes for registered ones.
+    pub contacts: Vec<(Contact, Option<String>)>,
+    /// Inboxes.
+    pub inboxes: Vec<Inbox>,
+    /// Routing rules.
+    pub rules: Vec<RoutingRule>,
+    /// Tickets.
+    pub tickets: Vec<Ticket>,
+    /// Messages.
+    pub messages: Vec<Message>,
+}

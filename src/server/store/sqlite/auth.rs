@@ -1,0 +1,102 @@
+//! Sessions, one-time codes and stored idempotent answers.
+
+use super::people::account;
+use super::rows::unix_now;
+use crate::server::store::{Account, CodePurpose, StoreResult, StoredResponse};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Most wrong guesses a code survives.
+const MAX_CODE_ATTEMPTS: i64 = 5;
+
+fn account_key(account: &Account) -> (&'static str, i64) {
+    match account {
+        Account::User(u) => ("user", u.id),
+        Account::Contact(c) => ("contact", c.id),
+    }
+}
+
+/// Stores a session.
+pub fn create_session(conn: &Connection, token_hash: &str, account: &Account) -> StoreResult<()> {
+    let (kind, id) = account_key(account);
+    let now = unix_now();
+    conn.execute(
+        "INSERT INTO sessions (token_hash, account_kind, account_id, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![token_hash, kind, id, now],
+    )?;
+    Ok(())
+}
+
+/// Resolves a session to its account and last-seen time.
+pub fn session(conn: &Connection, token_hash: &str) -> StoreResult<Option<(Account, i64)>> {
+    let found: Option<(String, i64, i64)> = conn
+        .prepare_cached("SELECT account_kind, account_id, last_seen FROM sessions WHERE token_hash = ?1")?
+        .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((kind, id, last_seen)) = found else { return Ok(None) };
+    Ok(account(conn, &kind, id)?.map(|a| (a, last_seen)))
+}
+
+/// Marks a session used now.
+pub fn touch_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
+    conn.execute("UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1", params![token_hash, unix_now()])?;
+    Ok(())
+}
+
+/// Ends a session.
+pub fn delete_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// Stores a code, replacing an earlier one for the same email and purpose.
+pub fn put_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash: &str, expires_at: i64) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO codes (email, purpose, code_hash, expires_at, attempts) VALUES (?1, ?2, ?3, ?4, 0) \
+         ON CONFLICT (email, purpose) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
+        params![email, purpose.as_str(), code_hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Consumes a matching fresh code; a wrong guess counts, and the fifth burns the code.
+pub fn take_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash: &str) -> StoreResult<bool> {
+    let stored: Option<(String, i64, i64)> = conn
+        .query_row(
+            "SELECT code_hash, expires_at, attempts FROM codes WHERE email = ?1 AND purpose = ?2",
+            params![email, purpose.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((hash, expires_at, attempts)) = stored else { return Ok(false) };
+    let fresh = expires_at > unix_now() && attempts < MAX_CODE_ATTEMPTS;
+    if fresh && hash == code_hash {
+        conn.execute("DELETE FROM codes WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+        return Ok(true);
+    }
+    if fresh {
+        conn.execute("UPDATE codes SET attempts = attempts + 1 WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+    } else {
+        conn.execute("DELETE FROM codes WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+    }
+    Ok(false)
+}
+
+/// A stored answer, if the key was used before.
+pub fn idempotent(conn: &Connection, scope: &str, key: &str) -> StoreResult<Option<StoredResponse>> {
+    Ok(conn
+        .prepare_cached("SELECT request_hash, status, etag, body FROM idempotency WHERE scope = ?1 AND key = ?2")?
+        .query_row([scope, key], |r| {
+            Ok(StoredResponse { request_hash: r.get(0)?, status: r.get::<_, i64>(1)? as u16, etag: r.get(2)?, body: r.get(3)? })
+        })
+        .optional()?)
+}
+
+/// Stores an answer (the first one wins).
+pub fn put_idempotent(conn: &Connection, scope: &str, key: &str, resp: &StoredResponse) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO idempotency (scope, key, request_hash, status, etag, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT (scope, key) DO NOTHING",
+        params![scope, key, resp.request_hash, resp.status as i64, resp.etag, resp.body, unix_now()],
+    )?;
+    Ok(())
+}

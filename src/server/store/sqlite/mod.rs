@@ -1,0 +1,123 @@
+//! The SQLite store: one writer connection on its own thread (writes, and the change
+//! sequence, in commit order) and a small pool of reader connections used through
+//! `spawn_blocking`, so no SQLite call ever runs on an async thread.
+
+mod auth;
+mod changes;
+mod config;
+mod import;
+mod people;
+mod rows;
+mod schema;
+mod store_impl;
+mod tickets;
+
+use super::{StoreError, StoreResult};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use tokio::sync::{broadcast, oneshot};
+
+pub use changes::append_change;
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// Reader connections kept open; more are opened on demand and dropped when the pool is full.
+const READER_POOL: usize = 4;
+
+/// The SQLite implementation of [`super::Store`].
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: mpsc::Sender<Job>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    changed: broadcast::Sender<i64>,
+}
+
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating) the database at `path` and starts the writer thread.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut conn = open_connection(path)?;
+        schema::migrate(&mut conn)?;
+        let last_seq = changes::current_seq(&conn)?;
+        let (changed, _) = broadcast::channel(256);
+        let (writer, jobs) = mpsc::channel::<Job>();
+        let notify = changed.clone();
+        std::thread::Builder::new()
+            .name("deskport-store-writer".into())
+            .spawn(move || writer_loop(conn, jobs, notify, last_seq))
+            .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
+        Ok(SqliteStore { path: path.to_path_buf(), writer, readers: Arc::new(Mutex::new(Vec::new())), changed })
+    }
+
+    /// Runs `f` on a reader connection on the blocking pool.
+    async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().map_err(|_| poisoned())?.pop();
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_connection(&path)?,
+            };
+            let result = f(&conn);
+            let mut pool = readers.lock().map_err(|_| poisoned())?;
+            if pool.len() < READER_POOL {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("reader task failed: {e}")))?
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread; commits on `Ok`.
+    async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn: &mut Connection| {
+            let result = (|| {
+                let txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = f(&txn)?;
+                txn.commit()?;
+                Ok(value)
+            })();
+            let _ = tx.send(result);
+        });
+        self.writer.send(job).map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Database("reader pool lock poisoned".into())
+}
+
+fn writer_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>, changed: broadcast::Sender<i64>, mut last_seq: i64) {
+    while let Ok(job) = jobs.recv() {
+        job(&mut conn);
+        match changes::current_seq(&conn) {
+            Ok(seq) if seq != last_seq => {
+                last_seq = seq;
+                let _ = changed.send(seq);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!("cannot read the change sequence: {e}"),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Staff users, contacts and companies, and their sign-in state.
+
+use super::changes::append_change;
+use super::rows::{json, now_text, unix_now};
+use crate::domain::people::ConsentRecord;
+use crate::domain::{Company, Contact, Registration, Role, User};
+use crate::server::store::{Account, Credentials, StoreError, StoreResult};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+const USER_SELECT: &str = "SELECT id, email, name, role FROM users";
+const CONTACT_SELECT: &str =
+    "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at FROM contacts";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User { id: r.get(0)?, email: r.get(1)?, name: r.get(2)?, role: if role == "admin" { Role::Admin } else { Role::Agent } })
+}
+
+fn contact_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
+    let version: Option<i64> = r.get(6)?;
+    let at: Option<String> = r.get(7)?;
+    Ok(Contact {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        name: r.get(2)?,
+        company_id: r.get(3)?,
+        properties: json(r, 4)?,
+        registration: Registration::parse(&r.get::<_, String>(5)?),
+        consent: version.zip(at).map(|(version, accepted_at)| ConsentRecord { version, accepted_at }),
+    })
+}
+
+/// Staff users by id.
+pub fn users(conn: &Connection) -> StoreResult<Vec<User>> {
+    let mut stmt = conn.prepare_cached(&format!("{USER_SELECT} ORDER BY id"))?;
+    Ok(stmt.query_map([], user_row)?.collect::<Result<_, _>>()?)
+}
+
+/// Ids of every staff user.
+pub fn staff_ids(conn: &Connection) -> StoreResult<Vec<i64>> {
+    Ok(users(conn)?.into_iter().map(|u| u.id).collect())
+}
+
+fn email_taken(conn: &Connection, email: &str) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM users WHERE email = ?1) + (SELECT COUNT(*) FROM contacts WHERE email = ?1)",
+        [email],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
+/// Adds a staff user.
+pub fn add_user(conn: &Connection, email: &str, name: &str, role: Role, hash: &str) -> StoreResult<User> {
+    if email_taken(conn, email)? {
+        return Err(StoreError::Duplicate(format!("{email} already has an account")));
+    }
+    conn.execute(
+        "INSERT INTO users (email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4)",
+        params![email, name, role.as_str(), hash],
+    )?;
+    let id = conn.last_insert_rowid();
+    append_change(conn, "user", id, "upsert", None)?;
+    Ok(User { id, email: email.into(), name: name.into(), role })
+}
+
+/// Contacts by id.
+pub fn contacts(conn: &Connection) -> StoreResult<Vec<Contact>> {
+    let mut stmt = conn.prepare_cached(&format!("{CONTACT_SELECT} ORDER BY id"))?;
+    Ok(stmt.query_map([], contact_row)?.collect::<Result<_, _>>()?)
+}
+
+/// One contact.
+pub fn contact(conn: &Connection, id: i64) -> StoreResult<Contact> {
+    Ok(conn.prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?.query_row([id], contact_row)?)
+}
+
+/// Companies by id.
+pub fn companies(conn: &Connection) -> StoreResult<Vec<Company>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, domain FROM companies ORDER BY id")?;
+    Ok(stmt.query_map([], |r| Ok(Company { id: r.get(0)?, name: r.get(1)?, domain: r.get(2)? }))?.collect::<Result<_, _>>()?)
+}
+
+/// Sets registration state (and password when given).
+pub fn set_registration(conn: &Connection, id: i64, state: Registration, hash: Option<&str>) -> StoreResult<Contact> {
+    let n = conn.execute(
+        "UPDATE contacts SET registration = ?2, password_hash = COALESCE(?3, password_hash) WHERE id = ?1",
+        params![id, state.as_str(), hash],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    append_change(conn, "contact", id, "upsert", None)?;
+    contact(conn, id)
+}
+
+/// Records consent acceptance.
+pub fn accept_consent(conn: &Connection, id: i64, version: i64) -> StoreResult<Contact> {
+    let n = conn.execute(
+        "UPDATE contacts SET consent_version = ?2, consent_at = ?3 WHERE id = ?1",
+        params![id, version, now_text()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    append_change(conn, "contact", id, "upsert", None)?;
+    contact(conn, id)
+}
+
+/// Credentials by email: staff first, then contacts.
+pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credentials>> {
+    let user = conn
+        .prepare_cached("SELECT id, email, name, role, password_hash, failed_logins, locked_until FROM users WHERE email = ?1")?
+        .query_row([email], |r| {
+            Ok(Credentials { account: Account::User(user_row(r)?), password_hash: r.get(4)?, failed_logins: r.get(5)?, locked_until: r.get(6)? })
+        })
+        .optional()?;
+    if user.is_some() {
+        return Ok(user);
+    }
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at, password_hash, failed_logins, locked_until FROM contacts WHERE email = ?1"
+        ))?
+        .query_row([email], |r| {
+            Ok(Credentials { account: Account::Contact(contact_row(r)?), password_hash: r.get(8)?, failed_logins: r.get(9)?, locked_until: r.get(10)? })
+        })
+        .optional()?)
+}
+
+fn account_table(account: &Account) -> (&'static str, i64) {
+    match account {
+        Account::User(u) => ("users", u.id),
+        Account::Contact(c) => ("contacts", c.id),
+    }
+}
+
+/// Counts a failed sign-in; at `max` failures the account is locked for `lock_seconds`.
+pub fn record_failed_login(conn: &Connection, account: &Account, max: i64, lock_seconds: i64) -> StoreResult<()> {
+    let (table, id) = account_table(account);
+    conn.execute(
+        &format!(
+            "UPDATE {table} SET failed_logins = failed_logins + 1, \
+             locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END WHERE id = ?1"
+        ),
+        params![id, max, unix_now() + lock_seconds],
+    )?;
+    Ok(())
+}
+
+/// Clears failures after a good sign-in.
+pub fn reset_failed_logins(conn: &Connection, account: &Account) -> StoreResult<()> {
+    let (table, id) = account_table(account);
+    conn.execute(&format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1"), [id])?;
+    Ok(())
+}
+
+/// The account a session belongs to.
+pub fn account(conn: &Connection, kind: &str, id: i64) -> StoreResult<Option<Account>> {
+    if kind == "user" {
+        Ok(conn.prepare_cached(&format!("{USER_SELECT} WHERE id = ?1"))?.query_row([id], user_row).optional()?.map(Account::User))
+    } else {
+        Ok(conn.prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?.query_row([id], contact_row).optional()?.map(Account::Contact))
+    }
+}

@@ -1,0 +1,70 @@
+//! Schema migrations, tracked by `PRAGMA user_version`. The SQL keeps to what PostgreSQL
+//! also accepts, apart from the pragmas.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE portal (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system INTEGER NOT NULL);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
+  password_hash TEXT, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER);
+CREATE TABLE companies (id INTEGER PRIMARY KEY, name TEXT NOT NULL, domain TEXT NOT NULL);
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  company_id INTEGER REFERENCES companies(id), properties TEXT NOT NULL, registration TEXT NOT NULL,
+  consent_version INTEGER, consent_at TEXT, password_hash TEXT,
+  failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER);
+CREATE INDEX contacts_company ON contacts(company_id);
+CREATE TABLE inboxes (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, members TEXT NOT NULL,
+  assignment TEXT NOT NULL, capacity INTEGER, rr_cursor INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE routing_rules (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, enabled INTEGER NOT NULL, position INTEGER NOT NULL,
+  match_mode TEXT NOT NULL, conditions TEXT NOT NULL, outcome TEXT NOT NULL);
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY, subject TEXT NOT NULL, description TEXT NOT NULL, stage TEXT NOT NULL,
+  priority TEXT NOT NULL, category TEXT NOT NULL, inbox_id INTEGER NOT NULL REFERENCES inboxes(id),
+  owner_id INTEGER REFERENCES users(id), contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  company_id INTEGER REFERENCES companies(id), source TEXT NOT NULL, form_fields TEXT NOT NULL,
+  tags TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT,
+  version INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX tickets_contact ON tickets(contact_id);
+CREATE INDEX tickets_company ON tickets(company_id);
+CREATE INDEX tickets_owner ON tickets(owner_id, stage);
+CREATE INDEX tickets_inbox ON tickets(inbox_id, stage);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), author_kind TEXT NOT NULL,
+  author_id INTEGER NOT NULL, body TEXT NOT NULL, internal INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX messages_ticket ON messages(ticket_id);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, account_kind TEXT NOT NULL, account_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+CREATE TABLE codes (
+  email TEXT NOT NULL, purpose TEXT NOT NULL, code_hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (email, purpose));
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY, entity TEXT NOT NULL, entity_id INTEGER NOT NULL, op TEXT NOT NULL,
+  contact_before INTEGER, company_before INTEGER);
+CREATE TABLE idempotency (
+  scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
+  etag TEXT, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));
+"#];
+
+/// Brings the schema up to date; refuses a database from a newer deskport.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    if version > MIGRATIONS.len() {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "the database has schema version {version}, newer than this deskport knows ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

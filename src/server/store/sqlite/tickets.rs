@@ -1,0 +1,261 @@
+//! Tickets and their messages.
+
+use super::changes::append_change;
+use super::config::route;
+use super::people::contact;
+use super::rows::{MESSAGE_SELECT, TICKET_SELECT, message_row, now_text, ticket_row};
+use crate::domain::routing::RoutingInput;
+use crate::domain::ticket::AuthorKind;
+use crate::domain::visibility::{ReadScope, TicketScope};
+use crate::domain::{Stage, ValidationError};
+use crate::server::store::{MessageRow, NewTicket, RouteDecision, StoreError, StoreResult, TicketChange, TicketQuery, TicketRow};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+fn scope_clause(scope: ReadScope, args: &mut Vec<Value>) -> String {
+    match scope {
+        ReadScope::All => "1 = 1".into(),
+        ReadScope::Contact { contact_id, company_id: None } => {
+            args.push(Value::Integer(contact_id));
+            format!("t.contact_id = ?{}", args.len())
+        }
+        ReadScope::Contact { contact_id, company_id: Some(company) } => {
+            args.push(Value::Integer(contact_id));
+            args.push(Value::Integer(company));
+            format!("(t.contact_id = ?{} OR t.company_id = ?{})", args.len() - 1, args.len())
+        }
+    }
+}
+
+/// A page of tickets in `scope` matching `q`, newest first.
+pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult<Vec<TicketRow>> {
+    let mut args: Vec<Value> = Vec::new();
+    let mut sql = format!("{TICKET_SELECT} WHERE {}", scope_clause(scope, &mut args));
+    if let Some(stage) = q.stage {
+        args.push(Value::Text(stage.as_str().into()));
+        sql.push_str(&format!(" AND t.stage = ?{}", args.len()));
+    }
+    if q.hide_closed {
+        sql.push_str(" AND t.stage <> 'closed'");
+    }
+    match q.owner {
+        Some(Some(owner)) => {
+            args.push(Value::Integer(owner));
+            sql.push_str(&format!(" AND t.owner_id = ?{}", args.len()));
+        }
+        Some(None) => sql.push_str(" AND t.owner_id IS NULL"),
+        None => {}
+    }
+    if let Some(inbox) = q.inbox {
+        args.push(Value::Integer(inbox));
+        sql.push_str(&format!(" AND t.inbox_id = ?{}", args.len()));
+    }
+    for word in q.text.iter().flat_map(|t| t.split_whitespace()).take(8) {
+        let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(Value::Text(format!("%{escaped}%")));
+        let n = args.len();
+        sql.push_str(&format!(
+            " AND (LOWER(t.subject) LIKE ?{n} ESCAPE '\\' OR LOWER(c.name) LIKE ?{n} ESCAPE '\\' \
+             OR LOWER(COALESCE(co.name, '')) LIKE ?{n} ESCAPE '\\' OR CAST(t.id AS TEXT) = ?{m})",
+            m = n + 1
+        ));
+        args.push(Value::Text(word.to_string()));
+    }
+    if let Some(before) = q.before_id {
+        args.push(Value::Integer(before));
+        sql.push_str(&format!(" AND t.id < ?{}", args.len()));
+    }
+    args.push(Value::Integer(q.limit as i64));
+    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT ?{}", args.len()));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params_from_iter(args), ticket_row)?.collect::<Result<_, _>>()?)
+}
+
+/// Tickets in `scope` with id above `after`, ascending (snapshot pages of the sync feed).
+pub fn by_id(conn: &Connection, scope: ReadScope, after: i64, limit: usize) -> StoreResult<Vec<TicketRow>> {
+    let mut args: Vec<Value> = Vec::new();
+    let clause = scope_clause(scope, &mut args);
+    args.push(Value::Integer(after));
+    args.push(Value::Integer(limit as i64));
+    let sql = format!("{TICKET_SELECT} WHERE {clause} AND t.id > ?{} ORDER BY t.id LIMIT ?{}", args.len() - 1, args.len());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_map(params_from_iter(args), ticket_row)?.collect::<Result<_, _>>()?)
+}
+
+/// Tickets with these ids.
+pub fn in_ids(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<TicketRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?;
+    for id in ids {
+        match stmt.query_row([id], ticket_row) {
+            Ok(row) => out.push(row),
+            Err(rusqlite::Error::QueryReturnedNoRows) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}
+
+/// One ticket.
+pub fn get(conn: &Connection, id: i64) -> StoreResult<TicketRow> {
+    Ok(conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?.query_row([id], ticket_row)?)
+}
+
+/// Messages of a ticket, oldest first.
+pub fn messages(conn: &Connection, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.ticket_id = ?1 ORDER BY m.id"))?;
+    Ok(stmt.query_map([ticket_id], message_row)?.collect::<Result<_, _>>()?)
+}
+
+/// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes.
+pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
+    let requester = contact(conn, t.contact_id).map_err(|e| match e {
+        StoreError::NotFound => ValidationError::new("contact_id", format!("no contact with id {}", t.contact_id)).into(),
+        other => other,
+    })?;
+    let company_name: Option<String> = match requester.company_id {
+        Some(id) => Some(conn.query_row("SELECT name FROM companies WHERE id = ?1", [id], |r| r.get(0))?),
+        None => None,
+    };
+    let decision = match t.inbox_id {
+        Some(inbox_id) => {
+            if !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox_id) {
+                return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox_id}")).into());
+            }
+            RouteDecision { rule: None, inbox_id: Some(inbox_id), owner_id: t.owner_id, priority: Some(t.priority) }
+        }
+        None => {
+            let draft = RoutingInput {
+                subject: t.subject.clone(),
+                description: t.description.clone(),
+                category: t.category.clone(),
+                priority: Some(t.priority),
+                company: company_name.unwrap_or_default(),
+                email: requester.email.clone(),
+                source: Some(t.source),
+                form_fields: t.form_fields.clone(),
+            };
+            let mut d = route(conn, &draft, None, true)?;
+            d.owner_id = t.owner_id.or(d.owner_id);
+            d
+        }
+    };
+    let inbox_id = decision
+        .inbox_id
+        .ok_or_else(|| ValidationError::new("inbox_id", "the portal has no default inbox and no rule matched"))?;
+    if let Some(owner) = decision.owner_id {
+        if !super::people::staff_ids(conn)?.contains(&owner) {
+            return Err(ValidationError::new("owner_id", format!("no agent with id {owner}")).into());
+        }
+    }
+    let now = now_text();
+    conn.prepare_cached(
+        "INSERT INTO tickets (subject, description, stage, priority, category, inbox_id, owner_id, contact_id, company_id, \
+         source, form_fields, tags, created_at, updated_at, version) VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)",
+    )?
+    .execute(params![
+        t.subject.trim(),
+        t.description,
+        decision.priority.unwrap_or(t.priority).as_str(),
+        t.category,
+        inbox_id,
+        decision.owner_id,
+        t.contact_id,
+        requester.company_id,
+        t.source.as_str(),
+        serde_json::to_string(&t.form_fields)?,
+        serde_json::to_string(&t.tags)?,
+        now
+    ])?;
+    let id = conn.last_insert_rowid();
+    append_change(conn, "ticket", id, "upsert", None)?;
+    Ok((get(conn, id)?, decision))
+}
+
+/// Applies a change if `expected` (when given) is the current version.
+pub fn update(conn: &Connection, id: i64, c: &TicketChange, expected: Option<i64>) -> StoreResult<TicketRow> {
+    let current = get(conn, id)?;
+    let mut t = current.ticket.clone();
+    if let Some(v) = expected {
+        if v != t.version {
+            return Err(StoreError::Conflict(t.version));
+        }
+    }
+    if let Some(s) = &c.subject {
+        t.subject = s.trim().to_string();
+    }
+    if let Some(p) = c.priority {
+        t.priority = p;
+    }
+    if let Some(cat) = &c.category {
+        t.category = cat.clone();
+    }
+    if let Some(owner) = c.owner_id {
+        if let Some(o) = owner {
+            if !super::people::staff_ids(conn)?.contains(&o) {
+                return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
+            }
+        }
+        t.owner_id = owner;
+    }
+    if let Some(inbox) = c.inbox_id {
+        if !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox) {
+            return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
+        }
+        t.inbox_id = inbox;
+    }
+    if let Some(tags) = &c.tags {
+        t.tags = tags.clone();
+    }
+    let now = now_text();
+    if let Some(stage) = c.stage {
+        if stage != t.stage {
+            t.closed_at = if stage == Stage::Closed { Some(now.clone()) } else { None };
+        }
+        t.stage = stage;
+    }
+    if t == current.ticket {
+        return Ok(current);
+    }
+    conn.prepare_cached(
+        "UPDATE tickets SET subject = ?2, stage = ?3, priority = ?4, category = ?5, owner_id = ?6, inbox_id = ?7, tags = ?8, \
+         closed_at = ?9, updated_at = ?10, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now])?;
+    append_change(conn, "ticket", id, "upsert", Some(TicketScope::from(&t)))?;
+    get(conn, id)
+}
+
+/// Appends a message and moves the stage: a customer's reply (or any reply on a closed
+/// ticket from its requester) to waiting on us, a staff reply to waiting on contact. Internal
+/// notes leave stage and `updated_at` alone.
+pub fn add_message(conn: &Connection, ticket_id: i64, author: AuthorKind, author_id: i64, body: &str, internal: bool) -> StoreResult<MessageRow> {
+    let current = get(conn, ticket_id)?;
+    let now = now_text();
+    conn.prepare_cached("INSERT INTO messages (ticket_id, author_kind, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![ticket_id, if author == AuthorKind::User { "user" } else { "contact" }, author_id, body, internal, now])?;
+    let message_id = conn.last_insert_rowid();
+    let stage = match (internal, author) {
+        (true, _) => current.ticket.stage,
+        (false, AuthorKind::Contact) => Stage::WaitingOnUs,
+        (false, AuthorKind::User) if current.ticket.stage == Stage::Closed => Stage::Closed,
+        (false, AuthorKind::User) => Stage::WaitingOnContact,
+    };
+    let updated_at = if internal { current.ticket.updated_at.clone() } else { now };
+    let closed_at = if stage == Stage::Closed { current.ticket.closed_at.clone() } else { None };
+    conn.prepare_cached(
+        "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![ticket_id, stage.as_str(), closed_at, updated_at])?;
+    append_change(conn, "ticket", ticket_id, "upsert", Some(TicketScope::from(&current.ticket)))?;
+    Ok(conn.prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?.query_row([message_id], message_row)?)
+}
+
+/// Open and unassigned tickets per inbox.
+pub fn inbox_counts(conn: &Connection) -> StoreResult<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT inbox_id, COUNT(*), SUM(CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END) FROM tickets \
+         WHERE stage <> 'closed' GROUP BY inbox_id",
+    )?;
+    Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,1 @@
+//! PLACEHOLDER (owned by the TUI helper): the terminal app.
