@@ -1,8 +1,195 @@
-//! PLACEHOLDER (owned by the TUI helper): the default command, the terminal app.
+//! The default command: the terminal app. Picks the server (`--server`, the remembered session,
+//! or an embedded demo server on loopback, shared through a lock file by every `deskport` on
+//! the same data dir), sends logs to a file in the data dir and hands over to the TUI.
 
-use color_eyre::eyre::{Result, bail};
+use super::paths;
+use color_eyre::eyre::{Result, WrapErr, bail};
+use deskport::client::session::{Session, normalize_server_url};
+use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
+use deskport::server::{RunningServer, ServerConfig, start};
+use deskport::tui::{self, DemoAccount, DemoLogins, Options, Server};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How long a lock file without an address may stand before it counts as abandoned (the
+/// instance that wrote it died while seeding the demo data).
+const STARTING_GRACE: Duration = Duration::from_secs(60);
+/// How long to wait for another instance to finish starting the embedded server.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Opens the terminal app.
-pub async fn run(_user: Option<String>, _server: Option<String>) -> Result<()> {
-    bail!("not built yet")
+pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
+    let data_dir = paths::data_dir();
+    let config_dir = tui::config_dir();
+    let _log = init_logging(&data_dir)?;
+    let remembered = match &server {
+        Some(_) => None,
+        None => Session::load(&config_dir).wrap_err("cannot read the remembered session")?,
+    };
+    let test_panic = std::env::var_os("DESKPORT_TEST_PANIC").is_some_and(|v| v == "1");
+    match server.or(remembered.map(|s| s.server_url)) {
+        Some(url) => {
+            let server = Server::Remote { url: normalize_server_url(&url) };
+            tui::run(Options { server, user, data_dir, config_dir, test_panic }).await
+        }
+        None => {
+            let embedded = Embedded::start_or_join(&data_dir.join("embedded")).await?;
+            let logins = DemoLogins {
+                accounts: demo_accounts()
+                    .into_iter()
+                    .map(|a| DemoAccount {
+                        email: a.email.to_string(),
+                        name: a.name.to_string(),
+                        role: a.role,
+                        company: a.company.map(str::to_string),
+                    })
+                    .collect(),
+                password: DEMO_PASSWORD.to_string(),
+            };
+            let server = Server::Embedded { url: embedded.url.clone(), logins };
+            let result = tui::run(Options { server, user, data_dir, config_dir, test_panic }).await;
+            let stopped = embedded.stop().await;
+            result.and(stopped)
+        }
+    }
+}
+
+/// Logs go to `<data dir>/logs/deskport.log`, filtered by `RUST_LOG` (default `info`), never
+/// to the screen. The guard flushes the file when dropped.
+fn init_logging(data_dir: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = data_dir.join("logs");
+    std::fs::create_dir_all(&dir).wrap_err_with(|| format!("cannot create the log dir {}", dir.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "deskport.log"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let installed = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init();
+    if let Err(e) = installed {
+        eprintln!("deskport: logging is already set up elsewhere ({e})");
+    }
+    Ok(guard)
+}
+
+/// The embedded demo server: started by this instance, or joined from another one.
+struct Embedded {
+    /// Base URL without `/api/v1`.
+    url: String,
+    /// Set when this instance runs the server (and owns the lock file).
+    owned: Option<(RunningServer, LockFile)>,
+}
+
+impl Embedded {
+    /// Joins the server named in `<dir>/server.lock` if it answers; otherwise takes the lock,
+    /// starts the server on a free loopback port and writes its address into the lock.
+    async fn start_or_join(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join("server.lock");
+        let deadline = Instant::now() + JOIN_TIMEOUT;
+        loop {
+            match LockFile::create(&path)? {
+                Some(mut lock) => {
+                    let config = ServerConfig { data_dir: dir.to_path_buf(), demo: true, demo_tickets: DEFAULT_TICKETS, smtp: None };
+                    let server = start(&config, "127.0.0.1:0".parse()?).await.wrap_err("cannot start the embedded server")?;
+                    let url = format!("http://{}", server.addr);
+                    lock.publish(&url)?;
+                    tracing::info!("embedded server started on {url}");
+                    return Ok(Embedded { url, owned: Some((server, lock)) });
+                }
+                None => {
+                    let contents = std::fs::read_to_string(&path).unwrap_or_default();
+                    match contents.lines().nth(1).map(str::trim).filter(|u| !u.is_empty()) {
+                        Some(url) if healthy(url).await => {
+                            tracing::info!("joining the embedded server at {url}");
+                            return Ok(Embedded { url: url.to_string(), owned: None });
+                        }
+                        Some(url) => {
+                            tracing::warn!("the embedded server at {url} does not answer; starting a new one");
+                            remove_if_unchanged(&path, &contents);
+                        }
+                        None if lock_age(&path) > STARTING_GRACE => remove_if_unchanged(&path, &contents),
+                        None => tokio::time::sleep(Duration::from_millis(100)).await,
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                bail!("another deskport is starting the embedded server but has not finished; remove {} if it is stuck", path.display());
+            }
+        }
+    }
+
+    /// Stops the server if this instance started it.
+    async fn stop(self) -> Result<()> {
+        match self.owned {
+            Some((server, lock)) => {
+                drop(lock);
+                server.stop().await
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whether a deskport server answers at `url` (without `/api/v1`).
+async fn healthy(url: &str) -> bool {
+    let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(2)).build() else {
+        return false;
+    };
+    match client.get(format!("{url}/api/v1/healthz")).send().await {
+        Ok(response) => response.status().is_success(),
+        Err(_) => false,
+    }
+}
+
+fn lock_age(path: &Path) -> Duration {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| SystemTime::now().duration_since(t).ok())
+        .unwrap_or(Duration::ZERO)
+}
+
+/// Removes an abandoned lock, unless someone rewrote it since we read it.
+fn remove_if_unchanged(path: &Path, seen: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|now| now == seen)
+        && let Err(e) = std::fs::remove_file(path)
+    {
+        tracing::warn!("cannot remove the stale lock {}: {e}", path.display());
+    }
+}
+
+/// The embedded server's lock file: first line the owner's process id, second line the
+/// server's URL once it listens. Removed when dropped, if it is still ours.
+struct LockFile {
+    path: PathBuf,
+    contents: String,
+}
+
+impl LockFile {
+    /// Creates the lock; `None` if it already exists.
+    fn create(path: &Path) -> Result<Option<Self>> {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(mut file) => {
+                let contents = format!("{}\n", std::process::id());
+                file.write_all(contents.as_bytes()).wrap_err_with(|| format!("cannot write {}", path.display()))?;
+                Ok(Some(LockFile { path: path.to_path_buf(), contents }))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+            Err(e) => Err(e).wrap_err_with(|| format!("cannot create {}", path.display())),
+        }
+    }
+
+    /// Writes the server's URL into the lock for other instances to join.
+    fn publish(&mut self, url: &str) -> Result<()> {
+        let contents = format!("{}\n{url}\n", std::process::id());
+        let tmp = self.path.with_extension("tmp");
+        std::fs::write(&tmp, &contents).wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &self.path).wrap_err_with(|| format!("cannot write {}", self.path.display()))?;
+        self.contents = contents;
+        Ok(())
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        remove_if_unchanged(&self.path, &self.contents);
+    }
 }

@@ -19,3 +19,12 @@ pub fn data_dir() -> PathBuf {
 pub fn server_data_dir() -> PathBuf {
     data_dir().join("server")
 }
+
+/// The user's config dir for deskport (`DESKPORT_CONFIG_DIR` overrides): the remembered
+/// session and the terminal app's settings.
+pub fn config_dir() -> PathBuf {
+    std::env::var_os("DESKPORT_CONFIG_DIR")
+        .map(PathBuf::from)
+        .or_else(|| project().map(|p| p.config_dir().to_path_buf()))
+        .unwrap_or_else(|| PathBuf::from(".deskport-config"))
+}

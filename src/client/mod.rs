@@ -1,1 +1,219 @@
-//! PLACEHOLDER (owned by the client helper): API client, cache, sync engine, outbox.
+//! The client side of deskport: a typed API client, a local SQLite cache per (server, user),
+//! a sync engine task that keeps the cache current (snapshot pages, `/events` pokes, polling
+//! with backoff when the stream drops), and an outbox that records every write before it is
+//! shown and replays it with its idempotency key until the server answers.
+//!
+//! The UI reads one [`View`]: the cache with the pending outbox applied on top. Typical use:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), deskport::client::ClientError> {
+//! use deskport::client::{Client, ClientConfig, Write, login};
+//! let session = login("http://127.0.0.1:7878", "ada@deskport.test", "deskport-demo").await?;
+//! let client = Client::start(ClientConfig::new("/tmp/deskport-data"), session).await?;
+//! let mut events = client.subscribe();
+//! println!("{} tickets", client.view().ticket_count());
+//! # let _ = &mut events;
+//! client.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+mod cache;
+mod decode;
+pub mod error;
+pub mod events;
+mod outbox;
+pub mod session;
+mod shared;
+pub mod status;
+mod sync;
+pub mod view;
+pub mod write;
+
+pub use api::{ApiClient, Tagged, TicketQuery};
+pub use error::{ApiError, ClientError};
+pub use session::{Session, cache_path, normalize_server_url};
+pub use status::{ClientEvent, Connection, SyncProgress, SyncReport, SyncStatus};
+pub use view::{EntityKind, Marked, View, ViewTicket};
+pub use write::{ConflictInfo, OutboxEntry, OutboxState, Resolution, Write, WriteId};
+
+use crate::domain::wire::TicketDetail;
+use shared::{Command, Core};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLockReadGuard};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// How a [`Client`] runs.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Where caches live (`<data_dir>/cache/...`); `DESKPORT_DATA_DIR` in the CLI.
+    pub data_dir: PathBuf,
+    /// Work from the cache only: no sync engine, never contact the server (writes still go
+    /// to the outbox, for a later online client to send).
+    pub offline: bool,
+    /// Run the sync engine in the background (listening to `/events`). When false, nothing
+    /// happens until [`Client::sync_now`], which then runs on the caller's task (for one-shot
+    /// commands like `deskport sync`).
+    pub background: bool,
+    /// Changes per sync page (1–10 000).
+    pub page_size: usize,
+    /// First wait before retrying after a failure.
+    pub retry_min: Duration,
+    /// Longest wait between retries.
+    pub retry_max: Duration,
+}
+
+impl ClientConfig {
+    /// Defaults: online, 5 000 changes a page, retries from 1 s up to 30 s.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        ClientConfig {
+            data_dir: data_dir.into(),
+            offline: false,
+            background: true,
+            page_size: 5_000,
+            retry_min: Duration::from_secs(1),
+            retry_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Signs in with email and password and returns the session (not yet stored; see
+/// [`Session::save`]).
+pub async fn login(server_url: &str, email: &str, password: &str) -> Result<Session, ApiError> {
+    let api = ApiClient::new(server_url)?;
+    let answer = api.login(email, password).await?;
+    Ok(Session { server_url: api.server_url().to_string(), token: answer.token, account: answer.user })
+}
+
+/// A ticket's thread, fresh from the server or, offline, from the cache.
+#[derive(Debug, Clone)]
+pub struct TicketThread {
+    /// The ticket and its visible messages (pending replies are in [`View::pending_messages`]).
+    pub detail: TicketDetail,
+    /// Read from the cache because the server could not be reached (may be incomplete).
+    pub from_cache: bool,
+}
+
+/// A running client: cache, view, sync engine and outbox. Cheap to clone; the engine stops
+/// when [`Client::shutdown`] is called or the last clone is dropped.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Handle>,
+}
+
+struct Handle {
+    core: Arc<Core>,
+    commands: mpsc::UnboundedSender<Command>,
+    engine: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Client {
+    /// Opens (or rebuilds) the cache of `session`'s (server, user), loads the view from it and,
+    /// unless `config.offline`, starts the sync engine.
+    pub async fn start(config: ClientConfig, session: Session) -> Result<Client, ClientError> {
+        let offline = config.offline;
+        let core = Core::open(config, session).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let engine = if offline {
+            core.set_status(|s| s.connection = Connection::CacheOnly);
+            None
+        } else if core.config.background {
+            Some(tokio::spawn(sync::run(core.clone(), rx)))
+        } else {
+            None
+        };
+        Ok(Client { inner: Arc::new(Handle { core, commands: tx, engine: Mutex::new(engine) }) })
+    }
+
+    /// Read access to the view. Hold the guard only while reading (e.g. one draw), never
+    /// across an `.await`.
+    pub fn view(&self) -> RwLockReadGuard<'_, View> {
+        self.inner.core.view.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Events about the view, the connection and writes.
+    pub fn subscribe(&self) -> broadcast::Receiver<ClientEvent> {
+        self.inner.core.events.subscribe()
+    }
+
+    /// The signed-in API client, for calls outside the sync model (routing test, invitations,
+    /// inbox counts, domains).
+    pub fn api(&self) -> &ApiClient {
+        &self.inner.core.api
+    }
+
+    /// The session this client runs with.
+    pub fn session(&self) -> &Session {
+        &self.inner.core.session
+    }
+
+    /// The cache file in use.
+    pub fn cache_path(&self) -> &Path {
+        &self.inner.core.cache_path
+    }
+
+    /// Records `write` in the outbox (durably), shows it in the view as pending, and asks the
+    /// engine to send it.
+    pub async fn submit(&self, write: Write) -> Result<WriteId, ClientError> {
+        let id = self.inner.core.record(write).await?;
+        self.command(Command::Replay);
+        Ok(id)
+    }
+
+    /// Settles a conflict: drop the write, or send it again over the server's current version.
+    pub async fn resolve_conflict(&self, id: WriteId, resolution: Resolution) -> Result<(), ClientError> {
+        outbox::resolve(&self.inner.core, id, resolution).await?;
+        self.command(Command::Replay);
+        Ok(())
+    }
+
+    /// Removes a rejected (or conflicting) write from the outbox without sending it.
+    pub async fn dismiss(&self, id: WriteId) -> Result<(), ClientError> {
+        outbox::resolve(&self.inner.core, id, Resolution::KeepTheirs).await
+    }
+
+    /// A ticket with its thread: from the server (and cached for offline use), or from the
+    /// cache when the server cannot be reached.
+    pub async fn ticket_detail(&self, id: i64) -> Result<TicketThread, ClientError> {
+        self.inner.core.ticket_detail(id).await
+    }
+
+    /// Asks the engine to pull changes and send pending writes now, without waiting.
+    pub fn request_sync(&self) {
+        self.command(Command::Sync(None));
+    }
+
+    /// Pulls changes and sends pending writes now; returns what changed.
+    pub async fn sync_now(&self) -> Result<SyncReport, ClientError> {
+        let core = &self.inner.core;
+        if core.config.offline {
+            return Err(ClientError::Api(ApiError::Offline("working from the cache only".into())));
+        }
+        if !core.config.background {
+            return sync::cycle(core).await;
+        }
+        let (tx, rx) = oneshot::channel();
+        if self.inner.commands.send(Command::Sync(Some(tx))).is_err() {
+            return Err(ClientError::Stopped);
+        }
+        rx.await.map_err(|_| ClientError::Stopped)?
+    }
+
+    /// Stops the sync engine and waits for it. The view stays readable.
+    pub async fn shutdown(&self) {
+        let _ = self.inner.commands.send(Command::Shutdown);
+        let task = self.inner.engine.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(task) = task
+            && let Err(e) = task.await
+        {
+            tracing::warn!("the sync engine ended badly: {e}");
+        }
+    }
+
+    fn command(&self, c: Command) {
+        if self.inner.commands.send(c).is_err() {
+            tracing::debug!("the sync engine is not running; the command waits for the next start");
+        }
+    }
+}

@@ -1,7 +1,264 @@
-//! The words of the demo portal: companies, contacts, ticket topics, message texts and the
-//! shapes of message threads. Kept apart from `demo.rs` so the generator stays readable.
+//! The fixed content of the demo portal: settings, inboxes, rules, staff, companies, contacts,
+//! ticket topics, message texts and the shapes of threads, plus the small date helpers. Kept
+//! apart from `demo.rs`, which generates the tickets, so the generator stays readable.
 
-use crate::domain::{Registration, Stage};
+use super::{BASE, BILLING_INBOX, DAY, PORTAL_DOMAIN, Rng, SUPPORT_INBOX, SYSTEM_DOMAIN};
+use crate::domain::people::ConsentRecord;
+use crate::domain::portal::{CustomerColumn, SortOrder};
+use crate::domain::routing::{AssignNamed, AssignTarget, MatchMode, MatchValue, RuleOutcome};
+use crate::domain::{
+    Access, AccessMode, Assignment, Company, Condition, ConditionField, ConditionOp, Consent,
+    Contact, DomainInfo, FieldKind, FormField, Inbox, InboxKind, PermissionMode, PortalSettings,
+    Priority, Registration, Role, RoutingRule, Stage, SupportForm, TicketPermission, TicketView,
+    User,
+};
+use std::collections::BTreeMap;
+
+/// The domains: the portal's connected one, the vendor's system one and an Italian one.
+pub fn domains() -> Vec<DomainInfo> {
+    let d = |host: &str, lang: &str, system| DomainInfo {
+        host: host.into(),
+        primary_language: lang.into(),
+        system,
+    };
+    vec![
+        d(PORTAL_DOMAIN, "en", false),
+        d(SYSTEM_DOMAIN, "en", true),
+        d("assistenza.deskport.test", "it", false),
+    ]
+}
+
+/// Support (round robin, the default) and Billing (least loaded, capacity 50), both staffed
+/// by Sam and Lin.
+pub fn inboxes() -> Vec<Inbox> {
+    vec![
+        Inbox {
+            id: SUPPORT_INBOX,
+            name: "Support".into(),
+            kind: InboxKind::Inbox,
+            members: vec![2, 3],
+            assignment: Assignment::RoundRobin,
+            capacity: None,
+        },
+        Inbox {
+            id: BILLING_INBOX,
+            name: "Billing".into(),
+            kind: InboxKind::HelpDesk,
+            members: vec![2, 3],
+            assignment: Assignment::LeastLoaded,
+            capacity: Some(50),
+        },
+    ]
+}
+
+/// The portal settings: configured, `contact` mode, consent required, a few optional fields.
+pub fn portal() -> PortalSettings {
+    let labels = [
+        (Stage::New, "Open"),
+        (Stage::WaitingOnContact, "Awaiting your reply"),
+        (Stage::WaitingOnUs, "In progress"),
+        (Stage::Closed, "Resolved"),
+    ];
+    let field = |key: &str, label: &str, kind, options: &[&str]| FormField {
+        key: key.into(),
+        label: label.into(),
+        kind,
+        required: false,
+        options: options.iter().map(|o| o.to_string()).collect(),
+    };
+    PortalSettings {
+        name: "Deskport Demo Support".into(),
+        domain: PORTAL_DOMAIN.into(),
+        slug: "help".into(),
+        default_inbox_id: Some(SUPPORT_INBOX),
+        ticket_permission: TicketPermission {
+            mode: PermissionMode::Contact,
+            filter: vec![],
+        },
+        access: Access {
+            mode: AccessMode::InviteOnly,
+            passwordless: true,
+            idle_timeout_minutes: 60,
+        },
+        ticket_view: TicketView {
+            columns: vec![
+                CustomerColumn::Id,
+                CustomerColumn::Subject,
+                CustomerColumn::Status,
+                CustomerColumn::Updated,
+            ],
+            stage_labels: labels.iter().map(|&(s, l)| (s, l.to_string())).collect(),
+            show_closed: true,
+            default_sort: SortOrder {
+                column: CustomerColumn::Updated,
+                descending: true,
+            },
+        },
+        consent: Consent {
+            enabled: true,
+            text: CONSENT_TEXT.into(),
+            required: true,
+            version: 1,
+        },
+        support_form: SupportForm {
+            enabled: true,
+            fields: vec![
+                field(
+                    "category",
+                    "Category",
+                    FieldKind::Select,
+                    &["billing", "technical", "account", "other"],
+                ),
+                field(
+                    "order_number",
+                    "Order or invoice number",
+                    FieldKind::Text,
+                    &[],
+                ),
+                field(
+                    "contact_phone",
+                    "Phone number for a call back",
+                    FieldKind::Text,
+                    &[],
+                ),
+            ],
+        },
+        configured: true,
+        version: 1,
+    }
+}
+
+/// The routing rules, in order; the last one is disabled.
+pub fn rules() -> Vec<RoutingRule> {
+    let rule = |id: i64, name: &str, match_mode, condition: Condition, then| RoutingRule {
+        id,
+        name: name.into(),
+        enabled: true,
+        position: id - 1,
+        match_mode,
+        conditions: vec![condition],
+        then,
+    };
+    let cond = |field, op, value| Condition { field, op, value };
+    let one = |s: &str| MatchValue::One(s.into());
+    let then = |inbox_id, assign, priority| RuleOutcome {
+        inbox_id,
+        assign,
+        priority,
+    };
+    let by_method = || AssignTarget::Named(AssignNamed::InboxMethod);
+    let invoice = cond(
+        ConditionField::Subject,
+        ConditionOp::Contains,
+        one("invoice"),
+    );
+    let form = cond(
+        ConditionField::Form("category".into()),
+        ConditionOp::Equals,
+        one("billing"),
+    );
+    let words = MatchValue::Many(vec!["outage".into(), "down".into()]);
+    let outage = cond(ConditionField::Subject, ConditionOp::Contains, words);
+    let stark = cond(
+        ConditionField::Company,
+        ConditionOp::Equals,
+        one("Stark Industries"),
+    );
+    let sam = AssignTarget::User { user_id: 2 };
+    let lin = AssignTarget::User { user_id: 3 };
+    let mut rules = vec![
+        rule(
+            1,
+            "Invoices to Billing",
+            MatchMode::All,
+            invoice,
+            then(BILLING_INBOX, by_method(), None),
+        ),
+        rule(
+            2,
+            "Billing form category",
+            MatchMode::Any,
+            form,
+            then(BILLING_INBOX, by_method(), None),
+        ),
+        rule(
+            3,
+            "Urgent outages",
+            MatchMode::Any,
+            outage,
+            then(SUPPORT_INBOX, sam, Some(Priority::Urgent)),
+        ),
+        rule(
+            4,
+            "Stark Industries to Lin",
+            MatchMode::All,
+            stark,
+            then(SUPPORT_INBOX, lin, Some(Priority::High)),
+        ),
+    ];
+    // A paused rule, to show that disabled rules never fire.
+    rules[3].enabled = false;
+    rules
+}
+
+/// Staff: (email, name, role); ids are positions + 1.
+pub const STAFF: [(&str, &str, Role); 3] = [
+    ("ada@deskport.test", "Ada Lovelace", Role::Admin),
+    ("sam@deskport.test", "Sam Carter", Role::Agent),
+    ("lin@deskport.test", "Lin Chen", Role::Agent),
+];
+
+/// The staff, each with `password_hash`.
+pub fn users(password_hash: &str) -> Vec<(User, String)> {
+    let user = |(i, &(email, name, role)): (usize, &(&str, &str, Role))| {
+        let user = User {
+            id: i as i64 + 1,
+            email: email.into(),
+            name: name.into(),
+            role,
+        };
+        (user, password_hash.to_string())
+    };
+    STAFF.iter().enumerate().map(user).collect()
+}
+
+/// The companies of [`COMPANIES`].
+pub fn companies() -> Vec<Company> {
+    let company = |(i, &(name, domain)): (usize, &(&str, &str))| Company {
+        id: i as i64 + 1,
+        name: name.into(),
+        domain: domain.into(),
+    };
+    COMPANIES.iter().enumerate().map(company).collect()
+}
+
+/// The contacts of [`CONTACTS`]; registered ones have `password_hash` and have accepted the
+/// consent notice `consent_version` (nobody else can have accepted it yet).
+pub fn contacts(password_hash: &str, consent_version: i64) -> Vec<(Contact, Option<String>)> {
+    let contact =
+        |(i, &(email, name, company, registration, plan, country)): (usize, &ContactRow)| {
+            let registered = registration == Registration::Registered;
+            let properties = BTreeMap::from([
+                ("plan".to_string(), plan.to_string()),
+                ("country".to_string(), country.to_string()),
+            ]);
+            let consent = registered.then(|| ConsentRecord {
+                version: consent_version,
+                accepted_at: rfc3339(BASE - 120 * DAY + i as i64 * 7_200),
+            });
+            let contact = Contact {
+                id: i as i64 + 1,
+                email: email.into(),
+                name: name.into(),
+                company_id: company.map(|c| c as i64 + 1),
+                properties,
+                registration,
+                consent,
+            };
+            (contact, registered.then(|| password_hash.to_string()))
+        };
+    CONTACTS.iter().enumerate().map(contact).collect()
+}
 
 /// Companies: (name, email domain). Ids are positions + 1.
 pub const COMPANIES: &[(&str, &str)] = &[
@@ -260,4 +517,62 @@ pub fn thread(stage: Stage, len: usize) -> &'static [Kind] {
         Stage::WaitingOnUs => WOU[len],
         Stage::Closed => CLOSED[len],
     }
+}
+
+/// The texts a message of this kind is picked from.
+pub fn texts(kind: Kind, billing: bool) -> &'static [&'static str] {
+    match (kind, billing) {
+        (Kind::Note, false) => NOTES,
+        (Kind::Note, true) => BILLING_NOTES,
+        (Kind::Ask, _) => ASKS,
+        (Kind::Info, _) => INFOS,
+        (Kind::Thanks, _) => THANKS,
+        (Kind::Resolve, false) => RESOLVES,
+        (Kind::Resolve, true) => BILLING_RESOLVES,
+    }
+}
+
+/// Subject and a 1–3 sentence description for a ticket about `topic`.
+pub fn words(topic: &Topic, rng: &mut Rng) -> (String, String) {
+    let mut subject = rng.pick(&topic.subjects).to_string();
+    if subject.contains("{n}") {
+        subject = subject.replace("{n}", &format!("INV-{}", 10_000 + rng.below(90_000)));
+    }
+    let mut description = String::new();
+    if rng.chance(40) {
+        description.push_str(*rng.pick(OPENERS));
+        description.push(' ');
+    }
+    description.push_str(topic.detail);
+    if rng.chance(50) {
+        description.push(' ');
+        description.push_str(*rng.pick(CLOSERS));
+    }
+    (subject, description)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+pub const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = (if y >= 0 { y } else { y - 399 }) / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Unix seconds as RFC 3339 UTC with milliseconds, e.g. `2026-10-03T14:22:05.000Z`.
+pub fn rfc3339(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(DAY), secs.rem_euclid(DAY));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, mi, s) = (rem / 3_600, rem % 3_600 / 60, rem % 60);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
 }

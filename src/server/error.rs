@@ -111,13 +111,13 @@ impl From<crate::domain::ValidationError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        let status = r.status();
-        let code = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            _ => "bad_request",
+        // axum answers 422 for well-formed JSON of the wrong shape (unknown or missing
+        // fields, wrong types); the API promises 400 for every kind of bad input.
+        let (status, code) = match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            _ => (StatusCode::BAD_REQUEST, "bad_request"),
         };
-        let status = if status.is_server_error() { StatusCode::BAD_REQUEST } else { status };
         ApiError::new(status, code, r.body_text())
     }
 }

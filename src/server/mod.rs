@@ -160,7 +160,13 @@ impl RunningServer {
 /// Opens the store and serves on `listen` (port 0 picks a free one).
 pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
     let store = open_store(config).await?;
-    let state = Arc::new(AppState { store: store.clone(), mailer: mailer(config)?, in_flight: Default::default() });
+    serve(store, mailer(config)?, listen).await
+}
+
+/// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
+/// through `mailer`.
+pub async fn serve(store: Arc<SqliteStore>, mailer: Arc<dyn Mailer>, listen: SocketAddr) -> Result<RunningServer> {
+    let state = Arc::new(AppState { store: store.clone(), mailer, in_flight: Default::default() });
     let listener = tokio::net::TcpListener::bind(listen).await.wrap_err_with(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

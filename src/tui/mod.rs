@@ -1,1 +1,92 @@
-//! PLACEHOLDER (owned by the TUI helper): the terminal app.
+//! The terminal app: a tokio event loop over terminal input, client events and results of
+//! background work; keys become actions through the keymap of the focused context; panes are
+//! components that read the client's view. Depends on `client` and `domain` only.
+
+pub mod action;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod event_loop;
+pub mod keymap;
+pub mod session;
+pub mod terminal;
+pub mod theme;
+
+pub use components::signin::{DemoAccount, DemoLogins};
+pub use config::config_dir;
+
+use crate::client::{Client, ClientEvent};
+use color_eyre::eyre::{Result, eyre};
+use std::path::PathBuf;
+
+/// Which server the app talks to.
+#[derive(Debug, Clone)]
+pub enum Server {
+    /// The demo server embedded in this process (or in another `deskport` on the same data
+    /// dir): the sign-in screen lists the demo accounts.
+    Embedded {
+        /// Its base URL, without `/api/v1`.
+        url: String,
+        /// The accounts to offer and their password.
+        logins: DemoLogins,
+    },
+    /// A configured server: sign in with email and password, or a remembered session.
+    Remote {
+        /// Its base URL, without `/api/v1`.
+        url: String,
+    },
+}
+
+impl Server {
+    /// The base URL.
+    pub fn url(&self) -> &str {
+        match self {
+            Server::Embedded { url, .. } | Server::Remote { url } => url,
+        }
+    }
+
+    /// How the status bar names it.
+    pub fn label(&self) -> String {
+        match self {
+            Server::Embedded { .. } => "embedded".to_string(),
+            Server::Remote { url } => url.trim_start_matches("https://").trim_start_matches("http://").to_string(),
+        }
+    }
+}
+
+/// How to run the app.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The server.
+    pub server: Server,
+    /// Sign straight in as this account (demo accounts on the embedded server; on a
+    /// configured server, the email to fill in or the remembered session to use).
+    pub user: Option<String>,
+    /// Where the client keeps its caches.
+    pub data_dir: PathBuf,
+    /// Where the keymap, theme and remembered session live.
+    pub config_dir: PathBuf,
+    /// Panic right after the first frame (`DESKPORT_TEST_PANIC=1`), so tests can check that
+    /// the terminal is restored.
+    pub test_panic: bool,
+}
+
+/// What the event loop feeds the app: everything that can change what is on screen.
+pub enum Msg {
+    /// A key, mouse, paste or resize event from the terminal.
+    Terminal(crossterm::event::Event),
+    /// The terminal's event stream failed.
+    TerminalFailed(String),
+    /// A sign-in finished: the running client, or why not.
+    SignedIn(Result<Client, String>),
+    /// The client reported a change.
+    Client(ClientEvent),
+}
+
+/// Runs the app until the user quits. Reads the configuration first, so a bad file is
+/// reported before the terminal is taken over.
+pub async fn run(options: Options) -> Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let config = config::Config::load(&options.config_dir, no_color).map_err(|e| eyre!("bad configuration: {e}"))?;
+    event_loop::run(config, options).await
+}

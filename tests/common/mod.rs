@@ -3,12 +3,31 @@
 
 #![allow(dead_code)]
 
-use deskport::server::{RunningServer, ServerConfig, start};
-use serde_json::Value;
+use deskport::server::mail::FileMailer;
+use deskport::server::store::sqlite::SqliteStore;
+use deskport::server::store::{ImportBatch, Store};
+use deskport::server::{RunningServer, ServerConfig, database_path, serve, start};
+use serde_json::{Value, json};
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "deskport-demo";
+/// Demo staff.
+pub const ADA: &str = "ada@deskport.test";
+/// Demo agent.
+pub const SAM: &str = "sam@deskport.test";
+/// Demo customer of Acme.
+pub const CARLA: &str = "carla@acme.test";
+/// Demo customer of Acme, Carla's colleague.
+pub const DAN: &str = "dan@acme.test";
+/// Demo customer of Globex.
+pub const GINA: &str = "gina@globex.test";
+/// Demo customer without a company.
+pub const SOLO: &str = "solo@example.test";
+/// Another demo customer without a company.
+pub const FRAN: &str = "fran@example.test";
 
 /// A running test server and its temporary data dir (deleted on drop).
 pub struct TestServer {
@@ -30,12 +49,28 @@ pub async fn fresh_server() -> TestServer {
     server_with(false, 0).await
 }
 
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client")
+}
+
 async fn server_with(demo: bool, tickets: usize) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = ServerConfig { data_dir: dir.path().join("data"), demo, demo_tickets: tickets, smtp: None };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");
-    TestServer { server, dir, http: reqwest::Client::new() }
+    TestServer { server, dir, http: client() }
+}
+
+/// Starts a server on a store holding exactly `batch` (no demo data, no system domain).
+pub async fn batch_server(batch: ImportBatch) -> TestServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let store = Arc::new(SqliteStore::open(&database_path(&data)).expect("store opens"));
+    store.import(batch).await.expect("batch imports");
+    let mailer = Arc::new(FileMailer::new(data.join("mail")));
+    let server = serve(store, mailer, "127.0.0.1:0".parse().expect("addr")).await.expect("server starts");
+    TestServer { server, dir, http: client() }
 }
 
 /// An HTTP answer: status, headers and parsed JSON body (Null when empty).
@@ -47,6 +82,31 @@ pub struct Answer {
     pub headers: reqwest::header::HeaderMap,
     /// Body as JSON (or a JSON string holding the raw text when it is not JSON).
     pub body: Value,
+    /// The raw body text.
+    pub text: String,
+}
+
+impl Answer {
+    /// A header as text ("" when absent).
+    pub fn header(&self, name: &str) -> String {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    }
+}
+
+/// Asserts `a` is an error with `status` and the API's error shape; returns its code.
+#[track_caller]
+pub fn assert_error(a: &Answer, status: u16) -> String {
+    assert_eq!(a.status, status, "expected {status}, got {}: {}", a.status, a.text);
+    assert_error_shape(a)
+}
+
+/// Asserts `a` has the `{"error": {"code", "message"}}` shape; returns the code.
+#[track_caller]
+pub fn assert_error_shape(a: &Answer) -> String {
+    let code = a.body["error"]["code"].as_str();
+    let message = a.body["error"]["message"].as_str();
+    assert!(code.is_some_and(|c| !c.is_empty()) && message.is_some(), "not the error shape ({}): {}", a.status, a.text);
+    code.unwrap_or_default().to_string()
 }
 
 impl TestServer {
@@ -60,8 +120,8 @@ impl TestServer {
         self.dir.path().join("data")
     }
 
-    /// Sends a request; `token` adds a bearer token, `headers` extra headers.
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
+    /// Sends a request with a raw body; `token` adds a bearer token, `headers` extra headers.
+    pub async fn call_raw(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> Answer {
         let url = format!("{}{}", self.base(), path);
         let mut req = self.http.request(method.parse().expect("method"), url);
         if let Some(t) = token {
@@ -71,14 +131,24 @@ impl TestServer {
             req = req.header(*k, *v);
         }
         if let Some(b) = body {
-            req = req.json(&b);
+            req = req.body(b);
         }
         let resp = req.send().await.expect("request sent");
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, headers, body }
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text.clone())) };
+        Answer { status, headers, body, text }
+    }
+
+    /// Sends a request; `token` adds a bearer token, `headers` extra headers.
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        if body.is_some() {
+            all.push(("content-type", "application/json"));
+        }
+        let bytes = body.map(|b| serde_json::to_vec(&b).expect("json"));
+        self.call_raw(method, path, token, bytes, &all).await
     }
 
     /// GET with a token.
@@ -86,9 +156,14 @@ impl TestServer {
         self.call("GET", path, Some(token), None, &[]).await
     }
 
+    /// POST a JSON body with a token.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call("POST", path, Some(token), Some(body), &[]).await
+    }
+
     /// Signs in and returns the token.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let a = self.call("POST", "/auth/login", None, Some(serde_json::json!({"email": email, "password": password})), &[]).await;
+        let a = self.call("POST", "/auth/login", None, Some(json!({"email": email, "password": password})), &[]).await;
         assert_eq!(a.status, 200, "login {email}: {:?}", a.body);
         a.body["token"].as_str().expect("token").to_string()
     }
@@ -97,4 +172,92 @@ impl TestServer {
     pub async fn demo_login(&self, email: &str) -> String {
         self.login(email, DEMO_PASSWORD).await
     }
+
+    /// A session for `email` created directly in the store (no Argon2 work), for tests that
+    /// need many accounts signed in.
+    pub async fn session_for(&self, email: &str) -> String {
+        let creds = self.server.store.credentials(email.to_string()).await.expect("store").expect("account exists");
+        let (token, hash) = deskport::server::security::new_token();
+        self.server.store.create_session(hash, creds.account).await.expect("session");
+        token
+    }
+
+    /// PATCH /portal with the current `ETag` as `If-Match`.
+    pub async fn patch_portal(&self, admin: &str, patch: Value) -> Answer {
+        let etag = self.get("/portal", admin).await.header("etag");
+        self.call("PATCH", "/portal", Some(admin), Some(patch), &[("if-match", &etag)]).await
+    }
+
+    /// PATCH /portal that must succeed.
+    pub async fn set_portal(&self, admin: &str, patch: Value) {
+        let a = self.patch_portal(admin, patch.clone()).await;
+        assert_eq!(a.status, 200, "PATCH /portal {patch}: {}", a.text);
+    }
+
+    /// Sets the ticket permission mode (`contact_filter` gets `plan in [gold]`).
+    pub async fn set_mode(&self, admin: &str, mode: &str) {
+        let filter = if mode == "contact_filter" { json!([{"property": "plan", "op": "in", "value": ["gold"]}]) } else { json!([]) };
+        self.set_portal(admin, json!({"ticket_permission": {"mode": mode, "filter": filter}})).await;
+    }
+
+    /// Every ticket as `token` lists it (all pages).
+    pub async fn all_tickets(&self, token: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let a = self.get(&format!("/tickets?limit=500&cursor={cursor}"), token).await;
+            assert_eq!(a.status, 200, "{}", a.text);
+            out.extend(a.body["items"].as_array().expect("items").iter().cloned());
+            match a.body["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_string(),
+                None => return out,
+            }
+        }
+    }
+
+    /// Follows the sync feed from `cursor` until `has_more` is false; returns the pages.
+    pub async fn sync_all(&self, token: &str, cursor: &str, limit: usize) -> (Vec<Value>, String) {
+        let mut pages = Vec::new();
+        let mut cursor = cursor.to_string();
+        loop {
+            let a = self.get(&format!("/sync?limit={limit}&cursor={cursor}"), token).await;
+            assert_eq!(a.status, 200, "{}", a.text);
+            cursor = a.body["cursor"].as_str().expect("cursor").to_string();
+            let more = a.body["has_more"].as_bool().expect("has_more");
+            pages.push(a.body);
+            if !more {
+                return (pages, cursor);
+            }
+        }
+    }
+
+    /// Ids of a contact (by email) and of their company, from the staff contact list.
+    pub async fn contact(&self, staff: &str, email: &str) -> Value {
+        let a = self.get("/contacts", staff).await;
+        a.body.as_array().expect("contacts").iter().find(|c| c["email"] == email).cloned().expect("contact exists")
+    }
+}
+
+/// `.eml` files in `dir/mail`, oldest first, as text.
+pub fn mails(data_dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("mail")) else { return Vec::new() };
+    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    paths.iter().map(|p| std::fs::read_to_string(p).expect("eml")).collect()
+}
+
+/// The first six-digit number in a mail's body (after soft line breaks are undone).
+pub fn code_in(mail: &str) -> String {
+    let text = mail.replace("=\r\n", "").replace("=\n", "");
+    let body_at = text.find("\r\n\r\n").or_else(|| text.find("\n\n")).expect("headers end");
+    let body = &text[body_at..];
+    let bytes = body.as_bytes();
+    (1..bytes.len().saturating_sub(5))
+        .find(|&i| {
+            bytes[i..i + 6].iter().all(u8::is_ascii_digit)
+                && !bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 6).is_none_or(|b| !b.is_ascii_digit())
+        })
+        .map(|i| body[i..i + 6].to_string())
+        .expect("a six-digit code in the mail")
 }

@@ -240,7 +240,7 @@ pub struct StaffTicketPatch {
     /// Category.
     pub category: Option<String>,
     /// Owner; `null` unassigns.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<i64>)]
     pub owner_id: Option<Option<i64>>,
     /// Inbox.

@@ -1,0 +1,190 @@
+//! The local cache: one SQLite file per (server, user), mode 0600, WAL with
+//! `synchronous=NORMAL` (the server can always rebuild it), schema versioned by
+//! `PRAGMA user_version`. It holds the sync cursor, every entity the user may see (as the JSON
+//! the server sent), cached ticket threads and the outbox. A file that cannot be read, or was
+//! written by another schema version, is rebuilt, keeping the unsent writes it can still read.
+
+mod load;
+mod outbox;
+
+use super::decode::Page;
+use super::error::ClientError;
+use super::session::{Session, create_private_dir, restrict};
+use super::view::{EntityKind, View};
+use crate::domain::wire::TicketDetail;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+
+/// Bump when the layout changes: older files are rebuilt.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE entities (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+CREATE TABLE threads (ticket_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idem_key TEXT NOT NULL UNIQUE,
+    write TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    status INTEGER,
+    message TEXT,
+    server_version INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+";
+
+/// An open cache file.
+pub(crate) struct Cache {
+    conn: Connection,
+    staff: bool,
+}
+
+impl Cache {
+    /// Opens the cache at `path` for `session` and loads the view from it, rebuilding the file
+    /// when it is damaged or from another schema version.
+    pub(crate) fn open(path: &Path, session: &Session) -> Result<(Cache, View), ClientError> {
+        let staff = session.account.role.is_staff();
+        let opened = Cache::connect(path, staff).and_then(|c| {
+            let view = c.load_view(session)?;
+            Ok((c, view))
+        });
+        match opened {
+            Ok(done) => Ok(done),
+            Err(e) => {
+                tracing::warn!("rebuilding the cache {}: {e}", path.display());
+                let salvaged = outbox::salvage(path);
+                remove_files(path)?;
+                let mut cache = Cache::connect(path, staff)?;
+                cache.restore_outbox(&salvaged)?;
+                let view = cache.load_view(session)?;
+                Ok((cache, view))
+            }
+        }
+    }
+
+    fn connect(path: &Path, staff: bool) -> Result<Cache, ClientError> {
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir)?;
+        }
+        if !path.exists() {
+            create_empty(path)?;
+        }
+        let conn = Connection::open(path)?;
+        restrict(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::debug!("the cache runs in {mode} mode");
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        match version {
+            0 => {
+                conn.execute_batch(SCHEMA)?;
+                conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            SCHEMA_VERSION => {}
+            other => return Err(ClientError::Cache(format!("schema version {other}, this deskport uses {SCHEMA_VERSION}"))),
+        }
+        Ok(Cache { conn, staff })
+    }
+
+    /// The sync cursor, if a sync ever completed a page.
+    pub(crate) fn cursor(&self) -> Result<Option<String>, ClientError> {
+        self.meta("cursor")
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, ClientError> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Applies a sync page in one transaction: on `reset`, everything synced is dropped first
+    /// (the outbox stays); then upserts and deletes in order; then the cursor.
+    pub(crate) fn apply_page(&mut self, page: &Page) -> Result<(), ClientError> {
+        let tx = self.conn.transaction()?;
+        if page.reset {
+            tx.execute_batch("DELETE FROM tickets; DELETE FROM entities; DELETE FROM threads;")?;
+        }
+        {
+            let mut put_ticket = tx.prepare_cached("INSERT OR REPLACE INTO tickets (id, data) VALUES (?1, ?2)")?;
+            let mut del_ticket = tx.prepare_cached("DELETE FROM tickets WHERE id = ?1")?;
+            let mut del_thread = tx.prepare_cached("DELETE FROM threads WHERE ticket_id = ?1")?;
+            let mut put_entity = tx.prepare_cached("INSERT OR REPLACE INTO entities (kind, id, data) VALUES (?1, ?2, ?3)")?;
+            let mut del_entity = tx.prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?;
+            for c in &page.changes {
+                match (c.kind, &c.json) {
+                    (EntityKind::Ticket, Some(json)) => put_ticket.execute(params![c.id, json])?,
+                    (EntityKind::Ticket, None) => del_ticket.execute([c.id])? + del_thread.execute([c.id])?,
+                    (kind, Some(json)) => put_entity.execute(params![kind.as_str(), c.id, json])?,
+                    (kind, None) => del_entity.execute(params![kind.as_str(), c.id])?,
+                };
+            }
+        }
+        let now = chrono::Utc::now().to_rfc3339();
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?1), ('last_sync', ?2)", params![page.cursor, now])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores a ticket's thread (and the ticket itself, when it is newer than the cached one).
+    pub(crate) fn save_thread(&mut self, detail: &TicketDetail, ticket_json: &str, id: i64) -> Result<(), ClientError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("INSERT OR REPLACE INTO threads (ticket_id, data) VALUES (?1, ?2)", params![id, serde_json::to_string(detail)?])?;
+        tx.execute(
+            "UPDATE tickets SET data = ?2 WHERE id = ?1 AND json_extract(data, '$.version') <= json_extract(?2, '$.version')",
+            params![id, ticket_json],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A cached thread.
+    pub(crate) fn thread(&self, id: i64) -> Result<Option<TicketDetail>, ClientError> {
+        let text: Option<String> = self.conn.query_row("SELECT data FROM threads WHERE ticket_id = ?1", [id], |r| r.get(0)).optional()?;
+        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+    }
+
+    /// Replaces one cached ticket with the server's newer answer to a write.
+    pub(crate) fn put_ticket(&mut self, id: i64, json: &str) -> Result<(), ClientError> {
+        self.conn.execute(
+            "UPDATE tickets SET data = ?2 WHERE id = ?1 AND json_extract(data, '$.version') <= json_extract(?2, '$.version')",
+            params![id, json],
+        )?;
+        Ok(())
+    }
+}
+
+/// Creates an empty file with mode 0600, so the database never exists with wider permissions.
+fn create_empty(path: &Path) -> Result<(), ClientError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(ClientError::Cache(format!("cannot create {}: {e}", path.display()))),
+    }
+}
+
+/// Removes a cache file with its WAL and shared-memory files.
+fn remove_files(path: &Path) -> Result<(), ClientError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(ClientError::Cache(format!("cannot remove the damaged cache {}: {e}", p.display())));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! Replaying the outbox: pending writes are sent in order with their idempotency keys. A
+//! network or server failure stops the replay (order is kept; the engine retries with
+//! backoff); a version conflict becomes a conflict for the user; any other refusal is recorded
+//! as rejected and reported, and the writes behind it go on.
+
+use super::error::{ApiError, ClientError};
+use super::shared::Core;
+use super::status::{ClientEvent, SyncReport};
+use super::write::{ConflictInfo, OutboxEntry, OutboxState, Resolution, Write, WriteId};
+use crate::domain::wire::{CustomerTicketPatch, TicketOut, TicketPatch};
+
+/// What a write's success changed the version of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Ticket(i64),
+    Portal,
+}
+
+/// A sent write's effect on versions: `(target, version it was based on, new version)`.
+type Bump = (Target, Option<i64>, i64);
+
+fn target_of(w: &Write) -> Option<(Target, i64)> {
+    match w {
+        Write::PatchTicket { id, base_version, .. } | Write::SetClosed { id, base_version, .. } => Some((Target::Ticket(*id), *base_version)),
+        Write::PatchPortal { base_version, .. } => Some((Target::Portal, *base_version)),
+        _ => None,
+    }
+}
+
+fn with_base(w: &Write, version: i64) -> Write {
+    let mut w = w.clone();
+    match &mut w {
+        Write::PatchTicket { base_version, .. } | Write::SetClosed { base_version, .. } | Write::PatchPortal { base_version, .. } => {
+            *base_version = version;
+        }
+        _ => {}
+    }
+    w
+}
+
+/// Sends every pending write, in order.
+pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
+    let mut report = SyncReport::default();
+    let mut entries: Vec<OutboxEntry> = core.db(|c| c.outbox()).await?.into_iter().filter(OutboxEntry::is_pending).collect();
+    let mut i = 0;
+    while i < entries.len() {
+        let e = entries[i].clone();
+        i += 1;
+        match send(core, &e).await {
+            Ok(bumps) => {
+                core.db(move |c| c.remove_write(e.id)).await?;
+                rebase(core, &mut entries[i..], &bumps).await?;
+                report.writes_applied += 1;
+                core.emit(ClientEvent::Applied { write: e.id });
+            }
+            Err(err) if err.is_transient() || matches!(err, ApiError::Unauthorized(_)) => {
+                let msg = err.to_string();
+                core.db(move |c| c.count_attempt(e.id, &msg)).await?;
+                return Err(err.into());
+            }
+            Err(ApiError::Conflict { message, .. }) if e.write.is_versioned() => {
+                let info = ConflictInfo { message, server_version: server_version(core, &e.write).await };
+                let stored = info.clone();
+                core.db(move |c| c.mark_conflict(e.id, &stored)).await?;
+                report.writes_conflicted += 1;
+                core.emit(ClientEvent::Conflict { write: e.id, description: e.write.describe() });
+            }
+            Err(err) => {
+                let status = rejected_status(&err);
+                let message = err.to_string();
+                let m = message.clone();
+                core.db(move |c| c.mark_rejected(e.id, status, &m)).await?;
+                report.writes_rejected += 1;
+                core.emit(ClientEvent::Rejected { write: e.id, description: e.write.describe(), message });
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Later writes on the same ticket (or the portal) were made over the shown change that just
+/// succeeded: move their base version to the one the server now has.
+async fn rebase(core: &Core, later: &mut [OutboxEntry], bumps: &[Bump]) -> Result<(), ClientError> {
+    for e in later.iter_mut() {
+        let Some((target, base)) = target_of(&e.write) else { continue };
+        let Some((_, _, new)) = bumps.iter().find(|(t, old, new)| *t == target && old.map_or(base < *new, |o| o == base)) else {
+            continue;
+        };
+        e.write = with_base(&e.write, *new);
+        let (id, w) = (e.id, e.write.clone());
+        core.db(move |c| c.rewrite(id, &w)).await?;
+    }
+    Ok(())
+}
+
+fn rejected_status(err: &ApiError) -> u16 {
+    match err {
+        ApiError::Forbidden { .. } => 403,
+        ApiError::NotFound => 404,
+        ApiError::Conflict { .. } => 409,
+        ApiError::Rejected { status, .. } => *status,
+        _ => 400,
+    }
+}
+
+/// Sends one write; returns the versions it bumped.
+async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
+    let api = &core.api;
+    let key = Some(e.idempotency_key.as_str());
+    Ok(match &e.write {
+        Write::PatchTicket { id, base_version, patch } => {
+            let body = TicketPatch::Staff(patch.clone());
+            let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
+            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, *id, &answer.body.ticket).await)]
+        }
+        Write::SetClosed { id, base_version, closed } => {
+            let body = TicketPatch::Customer(CustomerTicketPatch { closed: *closed });
+            let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
+            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, *id, &answer.body.ticket).await)]
+        }
+        Write::Message { ticket_id, input } => {
+            api.add_message(*ticket_id, input, key).await?;
+            Vec::new()
+        }
+        Write::CreateTicket(input) => {
+            api.create_ticket(input, key).await?;
+            Vec::new()
+        }
+        Write::Bulk(req) => {
+            let answer = api.bulk(req, key).await?;
+            let failed: Vec<String> =
+                answer.results.iter().filter(|r| !r.ok).map(|r| format!("#{}: {}", r.id, r.error.as_deref().unwrap_or("refused"))).collect();
+            if !failed.is_empty() {
+                core.emit(ClientEvent::Rejected { write: e.id, description: e.write.describe(), message: failed.join("; ") });
+            }
+            answer.results.iter().filter_map(|r| Some((Target::Ticket(r.id), None, r.version?))).collect()
+        }
+        Write::PatchPortal { base_version, patch } => {
+            let answer = api.patch_portal(*base_version, patch, key).await?;
+            answer.version.map(|v| (Target::Portal, Some(*base_version), v)).into_iter().collect()
+        }
+        Write::CreateInbox(input) => api.create_inbox(input, key).await.map(|_| Vec::new())?,
+        Write::PatchInbox { id, patch } => api.patch_inbox(*id, patch, key).await.map(|_| Vec::new())?,
+        Write::DeleteInbox { id } => api.delete_inbox(*id, key).await.map(|()| Vec::new())?,
+        Write::CreateRule(input) => api.create_rule(input, key).await.map(|_| Vec::new())?,
+        Write::PatchRule { id, patch } => api.patch_rule(*id, patch, key).await.map(|_| Vec::new())?,
+        Write::DeleteRule { id } => api.delete_rule(*id, key).await.map(|()| Vec::new())?,
+    })
+}
+
+/// Puts the server's answer to a ticket write in the cache and the view; returns its version.
+async fn ticket_answer(core: &Core, id: i64, ticket: &TicketOut) -> i64 {
+    let version = match ticket {
+        TicketOut::Staff(r) => r.ticket.version,
+        TicketOut::Customer(c) => c.version,
+    };
+    if let Ok(json) = serde_json::to_string(ticket) {
+        core.refresh_ticket(id, &json);
+        if let Err(e) = core.db(move |c| c.put_ticket(id, &json)).await {
+            tracing::warn!("cannot cache ticket #{id}: {e}");
+        }
+    }
+    version
+}
+
+/// The version the server has now, for a conflicting write (best effort).
+async fn server_version(core: &Core, w: &Write) -> Option<i64> {
+    match target_of(w)? {
+        (Target::Ticket(id), _) => {
+            let t = core.api.ticket(id).await.ok()?;
+            Some(ticket_answer(core, id, &t.body.ticket).await)
+        }
+        (Target::Portal, _) => core.api.portal().await.ok().and_then(|p| p.version),
+    }
+}
+
+/// Settles a conflict (or drops a rejected write).
+pub(crate) async fn resolve(core: &Core, id: WriteId, resolution: Resolution) -> Result<(), ClientError> {
+    let entry = core.db(|c| c.outbox()).await?.into_iter().find(|e| e.id == id).ok_or_else(|| ClientError::Unknown(format!("write {id}")))?;
+    match resolution {
+        Resolution::KeepTheirs => core.db(move |c| c.remove_write(id)).await?,
+        Resolution::ApplyMine => {
+            let known = match &entry.state {
+                OutboxState::Conflict(info) => info.server_version,
+                _ => None,
+            };
+            let current = match server_version(core, &entry.write).await {
+                Some(v) => Some(v),
+                None => known,
+            };
+            let write = match current {
+                Some(v) => with_base(&entry.write, v),
+                None if entry.write.is_versioned() => {
+                    return Err(ClientError::Api(ApiError::Offline("the server's current version is unknown; try again online".into())));
+                }
+                None => entry.write.clone(),
+            };
+            core.db(move |c| c.requeue(id, &write)).await?;
+        }
+    }
+    core.refresh_outbox().await
+}

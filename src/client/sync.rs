@@ -1,0 +1,211 @@
+//! The sync engine: a task that keeps the cache and the view current. It listens to `/events`
+//! and, on each `changed` poke, sends pending writes and pulls changes; when the stream cannot
+//! be opened or drops, it polls with exponential backoff (with jitter) and reopens the stream.
+
+use super::decode::decode_page;
+use super::error::{ApiError, ClientError};
+use super::events::EventStream;
+use super::outbox;
+use super::shared::{Command, Core};
+use super::status::{Connection, SyncProgress, SyncReport};
+use super::view::{Delta, EntityKind, Item, id_of};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Exponential backoff between `min` and `max`, with up to 25 % jitter.
+struct Backoff {
+    min: Duration,
+    max: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    fn new(min: Duration, max: Duration) -> Self {
+        Backoff { min, max, next: min }
+    }
+
+    fn reset(&mut self) {
+        self.next = self.min;
+    }
+
+    fn step(&mut self) -> Duration {
+        let base = self.next;
+        self.next = (self.next * 2).min(self.max);
+        let jitter = base.mul_f64(rand::random::<f64>() * 0.25);
+        base + jitter
+    }
+}
+
+/// What the engine does next after handling a command.
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// The engine's main loop; returns on [`Command::Shutdown`] or when every handle is gone.
+pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command>) {
+    let mut backoff = Backoff::new(core.config.retry_min, core.config.retry_max);
+    loop {
+        match core.api.events().await {
+            Ok(resp) => {
+                backoff.reset();
+                let mut stream = EventStream::new(resp);
+                let _ = cycle(&core).await;
+                loop {
+                    tokio::select! {
+                        ev = stream.next() => match ev {
+                            Ok(Some(ev)) if ev.event == "changed" => {
+                                let _ = cycle(&core).await;
+                            }
+                            Ok(Some(_)) => {}
+                            Ok(None) => break,
+                            Err(e) => {
+                                tracing::info!("the event stream dropped: {e}");
+                                break;
+                            }
+                        },
+                        cmd = commands.recv() => {
+                            if let Flow::Stop = handle(&core, cmd).await {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(ApiError::Unauthorized(msg)) => signed_out(&core, &msg),
+            Err(e) => {
+                tracing::debug!("cannot open the event stream: {e}");
+                let _ = cycle(&core).await;
+            }
+        }
+        let wait = backoff.step();
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            cmd = commands.recv() => {
+                if let Flow::Stop = handle(&core, cmd).await {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn handle(core: &Core, cmd: Option<Command>) -> Flow {
+    match cmd {
+        None | Some(Command::Shutdown) => Flow::Stop,
+        Some(Command::Sync(reply)) => {
+            let result = cycle(core).await;
+            if let Some(tx) = reply {
+                let _ = tx.send(result);
+            }
+            Flow::Continue
+        }
+        Some(Command::Replay) => {
+            let _ = cycle(core).await;
+            Flow::Continue
+        }
+    }
+}
+
+fn signed_out(core: &Core, msg: &str) {
+    core.set_status(|s| {
+        s.connection = Connection::SignedOut;
+        s.progress = None;
+        s.last_error = Some(format!("sign in again: {msg}"));
+    });
+}
+
+/// Sends pending writes, then pulls; updates the status.
+pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
+    let result = async {
+        let mut report = outbox::replay(core).await?;
+        report.merge(pull(core).await?);
+        Ok::<_, ClientError>(report)
+    }
+    .await;
+    if let Err(e) = core.refresh_outbox().await {
+        tracing::warn!("cannot read the outbox: {e}");
+    }
+    match &result {
+        Ok(_) => core.set_status(|s| {
+            s.connection = Connection::Online;
+            s.progress = None;
+            s.last_error = None;
+        }),
+        Err(ClientError::Api(ApiError::Unauthorized(msg))) => signed_out(core, msg),
+        Err(ClientError::Api(e)) if e.is_transient() => core.set_status(|s| {
+            s.connection = Connection::Offline;
+            s.progress = None;
+            s.last_error = Some(e.to_string());
+        }),
+        Err(e) => core.set_status(|s| {
+            s.progress = None;
+            s.last_error = Some(e.to_string());
+        }),
+    }
+    result
+}
+
+/// Pulls pages until the feed is caught up; each page is one cache transaction, then one
+/// view update.
+pub(crate) async fn pull(core: &Core) -> Result<SyncReport, ClientError> {
+    let staff = core.session.account.role.is_staff();
+    let mut report = SyncReport::default();
+    let mut progress = SyncProgress::default();
+    let mut cursor = core.db(|c| c.cursor()).await?;
+    loop {
+        let bytes = core.api.sync_raw(cursor.as_deref(), core.config.page_size).await?;
+        let page = tokio::task::spawn_blocking(move || decode_page(&bytes, staff))
+            .await
+            .map_err(|e| ClientError::Cache(format!("the page decoder failed: {e}")))??;
+        let page = Arc::new(page);
+        let stored = page.clone();
+        core.db(move |c| c.apply_page(&stored)).await?;
+        let page = Arc::try_unwrap(page).map_err(|_| ClientError::Cache("a sync page is still shared".into()))?;
+        let (reset, has_more) = (page.reset, page.has_more);
+        cursor = Some(page.cursor);
+        let deltas: Vec<Delta> = page.changes.into_iter().map(|c| c.delta).collect();
+        count(&mut report, &deltas, reset || progress.snapshot);
+        progress.pages += 1;
+        progress.changes += deltas.len() as u64;
+        progress.snapshot |= reset;
+        if !deltas.is_empty() || reset {
+            core.update_view(|v| {
+                if reset {
+                    v.clear();
+                }
+                v.apply(deltas);
+            });
+        }
+        if !has_more {
+            core.set_status(|s| s.last_sync = Some(chrono::Utc::now()));
+            return Ok(report);
+        }
+        core.set_status(|s| {
+            s.connection = Connection::Syncing;
+            s.progress = Some(progress);
+        });
+    }
+}
+
+fn count(report: &mut SyncReport, deltas: &[Delta], snapshot: bool) {
+    report.pages += 1;
+    report.reset |= snapshot;
+    for d in deltas {
+        match d {
+            Delta::Upsert(item) => {
+                if let (Item::Ticket(t), false) = (item, snapshot) {
+                    report.tickets_changed.push(id_of(t));
+                }
+                *report.upserts.entry(item.kind().as_str().to_string()).or_default() += 1;
+            }
+            Delta::Delete(kind, id) => {
+                if *kind == EntityKind::Ticket {
+                    report.tickets_removed.push(*id);
+                }
+                *report.deletes.entry(kind.as_str().to_string()).or_default() += 1;
+            }
+        }
+    }
+}

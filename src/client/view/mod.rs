@@ -1,0 +1,415 @@
+//! The in-memory view the UI reads: the cache's contents with the pending outbox applied on
+//! top. Tickets are kept sorted by id, so one change is a binary search, never a rebuild.
+
+mod overlay;
+mod ticket;
+
+pub use ticket::ViewTicket;
+pub(crate) use ticket::id_of;
+
+use super::status::SyncStatus;
+use super::write::{OutboxEntry, OutboxState, WriteId};
+use crate::domain::wire::{AccountOut, MessageInput, PortalFor, TicketOut};
+use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
+use std::collections::BTreeMap;
+
+/// An item shown with a mark telling whether a pending write changed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marked<T> {
+    /// The item as shown (pending writes applied).
+    pub item: T,
+    /// A write not yet confirmed by the server touches it.
+    pub pending: bool,
+}
+
+/// What one synced change carries, typed.
+#[derive(Debug, Clone)]
+pub(crate) enum Item {
+    /// Portal settings for this account.
+    Portal(PortalFor),
+    /// Connected domains.
+    Domains(Vec<DomainInfo>),
+    /// A ticket.
+    Ticket(Box<TicketOut>),
+    /// An inbox.
+    Inbox(Inbox),
+    /// A routing rule.
+    Rule(RoutingRule),
+    /// A staff user.
+    User(User),
+    /// A contact.
+    Contact(Contact),
+    /// A company.
+    Company(Company),
+}
+
+impl Item {
+    /// The kind of entity it is.
+    pub(crate) fn kind(&self) -> EntityKind {
+        match self {
+            Item::Portal(_) => EntityKind::Portal,
+            Item::Domains(_) => EntityKind::Domains,
+            Item::Ticket(_) => EntityKind::Ticket,
+            Item::Inbox(_) => EntityKind::Inbox,
+            Item::Rule(_) => EntityKind::Rule,
+            Item::User(_) => EntityKind::User,
+            Item::Contact(_) => EntityKind::Contact,
+            Item::Company(_) => EntityKind::Company,
+        }
+    }
+}
+
+/// Kinds of entity the sync feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    /// `portal`.
+    Portal,
+    /// `domains`.
+    Domains,
+    /// `ticket`.
+    Ticket,
+    /// `inbox`.
+    Inbox,
+    /// `rule`.
+    Rule,
+    /// `user`.
+    User,
+    /// `contact`.
+    Contact,
+    /// `company`.
+    Company,
+}
+
+impl EntityKind {
+    /// The feed's name for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Portal => "portal",
+            EntityKind::Domains => "domains",
+            EntityKind::Ticket => "ticket",
+            EntityKind::Inbox => "inbox",
+            EntityKind::Rule => "rule",
+            EntityKind::User => "user",
+            EntityKind::Contact => "contact",
+            EntityKind::Company => "company",
+        }
+    }
+
+    /// Parses the feed's name; `None` for kinds this client does not know.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            EntityKind::Portal,
+            EntityKind::Domains,
+            EntityKind::Ticket,
+            EntityKind::Inbox,
+            EntityKind::Rule,
+            EntityKind::User,
+            EntityKind::Contact,
+            EntityKind::Company,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One change to apply to the view (and the cache).
+#[derive(Debug, Clone)]
+pub(crate) enum Delta {
+    /// Insert or replace.
+    Upsert(Item),
+    /// Remove.
+    Delete(EntityKind, i64),
+}
+
+/// Everything the signed-in account may see, as the UI shows it.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// Who is signed in.
+    pub account: AccountOut,
+    /// The server's base URL, e.g. `http://127.0.0.1:7878`.
+    pub server_url: String,
+    /// Portal settings (staff: every setting; customers: the public part), pending changes applied.
+    pub portal: Option<Marked<PortalFor>>,
+    /// Connected domains (staff).
+    pub domains: Vec<DomainInfo>,
+    /// Staff users by id (staff).
+    pub users: BTreeMap<i64, User>,
+    /// Contacts by id (staff).
+    pub contacts: BTreeMap<i64, Contact>,
+    /// Companies by id (staff).
+    pub companies: BTreeMap<i64, Company>,
+    /// Inboxes by id (staff), pending changes applied; pending new inboxes have negative ids.
+    pub inboxes: BTreeMap<i64, Marked<Inbox>>,
+    /// Routing rules in evaluation order (staff), pending changes applied; pending new rules
+    /// have negative ids.
+    pub rules: Vec<Marked<RoutingRule>>,
+    /// Writes not yet confirmed, in order, with conflicts and rejections until dismissed.
+    pub outbox: Vec<OutboxEntry>,
+    /// Connection and sync state.
+    pub status: SyncStatus,
+    /// Tickets as the server last sent them (and as shown, for those no write touches), by id.
+    tickets: Vec<ViewTicket>,
+    /// Tickets created while pending, newest first (negative ids).
+    drafts: Vec<ViewTicket>,
+    base_portal: Option<PortalFor>,
+    base_inboxes: BTreeMap<i64, Inbox>,
+    base_rules: BTreeMap<i64, RoutingRule>,
+    /// Ids of tickets a pending write currently changes.
+    overlaid: Vec<i64>,
+    revision: u64,
+}
+
+impl View {
+    /// An empty view for `account` on `server_url`.
+    pub(crate) fn new(account: AccountOut, server_url: String) -> Self {
+        View {
+            account,
+            server_url,
+            portal: None,
+            domains: Vec::new(),
+            users: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            companies: BTreeMap::new(),
+            inboxes: BTreeMap::new(),
+            rules: Vec::new(),
+            outbox: Vec::new(),
+            status: SyncStatus::default(),
+            tickets: Vec::new(),
+            drafts: Vec::new(),
+            base_portal: None,
+            base_inboxes: BTreeMap::new(),
+            base_rules: BTreeMap::new(),
+            overlaid: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    /// Bumped on every change of content; compare to know whether to re-filter.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether the account is staff (admin or agent).
+    pub fn is_staff(&self) -> bool {
+        self.account.role.is_staff()
+    }
+
+    /// Number of tickets shown (pending new ones included).
+    pub fn ticket_count(&self) -> usize {
+        self.drafts.len() + self.tickets.len()
+    }
+
+    /// The ticket at `index`, newest first (pending new tickets come first).
+    pub fn ticket_at(&self, index: usize) -> Option<&ViewTicket> {
+        if index < self.drafts.len() {
+            return self.drafts.get(index);
+        }
+        let i = index - self.drafts.len();
+        self.tickets.len().checked_sub(i + 1).and_then(|j| self.tickets.get(j))
+    }
+
+    /// Every ticket, newest first (pending new tickets come first).
+    pub fn tickets(&self) -> impl DoubleEndedIterator<Item = &ViewTicket> {
+        self.drafts.iter().chain(self.tickets.iter().rev())
+    }
+
+    /// The ticket with `id` (negative ids are pending new tickets).
+    pub fn ticket(&self, id: i64) -> Option<&ViewTicket> {
+        if id < 0 {
+            return self.drafts.iter().find(|t| t.id() == id);
+        }
+        self.position(id).ok().and_then(|i| self.tickets.get(i))
+    }
+
+    /// Entries waiting for the user: conflicts to resolve and rejections to acknowledge.
+    pub fn attention(&self) -> impl Iterator<Item = &OutboxEntry> {
+        self.outbox.iter().filter(|e| !e.is_pending())
+    }
+
+    /// Writes still to be sent.
+    pub fn pending_writes(&self) -> usize {
+        self.outbox.iter().filter(|e| e.is_pending()).count()
+    }
+
+    /// Replies and notes written on ticket `id` that the server has not confirmed yet.
+    pub fn pending_messages(&self, id: i64) -> impl Iterator<Item = (WriteId, &MessageInput)> {
+        self.outbox.iter().filter_map(move |e| match &e.write {
+            super::write::Write::Message { ticket_id, input } if *ticket_id == id && e.state == OutboxState::Pending => {
+                Some((e.id, input))
+            }
+            _ => None,
+        })
+    }
+
+    /// Name of a staff user, if known.
+    pub fn user_name(&self, id: i64) -> Option<&str> {
+        self.users.get(&id).map(|u| u.name.as_str())
+    }
+
+    /// Name of an inbox, if known.
+    pub fn inbox_name(&self, id: i64) -> Option<&str> {
+        self.inboxes.get(&id).map(|i| i.item.name.as_str())
+    }
+
+    fn position(&self, id: i64) -> Result<usize, usize> {
+        self.tickets.binary_search_by_key(&id, |t| t.id())
+    }
+
+    pub(crate) fn bump(&mut self) {
+        self.revision += 1;
+    }
+
+    /// Drops everything synced (a `reset` page follows).
+    pub(crate) fn clear(&mut self) {
+        self.tickets.clear();
+        self.base_portal = None;
+        self.domains.clear();
+        self.users.clear();
+        self.contacts.clear();
+        self.companies.clear();
+        self.base_inboxes.clear();
+        self.base_rules.clear();
+    }
+
+    /// Puts tickets loaded from the cache in place; `rows` must be sorted by id.
+    pub(crate) fn set_tickets(&mut self, rows: Vec<TicketOut>) {
+        self.tickets = rows.into_iter().map(ViewTicket::new).collect();
+        self.tickets.sort_by_key(ViewTicket::id);
+    }
+
+    /// Applies synced changes to the server-side state, then re-applies pending writes to the
+    /// items they touch.
+    pub(crate) fn apply(&mut self, deltas: Vec<Delta>) {
+        let mut lists_changed = false;
+        for d in deltas {
+            match d {
+                Delta::Upsert(Item::Ticket(t)) => self.upsert_ticket(*t),
+                Delta::Delete(EntityKind::Ticket, id) => {
+                    if let Ok(i) = self.position(id) {
+                        self.tickets.remove(i);
+                    }
+                }
+                other => {
+                    self.apply_meta(other);
+                    lists_changed = true;
+                }
+            }
+        }
+        if lists_changed {
+            self.reshow_meta();
+        }
+        self.bump();
+    }
+
+    fn upsert_ticket(&mut self, t: TicketOut) {
+        let id = id_of(&t);
+        match self.position(id) {
+            Ok(i) => {
+                let overlaid = self.overlaid.contains(&id);
+                if let Some(slot) = self.tickets.get_mut(i) {
+                    slot.set_base(t);
+                    if overlaid {
+                        self.reapply_ticket(id);
+                    }
+                }
+            }
+            Err(i) => {
+                self.tickets.insert(i, ViewTicket::new(t));
+                if self.overlaid.contains(&id) {
+                    self.reapply_ticket(id);
+                }
+            }
+        }
+    }
+
+    fn apply_meta(&mut self, d: Delta) {
+        match d {
+            Delta::Upsert(item) => match item {
+                Item::Portal(p) => self.base_portal = Some(p),
+                Item::Domains(d) => self.domains = d,
+                Item::Inbox(i) => {
+                    self.base_inboxes.insert(i.id, i);
+                }
+                Item::Rule(r) => {
+                    self.base_rules.insert(r.id, r);
+                }
+                Item::User(u) => {
+                    self.users.insert(u.id, u);
+                }
+                Item::Contact(c) => {
+                    self.contacts.insert(c.id, c);
+                }
+                Item::Company(c) => {
+                    self.companies.insert(c.id, c);
+                }
+                Item::Ticket(_) => {}
+            },
+            Delta::Delete(kind, id) => match kind {
+                EntityKind::Portal => self.base_portal = None,
+                EntityKind::Domains => self.domains.clear(),
+                EntityKind::Inbox => {
+                    self.base_inboxes.remove(&id);
+                }
+                EntityKind::Rule => {
+                    self.base_rules.remove(&id);
+                }
+                EntityKind::User => {
+                    self.users.remove(&id);
+                }
+                EntityKind::Contact => {
+                    self.contacts.remove(&id);
+                }
+                EntityKind::Company => {
+                    self.companies.remove(&id);
+                }
+                EntityKind::Ticket => {}
+            },
+        }
+    }
+
+    /// Replaces the outbox and re-applies it: tickets it touched before or touches now are
+    /// recomputed from their server copy, the small lists are rebuilt.
+    pub(crate) fn set_outbox(&mut self, entries: Vec<OutboxEntry>) {
+        self.outbox = entries;
+        let mut ids = std::mem::take(&mut self.overlaid);
+        ids.extend(overlay::touched_tickets(&self.outbox));
+        ids.sort_unstable();
+        ids.dedup();
+        for id in &ids {
+            if let Ok(i) = self.position(*id)
+                && let Some(t) = self.tickets.get_mut(i)
+            {
+                t.restore_base();
+            }
+        }
+        self.overlaid = overlay::touched_tickets(&self.outbox);
+        for id in self.overlaid.clone() {
+            self.reapply_ticket(id);
+        }
+        self.drafts = overlay::drafts(self);
+        self.reshow_meta();
+        self.status.pending_writes = self.pending_writes();
+        self.status.conflicts = self.outbox.iter().filter(|e| matches!(e.state, OutboxState::Conflict(_))).count();
+        self.bump();
+    }
+
+    fn reapply_ticket(&mut self, id: i64) {
+        let Ok(i) = self.position(id) else { return };
+        let writes: Vec<super::write::Write> =
+            self.outbox.iter().filter(|e| e.is_pending()).map(|e| e.write.clone()).collect();
+        let ctx = overlay::Names::of(self);
+        if let Some(t) = self.tickets.get_mut(i) {
+            t.restore_base();
+            overlay::apply_to_ticket(t, &writes, &ctx);
+        }
+    }
+
+    /// Rebuilds portal, inboxes and rules as shown from their server copies and the outbox.
+    fn reshow_meta(&mut self) {
+        let pending: Vec<&super::write::Write> = self.outbox.iter().filter(|e| e.is_pending()).map(|e| &e.write).collect();
+        let ids: Vec<WriteId> = self.outbox.iter().filter(|e| e.is_pending()).map(|e| e.id).collect();
+        self.portal = overlay::portal(self.base_portal.as_ref(), &pending);
+        self.inboxes = overlay::inboxes(&self.base_inboxes, &pending, &ids);
+        self.rules = overlay::rules(&self.base_rules, &pending, &ids);
+    }
+}

@@ -1,0 +1,164 @@
+//! What a user can ask the terminal app to do. Keys map to these through the keymap; the help
+//! popup, the hint bar and the command palette all list them, so they share one vocabulary.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A user's request, independent of the key that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Leave the app.
+    Quit,
+    /// Open the help popup.
+    Help,
+    /// Open the command palette.
+    Palette,
+    /// Show the next tab.
+    NextTab,
+    /// Show the previous tab.
+    PrevTab,
+    /// Show the first tab.
+    Tab1,
+    /// Show the second tab.
+    Tab2,
+    /// Show the third tab.
+    Tab3,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one row.
+    Up,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Move down one screen.
+    PageDown,
+    /// Move up one screen.
+    PageUp,
+    /// Focus the next input field.
+    NextField,
+    /// Focus the previous input field.
+    PrevField,
+    /// Accept: sign in, run the chosen command.
+    Confirm,
+    /// Close the popup.
+    Close,
+}
+
+impl Action {
+    /// Every action, in the order help and the palette list them.
+    pub const ALL: [Action; 18] = [
+        Action::Quit,
+        Action::Help,
+        Action::Palette,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Tab1,
+        Action::Tab2,
+        Action::Tab3,
+        Action::Down,
+        Action::Up,
+        Action::Top,
+        Action::Bottom,
+        Action::PageDown,
+        Action::PageUp,
+        Action::NextField,
+        Action::PrevField,
+        Action::Confirm,
+        Action::Close,
+    ];
+
+    /// The name used in keymap.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Palette => "palette",
+            Action::NextTab => "next_tab",
+            Action::PrevTab => "prev_tab",
+            Action::Tab1 => "tab_1",
+            Action::Tab2 => "tab_2",
+            Action::Tab3 => "tab_3",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::NextField => "next_field",
+            Action::PrevField => "prev_field",
+            Action::Confirm => "confirm",
+            Action::Close => "close",
+        }
+    }
+
+    /// A short description for hints, help and the palette, used when the pane offering the
+    /// action has no more specific one.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Palette => "commands",
+            Action::NextTab => "next tab",
+            Action::PrevTab => "previous tab",
+            Action::Tab1 => "first tab",
+            Action::Tab2 => "second tab",
+            Action::Tab3 => "third tab",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::Confirm => "confirm",
+            Action::Close => "close",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Action::ALL.into_iter().find(|a| a.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            format!("unknown action \"{s}\"; the actions are: {}", names.join(", "))
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// One entry of a pane's command list: an action it handles right now and what it does there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Command {
+    /// The action.
+    pub action: Action,
+    /// What it does in this pane ("sign in", "next tab").
+    pub label: &'static str,
+}
+
+impl Command {
+    /// A command with the action's generic description.
+    pub fn new(action: Action) -> Self {
+        Command { action, label: action.describe() }
+    }
+
+    /// A command with a pane-specific description.
+    pub fn labelled(action: Action, label: &'static str) -> Self {
+        Command { action, label }
+    }
+}

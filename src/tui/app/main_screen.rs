@@ -1,0 +1,125 @@
+//! The signed-in screen: the role's tabs, one pane each, over one running client whose events
+//! a task forwards to the event loop.
+
+use crate::client::Client;
+use crate::tui::action::{Action, Command};
+use crate::tui::components::Component;
+use crate::tui::components::account::Account;
+use crate::tui::components::portal::Portal;
+use crate::tui::components::routing::Routing;
+use crate::tui::components::tabs::{Tab, TabKind, tabs_for};
+use crate::tui::components::tickets::Tickets;
+use crate::tui::Msg;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+/// Stops forwarding client events when the screen goes away.
+struct Forwarder(JoinHandle<()>);
+
+impl Drop for Forwarder {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The tabs, their panes and the client behind them.
+pub struct Main {
+    client: Client,
+    tabs: Vec<Tab>,
+    panes: Vec<Box<dyn Component>>,
+    active: usize,
+    _forward: Forwarder,
+}
+
+impl Main {
+    /// The screen for `client`'s account; its events go to `tx`.
+    pub fn new(client: Client, tx: UnboundedSender<Msg>) -> Self {
+        let tabs = tabs_for(client.session().account.role);
+        let panes = tabs
+            .iter()
+            .map(|tab| -> Box<dyn Component> {
+                match tab.kind {
+                    TabKind::Tickets => Box::new(Tickets::new(client.clone())),
+                    TabKind::Routing => Box::new(Routing::new(client.clone(), tab.read_only)),
+                    TabKind::Portal => Box::new(Portal::new(client.clone(), tab.read_only)),
+                    TabKind::Account => Box::new(Account::new(client.clone())),
+                }
+            })
+            .collect();
+        let mut events = client.subscribe();
+        let forward = tokio::spawn(async move {
+            loop {
+                let event = match events.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(n)) => {
+                        tracing::debug!("skipped {n} client events; the view holds the current state");
+                        crate::client::ClientEvent::ViewChanged { revision: 0 }
+                    }
+                    Err(RecvError::Closed) => break,
+                };
+                if tx.send(Msg::Client(event)).is_err() {
+                    break;
+                }
+            }
+        });
+        Main { client, tabs, panes, active: 0, _forward: Forwarder(forward) }
+    }
+
+    /// The running client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The tabs.
+    pub fn tabs(&self) -> &[Tab] {
+        &self.tabs
+    }
+
+    /// Index of the shown tab.
+    pub fn active(&self) -> usize {
+        self.active
+    }
+
+    /// The shown tab's pane.
+    pub fn pane(&mut self) -> &mut dyn Component {
+        self.panes[self.active].as_mut()
+    }
+
+    /// The shown tab's name, as help titles it.
+    pub fn title(&self) -> String {
+        let tab = self.tabs[self.active];
+        if tab.read_only { format!("{} (read-only)", tab.kind.title()) } else { tab.kind.title().to_string() }
+    }
+
+    /// Shows tab `index`; returns whether that changed anything.
+    pub fn show(&mut self, index: usize) -> bool {
+        if index < self.tabs.len() && index != self.active {
+            self.active = index;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Handles a tab-switching action.
+    pub fn tab_action(&mut self, action: Action) -> bool {
+        let n = self.tabs.len();
+        match action {
+            Action::NextTab => self.show((self.active + 1) % n),
+            Action::PrevTab => self.show((self.active + n - 1) % n),
+            Action::Tab1 => self.show(0),
+            Action::Tab2 => self.show(1),
+            Action::Tab3 => self.show(2),
+            _ => false,
+        }
+    }
+
+    /// The tab commands this role has.
+    pub fn tab_commands(&self) -> Vec<Command> {
+        let numbered = [Action::Tab1, Action::Tab2, Action::Tab3];
+        let mut commands = vec![Command::new(Action::NextTab), Command::new(Action::PrevTab)];
+        commands.extend(self.tabs.iter().zip(numbered).map(|(tab, action)| Command::labelled(action, super::tab_label(tab.kind))));
+        commands
+    }
+}

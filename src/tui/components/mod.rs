@@ -1,0 +1,155 @@
+//! The panes and popups of the terminal app, behind one small trait. A component says which
+//! keymap contexts it reads ([`Component::contexts`]) and which actions it offers right now
+//! ([`Component::commands`]); that one list feeds the hint bar, the `?` help and the `:`
+//! palette, so none of them can go stale.
+
+pub mod account;
+pub mod help;
+pub mod input;
+pub mod list;
+pub mod palette;
+pub mod portal;
+pub mod routing;
+pub mod signin;
+pub mod status_bar;
+pub mod tabs;
+pub mod tickets;
+
+use super::action::{Action, Command};
+use super::keymap::{Context, KeyCombo, Keymap};
+use super::theme::Theme;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// What drawing needs besides the component itself.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawCtx<'a> {
+    /// Styles.
+    pub theme: &'a Theme,
+    /// Key bindings, for components that show keys.
+    pub keymap: &'a Keymap,
+    /// Whether the component has the keyboard focus.
+    pub focused: bool,
+}
+
+/// What became of an action or key given to a component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not for this component; let the next context try.
+    Ignored,
+    /// Handled; the screen needs drawing again.
+    Changed,
+    /// Handled; the app must do something only it can.
+    Request(Request),
+}
+
+/// Things a component asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Sign in with this email and password.
+    SignIn {
+        /// Email.
+        email: String,
+        /// Password.
+        password: String,
+    },
+    /// Close the popup.
+    Close,
+    /// Close the popup and then perform this action.
+    Run(Action),
+    /// Quit the app.
+    Quit,
+}
+
+/// A pane or popup.
+pub trait Component {
+    /// The keymap contexts this component reads, innermost first (global comes last on its
+    /// own and is not listed).
+    fn contexts(&self) -> &'static [Context];
+
+    /// The actions the component offers right now, with what each does here.
+    fn commands(&self) -> Vec<Command>;
+
+    /// Applies an action.
+    fn handle(&mut self, action: Action) -> Outcome;
+
+    /// Whether a text field has the focus, so typed characters are text rather than keys.
+    fn captures_text(&self) -> bool {
+        false
+    }
+
+    /// A key no binding claimed (typing, Backspace, arrows in a field) or pasted text.
+    fn input(&mut self, _key: &KeyEvent) -> Outcome {
+        Outcome::Ignored
+    }
+
+    /// Text pasted into the terminal.
+    fn paste(&mut self, _text: &str) -> Outcome {
+        Outcome::Ignored
+    }
+
+    /// Scrolls by `rows` (negative: up), from the mouse wheel.
+    fn scroll(&mut self, _rows: i32) -> Outcome {
+        Outcome::Ignored
+    }
+
+    /// Draws the component into `area`.
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>);
+}
+
+/// One line of help: the keys that trigger an action in the current context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// The action.
+    pub action: Action,
+    /// What it does here.
+    pub label: &'static str,
+    /// Its keys, innermost context first; empty when only the palette reaches it.
+    pub keys: Vec<KeyCombo>,
+}
+
+/// The keys of `commands` as they really work in the context chain `chain` (innermost
+/// first, then global): a key an inner context binds is not listed for an outer action, and
+/// plain characters are left out while a text field takes them.
+pub fn bindings(keymap: &Keymap, chain: &[Context], commands: &[Command], typing: bool) -> Vec<Binding> {
+    let mut claimed: Vec<KeyCombo> = Vec::new();
+    let mut effective: Vec<(KeyCombo, Action)> = Vec::new();
+    for &context in chain.iter().chain(std::iter::once(&Context::Global)) {
+        let mut here = Vec::new();
+        for &action in context.actions() {
+            for &key in keymap.keys(context, action) {
+                if !claimed.contains(&key) && !(typing && key.is_text()) {
+                    here.push(key);
+                    effective.push((key, action));
+                }
+            }
+        }
+        claimed.extend(here);
+    }
+    commands
+        .iter()
+        .map(|c| Binding {
+            action: c.action,
+            label: c.label,
+            keys: effective.iter().filter(|(_, a)| *a == c.action).map(|(k, _)| *k).collect(),
+        })
+        .collect()
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+/// Moves a selection index by `delta` within `len` rows, clamping at both ends.
+pub fn step(selected: usize, delta: i64, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let max = i64::try_from(len - 1).unwrap_or(i64::MAX);
+    let now = i64::try_from(selected).unwrap_or(i64::MAX);
+    usize::try_from(now.saturating_add(delta).clamp(0, max)).unwrap_or(0)
+}

@@ -1,0 +1,159 @@
+//! The status bar: who and where, the sync state in words (never by colour alone), a notice,
+//! and the key hints of the focused pane.
+
+use super::{Binding, DrawCtx};
+use crate::domain::Role;
+use crate::tui::action::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// How the client stands with its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Not known yet.
+    Connecting,
+    /// Up to date and listening for changes.
+    Online,
+    /// The server cannot be reached; working from the cache.
+    Offline,
+    /// Pulling changes: `changes` applied so far; `snapshot` when it is a full download.
+    Syncing {
+        /// Changes applied so far in this pull.
+        changes: u64,
+        /// Whether the pull is a full snapshot.
+        snapshot: bool,
+    },
+    /// The server refused the session: sign in again.
+    SignedOut,
+    /// Working from the cache only, by request.
+    CacheOnly,
+}
+
+/// The sync state shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// Connection state.
+    pub connection: Connection,
+    /// When the cache last caught up, as local time text ("14:03").
+    pub last_sync: Option<String>,
+    /// Writes waiting in the outbox.
+    pub pending: usize,
+    /// Writes the server refused because someone changed the item first.
+    pub conflicts: usize,
+}
+
+/// Who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Email.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// A short message for the user, e.g. a failed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+}
+
+/// What the status bar shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusInfo<'a> {
+    /// Signed-in account, if any.
+    pub identity: Option<&'a Identity>,
+    /// "embedded", or the server's address.
+    pub server: &'a str,
+    /// Sync state, once signed in.
+    pub sync: Option<&'a SyncStatus>,
+    /// Notice to show instead of the sync details' right-hand side.
+    pub notice: Option<&'a Notice>,
+    /// Key hints for the focused pane.
+    pub hints: &'a [Binding],
+}
+
+/// Draws the two-line bar into `area` (status above hints).
+pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'_>) {
+    let [status_area, hint_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let theme = ctx.theme;
+    let mut spans = vec![Span::raw(" ")];
+    match info.identity {
+        Some(id) => spans.extend([
+            Span::styled(id.email.clone(), theme.status),
+            Span::raw(" · "),
+            Span::raw(id.role.as_str()),
+        ]),
+        None => spans.push(Span::raw("not signed in")),
+    }
+    spans.push(Span::raw(" · "));
+    spans.push(Span::raw(info.server.to_string()));
+    if let Some(sync) = info.sync {
+        spans.push(Span::raw(" │ "));
+        spans.extend(sync_spans(sync, theme));
+    }
+    if let Some(notice) = info.notice {
+        spans.push(Span::raw(" │ "));
+        let style = if notice.error { theme.status.patch(theme.error) } else { theme.status };
+        let prefix = if notice.error { "error: " } else { "" };
+        spans.push(Span::styled(format!("{prefix}{}", notice.text), style));
+    }
+    frame.render_widget(Line::from(spans).style(theme.status), status_area);
+    frame.render_widget(hint_line(info.hints, usize::from(hint_area.width), ctx), hint_area);
+}
+
+fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'static>> {
+    let state = match sync.connection {
+        Connection::Connecting => Span::styled("… connecting", theme.syncing),
+        Connection::Online => Span::styled("● online", theme.online),
+        Connection::Offline => Span::styled("○ offline", theme.offline),
+        Connection::Syncing { changes, snapshot: true } => Span::styled(format!("↻ full sync, {changes} items"), theme.syncing),
+        Connection::Syncing { changes, snapshot: false } => Span::styled(format!("↻ syncing, {changes} changes"), theme.syncing),
+        Connection::SignedOut => Span::styled("○ signed out", theme.offline),
+        Connection::CacheOnly => Span::styled("○ cache only", theme.offline),
+    };
+    let mut spans = vec![state, Span::raw(" · ")];
+    spans.push(Span::raw(match &sync.last_sync {
+        Some(at) => format!("synced {at}"),
+        None => "not synced yet".to_string(),
+    }));
+    if sync.pending > 0 {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(format!("{} pending", sync.pending), theme.status.patch(theme.warning)));
+    }
+    if sync.conflicts > 0 {
+        spans.push(Span::raw(" · "));
+        let noun = if sync.conflicts == 1 { "conflict" } else { "conflicts" };
+        spans.push(Span::styled(format!("{} {noun}", sync.conflicts), theme.status.patch(theme.error)));
+    }
+    spans
+}
+
+/// The hints that fit in `width`: each binding's first key and label, in order, keeping the
+/// help hint (which leads to all the others) even when the rest must be cut.
+fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
+    let item = |b: &Binding| -> Option<(String, &'static str)> { b.keys.first().map(|k| (k.to_string(), b.label)) };
+    let help = hints.iter().find(|b| b.action == Action::Help).and_then(item);
+    let cost = |(k, l): &(String, &'static str)| k.chars().count() + l.len() + 3;
+    let mut used = 1 + help.as_ref().map_or(0, cost);
+    let mut chosen = Vec::new();
+    for hint in hints.iter().filter(|b| b.action != Action::Help).filter_map(item) {
+        used += cost(&hint);
+        if used > width {
+            break;
+        }
+        chosen.push(hint);
+    }
+    chosen.extend(help);
+    let mut spans = vec![Span::raw(" ")];
+    for (key, label) in chosen {
+        spans.push(Span::styled(key, ctx.theme.key));
+        spans.push(Span::styled(format!(" {label}"), ctx.theme.hint));
+        spans.push(Span::raw("  "));
+    }
+    Line::from(spans).style(Style::default())
+}

@@ -1,0 +1,377 @@
+//! Key bindings: which key triggers which [`Action`] in which [`Context`], loaded from the
+//! shipped `assets/keymap.toml` with the user's `keymap.toml` on top.
+
+use super::action::Action;
+use super::config::ConfigError;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use toml::Spanned;
+
+/// The keymap shipped with deskport.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// A key with its modifiers, normalised so that the same key always compares equal (a
+/// shifted character is just the character; Shift-Tab is `backtab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyCombo {
+    code: KeyCode,
+    ctrl: bool,
+    alt: bool,
+    shift: bool,
+}
+
+impl KeyCombo {
+    /// Normalises a key event from the terminal.
+    pub fn from_event(key: &KeyEvent) -> Self {
+        Self::normalised(key.code, key.modifiers)
+    }
+
+    fn normalised(code: KeyCode, mods: KeyModifiers) -> Self {
+        let mut shift = mods.contains(KeyModifiers::SHIFT);
+        let code = match code {
+            KeyCode::Char(c) => {
+                shift = false;
+                KeyCode::Char(c)
+            }
+            KeyCode::Tab if shift => {
+                shift = false;
+                KeyCode::BackTab
+            }
+            KeyCode::BackTab => {
+                shift = false;
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        KeyCombo { code, ctrl: mods.contains(KeyModifiers::CONTROL), alt: mods.contains(KeyModifiers::ALT), shift }
+    }
+
+    /// Whether this is a character typed without Ctrl or Alt, i.e. text for an input field.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+}
+
+const NAMED: [(&str, KeyCode); 16] = [
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("space", KeyCode::Char(' ')),
+];
+
+impl FromStr for KeyCombo {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, flag) = match () {
+                () if lower.starts_with("ctrl-") && rest.len() > 5 => (5, KeyModifiers::CONTROL),
+                () if lower.starts_with("alt-") && rest.len() > 4 => (4, KeyModifiers::ALT),
+                () if lower.starts_with("shift-") && rest.len() > 6 => (6, KeyModifiers::SHIFT),
+                () => break,
+            };
+            mods |= flag;
+            rest = &rest[prefix..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => {
+                if mods.contains(KeyModifiers::CONTROL) || mods.contains(KeyModifiers::ALT) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                match NAMED.iter().find(|(name, _)| *name == lower) {
+                    Some((_, code)) => *code,
+                    None => match lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                        Some(n) if (1..=12).contains(&n) => KeyCode::F(n),
+                        _ => {
+                            return Err(format!(
+                                "unknown key \"{s}\"; use a single character or one of: {}, f1..f12, \
+                                 optionally after ctrl-, alt- or shift-",
+                                NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                    },
+                }
+            }
+        };
+        Ok(Self::normalised(code, mods))
+    }
+}
+
+impl fmt::Display for KeyCombo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        if self.shift {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.ctrl || self.alt => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyCombo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a key is looked up: a popup, a pane, the keys shared by lists, or everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    /// Keys that work everywhere.
+    Global,
+    /// Keys shared by every list pane.
+    List,
+    /// The sign-in screen.
+    SignIn,
+    /// The tickets pane.
+    Tickets,
+    /// The routing pane.
+    Routing,
+    /// The portal settings pane.
+    Portal,
+    /// The customer's account pane.
+    Account,
+    /// The help popup.
+    Help,
+    /// The command palette.
+    Palette,
+}
+
+impl Context {
+    /// Every context, in keymap.toml order.
+    pub const ALL: [Context; 9] = [
+        Context::Global,
+        Context::List,
+        Context::SignIn,
+        Context::Tickets,
+        Context::Routing,
+        Context::Portal,
+        Context::Account,
+        Context::Help,
+        Context::Palette,
+    ];
+
+    /// The section name in keymap.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "list",
+            Context::SignIn => "signin",
+            Context::Tickets => "tickets",
+            Context::Routing => "routing",
+            Context::Portal => "portal",
+            Context::Account => "account",
+            Context::Help => "help",
+            Context::Palette => "palette",
+        }
+    }
+
+    /// The actions that mean something in this context.
+    pub fn actions(self) -> &'static [Action] {
+        use Action::*;
+        match self {
+            Context::Global => &[Quit, Help, Palette, NextTab, PrevTab, Tab1, Tab2, Tab3],
+            Context::List => &[Down, Up, Top, Bottom, PageDown, PageUp],
+            Context::SignIn => &[Down, Up, NextField, PrevField, Confirm, Quit],
+            Context::Tickets | Context::Routing | Context::Portal | Context::Account => &[],
+            Context::Help => &[Close, Down, Up, PageDown, PageUp],
+            Context::Palette => &[Close, Confirm, Down, Up],
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Context::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+            serde::de::Error::custom(format!("unknown section [{s}]; the sections are: {}", names.join(", ")))
+        })
+    }
+}
+
+type RawKeymap = BTreeMap<Context, BTreeMap<Spanned<Action>, Vec<KeyCombo>>>;
+
+/// The key bindings of every context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: BTreeMap<Context, BTreeMap<Action, Vec<KeyCombo>>>,
+}
+
+impl Keymap {
+    /// The shipped keymap with the user's file (if any) on top.
+    pub fn load(user_file: &Path) -> Result<Self, ConfigError> {
+        let mut keymap = Self::defaults()?;
+        if let Some(text) = super::config::read_optional(user_file)? {
+            keymap.merge(user_file, &text)?;
+        }
+        Ok(keymap)
+    }
+
+    /// The shipped keymap alone.
+    pub fn defaults() -> Result<Self, ConfigError> {
+        let mut keymap = Keymap { bindings: BTreeMap::new() };
+        keymap.merge(Path::new("assets/keymap.toml (built in)"), DEFAULT_KEYMAP)?;
+        Ok(keymap)
+    }
+
+    /// Applies the bindings in `text`: an action listed there gets exactly those keys in its
+    /// section, and a key it takes is taken away from any other action of that section.
+    fn merge(&mut self, file: &Path, text: &str) -> Result<(), ConfigError> {
+        let raw: RawKeymap = toml::from_str(text).map_err(|e| ConfigError::parse(file, text, &e))?;
+        for (context, actions) in raw {
+            let section = self.bindings.entry(context).or_default();
+            let mut taken: HashMap<KeyCombo, Action> = HashMap::new();
+            for (spanned, keys) in actions {
+                let action = *spanned.get_ref();
+                if !context.actions().contains(&action) {
+                    let offered: Vec<&str> = context.actions().iter().map(|a| a.name()).collect();
+                    let offered = if offered.is_empty() { "none yet".to_string() } else { offered.join(", ") };
+                    return Err(ConfigError::at(
+                        file,
+                        text,
+                        spanned.span().start,
+                        format!("[{}] has no action \"{action}\"; its actions are: {offered}", context.name()),
+                    ));
+                }
+                for key in &keys {
+                    if let Some(other) = taken.insert(*key, action) {
+                        return Err(ConfigError::at(
+                            file,
+                            text,
+                            spanned.span().start,
+                            format!("key \"{key}\" is bound to both \"{other}\" and \"{action}\" in [{}]", context.name()),
+                        ));
+                    }
+                }
+                section.insert(action, keys);
+            }
+            for (action, keys) in section.iter_mut() {
+                keys.retain(|k| taken.get(k).is_none_or(|owner| owner == action));
+            }
+        }
+        Ok(())
+    }
+
+    /// The action `key` triggers in `context`, if any.
+    pub fn action(&self, context: Context, key: KeyCombo) -> Option<Action> {
+        self.bindings.get(&context)?.iter().find(|(_, keys)| keys.contains(&key)).map(|(action, _)| *action)
+    }
+
+    /// The keys bound to `action` in `context`, in keymap order.
+    pub fn keys(&self, context: Context, action: Action) -> &[KeyCombo] {
+        self.bindings.get(&context).and_then(|s| s.get(&action)).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> KeyCombo {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn defaults_parse_and_bind_the_documented_keys() {
+        let km = Keymap::defaults().unwrap();
+        assert_eq!(km.action(Context::Global, key("q")), Some(Action::Quit));
+        assert_eq!(km.action(Context::Global, key("ctrl-c")), Some(Action::Quit));
+        assert_eq!(km.action(Context::Global, key("?")), Some(Action::Help));
+        assert_eq!(km.action(Context::Global, key(":")), Some(Action::Palette));
+        assert_eq!(km.action(Context::Global, key("tab")), Some(Action::NextTab));
+        assert_eq!(km.action(Context::Global, key("2")), Some(Action::Tab2));
+        assert_eq!(km.action(Context::List, key("G")), Some(Action::Bottom));
+        assert_eq!(km.action(Context::List, key("down")), Some(Action::Down));
+    }
+
+    #[test]
+    fn terminal_events_normalise_to_the_parsed_keys() {
+        let shifted = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(KeyCombo::from_event(&shifted), key("?"));
+        let backtab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(KeyCombo::from_event(&backtab), key("shift-tab"));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(KeyCombo::from_event(&ctrl_c), key("Ctrl-C"));
+        assert_eq!(key("ctrl-c").to_string(), "Ctrl-C");
+        assert_eq!(key("backtab").to_string(), "Shift-Tab");
+    }
+
+    #[test]
+    fn user_bindings_replace_an_action_and_steal_its_keys() {
+        let mut km = Keymap::defaults().unwrap();
+        km.merge(Path::new("keymap.toml"), "[list]\ntop = [\"j\"]\n").unwrap();
+        assert_eq!(km.action(Context::List, key("j")), Some(Action::Top));
+        assert_eq!(km.keys(Context::List, Action::Down), &[key("down")]);
+        assert_eq!(km.action(Context::List, key("g")), None);
+    }
+
+    #[test]
+    fn bad_files_name_the_file_and_line() {
+        let mut km = Keymap::defaults().unwrap();
+        let cases = [
+            "[global]\n\nquit = [\"nosuchkey\"]\n",
+            "[global]\n\nfly = [\"x\"]\n",
+            "[global]\n\nconfirm = [\"x\"]\n",
+            "[nowhere]\n\nquit = [\"x\"]\n",
+            "[global]\n\nquit = [\"x\", \"x\"\n",
+            "[list]\nup = [\"x\"]\ndown = [\"x\"]\n",
+        ];
+        for text in cases {
+            let err = km.merge(Path::new("/cfg/keymap.toml"), text).unwrap_err().to_string();
+            assert!(err.contains("/cfg/keymap.toml"), "{err}");
+            assert!(err.contains("line "), "{err}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! What customers must never receive: internal notes (in details and in the sync feed) and
+//! other people's email addresses (anywhere in any response body, searched as raw text).
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+/// Raw texts of everything a customer can read: account, settings, list, every visible
+/// detail and the whole sync feed.
+async fn everything_for(ts: &TestServer, token: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in ["/me", "/portal"] {
+        out.push((path.to_string(), ts.get(path, token).await.text));
+    }
+    let tickets = ts.all_tickets(token).await;
+    out.push(("/tickets".into(), serde_json::to_string(&tickets).expect("json")));
+    for t in &tickets {
+        let path = format!("/tickets/{}", t["id"]);
+        let a = ts.get(&path, token).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.text);
+        out.push((path, a.text));
+    }
+    let (pages, _) = ts.sync_all(token, "", 100).await;
+    out.push(("/sync".into(), serde_json::to_string(&pages).expect("json")));
+    out
+}
+
+#[tokio::test]
+async fn internal_notes_never_reach_a_customer() {
+    let ts = demo_server(300).await;
+    let admin = ts.demo_login(ADA).await;
+    let sam = ts.demo_login(SAM).await;
+    ts.set_mode(&admin, "company").await;
+    let carla = ts.demo_login(CARLA).await;
+    let (_, live) = ts.sync_all(&carla, "", 1000).await;
+
+    let dan_id = ts.contact(&admin, DAN).await["id"].clone();
+    let dans = ts.all_tickets(&admin).await.into_iter().find(|t| t["contact_id"] == dan_id).expect("a ticket of Dan");
+    let id = dans["id"].as_i64().expect("id");
+    let secret = "SECRET-NOTE-7f3a: the customer is on a watch list";
+    let a = ts.post(&format!("/tickets/{id}/messages"), &sam, json!({"body": secret, "internal": true})).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let note_id = a.body["id"].as_i64().expect("note id");
+
+    // Staff see the note; Carla, Dan's colleague, sees the ticket but not the note.
+    let staff_view = ts.get(&format!("/tickets/{id}"), &sam).await;
+    assert!(staff_view.text.contains(secret));
+    let detail = ts.get(&format!("/tickets/{id}"), &carla).await;
+    assert_eq!(detail.status, 200);
+    assert!(!detail.text.contains(secret));
+    assert!(detail.body["messages"].as_array().expect("messages").iter().all(|m| m["id"] != note_id && m["internal"] == false));
+    let (pages, _) = ts.sync_all(&carla, &live, 1000).await;
+    let feed = serde_json::to_string(&pages).expect("json");
+    assert!(!feed.contains(secret) && !feed.contains("\"internal\":true"), "{feed}");
+
+    // Across every ticket Carla can see, the thread is the staff thread minus internal notes.
+    let mut notes_seen = 0;
+    for (path, text) in everything_for(&ts, &carla).await {
+        assert!(!text.contains("\"internal\":true"), "{path}: {text}");
+        if !path.starts_with("/tickets/") {
+            continue;
+        }
+        let staff: Value = ts.get(&path, &admin).await.body;
+        let mine: Value = serde_json::from_str(&text).expect("json");
+        let public: Vec<&Value> = staff["messages"].as_array().expect("messages").iter().filter(|m| m["internal"] == false).collect();
+        let shown: Vec<&Value> = mine["messages"].as_array().expect("messages").iter().collect();
+        assert_eq!(shown.iter().map(|m| &m["id"]).collect::<Vec<_>>(), public.iter().map(|m| &m["id"]).collect::<Vec<_>>(), "{path}");
+        for note in staff["messages"].as_array().expect("messages").iter().filter(|m| m["internal"] == true) {
+            notes_seen += 1;
+            let body = note["body"].as_str().expect("body");
+            if !public.iter().any(|m| m["body"] == body) {
+                assert!(!text.contains(body), "{path} shows the internal note {body:?}");
+            }
+        }
+    }
+    assert!(notes_seen > 1, "the demo tickets Carla sees should carry internal notes");
+}
+
+#[tokio::test]
+async fn a_customer_never_sees_another_contacts_email() {
+    let ts = demo_server(300).await;
+    let admin = ts.demo_login(ADA).await;
+    ts.set_mode(&admin, "company").await;
+    let mut emails: Vec<String> = Vec::new();
+    for list in ["/contacts", "/users"] {
+        for p in ts.get(list, &admin).await.body.as_array().expect("list") {
+            emails.push(p["email"].as_str().expect("email").to_string());
+        }
+    }
+    assert!(emails.len() > 20);
+    for who in [CARLA, DAN, GINA, SOLO] {
+        let token = ts.demo_login(who).await;
+        let mut texts = everything_for(&ts, &token).await;
+        let created = ts.post("/tickets", &token, json!({"subject": "Where is my order?", "description": "Please check."})).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["id"].as_i64().expect("id");
+        let reply = ts.post(&format!("/tickets/{id}/messages"), &token, json!({"body": "Any news?"})).await;
+        let etag = ts.get(&format!("/tickets/{id}"), &token).await.header("etag");
+        let closed = ts.call("PATCH", &format!("/tickets/{id}"), Some(&token), Some(json!({"closed": true})), &[("if-match", &etag)]).await;
+        assert_eq!(closed.status, 200, "{}", closed.text);
+        texts.extend([("POST /tickets".into(), created.text), ("POST messages".into(), reply.text), ("PATCH".into(), closed.text)]);
+        for (path, text) in texts {
+            for email in emails.iter().filter(|e| e.as_str() != who) {
+                assert!(!text.contains(email.as_str()), "{who} sees {email} in {path}");
+            }
+        }
+    }
+}
