@@ -16,15 +16,23 @@ async fn missing_wrong_and_signed_out_tokens_get_401() {
         assert_eq!(assert_error(&a, 401), "unauthorized");
     }
     for header in ["Basic YWRhOmRlc2twb3J0", "Bearer", "bearer abc", "Token x"] {
-        let a = ts.call_raw("GET", "/tickets", None, None, &[("authorization", header)]).await;
+        let a = ts
+            .call_raw("GET", "/tickets", None, None, &[("authorization", header)])
+            .await;
         assert_error(&a, 401);
     }
     let token = ts.demo_login(CARLA).await;
     assert_eq!(ts.get("/me", &token).await.status, 200);
-    let out = ts.call("POST", "/auth/logout", Some(&token), None, &[]).await;
+    let out = ts
+        .call("POST", "/auth/logout", Some(&token), None, &[])
+        .await;
     assert_eq!(out.status, 204);
     assert_error(&ts.get("/me", &token).await, 401);
-    assert_error(&ts.call("POST", "/auth/logout", Some(&token), None, &[]).await, 401);
+    assert_error(
+        &ts.call("POST", "/auth/logout", Some(&token), None, &[])
+            .await,
+        401,
+    );
 }
 
 #[tokio::test]
@@ -34,33 +42,69 @@ async fn an_idle_session_expires() {
     let other = ts.demo_login(DAN).await;
     assert_eq!(ts.get("/tickets", &token).await.status, 200);
     // The portal's idle timeout is 60 minutes: make the session look idle for 61.
-    let db = rusqlite::Connection::open(deskport::server::database_path(&ts.data_dir())).expect("open the database");
-    db.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    let db = rusqlite::Connection::open(deskport::server::database_path(&ts.data_dir()))
+        .expect("open the database");
+    db.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
     let n = db
-        .execute("UPDATE sessions SET last_seen = last_seen - 61 * 60 WHERE token_hash = ?1", [digest(&token)])
+        .execute(
+            "UPDATE sessions SET last_seen = last_seen - 61 * 60 WHERE token_hash = ?1",
+            [digest(&token)],
+        )
         .expect("update");
     assert_eq!(n, 1);
     let a = ts.get("/tickets", &token).await;
     assert_eq!(assert_error(&a, 401), "session_expired");
-    assert_eq!(assert_error(&ts.get("/tickets", &token).await, 401), "unauthorized", "an expired session is gone");
-    assert_eq!(ts.get("/tickets", &other).await.status, 200, "other sessions live on");
+    assert_eq!(
+        assert_error(&ts.get("/tickets", &token).await, 401),
+        "unauthorized",
+        "an expired session is gone"
+    );
+    assert_eq!(
+        ts.get("/tickets", &other).await.status,
+        200,
+        "other sessions live on"
+    );
     // 59 idle minutes are fine.
-    db.execute("UPDATE sessions SET last_seen = last_seen - 59 * 60 WHERE token_hash = ?1", [digest(&other)]).expect("update");
+    db.execute(
+        "UPDATE sessions SET last_seen = last_seen - 59 * 60 WHERE token_hash = ?1",
+        [digest(&other)],
+    )
+    .expect("update");
     assert_eq!(ts.get("/tickets", &other).await.status, 200);
 }
 
 #[tokio::test]
 async fn the_eleventh_sign_in_is_locked_even_with_the_right_password() {
     let ts = demo_server(20).await;
-    let login = |password: &'static str| ts.call("POST", "/auth/login", None, Some(json!({"email": DAN, "password": password})), &[]);
+    let login = |password: &'static str| {
+        ts.call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"email": DAN, "password": password})),
+            &[],
+        )
+    };
     for _ in 0..10 {
         assert_error(&login("wrong-password").await, 401);
     }
     let a = login(DEMO_PASSWORD).await;
     assert_eq!(assert_error(&a, 429), "account_locked");
-    let wait: u64 = a.header("retry-after").parse().expect("Retry-After in seconds");
+    let wait: u64 = a
+        .header("retry-after")
+        .parse()
+        .expect("Retry-After in seconds");
     assert!((1..=15 * 60).contains(&wait), "{wait}");
-    let code = ts.call("POST", "/auth/verify", None, Some(json!({"email": DAN, "code": "123456"})), &[]).await;
+    let code = ts
+        .call(
+            "POST",
+            "/auth/verify",
+            None,
+            Some(json!({"email": DAN, "code": "123456"})),
+            &[],
+        )
+        .await;
     assert_error(&code, 429);
     // Another account is not affected.
     ts.demo_login(CARLA).await;
@@ -69,16 +113,34 @@ async fn the_eleventh_sign_in_is_locked_even_with_the_right_password() {
 #[tokio::test]
 async fn a_failure_after_the_lock_expired_does_not_lock_again() {
     let ts = demo_server(20).await;
-    let login = |password: &'static str| ts.call("POST", "/auth/login", None, Some(json!({"email": GINA, "password": password})), &[]);
+    let login = |password: &'static str| {
+        ts.call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"email": GINA, "password": password})),
+            &[],
+        )
+    };
     for _ in 0..10 {
         login("wrong-password").await;
     }
     assert_error(&login(DEMO_PASSWORD).await, 429);
-    let db = rusqlite::Connection::open(deskport::server::database_path(&ts.data_dir())).expect("open the database");
-    db.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
-    db.execute("UPDATE contacts SET locked_until = locked_until - 16 * 60 WHERE email = ?1", [GINA]).expect("update");
+    let db = rusqlite::Connection::open(deskport::server::database_path(&ts.data_dir()))
+        .expect("open the database");
+    db.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
+    db.execute(
+        "UPDATE contacts SET locked_until = locked_until - 16 * 60 WHERE email = ?1",
+        [GINA],
+    )
+    .expect("update");
     assert_error(&login("wrong-password").await, 401);
-    assert_eq!(login(DEMO_PASSWORD).await.status, 200, "one failure after a lock must not lock again");
+    assert_eq!(
+        login(DEMO_PASSWORD).await.status,
+        200,
+        "one failure after a lock must not lock again"
+    );
 }
 
 /// The fastest of a few sign-ins (the least noisy estimate of the work done).
@@ -86,7 +148,15 @@ async fn fastest(ts: &TestServer, email: &str) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..3 {
         let started = Instant::now();
-        let a = ts.call("POST", "/auth/login", None, Some(json!({"email": email, "password": "wrong-password"})), &[]).await;
+        let a = ts
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": email, "password": "wrong-password"})),
+                &[],
+            )
+            .await;
         assert_error(&a, 401);
         best = best.min(started.elapsed());
     }
@@ -99,9 +169,28 @@ async fn unknown_and_unregistered_emails_take_as_long_as_known_ones() {
     let known = fastest(&ts, "owen@stark.test").await;
     for email in ["nobody@nowhere.test", "yuki@acme.test", "tom@acme.test"] {
         let other = fastest(&ts, email).await;
-        assert!(other * 3 >= known, "{email}: {other:?} against {known:?} for a known account");
+        assert!(
+            other * 3 >= known,
+            "{email}: {other:?} against {known:?} for a known account"
+        );
     }
-    let a = ts.call("POST", "/auth/login", None, Some(json!({"email": "nobody@nowhere.test", "password": "x"})), &[]).await;
-    let b = ts.call("POST", "/auth/login", None, Some(json!({"email": "owen@stark.test", "password": "x"})), &[]).await;
+    let a = ts
+        .call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"email": "nobody@nowhere.test", "password": "x"})),
+            &[],
+        )
+        .await;
+    let b = ts
+        .call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"email": "owen@stark.test", "password": "x"})),
+            &[],
+        )
+        .await;
     assert_eq!(a.body, b.body, "the same answer either way");
 }

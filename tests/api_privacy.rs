@@ -14,7 +14,10 @@ async fn everything_for(ts: &TestServer, token: &str) -> Vec<(String, String)> {
         out.push((path.to_string(), ts.get(path, token).await.text));
     }
     let tickets = ts.all_tickets(token).await;
-    out.push(("/tickets".into(), serde_json::to_string(&tickets).expect("json")));
+    out.push((
+        "/tickets".into(),
+        serde_json::to_string(&tickets).expect("json"),
+    ));
     for t in &tickets {
         let path = format!("/tickets/{}", t["id"]);
         let a = ts.get(&path, token).await;
@@ -36,10 +39,21 @@ async fn internal_notes_never_reach_a_customer() {
     let (_, live) = ts.sync_all(&carla, "", 1000).await;
 
     let dan_id = ts.contact(&admin, DAN).await["id"].clone();
-    let dans = ts.all_tickets(&admin).await.into_iter().find(|t| t["contact_id"] == dan_id).expect("a ticket of Dan");
+    let dans = ts
+        .all_tickets(&admin)
+        .await
+        .into_iter()
+        .find(|t| t["contact_id"] == dan_id)
+        .expect("a ticket of Dan");
     let id = dans["id"].as_i64().expect("id");
     let secret = "SECRET-NOTE-7f3a: the customer is on a watch list";
-    let a = ts.post(&format!("/tickets/{id}/messages"), &sam, json!({"body": secret, "internal": true})).await;
+    let a = ts
+        .post(
+            &format!("/tickets/{id}/messages"),
+            &sam,
+            json!({"body": secret, "internal": true}),
+        )
+        .await;
     assert_eq!(a.status, 201, "{}", a.text);
     let note_id = a.body["id"].as_i64().expect("note id");
 
@@ -49,10 +63,19 @@ async fn internal_notes_never_reach_a_customer() {
     let detail = ts.get(&format!("/tickets/{id}"), &carla).await;
     assert_eq!(detail.status, 200);
     assert!(!detail.text.contains(secret));
-    assert!(detail.body["messages"].as_array().expect("messages").iter().all(|m| m["id"] != note_id && m["internal"] == false));
+    assert!(
+        detail.body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .all(|m| m["id"] != note_id && m["internal"] == false)
+    );
     let (pages, _) = ts.sync_all(&carla, &live, 1000).await;
     let feed = serde_json::to_string(&pages).expect("json");
-    assert!(!feed.contains(secret) && !feed.contains("\"internal\":true"), "{feed}");
+    assert!(
+        !feed.contains(secret) && !feed.contains("\"internal\":true"),
+        "{feed}"
+    );
 
     // Across every ticket Carla can see, the thread is the staff thread minus internal notes.
     let mut notes_seen = 0;
@@ -63,18 +86,42 @@ async fn internal_notes_never_reach_a_customer() {
         }
         let staff: Value = ts.get(&path, &admin).await.body;
         let mine: Value = serde_json::from_str(&text).expect("json");
-        let public: Vec<&Value> = staff["messages"].as_array().expect("messages").iter().filter(|m| m["internal"] == false).collect();
-        let shown: Vec<&Value> = mine["messages"].as_array().expect("messages").iter().collect();
-        assert_eq!(shown.iter().map(|m| &m["id"]).collect::<Vec<_>>(), public.iter().map(|m| &m["id"]).collect::<Vec<_>>(), "{path}");
-        for note in staff["messages"].as_array().expect("messages").iter().filter(|m| m["internal"] == true) {
+        let public: Vec<&Value> = staff["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["internal"] == false)
+            .collect();
+        let shown: Vec<&Value> = mine["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .collect();
+        assert_eq!(
+            shown.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
+            public.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
+            "{path}"
+        );
+        for note in staff["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["internal"] == true)
+        {
             notes_seen += 1;
             let body = note["body"].as_str().expect("body");
             if !public.iter().any(|m| m["body"] == body) {
-                assert!(!text.contains(body), "{path} shows the internal note {body:?}");
+                assert!(
+                    !text.contains(body),
+                    "{path} shows the internal note {body:?}"
+                );
             }
         }
     }
-    assert!(notes_seen > 1, "the demo tickets Carla sees should carry internal notes");
+    assert!(
+        notes_seen > 1,
+        "the demo tickets Carla sees should carry internal notes"
+    );
 }
 
 #[tokio::test]
@@ -92,17 +139,47 @@ async fn a_customer_never_sees_another_contacts_email() {
     for who in [CARLA, DAN, GINA, SOLO] {
         let token = ts.demo_login(who).await;
         let mut texts = everything_for(&ts, &token).await;
-        let created = ts.post("/tickets", &token, json!({"subject": "Where is my order?", "description": "Please check."})).await;
+        let created = ts
+            .post(
+                "/tickets",
+                &token,
+                json!({"subject": "Where is my order?", "description": "Please check."}),
+            )
+            .await;
         assert_eq!(created.status, 201, "{}", created.text);
         let id = created.body["id"].as_i64().expect("id");
-        let reply = ts.post(&format!("/tickets/{id}/messages"), &token, json!({"body": "Any news?"})).await;
-        let etag = ts.get(&format!("/tickets/{id}"), &token).await.header("etag");
-        let closed = ts.call("PATCH", &format!("/tickets/{id}"), Some(&token), Some(json!({"closed": true})), &[("if-match", &etag)]).await;
+        let reply = ts
+            .post(
+                &format!("/tickets/{id}/messages"),
+                &token,
+                json!({"body": "Any news?"}),
+            )
+            .await;
+        let etag = ts
+            .get(&format!("/tickets/{id}"), &token)
+            .await
+            .header("etag");
+        let closed = ts
+            .call(
+                "PATCH",
+                &format!("/tickets/{id}"),
+                Some(&token),
+                Some(json!({"closed": true})),
+                &[("if-match", &etag)],
+            )
+            .await;
         assert_eq!(closed.status, 200, "{}", closed.text);
-        texts.extend([("POST /tickets".into(), created.text), ("POST messages".into(), reply.text), ("PATCH".into(), closed.text)]);
+        texts.extend([
+            ("POST /tickets".into(), created.text),
+            ("POST messages".into(), reply.text),
+            ("PATCH".into(), closed.text),
+        ]);
         for (path, text) in texts {
             for email in emails.iter().filter(|e| e.as_str() != who) {
-                assert!(!text.contains(email.as_str()), "{who} sees {email} in {path}");
+                assert!(
+                    !text.contains(email.as_str()),
+                    "{who} sees {email} in {path}"
+                );
             }
         }
     }

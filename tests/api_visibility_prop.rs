@@ -10,8 +10,8 @@ use deskport::domain::portal::PropertyFilter;
 use deskport::domain::routing::MatchValue;
 use deskport::domain::visibility::{can_see, listed_for};
 use deskport::domain::{
-    Assignment, Company, ConditionOp, Contact, DomainInfo, Inbox, InboxKind, PermissionMode, PortalSettings, Priority,
-    Registration, Source, Stage, Ticket, TicketPermission, Viewer,
+    Assignment, Company, ConditionOp, Contact, DomainInfo, Inbox, InboxKind, PermissionMode,
+    PortalSettings, Priority, Registration, Source, Stage, Ticket, TicketPermission, Viewer,
 };
 use deskport::server::store::ImportBatch;
 use proptest::prelude::*;
@@ -48,31 +48,85 @@ struct Scenario {
 fn person() -> impl Strategy<Value = PersonSpec> {
     let plan = prop::option::of(prop::sample::select(vec!["gold", "standard"]));
     let country = prop::option::of(prop::sample::select(vec!["US", "IT"]));
-    (prop::option::of(1..=3i64), plan, country).prop_map(|(company, plan, country)| PersonSpec { company, plan, country })
-}
-
-fn condition() -> impl Strategy<Value = PropertyFilter> {
-    let property = prop::sample::select(vec![("plan", ["gold", "standard"]), ("country", ["US", "IT"])]);
-    (property, 0..3usize, prop::sample::subsequence(vec![0usize, 1], 1..=2)).prop_map(|((name, values), op, picks)| {
-        let (op, value) = match op {
-            0 => (ConditionOp::Equals, MatchValue::One(values[picks[0]].into())),
-            1 => (ConditionOp::Contains, MatchValue::One(values[picks[0]][..2].to_lowercase())),
-            _ => (ConditionOp::In, MatchValue::Many(picks.iter().map(|i| values[*i].to_string()).collect())),
-        };
-        PropertyFilter { property: name.into(), op, value }
+    (prop::option::of(1..=3i64), plan, country).prop_map(|(company, plan, country)| PersonSpec {
+        company,
+        plan,
+        country,
     })
 }
 
+fn condition() -> impl Strategy<Value = PropertyFilter> {
+    let property = prop::sample::select(vec![
+        ("plan", ["gold", "standard"]),
+        ("country", ["US", "IT"]),
+    ]);
+    (
+        property,
+        0..3usize,
+        prop::sample::subsequence(vec![0usize, 1], 1..=2),
+    )
+        .prop_map(|((name, values), op, picks)| {
+            let (op, value) = match op {
+                0 => (
+                    ConditionOp::Equals,
+                    MatchValue::One(values[picks[0]].into()),
+                ),
+                1 => (
+                    ConditionOp::Contains,
+                    MatchValue::One(values[picks[0]][..2].to_lowercase()),
+                ),
+                _ => (
+                    ConditionOp::In,
+                    MatchValue::Many(picks.iter().map(|i| values[*i].to_string()).collect()),
+                ),
+            };
+            PropertyFilter {
+                property: name.into(),
+                op,
+                value,
+            }
+        })
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
-    let mode = prop::sample::select(vec![PermissionMode::Contact, PermissionMode::Company, PermissionMode::ContactFilter]);
-    (mode, prop::collection::vec(condition(), 1..=2), any::<bool>(), prop::collection::vec(person(), 1..=5), 1..=4usize)
+    let mode = prop::sample::select(vec![
+        PermissionMode::Contact,
+        PermissionMode::Company,
+        PermissionMode::ContactFilter,
+    ]);
+    (
+        mode,
+        prop::collection::vec(condition(), 1..=2),
+        any::<bool>(),
+        prop::collection::vec(person(), 1..=5),
+        1..=4usize,
+    )
         .prop_flat_map(|(mode, filter, show_closed, people, page)| {
             let n = people.len();
             let company = prop_oneof![Just(None), prop::option::of(1..=3i64).prop_map(Some)];
             let stage = prop::sample::select(Stage::ALL.to_vec());
-            let ticket = (0..n, company, stage).prop_map(|(requester, company, stage)| TicketSpec { requester, company, stage });
-            let filter = if mode == PermissionMode::ContactFilter { filter } else { Vec::new() };
-            (Just(Scenario { mode, filter, show_closed, people, tickets: Vec::new(), page }), prop::collection::vec(ticket, 0..=12))
+            let ticket =
+                (0..n, company, stage).prop_map(|(requester, company, stage)| TicketSpec {
+                    requester,
+                    company,
+                    stage,
+                });
+            let filter = if mode == PermissionMode::ContactFilter {
+                filter
+            } else {
+                Vec::new()
+            };
+            (
+                Just(Scenario {
+                    mode,
+                    filter,
+                    show_closed,
+                    people,
+                    tickets: Vec::new(),
+                    page,
+                }),
+                prop::collection::vec(ticket, 0..=12),
+            )
         })
         .prop_map(|(mut s, tickets)| {
             s.tickets = tickets;
@@ -99,7 +153,10 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
     let mut portal = PortalSettings::unconfigured(HOST);
     portal.default_inbox_id = Some(1);
     portal.configured = true;
-    portal.ticket_permission = TicketPermission { mode: s.mode, filter: s.filter.clone() };
+    portal.ticket_permission = TicketPermission {
+        mode: s.mode,
+        filter: s.filter.clone(),
+    };
     portal.ticket_view.show_closed = s.show_closed;
     let contacts = s.people.iter().enumerate().map(|(i, p)| {
         let contact = Contact {
@@ -109,7 +166,10 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
             company_id: p.company,
             properties: properties(p),
             registration: Registration::Registered,
-            consent: Some(ConsentRecord { version: 1, accepted_at: "2026-01-01T00:00:00.000Z".into() }),
+            consent: Some(ConsentRecord {
+                version: 1,
+                accepted_at: "2026-01-01T00:00:00.000Z".into(),
+            }),
         };
         (contact, Some("not-a-hash".to_string()))
     });
@@ -133,17 +193,37 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
             tags: vec![],
             created_at: "2026-01-01T00:00:00.000Z".into(),
             updated_at: "2026-01-01T00:00:00.000Z".into(),
-            closed_at: t.stage.is_closed().then(|| "2026-01-02T00:00:00.000Z".into()),
+            closed_at: t
+                .stage
+                .is_closed()
+                .then(|| "2026-01-02T00:00:00.000Z".into()),
             version: 1,
         })
         .collect();
     let batch = ImportBatch {
         portal: Some(portal.clone()),
-        domains: vec![DomainInfo { host: HOST.into(), primary_language: "en".into(), system: false }],
+        domains: vec![DomainInfo {
+            host: HOST.into(),
+            primary_language: "en".into(),
+            system: false,
+        }],
         users: vec![],
-        companies: (1..=3).map(|id| Company { id, name: format!("Company {id}"), domain: format!("co{id}.test") }).collect(),
+        companies: (1..=3)
+            .map(|id| Company {
+                id,
+                name: format!("Company {id}"),
+                domain: format!("co{id}.test"),
+            })
+            .collect(),
         contacts: contacts.collect(),
-        inboxes: vec![Inbox { id: 1, name: "Support".into(), kind: InboxKind::Inbox, members: vec![], assignment: Assignment::Manual, capacity: None }],
+        inboxes: vec![Inbox {
+            id: 1,
+            name: "Support".into(),
+            kind: InboxKind::Inbox,
+            members: vec![],
+            assignment: Assignment::Manual,
+            capacity: None,
+        }],
         rules: vec![],
         tickets: tickets.clone(),
         messages: vec![],
@@ -152,21 +232,48 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
 }
 
 fn ids(items: &[serde_json::Value]) -> BTreeSet<i64> {
-    items.iter().map(|t| t["id"].as_i64().expect("id")).collect()
+    items
+        .iter()
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect()
 }
 
 async fn check(s: Scenario) {
     let (portal, tickets, batch) = build(&s);
     let ts = batch_server(batch).await;
     for (i, p) in s.people.iter().enumerate() {
-        let viewer = Viewer::Contact { contact_id: i as i64 + 1, company_id: p.company, properties: properties(p) };
+        let viewer = Viewer::Contact {
+            contact_id: i as i64 + 1,
+            company_id: p.company,
+            properties: properties(p),
+        };
         let token = ts.session_for(&email(i)).await;
-        let listed: BTreeSet<i64> = tickets.iter().filter(|t| listed_for(&viewer, &portal, t)).map(|t| t.id).collect();
-        assert_eq!(ids(&ts.all_tickets(&token).await), listed, "GET /tickets for contact {}", i + 1);
+        let listed: BTreeSet<i64> = tickets
+            .iter()
+            .filter(|t| listed_for(&viewer, &portal, t))
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(
+            ids(&ts.all_tickets(&token).await),
+            listed,
+            "GET /tickets for contact {}",
+            i + 1
+        );
         for t in &tickets {
-            let want = if can_see(&viewer, &portal.ticket_permission, t.into()) { 200 } else { 404 };
+            let want = if can_see(&viewer, &portal.ticket_permission, t.into()) {
+                200
+            } else {
+                404
+            };
             let a = ts.get(&format!("/tickets/{}", t.id), &token).await;
-            assert_eq!(a.status, want, "GET /tickets/{} for contact {}: {}", t.id, i + 1, a.text);
+            assert_eq!(
+                a.status,
+                want,
+                "GET /tickets/{} for contact {}: {}",
+                t.id,
+                i + 1,
+                a.text
+            );
         }
         let (pages, _) = ts.sync_all(&token, "", s.page).await;
         assert_eq!(pages[0]["reset"], true);
@@ -176,9 +283,21 @@ async fn check(s: Scenario) {
             .filter(|c| c["entity"] == "ticket")
             .collect();
         assert!(synced.iter().all(|c| c["op"] == "upsert"), "{synced:?}");
-        let synced_ids: Vec<i64> = synced.iter().map(|c| c["id"].as_i64().expect("id")).collect();
-        assert_eq!(synced_ids.iter().copied().collect::<BTreeSet<_>>(), listed, "GET /sync for contact {}", i + 1);
-        assert_eq!(synced_ids.len(), listed.len(), "a ticket was sent twice: {synced_ids:?}");
+        let synced_ids: Vec<i64> = synced
+            .iter()
+            .map(|c| c["id"].as_i64().expect("id"))
+            .collect();
+        assert_eq!(
+            synced_ids.iter().copied().collect::<BTreeSet<_>>(),
+            listed,
+            "GET /sync for contact {}",
+            i + 1
+        );
+        assert_eq!(
+            synced_ids.len(),
+            listed.len(),
+            "a ticket was sent twice: {synced_ids:?}"
+        );
     }
     let TestServer { server, dir, .. } = ts;
     server.stop().await.expect("server stops");
@@ -187,7 +306,13 @@ async fn check(s: Scenario) {
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    })
 }
 
 proptest! {

@@ -9,19 +9,27 @@ use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
 use deskport::server::{RunningServer, ServerConfig, start};
 use deskport::tui::{self, DemoAccount, DemoLogins, Options, Server};
 use std::io::Write as _;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Mutex;
 
 /// How long a lock file without an address may stand before it counts as abandoned (the
 /// instance that wrote it died while seeding the demo data).
 const STARTING_GRACE: Duration = Duration::from_secs(60);
 /// How long to wait for another instance to finish starting the embedded server.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long quitting waits for the embedded server to stop gracefully.
+const STOP_WAIT: Duration = Duration::from_secs(2);
+/// How often a joined instance checks that the embedded server is still there.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// Opens the terminal app.
 pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
     let data_dir = paths::data_dir();
     let config_dir = tui::config_dir();
+    let config = tui::load_config(&config_dir)?;
     let _log = init_logging(&data_dir)?;
     let remembered = match &server {
         Some(_) => None,
@@ -30,8 +38,20 @@ pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
     let test_panic = std::env::var_os("DESKPORT_TEST_PANIC").is_some_and(|v| v == "1");
     match server.or(remembered.map(|s| s.server_url)) {
         Some(url) => {
-            let server = Server::Remote { url: normalize_server_url(&url) };
-            tui::run(Options { server, user, data_dir, config_dir, test_panic }).await
+            let server = Server::Remote {
+                url: normalize_server_url(&url),
+            };
+            tui::run(
+                config,
+                Options {
+                    server,
+                    user,
+                    data_dir,
+                    config_dir,
+                    test_panic,
+                },
+            )
+            .await
         }
         None => {
             let embedded = Embedded::start_or_join(&data_dir.join("embedded")).await?;
@@ -47,8 +67,21 @@ pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
                     .collect(),
                 password: DEMO_PASSWORD.to_string(),
             };
-            let server = Server::Embedded { url: embedded.url.clone(), logins };
-            let result = tui::run(Options { server, user, data_dir, config_dir, test_panic }).await;
+            let server = Server::Embedded {
+                url: embedded.url.clone(),
+                logins,
+            };
+            let result = tui::run(
+                config,
+                Options {
+                    server,
+                    user,
+                    data_dir,
+                    config_dir,
+                    test_panic,
+                },
+            )
+            .await;
             let stopped = embedded.stop().await;
             result.and(stopped)
         }
@@ -59,78 +92,186 @@ pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
 /// to the screen. The guard flushes the file when dropped.
 fn init_logging(data_dir: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     let dir = data_dir.join("logs");
-    std::fs::create_dir_all(&dir).wrap_err_with(|| format!("cannot create the log dir {}", dir.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "deskport.log"));
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let installed = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(false).try_init();
+    std::fs::create_dir_all(&dir)
+        .wrap_err_with(|| format!("cannot create the log dir {}", dir.display()))?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "deskport.log"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let installed = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init();
     if let Err(e) = installed {
         eprintln!("deskport: logging is already set up elsewhere ({e})");
     }
     Ok(guard)
 }
 
-/// The embedded demo server: started by this instance, or joined from another one.
+/// The embedded demo server: started by this instance, or joined from another one. A joining
+/// instance watches the lock and takes the server over (same address, so its client simply
+/// reconnects) when the instance that ran it quits.
 struct Embedded {
     /// Base URL without `/api/v1`.
     url: String,
-    /// Set when this instance runs the server (and owns the lock file).
-    owned: Option<(RunningServer, LockFile)>,
+    /// The server and its lock, while this instance runs it.
+    owned: Arc<Mutex<Option<Owned>>>,
+    watcher: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// A server this instance runs, with the lock that tells others where it is.
+struct Owned {
+    server: RunningServer,
+    lock: LockFile,
 }
 
 impl Embedded {
     /// Joins the server named in `<dir>/server.lock` if it answers; otherwise takes the lock,
     /// starts the server on a free loopback port and writes its address into the lock.
     async fn start_or_join(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
         let path = dir.join("server.lock");
         let deadline = Instant::now() + JOIN_TIMEOUT;
         loop {
-            match LockFile::create(&path)? {
-                Some(mut lock) => {
-                    let config = ServerConfig { data_dir: dir.to_path_buf(), demo: true, demo_tickets: DEFAULT_TICKETS, smtp: None };
-                    let server = start(&config, "127.0.0.1:0".parse()?).await.wrap_err("cannot start the embedded server")?;
-                    let url = format!("http://{}", server.addr);
-                    lock.publish(&url)?;
-                    tracing::info!("embedded server started on {url}");
-                    return Ok(Embedded { url, owned: Some((server, lock)) });
+            if let Some(lock) = LockFile::create(&path)? {
+                let owned = serve(dir, lock, "127.0.0.1:0".parse()?).await?;
+                let url = owned.lock.url.clone();
+                tracing::info!("embedded server started on {url}");
+                return Ok(Embedded {
+                    url,
+                    owned: Arc::new(Mutex::new(Some(owned))),
+                    watcher: None,
+                });
+            }
+            let contents = std::fs::read_to_string(&path).unwrap_or_default();
+            match lock_url(&contents) {
+                Some(url) if healthy(&url).await => {
+                    tracing::info!("joining the embedded server at {url}");
+                    let owned = Arc::new(Mutex::new(None));
+                    let watcher =
+                        tokio::spawn(watch(dir.to_path_buf(), url.clone(), owned.clone()));
+                    return Ok(Embedded {
+                        url,
+                        owned,
+                        watcher: Some(watcher),
+                    });
                 }
-                None => {
-                    let contents = std::fs::read_to_string(&path).unwrap_or_default();
-                    match contents.lines().nth(1).map(str::trim).filter(|u| !u.is_empty()) {
-                        Some(url) if healthy(url).await => {
-                            tracing::info!("joining the embedded server at {url}");
-                            return Ok(Embedded { url: url.to_string(), owned: None });
-                        }
-                        Some(url) => {
-                            tracing::warn!("the embedded server at {url} does not answer; starting a new one");
-                            remove_if_unchanged(&path, &contents);
-                        }
-                        None if lock_age(&path) > STARTING_GRACE => remove_if_unchanged(&path, &contents),
-                        None => tokio::time::sleep(Duration::from_millis(100)).await,
-                    }
+                Some(url) => {
+                    tracing::warn!(
+                        "the embedded server at {url} does not answer; starting a new one"
+                    );
+                    remove_if_unchanged(&path, &contents);
                 }
+                None if lock_age(&path) > STARTING_GRACE => remove_if_unchanged(&path, &contents),
+                None => tokio::time::sleep(Duration::from_millis(100)).await,
             }
             if Instant::now() > deadline {
-                bail!("another deskport is starting the embedded server but has not finished; remove {} if it is stuck", path.display());
+                bail!(
+                    "another deskport is starting the embedded server but has not finished; remove {} if it is stuck",
+                    path.display()
+                );
             }
         }
     }
 
-    /// Stops the server if this instance started it.
-    async fn stop(self) -> Result<()> {
-        match self.owned {
-            Some((server, lock)) => {
+    /// Stops the server if this instance runs it. Clients of other instances may hold event
+    /// streams open, so the graceful stop gets a moment and then the server is dropped.
+    async fn stop(mut self) -> Result<()> {
+        if let Some(watcher) = self.watcher.take() {
+            watcher.abort();
+        }
+        let owned = self.owned.lock().await.take();
+        match owned {
+            Some(Owned { server, lock }) => {
                 drop(lock);
-                server.stop().await
+                match tokio::time::timeout(STOP_WAIT, server.stop()).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::info!(
+                            "other instances still hold connections; stopping the embedded server anyway"
+                        );
+                        Ok(())
+                    }
+                }
             }
             None => Ok(()),
         }
     }
 }
 
+/// Starts the embedded server in `dir` on `addr` and publishes its URL in `lock`.
+async fn serve(dir: &Path, mut lock: LockFile, addr: SocketAddr) -> Result<Owned> {
+    let config = ServerConfig {
+        data_dir: dir.to_path_buf(),
+        demo: true,
+        demo_tickets: DEFAULT_TICKETS,
+        smtp: None,
+    };
+    let server = start(&config, addr)
+        .await
+        .wrap_err("cannot start the embedded server")?;
+    lock.publish(&format!("http://{}", server.addr))?;
+    Ok(Owned { server, lock })
+}
+
+/// The URL in a lock file's contents, once the owner has written it.
+fn lock_url(contents: &str) -> Option<String> {
+    contents
+        .lines()
+        .nth(1)
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+}
+
+/// While joined to the server at `url`: when its lock goes away or it stops answering, take
+/// the lock and serve on the same address, so this instance's client reconnects.
+async fn watch(dir: PathBuf, url: String, owned: Arc<Mutex<Option<Owned>>>) {
+    let path = dir.join("server.lock");
+    let Some(addr) = url
+        .strip_prefix("http://")
+        .and_then(|a| a.parse::<SocketAddr>().ok())
+    else {
+        tracing::warn!("cannot take over {url}: not a loopback address");
+        return;
+    };
+    loop {
+        tokio::time::sleep(WATCH_EVERY).await;
+        let contents = std::fs::read_to_string(&path).unwrap_or_default();
+        match lock_url(&contents) {
+            Some(current) if current == url && healthy(&url).await => continue,
+            Some(current) if current != url && healthy(&current).await => {
+                tracing::warn!(
+                    "the embedded server moved to {current}; this instance stays on {url}"
+                );
+                return;
+            }
+            None if !contents.is_empty() && lock_age(&path) <= STARTING_GRACE => continue,
+            _ => remove_if_unchanged(&path, &contents),
+        }
+        match LockFile::create(&path) {
+            Ok(Some(lock)) => match serve(&dir, lock, addr).await {
+                Ok(server) => {
+                    tracing::info!("took over the embedded server on {url}");
+                    *owned.lock().await = Some(server);
+                    return;
+                }
+                Err(e) => tracing::warn!("cannot take over the embedded server yet: {e:#}"),
+            },
+            Ok(None) => {}
+            Err(e) => tracing::warn!("cannot take the embedded server's lock: {e:#}"),
+        }
+    }
+}
+
 /// Whether a deskport server answers at `url` (without `/api/v1`).
 async fn healthy(url: &str) -> bool {
-    let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(2)).build() else {
+    let Ok(client) = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+    else {
         return false;
     };
     match client.get(format!("{url}/api/v1/healthz")).send().await {
@@ -161,16 +302,27 @@ fn remove_if_unchanged(path: &Path, seen: &str) {
 struct LockFile {
     path: PathBuf,
     contents: String,
+    /// The published URL (empty until published).
+    url: String,
 }
 
 impl LockFile {
     /// Creates the lock; `None` if it already exists.
     fn create(path: &Path) -> Result<Option<Self>> {
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
             Ok(mut file) => {
                 let contents = format!("{}\n", std::process::id());
-                file.write_all(contents.as_bytes()).wrap_err_with(|| format!("cannot write {}", path.display()))?;
-                Ok(Some(LockFile { path: path.to_path_buf(), contents }))
+                file.write_all(contents.as_bytes())
+                    .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+                Ok(Some(LockFile {
+                    path: path.to_path_buf(),
+                    contents,
+                    url: String::new(),
+                }))
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
             Err(e) => Err(e).wrap_err_with(|| format!("cannot create {}", path.display())),
@@ -181,9 +333,12 @@ impl LockFile {
     fn publish(&mut self, url: &str) -> Result<()> {
         let contents = format!("{}\n{url}\n", std::process::id());
         let tmp = self.path.with_extension("tmp");
-        std::fs::write(&tmp, &contents).wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.path).wrap_err_with(|| format!("cannot write {}", self.path.display()))?;
+        std::fs::write(&tmp, &contents)
+            .wrap_err_with(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &self.path)
+            .wrap_err_with(|| format!("cannot write {}", self.path.display()))?;
         self.contents = contents;
+        self.url = url.to_string();
         Ok(())
     }
 }

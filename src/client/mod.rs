@@ -102,6 +102,13 @@ pub struct Client {
     inner: Arc<Handle>,
 }
 
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.inner.core.session;
+        f.debug_struct("Client").field("server", &s.server_url).field("account", &s.account.email).finish_non_exhaustive()
+    }
+}
+
 struct Handle {
     core: Arc<Core>,
     commands: mpsc::UnboundedSender<Command>,

@@ -52,11 +52,19 @@ impl Caller {
     }
     /// Refuses non-staff with 403.
     pub fn require_staff(&self) -> Result<(), ApiError> {
-        if self.viewer.is_staff() { Ok(()) } else { Err(ApiError::forbidden()) }
+        if self.viewer.is_staff() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
     }
     /// Refuses non-admins with 403.
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.viewer.is_admin() { Ok(()) } else { Err(ApiError::forbidden()) }
+        if self.viewer.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
     }
     /// The author id of messages this caller writes.
     pub fn account_id(&self) -> i64 {
@@ -70,42 +78,70 @@ impl Caller {
 /// The viewer an account reads as.
 pub fn viewer_of(account: &Account) -> Viewer {
     match account {
-        Account::User(u) => Viewer::Staff { user_id: u.id, role: u.role },
-        Account::Contact(c) => Viewer::Contact { contact_id: c.id, company_id: c.company_id, properties: c.properties.clone() },
+        Account::User(u) => Viewer::Staff {
+            user_id: u.id,
+            role: u.role,
+        },
+        Account::Contact(c) => Viewer::Contact {
+            contact_id: c.id,
+            company_id: c.company_id,
+            properties: c.properties.clone(),
+        },
     }
 }
 
 /// The bearer token of a request, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 impl FromRequestParts<SharedState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let token = bearer(&parts.headers).ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token"))?;
+        let token = bearer(&parts.headers)
+            .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token"))?;
         let token_hash = digest(token);
         let Some((account, last_seen)) = state.store.session(token_hash.clone()).await? else {
-            return Err(ApiError::unauthorized("the token is unknown or was signed out"));
+            return Err(ApiError::unauthorized(
+                "the token is unknown or was signed out",
+            ));
         };
         let idle = i64::from(state.store.portal().await?.access.idle_timeout_minutes) * 60;
         let now = chrono::Utc::now().timestamp();
         if now - last_seen > idle {
             state.store.delete_session(token_hash).await?;
-            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "session_expired", "the session expired; sign in again"));
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "the session expired; sign in again",
+            ));
         }
         if now - last_seen > TOUCH_EVERY {
             state.store.touch_session(token_hash.clone()).await?;
         }
-        Ok(Caller { viewer: viewer_of(&account), account, token_hash })
+        Ok(Caller {
+            viewer: viewer_of(&account),
+            account,
+            token_hash,
+        })
     }
 }
 
 /// The version an `If-Match` header names: 428 when missing, 400 when not a version ETag.
 pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
-        ApiError::new(StatusCode::PRECONDITION_REQUIRED, "if_match_required", "send If-Match with the version you last read")
+        ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "send If-Match with the version you last read",
+        )
     })?;
     raw.to_str()
         .ok()

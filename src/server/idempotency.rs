@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::extract::bearer;
 use super::security::digest;
 use super::state::SharedState;
-use super::store::StoredResponse;
+use super::store::{Account, StoredResponse};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -21,7 +21,10 @@ fn replay(stored: StoredResponse) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut resp = (status, Body::from(stored.body)).into_response();
     let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     if let Some(tag) = stored.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
         headers.insert(header::ETAG, tag);
@@ -35,6 +38,20 @@ fn storable(status: StatusCode) -> bool {
     !(status.is_server_error() || matches!(status.as_u16(), 401 | 408 | 409 | 429))
 }
 
+/// Whose keys a request's key is compared with: the signed-in account (so a write retried
+/// after signing in again, with a new token, is still recognised), the unknown token itself
+/// (the request will be refused and nothing stored), or everyone anonymous.
+async fn scope_of(state: &SharedState, token: Option<&str>) -> String {
+    let Some(token) = token else {
+        return "anonymous".into();
+    };
+    match state.store.session(digest(token)).await {
+        Ok(Some((Account::User(u), _))) => format!("user:{}", u.id),
+        Ok(Some((Account::Contact(c), _))) => format!("contact:{}", c.id),
+        _ => format!("token:{}", digest(token)),
+    }
+}
+
 /// The middleware.
 pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -45,30 +62,60 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
     };
     let key = match key.to_str() {
         Ok(k) if (1..=200).contains(&k.len()) => k.to_string(),
-        _ => return ApiError::bad_request("Idempotency-Key must be 1–200 visible ASCII characters").into_response(),
+        _ => {
+            return ApiError::bad_request("Idempotency-Key must be 1–200 visible ASCII characters")
+                .into_response();
+        }
     };
-    let scope = digest(bearer(req.headers()).unwrap_or("anonymous"));
+    let scope = scope_of(&state, bearer(req.headers())).await;
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the body is over 1 MiB").into_response(),
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the body is over 1 MiB",
+            )
+            .into_response();
+        }
     };
-    let request_hash = digest(&format!("{} {} {}", parts.method, parts.uri.path(), String::from_utf8_lossy(&bytes)));
+    let request_hash = digest(&format!(
+        "{} {} {}",
+        parts.method,
+        parts.uri.path(),
+        String::from_utf8_lossy(&bytes)
+    ));
     match state.store.idempotent(scope.clone(), key.clone()).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(stored),
         Ok(Some(_)) => {
-            return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "this Idempotency-Key was used for another request")
-                .into_response();
+            return ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for another request",
+            )
+            .into_response();
         }
         Ok(None) => {}
         Err(e) => return ApiError::from(e).into_response(),
     }
     let flight = format!("{scope}:{key}");
-    let claimed = state.in_flight.lock().map(|mut set| set.insert(flight.clone())).unwrap_or(false);
+    let claimed = state
+        .in_flight
+        .lock()
+        .map(|mut set| set.insert(flight.clone()))
+        .unwrap_or(false);
     if !claimed {
-        return ApiError::new(StatusCode::CONFLICT, "in_progress", "a request with this Idempotency-Key is still running").into_response();
+        return ApiError::new(
+            StatusCode::CONFLICT,
+            "in_progress",
+            "a request with this Idempotency-Key is still running",
+        )
+        .into_response();
     }
-    let resp = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let resp = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     let outcome = store_answer(&state, scope, key, request_hash, resp).await;
     if let Ok(mut set) = state.in_flight.lock() {
         set.remove(&flight);
@@ -76,7 +123,13 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
     outcome
 }
 
-async fn store_answer(state: &SharedState, scope: String, key: String, request_hash: String, resp: Response) -> Response {
+async fn store_answer(
+    state: &SharedState,
+    scope: String,
+    key: String,
+    request_hash: String,
+    resp: Response,
+) -> Response {
     let status = resp.status();
     if !storable(status) {
         return resp;
@@ -84,10 +137,21 @@ async fn store_answer(state: &SharedState, scope: String, key: String, request_h
     let (parts, body) = resp.into_parts();
     let bytes = match to_bytes(body, MAX_STORED_RESPONSE).await {
         Ok(b) => b,
-        Err(e) => return ApiError::internal(format!("cannot buffer a response: {e}")).into_response(),
+        Err(e) => {
+            return ApiError::internal(format!("cannot buffer a response: {e}")).into_response();
+        }
     };
-    let etag = parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let stored = StoredResponse { request_hash, status: status.as_u16(), etag, body: bytes.to_vec() };
+    let etag = parts
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let stored = StoredResponse {
+        request_hash,
+        status: status.as_u16(),
+        etag,
+        body: bytes.to_vec(),
+    };
     if let Err(e) = state.store.put_idempotent(scope, key, stored).await {
         return ApiError::from(e).into_response();
     }

@@ -27,7 +27,10 @@ const FROM: &str = "deskport <no-reply@deskport.invalid>";
 
 fn build(mail: &Mail) -> Result<Message, String> {
     let from: Mailbox = FROM.parse().map_err(|e| format!("bad sender: {e}"))?;
-    let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
+    let to: Mailbox = mail
+        .to
+        .parse()
+        .map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
     Message::builder()
         .from(from)
         .to(to)
@@ -52,11 +55,25 @@ impl FileMailer {
 impl Mailer for FileMailer {
     async fn send(&self, mail: Mail) -> Result<(), String> {
         let message = build(&mail)?;
-        tokio::fs::create_dir_all(&self.dir).await.map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f");
-        let safe_to: String = mail.to.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '@' { c } else { '_' }).collect();
+        let safe_to: String = mail
+            .to
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '@' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let path = self.dir.join(format!("{stamp}-{safe_to}.eml"));
-        tokio::fs::write(&path, message.formatted()).await.map_err(|e| format!("cannot write {}: {e}", path.display()))
+        tokio::fs::write(&path, message.formatted())
+            .await
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 }
 
@@ -68,7 +85,9 @@ pub struct SmtpMailer {
 impl SmtpMailer {
     /// A mailer for `url`.
     pub fn new(url: &str) -> Result<Self, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("bad SMTP URL: {e}"))?.build();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("bad SMTP URL: {e}"))?
+            .build();
         Ok(SmtpMailer { transport })
     }
 }
@@ -77,7 +96,11 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: Mail) -> Result<(), String> {
         let message = build(&mail)?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| format!("SMTP send failed: {e}"))
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("SMTP send failed: {e}"))
     }
 }
 
@@ -89,12 +112,28 @@ mod tests {
     async fn file_mailer_writes_an_eml() {
         let dir = tempfile::tempdir().unwrap();
         let m = FileMailer::new(dir.path().join("mail"));
-        m.send(Mail { to: "carla@acme.test".into(), subject: "Your code".into(), body: "123456".into() }).await.unwrap();
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("mail")).unwrap().collect();
+        m.send(Mail {
+            to: "carla@acme.test".into(),
+            subject: "Your code".into(),
+            body: "123456".into(),
+        })
+        .await
+        .unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("mail"))
+            .unwrap()
+            .collect();
         assert_eq!(files.len(), 1);
         let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
         assert!(text.contains("To: carla@acme.test"));
         assert!(text.contains("123456"));
-        assert!(m.send(Mail { to: "not an address".into(), subject: "x".into(), body: "y".into() }).await.is_err());
+        assert!(
+            m.send(Mail {
+                to: "not an address".into(),
+                subject: "x".into(),
+                body: "y".into()
+            })
+            .await
+            .is_err()
+        );
     }
 }

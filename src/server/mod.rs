@@ -48,51 +48,72 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
 
 /// Creates the data dir (0700) or checks an existing one is not writable by everyone.
 pub fn prepare_data_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir).wrap_err_with(|| format!("cannot read {}", dir.display()))?.permissions().mode();
+        let mode = std::fs::metadata(dir)
+            .wrap_err_with(|| format!("cannot read {}", dir.display()))?
+            .permissions()
+            .mode();
         if mode & 0o002 != 0 {
-            bail!("refusing to use {}: it is writable by every user (chmod o-w it)", dir.display());
+            bail!(
+                "refusing to use {}: it is writable by every user (chmod o-w it)",
+                dir.display()
+            );
         }
     }
     Ok(())
 }
 
 /// Opens the store in `config.data_dir`, seeding it on first use: the demo portal with
-/// `--demo`, otherwise one system domain and a Support inbox for the setup wizard.
+/// `--demo` (into an empty store), otherwise one system domain and a Support inbox for the
+/// setup wizard (also when `deskport staff add` created the store first).
 pub async fn open_store(config: &ServerConfig) -> Result<Arc<SqliteStore>> {
     prepare_data_dir(&config.data_dir)?;
     let path = database_path(&config.data_dir);
-    let store = Arc::new(SqliteStore::open(&path).wrap_err_with(|| format!("cannot open the database {}", path.display()))?);
-    if store.is_empty().await? {
-        let batch = if config.demo {
-            let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string()).await.map_err(|e| color_eyre::eyre::eyre!(e))?;
-            demo::demo_batch(config.demo_tickets, &hash)
-        } else {
-            fresh_batch()
-        };
-        store.import(batch).await.wrap_err("cannot seed the data dir")?;
+    let store = Arc::new(
+        SqliteStore::open(&path)
+            .wrap_err_with(|| format!("cannot open the database {}", path.display()))?,
+    );
+    if config.demo && store.is_empty().await? {
+        let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string())
+            .await
+            .map_err(|e| color_eyre::eyre::eyre!(e))?;
+        store
+            .import(demo::demo_batch(config.demo_tickets, &hash))
+            .await
+            .wrap_err("cannot seed the demo portal")?;
+    } else if store.domains().await?.is_empty() {
+        seed_fresh(store.as_ref())
+            .await
+            .wrap_err("cannot seed the data dir")?;
     }
     Ok(store)
 }
 
 /// What a fresh, non-demo data dir starts with: the vendor's system domain, so the setup
 /// wizard has a domain to offer, and one empty Support inbox to be the default.
-fn fresh_batch() -> store::ImportBatch {
-    store::ImportBatch {
-        domains: vec![crate::domain::DomainInfo { host: "portal.deskport-sites.test".into(), primary_language: "en".into(), system: true }],
-        inboxes: vec![crate::domain::Inbox {
-            id: 1,
+async fn seed_fresh(store: &dyn Store) -> store::StoreResult<()> {
+    let domain = crate::domain::DomainInfo {
+        host: "portal.deskport-sites.test".into(),
+        primary_language: "en".into(),
+        system: true,
+    };
+    store.add_domain(domain).await?;
+    if store.inboxes().await?.is_empty() {
+        let inbox = crate::domain::Inbox {
+            id: 0,
             name: "Support".into(),
             kind: crate::domain::InboxKind::Inbox,
             members: vec![],
             assignment: crate::domain::Assignment::Manual,
             capacity: None,
-        }],
-        ..Default::default()
+        };
+        store.create_inbox(inbox).await?;
     }
+    Ok(())
 }
 
 /// The mailer the config asks for.
@@ -106,20 +127,37 @@ pub fn mailer(config: &ServerConfig) -> Result<Arc<dyn Mailer>> {
 /// The whole HTTP app: API v1 under `/api/v1`, its OpenAPI document, JSON errors everywhere.
 pub fn app(state: SharedState) -> Router {
     let (api_router, doc) = api::v1().split_for_parts();
-    let doc_json = Arc::new(doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+    let doc_json = Arc::new(
+        doc.to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+    );
     let serve_doc = move || {
         let body = doc_json.clone();
-        async move { ([(header::CONTENT_TYPE, "application/json")], body.as_ref().clone()) }
+        async move {
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                body.as_ref().clone(),
+            )
+        }
     };
     let api = api_router
         .route("/openapi.json", get(serve_doc.clone()))
         .fallback(|| async { ApiError::not_found() })
-        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method") });
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this path does not take that method",
+            )
+        });
     Router::new()
         .nest("/api/v1", api)
         .route("/openapi.json", get(serve_doc))
         .fallback(|| async { ApiError::not_found().into_response() })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -145,7 +183,10 @@ impl RunningServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        (&mut self.task).await.wrap_err("the server task failed")?.wrap_err("the server failed")
+        (&mut self.task)
+            .await
+            .wrap_err("the server task failed")?
+            .wrap_err("the server failed")
     }
 
     /// Serves until `signal` completes (then stops gracefully) or the server fails.
@@ -165,19 +206,37 @@ pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningS
 
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
 /// through `mailer`.
-pub async fn serve(store: Arc<SqliteStore>, mailer: Arc<dyn Mailer>, listen: SocketAddr) -> Result<RunningServer> {
-    let state = Arc::new(AppState { store: store.clone(), mailer, in_flight: Default::default() });
-    let listener = tokio::net::TcpListener::bind(listen).await.wrap_err_with(|| format!("cannot listen on {listen}"))?;
+pub async fn serve(
+    store: Arc<SqliteStore>,
+    mailer: Arc<dyn Mailer>,
+    listen: SocketAddr,
+) -> Result<RunningServer> {
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        mailer,
+        in_flight: Default::default(),
+    });
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = app(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+        })
+        .await
     });
     tracing::info!("serving the portal API on http://{addr}/api/v1");
-    Ok(RunningServer { addr, store, shutdown: Some(tx), task })
+    Ok(RunningServer {
+        addr,
+        store,
+        shutdown: Some(tx),
+        task,
+    })
 }

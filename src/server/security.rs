@@ -1,10 +1,11 @@
 //! Passwords, tokens and one-time codes: how secrets are made, hashed and compared.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
@@ -14,27 +15,68 @@ pub const MAX_PASSWORD: usize = 256;
 /// Hashes a password with Argon2id (PHC string). Slow by design: call it off the async threads.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a password against a PHC string; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// [`hash_password`] on the blocking pool.
 pub async fn hash_password_async(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| e.to_string())?
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| e.to_string())?
 }
 
 /// [`verify_password`] on the blocking pool.
 pub async fn verify_password_async(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// The hash of a password no account has, computed once: sign-ins that have no real hash to
+/// check (unknown email, unregistered contact) verify against it, so they cost the same
+/// Argon2 work as real ones and their timing does not reveal which accounts exist.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        hash_password("no account has this password").unwrap_or_else(|e| {
+            tracing::error!("cannot compute the dummy password hash: {e}");
+            String::new()
+        })
+    })
+}
+
+/// Checks a sign-in password on the blocking pool: against `hash` when there is one,
+/// otherwise against the dummy hash (same work), which never signs anyone in.
+pub async fn verify_login(hash: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&hash, &password),
+        None => {
+            verify_password(dummy_hash(), &password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// SHA-256, hex: how tokens and codes are stored (they are random, so no salt is needed).
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A new session token (256 random bits, URL-safe) and the hash to store.
@@ -74,6 +116,13 @@ mod tests {
         assert!(verify_password(&h, "correct horse battery"));
         assert!(!verify_password(&h, "wrong"));
         assert!(!verify_password("garbage", "x"));
+    }
+
+    #[tokio::test]
+    async fn a_missing_hash_never_signs_in() {
+        assert!(!verify_login(None, "no account has this password".into()).await);
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(verify_login(Some(h), "correct horse battery".into()).await);
     }
 
     #[test]

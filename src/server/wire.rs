@@ -7,7 +7,14 @@ use crate::domain::wire::AccountOut;
 /// The wire description of a signed-in account.
 pub fn account_out(a: &Account) -> AccountOut {
     match a {
-        Account::User(u) => AccountOut { id: u.id, kind: "user".into(), role: u.role, name: u.name.clone(), email: u.email.clone(), company_id: None },
+        Account::User(u) => AccountOut {
+            id: u.id,
+            kind: "user".into(),
+            role: u.role,
+            name: u.name.clone(),
+            email: u.email.clone(),
+            company_id: None,
+        },
         Account::Contact(c) => AccountOut {
             id: c.id,
             kind: "contact".into(),

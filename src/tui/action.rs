@@ -128,10 +128,16 @@ impl FromStr for Action {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Action::ALL.into_iter().find(|a| a.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-            format!("unknown action \"{s}\"; the actions are: {}", names.join(", "))
-        })
+        Action::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                format!(
+                    "unknown action \"{s}\"; the actions are: {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -154,7 +160,10 @@ pub struct Command {
 impl Command {
     /// A command with the action's generic description.
     pub fn new(action: Action) -> Self {
-        Command { action, label: action.describe() }
+        Command {
+            action,
+            label: action.describe(),
+        }
     }
 
     /// A command with a pane-specific description.

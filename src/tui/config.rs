@@ -26,17 +26,26 @@ impl ConfigError {
     /// A TOML or schema error from parsing `text`, read from `file`.
     pub fn parse(file: &Path, text: &str, err: &toml::de::Error) -> Self {
         let line = err.span().map(|span| line_of(text, span.start));
-        ConfigError { file: file.to_path_buf(), line, message: err.message().trim().to_string() }
+        ConfigError {
+            file: file.to_path_buf(),
+            line,
+            message: err.message().trim().to_string(),
+        }
     }
 
     /// A problem found at byte `offset` of `text`.
     pub fn at(file: &Path, text: &str, offset: usize, message: String) -> Self {
-        ConfigError { file: file.to_path_buf(), line: Some(line_of(text, offset)), message }
+        ConfigError {
+            file: file.to_path_buf(),
+            line: Some(line_of(text, offset)),
+            message,
+        }
     }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1)
 }
 
 impl fmt::Display for ConfigError {
@@ -55,7 +64,11 @@ pub fn read_optional(file: &Path) -> Result<Option<String>, ConfigError> {
     match std::fs::read_to_string(file) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ConfigError { file: file.to_path_buf(), line: None, message: format!("cannot read it: {e}") }),
+        Err(e) => Err(ConfigError {
+            file: file.to_path_buf(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        }),
     }
 }
 
@@ -63,7 +76,9 @@ pub fn read_optional(file: &Path) -> Result<Option<String>, ConfigError> {
 pub fn config_dir() -> PathBuf {
     std::env::var_os("DESKPORT_CONFIG_DIR")
         .map(PathBuf::from)
-        .or_else(|| directories::ProjectDirs::from("", "", "deskport").map(|p| p.config_dir().to_path_buf()))
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "deskport").map(|p| p.config_dir().to_path_buf())
+        })
         .unwrap_or_else(|| PathBuf::from(".deskport-config"))
 }
 
@@ -92,7 +107,10 @@ impl Config {
         let file = dir.join("config.toml");
         let user = match read_optional(&file)? {
             Some(text) => parse_settings(&file, &text)?,
-            None => Settings { theme: None, mouse: None },
+            None => Settings {
+                theme: None,
+                mouse: None,
+            },
         };
         let choice = user.theme.or(defaults.theme).unwrap_or(ThemeChoice::Auto);
         Ok(Config {
@@ -122,16 +140,30 @@ mod tests {
     #[test]
     fn a_bad_setting_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), "mouse = false\ntheme = \"neon\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "mouse = false\ntheme = \"neon\"\n",
+        )
+        .unwrap();
         let err = Config::load(dir.path(), false).unwrap_err();
         assert_eq!(err.line, Some(2));
-        assert!(err.to_string().starts_with(&format!("{}, line 2: ", dir.path().join("config.toml").display())), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "{}, line 2: ",
+                dir.path().join("config.toml").display()
+            )),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_bad_keymap_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("keymap.toml"), "[global]\nquit = [\"q\"]\nhelp = [\"ctrl-\"]\n").unwrap();
+        std::fs::write(
+            dir.path().join("keymap.toml"),
+            "[global]\nquit = [\"q\"]\nhelp = [\"ctrl-\"]\n",
+        )
+        .unwrap();
         let err = Config::load(dir.path(), false).unwrap_err();
         assert_eq!(err.file, dir.path().join("keymap.toml"));
         assert_eq!(err.line, Some(3), "{err}");

@@ -30,7 +30,9 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     reader.abort();
     drop(tui);
     if let Some(client) = app.client()
-        && tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown()).await.is_err()
+        && tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
+            .await
+            .is_err()
     {
         tracing::warn!("the sync engine did not stop in time");
     }

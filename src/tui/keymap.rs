@@ -47,7 +47,12 @@ impl KeyCombo {
             }
             other => other,
         };
-        KeyCombo { code, ctrl: mods.contains(KeyModifiers::CONTROL), alt: mods.contains(KeyModifiers::ALT), shift }
+        KeyCombo {
+            code,
+            ctrl: mods.contains(KeyModifiers::CONTROL),
+            alt: mods.contains(KeyModifiers::ALT),
+            shift,
+        }
     }
 
     /// Whether this is a character typed without Ctrl or Alt, i.e. text for an input field.
@@ -234,10 +239,16 @@ impl Context {
 impl<'de> Deserialize<'de> for Context {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Context::ALL.into_iter().find(|c| c.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-            serde::de::Error::custom(format!("unknown section [{s}]; the sections are: {}", names.join(", ")))
-        })
+        Context::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+                serde::de::Error::custom(format!(
+                    "unknown section [{s}]; the sections are: {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
@@ -261,7 +272,9 @@ impl Keymap {
 
     /// The shipped keymap alone.
     pub fn defaults() -> Result<Self, ConfigError> {
-        let mut keymap = Keymap { bindings: BTreeMap::new() };
+        let mut keymap = Keymap {
+            bindings: BTreeMap::new(),
+        };
         keymap.merge(Path::new("assets/keymap.toml (built in)"), DEFAULT_KEYMAP)?;
         Ok(keymap)
     }
@@ -269,7 +282,8 @@ impl Keymap {
     /// Applies the bindings in `text`: an action listed there gets exactly those keys in its
     /// section, and a key it takes is taken away from any other action of that section.
     fn merge(&mut self, file: &Path, text: &str) -> Result<(), ConfigError> {
-        let raw: RawKeymap = toml::from_str(text).map_err(|e| ConfigError::parse(file, text, &e))?;
+        let raw: RawKeymap =
+            toml::from_str(text).map_err(|e| ConfigError::parse(file, text, &e))?;
         for (context, actions) in raw {
             let section = self.bindings.entry(context).or_default();
             let mut taken: HashMap<KeyCombo, Action> = HashMap::new();
@@ -277,12 +291,19 @@ impl Keymap {
                 let action = *spanned.get_ref();
                 if !context.actions().contains(&action) {
                     let offered: Vec<&str> = context.actions().iter().map(|a| a.name()).collect();
-                    let offered = if offered.is_empty() { "none yet".to_string() } else { offered.join(", ") };
+                    let offered = if offered.is_empty() {
+                        "none yet".to_string()
+                    } else {
+                        offered.join(", ")
+                    };
                     return Err(ConfigError::at(
                         file,
                         text,
                         spanned.span().start,
-                        format!("[{}] has no action \"{action}\"; its actions are: {offered}", context.name()),
+                        format!(
+                            "[{}] has no action \"{action}\"; its actions are: {offered}",
+                            context.name()
+                        ),
                     ));
                 }
                 for key in &keys {
@@ -291,7 +312,10 @@ impl Keymap {
                             file,
                             text,
                             spanned.span().start,
-                            format!("key \"{key}\" is bound to both \"{other}\" and \"{action}\" in [{}]", context.name()),
+                            format!(
+                                "key \"{key}\" is bound to both \"{other}\" and \"{action}\" in [{}]",
+                                context.name()
+                            ),
                         ));
                     }
                 }
@@ -306,12 +330,19 @@ impl Keymap {
 
     /// The action `key` triggers in `context`, if any.
     pub fn action(&self, context: Context, key: KeyCombo) -> Option<Action> {
-        self.bindings.get(&context)?.iter().find(|(_, keys)| keys.contains(&key)).map(|(action, _)| *action)
+        self.bindings
+            .get(&context)?
+            .iter()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(action, _)| *action)
     }
 
     /// The keys bound to `action` in `context`, in keymap order.
     pub fn keys(&self, context: Context, action: Action) -> &[KeyCombo] {
-        self.bindings.get(&context).and_then(|s| s.get(&action)).map_or(&[], Vec::as_slice)
+        self.bindings
+            .get(&context)
+            .and_then(|s| s.get(&action))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -327,10 +358,16 @@ mod tests {
     fn defaults_parse_and_bind_the_documented_keys() {
         let km = Keymap::defaults().unwrap();
         assert_eq!(km.action(Context::Global, key("q")), Some(Action::Quit));
-        assert_eq!(km.action(Context::Global, key("ctrl-c")), Some(Action::Quit));
+        assert_eq!(
+            km.action(Context::Global, key("ctrl-c")),
+            Some(Action::Quit)
+        );
         assert_eq!(km.action(Context::Global, key("?")), Some(Action::Help));
         assert_eq!(km.action(Context::Global, key(":")), Some(Action::Palette));
-        assert_eq!(km.action(Context::Global, key("tab")), Some(Action::NextTab));
+        assert_eq!(
+            km.action(Context::Global, key("tab")),
+            Some(Action::NextTab)
+        );
         assert_eq!(km.action(Context::Global, key("2")), Some(Action::Tab2));
         assert_eq!(km.action(Context::List, key("G")), Some(Action::Bottom));
         assert_eq!(km.action(Context::List, key("down")), Some(Action::Down));
@@ -351,7 +388,8 @@ mod tests {
     #[test]
     fn user_bindings_replace_an_action_and_steal_its_keys() {
         let mut km = Keymap::defaults().unwrap();
-        km.merge(Path::new("keymap.toml"), "[list]\ntop = [\"j\"]\n").unwrap();
+        km.merge(Path::new("keymap.toml"), "[list]\ntop = [\"j\"]\n")
+            .unwrap();
         assert_eq!(km.action(Context::List, key("j")), Some(Action::Top));
         assert_eq!(km.keys(Context::List, Action::Down), &[key("down")]);
         assert_eq!(km.action(Context::List, key("g")), None);
@@ -369,7 +407,10 @@ mod tests {
             "[list]\nup = [\"x\"]\ndown = [\"x\"]\n",
         ];
         for text in cases {
-            let err = km.merge(Path::new("/cfg/keymap.toml"), text).unwrap_err().to_string();
+            let err = km
+                .merge(Path::new("/cfg/keymap.toml"), text)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("/cfg/keymap.toml"), "{err}");
             assert!(err.contains("line "), "{err}");
         }

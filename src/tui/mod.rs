@@ -13,7 +13,7 @@ pub mod terminal;
 pub mod theme;
 
 pub use components::signin::{DemoAccount, DemoLogins};
-pub use config::config_dir;
+pub use config::{Config, config_dir};
 
 use crate::client::{Client, ClientEvent};
 use color_eyre::eyre::{Result, eyre};
@@ -49,7 +49,10 @@ impl Server {
     pub fn label(&self) -> String {
         match self {
             Server::Embedded { .. } => "embedded".to_string(),
-            Server::Remote { url } => url.trim_start_matches("https://").trim_start_matches("http://").to_string(),
+            Server::Remote { url } => url
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_string(),
         }
     }
 }
@@ -83,10 +86,14 @@ pub enum Msg {
     Client(ClientEvent),
 }
 
-/// Runs the app until the user quits. Reads the configuration first, so a bad file is
-/// reported before the terminal is taken over.
-pub async fn run(options: Options) -> Result<()> {
+/// Reads the keymap, theme and settings from `config_dir` (monochrome under `NO_COLOR`). Call
+/// it before anything slow, so a bad file is reported at once.
+pub fn load_config(config_dir: &std::path::Path) -> Result<Config> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let config = config::Config::load(&options.config_dir, no_color).map_err(|e| eyre!("bad configuration: {e}"))?;
+    Config::load(config_dir, no_color).map_err(|e| eyre!("bad configuration: {e}"))
+}
+
+/// Runs the app until the user quits.
+pub async fn run(config: Config, options: Options) -> Result<()> {
     event_loop::run(config, options).await
 }

@@ -31,7 +31,9 @@ fn explain(e: &ApiError) -> String {
 pub fn sign_in(plan: SignInPlan, email: String, password: String, tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
         let result = async {
-            let session = login(&plan.server_url, &email, &password).await.map_err(|e| explain(&e))?;
+            let session = login(&plan.server_url, &email, &password)
+                .await
+                .map_err(|e| explain(&e))?;
             if let Some(dir) = &plan.remember_in
                 && let Err(e) = session.save(dir)
             {
@@ -57,8 +59,10 @@ pub fn resume(plan: SignInPlan, session: Session, tx: UnboundedSender<Msg>) {
 }
 
 async fn start(data_dir: PathBuf, session: Session) -> Result<Client, String> {
-    Client::start(ClientConfig::new(data_dir), session).await.map_err(|e| match e {
-        ClientError::Api(api) => explain(&api),
-        other => other.to_string(),
-    })
+    Client::start(ClientConfig::new(data_dir), session)
+        .await
+        .map_err(|e| match e {
+            ClientError::Api(api) => explain(&api),
+            other => other.to_string(),
+        })
 }

@@ -4,11 +4,13 @@
 
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
-    enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -43,15 +45,21 @@ impl Tui {
             *slot = Some(tx);
         }
         ACTIVE.store(true, Ordering::SeqCst);
-        let entered = enable_raw_mode().wrap_err("cannot switch the terminal to raw mode").and_then(|()| {
-            let mut out = std::io::stdout();
-            execute!(out, EnterAlternateScreen, EnableBracketedPaste).wrap_err("cannot enter the alternate screen")?;
-            if mouse {
-                execute!(out, EnableMouseCapture).wrap_err("cannot enable the mouse")?;
-            }
-            Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
+        let entered = enable_raw_mode()
+            .wrap_err("cannot switch the terminal to raw mode")
+            .and_then(|()| {
+                let mut out = std::io::stdout();
+                execute!(out, EnterAlternateScreen, EnableBracketedPaste)
+                    .wrap_err("cannot enter the alternate screen")?;
+                if mouse {
+                    execute!(out, EnableMouseCapture).wrap_err("cannot enable the mouse")?;
+                }
+                Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+                    64 * 1024,
+                    std::io::stdout(),
+                )))
                 .wrap_err("cannot set up the terminal")
-        });
+            });
         match entered {
             Ok(terminal) => Ok((Tui { terminal }, rx)),
             Err(e) => {
@@ -64,10 +72,15 @@ impl Tui {
     /// Draws one frame inside synchronized-update escapes, so a slow link never shows half of
     /// it.
     pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> Result<()> {
-        execute!(self.terminal.backend_mut(), BeginSynchronizedUpdate).wrap_err("cannot write to the terminal")?;
+        execute!(self.terminal.backend_mut(), BeginSynchronizedUpdate)
+            .wrap_err("cannot write to the terminal")?;
         self.terminal.draw(render).wrap_err("cannot draw")?;
-        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate).wrap_err("cannot write to the terminal")?;
-        self.terminal.backend_mut().flush().wrap_err("cannot write to the terminal")
+        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)
+            .wrap_err("cannot write to the terminal")?;
+        self.terminal
+            .backend_mut()
+            .flush()
+            .wrap_err("cannot write to the terminal")
     }
 }
 
@@ -85,7 +98,13 @@ pub fn restore() {
     }
     let raw = disable_raw_mode();
     let mut out = std::io::stdout();
-    let modes = execute!(out, DisableMouseCapture, DisableBracketedPaste, LeaveAlternateScreen, Show);
+    let modes = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
     if let Err(e) = raw.and(modes) {
         tracing::error!("cannot restore the terminal: {e}");
     }

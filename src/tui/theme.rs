@@ -112,7 +112,9 @@ impl StyleSpec {
         if let Some(bg) = self.bg {
             style = style.bg(bg.0);
         }
-        self.modifiers.iter().fold(style, |s, m| s.add_modifier(m.0))
+        self.modifiers
+            .iter()
+            .fold(style, |s, m| s.add_modifier(m.0))
     }
 }
 
@@ -150,10 +152,17 @@ struct NamedColor(Color);
 impl<'de> Deserialize<'de> for NamedColor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        COLORS.iter().find(|(n, _)| *n == s).map(|(_, c)| NamedColor(*c)).ok_or_else(|| {
-            let names: Vec<&str> = COLORS.iter().map(|(n, _)| *n).collect();
-            serde::de::Error::custom(format!("unknown colour \"{s}\"; the colours are: {}", names.join(", ")))
-        })
+        COLORS
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, c)| NamedColor(*c))
+            .ok_or_else(|| {
+                let names: Vec<&str> = COLORS.iter().map(|(n, _)| *n).collect();
+                serde::de::Error::custom(format!(
+                    "unknown colour \"{s}\"; the colours are: {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
@@ -163,16 +172,27 @@ struct NamedModifier(Modifier);
 impl<'de> Deserialize<'de> for NamedModifier {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        MODIFIERS.iter().find(|(n, _)| *n == s).map(|(_, m)| NamedModifier(*m)).ok_or_else(|| {
-            let names: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-            serde::de::Error::custom(format!("unknown modifier \"{s}\"; the modifiers are: {}", names.join(", ")))
-        })
+        MODIFIERS
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, m)| NamedModifier(*m))
+            .ok_or_else(|| {
+                let names: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
+                serde::de::Error::custom(format!(
+                    "unknown modifier \"{s}\"; the modifiers are: {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
 impl Theme {
     /// The chosen shipped theme with the user's `theme.toml` (if any) on top.
-    pub fn load(choice: ThemeChoice, no_color: bool, user_file: &Path) -> Result<Self, ConfigError> {
+    pub fn load(
+        choice: ThemeChoice,
+        no_color: bool,
+        user_file: &Path,
+    ) -> Result<Self, ConfigError> {
         let mut theme = Self::shipped(choice, no_color)?;
         if let Some(text) = read_optional(user_file)? {
             theme.apply(user_file, &text, false)?;
@@ -187,7 +207,11 @@ impl Theme {
             ThemeChoice::Default => false,
             ThemeChoice::Mono => true,
         };
-        let (name, text) = if mono { ("assets/theme-mono.toml", MONO_THEME) } else { ("assets/theme-default.toml", DEFAULT_THEME) };
+        let (name, text) = if mono {
+            ("assets/theme-mono.toml", MONO_THEME)
+        } else {
+            ("assets/theme-default.toml", DEFAULT_THEME)
+        };
         let mut theme = Theme::default();
         theme.apply(Path::new(name), text, true)?;
         Ok(theme)
@@ -195,20 +219,33 @@ impl Theme {
 
     /// Sets the styles listed in `text`; `complete` demands that every style is listed.
     fn apply(&mut self, file: &Path, text: &str, complete: bool) -> Result<(), ConfigError> {
-        let parsed: ThemeFile = toml::from_str(text).map_err(|e| ConfigError::parse(file, text, &e))?;
+        let parsed: ThemeFile =
+            toml::from_str(text).map_err(|e| ConfigError::parse(file, text, &e))?;
         for (name, spec) in &parsed.styles {
             let slot = self.slot_mut(name.get_ref()).ok_or_else(|| {
                 ConfigError::at(
                     file,
                     text,
                     name.span().start,
-                    format!("unknown style \"{}\"; the styles are: {}", name.get_ref(), Self::SLOTS.join(", ")),
+                    format!(
+                        "unknown style \"{}\"; the styles are: {}",
+                        name.get_ref(),
+                        Self::SLOTS.join(", ")
+                    ),
                 )
             })?;
             *slot = spec.style();
         }
-        if complete && let Some(missing) = Self::SLOTS.iter().find(|s| !parsed.styles.keys().any(|k| k.get_ref() == *s)) {
-            return Err(ConfigError { file: file.to_path_buf(), line: None, message: format!("style \"{missing}\" is missing") });
+        if complete
+            && let Some(missing) = Self::SLOTS
+                .iter()
+                .find(|s| !parsed.styles.keys().any(|k| k.get_ref() == *s))
+        {
+            return Err(ConfigError {
+                file: file.to_path_buf(),
+                line: None,
+                message: format!("style \"{missing}\" is missing"),
+            });
         }
         Ok(())
     }
@@ -240,11 +277,29 @@ mod tests {
     #[test]
     fn a_user_theme_changes_single_styles_and_reports_bad_lines() {
         let mut theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-        theme.apply(Path::new("theme.toml"), "[styles]\nkey = { fg = \"magenta\" }\n", false).unwrap();
+        theme
+            .apply(
+                Path::new("theme.toml"),
+                "[styles]\nkey = { fg = \"magenta\" }\n",
+                false,
+            )
+            .unwrap();
         assert_eq!(theme.key, Style::new().fg(Color::Magenta));
-        let err = theme.apply(Path::new("theme.toml"), "[styles]\nkey = { fg = \"magenta\" }\nnope = {}\n", false).unwrap_err();
+        let err = theme
+            .apply(
+                Path::new("theme.toml"),
+                "[styles]\nkey = { fg = \"magenta\" }\nnope = {}\n",
+                false,
+            )
+            .unwrap_err();
         assert_eq!(err.line, Some(3));
-        let err = theme.apply(Path::new("theme.toml"), "[styles]\n\nkey = { fg = \"#ff0000\" }\n", false).unwrap_err();
+        let err = theme
+            .apply(
+                Path::new("theme.toml"),
+                "[styles]\n\nkey = { fg = \"#ff0000\" }\n",
+                false,
+            )
+            .unwrap_err();
         assert_eq!(err.line, Some(3));
         assert!(err.message.contains("unknown colour"), "{err}");
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod matrix;
+
 use deskport::server::mail::FileMailer;
 use deskport::server::store::sqlite::SqliteStore;
 use deskport::server::store::{ImportBatch, Store};
@@ -50,15 +52,27 @@ pub async fn fresh_server() -> TestServer {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("http client")
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("http client")
 }
 
 async fn server_with(demo: bool, tickets: usize) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = ServerConfig { data_dir: dir.path().join("data"), demo, demo_tickets: tickets, smtp: None };
+    let config = ServerConfig {
+        data_dir: dir.path().join("data"),
+        demo,
+        demo_tickets: tickets,
+        smtp: None,
+    };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");
-    TestServer { server, dir, http: client() }
+    TestServer {
+        server,
+        dir,
+        http: client(),
+    }
 }
 
 /// Starts a server on a store holding exactly `batch` (no demo data, no system domain).
@@ -69,8 +83,14 @@ pub async fn batch_server(batch: ImportBatch) -> TestServer {
     let store = Arc::new(SqliteStore::open(&database_path(&data)).expect("store opens"));
     store.import(batch).await.expect("batch imports");
     let mailer = Arc::new(FileMailer::new(data.join("mail")));
-    let server = serve(store, mailer, "127.0.0.1:0".parse().expect("addr")).await.expect("server starts");
-    TestServer { server, dir, http: client() }
+    let server = serve(store, mailer, "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("server starts");
+    TestServer {
+        server,
+        dir,
+        http: client(),
+    }
 }
 
 /// An HTTP answer: status, headers and parsed JSON body (Null when empty).
@@ -89,14 +109,22 @@ pub struct Answer {
 impl Answer {
     /// A header as text ("" when absent).
     pub fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
     }
 }
 
 /// Asserts `a` is an error with `status` and the API's error shape; returns its code.
 #[track_caller]
 pub fn assert_error(a: &Answer, status: u16) -> String {
-    assert_eq!(a.status, status, "expected {status}, got {}: {}", a.status, a.text);
+    assert_eq!(
+        a.status, status,
+        "expected {status}, got {}: {}",
+        a.status, a.text
+    );
     assert_error_shape(a)
 }
 
@@ -105,7 +133,12 @@ pub fn assert_error(a: &Answer, status: u16) -> String {
 pub fn assert_error_shape(a: &Answer) -> String {
     let code = a.body["error"]["code"].as_str();
     let message = a.body["error"]["message"].as_str();
-    assert!(code.is_some_and(|c| !c.is_empty()) && message.is_some(), "not the error shape ({}): {}", a.status, a.text);
+    assert!(
+        code.is_some_and(|c| !c.is_empty()) && message.is_some(),
+        "not the error shape ({}): {}",
+        a.status,
+        a.text
+    );
     code.unwrap_or_default().to_string()
 }
 
@@ -121,7 +154,14 @@ impl TestServer {
     }
 
     /// Sends a request with a raw body; `token` adds a bearer token, `headers` extra headers.
-    pub async fn call_raw(&self, method: &str, path: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> Answer {
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let url = format!("{}{}", self.base(), path);
         let mut req = self.http.request(method.parse().expect("method"), url);
         if let Some(t) = token {
@@ -137,12 +177,28 @@ impl TestServer {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text.clone())) };
-        Answer { status, headers, body, text }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text.clone()))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// Sends a request; `token` adds a bearer token, `headers` extra headers.
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let mut all: Vec<(&str, &str)> = headers.to_vec();
         if body.is_some() {
             all.push(("content-type", "application/json"));
@@ -163,7 +219,15 @@ impl TestServer {
 
     /// Signs in and returns the token.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let a = self.call("POST", "/auth/login", None, Some(json!({"email": email, "password": password})), &[]).await;
+        let a = self
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+                &[],
+            )
+            .await;
         assert_eq!(a.status, 200, "login {email}: {:?}", a.body);
         a.body["token"].as_str().expect("token").to_string()
     }
@@ -176,16 +240,33 @@ impl TestServer {
     /// A session for `email` created directly in the store (no Argon2 work), for tests that
     /// need many accounts signed in.
     pub async fn session_for(&self, email: &str) -> String {
-        let creds = self.server.store.credentials(email.to_string()).await.expect("store").expect("account exists");
+        let creds = self
+            .server
+            .store
+            .credentials(email.to_string())
+            .await
+            .expect("store")
+            .expect("account exists");
         let (token, hash) = deskport::server::security::new_token();
-        self.server.store.create_session(hash, creds.account).await.expect("session");
+        self.server
+            .store
+            .create_session(hash, creds.account)
+            .await
+            .expect("session");
         token
     }
 
     /// PATCH /portal with the current `ETag` as `If-Match`.
     pub async fn patch_portal(&self, admin: &str, patch: Value) -> Answer {
         let etag = self.get("/portal", admin).await.header("etag");
-        self.call("PATCH", "/portal", Some(admin), Some(patch), &[("if-match", &etag)]).await
+        self.call(
+            "PATCH",
+            "/portal",
+            Some(admin),
+            Some(patch),
+            &[("if-match", &etag)],
+        )
+        .await
     }
 
     /// PATCH /portal that must succeed.
@@ -196,8 +277,16 @@ impl TestServer {
 
     /// Sets the ticket permission mode (`contact_filter` gets `plan in [gold]`).
     pub async fn set_mode(&self, admin: &str, mode: &str) {
-        let filter = if mode == "contact_filter" { json!([{"property": "plan", "op": "in", "value": ["gold"]}]) } else { json!([]) };
-        self.set_portal(admin, json!({"ticket_permission": {"mode": mode, "filter": filter}})).await;
+        let filter = if mode == "contact_filter" {
+            json!([{"property": "plan", "op": "in", "value": ["gold"]}])
+        } else {
+            json!([])
+        };
+        self.set_portal(
+            admin,
+            json!({"ticket_permission": {"mode": mode, "filter": filter}}),
+        )
+        .await;
     }
 
     /// Every ticket as `token` lists it (all pages).
@@ -205,7 +294,9 @@ impl TestServer {
         let mut out = Vec::new();
         let mut cursor = String::new();
         loop {
-            let a = self.get(&format!("/tickets?limit=500&cursor={cursor}"), token).await;
+            let a = self
+                .get(&format!("/tickets?limit=500&cursor={cursor}"), token)
+                .await;
             assert_eq!(a.status, 200, "{}", a.text);
             out.extend(a.body["items"].as_array().expect("items").iter().cloned());
             match a.body["next_cursor"].as_str() {
@@ -220,7 +311,9 @@ impl TestServer {
         let mut pages = Vec::new();
         let mut cursor = cursor.to_string();
         loop {
-            let a = self.get(&format!("/sync?limit={limit}&cursor={cursor}"), token).await;
+            let a = self
+                .get(&format!("/sync?limit={limit}&cursor={cursor}"), token)
+                .await;
             assert_eq!(a.status, 200, "{}", a.text);
             cursor = a.body["cursor"].as_str().expect("cursor").to_string();
             let more = a.body["has_more"].as_bool().expect("has_more");
@@ -231,25 +324,48 @@ impl TestServer {
         }
     }
 
-    /// Ids of a contact (by email) and of their company, from the staff contact list.
+    /// The first listed ticket raised by the contact with `email`, as `staff` lists it.
+    pub async fn first_ticket_of(&self, staff: &str, email: &str) -> Value {
+        let id = self.contact(staff, email).await["id"].clone();
+        let all = self.all_tickets(staff).await;
+        all.into_iter()
+            .find(|t| t["contact_id"] == id)
+            .expect("a ticket")
+    }
+
+    /// The contact with `email`, from the staff contact list.
     pub async fn contact(&self, staff: &str, email: &str) -> Value {
         let a = self.get("/contacts", staff).await;
-        a.body.as_array().expect("contacts").iter().find(|c| c["email"] == email).cloned().expect("contact exists")
+        a.body
+            .as_array()
+            .expect("contacts")
+            .iter()
+            .find(|c| c["email"] == email)
+            .cloned()
+            .expect("contact exists")
     }
 }
 
 /// `.eml` files in `dir/mail`, oldest first, as text.
 pub fn mails(data_dir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("mail")) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(data_dir.join("mail")) else {
+        return Vec::new();
+    };
     let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
     paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).expect("eml")).collect()
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("eml"))
+        .collect()
 }
 
 /// The first six-digit number in a mail's body (after soft line breaks are undone).
 pub fn code_in(mail: &str) -> String {
     let text = mail.replace("=\r\n", "").replace("=\n", "");
-    let body_at = text.find("\r\n\r\n").or_else(|| text.find("\n\n")).expect("headers end");
+    let body_at = text
+        .find("\r\n\r\n")
+        .or_else(|| text.find("\n\n"))
+        .expect("headers end");
     let body = &text[body_at..];
     let bytes = body.as_bytes();
     (1..bytes.len().saturating_sub(5))

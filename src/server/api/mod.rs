@@ -33,7 +33,10 @@ struct BearerScheme;
 impl utoipa::Modify for BearerScheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -54,7 +57,11 @@ pub async fn require_consent(state: &SharedState, caller: &Caller) -> ApiResult<
     let portal = state.store.portal().await?;
     if let Account::Contact(c) = &caller.account {
         if portal.consent_needed(c) {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "consent_required", "accept the consent notice first (POST /me/consent)"));
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "consent_required",
+                "accept the consent notice first (POST /me/consent)",
+            ));
         }
     }
     Ok(portal)

@@ -22,21 +22,30 @@ pub fn router() -> OpenApiRouter<SharedState> {
 
 /// Contacts with their registration state (staff).
 #[utoipa::path(get, path = "/contacts", tag = "people", responses((status = 200, body = Vec<Contact>)), security(("bearer" = [])))]
-async fn list_contacts(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<Contact>>> {
+async fn list_contacts(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<Contact>>> {
     caller.require_staff()?;
     Ok(Json(state.store.contacts().await?))
 }
 
 /// Companies (staff).
 #[utoipa::path(get, path = "/companies", tag = "people", responses((status = 200, body = Vec<Company>)), security(("bearer" = [])))]
-async fn list_companies(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<Company>>> {
+async fn list_companies(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<Company>>> {
     caller.require_staff()?;
     Ok(Json(state.store.companies().await?))
 }
 
 /// Staff users, for assignment pickers (staff).
 #[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, body = Vec<User>)), security(("bearer" = [])))]
-async fn list_users(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<User>>> {
+async fn list_users(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<User>>> {
     caller.require_staff()?;
     Ok(Json(state.store.users().await?))
 }
@@ -45,13 +54,26 @@ async fn list_users(State(state): State<SharedState>, caller: Caller) -> ApiResu
 /// why no email was sent (system domain). Admins only.
 #[utoipa::path(post, path = "/contacts/{id}/invite", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = EmailOutcome), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn invite_contact(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Json<EmailOutcome>> {
+async fn invite_contact(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<EmailOutcome>> {
     caller.require_admin()?;
     let contact = state.store.contact(id).await?;
     if contact.registration == Registration::Registered {
-        return Err(ApiError::new(StatusCode::CONFLICT, "already_registered", format!("{} is already registered", contact.name)));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_registered",
+            format!("{} is already registered", contact.name),
+        ));
     }
     let outcome = send_registration(&state, &contact).await?;
-    state.store.set_registration(contact.id, Registration::Invited, None).await?;
+    if outcome.email_sent {
+        state
+            .store
+            .set_registration(contact.id, Registration::Invited, None)
+            .await?;
+    }
     Ok(Json(outcome))
 }

@@ -2,10 +2,10 @@
 
 use crate::domain::DomainInfo;
 use crate::domain::portal::PortalPatch;
+use crate::domain::wire::{PortalFor, portal_for};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, etag, if_match};
 use crate::server::state::SharedState;
-use crate::domain::wire::{PortalFor, portal_for};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,9 @@ use utoipa_axum::routes;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<SharedState> {
-    OpenApiRouter::new().routes(routes!(get_portal, patch_portal)).routes(routes!(list_domains, add_domain))
+    OpenApiRouter::new()
+        .routes(routes!(get_portal, patch_portal))
+        .routes(routes!(list_domains, add_domain))
 }
 
 async fn portal_response(state: &SharedState, caller: &Caller) -> ApiResult<Response> {
@@ -36,7 +38,12 @@ async fn get_portal(State(state): State<SharedState>, caller: Caller) -> ApiResu
     params(("If-Match" = String, Header, description = "the ETag last read")),
     responses((status = 200, body = PortalFor), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn patch_portal(State(state): State<SharedState>, caller: Caller, headers: HeaderMap, Json(patch): Json<PortalPatch>) -> ApiResult<Response> {
+async fn patch_portal(
+    State(state): State<SharedState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Json(patch): Json<PortalPatch>,
+) -> ApiResult<Response> {
     caller.require_admin()?;
     let expected = if_match(&headers)?;
     let current = state.store.portal().await?;
@@ -50,19 +57,35 @@ async fn patch_portal(State(state): State<SharedState>, caller: Caller, headers:
 
 /// Connected domains.
 #[utoipa::path(get, path = "/domains", tag = "portal", responses((status = 200, body = Vec<DomainInfo>)), security(("bearer" = [])))]
-async fn list_domains(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<DomainInfo>>> {
+async fn list_domains(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<DomainInfo>>> {
     caller.require_staff()?;
     Ok(Json(state.store.domains().await?))
 }
 
-/// Connects a domain.
+/// Connects a domain (never a system domain: those come with the server).
 #[utoipa::path(post, path = "/domains", tag = "portal", request_body = DomainInfo,
     responses((status = 201, body = DomainInfo), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
-async fn add_domain(State(state): State<SharedState>, caller: Caller, Json(mut domain): Json<DomainInfo>) -> ApiResult<(StatusCode, Json<DomainInfo>)> {
+async fn add_domain(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(mut domain): Json<DomainInfo>,
+) -> ApiResult<(StatusCode, Json<DomainInfo>)> {
     caller.require_admin()?;
     domain.host = domain.host.trim().to_string();
     if domain.host.chars().any(|c| c.is_ascii_uppercase()) {
         return Err(ApiError::invalid("host", "must be lower-case"));
     }
-    Ok((StatusCode::CREATED, Json(state.store.add_domain(domain).await?)))
+    if domain.system {
+        return Err(ApiError::invalid(
+            "system",
+            "system domains come with the server; a connected domain is never one",
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.add_domain(domain).await?),
+    ))
 }

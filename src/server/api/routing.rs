@@ -1,10 +1,12 @@
 //! Inboxes, help desks and routing rules.
 
+use crate::domain::wire::{
+    InboxInput, InboxOut, InboxPatch, RouteDecision, RuleInput, RulePatch, RuleTestRequest,
+};
 use crate::domain::{Inbox, RoutingRule};
 use crate::server::error::{ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Path};
 use crate::server::state::SharedState;
-use crate::domain::wire::{InboxInput, InboxOut, InboxPatch, RouteDecision, RuleInput, RulePatch, RuleTestRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
@@ -29,15 +31,27 @@ async fn inbox_out(state: &SharedState) -> ApiResult<Vec<InboxOut>> {
         .await?
         .into_iter()
         .map(|inbox| {
-            let (open, unassigned) = counts.iter().find(|c| c.0 == inbox.id).map(|c| (c.1, c.2)).unwrap_or((0, 0));
-            InboxOut { is_default: default == Some(inbox.id), inbox, open, unassigned }
+            let (open, unassigned) = counts
+                .iter()
+                .find(|c| c.0 == inbox.id)
+                .map(|c| (c.1, c.2))
+                .unwrap_or((0, 0));
+            InboxOut {
+                is_default: default == Some(inbox.id),
+                inbox,
+                open,
+                unassigned,
+            }
         })
         .collect())
 }
 
 /// Inboxes with open and unassigned counts.
 #[utoipa::path(get, path = "/inboxes", tag = "routing", responses((status = 200, body = Vec<InboxOut>)), security(("bearer" = [])))]
-async fn list_inboxes(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<InboxOut>>> {
+async fn list_inboxes(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<InboxOut>>> {
     caller.require_staff()?;
     Ok(Json(inbox_out(&state).await?))
 }
@@ -45,18 +59,43 @@ async fn list_inboxes(State(state): State<SharedState>, caller: Caller) -> ApiRe
 /// Creates an inbox.
 #[utoipa::path(post, path = "/inboxes", tag = "routing", request_body = InboxInput,
     responses((status = 201, body = Inbox), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_inbox(State(state): State<SharedState>, caller: Caller, Json(input): Json<InboxInput>) -> ApiResult<(StatusCode, Json<Inbox>)> {
+async fn create_inbox(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(input): Json<InboxInput>,
+) -> ApiResult<(StatusCode, Json<Inbox>)> {
     caller.require_admin()?;
-    let inbox = Inbox { id: 0, name: input.name, kind: input.kind, members: input.members, assignment: input.assignment, capacity: input.capacity };
-    Ok((StatusCode::CREATED, Json(state.store.create_inbox(inbox).await?)))
+    let inbox = Inbox {
+        id: 0,
+        name: input.name,
+        kind: input.kind,
+        members: input.members,
+        assignment: input.assignment,
+        capacity: input.capacity,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_inbox(inbox).await?),
+    ))
 }
 
 /// Changes an inbox.
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "routing", request_body = InboxPatch, params(("id" = i64, Path)),
     responses((status = 200, body = Inbox), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_inbox(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, Json(p): Json<InboxPatch>) -> ApiResult<Json<Inbox>> {
+async fn patch_inbox(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(p): Json<InboxPatch>,
+) -> ApiResult<Json<Inbox>> {
     caller.require_admin()?;
-    let mut inbox = state.store.inboxes().await?.into_iter().find(|b| b.id == id).ok_or(crate::server::store::StoreError::NotFound)?;
+    let mut inbox = state
+        .store
+        .inboxes()
+        .await?
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or(crate::server::store::StoreError::NotFound)?;
     if let Some(v) = p.name {
         inbox.name = v;
     }
@@ -78,7 +117,11 @@ async fn patch_inbox(State(state): State<SharedState>, caller: Caller, Path(id):
 /// Deletes an inbox; refused (400) for the default inbox or one that holds tickets.
 #[utoipa::path(delete, path = "/inboxes/{id}", tag = "routing", params(("id" = i64, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_inbox(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_inbox(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.store.delete_inbox(id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -86,7 +129,10 @@ async fn delete_inbox(State(state): State<SharedState>, caller: Caller, Path(id)
 
 /// Rules in order.
 #[utoipa::path(get, path = "/routing-rules", tag = "routing", responses((status = 200, body = Vec<RoutingRule>)), security(("bearer" = [])))]
-async fn list_rules(State(state): State<SharedState>, caller: Caller) -> ApiResult<Json<Vec<RoutingRule>>> {
+async fn list_rules(
+    State(state): State<SharedState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<RoutingRule>>> {
     caller.require_staff()?;
     Ok(Json(state.store.rules().await?))
 }
@@ -94,17 +140,35 @@ async fn list_rules(State(state): State<SharedState>, caller: Caller) -> ApiResu
 /// Creates a rule.
 #[utoipa::path(post, path = "/routing-rules", tag = "routing", request_body = RuleInput,
     responses((status = 201, body = RoutingRule), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_rule(State(state): State<SharedState>, caller: Caller, Json(input): Json<RuleInput>) -> ApiResult<(StatusCode, Json<RoutingRule>)> {
+async fn create_rule(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(input): Json<RuleInput>,
+) -> ApiResult<(StatusCode, Json<RoutingRule>)> {
     caller.require_admin()?;
-    Ok((StatusCode::CREATED, Json(state.store.create_rule(input.into_rule(0)).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_rule(input.into_rule(0)).await?),
+    ))
 }
 
 /// Changes a rule (moving it shifts the others).
 #[utoipa::path(patch, path = "/routing-rules/{id}", tag = "routing", request_body = RulePatch, params(("id" = i64, Path)),
     responses((status = 200, body = RoutingRule), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_rule(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, Json(p): Json<RulePatch>) -> ApiResult<Json<RoutingRule>> {
+async fn patch_rule(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(p): Json<RulePatch>,
+) -> ApiResult<Json<RoutingRule>> {
     caller.require_admin()?;
-    let mut rule = state.store.rules().await?.into_iter().find(|r| r.id == id).ok_or(crate::server::store::StoreError::NotFound)?;
+    let mut rule = state
+        .store
+        .rules()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(crate::server::store::StoreError::NotFound)?;
     if let Some(v) = p.name {
         rule.name = v;
     }
@@ -129,7 +193,11 @@ async fn patch_rule(State(state): State<SharedState>, caller: Caller, Path(id): 
 /// Deletes a rule.
 #[utoipa::path(delete, path = "/routing-rules/{id}", tag = "routing", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn delete_rule(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_rule(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.store.delete_rule(id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -138,7 +206,11 @@ async fn delete_rule(State(state): State<SharedState>, caller: Caller, Path(id):
 /// What a draft ticket would get: rule, inbox and owner.
 #[utoipa::path(post, path = "/routing-rules/test", tag = "routing", request_body = RuleTestRequest,
     responses((status = 200, body = RouteDecision), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn test_rules(State(state): State<SharedState>, caller: Caller, Json(req): Json<RuleTestRequest>) -> ApiResult<Json<RouteDecision>> {
+async fn test_rules(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(req): Json<RuleTestRequest>,
+) -> ApiResult<Json<RouteDecision>> {
     caller.require_staff()?;
     let drafts = match req.rules {
         Some(inputs) => {

@@ -1,10 +1,10 @@
 //! `GET /sync` (the change feed) and `GET /events` (the "changed" poke).
 
+use crate::domain::wire::SyncPage;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Query};
 use crate::server::state::SharedState;
 use crate::server::sync::cursor::Cursor;
-use crate::domain::wire::SyncPage;
 use crate::server::sync::page;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -19,7 +19,9 @@ use utoipa_axum::routes;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<SharedState> {
-    OpenApiRouter::new().routes(routes!(sync)).routes(routes!(events))
+    OpenApiRouter::new()
+        .routes(routes!(sync))
+        .routes(routes!(events))
 }
 
 /// Largest page the feed sends.
@@ -38,30 +40,51 @@ pub struct SyncParams {
 /// Changes since the cursor, for the caller only; `reset` when the caller's scope changed.
 #[utoipa::path(get, path = "/sync", tag = "sync", params(SyncParams),
     responses((status = 200, body = SyncPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn sync(State(state): State<SharedState>, caller: Caller, Query(p): Query<SyncParams>) -> ApiResult<Json<SyncPage>> {
+async fn sync(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Query(p): Query<SyncParams>,
+) -> ApiResult<Json<SyncPage>> {
     super::require_consent(&state, &caller).await?;
-    let cursor = Cursor::decode(p.cursor.as_deref().unwrap_or(""))
-        .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this server issued; sync without one to start over"))?;
+    let cursor = Cursor::decode(p.cursor.as_deref().unwrap_or("")).ok_or_else(|| {
+        ApiError::invalid(
+            "cursor",
+            "not a cursor this server issued; sync without one to start over",
+        )
+    })?;
     let limit = p.limit.unwrap_or(1000);
     if limit == 0 || limit > MAX_PAGE {
         return Err(ApiError::invalid("limit", format!("must be 1–{MAX_PAGE}")));
     }
-    Ok(Json(page(state.store.as_ref(), &caller.viewer, cursor, limit).await?))
+    Ok(Json(
+        page(state.store.as_ref(), &caller.viewer, cursor, limit).await?,
+    ))
 }
 
 /// Server-Sent Events: an `event: changed` poke after every write; pull `/sync` on each.
 #[utoipa::path(get, path = "/events", tag = "sync",
     responses((status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream")), security(("bearer" = [])))]
-async fn events(State(state): State<SharedState>, _caller: Caller) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(state): State<SharedState>,
+    _caller: Caller,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut rx = state.store.subscribe();
     let stream = async_stream(move |tx| async move {
-        if tx.send(Event::default().event("changed").data("")).await.is_err() {
+        if tx
+            .send(Event::default().event("changed").data(""))
+            .await
+            .is_err()
+        {
             return;
         }
         loop {
             match rx.recv().await {
                 Ok(_) | Err(RecvError::Lagged(_)) => {
-                    if tx.send(Event::default().event("changed").data("")).await.is_err() {
+                    if tx
+                        .send(Event::default().event("changed").data(""))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }

@@ -5,15 +5,16 @@
 use crate::domain::portal::{MAX_BODY, check_subject};
 use crate::domain::ticket::{AuthorKind, check_category, check_tag};
 use crate::domain::visibility::{ReadScope, can_see};
+use crate::domain::wire::{
+    BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput,
+    MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketOut,
+    TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
+};
 use crate::domain::{PortalSettings, Priority, Source, Stage};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Path, Query, etag, if_match};
 use crate::server::state::SharedState;
 use crate::server::store::{Account, NewTicket, StoreError, TicketChange, TicketQuery};
-use crate::domain::wire::{
-    BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput, MessageOut, StaffTicketInput,
-    StaffTicketPatch, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
-};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -56,21 +57,33 @@ pub struct ListParams {
 /// Visible tickets, newest first, paged.
 #[utoipa::path(get, path = "/tickets", tag = "tickets", params(ListParams),
     responses((status = 200, body = TicketPage), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
-async fn list_tickets(State(state): State<SharedState>, caller: Caller, Query(p): Query<ListParams>) -> ApiResult<Json<TicketPage>> {
+async fn list_tickets(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<TicketPage>> {
     let portal = super::require_consent(&state, &caller).await?;
     let staff = caller.viewer.is_staff();
     if !staff && (p.stage.is_some() || p.owner.is_some() || p.inbox.is_some()) {
-        return Err(ApiError::invalid("stage", "customers may filter by text only"));
+        return Err(ApiError::invalid(
+            "stage",
+            "customers may filter by text only",
+        ));
     }
     let owner = match p.owner.as_deref() {
         None => None,
         Some("me") => Some(Some(caller.account_id())),
         Some("none") => Some(None),
-        Some(id) => Some(Some(id.parse::<i64>().map_err(|_| ApiError::invalid("owner", "must be me, none or a user id"))?)),
+        Some(id) => Some(Some(id.parse::<i64>().map_err(|_| {
+            ApiError::invalid("owner", "must be me, none or a user id")
+        })?)),
     };
     let before_id = match p.cursor.as_deref() {
         None | Some("") => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?,
+        ),
     };
     let limit = p.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_LIMIT {
@@ -85,14 +98,23 @@ async fn list_tickets(State(state): State<SharedState>, caller: Caller, Query(p)
         limit: limit + 1,
         before_id,
     };
-    let mut rows = state.store.tickets(ReadScope::of(&caller.viewer, &portal.ticket_permission), query).await?;
+    let mut rows = state
+        .store
+        .tickets(
+            ReadScope::of(&caller.viewer, &portal.ticket_permission),
+            query,
+        )
+        .await?;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| r.ticket.id.to_string())
     } else {
         None
     };
-    let items = rows.into_iter().map(|r| ticket_for(&caller.viewer, &portal.ticket_view, r)).collect();
+    let items = rows
+        .into_iter()
+        .map(|r| ticket_for(&caller.viewer, &portal.ticket_view, r))
+        .collect();
     Ok(Json(TicketPage { items, next_cursor }))
 }
 
@@ -102,33 +124,59 @@ fn parse_as<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResul
 
 fn check_tags(tags: &[String]) -> ApiResult<()> {
     if tags.len() > 20 || tags.iter().any(|t| !check_tag(t)) {
-        return Err(ApiError::invalid("tags", "at most 20 tags of 1–32 a-z, 0-9, - and _"));
+        return Err(ApiError::invalid(
+            "tags",
+            "at most 20 tags of 1–32 a-z, 0-9, - and _",
+        ));
     }
     Ok(())
 }
 
 fn check_cat(category: &str) -> ApiResult<()> {
-    if check_category(category) { Ok(()) } else { Err(ApiError::invalid("category", "at most 40 characters on one line")) }
+    if check_category(category) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "category",
+            "at most 40 characters on one line",
+        ))
+    }
 }
 
 /// Creates a ticket: customers through the support form, staff for any contact. Routed by the rules.
 #[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = TicketInput,
     responses((status = 201, body = TicketOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_ticket(State(state): State<SharedState>, caller: Caller, Json(body): Json<serde_json::Value>) -> ApiResult<Response> {
+async fn create_ticket(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(body): Json<serde_json::Value>,
+) -> ApiResult<Response> {
     let portal = super::require_consent(&state, &caller).await?;
     let new = match &caller.account {
         Account::Contact(contact) => {
             let input: CustomerTicketInput = parse_as(body)?;
             if !portal.support_form.enabled {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "form_disabled", "this portal does not take new tickets"));
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "form_disabled",
+                    "this portal does not take new tickets",
+                ));
             }
-            if let Err(errors) = portal.support_form.check_submission(&input.subject, &input.description, &input.form_fields) {
+            if let Err(errors) = portal.support_form.check_submission(
+                &input.subject,
+                &input.description,
+                &input.form_fields,
+            ) {
                 let first = &errors[0];
                 let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
                 return Err(ApiError::invalid(first.field.clone(), all.join("; ")));
             }
-            let form_fields: BTreeMap<String, String> =
-                input.form_fields.into_iter().map(|(k, v)| (k, v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect();
+            let form_fields: BTreeMap<String, String> = input
+                .form_fields
+                .into_iter()
+                .map(|(k, v)| (k, v.trim().to_string()))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
             NewTicket {
                 subject: input.subject,
                 description: input.description,
@@ -146,7 +194,10 @@ async fn create_ticket(State(state): State<SharedState>, caller: Caller, Json(bo
             let input: StaffTicketInput = parse_as(body)?;
             check_subject(&input.subject)?;
             if input.description.trim().is_empty() || input.description.chars().count() > MAX_BODY {
-                return Err(ApiError::invalid("description", format!("must be 1–{MAX_BODY} characters")));
+                return Err(ApiError::invalid(
+                    "description",
+                    format!("must be 1–{MAX_BODY} characters"),
+                ));
             }
             check_tags(&input.tags)?;
             let category = input.category.unwrap_or_default();
@@ -168,7 +219,12 @@ async fn create_ticket(State(state): State<SharedState>, caller: Caller, Json(bo
     let (row, _) = state.store.create_ticket(new).await?;
     let version = row.ticket.version;
     let out = ticket_for(&caller.viewer, &portal.ticket_view, row);
-    Ok((StatusCode::CREATED, [(header::ETAG, etag(version))], Json(out)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::ETAG, etag(version))],
+        Json(out),
+    )
+        .into_response())
 }
 
 /// Checks a staff patch and turns it into a store change.
@@ -194,22 +250,47 @@ fn staff_change(p: StaffTicketPatch) -> ApiResult<TicketChange> {
 }
 
 /// Loads a ticket the caller may see, or 404.
-async fn visible_ticket(state: &SharedState, caller: &Caller, portal: &PortalSettings, id: i64) -> ApiResult<TicketRow> {
+async fn visible_ticket(
+    state: &SharedState,
+    caller: &Caller,
+    portal: &PortalSettings,
+    id: i64,
+) -> ApiResult<TicketRow> {
     let row = state.store.ticket(id).await?;
-    if can_see(&caller.viewer, &portal.ticket_permission, (&row.ticket).into()) { Ok(row) } else { Err(ApiError::not_found()) }
+    if can_see(
+        &caller.viewer,
+        &portal.ticket_permission,
+        (&row.ticket).into(),
+    ) {
+        Ok(row)
+    } else {
+        Err(ApiError::not_found())
+    }
 }
 
-async fn detail(state: &SharedState, caller: &Caller, portal: &PortalSettings, row: TicketRow) -> ApiResult<Response> {
+async fn detail(
+    state: &SharedState,
+    caller: &Caller,
+    portal: &PortalSettings,
+    row: TicketRow,
+) -> ApiResult<Response> {
     let version = row.ticket.version;
     let messages = messages_for(&caller.viewer, state.store.messages(row.ticket.id).await?);
-    let body = TicketDetail { ticket: ticket_for(&caller.viewer, &portal.ticket_view, row), messages };
+    let body = TicketDetail {
+        ticket: ticket_for(&caller.viewer, &portal.ticket_view, row),
+        messages,
+    };
     Ok(([(header::ETAG, etag(version))], Json(body)).into_response())
 }
 
 /// A ticket with its visible messages, and its `ETag`.
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets", params(("id" = i64, Path)),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_ticket(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn get_ticket(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let portal = super::require_consent(&state, &caller).await?;
     let row = visible_ticket(&state, &caller, &portal, id).await?;
     detail(&state, &caller, &portal, row).await
@@ -220,17 +301,35 @@ async fn get_ticket(State(state): State<SharedState>, caller: Caller, Path(id): 
     params(("id" = i64, Path), ("If-Match" = String, Header, description = "the ETag last read")),
     responses((status = 200, body = TicketDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 412, body = ErrorBody), (status = 428, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn patch_ticket(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, headers: HeaderMap, Json(body): Json<serde_json::Value>) -> ApiResult<Response> {
+async fn patch_ticket(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> ApiResult<Response> {
     let portal = super::require_consent(&state, &caller).await?;
-    let change = if caller.viewer.is_staff() {
-        staff_change(parse_as::<StaffTicketPatch>(body)?)?
+    let (change, closed) = if caller.viewer.is_staff() {
+        (staff_change(parse_as::<StaffTicketPatch>(body)?)?, None)
     } else {
-        let p: CustomerTicketPatch = parse_as(body)?;
-        TicketChange { stage: Some(if p.closed { Stage::Closed } else { Stage::WaitingOnUs }), ..Default::default() }
+        (
+            TicketChange::default(),
+            Some(parse_as::<CustomerTicketPatch>(body)?.closed),
+        )
     };
-    visible_ticket(&state, &caller, &portal, id).await?;
+    let current = visible_ticket(&state, &caller, &portal, id).await?;
     let expected = if_match(&headers)?;
-    let row = state.store.update_ticket(id, change, Some(expected)).await?;
+    // Customers close, or reopen what is closed; reopening an open ticket changes nothing.
+    let stage = match closed {
+        Some(true) => Some(Stage::Closed),
+        Some(false) if current.ticket.stage.is_closed() => Some(Stage::WaitingOnUs),
+        _ => change.stage,
+    };
+    let change = TicketChange { stage, ..change };
+    let row = state
+        .store
+        .update_ticket(id, change, Some(expected))
+        .await?;
     detail(&state, &caller, &portal, row).await
 }
 
@@ -238,25 +337,44 @@ async fn patch_ticket(State(state): State<SharedState>, caller: Caller, Path(id)
 #[utoipa::path(post, path = "/tickets/{id}/messages", tag = "tickets", request_body = MessageInput, params(("id" = i64, Path)),
     responses((status = 201, body = MessageOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn add_message(State(state): State<SharedState>, caller: Caller, Path(id): Path<i64>, Json(input): Json<MessageInput>) -> ApiResult<(StatusCode, Json<MessageOut>)> {
+async fn add_message(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(input): Json<MessageInput>,
+) -> ApiResult<(StatusCode, Json<MessageOut>)> {
     let portal = super::require_consent(&state, &caller).await?;
     if input.internal && !caller.viewer.is_staff() {
         return Err(ApiError::forbidden());
     }
     let n = input.body.trim().chars().count();
     if n == 0 || input.body.chars().count() > MAX_BODY {
-        return Err(ApiError::invalid("body", format!("must be 1–{MAX_BODY} characters")));
+        return Err(ApiError::invalid(
+            "body",
+            format!("must be 1–{MAX_BODY} characters"),
+        ));
     }
     visible_ticket(&state, &caller, &portal, id).await?;
-    let author = if caller.viewer.is_staff() { AuthorKind::User } else { AuthorKind::Contact };
-    let row = state.store.add_message(id, author, caller.account_id(), input.body, input.internal).await?;
+    let author = if caller.viewer.is_staff() {
+        AuthorKind::User
+    } else {
+        AuthorKind::Contact
+    };
+    let row = state
+        .store
+        .add_message(id, author, caller.account_id(), input.body, input.internal)
+        .await?;
     Ok((StatusCode::CREATED, Json(MessageOut::from(row))))
 }
 
 /// Applies one change to many tickets (staff); reports each success and failure.
 #[utoipa::path(post, path = "/tickets/bulk", tag = "tickets", request_body = BulkRequest,
     responses((status = 200, body = BulkResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn bulk_update(State(state): State<SharedState>, caller: Caller, Json(req): Json<BulkRequest>) -> ApiResult<Json<BulkResponse>> {
+async fn bulk_update(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Json(req): Json<BulkRequest>,
+) -> ApiResult<Json<BulkResponse>> {
     caller.require_staff()?;
     if req.ids.is_empty() || req.ids.len() > 1000 {
         return Err(ApiError::invalid("ids", "send 1–1000 ticket ids"));
@@ -265,9 +383,24 @@ async fn bulk_update(State(state): State<SharedState>, caller: Caller, Json(req)
     let mut results = Vec::with_capacity(req.ids.len());
     for id in req.ids {
         let result = match state.store.update_ticket(id, change.clone(), None).await {
-            Ok(row) => BulkResult { id, ok: true, version: Some(row.ticket.version), error: None },
-            Err(StoreError::NotFound) => BulkResult { id, ok: false, version: None, error: Some("no such ticket".into()) },
-            Err(StoreError::Invalid(v)) => BulkResult { id, ok: false, version: None, error: Some(v.to_string()) },
+            Ok(row) => BulkResult {
+                id,
+                ok: true,
+                version: Some(row.ticket.version),
+                error: None,
+            },
+            Err(StoreError::NotFound) => BulkResult {
+                id,
+                ok: false,
+                version: None,
+                error: Some("no such ticket".into()),
+            },
+            Err(StoreError::Invalid(v)) => BulkResult {
+                id,
+                ok: false,
+                version: None,
+                error: Some(v.to_string()),
+            },
             Err(other) => return Err(other.into()),
         };
         results.push(result);

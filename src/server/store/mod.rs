@@ -8,8 +8,8 @@ pub use crate::domain::wire::{MessageRow, RouteDecision, RuleRef, TicketRow};
 use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
 use crate::domain::{
-    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, Role, RoutingRule, Source, Stage,
-    Ticket, User, ValidationError,
+    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, Role, RoutingRule,
+    Source, Stage, Ticket, User, ValidationError,
 };
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -192,7 +192,11 @@ pub trait Store: Send + Sync + 'static {
     /// The portal settings.
     async fn portal(&self) -> StoreResult<PortalSettings>;
     /// Replaces the settings if `expected_version` is current; validates against domains and inboxes.
-    async fn update_portal(&self, next: PortalSettings, expected_version: i64) -> StoreResult<PortalSettings>;
+    async fn update_portal(
+        &self,
+        next: PortalSettings,
+        expected_version: i64,
+    ) -> StoreResult<PortalSettings>;
     /// Connected domains.
     async fn domains(&self) -> StoreResult<Vec<DomainInfo>>;
     /// Connects a domain.
@@ -201,7 +205,13 @@ pub trait Store: Send + Sync + 'static {
     /// Staff users.
     async fn users(&self) -> StoreResult<Vec<User>>;
     /// Creates a staff user with a password hash.
-    async fn add_user(&self, email: String, name: String, role: Role, password_hash: String) -> StoreResult<User>;
+    async fn add_user(
+        &self,
+        email: String,
+        name: String,
+        role: Role,
+        password_hash: String,
+    ) -> StoreResult<User>;
     /// Contacts.
     async fn contacts(&self) -> StoreResult<Vec<Contact>>;
     /// One contact.
@@ -209,14 +219,24 @@ pub trait Store: Send + Sync + 'static {
     /// Companies.
     async fn companies(&self) -> StoreResult<Vec<Company>>;
     /// Sets a contact's registration state (and password hash when registering).
-    async fn set_registration(&self, contact_id: i64, state: crate::domain::Registration, password_hash: Option<String>) -> StoreResult<Contact>;
+    async fn set_registration(
+        &self,
+        contact_id: i64,
+        state: crate::domain::Registration,
+        password_hash: Option<String>,
+    ) -> StoreResult<Contact>;
     /// Records a contact's acceptance of consent `version`.
     async fn accept_consent(&self, contact_id: i64, version: i64) -> StoreResult<Contact>;
 
     /// Credentials for sign-in, by email (staff first, then contacts).
     async fn credentials(&self, email: String) -> StoreResult<Option<Credentials>>;
     /// Records a failed sign-in; locks the account for `lock_seconds` at `max_failures`.
-    async fn record_failed_login(&self, account: Account, max_failures: i64, lock_seconds: i64) -> StoreResult<()>;
+    async fn record_failed_login(
+        &self,
+        account: Account,
+        max_failures: i64,
+        lock_seconds: i64,
+    ) -> StoreResult<()>;
     /// Clears the failure counter after a good sign-in.
     async fn reset_failed_logins(&self, account: Account) -> StoreResult<()>;
     /// Stores a session.
@@ -228,9 +248,20 @@ pub trait Store: Send + Sync + 'static {
     /// Ends a session.
     async fn delete_session(&self, token_hash: String) -> StoreResult<()>;
     /// Stores a one-time code (replacing an earlier one) valid until `expires_at`.
-    async fn put_code(&self, email: String, purpose: CodePurpose, code_hash: String, expires_at: i64) -> StoreResult<()>;
+    async fn put_code(
+        &self,
+        email: String,
+        purpose: CodePurpose,
+        code_hash: String,
+        expires_at: i64,
+    ) -> StoreResult<()>;
     /// Consumes a code if it matches and is fresh; counts failed attempts (5 at most).
-    async fn take_code(&self, email: String, purpose: CodePurpose, code_hash: String) -> StoreResult<bool>;
+    async fn take_code(
+        &self,
+        email: String,
+        purpose: CodePurpose,
+        code_hash: String,
+    ) -> StoreResult<bool>;
 
     /// Inboxes.
     async fn inboxes(&self) -> StoreResult<Vec<Inbox>>;
@@ -253,7 +284,11 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a rule.
     async fn delete_rule(&self, id: i64) -> StoreResult<()>;
     /// What routing would do with a draft, without writing (rules override the saved ones).
-    async fn test_route(&self, draft: RoutingInput, rules: Option<Vec<RoutingRule>>) -> StoreResult<RouteDecision>;
+    async fn test_route(
+        &self,
+        draft: RoutingInput,
+        rules: Option<Vec<RoutingRule>>,
+    ) -> StoreResult<RouteDecision>;
 
     /// A page of tickets in `scope`, newest first.
     async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>>;
@@ -264,24 +299,46 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a ticket, routed by the rules and assigned by the inbox's method.
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)>;
     /// Changes a ticket if `expected_version` (when given) is current.
-    async fn update_ticket(&self, id: i64, change: TicketChange, expected_version: Option<i64>) -> StoreResult<TicketRow>;
+    async fn update_ticket(
+        &self,
+        id: i64,
+        change: TicketChange,
+        expected_version: Option<i64>,
+    ) -> StoreResult<TicketRow>;
     /// Appends a message; a customer's reply moves the stage to waiting on us, a staff reply
     /// to waiting on contact.
-    async fn add_message(&self, ticket_id: i64, author: crate::domain::ticket::AuthorKind, author_id: i64, body: String, internal: bool) -> StoreResult<MessageRow>;
+    async fn add_message(
+        &self,
+        ticket_id: i64,
+        author: crate::domain::ticket::AuthorKind,
+        author_id: i64,
+        body: String,
+        internal: bool,
+    ) -> StoreResult<MessageRow>;
 
     /// Change rows after `after_seq`, at most `limit`.
     async fn changes(&self, after_seq: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
     /// The latest sequence number.
     async fn current_seq(&self) -> StoreResult<i64>;
     /// Tickets in `scope` with id above `after_id`, by id, at most `limit`.
-    async fn tickets_by_id(&self, scope: ReadScope, after_id: i64, limit: usize) -> StoreResult<Vec<TicketRow>>;
+    async fn tickets_by_id(
+        &self,
+        scope: ReadScope,
+        after_id: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<TicketRow>>;
     /// Tickets by id list (missing ids skipped).
     async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>>;
 
     /// A stored idempotent answer.
     async fn idempotent(&self, scope: String, key: String) -> StoreResult<Option<StoredResponse>>;
     /// Stores an idempotent answer.
-    async fn put_idempotent(&self, scope: String, key: String, response: StoredResponse) -> StoreResult<()>;
+    async fn put_idempotent(
+        &self,
+        scope: String,
+        key: String,
+        response: StoredResponse,
+    ) -> StoreResult<()>;
 
     /// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
     async fn is_empty(&self) -> StoreResult<bool>;

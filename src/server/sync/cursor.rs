@@ -49,8 +49,15 @@ impl Cursor {
         let num = |s: &str| s.parse::<i64>().ok().filter(|n| *n >= 0);
         let fp = |s: &str| u64::from_str_radix(s, 16).ok();
         match parts.as_slice() {
-            ["s", seq, after, f] => Some(Cursor::Snapshot { seq: num(seq)?, after: num(after)?, fp: fp(f)? }),
-            ["l", seq, f] => Some(Cursor::Live { seq: num(seq)?, fp: fp(f)? }),
+            ["s", seq, after, f] => Some(Cursor::Snapshot {
+                seq: num(seq)?,
+                after: num(after)?,
+                fp: fp(f)?,
+            }),
+            ["l", seq, f] => Some(Cursor::Live {
+                seq: num(seq)?,
+                fp: fp(f)?,
+            }),
             _ => None,
         }
     }
@@ -65,8 +72,15 @@ mod tests {
     fn round_trips() {
         for c in [
             Cursor::Start,
-            Cursor::Live { seq: 42, fp: u64::MAX },
-            Cursor::Snapshot { seq: 7, after: 1000, fp: 0 },
+            Cursor::Live {
+                seq: 42,
+                fp: u64::MAX,
+            },
+            Cursor::Snapshot {
+                seq: 7,
+                after: 1000,
+                fp: 0,
+            },
         ] {
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }
@@ -74,7 +88,14 @@ mod tests {
 
     #[test]
     fn rejects_foreign_text() {
-        for bad in ["x", "bC4x", "%%%", &URL_SAFE_NO_PAD.encode("l.-1.ff"), &URL_SAFE_NO_PAD.encode("l.1.zz"), &URL_SAFE_NO_PAD.encode("q.1.2")] {
+        for bad in [
+            "x",
+            "bC4x",
+            "%%%",
+            &URL_SAFE_NO_PAD.encode("l.-1.ff"),
+            &URL_SAFE_NO_PAD.encode("l.1.zz"),
+            &URL_SAFE_NO_PAD.encode("q.1.2"),
+        ] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
         }
     }

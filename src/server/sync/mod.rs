@@ -4,19 +4,29 @@
 pub mod cursor;
 
 use crate::domain::visibility::{ReadScope, can_see, listed_for, scope_fingerprint};
-use crate::domain::{PortalSettings, Viewer};
 use crate::domain::wire::{Change, SyncPage, TicketRow, portal_for, ticket_for};
+use crate::domain::{PortalSettings, Viewer};
 use crate::server::store::{Store, StoreResult};
 use cursor::Cursor;
 use serde::Serialize;
 use std::collections::HashMap;
 
 fn upsert<T: Serialize>(entity: &str, id: i64, value: &T) -> StoreResult<Change> {
-    Ok(Change { entity: entity.into(), op: "upsert".into(), id, data: Some(serde_json::to_value(value)?) })
+    Ok(Change {
+        entity: entity.into(),
+        op: "upsert".into(),
+        id,
+        data: Some(serde_json::to_value(value)?),
+    })
 }
 
 fn delete(entity: &str, id: i64) -> Change {
-    Change { entity: entity.into(), op: "delete".into(), id, data: None }
+    Change {
+        entity: entity.into(),
+        op: "delete".into(),
+        id,
+        data: None,
+    }
 }
 
 fn ticket_change(viewer: &Viewer, portal: &PortalSettings, row: TicketRow) -> StoreResult<Change> {
@@ -25,9 +35,17 @@ fn ticket_change(viewer: &Viewer, portal: &PortalSettings, row: TicketRow) -> St
 }
 
 /// Everything but tickets, as a snapshot sends it.
-async fn meta_snapshot(store: &dyn Store, viewer: &Viewer, portal: &PortalSettings) -> StoreResult<Vec<Change>> {
+async fn meta_snapshot(
+    store: &dyn Store,
+    viewer: &Viewer,
+    portal: &PortalSettings,
+) -> StoreResult<Vec<Change>> {
     let domains = store.domains().await?;
-    let mut out = vec![upsert("portal", 0, &portal_for(viewer, portal.clone(), &domains))?];
+    let mut out = vec![upsert(
+        "portal",
+        0,
+        &portal_for(viewer, portal.clone(), &domains),
+    )?];
     if viewer.is_staff() {
         out.push(upsert("domains", 0, &domains)?);
         for u in store.users().await? {
@@ -50,12 +68,23 @@ async fn meta_snapshot(store: &dyn Store, viewer: &Viewer, portal: &PortalSettin
 }
 
 /// Answers `GET /sync` for `viewer` from `cursor`, at most `limit` tickets or changes a page.
-pub async fn page(store: &dyn Store, viewer: &Viewer, cursor: Cursor, limit: usize) -> StoreResult<SyncPage> {
+pub async fn page(
+    store: &dyn Store,
+    viewer: &Viewer,
+    cursor: Cursor,
+    limit: usize,
+) -> StoreResult<SyncPage> {
     let portal = store.portal().await?;
     let fp = scope_fingerprint(viewer, &portal);
     match cursor {
-        Cursor::Live { seq, fp: old } if old == fp => live_page(store, viewer, &portal, seq, fp, limit).await,
-        Cursor::Snapshot { seq, after, fp: old } if old == fp => snapshot_page(store, viewer, &portal, seq, after, fp, limit, false).await,
+        Cursor::Live { seq, fp: old } if old == fp => {
+            live_page(store, viewer, &portal, seq, fp, limit).await
+        }
+        Cursor::Snapshot {
+            seq,
+            after,
+            fp: old,
+        } if old == fp => snapshot_page(store, viewer, &portal, seq, after, fp, limit, false).await,
         _ => {
             let seq = store.current_seq().await?;
             snapshot_page(store, viewer, &portal, seq, 0, fp, limit, true).await
@@ -74,8 +103,18 @@ async fn snapshot_page(
     limit: usize,
     first: bool,
 ) -> StoreResult<SyncPage> {
-    let mut changes = if first { meta_snapshot(store, viewer, portal).await? } else { Vec::new() };
-    let rows = store.tickets_by_id(ReadScope::of(viewer, &portal.ticket_permission), after, limit).await?;
+    let mut changes = if first {
+        meta_snapshot(store, viewer, portal).await?
+    } else {
+        Vec::new()
+    };
+    let rows = store
+        .tickets_by_id(
+            ReadScope::of(viewer, &portal.ticket_permission),
+            after,
+            limit,
+        )
+        .await?;
     let done = rows.len() < limit;
     let last = rows.last().map(|r| r.ticket.id).unwrap_or(after);
     for row in rows {
@@ -86,12 +125,31 @@ async fn snapshot_page(
     let (cursor, has_more) = if done {
         (Cursor::Live { seq, fp }, store.current_seq().await? > seq)
     } else {
-        (Cursor::Snapshot { seq, after: last, fp }, true)
+        (
+            Cursor::Snapshot {
+                seq,
+                after: last,
+                fp,
+            },
+            true,
+        )
     };
-    Ok(SyncPage { cursor: cursor.encode(), reset: first, changes, has_more })
+    Ok(SyncPage {
+        cursor: cursor.encode(),
+        reset: first,
+        changes,
+        has_more,
+    })
 }
 
-async fn live_page(store: &dyn Store, viewer: &Viewer, portal: &PortalSettings, seq: i64, fp: u64, limit: usize) -> StoreResult<SyncPage> {
+async fn live_page(
+    store: &dyn Store,
+    viewer: &Viewer,
+    portal: &PortalSettings,
+    seq: i64,
+    fp: u64,
+    limit: usize,
+) -> StoreResult<SyncPage> {
     let mut rows = store.changes(seq, limit + 1).await?;
     let has_more = rows.len() > limit;
     rows.truncate(limit);
@@ -105,32 +163,51 @@ async fn live_page(store: &dyn Store, viewer: &Viewer, portal: &PortalSettings, 
         order.retain(|k| k != &key);
         order.push(key);
         if r.entity == "ticket" {
-            let before = r.before.is_some_and(|s| can_see(viewer, &portal.ticket_permission, s));
+            let before = r
+                .before
+                .is_some_and(|s| can_see(viewer, &portal.ticket_permission, s));
             *seen_before.entry(r.entity_id).or_default() |= before;
         }
     }
-    let ticket_ids: Vec<i64> = order.iter().filter(|(e, _)| e == "ticket").map(|(_, id)| *id).collect();
-    let mut tickets: HashMap<i64, TicketRow> =
-        store.tickets_in(ticket_ids).await?.into_iter().map(|r| (r.ticket.id, r)).collect();
+    let ticket_ids: Vec<i64> = order
+        .iter()
+        .filter(|(e, _)| e == "ticket")
+        .map(|(_, id)| *id)
+        .collect();
+    let mut tickets: HashMap<i64, TicketRow> = store
+        .tickets_in(ticket_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.ticket.id, r))
+        .collect();
     let mut changes = Vec::with_capacity(order.len());
     let staff = viewer.is_staff();
     let mut lists = StaffLists::default();
     for (entity, id) in order {
         match entity.as_str() {
             "ticket" => match tickets.remove(&id) {
-                Some(row) if listed_for(viewer, portal, &row.ticket) => changes.push(ticket_change(viewer, portal, row)?),
+                Some(row) if listed_for(viewer, portal, &row.ticket) => {
+                    changes.push(ticket_change(viewer, portal, row)?)
+                }
                 Some(row) => {
-                    let visible_now = can_see(viewer, &portal.ticket_permission, (&row.ticket).into());
+                    let visible_now =
+                        can_see(viewer, &portal.ticket_permission, (&row.ticket).into());
                     if visible_now || seen_before.get(&id).copied().unwrap_or(false) {
                         changes.push(delete("ticket", id));
                     }
                 }
-                None if seen_before.get(&id).copied().unwrap_or(false) => changes.push(delete("ticket", id)),
+                None if seen_before.get(&id).copied().unwrap_or(false) => {
+                    changes.push(delete("ticket", id))
+                }
                 None => {}
             },
             "portal" => {
                 let domains = store.domains().await?;
-                changes.push(upsert("portal", 0, &portal_for(viewer, portal.clone(), &domains))?);
+                changes.push(upsert(
+                    "portal",
+                    0,
+                    &portal_for(viewer, portal.clone(), &domains),
+                )?);
             }
             _ if !staff => {}
             other => {
@@ -140,7 +217,12 @@ async fn live_page(store: &dyn Store, viewer: &Viewer, portal: &PortalSettings, 
             }
         }
     }
-    Ok(SyncPage { cursor: Cursor::Live { seq: next_seq, fp }.encode(), reset: false, changes, has_more })
+    Ok(SyncPage {
+        cursor: Cursor::Live { seq: next_seq, fp }.encode(),
+        reset: false,
+        changes,
+        has_more,
+    })
 }
 
 /// Staff-only entity lists, loaded at most once per page.
@@ -150,7 +232,12 @@ struct StaffLists {
 }
 
 impl StaffLists {
-    async fn change(&mut self, store: &dyn Store, entity: &str, id: i64) -> StoreResult<Option<Change>> {
+    async fn change(
+        &mut self,
+        store: &dyn Store,
+        entity: &str,
+        id: i64,
+    ) -> StoreResult<Option<Change>> {
         if entity == "domain" {
             return Ok(Some(upsert("domains", 0, &store.domains().await?)?));
         }
@@ -165,13 +252,26 @@ impl StaffLists {
             };
             self.loaded.insert(entity.to_string(), values);
         }
-        Ok(Some(match self.loaded.get(entity).and_then(|m| m.get(&id)) {
-            Some(v) => Change { entity: entity.into(), op: "upsert".into(), id, data: Some(v.clone()) },
-            None => delete(entity, id),
-        }))
+        Ok(Some(
+            match self.loaded.get(entity).and_then(|m| m.get(&id)) {
+                Some(v) => Change {
+                    entity: entity.into(),
+                    op: "upsert".into(),
+                    id,
+                    data: Some(v.clone()),
+                },
+                None => delete(entity, id),
+            },
+        ))
     }
 }
 
-fn to_map<T: Serialize>(items: Vec<T>, id: impl Fn(&T) -> i64) -> StoreResult<HashMap<i64, serde_json::Value>> {
-    items.into_iter().map(|x| Ok((id(&x), serde_json::to_value(&x)?))).collect()
+fn to_map<T: Serialize>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> i64,
+) -> StoreResult<HashMap<i64, serde_json::Value>> {
+    items
+        .into_iter()
+        .map(|x| Ok((id(&x), serde_json::to_value(&x)?)))
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! a task forwards to the event loop.
 
 use crate::client::Client;
+use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::Component;
 use crate::tui::components::account::Account;
@@ -9,7 +10,6 @@ use crate::tui::components::portal::Portal;
 use crate::tui::components::routing::Routing;
 use crate::tui::components::tabs::{Tab, TabKind, tabs_for};
 use crate::tui::components::tickets::Tickets;
-use crate::tui::Msg;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
@@ -53,7 +53,9 @@ impl Main {
                 let event = match events.recv().await {
                     Ok(event) => event,
                     Err(RecvError::Lagged(n)) => {
-                        tracing::debug!("skipped {n} client events; the view holds the current state");
+                        tracing::debug!(
+                            "skipped {n} client events; the view holds the current state"
+                        );
                         crate::client::ClientEvent::ViewChanged { revision: 0 }
                     }
                     Err(RecvError::Closed) => break,
@@ -63,7 +65,13 @@ impl Main {
                 }
             }
         });
-        Main { client, tabs, panes, active: 0, _forward: Forwarder(forward) }
+        Main {
+            client,
+            tabs,
+            panes,
+            active: 0,
+            _forward: Forwarder(forward),
+        }
     }
 
     /// The running client.
@@ -89,7 +97,11 @@ impl Main {
     /// The shown tab's name, as help titles it.
     pub fn title(&self) -> String {
         let tab = self.tabs[self.active];
-        if tab.read_only { format!("{} (read-only)", tab.kind.title()) } else { tab.kind.title().to_string() }
+        if tab.read_only {
+            format!("{} (read-only)", tab.kind.title())
+        } else {
+            tab.kind.title().to_string()
+        }
     }
 
     /// Shows tab `index`; returns whether that changed anything.
@@ -119,7 +131,11 @@ impl Main {
     pub fn tab_commands(&self) -> Vec<Command> {
         let numbered = [Action::Tab1, Action::Tab2, Action::Tab3];
         let mut commands = vec![Command::new(Action::NextTab), Command::new(Action::PrevTab)];
-        commands.extend(self.tabs.iter().zip(numbered).map(|(tab, action)| Command::labelled(action, super::tab_label(tab.kind))));
+        commands.extend(
+            self.tabs.iter().zip(numbered).map(|(tab, action)| {
+                Command::labelled(action, super::commands::tab_label(tab.kind))
+            }),
+        );
         commands
     }
 }

@@ -7,7 +7,11 @@ use chrono::{DateTime, Local, Utc};
 /// The last sync time as local wall-clock time, with the date when it was not today.
 pub fn local_time(at: DateTime<Utc>, now: DateTime<Local>) -> String {
     let local = at.with_timezone(&Local);
-    if local.date_naive() == now.date_naive() { local.format("%H:%M:%S").to_string() } else { local.format("%Y-%m-%d %H:%M").to_string() }
+    if local.date_naive() == now.date_naive() {
+        local.format("%H:%M:%S").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
 }
 
 /// The status bar's sync state from `view`.
@@ -16,8 +20,14 @@ pub fn status(view: &View) -> SyncStatus {
     let connection = match (s.connection, s.progress) {
         (Connection::Connecting, _) => status_bar::Connection::Connecting,
         (Connection::Online, _) => status_bar::Connection::Online,
-        (Connection::Syncing, Some(p)) => status_bar::Connection::Syncing { changes: p.changes, snapshot: p.snapshot },
-        (Connection::Syncing, None) => status_bar::Connection::Syncing { changes: 0, snapshot: false },
+        (Connection::Syncing, Some(p)) => status_bar::Connection::Syncing {
+            changes: p.changes,
+            snapshot: p.snapshot,
+        },
+        (Connection::Syncing, None) => status_bar::Connection::Syncing {
+            changes: 0,
+            snapshot: false,
+        },
         (Connection::Offline, _) => status_bar::Connection::Offline,
         (Connection::SignedOut, _) => status_bar::Connection::SignedOut,
         (Connection::CacheOnly, _) => status_bar::Connection::CacheOnly,

@@ -23,7 +23,11 @@ pub struct Account {
 impl Account {
     /// The pane over `client`'s view.
     pub fn new(client: Client) -> Self {
-        Account { client, cursor: ListCursor::default(), rows: 0 }
+        Account {
+            client,
+            cursor: ListCursor::default(),
+            rows: 0,
+        }
     }
 }
 
@@ -37,7 +41,13 @@ fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
     if let Some(company) = a.company_id.and_then(|id| view.companies.get(&id)) {
         out.push(row("Company", strip_control(&company.name)));
     }
-    let (open, closed) = view.tickets().fold((0usize, 0usize), |(o, c), t| if t.is_closed() { (o, c + 1) } else { (o + 1, c) });
+    let (open, closed) = view.tickets().fold((0usize, 0usize), |(o, c), t| {
+        if t.is_closed() {
+            (o, c + 1)
+        } else {
+            (o + 1, c)
+        }
+    });
     out.push(row("Tickets", format!("{open} open, {closed} closed")));
     out.push(Line::default());
     out.push(Line::styled("Portal", ctx.theme.title));
@@ -47,9 +57,15 @@ fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
             out.push(row("Address", strip_control(&p.portal_url)));
             out.push(row("Language", strip_control(&p.language)));
             out.push(row("Registration", wire_name(&p.access_mode)));
-            out.push(row("Sign-in by email code", if p.passwordless { "available" } else { "off" }.to_string()));
+            out.push(row(
+                "Sign-in by email code",
+                if p.passwordless { "available" } else { "off" }.to_string(),
+            ));
             if p.consent.enabled {
-                out.push(row("Consent notice", strip_control(&p.consent.text).replace('\n', " ")));
+                out.push(row(
+                    "Consent notice",
+                    strip_control(&p.consent.text).replace('\n', " "),
+                ));
             }
         }
         Some(PortalFor::Staff(p)) => out.push(row("Name", strip_control(&p.settings.name))),
@@ -79,6 +95,13 @@ impl Component for Account {
         let view = self.client.view();
         let lines = lines(&view, ctx);
         self.rows = lines.len();
-        draw_lines(frame, area, pane_block("Account".to_string(), ctx), lines, &mut self.cursor, ctx);
+        draw_lines(
+            frame,
+            area,
+            pane_block("Account".to_string(), ctx),
+            lines,
+            &mut self.cursor,
+            ctx,
+        );
     }
 }

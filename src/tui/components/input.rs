@@ -19,7 +19,11 @@ pub struct LineInput {
 impl LineInput {
     /// An empty field; `masked` for passwords.
     pub fn new(masked: bool) -> Self {
-        LineInput { text: String::new(), cursor: 0, masked }
+        LineInput {
+            text: String::new(),
+            cursor: 0,
+            masked,
+        }
     }
 
     /// A field holding `text`, cursor at the end.
@@ -41,7 +45,10 @@ impl LineInput {
     }
 
     fn byte_at(&self, chars: usize) -> usize {
-        self.text.char_indices().nth(chars).map_or(self.text.len(), |(i, _)| i)
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
     }
 
     /// Inserts text at the cursor, dropping control characters and line breaks.
@@ -55,7 +62,9 @@ impl LineInput {
 
     /// Applies an editing key; returns whether it was one.
     pub fn key(&mut self, key: &KeyEvent) -> bool {
-        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match key.code {
             KeyCode::Char(c) if plain => {
                 self.insert_str(&c.to_string());
@@ -100,14 +109,27 @@ impl LineInput {
     /// The field as a line: the text (or bullets), with the cursor cell reversed when
     /// `focused`.
     pub fn line(&self, style: ratatui::style::Style, focused: bool) -> Line<'static> {
-        let shown: Vec<char> = if self.masked { vec!['•'; self.text.chars().count()] } else { self.text.chars().collect() };
+        let shown: Vec<char> = if self.masked {
+            vec!['•'; self.text.chars().count()]
+        } else {
+            self.text.chars().collect()
+        };
         let mut spans = Vec::new();
         let before: String = shown[..self.cursor].iter().collect();
         spans.push(Span::styled(before, style));
         if focused {
-            let at = shown.get(self.cursor).map_or(" ".to_string(), char::to_string);
-            spans.push(Span::styled(at, style.add_modifier(ratatui::style::Modifier::REVERSED)));
-            let after: String = shown.get(self.cursor + 1..).unwrap_or_default().iter().collect();
+            let at = shown
+                .get(self.cursor)
+                .map_or(" ".to_string(), char::to_string);
+            spans.push(Span::styled(
+                at,
+                style.add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
+            let after: String = shown
+                .get(self.cursor + 1..)
+                .unwrap_or_default()
+                .iter()
+                .collect();
             spans.push(Span::styled(after, style));
         } else {
             let after: String = shown[self.cursor..].iter().collect();

@@ -75,7 +75,11 @@ impl ListCursor {
 /// The frame of a pane: bordered, titled, focus shown by the border style and the title's
 /// marker.
 pub fn pane_block(title: String, ctx: DrawCtx<'_>) -> Block<'static> {
-    let (marker, border) = if ctx.focused { ("▶ ", ctx.theme.border_focused) } else { ("", ctx.theme.border) };
+    let (marker, border) = if ctx.focused {
+        ("▶ ", ctx.theme.border_focused)
+    } else {
+        ("", ctx.theme.border)
+    };
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(border)
@@ -83,29 +87,51 @@ pub fn pane_block(title: String, ctx: DrawCtx<'_>) -> Block<'static> {
 }
 
 /// Draws `lines` (all rows of a short list) in a pane, the selected one marked.
-pub fn draw_lines(frame: &mut Frame, area: Rect, block: Block<'static>, lines: Vec<Line<'static>>, cursor: &mut ListCursor, ctx: DrawCtx<'_>) {
+pub fn draw_lines(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    lines: Vec<Line<'static>>,
+    cursor: &mut ListCursor,
+    ctx: DrawCtx<'_>,
+) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let range = cursor.window(lines.len(), usize::from(inner.height));
     let selected = cursor.selected();
+    let start = range.start;
     let shown: Vec<Line> = lines
         .into_iter()
         .enumerate()
         .skip(range.start)
         .take(range.len())
-        .map(|(i, line)| mark(line, i == selected, ctx))
+        .map(|(i, line)| mark(line, i == selected))
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
+    highlight_row(frame, inner, selected.checked_sub(start), ctx);
 }
 
-/// A row with the selection marker (and style) when `selected`, padding otherwise.
-pub fn mark(mut line: Line<'static>, selected: bool, ctx: DrawCtx<'_>) -> Line<'static> {
-    if selected {
-        line.spans.insert(0, "▶ ".into());
-        line.style(ctx.theme.selected)
-    } else {
-        line.spans.insert(0, "  ".into());
-        line
+/// A row with the selection marker when `selected`, padding otherwise.
+pub fn mark(mut line: Line<'static>, selected: bool) -> Line<'static> {
+    line.spans
+        .insert(0, if selected { "▶ " } else { "  " }.into());
+    line
+}
+
+/// Gives row `row` of `area` (if it is there) the selection style, across the whole width.
+pub fn highlight_row(frame: &mut Frame, area: Rect, row: Option<usize>, ctx: DrawCtx<'_>) {
+    if let Some(row) = row
+        .and_then(|r| u16::try_from(r).ok())
+        .filter(|r| *r < area.height)
+    {
+        frame.buffer_mut().set_style(
+            Rect {
+                y: area.y + row,
+                height: 1,
+                ..area
+            },
+            ctx.theme.selected,
+        );
     }
 }
 

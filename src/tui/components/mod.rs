@@ -112,14 +112,19 @@ pub struct Binding {
 /// The keys of `commands` as they really work in the context chain `chain` (innermost
 /// first, then global): a key an inner context binds is not listed for an outer action, and
 /// plain characters are left out while a text field takes them.
-pub fn bindings(keymap: &Keymap, chain: &[Context], commands: &[Command], typing: bool) -> Vec<Binding> {
+pub fn bindings(
+    keymap: &Keymap,
+    chain: &[Context],
+    commands: &[Command],
+    typing: bool,
+) -> Vec<Binding> {
     let mut claimed: Vec<KeyCombo> = Vec::new();
     let mut effective: Vec<(KeyCombo, Action)> = Vec::new();
     for &context in chain.iter().chain(std::iter::once(&Context::Global)) {
         let mut here = Vec::new();
         for &action in context.actions() {
             for &key in keymap.keys(context, action) {
-                if !claimed.contains(&key) && !(typing && key.is_text()) {
+                if !(claimed.contains(&key) || typing && key.is_text()) {
                     here.push(key);
                     effective.push((key, action));
                 }
@@ -132,15 +137,23 @@ pub fn bindings(keymap: &Keymap, chain: &[Context], commands: &[Command], typing
         .map(|c| Binding {
             action: c.action,
             label: c.label,
-            keys: effective.iter().filter(|(_, a)| *a == c.action).map(|(k, _)| *k).collect(),
+            keys: effective
+                .iter()
+                .filter(|(_, a)| *a == c.action)
+                .map(|(k, _)| *k)
+                .collect(),
         })
         .collect()
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
     cell
 }
 

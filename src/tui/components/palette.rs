@@ -10,29 +10,53 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState};
+use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Padding};
 
 /// How well `query` matches `text` as a subsequence (case-insensitive), and where; `None` if
-/// it does not. Consecutive characters and word starts score higher.
+/// it does not. Of all the ways to match, the best scoring one counts: consecutive characters
+/// and word starts score higher, skipped characters lower.
 pub fn fuzzy_match(query: &str, text: &str) -> Option<(i64, Vec<usize>)> {
+    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
     let hay: Vec<char> = text.chars().collect();
-    let mut positions = Vec::new();
-    let mut score = 0i64;
-    let mut from = 0;
-    for q in query.chars().filter(|c| !c.is_whitespace()) {
-        let q = q.to_lowercase().next().unwrap_or(q);
-        let at = (from..hay.len()).find(|&i| hay[i].to_lowercase().next() == Some(q))?;
-        score += 1;
-        if positions.last().is_some_and(|&p: &usize| p + 1 == at) {
-            score += 5;
-        }
-        if at == 0 || !hay[at - 1].is_alphanumeric() {
-            score += 3;
-        }
-        score -= i64::try_from(at - from).unwrap_or(0).min(3);
-        positions.push(at);
-        from = at + 1;
+    let needle: Vec<char> = query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(fold)
+        .collect();
+    if needle.is_empty() {
+        return Some((0, Vec::new()));
     }
+    let word_start = |j: usize| j == 0 || !hay[j - 1].is_alphanumeric();
+    let gap = |from: usize, to: usize| i64::try_from(to - from).unwrap_or(i64::MAX).min(3);
+    // best[i][j]: best score with needle[i] matched at hay[j], and where needle[i - 1] was.
+    let mut best: Vec<Vec<Option<(i64, usize)>>> = vec![vec![None; hay.len()]; needle.len()];
+    for (i, &q) in needle.iter().enumerate() {
+        for j in (0..hay.len()).filter(|&j| fold(hay[j]) == q) {
+            let own = 1 + if word_start(j) { 3 } else { 0 };
+            best[i][j] = if i == 0 {
+                Some((own - gap(0, j), 0))
+            } else {
+                (0..j)
+                    .filter_map(|p| best[i - 1][p].map(|(score, _)| (p, score)))
+                    .map(|(p, score)| {
+                        (score + own + if p + 1 == j { 5 } else { -gap(p + 1, j) }, p)
+                    })
+                    .max_by_key(|(score, _)| *score)
+            };
+        }
+    }
+    let last = needle.len() - 1;
+    let (mut j, (score, _)) = best[last]
+        .iter()
+        .enumerate()
+        .filter_map(|(j, b)| b.map(|b| (j, b)))
+        .max_by_key(|(_, (s, _))| *s)?;
+    let mut positions = vec![j];
+    for i in (1..needle.len()).rev() {
+        j = best[i][j].map_or(0, |(_, p)| p);
+        positions.push(j);
+    }
+    positions.reverse();
     Some((score, positions))
 }
 
@@ -49,7 +73,12 @@ pub struct Palette {
 impl Palette {
     /// A palette over `entries` (the current context's actions).
     pub fn new(entries: Vec<Binding>) -> Self {
-        let mut palette = Palette { entries, query: LineInput::new(false), matches: Vec::new(), selected: 0 };
+        let mut palette = Palette {
+            entries,
+            query: LineInput::new(false),
+            matches: Vec::new(),
+            selected: 0,
+        };
         palette.refilter();
         palette
     }
@@ -69,7 +98,10 @@ impl Palette {
 
     /// The actions currently listed, best match first.
     pub fn listed(&self) -> Vec<Action> {
-        self.matches.iter().map(|(i, _)| self.entries[*i].action).collect()
+        self.matches
+            .iter()
+            .map(|(i, _)| self.entries[*i].action)
+            .collect()
     }
 }
 
@@ -131,9 +163,16 @@ impl Component for Palette {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let rows = u16::try_from(self.entries.len()).unwrap_or(u16::MAX).saturating_add(4);
-        let popup = centered(area, area.width.saturating_sub(4).min(64), rows.min(area.height.saturating_sub(2)));
+        let rows = u16::try_from(self.entries.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(4);
+        let popup = centered(
+            area,
+            area.width.saturating_sub(4).min(64),
+            rows.min(area.height.saturating_sub(2)),
+        );
         let block = Block::bordered()
+            .padding(Padding::horizontal(1))
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
             .title(Line::styled(" Commands ", ctx.theme.title))
@@ -141,12 +180,25 @@ impl Component for Palette {
         let inner = block.inner(popup);
         frame.render_widget(Clear, popup);
         frame.render_widget(block, popup);
-        let [prompt, rule, list_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        let [prompt, rule, list_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
         let mut line = self.query.line(ctx.theme.input, true);
         line.spans.insert(0, Span::styled(": ", ctx.theme.key));
         frame.render_widget(line, prompt);
-        frame.render_widget(Line::styled("─".repeat(usize::from(rule.width)), ctx.theme.border), rule);
-        let key_width = self.entries.iter().map(|e| keys_text(&e.keys).chars().count()).max().unwrap_or(0);
+        frame.render_widget(
+            Line::styled("─".repeat(usize::from(rule.width)), ctx.theme.border),
+            rule,
+        );
+        let key_width = self
+            .entries
+            .iter()
+            .map(|e| keys_text(&e.keys).chars().count())
+            .max()
+            .unwrap_or(0);
         let items: Vec<ListItem> = self
             .matches
             .iter()
@@ -157,23 +209,34 @@ impl Component for Palette {
                     .chars()
                     .enumerate()
                     .map(|(n, c)| {
-                        let style = if positions.contains(&n) { ctx.theme.matched } else { ctx.theme.popup };
+                        let style = if positions.contains(&n) {
+                            ctx.theme.matched
+                        } else {
+                            ctx.theme.popup
+                        };
                         Span::styled(c.to_string(), style)
                     })
                     .collect();
                 let label_width = entry.label.chars().count();
                 let keys = keys_text(&entry.keys);
-                let gap = usize::from(list_area.width).saturating_sub(label_width + key_width + 2).max(2);
+                let gap = usize::from(list_area.width)
+                    .saturating_sub(label_width + key_width + 2)
+                    .max(2);
                 spans.push(Span::raw(" ".repeat(gap)));
                 spans.push(Span::styled(keys, ctx.theme.muted));
                 ListItem::new(Line::from(spans))
             })
             .collect();
         if items.is_empty() {
-            frame.render_widget(Line::styled("no matching command", ctx.theme.muted), list_area);
+            frame.render_widget(
+                Line::styled("no matching command", ctx.theme.muted),
+                list_area,
+            );
             return;
         }
-        let list = List::new(items).highlight_style(ctx.theme.selected).highlight_symbol("▶ ");
+        let list = List::new(items)
+            .highlight_style(ctx.theme.selected)
+            .highlight_symbol("▶ ");
         let mut state = ListState::default().with_selected(Some(self.selected));
         frame.render_stateful_widget(list, list_area, &mut state);
     }
@@ -185,7 +248,11 @@ mod tests {
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn entry(action: Action, label: &'static str) -> Binding {
-        Binding { action, label, keys: Vec::new() }
+        Binding {
+            action,
+            label,
+            keys: Vec::new(),
+        }
     }
 
     #[test]
@@ -200,12 +267,19 @@ mod tests {
 
     #[test]
     fn typing_filters_and_enter_runs_the_best_match() {
-        let mut p = Palette::new(vec![entry(Action::Quit, "quit"), entry(Action::NextTab, "next tab"), entry(Action::Help, "help")]);
+        let mut p = Palette::new(vec![
+            entry(Action::Quit, "quit"),
+            entry(Action::NextTab, "next tab"),
+            entry(Action::Help, "help"),
+        ]);
         assert_eq!(p.listed().len(), 3);
         for c in "nxt".chars() {
             p.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
         assert_eq!(p.listed(), vec![Action::NextTab]);
-        assert_eq!(p.handle(Action::Confirm), Outcome::Request(Request::Run(Action::NextTab)));
+        assert_eq!(
+            p.handle(Action::Confirm),
+            Outcome::Request(Request::Run(Action::NextTab))
+        );
     }
 }

@@ -24,7 +24,12 @@ pub struct Portal {
 impl Portal {
     /// The pane over `client`'s view; `read_only` for agents.
     pub fn new(client: Client, read_only: bool) -> Self {
-        Portal { client, read_only, cursor: ListCursor::default(), rows: 0 }
+        Portal {
+            client,
+            read_only,
+            cursor: ListCursor::default(),
+            rows: 0,
+        }
     }
 }
 
@@ -34,7 +39,10 @@ fn on_off(b: bool) -> &'static str {
 
 /// A "label  value" row with the labels aligned.
 pub fn setting(label: &str, value: String, ctx: DrawCtx<'_>) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{label:<22}"), ctx.theme.muted), Span::raw(value)])
+    Line::from(vec![
+        Span::styled(format!("{label:<22} "), ctx.theme.muted),
+        Span::raw(value),
+    ])
 }
 
 fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
@@ -43,12 +51,37 @@ fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'sta
     let row = |label: &str, value: String| setting(label, value, ctx);
     out.push(row("Name", strip_control(&s.name)));
     out.push(row("Portal URL", strip_control(&p.portal_url)));
-    let domain_note = if p.system_domain { " (system domain: no registration emails are sent)" } else { "" };
-    out.push(row("Domain", format!("{}{domain_note}", strip_control(&s.domain))));
+    let domain_note = if p.system_domain {
+        " (system domain: no registration emails are sent)"
+    } else {
+        ""
+    };
+    out.push(row(
+        "Domain",
+        format!("{}{domain_note}", strip_control(&s.domain)),
+    ));
     out.push(row("Slug", strip_control(&s.slug)));
-    out.push(row("Language", format!("{} (from the domain)", strip_control(&p.language))));
+    let domains: Vec<String> = view
+        .domains
+        .iter()
+        .map(|d| {
+            format!(
+                "{} ({}{})",
+                strip_control(&d.host),
+                strip_control(&d.primary_language),
+                if d.system { ", system" } else { "" }
+            )
+        })
+        .collect();
+    out.push(row("Domains", domains.join(", ")));
+    out.push(row(
+        "Language",
+        format!("{} (from the domain)", strip_control(&p.language)),
+    ));
     let inbox = match s.default_inbox_id {
-        Some(id) => view.inbox_name(id).map_or(format!("inbox {id}"), strip_control),
+        Some(id) => view
+            .inbox_name(id)
+            .map_or(format!("inbox {id}"), strip_control),
         None => "none".to_string(),
     };
     out.push(row("Default inbox", inbox));
@@ -56,31 +89,99 @@ fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'sta
     for f in &s.ticket_permission.filter {
         let value = match &f.value {
             MatchValue::One(v) => strip_control(v),
-            MatchValue::Many(vs) => vs.iter().map(|v| strip_control(v)).collect::<Vec<_>>().join(", "),
+            MatchValue::Many(vs) => vs
+                .iter()
+                .map(|v| strip_control(v))
+                .collect::<Vec<_>>()
+                .join(", "),
         };
-        visibility.push_str(&format!("; {} {} {value}", strip_control(&f.property), wire_name(&f.op)));
+        visibility.push_str(&format!(
+            "; {} {} {value}",
+            strip_control(&f.property),
+            wire_name(&f.op)
+        ));
     }
     out.push(row("Ticket visibility", visibility));
     out.push(row("Access", wire_name(&s.access.mode)));
-    out.push(row("Passwordless sign-in", on_off(s.access.passwordless).to_string()));
-    out.push(row("Idle timeout", format!("{} minutes", s.access.idle_timeout_minutes)));
+    out.push(row(
+        "Passwordless sign-in",
+        on_off(s.access.passwordless).to_string(),
+    ));
+    out.push(row(
+        "Idle timeout",
+        format!("{} minutes", s.access.idle_timeout_minutes),
+    ));
     let columns: Vec<String> = s.ticket_view.columns.iter().map(wire_name).collect();
     out.push(row("Customer columns", columns.join(", ")));
-    out.push(row("Closed tickets listed", if s.ticket_view.show_closed { "yes" } else { "no" }.to_string()));
-    let order = if s.ticket_view.default_sort.descending { "newest first" } else { "oldest first" };
-    out.push(row("Default sort", format!("{} ({order})", wire_name(&s.ticket_view.default_sort.column))));
+    out.push(row(
+        "Closed tickets listed",
+        if s.ticket_view.show_closed {
+            "yes"
+        } else {
+            "no"
+        }
+        .to_string(),
+    ));
+    let order = if s.ticket_view.default_sort.descending {
+        "newest first"
+    } else {
+        "oldest first"
+    };
+    out.push(row(
+        "Default sort",
+        format!(
+            "{} ({order})",
+            wire_name(&s.ticket_view.default_sort.column)
+        ),
+    ));
+    out.push(row("Stage labels", String::new()));
     for (stage, label) in &s.ticket_view.stage_labels {
-        out.push(row(&format!("Label of {}", stage.as_str()), strip_control(label)));
+        out.push(row(
+            &format!("  {}", stage.as_str().replace('_', " ")),
+            strip_control(label),
+        ));
     }
-    let required = if s.consent.required { ", acceptance required" } else { "" };
-    out.push(row("Consent notice", format!("{}{required} (version {})", on_off(s.consent.enabled), s.consent.version)));
-    out.push(row("Consent text", strip_control(&s.consent.text).replace('\n', " ")));
-    out.push(row("Support form", on_off(s.support_form.enabled).to_string()));
+    let required = if s.consent.required {
+        ", acceptance required"
+    } else {
+        ""
+    };
+    out.push(row(
+        "Consent notice",
+        format!(
+            "{}{required} (version {})",
+            on_off(s.consent.enabled),
+            s.consent.version
+        ),
+    ));
+    out.push(row(
+        "Consent text",
+        strip_control(&s.consent.text).replace('\n', " "),
+    ));
+    out.push(row(
+        "Support form",
+        on_off(s.support_form.enabled).to_string(),
+    ));
     for f in &s.support_form.fields {
         let required = if f.required { "required" } else { "optional" };
-        out.push(row(&format!("  field {}", strip_control(&f.key)), format!("{} ({}, {required})", strip_control(&f.label), wire_name(&f.kind))));
+        out.push(row(
+            &format!("  field {}", strip_control(&f.key)),
+            format!(
+                "{} ({}, {required})",
+                strip_control(&f.label),
+                wire_name(&f.kind)
+            ),
+        ));
     }
-    out.push(row("Setup", if s.configured { "finished" } else { "not finished" }.to_string()));
+    out.push(row(
+        "Setup",
+        if s.configured {
+            "finished"
+        } else {
+            "not finished"
+        }
+        .to_string(),
+    ));
     out.push(row("Version", s.version.to_string()));
     out
 }
@@ -107,15 +208,36 @@ impl Component for Portal {
         let (lines, pending) = match view.portal.as_ref() {
             Some(marked) => match &marked.item {
                 PortalFor::Staff(p) => (settings_lines(p, &view, ctx), marked.pending),
-                PortalFor::Public(_) => (vec![Line::styled("Portal settings are for staff.", ctx.theme.muted)], false),
+                PortalFor::Public(_) => (
+                    vec![Line::styled(
+                        "Portal settings are for staff.",
+                        ctx.theme.muted,
+                    )],
+                    false,
+                ),
             },
-            None => (vec![Line::styled("Loading portal settings…", ctx.theme.muted)], false),
+            None => (
+                vec![Line::styled("Loading portal settings…", ctx.theme.muted)],
+                false,
+            ),
         };
         self.rows = lines.len();
-        let mut title = if self.read_only { "Portal (read-only)" } else { "Portal" }.to_string();
+        let mut title = if self.read_only {
+            "Portal (read-only)"
+        } else {
+            "Portal"
+        }
+        .to_string();
         if pending {
             title.push_str(" · changes pending");
         }
-        draw_lines(frame, area, pane_block(title, ctx), lines, &mut self.cursor, ctx);
+        draw_lines(
+            frame,
+            area,
+            pane_block(title, ctx),
+            lines,
+            &mut self.cursor,
+            ctx,
+        );
     }
 }

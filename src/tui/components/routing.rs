@@ -25,14 +25,36 @@ pub struct Routing {
 impl Routing {
     /// The pane over `client`'s view; `read_only` for agents.
     pub fn new(client: Client, read_only: bool) -> Self {
-        Routing { client, read_only, cursor: ListCursor::default(), rows: 0 }
+        Routing {
+            client,
+            read_only,
+            cursor: ListCursor::default(),
+            rows: 0,
+        }
     }
 }
 
-fn inbox_line(inbox: &Inbox, pending: bool, is_default: bool, view: &View, ctx: DrawCtx<'_>) -> Line<'static> {
-    let members: Vec<String> = inbox.members.iter().map(|id| view.user_name(*id).map_or(format!("user {id}"), strip_control)).collect();
+fn inbox_line(
+    inbox: &Inbox,
+    pending: bool,
+    is_default: bool,
+    view: &View,
+    ctx: DrawCtx<'_>,
+) -> Line<'static> {
+    let members: Vec<String> = inbox
+        .members
+        .iter()
+        .map(|id| {
+            view.user_name(*id)
+                .map_or(format!("user {id}"), strip_control)
+        })
+        .collect();
     let mut details = vec![wire_name(&inbox.kind), wire_name(&inbox.assignment)];
-    details.push(if members.is_empty() { "no members".to_string() } else { members.join(", ") });
+    details.push(if members.is_empty() {
+        "no members".to_string()
+    } else {
+        members.join(", ")
+    });
     if let Some(cap) = inbox.capacity {
         details.push(format!("up to {cap} open each"));
     }
@@ -40,7 +62,10 @@ fn inbox_line(inbox: &Inbox, pending: bool, is_default: bool, view: &View, ctx: 
     if is_default {
         spans.push(Span::raw(" (portal default)"));
     }
-    spans.push(Span::styled(format!(" · {}", details.join(" · ")), ctx.theme.muted));
+    spans.push(Span::styled(
+        format!(" · {}", details.join(" · ")),
+        ctx.theme.muted,
+    ));
     if pending {
         spans.push(Span::styled("  (pending)", ctx.theme.warning));
     }
@@ -50,18 +75,34 @@ fn inbox_line(inbox: &Inbox, pending: bool, is_default: bool, view: &View, ctx: 
 fn condition_text(c: &Condition) -> String {
     let value = match &c.value {
         MatchValue::One(v) => format!("\"{}\"", strip_control(v)),
-        MatchValue::Many(vs) => format!("[{}]", vs.iter().map(|v| format!("\"{}\"", strip_control(v))).collect::<Vec<_>>().join(", ")),
+        MatchValue::Many(vs) => format!(
+            "[{}]",
+            vs.iter()
+                .map(|v| format!("\"{}\"", strip_control(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     format!("{} {} {value}", wire_name(&c.field), wire_name(&c.op))
 }
 
-fn rule_lines(n: usize, rule: &RoutingRule, pending: bool, view: &View, ctx: DrawCtx<'_>) -> [Line<'static>; 2] {
+fn rule_lines(
+    n: usize,
+    rule: &RoutingRule,
+    pending: bool,
+    view: &View,
+    ctx: DrawCtx<'_>,
+) -> [Line<'static>; 2] {
     let state = if rule.enabled { "on " } else { "off" };
-    let inbox = view.inbox_name(rule.then.inbox_id).map_or(format!("inbox {}", rule.then.inbox_id), strip_control);
+    let inbox = view
+        .inbox_name(rule.then.inbox_id)
+        .map_or(format!("inbox {}", rule.then.inbox_id), strip_control);
     let assign = match &rule.then.assign {
         AssignTarget::Named(AssignNamed::None) => "unassigned".to_string(),
         AssignTarget::Named(AssignNamed::InboxMethod) => "by the inbox's method".to_string(),
-        AssignTarget::User { user_id } => view.user_name(*user_id).map_or(format!("user {user_id}"), strip_control),
+        AssignTarget::User { user_id } => view
+            .user_name(*user_id)
+            .map_or(format!("user {user_id}"), strip_control),
     };
     let mut outcome = format!("→ {inbox}, {assign}");
     if let Some(p) = rule.then.priority {
@@ -69,7 +110,14 @@ fn rule_lines(n: usize, rule: &RoutingRule, pending: bool, view: &View, ctx: Dra
     }
     let mut head = vec![
         Span::raw(format!("{n:>2}. ")),
-        Span::styled(format!("[{state}] "), if rule.enabled { ctx.theme.base } else { ctx.theme.muted }),
+        Span::styled(
+            format!("[{state}] "),
+            if rule.enabled {
+                ctx.theme.base
+            } else {
+                ctx.theme.muted
+            },
+        ),
         Span::styled(strip_control(&rule.name), ctx.theme.title),
         Span::raw(format!(" {outcome}")),
     ];
@@ -83,9 +131,19 @@ fn rule_lines(n: usize, rule: &RoutingRule, pending: bool, view: &View, ctx: Dra
     let conditions = if rule.conditions.is_empty() {
         "always".to_string()
     } else {
-        format!("if {}", rule.conditions.iter().map(condition_text).collect::<Vec<_>>().join(join))
+        format!(
+            "if {}",
+            rule.conditions
+                .iter()
+                .map(condition_text)
+                .collect::<Vec<_>>()
+                .join(join)
+        )
     };
-    [Line::from(head), Line::styled(format!("        {conditions}"), ctx.theme.muted)]
+    [
+        Line::from(head),
+        Line::styled(format!("        {conditions}"), ctx.theme.muted),
+    ]
 }
 
 fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
@@ -93,15 +151,30 @@ fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         Some(crate::domain::wire::PortalFor::Staff(p)) => p.settings.default_inbox_id,
         _ => None,
     };
-    let mut out = vec![Line::styled(format!("Inboxes ({})", view.inboxes.len()), ctx.theme.title)];
+    let mut out = vec![Line::styled(
+        format!("Inboxes ({})", view.inboxes.len()),
+        ctx.theme.title,
+    )];
     if view.inboxes.is_empty() {
         out.push(Line::styled("  none yet", ctx.theme.muted));
     }
     for marked in view.inboxes.values() {
-        out.push(inbox_line(&marked.item, marked.pending, default_inbox == Some(marked.item.id), view, ctx));
+        out.push(inbox_line(
+            &marked.item,
+            marked.pending,
+            default_inbox == Some(marked.item.id),
+            view,
+            ctx,
+        ));
     }
     out.push(Line::default());
-    out.push(Line::styled(format!("Routing rules ({}), first match wins; otherwise the portal default inbox", view.rules.len()), ctx.theme.title));
+    out.push(Line::styled(
+        format!(
+            "Routing rules ({}), first match wins; otherwise the portal default inbox",
+            view.rules.len()
+        ),
+        ctx.theme.title,
+    ));
     if view.rules.is_empty() {
         out.push(Line::styled("  none yet", ctx.theme.muted));
     }
@@ -132,7 +205,18 @@ impl Component for Routing {
         let view = self.client.view();
         let lines = lines(&view, ctx);
         self.rows = lines.len();
-        let title = if self.read_only { "Routing (read-only)" } else { "Routing" };
-        draw_lines(frame, area, pane_block(title.to_string(), ctx), lines, &mut self.cursor, ctx);
+        let title = if self.read_only {
+            "Routing (read-only)"
+        } else {
+            "Routing"
+        };
+        draw_lines(
+            frame,
+            area,
+            pane_block(title.to_string(), ctx),
+            lines,
+            &mut self.cursor,
+            ctx,
+        );
     }
 }

@@ -12,7 +12,10 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+
+/// Cells an input field takes at least, so an empty one is visible.
+const FIELD_WIDTH: usize = 32;
 
 /// An account offered on the sign-in screen of the embedded demo server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +41,15 @@ pub struct DemoLogins {
 
 #[derive(Debug, Clone)]
 enum Mode {
-    Accounts { logins: DemoLogins, selected: usize },
-    Form { email: LineInput, password: LineInput, on_password: bool },
+    Accounts {
+        logins: DemoLogins,
+        selected: usize,
+    },
+    Form {
+        email: LineInput,
+        password: LineInput,
+        on_password: bool,
+    },
 }
 
 /// The sign-in screen.
@@ -56,7 +66,15 @@ pub struct SignIn {
 impl SignIn {
     /// The account list of the embedded demo server at `server`.
     pub fn accounts(server: &str, logins: DemoLogins) -> Self {
-        SignIn { mode: Mode::Accounts { logins, selected: 0 }, server: server.to_string(), busy: None, error: None }
+        SignIn {
+            mode: Mode::Accounts {
+                logins,
+                selected: 0,
+            },
+            server: server.to_string(),
+            busy: None,
+            error: None,
+        }
     }
 
     /// The email and password form for `server`, with `email` filled in if known.
@@ -64,7 +82,11 @@ impl SignIn {
         let email = LineInput::with_text(email.unwrap_or_default(), false);
         let on_password = !email.text().is_empty();
         SignIn {
-            mode: Mode::Form { email, password: LineInput::new(true), on_password },
+            mode: Mode::Form {
+                email,
+                password: LineInput::new(true),
+                on_password,
+            },
             server: server.to_string(),
             busy: None,
             error: None,
@@ -81,7 +103,12 @@ impl SignIn {
     pub fn set_error(&mut self, message: String) {
         self.busy = None;
         self.error = Some(message);
-        if let Mode::Form { password, on_password, .. } = &mut self.mode {
+        if let Mode::Form {
+            password,
+            on_password,
+            ..
+        } = &mut self.mode
+        {
             password.clear();
             *on_password = true;
         }
@@ -93,16 +120,27 @@ impl SignIn {
         }
         match &self.mode {
             Mode::Accounts { logins, selected } => match logins.accounts.get(*selected) {
-                Some(a) => Outcome::Request(Request::SignIn { email: a.email.clone(), password: logins.password.clone() }),
+                Some(a) => Outcome::Request(Request::SignIn {
+                    email: a.email.clone(),
+                    password: logins.password.clone(),
+                }),
                 None => Outcome::Ignored,
             },
-            Mode::Form { email, password, .. } => {
-                Outcome::Request(Request::SignIn { email: email.text().trim().to_string(), password: password.text().to_string() })
-            }
+            Mode::Form {
+                email, password, ..
+            } => Outcome::Request(Request::SignIn {
+                email: email.text().trim().to_string(),
+                password: password.text().to_string(),
+            }),
         }
     }
 
-    fn account_lines(&self, logins: &DemoLogins, selected: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+    fn account_lines(
+        &self,
+        logins: &DemoLogins,
+        selected: usize,
+        ctx: DrawCtx<'_>,
+    ) -> Vec<Line<'static>> {
         let width = |f: fn(&DemoAccount) -> usize| logins.accounts.iter().map(f).max().unwrap_or(0);
         let name_w = width(|a| a.name.chars().count());
         let email_w = width(|a| a.email.chars().count());
@@ -112,7 +150,11 @@ impl SignIn {
             .enumerate()
             .map(|(i, a)| {
                 let chosen = i == selected;
-                let style = if chosen { ctx.theme.selected } else { ctx.theme.base };
+                let style = if chosen {
+                    ctx.theme.selected
+                } else {
+                    ctx.theme.base
+                };
                 let role = match &a.company {
                     Some(company) => format!("{} · {}", a.role.as_str(), company),
                     None => a.role.as_str().to_string(),
@@ -136,9 +178,9 @@ impl Component for SignIn {
     fn commands(&self) -> Vec<Command> {
         match self.mode {
             Mode::Accounts { .. } => vec![
+                Command::labelled(Action::Confirm, "sign in"),
                 Command::labelled(Action::Down, "next account"),
                 Command::labelled(Action::Up, "previous account"),
-                Command::labelled(Action::Confirm, "sign in"),
             ],
             Mode::Form { .. } => vec![
                 Command::labelled(Action::Confirm, "sign in"),
@@ -157,7 +199,10 @@ impl Component for SignIn {
                 *selected = step(*selected, delta, logins.accounts.len());
                 Outcome::Changed
             }
-            (Mode::Form { on_password, .. }, Action::NextField | Action::PrevField | Action::Down | Action::Up) => {
+            (
+                Mode::Form { on_password, .. },
+                Action::NextField | Action::PrevField | Action::Down | Action::Up,
+            ) => {
                 *on_password = !*on_password;
                 Outcome::Changed
             }
@@ -171,9 +216,17 @@ impl Component for SignIn {
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
         match &mut self.mode {
-            Mode::Form { email, password, on_password } => {
+            Mode::Form {
+                email,
+                password,
+                on_password,
+            } => {
                 let field = if *on_password { password } else { email };
-                if field.key(key) { Outcome::Changed } else { Outcome::Ignored }
+                if field.key(key) {
+                    Outcome::Changed
+                } else {
+                    Outcome::Ignored
+                }
             }
             Mode::Accounts { .. } => Outcome::Ignored,
         }
@@ -181,7 +234,11 @@ impl Component for SignIn {
 
     fn paste(&mut self, text: &str) -> Outcome {
         match &mut self.mode {
-            Mode::Form { email, password, on_password } => {
+            Mode::Form {
+                email,
+                password,
+                on_password,
+            } => {
                 (if *on_password { password } else { email }).insert_str(text);
                 Outcome::Changed
             }
@@ -203,36 +260,77 @@ impl Component for SignIn {
         let mut lines = Vec::new();
         match &self.mode {
             Mode::Accounts { logins, selected } => {
-                lines.push(Line::styled(format!("Demo portal, embedded at {}", self.server), ctx.theme.muted));
-                lines.push(Line::raw(format!("Every demo account's password is {}.", logins.password)));
+                lines.push(Line::styled(
+                    format!("Demo portal, embedded at {}", self.server),
+                    ctx.theme.muted,
+                ));
+                lines.push(Line::raw(format!(
+                    "Every demo account's password is {}.",
+                    logins.password
+                )));
                 lines.push(Line::default());
                 lines.push(Line::styled("Choose an account:", ctx.theme.title));
                 lines.extend(self.account_lines(logins, *selected, ctx));
             }
-            Mode::Form { email, password, on_password } => {
-                lines.push(Line::styled(format!("Server: {}", self.server), ctx.theme.muted));
+            Mode::Form {
+                email,
+                password,
+                on_password,
+            } => {
+                lines.push(Line::styled(
+                    format!("Server: {}", self.server),
+                    ctx.theme.muted,
+                ));
                 lines.push(Line::default());
-                for (label, field, focused) in [("Email    ", email, !*on_password), ("Password ", password, *on_password)] {
+                for (label, field, focused) in [
+                    ("Email    ", email, !*on_password),
+                    ("Password ", password, *on_password),
+                ] {
                     let marker = if focused { "▶ " } else { "  " };
                     let mut line = field.line(ctx.theme.input, focused);
-                    line.spans.insert(0, Span::styled(format!("{marker}{label}"), if focused { ctx.theme.title } else { ctx.theme.base }));
+                    let pad = FIELD_WIDTH.saturating_sub(line.width());
+                    line.spans
+                        .push(Span::styled(" ".repeat(pad), ctx.theme.input));
+                    line.spans.insert(
+                        0,
+                        Span::styled(
+                            format!("{marker}{label}"),
+                            if focused {
+                                ctx.theme.title
+                            } else {
+                                ctx.theme.base
+                            },
+                        ),
+                    );
                     lines.push(line);
                 }
             }
         }
         lines.push(Line::default());
         if let Some(email) = &self.busy {
-            lines.push(Line::styled(format!("Signing in as {email}…"), ctx.theme.warning));
+            lines.push(Line::styled(
+                format!("Signing in as {email}…"),
+                ctx.theme.warning,
+            ));
         } else if let Some(error) = &self.error {
-            lines.push(Line::styled(format!("Cannot sign in: {error}"), ctx.theme.error));
+            lines.push(Line::styled(
+                format!("Cannot sign in: {error}"),
+                ctx.theme.error,
+            ));
         }
         let width = lines.iter().map(Line::width).max().unwrap_or(0).max(40);
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
         let popup = centered(area, u16::try_from(width + 4).unwrap_or(u16::MAX), height);
         let block = Block::bordered()
+            .padding(Padding::horizontal(1))
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
             .title(Line::styled(" Sign in to deskport ", ctx.theme.title));
-        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            popup,
+        );
     }
 }

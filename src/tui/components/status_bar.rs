@@ -79,7 +79,8 @@ pub struct StatusInfo<'a> {
 
 /// Draws the two-line bar into `area` (status above hints).
 pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'_>) {
-    let [status_area, hint_area] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [status_area, hint_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let theme = ctx.theme;
     let mut spans = vec![Span::raw(" ")];
     match info.identity {
@@ -98,12 +99,19 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     }
     if let Some(notice) = info.notice {
         spans.push(Span::raw(" │ "));
-        let style = if notice.error { theme.status.patch(theme.error) } else { theme.status };
+        let style = if notice.error {
+            theme.status.patch(theme.error)
+        } else {
+            theme.status
+        };
         let prefix = if notice.error { "error: " } else { "" };
         spans.push(Span::styled(format!("{prefix}{}", notice.text), style));
     }
     frame.render_widget(Line::from(spans).style(theme.status), status_area);
-    frame.render_widget(hint_line(info.hints, usize::from(hint_area.width), ctx), hint_area);
+    frame.render_widget(
+        hint_line(info.hints, usize::from(hint_area.width), ctx),
+        hint_area,
+    );
 }
 
 fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'static>> {
@@ -111,8 +119,14 @@ fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'
         Connection::Connecting => Span::styled("… connecting", theme.syncing),
         Connection::Online => Span::styled("● online", theme.online),
         Connection::Offline => Span::styled("○ offline", theme.offline),
-        Connection::Syncing { changes, snapshot: true } => Span::styled(format!("↻ full sync, {changes} items"), theme.syncing),
-        Connection::Syncing { changes, snapshot: false } => Span::styled(format!("↻ syncing, {changes} changes"), theme.syncing),
+        Connection::Syncing {
+            changes,
+            snapshot: true,
+        } => Span::styled(format!("↻ full sync, {changes} items"), theme.syncing),
+        Connection::Syncing {
+            changes,
+            snapshot: false,
+        } => Span::styled(format!("↻ syncing, {changes} changes"), theme.syncing),
         Connection::SignedOut => Span::styled("○ signed out", theme.offline),
         Connection::CacheOnly => Span::styled("○ cache only", theme.offline),
     };
@@ -123,32 +137,57 @@ fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'
     }));
     if sync.pending > 0 {
         spans.push(Span::raw(" · "));
-        spans.push(Span::styled(format!("{} pending", sync.pending), theme.status.patch(theme.warning)));
+        spans.push(Span::styled(
+            format!("{} pending", sync.pending),
+            theme.status.patch(theme.warning),
+        ));
     }
     if sync.conflicts > 0 {
         spans.push(Span::raw(" · "));
-        let noun = if sync.conflicts == 1 { "conflict" } else { "conflicts" };
-        spans.push(Span::styled(format!("{} {noun}", sync.conflicts), theme.status.patch(theme.error)));
+        let noun = if sync.conflicts == 1 {
+            "conflict"
+        } else {
+            "conflicts"
+        };
+        spans.push(Span::styled(
+            format!("{} {noun}", sync.conflicts),
+            theme.status.patch(theme.error),
+        ));
     }
     spans
 }
 
-/// The hints that fit in `width`: each binding's first key and label, in order, keeping the
-/// help hint (which leads to all the others) even when the rest must be cut.
+/// The hints that fit in `width`: each binding's first key and label, in order, with the
+/// palette, quit and help hints kept at the end (help last, and kept whatever is cut, since it
+/// leads to all the others).
 fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
-    let item = |b: &Binding| -> Option<(String, &'static str)> { b.keys.first().map(|k| (k.to_string(), b.label)) };
-    let help = hints.iter().find(|b| b.action == Action::Help).and_then(item);
+    const PINNED: [Action; 3] = [Action::Palette, Action::Quit, Action::Help];
+    let item = |b: &Binding| -> Option<(String, &'static str)> {
+        b.keys.first().map(|k| (k.to_string(), b.label))
+    };
     let cost = |(k, l): &(String, &'static str)| k.chars().count() + l.len() + 3;
-    let mut used = 1 + help.as_ref().map_or(0, cost);
+    let mut pinned: Vec<(String, &'static str)> = PINNED
+        .iter()
+        .filter_map(|a| hints.iter().find(|b| b.action == *a))
+        .filter_map(item)
+        .collect();
+    while pinned.len() > 1 && 1 + pinned.iter().map(cost).sum::<usize>() > width {
+        pinned.remove(0);
+    }
+    let mut used = 1 + pinned.iter().map(cost).sum::<usize>();
     let mut chosen = Vec::new();
-    for hint in hints.iter().filter(|b| b.action != Action::Help).filter_map(item) {
+    for hint in hints
+        .iter()
+        .filter(|b| !PINNED.contains(&b.action))
+        .filter_map(item)
+    {
         used += cost(&hint);
         if used > width {
             break;
         }
         chosen.push(hint);
     }
-    chosen.extend(help);
+    chosen.extend(pinned);
     let mut spans = vec![Span::raw(" ")];
     for (key, label) in chosen {
         spans.push(Span::styled(key, ctx.theme.key));

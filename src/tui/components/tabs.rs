@@ -45,35 +45,79 @@ pub struct Tab {
 /// routing and portal; admins all three editable.
 pub fn tabs_for(role: Role) -> Vec<Tab> {
     match role {
-        Role::Customer => vec![Tab { kind: TabKind::Tickets, read_only: false }, Tab { kind: TabKind::Account, read_only: false }],
+        Role::Customer => vec![
+            Tab {
+                kind: TabKind::Tickets,
+                read_only: false,
+            },
+            Tab {
+                kind: TabKind::Account,
+                read_only: false,
+            },
+        ],
         Role::Agent | Role::Admin => {
             let read_only = role == Role::Agent;
             vec![
-                Tab { kind: TabKind::Tickets, read_only: false },
-                Tab { kind: TabKind::Routing, read_only },
-                Tab { kind: TabKind::Portal, read_only },
+                Tab {
+                    kind: TabKind::Tickets,
+                    read_only: false,
+                },
+                Tab {
+                    kind: TabKind::Routing,
+                    read_only,
+                },
+                Tab {
+                    kind: TabKind::Portal,
+                    read_only,
+                },
             ]
         }
     }
 }
 
 /// Draws the bar into the one-line `area` and returns each tab's cells, for mouse clicks.
-pub fn draw(frame: &mut Frame, area: Rect, tabs: &[Tab], active: usize, ctx: DrawCtx<'_>) -> Vec<Rect> {
-    let full: Vec<String> = tabs.iter().enumerate().map(|(i, t)| label(i, t, true)).collect();
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    tabs: &[Tab],
+    active: usize,
+    ctx: DrawCtx<'_>,
+) -> Vec<Rect> {
+    let full: Vec<String> = tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| label(i, t, true))
+        .collect();
     let brand = " deskport ";
-    let width = |labels: &[String]| brand.len() + labels.iter().map(|l| l.chars().count() + 3).sum::<usize>();
+    let width = |labels: &[String]| {
+        brand.len() + labels.iter().map(|l| l.chars().count() + 3).sum::<usize>()
+    };
     let labels = if width(&full) <= usize::from(area.width) {
         full
     } else {
-        tabs.iter().enumerate().map(|(i, t)| label(i, t, false)).collect()
+        tabs.iter()
+            .enumerate()
+            .map(|(i, t)| label(i, t, false))
+            .collect()
     };
     let mut spans = vec![Span::styled(brand, ctx.theme.title)];
     let mut rects = Vec::new();
-    let mut x = area.x.saturating_add(u16::try_from(brand.len()).unwrap_or(u16::MAX));
+    let mut x = area
+        .x
+        .saturating_add(u16::try_from(brand.len()).unwrap_or(u16::MAX));
     for (i, text) in labels.into_iter().enumerate() {
-        let (shown, style) = if i == active { (format!("[{text}]"), ctx.theme.tab_active) } else { (format!(" {text} "), ctx.theme.tab) };
+        let (shown, style) = if i == active {
+            (format!("[{text}]"), ctx.theme.tab_active)
+        } else {
+            (format!(" {text} "), ctx.theme.tab)
+        };
         let w = u16::try_from(shown.chars().count()).unwrap_or(u16::MAX);
-        rects.push(Rect { x, y: area.y, width: w.min(area.right().saturating_sub(x)), height: 1 });
+        rects.push(Rect {
+            x,
+            y: area.y,
+            width: w.min(area.right().saturating_sub(x)),
+            height: 1,
+        });
         x = x.saturating_add(w + 1);
         spans.push(Span::styled(shown, style));
         spans.push(Span::raw(" "));

@@ -1,7 +1,7 @@
 //! The Tickets pane: the tickets the signed-in account may see, newest first, read straight
 //! from the client's view (only the rows on screen are built).
 
-use super::list::{ListCursor, mark, pane_block};
+use super::list::{ListCursor, highlight_row, mark, pane_block};
 use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, Connection, View, ViewTicket};
 use crate::domain::text::strip_control;
@@ -21,17 +21,28 @@ pub struct Tickets {
 impl Tickets {
     /// The pane over `client`'s view.
     pub fn new(client: Client) -> Self {
-        Tickets { client, cursor: ListCursor::default() }
+        Tickets {
+            client,
+            cursor: ListCursor::default(),
+        }
     }
 }
 
 /// One ticket as a row: number, status, subject, and whether a write is still pending.
 pub fn ticket_row(t: &ViewTicket, id_width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
-    let id = if t.id() < 0 { "new".to_string() } else { format!("#{}", t.id()) };
-    let status: String = strip_control(t.status()).chars().take(18).collect();
+    let id = if t.id() < 0 {
+        "new".to_string()
+    } else {
+        format!("#{}", t.id())
+    };
+    let status: String = strip_control(t.status())
+        .replace('_', " ")
+        .chars()
+        .take(20)
+        .collect();
     let mut spans = vec![
         Span::styled(format!("{id:>id_width$}  "), ctx.theme.muted),
-        Span::raw(format!("{status:<18}  ")),
+        Span::raw(format!("{status:<20}  ")),
         Span::raw(strip_control(t.subject()).replace('\n', " ")),
     ];
     if t.pending {
@@ -70,18 +81,38 @@ impl Component for Tickets {
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let view = self.client.view();
         let count = view.ticket_count();
-        let title = if view.is_staff() { format!("Tickets · {count}") } else { format!("Your tickets · {count}") };
+        let title = if view.is_staff() {
+            format!("Tickets · {count}")
+        } else {
+            format!("Your tickets · {count}")
+        };
         let block = pane_block(title, ctx);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if count == 0 {
-            frame.render_widget(Paragraph::new(Line::styled(empty_text(&view), ctx.theme.muted)), inner);
+            frame.render_widget(
+                Paragraph::new(Line::styled(empty_text(&view), ctx.theme.muted)),
+                inner,
+            );
             return;
         }
         let range = self.cursor.window(count, usize::from(inner.height));
-        let id_width = range.clone().filter_map(|i| view.ticket_at(i)).map(|t| t.id().to_string().len() + 1).max().unwrap_or(2).max(3);
+        let id_width = range
+            .clone()
+            .filter_map(|i| view.ticket_at(i))
+            .map(|t| t.id().to_string().len() + 1)
+            .max()
+            .unwrap_or(2)
+            .max(3);
         let selected = self.cursor.selected();
-        let rows: Vec<Line> = range.filter_map(|i| view.ticket_at(i).map(|t| mark(ticket_row(t, id_width, ctx), i == selected, ctx))).collect();
+        let start = range.start;
+        let rows: Vec<Line> = range
+            .filter_map(|i| {
+                view.ticket_at(i)
+                    .map(|t| mark(ticket_row(t, id_width, ctx), i == selected))
+            })
+            .collect();
         frame.render_widget(Paragraph::new(rows), inner);
+        highlight_row(frame, inner, selected.checked_sub(start), ctx);
     }
 }

@@ -29,16 +29,23 @@ pub fn create_session(conn: &Connection, token_hash: &str, account: &Account) ->
 /// Resolves a session to its account and last-seen time.
 pub fn session(conn: &Connection, token_hash: &str) -> StoreResult<Option<(Account, i64)>> {
     let found: Option<(String, i64, i64)> = conn
-        .prepare_cached("SELECT account_kind, account_id, last_seen FROM sessions WHERE token_hash = ?1")?
+        .prepare_cached(
+            "SELECT account_kind, account_id, last_seen FROM sessions WHERE token_hash = ?1",
+        )?
         .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let Some((kind, id, last_seen)) = found else { return Ok(None) };
+    let Some((kind, id, last_seen)) = found else {
+        return Ok(None);
+    };
     Ok(account(conn, &kind, id)?.map(|a| (a, last_seen)))
 }
 
 /// Marks a session used now.
 pub fn touch_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
-    conn.execute("UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1", params![token_hash, unix_now()])?;
+    conn.execute(
+        "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+        params![token_hash, unix_now()],
+    )?;
     Ok(())
 }
 
@@ -49,7 +56,13 @@ pub fn delete_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
 }
 
 /// Stores a code, replacing an earlier one for the same email and purpose.
-pub fn put_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash: &str, expires_at: i64) -> StoreResult<()> {
+pub fn put_code(
+    conn: &Connection,
+    email: &str,
+    purpose: CodePurpose,
+    code_hash: &str,
+    expires_at: i64,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO codes (email, purpose, code_hash, expires_at, attempts) VALUES (?1, ?2, ?3, ?4, 0) \
          ON CONFLICT (email, purpose) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0",
@@ -59,7 +72,12 @@ pub fn put_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash:
 }
 
 /// Consumes a matching fresh code; a wrong guess counts, and the fifth burns the code.
-pub fn take_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash: &str) -> StoreResult<bool> {
+pub fn take_code(
+    conn: &Connection,
+    email: &str,
+    purpose: CodePurpose,
+    code_hash: &str,
+) -> StoreResult<bool> {
     let stored: Option<(String, i64, i64)> = conn
         .query_row(
             "SELECT code_hash, expires_at, attempts FROM codes WHERE email = ?1 AND purpose = ?2",
@@ -67,22 +85,37 @@ pub fn take_code(conn: &Connection, email: &str, purpose: CodePurpose, code_hash
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let Some((hash, expires_at, attempts)) = stored else { return Ok(false) };
+    let Some((hash, expires_at, attempts)) = stored else {
+        return Ok(false);
+    };
     let fresh = expires_at > unix_now() && attempts < MAX_CODE_ATTEMPTS;
     if fresh && hash == code_hash {
-        conn.execute("DELETE FROM codes WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+        conn.execute(
+            "DELETE FROM codes WHERE email = ?1 AND purpose = ?2",
+            params![email, purpose.as_str()],
+        )?;
         return Ok(true);
     }
     if fresh {
-        conn.execute("UPDATE codes SET attempts = attempts + 1 WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+        conn.execute(
+            "UPDATE codes SET attempts = attempts + 1 WHERE email = ?1 AND purpose = ?2",
+            params![email, purpose.as_str()],
+        )?;
     } else {
-        conn.execute("DELETE FROM codes WHERE email = ?1 AND purpose = ?2", params![email, purpose.as_str()])?;
+        conn.execute(
+            "DELETE FROM codes WHERE email = ?1 AND purpose = ?2",
+            params![email, purpose.as_str()],
+        )?;
     }
     Ok(false)
 }
 
 /// A stored answer, if the key was used before.
-pub fn idempotent(conn: &Connection, scope: &str, key: &str) -> StoreResult<Option<StoredResponse>> {
+pub fn idempotent(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+) -> StoreResult<Option<StoredResponse>> {
     Ok(conn
         .prepare_cached("SELECT request_hash, status, etag, body FROM idempotency WHERE scope = ?1 AND key = ?2")?
         .query_row([scope, key], |r| {
@@ -92,7 +125,12 @@ pub fn idempotent(conn: &Connection, scope: &str, key: &str) -> StoreResult<Opti
 }
 
 /// Stores an answer (the first one wins).
-pub fn put_idempotent(conn: &Connection, scope: &str, key: &str, resp: &StoredResponse) -> StoreResult<()> {
+pub fn put_idempotent(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    resp: &StoredResponse,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO idempotency (scope, key, request_hash, status, etag, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
          ON CONFLICT (scope, key) DO NOTHING",

@@ -6,7 +6,13 @@ use rusqlite::{Connection, params};
 
 /// Appends a change row. `before` is the ticket's scope before the write, so a ticket that
 /// leaves a contact's scope can reach them as a delete.
-pub fn append_change(conn: &Connection, entity: &str, entity_id: i64, op: &str, before: Option<TicketScope>) -> StoreResult<()> {
+pub fn append_change(
+    conn: &Connection,
+    entity: &str,
+    entity_id: i64,
+    op: &str,
+    before: Option<TicketScope>,
+) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO changes (entity, entity_id, op, contact_before, company_before) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -16,7 +22,8 @@ pub fn append_change(conn: &Connection, entity: &str, entity_id: i64, op: &str, 
 
 /// The latest sequence number (0 when empty).
 pub fn current_seq(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes")?.query_row([], |r| r.get(0))
+    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes")?
+        .query_row([], |r| r.get(0))
 }
 
 /// Change rows after `after`, oldest first.
@@ -31,7 +38,10 @@ pub fn since(conn: &Connection, after: i64, limit: usize) -> StoreResult<Vec<Cha
             entity: r.get(1)?,
             entity_id: r.get(2)?,
             op: r.get(3)?,
-            before: contact.map(|contact_id| TicketScope { contact_id, company_id: r.get(5).ok().flatten() }),
+            before: contact.map(|contact_id| TicketScope {
+                contact_id,
+                company_id: r.get(5).ok().flatten(),
+            }),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

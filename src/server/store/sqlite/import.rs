@@ -7,24 +7,42 @@ use crate::server::store::{ImportBatch, StoreError, StoreResult};
 use rusqlite::{Connection, params};
 
 fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    Ok(serde_json::to_value(v)?.as_str().unwrap_or_default().to_string())
+    Ok(serde_json::to_value(v)?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
 }
 
 /// Inserts `batch` into an empty store, keeping its ids, and logs one change per entity.
 pub fn import(conn: &Connection, b: &ImportBatch) -> StoreResult<()> {
-    let users: i64 = conn.query_row("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains)", [], |r| r.get(0))?;
+    let users: i64 = conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains)",
+        [],
+        |r| r.get(0),
+    )?;
     if users > 0 {
-        return Err(StoreError::Duplicate("the store already holds data; import needs an empty data dir".into()));
+        return Err(StoreError::Duplicate(
+            "the store already holds data; import needs an empty data dir".into(),
+        ));
     }
     for d in &b.domains {
-        conn.execute("INSERT INTO domains (host, primary_language, system) VALUES (?1, ?2, ?3)", params![d.host, d.primary_language, d.system])?;
+        conn.execute(
+            "INSERT INTO domains (host, primary_language, system) VALUES (?1, ?2, ?3)",
+            params![d.host, d.primary_language, d.system],
+        )?;
     }
     for (u, hash) in &b.users {
-        conn.execute("INSERT INTO users (id, email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)", params![u.id, u.email, u.name, u.role.as_str(), hash])?;
+        conn.execute(
+            "INSERT INTO users (id, email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![u.id, u.email, u.name, u.role.as_str(), hash],
+        )?;
         append_change(conn, "user", u.id, "upsert", None)?;
     }
     for co in &b.companies {
-        conn.execute("INSERT INTO companies (id, name, domain) VALUES (?1, ?2, ?3)", params![co.id, co.name, co.domain])?;
+        conn.execute(
+            "INSERT INTO companies (id, name, domain) VALUES (?1, ?2, ?3)",
+            params![co.id, co.name, co.domain],
+        )?;
         append_change(conn, "company", co.id, "upsert", None)?;
     }
     {
@@ -71,7 +89,9 @@ pub fn import(conn: &Connection, b: &ImportBatch) -> StoreResult<()> {
              source, form_fields, tags, created_at, updated_at, closed_at, version, message_count) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
-        let mut change = conn.prepare("INSERT INTO changes (entity, entity_id, op) VALUES ('ticket', ?1, 'upsert')")?;
+        let mut change = conn.prepare(
+            "INSERT INTO changes (entity, entity_id, op) VALUES ('ticket', ?1, 'upsert')",
+        )?;
         for t in &b.tickets {
             stmt.execute(params![
                 t.id,
@@ -101,14 +121,29 @@ pub fn import(conn: &Connection, b: &ImportBatch) -> StoreResult<()> {
             "INSERT INTO messages (id, ticket_id, author_kind, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for m in &b.messages {
-            let kind = if m.author_kind == AuthorKind::User { "user" } else { "contact" };
-            stmt.execute(params![m.id, m.ticket_id, kind, m.author_id, m.body, m.internal, m.created_at])?;
+            let kind = if m.author_kind == AuthorKind::User {
+                "user"
+            } else {
+                "contact"
+            };
+            stmt.execute(params![
+                m.id,
+                m.ticket_id,
+                kind,
+                m.author_id,
+                m.body,
+                m.internal,
+                m.created_at
+            ])?;
         }
     }
     if let Some(p) = &b.portal {
         let inbox_ids: Vec<i64> = b.inboxes.iter().map(|i| i.id).collect();
         p.validate(&b.domains, &inbox_ids)?;
-        conn.execute("INSERT INTO portal (id, settings, version) VALUES (1, ?1, ?2)", params![serde_json::to_string(p)?, p.version])?;
+        conn.execute(
+            "INSERT INTO portal (id, settings, version) VALUES (1, ?1, ?2)",
+            params![serde_json::to_string(p)?, p.version],
+        )?;
         append_change(conn, "portal", 0, "upsert", None)?;
     }
     Ok(())

@@ -55,7 +55,12 @@ impl SqliteStore {
             .name("deskport-store-writer".into())
             .spawn(move || writer_loop(conn, jobs, notify, last_seq))
             .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
-        Ok(SqliteStore { path: path.to_path_buf(), writer, readers: Arc::new(Mutex::new(Vec::new())), changed })
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            writer,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            changed,
+        })
     }
 
     /// Runs `f` on a reader connection on the blocking pool.
@@ -99,8 +104,11 @@ impl SqliteStore {
             })();
             let _ = tx.send(result);
         });
-        self.writer.send(job).map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
+        self.writer
+            .send(job)
+            .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
     }
 }
 
@@ -108,7 +116,12 @@ fn poisoned() -> StoreError {
     StoreError::Database("reader pool lock poisoned".into())
 }
 
-fn writer_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>, changed: broadcast::Sender<i64>, mut last_seq: i64) {
+fn writer_loop(
+    mut conn: Connection,
+    jobs: mpsc::Receiver<Job>,
+    changed: broadcast::Sender<i64>,
+    mut last_seq: i64,
+) {
     while let Ok(job) = jobs.recv() {
         job(&mut conn);
         match changes::current_seq(&conn) {

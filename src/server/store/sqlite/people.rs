@@ -8,12 +8,20 @@ use crate::server::store::{Account, Credentials, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 const USER_SELECT: &str = "SELECT id, email, name, role FROM users";
-const CONTACT_SELECT: &str =
-    "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at FROM contacts";
+const CONTACT_SELECT: &str = "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at FROM contacts";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
-    Ok(User { id: r.get(0)?, email: r.get(1)?, name: r.get(2)?, role: if role == "admin" { Role::Admin } else { Role::Agent } })
+    Ok(User {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        name: r.get(2)?,
+        role: if role == "admin" {
+            Role::Admin
+        } else {
+            Role::Agent
+        },
+    })
 }
 
 fn contact_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
@@ -26,7 +34,10 @@ fn contact_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
         company_id: r.get(3)?,
         properties: json(r, 4)?,
         registration: Registration::parse(&r.get::<_, String>(5)?),
-        consent: version.zip(at).map(|(version, accepted_at)| ConsentRecord { version, accepted_at }),
+        consent: version.zip(at).map(|(version, accepted_at)| ConsentRecord {
+            version,
+            accepted_at,
+        }),
     })
 }
 
@@ -50,9 +61,17 @@ fn email_taken(conn: &Connection, email: &str) -> StoreResult<bool> {
 }
 
 /// Adds a staff user.
-pub fn add_user(conn: &Connection, email: &str, name: &str, role: Role, hash: &str) -> StoreResult<User> {
+pub fn add_user(
+    conn: &Connection,
+    email: &str,
+    name: &str,
+    role: Role,
+    hash: &str,
+) -> StoreResult<User> {
     if email_taken(conn, email)? {
-        return Err(StoreError::Duplicate(format!("{email} already has an account")));
+        return Err(StoreError::Duplicate(format!(
+            "{email} already has an account"
+        )));
     }
     conn.execute(
         "INSERT INTO users (email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4)",
@@ -60,7 +79,12 @@ pub fn add_user(conn: &Connection, email: &str, name: &str, role: Role, hash: &s
     )?;
     let id = conn.last_insert_rowid();
     append_change(conn, "user", id, "upsert", None)?;
-    Ok(User { id, email: email.into(), name: name.into(), role })
+    Ok(User {
+        id,
+        email: email.into(),
+        name: name.into(),
+        role,
+    })
 }
 
 /// Contacts by id.
@@ -71,17 +95,32 @@ pub fn contacts(conn: &Connection) -> StoreResult<Vec<Contact>> {
 
 /// One contact.
 pub fn contact(conn: &Connection, id: i64) -> StoreResult<Contact> {
-    Ok(conn.prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?.query_row([id], contact_row)?)
+    Ok(conn
+        .prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?
+        .query_row([id], contact_row)?)
 }
 
 /// Companies by id.
 pub fn companies(conn: &Connection) -> StoreResult<Vec<Company>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, domain FROM companies ORDER BY id")?;
-    Ok(stmt.query_map([], |r| Ok(Company { id: r.get(0)?, name: r.get(1)?, domain: r.get(2)? }))?.collect::<Result<_, _>>()?)
+    Ok(stmt
+        .query_map([], |r| {
+            Ok(Company {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                domain: r.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?)
 }
 
 /// Sets registration state (and password when given).
-pub fn set_registration(conn: &Connection, id: i64, state: Registration, hash: Option<&str>) -> StoreResult<Contact> {
+pub fn set_registration(
+    conn: &Connection,
+    id: i64,
+    state: Registration,
+    hash: Option<&str>,
+) -> StoreResult<Contact> {
     let n = conn.execute(
         "UPDATE contacts SET registration = ?2, password_hash = COALESCE(?3, password_hash) WHERE id = ?1",
         params![id, state.as_str(), hash],
@@ -134,9 +173,19 @@ fn account_table(account: &Account) -> (&'static str, i64) {
     }
 }
 
-/// Counts a failed sign-in; at `max` failures the account is locked for `lock_seconds`.
-pub fn record_failed_login(conn: &Connection, account: &Account, max: i64, lock_seconds: i64) -> StoreResult<()> {
+/// Counts a failed sign-in; at `max` failures the account is locked for `lock_seconds`. A
+/// lock that has run out starts the count over, so one more slip does not lock again.
+pub fn record_failed_login(
+    conn: &Connection,
+    account: &Account,
+    max: i64,
+    lock_seconds: i64,
+) -> StoreResult<()> {
     let (table, id) = account_table(account);
+    conn.execute(
+        &format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1 AND locked_until <= ?2"),
+        params![id, unix_now()],
+    )?;
     conn.execute(
         &format!(
             "UPDATE {table} SET failed_logins = failed_logins + 1, \
@@ -150,15 +199,26 @@ pub fn record_failed_login(conn: &Connection, account: &Account, max: i64, lock_
 /// Clears failures after a good sign-in.
 pub fn reset_failed_logins(conn: &Connection, account: &Account) -> StoreResult<()> {
     let (table, id) = account_table(account);
-    conn.execute(&format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1"), [id])?;
+    conn.execute(
+        &format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1"),
+        [id],
+    )?;
     Ok(())
 }
 
 /// The account a session belongs to.
 pub fn account(conn: &Connection, kind: &str, id: i64) -> StoreResult<Option<Account>> {
     if kind == "user" {
-        Ok(conn.prepare_cached(&format!("{USER_SELECT} WHERE id = ?1"))?.query_row([id], user_row).optional()?.map(Account::User))
+        Ok(conn
+            .prepare_cached(&format!("{USER_SELECT} WHERE id = ?1"))?
+            .query_row([id], user_row)
+            .optional()?
+            .map(Account::User))
     } else {
-        Ok(conn.prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?.query_row([id], contact_row).optional()?.map(Account::Contact))
+        Ok(conn
+            .prepare_cached(&format!("{CONTACT_SELECT} WHERE id = ?1"))?
+            .query_row([id], contact_row)
+            .optional()?
+            .map(Account::Contact))
     }
 }

@@ -20,7 +20,8 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
 /// Parses a JSON column.
 pub fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, col: usize) -> rusqlite::Result<T> {
     let text: String = row.get(col)?;
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
 }
 
 /// Reads a row selected with [`TICKET_SELECT`].
@@ -70,7 +71,11 @@ pub fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
         message: Message {
             id: row.get(0)?,
             ticket_id: row.get(1)?,
-            author_kind: if kind == "user" { AuthorKind::User } else { AuthorKind::Contact },
+            author_kind: if kind == "user" {
+                AuthorKind::User
+            } else {
+                AuthorKind::Contact
+            },
             author_id: row.get(3)?,
             body: row.get(4)?,
             internal: row.get(5)?,

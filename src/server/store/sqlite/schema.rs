@@ -53,7 +53,8 @@ CREATE TABLE idempotency (
 
 /// Brings the schema up to date; refuses a database from a newer deskport.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    let version: usize =
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if version > MIGRATIONS.len() {
         return Err(rusqlite::Error::InvalidParameterName(format!(
             "the database has schema version {version}, newer than this deskport knows ({})",

@@ -4,10 +4,12 @@ use super::{SqliteStore, auth, changes, config, people, tickets};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
-use crate::domain::{Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User};
+use crate::domain::{
+    Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
+};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket, RouteDecision, Store, StoreResult,
-    StoredResponse, TicketChange, TicketQuery, TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket,
+    RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 
 #[async_trait::async_trait]
@@ -18,7 +20,11 @@ impl Store for SqliteStore {
     async fn portal(&self) -> StoreResult<PortalSettings> {
         self.read(config::portal).await
     }
-    async fn update_portal(&self, next: PortalSettings, expected_version: i64) -> StoreResult<PortalSettings> {
+    async fn update_portal(
+        &self,
+        next: PortalSettings,
+        expected_version: i64,
+    ) -> StoreResult<PortalSettings> {
         self.write(move |c| {
             config::save_portal(c, &next, expected_version)?;
             Ok(next)
@@ -38,8 +44,15 @@ impl Store for SqliteStore {
     async fn users(&self) -> StoreResult<Vec<User>> {
         self.read(people::users).await
     }
-    async fn add_user(&self, email: String, name: String, role: Role, password_hash: String) -> StoreResult<User> {
-        self.write(move |c| people::add_user(c, &email, &name, role, &password_hash)).await
+    async fn add_user(
+        &self,
+        email: String,
+        name: String,
+        role: Role,
+        password_hash: String,
+    ) -> StoreResult<User> {
+        self.write(move |c| people::add_user(c, &email, &name, role, &password_hash))
+            .await
     }
     async fn contacts(&self) -> StoreResult<Vec<Contact>> {
         self.read(people::contacts).await
@@ -50,38 +63,70 @@ impl Store for SqliteStore {
     async fn companies(&self) -> StoreResult<Vec<Company>> {
         self.read(people::companies).await
     }
-    async fn set_registration(&self, contact_id: i64, state: Registration, password_hash: Option<String>) -> StoreResult<Contact> {
-        self.write(move |c| people::set_registration(c, contact_id, state, password_hash.as_deref())).await
+    async fn set_registration(
+        &self,
+        contact_id: i64,
+        state: Registration,
+        password_hash: Option<String>,
+    ) -> StoreResult<Contact> {
+        self.write(move |c| {
+            people::set_registration(c, contact_id, state, password_hash.as_deref())
+        })
+        .await
     }
     async fn accept_consent(&self, contact_id: i64, version: i64) -> StoreResult<Contact> {
-        self.write(move |c| people::accept_consent(c, contact_id, version)).await
+        self.write(move |c| people::accept_consent(c, contact_id, version))
+            .await
     }
     async fn credentials(&self, email: String) -> StoreResult<Option<Credentials>> {
         self.read(move |c| people::credentials(c, &email)).await
     }
-    async fn record_failed_login(&self, account: Account, max_failures: i64, lock_seconds: i64) -> StoreResult<()> {
-        self.write(move |c| people::record_failed_login(c, &account, max_failures, lock_seconds)).await
+    async fn record_failed_login(
+        &self,
+        account: Account,
+        max_failures: i64,
+        lock_seconds: i64,
+    ) -> StoreResult<()> {
+        self.write(move |c| people::record_failed_login(c, &account, max_failures, lock_seconds))
+            .await
     }
     async fn reset_failed_logins(&self, account: Account) -> StoreResult<()> {
-        self.write(move |c| people::reset_failed_logins(c, &account)).await
+        self.write(move |c| people::reset_failed_logins(c, &account))
+            .await
     }
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()> {
-        self.write(move |c| auth::create_session(c, &token_hash, &account)).await
+        self.write(move |c| auth::create_session(c, &token_hash, &account))
+            .await
     }
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>> {
         self.read(move |c| auth::session(c, &token_hash)).await
     }
     async fn touch_session(&self, token_hash: String) -> StoreResult<()> {
-        self.write(move |c| auth::touch_session(c, &token_hash)).await
+        self.write(move |c| auth::touch_session(c, &token_hash))
+            .await
     }
     async fn delete_session(&self, token_hash: String) -> StoreResult<()> {
-        self.write(move |c| auth::delete_session(c, &token_hash)).await
+        self.write(move |c| auth::delete_session(c, &token_hash))
+            .await
     }
-    async fn put_code(&self, email: String, purpose: CodePurpose, code_hash: String, expires_at: i64) -> StoreResult<()> {
-        self.write(move |c| auth::put_code(c, &email, purpose, &code_hash, expires_at)).await
+    async fn put_code(
+        &self,
+        email: String,
+        purpose: CodePurpose,
+        code_hash: String,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        self.write(move |c| auth::put_code(c, &email, purpose, &code_hash, expires_at))
+            .await
     }
-    async fn take_code(&self, email: String, purpose: CodePurpose, code_hash: String) -> StoreResult<bool> {
-        self.write(move |c| auth::take_code(c, &email, purpose, &code_hash)).await
+    async fn take_code(
+        &self,
+        email: String,
+        purpose: CodePurpose,
+        code_hash: String,
+    ) -> StoreResult<bool> {
+        self.write(move |c| auth::take_code(c, &email, purpose, &code_hash))
+            .await
     }
     async fn inboxes(&self) -> StoreResult<Vec<Inbox>> {
         self.read(config::inboxes).await
@@ -96,7 +141,13 @@ impl Store for SqliteStore {
         self.write(move |c| config::delete_inbox(c, id)).await
     }
     async fn open_counts(&self) -> StoreResult<Vec<(i64, i64)>> {
-        self.read(|c| Ok(config::open_counts(c)?.into_iter().map(|(k, v)| (k, i64::from(v))).collect())).await
+        self.read(|c| {
+            Ok(config::open_counts(c)?
+                .into_iter()
+                .map(|(k, v)| (k, i64::from(v)))
+                .collect())
+        })
+        .await
     }
     async fn inbox_counts(&self) -> StoreResult<Vec<(i64, i64, i64)>> {
         self.read(tickets::inbox_counts).await
@@ -113,8 +164,13 @@ impl Store for SqliteStore {
     async fn delete_rule(&self, id: i64) -> StoreResult<()> {
         self.write(move |c| config::delete_rule(c, id)).await
     }
-    async fn test_route(&self, draft: RoutingInput, rules: Option<Vec<RoutingRule>>) -> StoreResult<RouteDecision> {
-        self.read(move |c| config::route(c, &draft, rules, false)).await
+    async fn test_route(
+        &self,
+        draft: RoutingInput,
+        rules: Option<Vec<RoutingRule>>,
+    ) -> StoreResult<RouteDecision> {
+        self.read(move |c| config::route(c, &draft, rules, false))
+            .await
     }
     async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>> {
         self.read(move |c| tickets::list(c, scope, &query)).await
@@ -128,20 +184,41 @@ impl Store for SqliteStore {
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
         self.write(move |c| tickets::create(c, ticket)).await
     }
-    async fn update_ticket(&self, id: i64, change: TicketChange, expected_version: Option<i64>) -> StoreResult<TicketRow> {
-        self.write(move |c| tickets::update(c, id, &change, expected_version)).await
+    async fn update_ticket(
+        &self,
+        id: i64,
+        change: TicketChange,
+        expected_version: Option<i64>,
+    ) -> StoreResult<TicketRow> {
+        self.write(move |c| tickets::update(c, id, &change, expected_version))
+            .await
     }
-    async fn add_message(&self, ticket_id: i64, author: AuthorKind, author_id: i64, body: String, internal: bool) -> StoreResult<MessageRow> {
-        self.write(move |c| tickets::add_message(c, ticket_id, author, author_id, &body, internal)).await
+    async fn add_message(
+        &self,
+        ticket_id: i64,
+        author: AuthorKind,
+        author_id: i64,
+        body: String,
+        internal: bool,
+    ) -> StoreResult<MessageRow> {
+        self.write(move |c| tickets::add_message(c, ticket_id, author, author_id, &body, internal))
+            .await
     }
     async fn changes(&self, after_seq: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
-        self.read(move |c| changes::since(c, after_seq, limit)).await
+        self.read(move |c| changes::since(c, after_seq, limit))
+            .await
     }
     async fn current_seq(&self) -> StoreResult<i64> {
         self.read(|c| Ok(changes::current_seq(c)?)).await
     }
-    async fn tickets_by_id(&self, scope: ReadScope, after_id: i64, limit: usize) -> StoreResult<Vec<TicketRow>> {
-        self.read(move |c| tickets::by_id(c, scope, after_id, limit)).await
+    async fn tickets_by_id(
+        &self,
+        scope: ReadScope,
+        after_id: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<TicketRow>> {
+        self.read(move |c| tickets::by_id(c, scope, after_id, limit))
+            .await
     }
     async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>> {
         self.read(move |c| tickets::in_ids(c, &ids)).await
@@ -149,11 +226,24 @@ impl Store for SqliteStore {
     async fn idempotent(&self, scope: String, key: String) -> StoreResult<Option<StoredResponse>> {
         self.read(move |c| auth::idempotent(c, &scope, &key)).await
     }
-    async fn put_idempotent(&self, scope: String, key: String, response: StoredResponse) -> StoreResult<()> {
-        self.write(move |c| auth::put_idempotent(c, &scope, &key, &response)).await
+    async fn put_idempotent(
+        &self,
+        scope: String,
+        key: String,
+        response: StoredResponse,
+    ) -> StoreResult<()> {
+        self.write(move |c| auth::put_idempotent(c, &scope, &key, &response))
+            .await
     }
     async fn is_empty(&self) -> StoreResult<bool> {
-        self.read(|c| Ok(c.query_row("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains) = 0", [], |r| r.get(0))?)).await
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains) = 0",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
         self.write(move |c| super::import::import(c, &batch)).await

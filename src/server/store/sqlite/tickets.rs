@@ -8,21 +8,34 @@ use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::{Stage, ValidationError};
-use crate::server::store::{MessageRow, NewTicket, RouteDecision, StoreError, StoreResult, TicketChange, TicketQuery, TicketRow};
+use crate::server::store::{
+    MessageRow, NewTicket, RouteDecision, StoreError, StoreResult, TicketChange, TicketQuery,
+    TicketRow,
+};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 fn scope_clause(scope: ReadScope, args: &mut Vec<Value>) -> String {
     match scope {
         ReadScope::All => "1 = 1".into(),
-        ReadScope::Contact { contact_id, company_id: None } => {
+        ReadScope::Contact {
+            contact_id,
+            company_id: None,
+        } => {
             args.push(Value::Integer(contact_id));
             format!("t.contact_id = ?{}", args.len())
         }
-        ReadScope::Contact { contact_id, company_id: Some(company) } => {
+        ReadScope::Contact {
+            contact_id,
+            company_id: Some(company),
+        } => {
             args.push(Value::Integer(contact_id));
             args.push(Value::Integer(company));
-            format!("(t.contact_id = ?{} OR t.company_id = ?{})", args.len() - 1, args.len())
+            format!(
+                "(t.contact_id = ?{} OR t.company_id = ?{})",
+                args.len() - 1,
+                args.len()
+            )
         }
     }
 }
@@ -51,7 +64,11 @@ pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult
         sql.push_str(&format!(" AND t.inbox_id = ?{}", args.len()));
     }
     for word in q.text.iter().flat_map(|t| t.split_whitespace()).take(8) {
-        let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = word
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         args.push(Value::Text(format!("%{escaped}%")));
         let n = args.len();
         sql.push_str(&format!(
@@ -68,18 +85,31 @@ pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult
     args.push(Value::Integer(q.limit as i64));
     sql.push_str(&format!(" ORDER BY t.id DESC LIMIT ?{}", args.len()));
     let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt.query_map(params_from_iter(args), ticket_row)?.collect::<Result<_, _>>()?)
+    Ok(stmt
+        .query_map(params_from_iter(args), ticket_row)?
+        .collect::<Result<_, _>>()?)
 }
 
 /// Tickets in `scope` with id above `after`, ascending (snapshot pages of the sync feed).
-pub fn by_id(conn: &Connection, scope: ReadScope, after: i64, limit: usize) -> StoreResult<Vec<TicketRow>> {
+pub fn by_id(
+    conn: &Connection,
+    scope: ReadScope,
+    after: i64,
+    limit: usize,
+) -> StoreResult<Vec<TicketRow>> {
     let mut args: Vec<Value> = Vec::new();
     let clause = scope_clause(scope, &mut args);
     args.push(Value::Integer(after));
     args.push(Value::Integer(limit as i64));
-    let sql = format!("{TICKET_SELECT} WHERE {clause} AND t.id > ?{} ORDER BY t.id LIMIT ?{}", args.len() - 1, args.len());
+    let sql = format!(
+        "{TICKET_SELECT} WHERE {clause} AND t.id > ?{} ORDER BY t.id LIMIT ?{}",
+        args.len() - 1,
+        args.len()
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt.query_map(params_from_iter(args), ticket_row)?.collect::<Result<_, _>>()?)
+    Ok(stmt
+        .query_map(params_from_iter(args), ticket_row)?
+        .collect::<Result<_, _>>()?)
 }
 
 /// Tickets with these ids.
@@ -98,31 +128,56 @@ pub fn in_ids(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<TicketRow>> {
 
 /// One ticket.
 pub fn get(conn: &Connection, id: i64) -> StoreResult<TicketRow> {
-    Ok(conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?.query_row([id], ticket_row)?)
+    Ok(conn
+        .prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?
+        .query_row([id], ticket_row)?)
 }
 
 /// Messages of a ticket, oldest first.
 pub fn messages(conn: &Connection, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.ticket_id = ?1 ORDER BY m.id"))?;
-    Ok(stmt.query_map([ticket_id], message_row)?.collect::<Result<_, _>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MESSAGE_SELECT} WHERE m.ticket_id = ?1 ORDER BY m.id"
+    ))?;
+    Ok(stmt
+        .query_map([ticket_id], message_row)?
+        .collect::<Result<_, _>>()?)
 }
 
 /// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes.
 pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
     let requester = contact(conn, t.contact_id).map_err(|e| match e {
-        StoreError::NotFound => ValidationError::new("contact_id", format!("no contact with id {}", t.contact_id)).into(),
+        StoreError::NotFound => {
+            ValidationError::new("contact_id", format!("no contact with id {}", t.contact_id))
+                .into()
+        }
         other => other,
     })?;
     let company_name: Option<String> = match requester.company_id {
-        Some(id) => Some(conn.query_row("SELECT name FROM companies WHERE id = ?1", [id], |r| r.get(0))?),
+        Some(id) => Some(conn.query_row(
+            "SELECT name FROM companies WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?),
         None => None,
     };
     let decision = match t.inbox_id {
         Some(inbox_id) => {
-            if !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox_id) {
-                return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox_id}")).into());
+            if !super::config::inboxes(conn)?
+                .iter()
+                .any(|b| b.id == inbox_id)
+            {
+                return Err(ValidationError::new(
+                    "inbox_id",
+                    format!("no inbox with id {inbox_id}"),
+                )
+                .into());
             }
-            RouteDecision { rule: None, inbox_id: Some(inbox_id), owner_id: t.owner_id, priority: Some(t.priority) }
+            RouteDecision {
+                rule: None,
+                inbox_id: Some(inbox_id),
+                owner_id: t.owner_id,
+                priority: Some(t.priority),
+            }
         }
         None => {
             let draft = RoutingInput {
@@ -140,12 +195,17 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
             d
         }
     };
-    let inbox_id = decision
-        .inbox_id
-        .ok_or_else(|| ValidationError::new("inbox_id", "the portal has no default inbox and no rule matched"))?;
+    let inbox_id = decision.inbox_id.ok_or_else(|| {
+        ValidationError::new(
+            "inbox_id",
+            "the portal has no default inbox and no rule matched",
+        )
+    })?;
     if let Some(owner) = decision.owner_id {
         if !super::people::staff_ids(conn)?.contains(&owner) {
-            return Err(ValidationError::new("owner_id", format!("no agent with id {owner}")).into());
+            return Err(
+                ValidationError::new("owner_id", format!("no agent with id {owner}")).into(),
+            );
         }
     }
     let now = now_text();
@@ -173,7 +233,12 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
 }
 
 /// Applies a change if `expected` (when given) is the current version.
-pub fn update(conn: &Connection, id: i64, c: &TicketChange, expected: Option<i64>) -> StoreResult<TicketRow> {
+pub fn update(
+    conn: &Connection,
+    id: i64,
+    c: &TicketChange,
+    expected: Option<i64>,
+) -> StoreResult<TicketRow> {
     let current = get(conn, id)?;
     let mut t = current.ticket.clone();
     if let Some(v) = expected {
@@ -193,14 +258,18 @@ pub fn update(conn: &Connection, id: i64, c: &TicketChange, expected: Option<i64
     if let Some(owner) = c.owner_id {
         if let Some(o) = owner {
             if !super::people::staff_ids(conn)?.contains(&o) {
-                return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
+                return Err(
+                    ValidationError::new("owner_id", format!("no agent with id {o}")).into(),
+                );
             }
         }
         t.owner_id = owner;
     }
     if let Some(inbox) = c.inbox_id {
         if !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox) {
-            return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
+            return Err(
+                ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into(),
+            );
         }
         t.inbox_id = inbox;
     }
@@ -210,7 +279,11 @@ pub fn update(conn: &Connection, id: i64, c: &TicketChange, expected: Option<i64
     let now = now_text();
     if let Some(stage) = c.stage {
         if stage != t.stage {
-            t.closed_at = if stage == Stage::Closed { Some(now.clone()) } else { None };
+            t.closed_at = if stage == Stage::Closed {
+                Some(now.clone())
+            } else {
+                None
+            };
         }
         t.stage = stage;
     }
@@ -229,7 +302,14 @@ pub fn update(conn: &Connection, id: i64, c: &TicketChange, expected: Option<i64
 /// Appends a message and moves the stage: a customer's reply (or any reply on a closed
 /// ticket from its requester) to waiting on us, a staff reply to waiting on contact. Internal
 /// notes leave stage and `updated_at` alone.
-pub fn add_message(conn: &Connection, ticket_id: i64, author: AuthorKind, author_id: i64, body: &str, internal: bool) -> StoreResult<MessageRow> {
+pub fn add_message(
+    conn: &Connection,
+    ticket_id: i64,
+    author: AuthorKind,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+) -> StoreResult<MessageRow> {
     let current = get(conn, ticket_id)?;
     let now = now_text();
     conn.prepare_cached("INSERT INTO messages (ticket_id, author_kind, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
@@ -241,14 +321,30 @@ pub fn add_message(conn: &Connection, ticket_id: i64, author: AuthorKind, author
         (false, AuthorKind::User) if current.ticket.stage == Stage::Closed => Stage::Closed,
         (false, AuthorKind::User) => Stage::WaitingOnContact,
     };
-    let updated_at = if internal { current.ticket.updated_at.clone() } else { now };
-    let closed_at = if stage == Stage::Closed { current.ticket.closed_at.clone() } else { None };
+    let updated_at = if internal {
+        current.ticket.updated_at.clone()
+    } else {
+        now
+    };
+    let closed_at = if stage == Stage::Closed {
+        current.ticket.closed_at.clone()
+    } else {
+        None
+    };
     conn.prepare_cached(
         "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1 WHERE id = ?1",
     )?
     .execute(params![ticket_id, stage.as_str(), closed_at, updated_at])?;
-    append_change(conn, "ticket", ticket_id, "upsert", Some(TicketScope::from(&current.ticket)))?;
-    Ok(conn.prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?.query_row([message_id], message_row)?)
+    append_change(
+        conn,
+        "ticket",
+        ticket_id,
+        "upsert",
+        Some(TicketScope::from(&current.ticket)),
+    )?;
+    Ok(conn
+        .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
+        .query_row([message_id], message_row)?)
 }
 
 /// Open and unassigned tickets per inbox.
@@ -257,5 +353,7 @@ pub fn inbox_counts(conn: &Connection) -> StoreResult<Vec<(i64, i64, i64)>> {
         "SELECT inbox_id, COUNT(*), SUM(CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END) FROM tickets \
          WHERE stage <> 'closed' GROUP BY inbox_id",
     )?;
-    Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?)
+    Ok(stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?)
 }

@@ -1,0 +1,75 @@
+//! Drawing the whole screen: tab bar, the shown pane, a popup, the status bar; or a note when
+//! the terminal is too small.
+
+use super::{App, MIN_SIZE, Screen, sync_text};
+use crate::tui::components::status_bar::{self, Identity, StatusInfo};
+use crate::tui::components::tabs;
+use crate::tui::components::{Component, DrawCtx};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+impl App {
+    /// Draws the whole screen.
+    pub fn draw(&mut self, frame: &mut Frame) {
+        let area = frame.area();
+        let ctx = DrawCtx {
+            theme: &self.config.theme,
+            keymap: &self.config.keymap,
+            focused: true,
+        };
+        if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+            let text = format!(
+                "The terminal is {}×{}; deskport needs at least {}×{}. Make the window larger, or press q to quit.",
+                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            );
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, ctx.theme.warning)).wrap(Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let hints = self.hints();
+        let ctx = DrawCtx {
+            theme: &self.config.theme,
+            keymap: &self.config.keymap,
+            focused: true,
+        };
+        let [top, body, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let server = self.options.server.label();
+        let (identity, sync) = match &mut self.screen {
+            Screen::SignIn(s) => {
+                frame.render_widget(Line::styled(" deskport", ctx.theme.title), top);
+                s.draw(frame, body, ctx);
+                (None, None)
+            }
+            Screen::Main(m) => {
+                self.tab_rects = tabs::draw(frame, top, m.tabs(), m.active(), ctx);
+                m.pane().draw(frame, body, ctx);
+                let account = &m.client().session().account;
+                let identity = Identity {
+                    email: account.email.clone(),
+                    role: account.role,
+                };
+                (Some(identity), Some(sync_text::status(&m.client().view())))
+            }
+        };
+        if let Some(overlay) = &mut self.overlay {
+            overlay.component().draw(frame, body, ctx);
+        }
+        let info = StatusInfo {
+            identity: identity.as_ref(),
+            server: &server,
+            sync: sync.as_ref(),
+            notice: self.notice.as_ref(),
+            hints: &hints,
+        };
+        status_bar::draw(frame, bottom, &info, ctx);
+    }
+}

@@ -1,0 +1,297 @@
+//! The OpenAPI document: valid, every documented operation answers, the routes of DESIGN.md
+//! are all in it, and what `deny_unknown_fields` refuses is what the schemas say.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+async fn document(ts: &TestServer) -> Value {
+    let a = ts.call("GET", "/openapi.json", None, None, &[]).await;
+    assert_eq!(a.status, 200);
+    assert!(a.header("content-type").starts_with("application/json"));
+    serde_json::from_str(&a.text).expect("the document is JSON")
+}
+
+/// The schema a `$ref` points at.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        Some(name) => &doc["components"]["schemas"][name],
+        None => schema,
+    }
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
+    let ts = demo_server(20).await;
+    let doc = document(&ts).await;
+    assert!(
+        doc["openapi"].as_str().expect("openapi").starts_with("3."),
+        "{}",
+        doc["openapi"]
+    );
+    assert!(doc["info"]["title"].is_string());
+    let design = [
+        ("post", "/auth/login"),
+        ("post", "/auth/logout"),
+        ("get", "/me"),
+        ("post", "/auth/code"),
+        ("post", "/auth/verify"),
+        ("post", "/auth/register"),
+        ("get", "/portal"),
+        ("patch", "/portal"),
+        ("get", "/domains"),
+        ("post", "/domains"),
+        ("get", "/inboxes"),
+        ("post", "/inboxes"),
+        ("patch", "/inboxes/{id}"),
+        ("delete", "/inboxes/{id}"),
+        ("get", "/routing-rules"),
+        ("post", "/routing-rules"),
+        ("patch", "/routing-rules/{id}"),
+        ("delete", "/routing-rules/{id}"),
+        ("post", "/routing-rules/test"),
+        ("get", "/tickets"),
+        ("post", "/tickets"),
+        ("get", "/tickets/{id}"),
+        ("patch", "/tickets/{id}"),
+        ("post", "/tickets/{id}/messages"),
+        ("post", "/tickets/bulk"),
+        ("get", "/contacts"),
+        ("get", "/companies"),
+        ("post", "/contacts/{id}/invite"),
+        ("get", "/sync"),
+        ("get", "/events"),
+        ("get", "/healthz"),
+    ];
+    for (method, path) in design {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not documented"
+        );
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers() {
+    let ts = demo_server(20).await;
+    let doc = document(&ts).await;
+    let admin = ts.demo_login(ADA).await;
+    let throwaway = ts.demo_login(SAM).await;
+    let yuki = ts.contact(&admin, "yuki@acme.test").await["id"].clone();
+    let inbox = ts
+        .post(
+            "/inboxes",
+            &admin,
+            json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
+                      "then": {"inbox_id": 1, "assign": "none"}});
+    let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
+    let mut checked = 0;
+    for (template, operations) in doc["paths"].as_object().expect("paths") {
+        let path = if template.starts_with("/inboxes/") {
+            template.replace("{id}", &inbox.to_string())
+        } else if template.starts_with("/routing-rules/") {
+            template.replace("{id}", &rule.to_string())
+        } else if template.starts_with("/contacts/") {
+            template.replace("{id}", &yuki.to_string())
+        } else {
+            template.replace("{id}", "1")
+        };
+        assert!(!path.contains('{'), "an unfilled parameter in {template}");
+        // Deletes last, so the other operations still find the resource.
+        let mut methods: Vec<&String> =
+            operations.as_object().expect("operations").keys().collect();
+        methods.sort_by_key(|m| *m == "delete");
+        for method in methods {
+            let token = if path == "/auth/logout" {
+                &throwaway
+            } else {
+                &admin
+            };
+            let status = if path == "/events" {
+                let resp = ts
+                    .http
+                    .get(format!("{}{path}", ts.base()))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("sent");
+                resp.status().as_u16()
+            } else {
+                let body = (method != "get" && method != "delete").then(|| json!({}));
+                let a = ts
+                    .call(&method.to_uppercase(), &path, Some(token), body, &[])
+                    .await;
+                if a.status >= 400 {
+                    assert_error_shape(&a);
+                }
+                a.status
+            };
+            assert!(
+                ![404, 405].contains(&status) && status < 500,
+                "{method} {path}: {status}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 31, "{checked} operations");
+}
+
+/// A valid body for each documented request schema that is closed to unknown fields.
+fn valid_bodies() -> Vec<(&'static str, &'static str, Value)> {
+    vec![
+        (
+            "post",
+            "/auth/login",
+            json!({"email": "ada@deskport.test", "password": DEMO_PASSWORD}),
+        ),
+        ("post", "/auth/code", json!({"email": "carla@acme.test"})),
+        (
+            "post",
+            "/tickets/{id}/messages",
+            json!({"body": "Thanks!", "internal": false}),
+        ),
+        (
+            "post",
+            "/inboxes",
+            json!({"name": "Docs", "kind": "inbox", "members": [2], "assignment": "manual", "capacity": 5}),
+        ),
+        ("patch", "/inboxes/{id}", json!({"name": "Docs desk"})),
+        (
+            "post",
+            "/routing-rules",
+            json!({"name": "Docs", "match": "any", "conditions": [{"field": "subject", "op": "contains", "value": "docs"}],
+                                          "then": {"inbox_id": 1, "assign": "none", "priority": null}}),
+        ),
+        ("patch", "/routing-rules/{id}", json!({"enabled": false})),
+        (
+            "post",
+            "/routing-rules/test",
+            json!({"ticket": {"subject": "docs"}}),
+        ),
+        (
+            "post",
+            "/tickets/bulk",
+            json!({"ids": [1], "patch": {"priority": "low"}}),
+        ),
+        (
+            "post",
+            "/domains",
+            json!({"host": "docs.example.test", "primary_language": "en", "system": false}),
+        ),
+        ("patch", "/portal", json!({"name": "Docs Portal"})),
+    ]
+}
+
+#[tokio::test]
+async fn what_deny_unknown_fields_refuses_matches_the_schemas() {
+    let ts = demo_server(20).await;
+    let doc = document(&ts).await;
+    let admin = ts.demo_login(ADA).await;
+    let inbox = ts
+        .post(
+            "/inboxes",
+            &admin,
+            json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
+                      "then": {"inbox_id": 1, "assign": "none"}});
+    let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
+    for (method, template, body) in valid_bodies() {
+        let op = &doc["paths"][template][method];
+        let schema = resolve(
+            &doc,
+            &op["requestBody"]["content"]["application/json"]["schema"],
+        );
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "{method} {template}: the schema must be closed: {schema}"
+        );
+        let properties = schema["properties"].as_object().expect("properties");
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let keys = body.as_object().expect("object");
+        assert!(
+            keys.keys().all(|k| properties.contains_key(k)),
+            "{template}: {body} has a key the schema lacks"
+        );
+        assert!(
+            required.iter().all(|k| keys.contains_key(*k)),
+            "{template}: {body} lacks a required key {required:?}"
+        );
+
+        let path = template.replace(
+            "{id}",
+            &if template.starts_with("/inboxes") {
+                inbox.to_string()
+            } else if template.starts_with("/routing") {
+                rule.to_string()
+            } else {
+                "1".into()
+            },
+        );
+        let etag = ts.get("/portal", &admin).await.header("etag");
+        let headers = [("if-match", etag.as_str())];
+        let mut extra = body.clone();
+        extra["unexpected_field"] = json!(1);
+        let refused = ts
+            .call(
+                &method.to_uppercase(),
+                &path,
+                Some(&admin),
+                Some(extra),
+                &headers,
+            )
+            .await;
+        assert_error(&refused, 400);
+        assert!(
+            refused.text.contains("unexpected_field"),
+            "{template}: the error names the field: {}",
+            refused.text
+        );
+        for key in required {
+            let mut missing = body.clone();
+            missing.as_object_mut().expect("object").remove(key);
+            assert_error(
+                &ts.call(
+                    &method.to_uppercase(),
+                    &path,
+                    Some(&admin),
+                    Some(missing),
+                    &headers,
+                )
+                .await,
+                400,
+            );
+        }
+        let accepted = ts
+            .call(
+                &method.to_uppercase(),
+                &path,
+                Some(&admin),
+                Some(body.clone()),
+                &headers,
+            )
+            .await;
+        assert!(
+            (200..300).contains(&accepted.status),
+            "{method} {template} {body}: {} {}",
+            accepted.status,
+            accepted.text
+        );
+    }
+}
