@@ -56,10 +56,9 @@ impl Served {
         let http = reqwest::Client::new();
         let started = Instant::now();
         loop {
-            if let Ok(r) = http.get(format!("{}/healthz", served.base)).send().await {
-                if r.status().is_success() {
-                    return served;
-                }
+            let answer = http.get(format!("{}/healthz", served.base)).send().await;
+            if answer.is_ok_and(|r| r.status().is_success()) {
+                return served;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(60),

@@ -24,6 +24,32 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     }
 }
 
+/// The API table of DESIGN.md.
+#[rustfmt::skip]
+const DESIGN: [(&str, &str); 31] = [
+    ("post", "/auth/login"), ("post", "/auth/logout"), ("get", "/me"), ("post", "/auth/code"),
+    ("post", "/auth/verify"), ("post", "/auth/register"), ("get", "/portal"), ("patch", "/portal"),
+    ("get", "/domains"), ("post", "/domains"), ("get", "/inboxes"), ("post", "/inboxes"),
+    ("patch", "/inboxes/{id}"), ("delete", "/inboxes/{id}"), ("get", "/routing-rules"),
+    ("post", "/routing-rules"), ("patch", "/routing-rules/{id}"), ("delete", "/routing-rules/{id}"),
+    ("post", "/routing-rules/test"), ("get", "/tickets"), ("post", "/tickets"), ("get", "/tickets/{id}"),
+    ("patch", "/tickets/{id}"), ("post", "/tickets/{id}/messages"), ("post", "/tickets/bulk"),
+    ("get", "/contacts"), ("get", "/companies"), ("post", "/contacts/{id}/invite"), ("get", "/sync"),
+    ("get", "/events"), ("get", "/healthz"),
+];
+
+/// Bodies no operation accepts: none of them may cause a 500.
+const JUNK: [&str; 8] = [
+    "null",
+    "1",
+    "\"text\"",
+    "[]",
+    "{\"id\": {}}",
+    "{\"body\": null}",
+    "\u{0}",
+    "{\"a\":",
+];
+
 #[tokio::test]
 async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
     let ts = demo_server(20).await;
@@ -34,40 +60,7 @@ async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
         doc["openapi"]
     );
     assert!(doc["info"]["title"].is_string());
-    let design = [
-        ("post", "/auth/login"),
-        ("post", "/auth/logout"),
-        ("get", "/me"),
-        ("post", "/auth/code"),
-        ("post", "/auth/verify"),
-        ("post", "/auth/register"),
-        ("get", "/portal"),
-        ("patch", "/portal"),
-        ("get", "/domains"),
-        ("post", "/domains"),
-        ("get", "/inboxes"),
-        ("post", "/inboxes"),
-        ("patch", "/inboxes/{id}"),
-        ("delete", "/inboxes/{id}"),
-        ("get", "/routing-rules"),
-        ("post", "/routing-rules"),
-        ("patch", "/routing-rules/{id}"),
-        ("delete", "/routing-rules/{id}"),
-        ("post", "/routing-rules/test"),
-        ("get", "/tickets"),
-        ("post", "/tickets"),
-        ("get", "/tickets/{id}"),
-        ("patch", "/tickets/{id}"),
-        ("post", "/tickets/{id}/messages"),
-        ("post", "/tickets/bulk"),
-        ("get", "/contacts"),
-        ("get", "/companies"),
-        ("post", "/contacts/{id}/invite"),
-        ("get", "/sync"),
-        ("get", "/events"),
-        ("get", "/healthz"),
-    ];
-    for (method, path) in design {
+    for (method, path) in DESIGN {
         assert!(
             doc["paths"][path][method].is_object(),
             "{method} {path} is not documented"
@@ -293,5 +286,55 @@ async fn what_deny_unknown_fields_refuses_matches_the_schemas() {
             accepted.status,
             accepted.text
         );
+    }
+}
+
+#[tokio::test]
+async fn junk_never_causes_a_500() {
+    let ts = demo_server(20).await;
+    let doc = document(&ts).await;
+    let admin = ts.demo_login(ADA).await;
+    let carla = ts.demo_login(CARLA).await;
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    for (template, operations) in doc["paths"].as_object().expect("paths") {
+        let path = template.replace("{id}", "1");
+        for method in operations.as_object().expect("operations").keys() {
+            if method == "get" || path == "/auth/logout" {
+                continue;
+            }
+            for token in [Some(admin.as_str()), Some(carla.as_str()), None] {
+                for junk in JUNK.iter().copied().chain([deep.as_str()]) {
+                    let headers = [("content-type", "application/json"), ("if-match", "\"1\"")];
+                    let a = ts
+                        .call_raw(
+                            &method.to_uppercase(),
+                            &path,
+                            token,
+                            Some(junk.as_bytes().to_vec()),
+                            &headers,
+                        )
+                        .await;
+                    assert!(
+                        a.status < 500,
+                        "{method} {path} with {:.20}: {}",
+                        junk,
+                        a.text
+                    );
+                    if a.status >= 400 {
+                        assert_error_shape(&a);
+                    }
+                }
+            }
+        }
+    }
+    for path in [
+        "/tickets?limit=-1",
+        "/tickets?limit=99999999999999999999",
+        "/tickets/99999999999999999999",
+        "/sync?cursor=bC45OTk5OTk5OTk5OTk5OTk5OTk5LjA",
+    ] {
+        let a = ts.get(path, &admin).await;
+        assert!(a.status < 500, "{path}: {}", a.text);
+        assert_error_shape(&a);
     }
 }

@@ -184,3 +184,87 @@ async fn a_customer_never_sees_another_contacts_email() {
         }
     }
 }
+
+/// The only keys a customer's ticket may carry: no stage, owner, inbox, tags or emails.
+const CUSTOMER_KEYS: [&str; 13] = [
+    "id",
+    "subject",
+    "description",
+    "status_label",
+    "closed",
+    "priority",
+    "requester_name",
+    "own",
+    "form_fields",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "version",
+];
+
+#[track_caller]
+fn assert_customer_ticket(t: &Value, at: &str) {
+    let keys = t
+        .as_object()
+        .unwrap_or_else(|| panic!("{at}: not an object: {t}"))
+        .keys();
+    for key in keys.filter(|k| *k != "messages") {
+        assert!(
+            CUSTOMER_KEYS.contains(&key.as_str()),
+            "{at}: a customer gets `{key}`: {t}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn customers_get_only_the_customer_projection() {
+    let ts = demo_server(60).await;
+    let admin = ts.demo_login(ADA).await;
+    ts.set_mode(&admin, "company").await;
+    let dan = ts.demo_login(DAN).await;
+    let list = ts.all_tickets(&dan).await;
+    assert!(
+        list.iter().any(|t| t["own"] == false),
+        "company mode shows colleagues' tickets"
+    );
+    for t in &list {
+        assert_customer_ticket(t, "/tickets");
+        let detail = ts.get(&format!("/tickets/{}", t["id"]), &dan).await.body;
+        assert_customer_ticket(&detail, "/tickets/{id}");
+        for m in detail["messages"].as_array().expect("messages") {
+            let keys: Vec<&String> = m.as_object().expect("message").keys().collect();
+            assert_eq!(
+                keys,
+                ["author", "body", "created_at", "id", "internal"],
+                "{m}"
+            );
+            assert_eq!(
+                m["author"].as_object().expect("author").len(),
+                2,
+                "kind and name only: {m}"
+            );
+        }
+    }
+    let (pages, _) = ts.sync_all(&dan, "", 1000).await;
+    for change in pages
+        .iter()
+        .flat_map(|p| p["changes"].as_array().expect("changes"))
+    {
+        match change["entity"].as_str() {
+            Some("ticket") => assert_customer_ticket(&change["data"], "/sync"),
+            Some("portal") => assert!(
+                change["data"].get("ticket_permission").is_none(),
+                "the public part only"
+            ),
+            other => panic!("a customer's feed carries {other:?}"),
+        }
+    }
+    let created = ts
+        .post(
+            "/tickets",
+            &dan,
+            json!({"subject": "Keys", "description": "Which ones?"}),
+        )
+        .await;
+    assert_customer_ticket(&created.body, "POST /tickets");
+}

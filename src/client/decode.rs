@@ -3,6 +3,7 @@
 //! through a flat mirror of the wire shape, because the wire enum is untagged and flattened,
 //! which serde can only decode through a buffered copy (measured several times slower).
 
+use super::cache::codec;
 use super::error::ApiError;
 use super::view::{Delta, EntityKind, Item};
 use crate::domain::wire::{CustomerTicket, PortalFor, PortalOut, PublicPortal, TicketOut, TicketRow};
@@ -23,14 +24,27 @@ pub(crate) struct Page {
     pub changes: Vec<PageChange>,
 }
 
+/// An upserted entity as the cache stores it.
+pub(crate) enum Stored {
+    /// A ticket in the cache's binary form, with its version.
+    Ticket {
+        /// Ticket version.
+        version: i64,
+        /// [`codec::encode`]d ticket.
+        blob: Vec<u8>,
+    },
+    /// Any other entity, as the JSON the server sent.
+    Json(String),
+}
+
 /// One change: what to store and what to show.
 pub(crate) struct PageChange {
     /// The kind.
     pub kind: EntityKind,
     /// The id (0 for `portal` and `domains`).
     pub id: i64,
-    /// The entity's JSON as sent, for upserts.
-    pub json: Option<String>,
+    /// What the cache stores, for upserts.
+    pub stored: Option<Stored>,
     /// The typed change.
     pub delta: Delta,
 }
@@ -63,17 +77,36 @@ pub(crate) fn decode_page(bytes: &[u8], staff: bool) -> Result<Page, ApiError> {
     for c in raw.changes {
         let Some(kind) = EntityKind::parse(&c.entity) else { continue };
         let change = match (c.op.as_ref(), c.data) {
-            ("delete", _) => PageChange { kind, id: c.id, json: None, delta: Delta::Delete(kind, c.id) },
+            ("delete", _) => PageChange { kind, id: c.id, stored: None, delta: Delta::Delete(kind, c.id) },
             ("upsert", Some(data)) => {
                 let item = decode_item(kind, data.get(), staff)
                     .map_err(|e| ApiError::Protocol(format!("bad {} {} in the sync page: {e}", kind.as_str(), c.id)))?;
-                PageChange { kind, id: c.id, json: Some(data.get().to_string()), delta: Delta::Upsert(item) }
+                let stored = match &item {
+                    Item::Ticket(t) => stored_ticket(t),
+                    _ => Stored::Json(data.get().to_string()),
+                };
+                PageChange { kind, id: c.id, stored: Some(stored), delta: Delta::Upsert(item) }
             }
             (op, _) => return Err(ApiError::Protocol(format!("unknown sync op `{op}` for {} {}", kind.as_str(), c.id))),
         };
         changes.push(change);
     }
     Ok(Page { cursor: raw.cursor, reset: raw.reset, has_more: raw.has_more, changes })
+}
+
+/// A ticket in the cache's form.
+pub(crate) fn stored_ticket(t: &TicketOut) -> Stored {
+    let mut blob = Vec::with_capacity(320);
+    codec::encode(t, &mut blob);
+    Stored::Ticket { version: version_of(t), blob }
+}
+
+/// A ticket's version in either projection.
+pub(crate) fn version_of(t: &TicketOut) -> i64 {
+    match t {
+        TicketOut::Staff(r) => r.ticket.version,
+        TicketOut::Customer(c) => c.version,
+    }
 }
 
 /// Decodes one entity's JSON.

@@ -3,6 +3,7 @@
 //! backoff); a version conflict becomes a conflict for the user; any other refusal is recorded
 //! as rejected and reported, and the writes behind it go on.
 
+use super::decode::version_of;
 use super::error::{ApiError, ClientError};
 use super::shared::Core;
 use super::status::{ClientEvent, SyncReport};
@@ -111,12 +112,12 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
         Write::PatchTicket { id, base_version, patch } => {
             let body = TicketPatch::Staff(patch.clone());
             let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
-            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, *id, &answer.body.ticket).await)]
+            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, &answer.body.ticket).await)]
         }
         Write::SetClosed { id, base_version, closed } => {
             let body = TicketPatch::Customer(CustomerTicketPatch { closed: *closed });
             let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
-            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, *id, &answer.body.ticket).await)]
+            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, &answer.body.ticket).await)]
         }
         Write::Message { ticket_id, input } => {
             api.add_message(*ticket_id, input, key).await?;
@@ -149,18 +150,13 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
 }
 
 /// Puts the server's answer to a ticket write in the cache and the view; returns its version.
-async fn ticket_answer(core: &Core, id: i64, ticket: &TicketOut) -> i64 {
-    let version = match ticket {
-        TicketOut::Staff(r) => r.ticket.version,
-        TicketOut::Customer(c) => c.version,
-    };
-    if let Ok(json) = serde_json::to_string(ticket) {
-        core.refresh_ticket(id, &json);
-        if let Err(e) = core.db(move |c| c.put_ticket(id, &json)).await {
-            tracing::warn!("cannot cache ticket #{id}: {e}");
-        }
+async fn ticket_answer(core: &Core, ticket: &TicketOut) -> i64 {
+    let stored = ticket.clone();
+    if let Err(e) = core.db(move |c| c.put_ticket(&stored)).await {
+        tracing::warn!("cannot cache a ticket: {e}");
     }
-    version
+    core.refresh_ticket(ticket.clone());
+    version_of(ticket)
 }
 
 /// The version the server has now, for a conflicting write (best effort).
@@ -168,7 +164,7 @@ async fn server_version(core: &Core, w: &Write) -> Option<i64> {
     match target_of(w)? {
         (Target::Ticket(id), _) => {
             let t = core.api.ticket(id).await.ok()?;
-            Some(ticket_answer(core, id, &t.body.ticket).await)
+            Some(ticket_answer(core, &t.body.ticket).await)
         }
         (Target::Portal, _) => core.api.portal().await.ok().and_then(|p| p.version),
     }

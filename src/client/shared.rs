@@ -3,14 +3,14 @@
 
 use super::api::ApiClient;
 use super::cache::Cache;
-use super::decode::decode_ticket;
+use super::decode::version_of;
 use super::error::{ApiError, ClientError};
 use super::session::{Session, cache_path};
 use super::status::{ClientEvent, SyncReport, SyncStatus};
-use super::view::View;
+use super::view::{Delta, Item, View, id_of};
 use super::write::{Write, WriteId};
 use super::{ClientConfig, TicketThread};
-use crate::domain::wire::TicketDetail;
+use crate::domain::wire::{TicketDetail, TicketOut};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::{broadcast, oneshot};
@@ -127,16 +127,18 @@ impl Core {
 
     /// A ticket's thread: fetched and cached, or read from the cache when offline.
     pub(crate) async fn ticket_detail(&self, id: i64) -> Result<TicketThread, ClientError> {
+        if self.config.offline {
+            return self.cached_detail(id, ApiError::Offline("working from the cache only".into())).await;
+        }
         match self.api.ticket(id).await {
             Ok(tagged) => {
                 let detail = tagged.body;
-                let ticket_json = serde_json::to_string(&detail.ticket)?;
-                let (d, j) = (detail.clone(), ticket_json.clone());
-                self.db(move |c| c.save_thread(&d, &j, id)).await?;
-                self.refresh_ticket(id, &ticket_json);
+                let stored = detail.clone();
+                self.db(move |c| c.save_thread(&stored)).await?;
+                self.refresh_ticket(detail.ticket.clone());
                 Ok(TicketThread { detail, from_cache: false })
             }
-            Err(e) if e.is_transient() || self.config.offline => self.cached_detail(id, e).await,
+            Err(e) if e.is_transient() => self.cached_detail(id, e).await,
             Err(e) => Err(e.into()),
         }
     }
@@ -152,18 +154,12 @@ impl Core {
         }
     }
 
-    /// Puts the server's newer copy of a ticket in the view (not older than what it shows).
-    pub(crate) fn refresh_ticket(&self, id: i64, json: &str) {
-        let staff = self.session.account.role.is_staff();
-        let Ok(ticket) = decode_ticket(json, staff) else { return };
+    /// Puts the server's newer copy of a ticket in the view (never an older one).
+    pub(crate) fn refresh_ticket(&self, ticket: TicketOut) {
+        let id = id_of(&ticket);
         let current = self.view.read().unwrap_or_else(PoisonError::into_inner).ticket(id).map(|t| t.version());
-        let newer = match (&ticket, current) {
-            (_, None) => false,
-            (crate::domain::wire::TicketOut::Staff(r), Some(v)) => r.ticket.version > v,
-            (crate::domain::wire::TicketOut::Customer(c), Some(v)) => c.version > v,
-        };
-        if newer {
-            self.update_view(|v| v.apply(vec![super::view::Delta::Upsert(super::view::Item::Ticket(Box::new(ticket)))]));
+        if current.is_some_and(|v| version_of(&ticket) > v) {
+            self.update_view(|v| v.apply(vec![Delta::Upsert(Item::Ticket(Box::new(ticket)))]));
         }
     }
 }

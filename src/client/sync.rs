@@ -2,7 +2,7 @@
 //! and, on each `changed` poke, sends pending writes and pulls changes; when the stream cannot
 //! be opened or drops, it polls with exponential backoff (with jitter) and reopens the stream.
 
-use super::decode::decode_page;
+use super::decode::{Page, decode_page};
 use super::error::{ApiError, ClientError};
 use super::events::EventStream;
 use super::outbox;
@@ -148,45 +148,66 @@ pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
 }
 
 /// Pulls pages until the feed is caught up; each page is one cache transaction, then one
-/// view update.
+/// view update. The next page is fetched while the current one is stored, so the server's
+/// work and the client's overlap.
 pub(crate) async fn pull(core: &Core) -> Result<SyncReport, ClientError> {
     let staff = core.session.account.role.is_staff();
+    let limit = core.config.page_size;
     let mut report = SyncReport::default();
     let mut progress = SyncProgress::default();
-    let mut cursor = core.db(|c| c.cursor()).await?;
+    let cursor = core.db(|c| c.cursor()).await?;
+    let mut bytes = core.api.sync_raw(cursor.as_deref(), limit).await?;
     loop {
-        let bytes = core.api.sync_raw(cursor.as_deref(), core.config.page_size).await?;
         let page = tokio::task::spawn_blocking(move || decode_page(&bytes, staff))
             .await
             .map_err(|e| ClientError::Cache(format!("the page decoder failed: {e}")))??;
-        let page = Arc::new(page);
-        let stored = page.clone();
-        core.db(move |c| c.apply_page(&stored)).await?;
-        let page = Arc::try_unwrap(page).map_err(|_| ClientError::Cache("a sync page is still shared".into()))?;
-        let (reset, has_more) = (page.reset, page.has_more);
-        cursor = Some(page.cursor);
-        let deltas: Vec<Delta> = page.changes.into_iter().map(|c| c.delta).collect();
-        count(&mut report, &deltas, reset || progress.snapshot);
+        let (reset, has_more, next_cursor) = (page.reset, page.has_more, page.cursor.clone());
+        let fetch_next = async {
+            if has_more { Some(core.api.sync_raw(Some(&next_cursor), limit).await) } else { None }
+        };
+        let snapshot = reset || progress.snapshot;
+        let (next, applied) = tokio::join!(fetch_next, apply(core, page, &mut report, snapshot));
         progress.pages += 1;
-        progress.changes += deltas.len() as u64;
+        progress.changes += applied? as u64;
         progress.snapshot |= reset;
-        if !deltas.is_empty() || reset {
-            core.update_view(|v| {
-                if reset {
-                    v.clear();
-                }
-                v.apply(deltas);
-            });
+        match next {
+            None => {
+                core.set_status(|s| s.last_sync = Some(chrono::Utc::now()));
+                return Ok(report);
+            }
+            Some(fetched) => {
+                bytes = fetched?;
+                core.set_status(|s| {
+                    s.connection = Connection::Syncing;
+                    s.progress = Some(progress);
+                });
+            }
         }
-        if !has_more {
-            core.set_status(|s| s.last_sync = Some(chrono::Utc::now()));
-            return Ok(report);
-        }
-        core.set_status(|s| {
-            s.connection = Connection::Syncing;
-            s.progress = Some(progress);
+    }
+}
+
+/// Stores a page in the cache (one transaction), counts it into `report`, then shows it;
+/// returns how many changes it had.
+async fn apply(core: &Core, page: Page, report: &mut SyncReport, snapshot: bool) -> Result<usize, ClientError> {
+    let page = core
+        .db(move |c| {
+            c.apply_page(&page)?;
+            Ok(page)
+        })
+        .await?;
+    let reset = page.reset;
+    let deltas: Vec<Delta> = page.changes.into_iter().map(|c| c.delta).collect();
+    count(report, &deltas, snapshot);
+    let n = deltas.len();
+    if n > 0 || reset {
+        core.update_view(|v| {
+            if reset {
+                v.clear();
+            }
+            v.apply(deltas);
         });
     }
+    Ok(n)
 }
 
 fn count(report: &mut SyncReport, deltas: &[Delta], snapshot: bool) {

@@ -277,10 +277,10 @@ impl RoutingRule {
         if !inboxes.iter().any(|b| b.id == self.then.inbox_id) {
             return Err(ValidationError::new("then.inbox_id", format!("no inbox with id {}", self.then.inbox_id)));
         }
-        if let AssignTarget::User { user_id } = self.then.assign {
-            if !staff_ids.contains(&user_id) {
-                return Err(ValidationError::new("then.assign.user_id", format!("no agent with id {user_id}")));
-            }
+        if let AssignTarget::User { user_id } = self.then.assign
+            && !staff_ids.contains(&user_id)
+        {
+            return Err(ValidationError::new("then.assign.user_id", format!("no agent with id {user_id}")));
         }
         Ok(())
     }

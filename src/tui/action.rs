@@ -43,11 +43,27 @@ pub enum Action {
     Confirm,
     /// Close the popup.
     Close,
+    /// Type a filter over the list.
+    Filter,
+    /// Show the next saved view of the list.
+    NextQueue,
+    /// Show the previous saved view of the list.
+    PrevQueue,
+    /// Sort by the next column.
+    SortNext,
+    /// Reverse the sort.
+    SortReverse,
+    /// Show or hide the preview beside the list.
+    TogglePreview,
+    /// Assign the selected ticket to me.
+    AssignMe,
+    /// Close or reopen the selected ticket.
+    ToggleClosed,
 }
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -66,6 +82,14 @@ impl Action {
         Action::PrevField,
         Action::Confirm,
         Action::Close,
+        Action::Filter,
+        Action::NextQueue,
+        Action::PrevQueue,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::TogglePreview,
+        Action::AssignMe,
+        Action::ToggleClosed,
     ];
 
     /// The name used in keymap.toml.
@@ -89,6 +113,14 @@ impl Action {
             Action::PrevField => "prev_field",
             Action::Confirm => "confirm",
             Action::Close => "close",
+            Action::Filter => "filter",
+            Action::NextQueue => "next_queue",
+            Action::PrevQueue => "prev_queue",
+            Action::SortNext => "sort_next",
+            Action::SortReverse => "sort_reverse",
+            Action::TogglePreview => "toggle_preview",
+            Action::AssignMe => "assign_me",
+            Action::ToggleClosed => "toggle_closed",
         }
     }
 
@@ -114,6 +146,14 @@ impl Action {
             Action::PrevField => "previous field",
             Action::Confirm => "confirm",
             Action::Close => "close",
+            Action::Filter => "filter",
+            Action::NextQueue => "next view",
+            Action::PrevQueue => "previous view",
+            Action::SortNext => "sort by next column",
+            Action::SortReverse => "reverse sort",
+            Action::TogglePreview => "toggle preview",
+            Action::AssignMe => "assign to me",
+            Action::ToggleClosed => "close or reopen",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! core in parallel (the decode is the cost; the read is a sequential scan).
 
 use super::Cache;
-use crate::client::decode::{decode_item, decode_ticket};
+use super::codec;
+use crate::client::decode::decode_item;
 use crate::client::error::ClientError;
 use crate::client::session::Session;
 use crate::client::view::{Delta, EntityKind, View};
@@ -37,23 +38,11 @@ impl Cache {
     /// Every cached ticket, by id.
     fn load_tickets(&self) -> Result<Vec<TicketOut>, ClientError> {
         let mut stmt = self.conn.prepare("SELECT data FROM tickets ORDER BY id")?;
-        let texts: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        let staff = self.staff;
-        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-        let chunk = texts.len().div_ceil(workers).max(1);
-        let decoded: Vec<Result<Vec<TicketOut>, serde_json::Error>> = std::thread::scope(|s| {
-            let handles: Vec<_> = texts
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().map(|t| decode_ticket(t, staff)).collect::<Result<Vec<_>, _>>()))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Ok(Vec::new()))).collect()
-        });
-        let mut out = Vec::with_capacity(texts.len());
-        for part in decoded {
-            out.extend(part.map_err(|e| ClientError::Cache(format!("bad cached ticket: {e}")))?);
-        }
-        if out.len() != texts.len() {
-            return Err(ClientError::Cache("a ticket decoder failed".into()));
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let blob = row.get_ref(0)?.as_blob().map_err(|e| ClientError::Cache(format!("bad cached ticket: {e}")))?;
+            out.push(codec::decode(blob).map_err(|e| ClientError::Cache(e.to_string()))?);
         }
         Ok(out)
     }

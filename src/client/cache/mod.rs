@@ -4,23 +4,24 @@
 //! the server sent), cached ticket threads and the outbox. A file that cannot be read, or was
 //! written by another schema version, is rebuilt, keeping the unsent writes it can still read.
 
+pub(crate) mod codec;
 mod load;
 mod outbox;
 
-use super::decode::Page;
+use super::decode::{Page, Stored, stored_ticket};
 use super::error::ClientError;
 use super::session::{Session, create_private_dir, restrict};
 use super::view::{EntityKind, View};
-use crate::domain::wire::TicketDetail;
+use crate::domain::wire::{TicketDetail, TicketOut};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
 /// Bump when the layout changes: older files are rebuilt.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE tickets (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE tickets (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE entities (kind TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE TABLE threads (ticket_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE outbox (
@@ -109,16 +110,16 @@ impl Cache {
             tx.execute_batch("DELETE FROM tickets; DELETE FROM entities; DELETE FROM threads;")?;
         }
         {
-            let mut put_ticket = tx.prepare_cached("INSERT OR REPLACE INTO tickets (id, data) VALUES (?1, ?2)")?;
+            let mut put_ticket = tx.prepare_cached("INSERT OR REPLACE INTO tickets (id, version, data) VALUES (?1, ?2, ?3)")?;
             let mut del_ticket = tx.prepare_cached("DELETE FROM tickets WHERE id = ?1")?;
             let mut del_thread = tx.prepare_cached("DELETE FROM threads WHERE ticket_id = ?1")?;
             let mut put_entity = tx.prepare_cached("INSERT OR REPLACE INTO entities (kind, id, data) VALUES (?1, ?2, ?3)")?;
             let mut del_entity = tx.prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?;
             for c in &page.changes {
-                match (c.kind, &c.json) {
-                    (EntityKind::Ticket, Some(json)) => put_ticket.execute(params![c.id, json])?,
-                    (EntityKind::Ticket, None) => del_ticket.execute([c.id])? + del_thread.execute([c.id])?,
-                    (kind, Some(json)) => put_entity.execute(params![kind.as_str(), c.id, json])?,
+                match (c.kind, &c.stored) {
+                    (_, Some(Stored::Ticket { version, blob })) => put_ticket.execute(params![c.id, version, blob])?,
+                    (EntityKind::Ticket, _) => del_ticket.execute([c.id])? + del_thread.execute([c.id])?,
+                    (kind, Some(Stored::Json(json))) => put_entity.execute(params![kind.as_str(), c.id, json])?,
                     (kind, None) => del_entity.execute(params![kind.as_str(), c.id])?,
                 };
             }
@@ -129,14 +130,12 @@ impl Cache {
         Ok(())
     }
 
-    /// Stores a ticket's thread (and the ticket itself, when it is newer than the cached one).
-    pub(crate) fn save_thread(&mut self, detail: &TicketDetail, ticket_json: &str, id: i64) -> Result<(), ClientError> {
+    /// Stores a ticket's thread (and the ticket itself, unless the cache has a newer one).
+    pub(crate) fn save_thread(&mut self, detail: &TicketDetail) -> Result<(), ClientError> {
         let tx = self.conn.transaction()?;
+        let id = crate::client::view::id_of(&detail.ticket);
         tx.execute("INSERT OR REPLACE INTO threads (ticket_id, data) VALUES (?1, ?2)", params![id, serde_json::to_string(detail)?])?;
-        tx.execute(
-            "UPDATE tickets SET data = ?2 WHERE id = ?1 AND json_extract(data, '$.version') <= json_extract(?2, '$.version')",
-            params![id, ticket_json],
-        )?;
+        put_ticket(&tx, &detail.ticket)?;
         tx.commit()?;
         Ok(())
     }
@@ -147,14 +146,21 @@ impl Cache {
         Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
     }
 
-    /// Replaces one cached ticket with the server's newer answer to a write.
-    pub(crate) fn put_ticket(&mut self, id: i64, json: &str) -> Result<(), ClientError> {
-        self.conn.execute(
-            "UPDATE tickets SET data = ?2 WHERE id = ?1 AND json_extract(data, '$.version') <= json_extract(?2, '$.version')",
-            params![id, json],
-        )?;
-        Ok(())
+    /// Replaces one cached ticket with the server's answer to a write, unless the cache
+    /// already has a newer version.
+    pub(crate) fn put_ticket(&mut self, ticket: &TicketOut) -> Result<(), ClientError> {
+        put_ticket(&self.conn, ticket)
     }
+}
+
+fn put_ticket(conn: &Connection, ticket: &TicketOut) -> Result<(), ClientError> {
+    if let Stored::Ticket { version, blob } = stored_ticket(ticket) {
+        conn.execute(
+            "UPDATE tickets SET version = ?2, data = ?3 WHERE id = ?1 AND version <= ?2",
+            params![crate::client::view::id_of(ticket), version, blob],
+        )?;
+    }
+    Ok(())
 }
 
 /// Creates an empty file with mode 0600, so the database never exists with wider permissions.

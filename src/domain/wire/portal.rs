@@ -42,7 +42,9 @@ pub struct PublicPortal {
     pub version: i64,
 }
 
-/// Settings projected for `viewer`.
+/// Settings projected for `viewer`. Built once per request or sync page, never stored in
+/// bulk, so the size difference between the variants costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum PortalFor {

@@ -7,6 +7,7 @@ pub mod people;
 pub mod portal;
 pub mod routing;
 pub mod sync;
+mod ticket_input;
 pub mod tickets;
 
 use super::error::{ApiError, ApiResult};
@@ -55,14 +56,14 @@ pub fn v1() -> OpenApiRouter<SharedState> {
 /// Refuses a customer who must accept the consent notice first; returns the settings.
 pub async fn require_consent(state: &SharedState, caller: &Caller) -> ApiResult<PortalSettings> {
     let portal = state.store.portal().await?;
-    if let Account::Contact(c) = &caller.account {
-        if portal.consent_needed(c) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "consent_required",
-                "accept the consent notice first (POST /me/consent)",
-            ));
-        }
+    if let Account::Contact(c) = &caller.account
+        && portal.consent_needed(c)
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "consent_required",
+            "accept the consent notice first (POST /me/consent)",
+        ));
     }
     Ok(portal)
 }

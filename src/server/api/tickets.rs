@@ -2,8 +2,9 @@
 //! and bulk changes. Visibility comes from the one domain function; a ticket the caller may
 //! not see is a 404, exactly like one that does not exist.
 
+use super::ticket_input::{check_cat, check_tags, parse_as, staff_change};
 use crate::domain::portal::{MAX_BODY, check_subject};
-use crate::domain::ticket::{AuthorKind, check_category, check_tag};
+use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, can_see};
 use crate::domain::wire::{
     BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput,
@@ -118,31 +119,6 @@ async fn list_tickets(
     Ok(Json(TicketPage { items, next_cursor }))
 }
 
-fn parse_as<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(body).map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))
-}
-
-fn check_tags(tags: &[String]) -> ApiResult<()> {
-    if tags.len() > 20 || tags.iter().any(|t| !check_tag(t)) {
-        return Err(ApiError::invalid(
-            "tags",
-            "at most 20 tags of 1–32 a-z, 0-9, - and _",
-        ));
-    }
-    Ok(())
-}
-
-fn check_cat(category: &str) -> ApiResult<()> {
-    if check_category(category) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "category",
-            "at most 40 characters on one line",
-        ))
-    }
-}
-
 /// Creates a ticket: customers through the support form, staff for any contact. Routed by the rules.
 #[utoipa::path(post, path = "/tickets", tag = "tickets", request_body = TicketInput,
     responses((status = 201, body = TicketOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
@@ -225,28 +201,6 @@ async fn create_ticket(
         Json(out),
     )
         .into_response())
-}
-
-/// Checks a staff patch and turns it into a store change.
-fn staff_change(p: StaffTicketPatch) -> ApiResult<TicketChange> {
-    if let Some(s) = &p.subject {
-        check_subject(s)?;
-    }
-    if let Some(c) = &p.category {
-        check_cat(c)?;
-    }
-    if let Some(t) = &p.tags {
-        check_tags(t)?;
-    }
-    Ok(TicketChange {
-        subject: p.subject,
-        stage: p.stage,
-        priority: p.priority,
-        category: p.category,
-        owner_id: p.owner_id,
-        inbox_id: p.inbox_id,
-        tags: p.tags,
-    })
 }
 
 /// Loads a ticket the caller may see, or 404.

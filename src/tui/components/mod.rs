@@ -166,3 +166,47 @@ pub fn step(selected: usize, delta: i64, len: usize) -> usize {
     let now = i64::try_from(selected).unwrap_or(i64::MAX);
     usize::try_from(now.saturating_add(delta).clamp(0, max)).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(b: &Binding) -> Vec<String> {
+        b.keys.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn inner_contexts_shadow_outer_keys_and_typing_hides_characters() {
+        let keymap = Keymap::defaults().unwrap();
+        let commands = [
+            Command::new(Action::Confirm),
+            Command::new(Action::NextField),
+            Command::new(Action::Quit),
+            Command::new(Action::NextTab),
+        ];
+        let found = bindings(&keymap, &[Context::SignIn], &commands, true);
+        assert_eq!(keys(&found[0]), ["Enter"]);
+        assert_eq!(keys(&found[1]), ["Tab"]);
+        assert_eq!(
+            keys(&found[2]),
+            ["Esc", "Ctrl-C"],
+            "q types a letter in a field"
+        );
+        assert!(found[3].keys.is_empty(), "Tab belongs to the sign-in form");
+        let found = bindings(
+            &keymap,
+            &[Context::Tickets, Context::List],
+            &commands[2..],
+            false,
+        );
+        assert_eq!(keys(&found[0]), ["q", "Ctrl-C"]);
+        assert_eq!(keys(&found[1]), ["Tab"]);
+    }
+
+    #[test]
+    fn steps_clamp_at_both_ends() {
+        assert_eq!(step(0, -1, 10), 0);
+        assert_eq!(step(8, 5, 10), 9);
+        assert_eq!(step(3, 1, 0), 0);
+    }
+}

@@ -157,9 +157,9 @@ pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credent
         return Ok(user);
     }
     Ok(conn
-        .prepare_cached(&format!(
-            "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at, password_hash, failed_logins, locked_until FROM contacts WHERE email = ?1"
-        ))?
+        .prepare_cached(
+            "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at, password_hash, failed_logins, locked_until FROM contacts WHERE email = ?1",
+        )?
         .query_row([email], |r| {
             Ok(Credentials { account: Account::Contact(contact_row(r)?), password_hash: r.get(8)?, failed_logins: r.get(9)?, locked_until: r.get(10)? })
         })

@@ -201,12 +201,10 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
             "the portal has no default inbox and no rule matched",
         )
     })?;
-    if let Some(owner) = decision.owner_id {
-        if !super::people::staff_ids(conn)?.contains(&owner) {
-            return Err(
-                ValidationError::new("owner_id", format!("no agent with id {owner}")).into(),
-            );
-        }
+    if let Some(owner) = decision.owner_id
+        && !super::people::staff_ids(conn)?.contains(&owner)
+    {
+        return Err(ValidationError::new("owner_id", format!("no agent with id {owner}")).into());
     }
     let now = now_text();
     conn.prepare_cached(
@@ -241,10 +239,10 @@ pub fn update(
 ) -> StoreResult<TicketRow> {
     let current = get(conn, id)?;
     let mut t = current.ticket.clone();
-    if let Some(v) = expected {
-        if v != t.version {
-            return Err(StoreError::Conflict(t.version));
-        }
+    if let Some(v) = expected
+        && v != t.version
+    {
+        return Err(StoreError::Conflict(t.version));
     }
     if let Some(s) = &c.subject {
         t.subject = s.trim().to_string();
@@ -256,12 +254,10 @@ pub fn update(
         t.category = cat.clone();
     }
     if let Some(owner) = c.owner_id {
-        if let Some(o) = owner {
-            if !super::people::staff_ids(conn)?.contains(&o) {
-                return Err(
-                    ValidationError::new("owner_id", format!("no agent with id {o}")).into(),
-                );
-            }
+        if let Some(o) = owner
+            && !super::people::staff_ids(conn)?.contains(&o)
+        {
+            return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
         }
         t.owner_id = owner;
     }

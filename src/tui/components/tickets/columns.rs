@@ -1,0 +1,177 @@
+//! The columns of the ticket table: what each shows, how wide it is and how it sorts. Staff
+//! get a fixed set; customers get the columns the portal's ticket view lists.
+
+use super::filter::{inbox_name, owner_name};
+use crate::client::ViewTicket;
+use crate::domain::portal::CustomerColumn;
+use crate::domain::text::strip_control;
+use std::cmp::Ordering;
+
+/// One column of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Ticket number.
+    Id,
+    /// Subject.
+    Subject,
+    /// Requester's name.
+    Requester,
+    /// Company name.
+    Company,
+    /// Stage (staff) or the portal's label for it (customers).
+    Stage,
+    /// Priority.
+    Priority,
+    /// Owner's name.
+    Owner,
+    /// Inbox name.
+    Inbox,
+    /// When it was opened.
+    Created,
+    /// When it last changed.
+    Updated,
+}
+
+/// The columns agents and admins see, in order.
+pub const STAFF: [Column; 9] = [
+    Column::Id,
+    Column::Subject,
+    Column::Requester,
+    Column::Company,
+    Column::Stage,
+    Column::Priority,
+    Column::Owner,
+    Column::Inbox,
+    Column::Updated,
+];
+
+impl Column {
+    /// The table column for a portal ticket-view column.
+    pub fn from_customer(c: &CustomerColumn) -> Column {
+        match c {
+            CustomerColumn::Id => Column::Id,
+            CustomerColumn::Subject => Column::Subject,
+            CustomerColumn::Status => Column::Stage,
+            CustomerColumn::Priority => Column::Priority,
+            CustomerColumn::Requester => Column::Requester,
+            CustomerColumn::Created => Column::Created,
+            CustomerColumn::Updated => Column::Updated,
+        }
+    }
+
+    /// The header.
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Id => "#",
+            Column::Subject => "Subject",
+            Column::Requester => "Requester",
+            Column::Company => "Company",
+            Column::Stage => "Stage",
+            Column::Priority => "Priority",
+            Column::Owner => "Owner",
+            Column::Inbox => "Inbox",
+            Column::Created => "Opened",
+            Column::Updated => "Updated",
+        }
+    }
+
+    /// Width in cells (the subject takes what is left).
+    pub fn width(self) -> u16 {
+        match self {
+            Column::Id => 7,
+            Column::Subject => 20,
+            Column::Requester | Column::Owner => 14,
+            Column::Company | Column::Inbox => 12,
+            Column::Stage => 18,
+            Column::Priority => 8,
+            Column::Created | Column::Updated => 10,
+        }
+    }
+
+    /// Which columns go first when the table is too narrow (lower: dropped earlier).
+    pub fn keep(self) -> u8 {
+        match self {
+            Column::Id | Column::Subject => 9,
+            Column::Stage => 8,
+            Column::Priority => 7,
+            Column::Updated => 6,
+            Column::Owner => 5,
+            Column::Requester => 4,
+            Column::Company => 3,
+            Column::Created => 2,
+            Column::Inbox => 1,
+        }
+    }
+
+    /// The cell text of ticket `t`, control sequences stripped.
+    pub fn cell(self, t: &ViewTicket) -> String {
+        match self {
+            Column::Id if t.id() < 0 => "new".into(),
+            Column::Id => format!("#{}", t.id()),
+            Column::Subject => strip_control(t.subject()).replace('\n', " "),
+            Column::Requester => strip_control(t.requester()),
+            Column::Company => strip_control(t.company().unwrap_or("")),
+            Column::Stage => strip_control(t.status()).replace('_', " "),
+            Column::Priority => t.priority().as_str().into(),
+            Column::Owner => strip_control(owner_name(t).unwrap_or("—")),
+            Column::Inbox => strip_control(inbox_name(t).unwrap_or("")),
+            Column::Created => date(t.created_at()),
+            Column::Updated => date(t.updated_at()),
+        }
+    }
+
+    /// Orders two tickets by this column, smallest first.
+    pub fn compare(self, a: &ViewTicket, b: &ViewTicket) -> Ordering {
+        match self {
+            Column::Id => a.id().cmp(&b.id()),
+            Column::Subject => a.subject().cmp(b.subject()),
+            Column::Requester => a.requester().cmp(b.requester()),
+            Column::Company => a.company().cmp(&b.company()),
+            Column::Stage => a.status().cmp(b.status()),
+            Column::Priority => a.priority().cmp(&b.priority()),
+            Column::Owner => owner_name(a).cmp(&owner_name(b)),
+            Column::Inbox => inbox_name(a).cmp(&inbox_name(b)),
+            Column::Created => a.created_at().cmp(b.created_at()),
+            Column::Updated => a.updated_at().cmp(b.updated_at()),
+        }
+    }
+}
+
+/// The date part of an RFC 3339 timestamp.
+fn date(rfc3339: &str) -> String {
+    rfc3339.chars().take(10).collect()
+}
+
+/// The columns of `all` that fit in `width` cells (one cell between columns), dropping the
+/// least useful first.
+pub fn fitting(all: &[Column], width: u16) -> Vec<Column> {
+    let mut cols = all.to_vec();
+    let need = |cols: &[Column]| -> u16 { cols.iter().map(|c| c.width() + 1).sum() };
+    while need(&cols) > width {
+        let Some(drop) = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.keep() < 9)
+            .min_by_key(|(_, c)| c.keep())
+            .map(|(n, _)| n)
+        else {
+            break;
+        };
+        cols.remove(drop);
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_tables_drop_the_least_useful_columns() {
+        let cols = fitting(&STAFF, 78);
+        assert!(cols.contains(&Column::Subject) && cols.contains(&Column::Stage));
+        assert!(!cols.contains(&Column::Inbox));
+        assert_eq!(fitting(&STAFF, 400), STAFF);
+        assert_eq!(fitting(&STAFF, 5), [Column::Id, Column::Subject]);
+    }
+}

@@ -1,0 +1,66 @@
+//! What the Tickets pane remembers between runs: the queue and the filter, in a small JSON
+//! file beside the account's cache in the data dir.
+
+use super::filter::Queue;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The remembered part of the pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// The queue shown.
+    #[serde(default)]
+    pub queue: Queue,
+    /// The filter text.
+    #[serde(default)]
+    pub filter: String,
+}
+
+/// The state file of the account whose cache is `cache`.
+pub fn path_for(cache: &Path) -> PathBuf {
+    cache.with_extension("tickets.json")
+}
+
+impl Saved {
+    /// Reads the file; a missing or unreadable one gives the defaults.
+    pub fn load(path: &Path) -> Saved {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the file (through a temporary file, so a crash never leaves half of it).
+    pub fn store(&self, path: &Path) {
+        let result = serde_json::to_vec(self)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| {
+                let tmp = path.with_extension("json.tmp");
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, path)
+            });
+        if let Err(e) = result {
+            tracing::warn!("could not remember the ticket filter in {}: {e}", path.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_survives_a_round_trip_and_junk_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_for(&dir.path().join("abc.sqlite"));
+        assert_eq!(Saved::load(&path), Saved::default());
+        let saved = Saved {
+            queue: Queue::Mine,
+            filter: "printer owner:me".into(),
+        };
+        saved.store(&path);
+        assert_eq!(Saved::load(&path), saved);
+        std::fs::write(&path, "{not json").unwrap();
+        assert_eq!(Saved::load(&path), Saved::default());
+    }
+}
