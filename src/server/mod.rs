@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod mail;
+pub mod ratelimit;
 pub mod security;
 pub mod state;
 pub mod store;
@@ -158,6 +159,10 @@ pub fn app(state: SharedState) -> Router {
             state.clone(),
             idempotency::layer,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::layer,
+        ))
         .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -214,6 +219,7 @@ pub async fn serve(
     let state = Arc::new(AppState {
         store: store.clone(),
         mailer,
+        limiter: Default::default(),
         in_flight: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(listen)

@@ -11,6 +11,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,
+    /// Counters of the rate limits on sign-in and mail-sending endpoints.
+    pub limiter: super::ratelimit::RateLimiter,
     /// Idempotency keys whose first request is still running.
     pub in_flight: Mutex<HashSet<String>>,
 }

@@ -59,11 +59,35 @@ pub enum Action {
     AssignMe,
     /// Close or reopen the selected ticket.
     ToggleClosed,
+    /// Move the selected item down in an ordered list.
+    MoveDown,
+    /// Move the selected item up in an ordered list.
+    MoveUp,
+    /// Switch the selected item (or the focused choice) to its next state.
+    Toggle,
+    /// Create a new item.
+    New,
+    /// Edit the selected item.
+    Edit,
+    /// Delete the selected item.
+    Delete,
+    /// Try something out (the routing tester).
+    Try,
+    /// Save the editor's changes.
+    Save,
+    /// Make the selected item the default.
+    MakeDefault,
+    /// Go to the next step or section of a multi-part form.
+    NextStep,
+    /// Go back to the previous step or section of a multi-part form.
+    PrevStep,
+    /// Throw away unsaved changes (or, in a conflict, keep the server's version).
+    Revert,
 }
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 38] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -90,6 +114,18 @@ impl Action {
         Action::TogglePreview,
         Action::AssignMe,
         Action::ToggleClosed,
+        Action::MoveDown,
+        Action::MoveUp,
+        Action::Toggle,
+        Action::New,
+        Action::Edit,
+        Action::Delete,
+        Action::Try,
+        Action::Save,
+        Action::MakeDefault,
+        Action::NextStep,
+        Action::PrevStep,
+        Action::Revert,
     ];
 
     /// The name used in keymap.toml.
@@ -121,6 +157,18 @@ impl Action {
             Action::TogglePreview => "toggle_preview",
             Action::AssignMe => "assign_me",
             Action::ToggleClosed => "toggle_closed",
+            Action::MoveDown => "move_down",
+            Action::MoveUp => "move_up",
+            Action::Toggle => "toggle",
+            Action::New => "new",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Try => "try",
+            Action::Save => "save",
+            Action::MakeDefault => "make_default",
+            Action::NextStep => "next_step",
+            Action::PrevStep => "prev_step",
+            Action::Revert => "revert",
         }
     }
 
@@ -154,6 +202,18 @@ impl Action {
             Action::TogglePreview => "toggle preview",
             Action::AssignMe => "assign to me",
             Action::ToggleClosed => "close or reopen",
+            Action::MoveDown => "move down",
+            Action::MoveUp => "move up",
+            Action::Toggle => "switch",
+            Action::New => "new",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Try => "try out",
+            Action::Save => "save",
+            Action::MakeDefault => "make default",
+            Action::NextStep => "next step",
+            Action::PrevStep => "previous step",
+            Action::Revert => "discard changes",
         }
     }
 }

@@ -183,6 +183,8 @@ pub enum Context {
     Tickets,
     /// The routing pane.
     Routing,
+    /// The routing pane's editors and tester.
+    RoutingForm,
     /// The portal settings pane.
     Portal,
     /// The customer's account pane.
@@ -195,12 +197,13 @@ pub enum Context {
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::SignIn,
         Context::Tickets,
         Context::Routing,
+        Context::RoutingForm,
         Context::Portal,
         Context::Account,
         Context::Help,
@@ -215,6 +218,7 @@ impl Context {
             Context::SignIn => "signin",
             Context::Tickets => "tickets",
             Context::Routing => "routing",
+            Context::RoutingForm => "routing_form",
             Context::Portal => "portal",
             Context::Account => "account",
             Context::Help => "help",
@@ -241,7 +245,12 @@ impl Context {
                 Confirm,
                 Close,
             ],
-            Context::Routing | Context::Portal | Context::Account => &[],
+            Context::Routing => &[MoveDown, MoveUp, Toggle, New, Edit, Delete, Try, MakeDefault],
+            Context::RoutingForm => &[NextField, PrevField, Toggle, New, Delete, Try, Save, Close],
+            Context::Portal => &[
+                Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert,
+            ],
+            Context::Account => &[],
             Context::Help => &[Close, Down, Up, PageDown, PageUp],
             Context::Palette => &[Close, Confirm, Down, Up],
         }

@@ -40,8 +40,12 @@ impl Main {
             .iter()
             .map(|tab| -> Box<dyn Component> {
                 match tab.kind {
-                    TabKind::Tickets => Box::new(Tickets::new(client.clone())),
-                    TabKind::Routing => Box::new(Routing::new(client.clone(), tab.read_only)),
+                    TabKind::Tickets => Box::new(Tickets::new(client.clone()).notify(tx.clone())),
+                    TabKind::Routing => Box::new(Routing::new(
+                        client.clone(),
+                        tab.read_only,
+                        Some(tx.clone()),
+                    )),
                     TabKind::Portal => Box::new(Portal::new(client.clone(), tab.read_only)),
                     TabKind::Account => Box::new(Account::new(client.clone())),
                 }

@@ -36,6 +36,11 @@ impl ListCursor {
         self.selected
     }
 
+    /// Selects row `index` (clamped to the rows at the next draw).
+    pub fn select(&mut self, index: usize) {
+        self.selected = index;
+    }
+
     /// Moves for a movement action over `len` rows.
     pub fn handle(&mut self, action: Action, len: usize) -> Outcome {
         let page = i64::try_from(self.page.max(1)).unwrap_or(1);

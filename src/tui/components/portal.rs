@@ -1,24 +1,102 @@
-//! The Portal pane: the portal settings as the client's view holds them, one setting a row.
-//! Agents see it read-only.
+//! The Portal pane. While the portal is not configured, admins get the four-step setup wizard
+//! (name, domain, tickets, access); afterwards the settings in sections (General, Tickets,
+//! Access with the contacts and their invitations, and an overview of the rest), each saved
+//! with `If-Match` through the client's outbox. Agents see everything read-only.
 
-use super::list::{ListCursor, draw_lines, pane_block, wire_name};
+mod draw;
+mod fields;
+mod form;
+mod overview;
+mod tasks;
+
+pub use overview::setting;
+
 use super::{Component, DrawCtx, Outcome};
-use crate::client::{Client, View};
-use crate::domain::routing::MatchValue;
-use crate::domain::text::strip_control;
-use crate::domain::wire::{PortalFor, PortalOut};
+use crate::client::{Client, OutboxState, Resolution, View, Write, WriteId};
+use crate::domain::portal::{PortalPatch, PortalSettings};
+use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crossterm::event::KeyEvent;
+use fields::Part;
+use form::{FieldId, Form};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use tasks::Slot;
+
+/// The settings sections, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Name, domain and slug, connecting a domain.
+    General,
+    /// Default inbox and ticket permission.
+    Tickets,
+    /// Registration and sign-in, and the contacts' invitations.
+    Access,
+    /// Every setting, read-only.
+    Overview,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [
+        Section::General,
+        Section::Tickets,
+        Section::Access,
+        Section::Overview,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Section::General => "General",
+            Section::Tickets => "Tickets",
+            Section::Access => "Access",
+            Section::Overview => "Overview",
+        }
+    }
+
+    fn part(self) -> Option<Part> {
+        match self {
+            Section::General => Some(Part::General),
+            Section::Tickets => Some(Part::Tickets),
+            Section::Access => Some(Part::Access),
+            Section::Overview => None,
+        }
+    }
+}
+
+/// The wizard's steps, in order.
+const STEPS: [(Part, &str); 4] = [
+    (Part::Name, "Name"),
+    (Part::Domain, "Domain"),
+    (Part::Tickets, "Tickets"),
+    (Part::Access, "Access"),
+];
+
+/// A message under the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Message {
+    text: String,
+    error: bool,
+}
 
 /// The Portal pane.
 pub struct Portal {
     client: Client,
     read_only: bool,
-    cursor: ListCursor,
+    section: usize,
+    /// Wizard step (0–3), while the wizard runs.
+    step: usize,
+    form: Form,
+    /// The settings the form was filled from (its `If-Match` version).
+    base: Option<PortalSettings>,
+    /// The wizard's settings so far.
+    draft: Option<PortalSettings>,
+    message: Option<Message>,
+    /// The user was told about unsaved changes and may now leave.
+    warned: bool,
+    /// Row of the overview or, past the form rows, of the contacts list.
     rows: usize,
+    results: Slot,
 }
 
 impl Portal {
@@ -27,163 +105,254 @@ impl Portal {
         Portal {
             client,
             read_only,
-            cursor: ListCursor::default(),
+            section: 0,
+            step: 0,
+            form: Form::default(),
+            base: None,
+            draft: None,
+            message: None,
+            warned: false,
             rows: 0,
+            results: Slot::default(),
         }
     }
-}
 
-fn on_off(b: bool) -> &'static str {
-    if b { "on" } else { "off" }
-}
+    fn settings(view: &View) -> Option<PortalSettings> {
+        match view.portal.as_ref().map(|m| &m.item) {
+            Some(PortalFor::Staff(p)) => Some(p.settings.clone()),
+            _ => None,
+        }
+    }
 
-/// A "label  value" row with the labels aligned.
-pub fn setting(label: &str, value: String, ctx: DrawCtx<'_>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<22} "), ctx.theme.muted),
-        Span::raw(value),
-    ])
-}
+    fn wizard(&self, view: &View) -> bool {
+        !self.read_only && Self::settings(view).is_some_and(|s| !s.configured)
+    }
 
-fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
-    let s = &p.settings;
-    let mut out = Vec::new();
-    let row = |label: &str, value: String| setting(label, value, ctx);
-    out.push(row("Name", strip_control(&s.name)));
-    out.push(row("Portal URL", strip_control(&p.portal_url)));
-    let domain_note = if p.system_domain {
-        " (system domain: no registration emails are sent)"
-    } else {
-        ""
-    };
-    out.push(row(
-        "Domain",
-        format!("{}{domain_note}", strip_control(&s.domain)),
-    ));
-    out.push(row("Slug", strip_control(&s.slug)));
-    let domains: Vec<String> = view
-        .domains
-        .iter()
-        .map(|d| {
-            format!(
-                "{} ({}{})",
-                strip_control(&d.host),
-                strip_control(&d.primary_language),
-                if d.system { ", system" } else { "" }
-            )
-        })
-        .collect();
-    out.push(row("Domains", domains.join(", ")));
-    out.push(row(
-        "Language",
-        format!("{} (from the domain)", strip_control(&p.language)),
-    ));
-    let inbox = match s.default_inbox_id {
-        Some(id) => view
-            .inbox_name(id)
-            .map_or(format!("inbox {id}"), strip_control),
-        None => "none".to_string(),
-    };
-    out.push(row("Default inbox", inbox));
-    let mut visibility = wire_name(&s.ticket_permission.mode);
-    for f in &s.ticket_permission.filter {
-        let value = match &f.value {
-            MatchValue::One(v) => strip_control(v),
-            MatchValue::Many(vs) => vs
-                .iter()
-                .map(|v| strip_control(v))
-                .collect::<Vec<_>>()
-                .join(", "),
+    fn current(&self) -> Section {
+        Section::ALL[self.section]
+    }
+
+    /// Refills the form from the view when nothing is being edited, or when it shows another
+    /// part than the one on screen.
+    fn refresh(&mut self, view: &View) {
+        let Some(settings) = Self::settings(view) else {
+            return;
         };
-        visibility.push_str(&format!(
-            "; {} {} {value}",
-            strip_control(&f.property),
-            wire_name(&f.op)
-        ));
-    }
-    out.push(row("Ticket visibility", visibility));
-    out.push(row("Access", wire_name(&s.access.mode)));
-    out.push(row(
-        "Passwordless sign-in",
-        on_off(s.access.passwordless).to_string(),
-    ));
-    out.push(row(
-        "Idle timeout",
-        format!("{} minutes", s.access.idle_timeout_minutes),
-    ));
-    let columns: Vec<String> = s.ticket_view.columns.iter().map(wire_name).collect();
-    out.push(row("Customer columns", columns.join(", ")));
-    out.push(row(
-        "Closed tickets listed",
-        if s.ticket_view.show_closed {
-            "yes"
-        } else {
-            "no"
+        if self.wizard(view) {
+            let draft = self.draft.get_or_insert_with(|| settings.clone());
+            if self.base.is_none() {
+                self.form = Form::new(fields::rows(STEPS[self.step].0, draft, view));
+                self.base = Some(settings);
+            }
+            return;
         }
-        .to_string(),
-    ));
-    let order = if s.ticket_view.default_sort.descending {
-        "newest first"
-    } else {
-        "oldest first"
-    };
-    out.push(row(
-        "Default sort",
-        format!(
-            "{} ({order})",
-            wire_name(&s.ticket_view.default_sort.column)
-        ),
-    ));
-    out.push(row("Stage labels", String::new()));
-    for (stage, label) in &s.ticket_view.stage_labels {
-        out.push(row(
-            &format!("  {}", stage.as_str().replace('_', " ")),
-            strip_control(label),
-        ));
-    }
-    let required = if s.consent.required {
-        ", acceptance required"
-    } else {
-        ""
-    };
-    out.push(row(
-        "Consent notice",
-        format!(
-            "{}{required} (version {})",
-            on_off(s.consent.enabled),
-            s.consent.version
-        ),
-    ));
-    out.push(row(
-        "Consent text",
-        strip_control(&s.consent.text).replace('\n', " "),
-    ));
-    out.push(row(
-        "Support form",
-        on_off(s.support_form.enabled).to_string(),
-    ));
-    for f in &s.support_form.fields {
-        let required = if f.required { "required" } else { "optional" };
-        out.push(row(
-            &format!("  field {}", strip_control(&f.key)),
-            format!(
-                "{} ({}, {required})",
-                strip_control(&f.label),
-                wire_name(&f.kind)
-            ),
-        ));
-    }
-    out.push(row(
-        "Setup",
-        if s.configured {
-            "finished"
-        } else {
-            "not finished"
+        self.draft = None;
+        let stale = self.base.as_ref().is_none_or(|b| *b != settings);
+        if self.base.is_none() || (stale && !self.dirty()) {
+            self.load(&settings, view);
         }
-        .to_string(),
-    ));
-    out.push(row("Version", s.version.to_string()));
-    out
+    }
+
+    fn load(&mut self, settings: &PortalSettings, view: &View) {
+        let selected = self.form.selected;
+        let rows = self
+            .current()
+            .part()
+            .map_or_else(Vec::new, |p| fields::rows(p, settings, view));
+        self.form = Form::new(rows);
+        self.form.selected = selected;
+        self.base = Some(settings.clone());
+    }
+
+    /// The change the form makes to the settings it was filled from.
+    fn patch(&self) -> Option<PortalPatch> {
+        let base = self.base.as_ref()?;
+        let mut after = base.clone();
+        fields::apply(&self.form, &mut after);
+        let patch = fields::diff(base, &after);
+        (patch != PortalPatch::default()).then_some(patch)
+    }
+
+    fn dirty(&self) -> bool {
+        self.draft.is_none() && self.patch().is_some()
+    }
+
+    fn say(&mut self, text: impl Into<String>, error: bool) -> Outcome {
+        self.message = Some(Message {
+            text: text.into(),
+            error,
+        });
+        Outcome::Changed
+    }
+
+    fn refuse(&mut self) -> Outcome {
+        self.say("Read-only: only admins change portal settings.", true)
+    }
+
+    /// The latest portal write the server refused or found in conflict.
+    fn trouble(view: &View) -> Option<(WriteId, OutboxState)> {
+        view.outbox
+            .iter()
+            .rev()
+            .find(|e| matches!(e.write, Write::PatchPortal { .. }) && !e.is_pending())
+            .map(|e| (e.id, e.state.clone()))
+    }
+
+    fn submit(&mut self, base_version: i64, patch: PortalPatch) {
+        tasks::submit(&self.client, Write::PatchPortal { base_version, patch });
+        self.base = None;
+        self.warned = false;
+    }
+
+    fn save(&mut self) -> Outcome {
+        let view = self.client.view();
+        if let Some((id, OutboxState::Conflict(_))) = Self::trouble(&view) {
+            drop(view);
+            tasks::resolve(&self.client, id, Resolution::ApplyMine);
+            return self.say("Saving your version over the server's…", false);
+        }
+        let (Some(base), Some(patch)) = (self.base.clone(), self.patch()) else {
+            drop(view);
+            return self.say("Nothing to save.", false);
+        };
+        let mut after = base.clone();
+        fields::apply(&self.form, &mut after);
+        let inbox_ids: Vec<i64> = view.inboxes.keys().copied().collect();
+        let checked = after.validate(&view.domains, &inbox_ids);
+        drop(view);
+        if let Err(e) = checked {
+            return self.say(format!("Not saved: {} {}", e.field, e.message), true);
+        }
+        self.submit(base.version, patch);
+        self.say(format!("Saving {}…", self.current().title()), false)
+    }
+
+    fn revert(&mut self) -> Outcome {
+        let trouble = Self::trouble(&self.client.view());
+        if let Some((id, _)) = trouble {
+            tasks::resolve(&self.client, id, Resolution::KeepTheirs);
+        }
+        self.base = None;
+        self.warned = false;
+        self.say("Changes discarded; showing the server's settings.", false)
+    }
+
+    /// Moves the wizard by `delta` steps, validating the current one before going forward.
+    fn wizard_step(&mut self, delta: i64) -> Outcome {
+        let view = self.client.view();
+        let Some(mut draft) = self.draft.clone() else {
+            return Outcome::Ignored;
+        };
+        fields::apply(&self.form, &mut draft);
+        let forward = delta > 0;
+        if forward {
+            let mut check = draft.clone();
+            check.configured = true;
+            let inbox_ids: Vec<i64> = view.inboxes.keys().copied().collect();
+            if let Err(e) = check.validate(&view.domains, &inbox_ids)
+                && fields::step_of(&e.field) <= self.step + 1
+            {
+                drop(view);
+                self.draft = Some(draft);
+                return self.say(format!("{}: {}", e.field, e.message), true);
+            }
+            if self.step + 1 == STEPS.len() {
+                let base_version = self.base.as_ref().map_or(draft.version, |b| b.version);
+                let patch = PortalPatch {
+                    name: Some(draft.name.clone()),
+                    domain: Some(draft.domain.clone()),
+                    slug: Some(draft.slug.clone()),
+                    default_inbox_id: draft.default_inbox_id,
+                    ticket_permission: Some(draft.ticket_permission.clone()),
+                    access: Some(draft.access.clone()),
+                    configured: Some(true),
+                    ..PortalPatch::default()
+                };
+                drop(view);
+                self.draft = None;
+                self.submit(base_version, patch);
+                self.step = 0;
+                self.form = Form::default();
+                return self.say("Portal set up: settings saved.", false);
+            }
+        }
+        let step = if forward {
+            self.step + 1
+        } else {
+            self.step.saturating_sub(1)
+        };
+        self.form = Form::new(fields::rows(STEPS[step].0, &draft, &view));
+        drop(view);
+        self.step = step;
+        self.draft = Some(draft);
+        self.message = None;
+        Outcome::Changed
+    }
+
+    fn switch_section(&mut self, delta: i64) -> Outcome {
+        if let Some(o) = self.guard() {
+            return o;
+        }
+        let n = Section::ALL.len() as i64;
+        let at = (self.section as i64 + delta).rem_euclid(n);
+        self.section = usize::try_from(at).unwrap_or(0);
+        self.base = None;
+        self.form = Form::default();
+        self.rows = 0;
+        self.message = None;
+        Outcome::Changed
+    }
+
+    /// Holds the user back once when leaving unsaved changes.
+    fn guard(&mut self) -> Option<Outcome> {
+        if self.dirty() && !self.warned {
+            self.warned = true;
+            return Some(self.say(
+                "Unsaved changes: Ctrl-S saves, Ctrl-R discards; do the same again to leave them.",
+                true,
+            ));
+        }
+        self.warned = false;
+        None
+    }
+
+    fn confirm(&mut self) -> Outcome {
+        let fields = self.form.fields.len();
+        if self.form.selected >= fields {
+            let index = self.form.selected - fields;
+            return tasks::invite(&self.client, index, &self.results)
+                .map_or(Outcome::Ignored, |t| self.say(t, false));
+        }
+        match self.form.current().map(|f| f.id) {
+            Some(FieldId::NewHost | FieldId::NewLanguage) => {
+                let host = self.form.get(FieldId::NewHost).trim().to_lowercase();
+                let language = self.form.get(FieldId::NewLanguage).trim().to_string();
+                match tasks::add_domain(&self.client, host, language, &self.results) {
+                    Ok(text) => {
+                        self.form.set_text(FieldId::NewHost, "");
+                        self.say(text, false)
+                    }
+                    Err(text) => self.say(text, true),
+                }
+            }
+            _ if self.form.cycle() => {
+                fields::sync_filter_rows(&mut self.form);
+                Outcome::Changed
+            }
+            _ => {
+                self.form.step(1);
+                Outcome::Changed
+            }
+        }
+    }
+
+    fn total_rows(&self) -> usize {
+        if self.current() == Section::Access && self.draft.is_none() {
+            self.form.fields.len() + self.client.view().contacts.len()
+        } else {
+            self.form.fields.len()
+        }
+    }
 }
 
 impl Component for Portal {
@@ -192,52 +361,97 @@ impl Component for Portal {
     }
 
     fn commands(&self) -> Vec<Command> {
-        ListCursor::commands()
+        draw::commands(self)
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        self.cursor.handle(action, self.rows)
+        let wizard = self.draft.is_some();
+        let editing = !self.read_only && (wizard || self.current() != Section::Overview);
+        match action {
+            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+                self.guard().unwrap_or(Outcome::Ignored)
+            }
+            Action::Quit => self.guard().unwrap_or(Outcome::Ignored),
+            Action::NextStep if wizard => self.wizard_step(1),
+            Action::PrevStep if wizard => self.wizard_step(-1),
+            Action::Save if wizard => self.wizard_step(1),
+            Action::NextStep => self.switch_section(1),
+            Action::PrevStep => self.switch_section(-1),
+            Action::Down | Action::Up | Action::Top | Action::Bottom
+                if self.current() == Section::Overview && !wizard =>
+            {
+                draw::scroll_overview(self, action)
+            }
+            Action::Down => {
+                self.form.selected = super::step(self.form.selected, 1, self.total_rows());
+                Outcome::Changed
+            }
+            Action::Up => {
+                self.form.selected = super::step(self.form.selected, -1, self.total_rows());
+                Outcome::Changed
+            }
+            Action::Top => {
+                self.form.selected = 0;
+                Outcome::Changed
+            }
+            Action::Bottom => {
+                self.form.selected = self.total_rows().saturating_sub(1);
+                Outcome::Changed
+            }
+            Action::Confirm if self.read_only && self.form.selected < self.form.fields.len() => {
+                Outcome::Ignored
+            }
+            Action::Confirm | Action::Toggle | Action::Save | Action::Revert if !editing => {
+                self.refuse()
+            }
+            Action::Confirm => self.confirm(),
+            Action::Toggle => {
+                if self.form.cycle() {
+                    fields::sync_filter_rows(&mut self.form);
+                }
+                Outcome::Changed
+            }
+            Action::Save => self.save(),
+            Action::Revert => self.revert(),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        !self.read_only && self.form.typing()
+    }
+
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if self.read_only || !self.form.key(key) {
+            return Outcome::Ignored;
+        }
+        self.warned = false;
+        Outcome::Changed
+    }
+
+    fn paste(&mut self, text: &str) -> Outcome {
+        if !self.read_only && self.form.paste(text) {
+            Outcome::Changed
+        } else {
+            Outcome::Ignored
+        }
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {
-        self.cursor.scroll(rows, self.rows)
+        self.form.selected = super::step(self.form.selected, i64::from(rows), self.total_rows());
+        Outcome::Changed
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let view = self.client.view();
-        let (lines, pending) = match view.portal.as_ref() {
-            Some(marked) => match &marked.item {
-                PortalFor::Staff(p) => (settings_lines(p, &view, ctx), marked.pending),
-                PortalFor::Public(_) => (
-                    vec![Line::styled(
-                        "Portal settings are for staff.",
-                        ctx.theme.muted,
-                    )],
-                    false,
-                ),
-            },
-            None => (
-                vec![Line::styled("Loading portal settings…", ctx.theme.muted)],
-                false,
-            ),
-        };
-        self.rows = lines.len();
-        let mut title = if self.read_only {
-            "Portal (read-only)"
-        } else {
-            "Portal"
+        let client = self.client.clone();
+        let view = client.view();
+        self.refresh(&view);
+        if let Some(text) = self.results.take() {
+            self.message = Some(Message {
+                error: text.starts_with("Not") || text.starts_with("Could not"),
+                text,
+            });
         }
-        .to_string();
-        if pending {
-            title.push_str(" · changes pending");
-        }
-        draw_lines(
-            frame,
-            area,
-            pane_block(title, ctx),
-            lines,
-            &mut self.cursor,
-            ctx,
-        );
+        draw::draw(self, &view, frame, area, ctx);
     }
 }

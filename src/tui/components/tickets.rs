@@ -1,61 +1,286 @@
-//! The Tickets pane: the tickets the signed-in account may see, newest first, read straight
-//! from the client's view (only the rows on screen are built).
+//! The Tickets pane. Agents and admins triage: saved views with counts, a filter with
+//! `key:value` tokens, a sortable table that builds only the rows on screen, a preview beside
+//! it and the full thread on Enter, and quick changes to the selected ticket. Customers get
+//! their visible tickets with the portal's columns and labels, and may close or reopen them.
+//! Every change goes through the client's outbox, so it shows at once, marked pending.
 
-use super::list::{ListCursor, highlight_row, mark, pane_block};
+mod columns;
+mod draw;
+mod filter;
+mod rows;
+mod state;
+mod table;
+mod thread;
+
+use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome};
-use crate::client::{Client, Connection, View, ViewTicket};
-use crate::domain::text::strip_control;
+use crate::client::{Client, View, ViewTicket, Write};
+use crate::domain::Stage;
+use crate::domain::wire::{PortalFor, StaffTicketPatch};
+use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use columns::{Column, STAFF};
+use crossterm::event::{KeyCode, KeyEvent};
+use filter::{Query, Queue};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use rows::{Rows, Sort};
+use state::Saved;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use thread::Thread;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// The full view of one ticket and how far it is scrolled.
+struct Open {
+    thread: Thread,
+    scroll: u16,
+}
 
 /// The Tickets pane.
 pub struct Tickets {
     client: Client,
+    notify: Option<UnboundedSender<Msg>>,
+    staff: bool,
+    me: i64,
     cursor: ListCursor,
+    rows: Rows,
+    queue: Queue,
+    filter: String,
+    query: Query,
+    filtering: bool,
+    refilter: bool,
+    sort: Sort,
+    preview: bool,
+    open: Option<Open>,
+    state_path: PathBuf,
+    message: Arc<Mutex<Option<String>>>,
 }
 
 impl Tickets {
-    /// The pane over `client`'s view.
+    /// The pane over `client`'s view, with the queue and filter of the last run.
     pub fn new(client: Client) -> Self {
+        let state_path = state::path_for(client.cache_path());
+        let saved = Saved::load(&state_path);
+        let (staff, me, sort) = {
+            let view = client.view();
+            (view.is_staff(), view.account.id, default_sort(&view))
+        };
         Tickets {
             client,
+            notify: None,
+            staff,
+            me,
             cursor: ListCursor::default(),
+            rows: Rows::default(),
+            queue: saved.queue,
+            query: Query::parse(&saved.filter),
+            filter: saved.filter,
+            filtering: false,
+            refilter: true,
+            sort,
+            preview: staff,
+            open: None,
+            state_path,
+            message: Arc::new(Mutex::new(None)),
         }
     }
-}
 
-/// One ticket as a row: number, status, subject, and whether a write is still pending.
-pub fn ticket_row(t: &ViewTicket, id_width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
-    let id = if t.id() < 0 {
-        "new".to_string()
-    } else {
-        format!("#{}", t.id())
-    };
-    let status: String = strip_control(t.status())
-        .replace('_', " ")
-        .chars()
-        .take(20)
-        .collect();
-    let mut spans = vec![
-        Span::styled(format!("{id:>id_width$}  "), ctx.theme.muted),
-        Span::raw(format!("{status:<20}  ")),
-        Span::raw(strip_control(t.subject()).replace('\n', " ")),
-    ];
-    if t.pending {
-        spans.push(Span::styled("  (pending)", ctx.theme.warning));
+    /// Tells the app through `tx` when a thread loaded in the background arrives.
+    pub fn notify(mut self, tx: UnboundedSender<Msg>) -> Self {
+        self.notify = Some(tx);
+        self
     }
-    Line::from(spans)
+
+    /// The filter as typed.
+    pub fn filter_text(&self) -> &str {
+        &self.filter
+    }
+
+    /// The number of rows shown after filtering (brings them up to date first).
+    pub fn shown_len(&mut self) -> usize {
+        self.refresh();
+        self.rows.shown().len()
+    }
+
+    /// Replaces the filter, as if typed, and filters again.
+    pub fn set_filter(&mut self, text: &str) {
+        self.filter = text.to_string();
+        self.changed_filter();
+    }
+
+    fn columns(&self, view: &View) -> Vec<Column> {
+        match view.portal.as_ref().map(|p| &p.item) {
+            Some(PortalFor::Public(p)) if !self.staff => {
+                p.ticket_view.columns.iter().map(Column::from_customer).collect()
+            }
+            _ => STAFF.to_vec(),
+        }
+    }
+
+    /// Re-sorts after a change of the view or the sort, and re-filters when needed, keeping
+    /// the same ticket selected.
+    fn refresh(&mut self) {
+        let client = self.client.clone();
+        let view = client.view();
+        let resorted = self.rows.sync(&view, self.sort);
+        if !(resorted || self.refilter) {
+            return;
+        }
+        let keep = self.selected_id(&view);
+        let queue = match (self.staff, show_closed(&view)) {
+            (true, _) => self.queue,
+            (false, true) => Queue::All,
+            (false, false) => Queue::Open,
+        };
+        self.rows.filter(&view, queue, &self.query, self.me);
+        self.refilter = false;
+        if let Some(id) = keep
+            && let Some(at) = self
+                .rows
+                .shown()
+                .iter()
+                .position(|&i| view.ticket_at(i as usize).is_some_and(|t| t.id() == id))
+        {
+            self.cursor.select(at);
+        }
+    }
+
+    fn selected_id(&self, view: &View) -> Option<i64> {
+        self.rows
+            .shown()
+            .get(self.cursor.selected())
+            .and_then(|&i| view.ticket_at(i as usize))
+            .map(ViewTicket::id)
+    }
+
+    fn target_id(&self) -> Option<i64> {
+        match &self.open {
+            Some(open) => Some(open.thread.id()),
+            None => self.selected_id(&self.client.view()),
+        }
+    }
+
+    fn changed_filter(&mut self) {
+        self.query = Query::parse(&self.filter);
+        self.refilter = true;
+        self.cursor.select(0);
+        self.save();
+    }
+
+    fn save(&self) {
+        Saved {
+            queue: self.queue,
+            filter: self.filter.clone(),
+        }
+        .store(&self.state_path);
+    }
+
+    fn submit(&self, write: Write) {
+        let client = self.client.clone();
+        let message = self.message.clone();
+        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            if let Err(e) = client.submit(write).await {
+                *message.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(format!("could not record the change: {e}"));
+            }
+        });
+    }
+
+    fn assign_me(&self) -> Outcome {
+        let Some(t) = self.target_id().and_then(|id| self.client.view().ticket(id).cloned())
+        else {
+            return Outcome::Ignored;
+        };
+        if !self.staff || t.id() < 0 {
+            return Outcome::Ignored;
+        }
+        let patch = StaffTicketPatch {
+            owner_id: Some(Some(self.me)),
+            ..StaffTicketPatch::default()
+        };
+        self.submit(Write::PatchTicket {
+            id: t.id(),
+            base_version: t.version(),
+            patch,
+        });
+        Outcome::Changed
+    }
+
+    fn toggle_closed(&self) -> Outcome {
+        let Some(t) = self.target_id().and_then(|id| self.client.view().ticket(id).cloned())
+        else {
+            return Outcome::Ignored;
+        };
+        if t.id() < 0 {
+            return Outcome::Ignored;
+        }
+        let write = if self.staff {
+            let stage = if t.is_closed() { Stage::WaitingOnUs } else { Stage::Closed };
+            Write::PatchTicket {
+                id: t.id(),
+                base_version: t.version(),
+                patch: StaffTicketPatch {
+                    stage: Some(stage),
+                    ..StaffTicketPatch::default()
+                },
+            }
+        } else {
+            Write::SetClosed {
+                id: t.id(),
+                base_version: t.version(),
+                closed: !t.is_closed(),
+            }
+        };
+        self.submit(write);
+        Outcome::Changed
+    }
+
+    fn handle_open(&mut self, action: Action) -> Outcome {
+        let Some(open) = &mut self.open else {
+            return Outcome::Ignored;
+        };
+        open.scroll = match action {
+            Action::Down => open.scroll.saturating_add(1),
+            Action::Up => open.scroll.saturating_sub(1),
+            Action::PageDown => open.scroll.saturating_add(10),
+            Action::PageUp => open.scroll.saturating_sub(10),
+            Action::Top => 0,
+            Action::Bottom => u16::MAX,
+            Action::Close => {
+                self.open = None;
+                return Outcome::Changed;
+            }
+            Action::AssignMe => return self.assign_me(),
+            Action::ToggleClosed => return self.toggle_closed(),
+            _ => return Outcome::Ignored,
+        };
+        Outcome::Changed
+    }
 }
 
-fn empty_text(view: &View) -> &'static str {
-    match (view.status.last_sync, view.status.connection) {
-        (None, Connection::Offline) => "Offline, and nothing cached yet.",
-        (None, _) => "Loading tickets…",
-        (Some(_), _) => "No tickets to show.",
+fn default_sort(view: &View) -> Sort {
+    match view.portal.as_ref().map(|p| &p.item) {
+        Some(PortalFor::Public(p)) if !view.is_staff() => Sort {
+            column: Column::from_customer(&p.ticket_view.default_sort.column),
+            descending: p.ticket_view.default_sort.descending,
+        },
+        _ => Sort {
+            column: Column::Updated,
+            descending: true,
+        },
+    }
+}
+
+fn show_closed(view: &View) -> bool {
+    match view.portal.as_ref().map(|p| &p.item) {
+        Some(PortalFor::Public(p)) => p.ticket_view.show_closed,
+        _ => true,
     }
 }
 
@@ -65,54 +290,130 @@ impl Component for Tickets {
     }
 
     fn commands(&self) -> Vec<Command> {
-        ListCursor::commands()
+        let mut list = Vec::new();
+        if self.filtering {
+            list.push(Command::labelled(Action::Confirm, "keep filter"));
+            list.push(Command::labelled(Action::Close, "clear filter"));
+            list.extend(ListCursor::commands());
+            return list;
+        }
+        if self.open.is_some() {
+            list.push(Command::labelled(Action::Close, "back to list"));
+            list.push(Command::labelled(Action::Down, "scroll down"));
+            list.push(Command::labelled(Action::Up, "scroll up"));
+        } else {
+            list.push(Command::labelled(Action::Confirm, "open ticket"));
+            list.push(Command::new(Action::Filter));
+            if self.staff {
+                list.push(Command::new(Action::NextQueue));
+                list.push(Command::new(Action::PrevQueue));
+            }
+            list.push(Command::new(Action::SortNext));
+            list.push(Command::new(Action::SortReverse));
+            list.push(Command::new(Action::TogglePreview));
+            list.extend(ListCursor::commands());
+        }
+        if self.staff {
+            list.push(Command::new(Action::AssignMe));
+        }
+        list.push(Command::new(Action::ToggleClosed));
+        list
+    }
+
+    fn captures_text(&self) -> bool {
+        self.filtering
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        let len = self.client.view().ticket_count();
-        self.cursor.handle(action, len)
+        self.refresh();
+        if self.open.is_some() {
+            return self.handle_open(action);
+        }
+        let len = self.rows.shown().len();
+        match action {
+            Action::Confirm if self.filtering => self.filtering = false,
+            Action::Close if self.filtering => {
+                self.filtering = false;
+                self.filter.clear();
+                self.changed_filter();
+            }
+            Action::Filter => self.filtering = true,
+            Action::Close if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.changed_filter();
+            }
+            Action::NextQueue | Action::PrevQueue if self.staff => {
+                let step = if action == Action::NextQueue { 1 } else { -1 };
+                self.queue = self.queue.cycle(step);
+                self.refilter = true;
+                self.cursor.select(0);
+                self.save();
+            }
+            Action::SortNext => {
+                let cols = self.columns(&self.client.view());
+                let at = cols.iter().position(|c| *c == self.sort.column);
+                let next = at.map_or(0, |n| (n + 1) % cols.len().max(1));
+                if let Some(column) = cols.get(next) {
+                    self.sort.column = *column;
+                }
+            }
+            Action::SortReverse => self.sort.descending = !self.sort.descending,
+            Action::TogglePreview => self.preview = !self.preview,
+            Action::Confirm => {
+                let Some(id) = self.selected_id(&self.client.view()) else {
+                    return Outcome::Ignored;
+                };
+                let thread = Thread::load(&self.client, id, self.notify.clone());
+                self.open = Some(Open { thread, scroll: 0 });
+            }
+            Action::AssignMe => return self.assign_me(),
+            Action::ToggleClosed => return self.toggle_closed(),
+            _ => return self.cursor.handle(action, len),
+        }
+        Outcome::Changed
+    }
+
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if !self.filtering {
+            return Outcome::Ignored;
+        }
+        match key.code {
+            KeyCode::Char(c) => self.filter.push(c),
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            _ => return Outcome::Ignored,
+        }
+        self.changed_filter();
+        Outcome::Changed
+    }
+
+    fn paste(&mut self, text: &str) -> Outcome {
+        if !self.filtering {
+            return Outcome::Ignored;
+        }
+        self.filter.extend(text.chars().filter(|c| !c.is_control()));
+        self.changed_filter();
+        Outcome::Changed
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {
-        let len = self.client.view().ticket_count();
+        if let Some(open) = &mut self.open {
+            let by = u16::try_from(rows.unsigned_abs()).unwrap_or(u16::MAX);
+            open.scroll = if rows < 0 {
+                open.scroll.saturating_sub(by)
+            } else {
+                open.scroll.saturating_add(by)
+            };
+            return Outcome::Changed;
+        }
+        self.refresh();
+        let len = self.rows.shown().len();
         self.cursor.scroll(rows, len)
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let view = self.client.view();
-        let count = view.ticket_count();
-        let title = if view.is_staff() {
-            format!("Tickets · {count}")
-        } else {
-            format!("Your tickets · {count}")
-        };
-        let block = pane_block(title, ctx);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        if count == 0 {
-            frame.render_widget(
-                Paragraph::new(Line::styled(empty_text(&view), ctx.theme.muted)),
-                inner,
-            );
-            return;
-        }
-        let range = self.cursor.window(count, usize::from(inner.height));
-        let id_width = range
-            .clone()
-            .filter_map(|i| view.ticket_at(i))
-            .map(|t| t.id().to_string().len() + 1)
-            .max()
-            .unwrap_or(2)
-            .max(3);
-        let selected = self.cursor.selected();
-        let start = range.start;
-        let rows: Vec<Line> = range
-            .filter_map(|i| {
-                view.ticket_at(i)
-                    .map(|t| mark(ticket_row(t, id_width, ctx), i == selected))
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(rows), inner);
-        highlight_row(frame, inner, selected.checked_sub(start), ctx);
+        self.refresh();
+        draw::pane(self, frame, area, ctx);
     }
 }

@@ -134,11 +134,6 @@ impl Query {
         q
     }
 
-    /// Whether nothing narrows the list.
-    pub fn is_empty(&self) -> bool {
-        self == &Query::default()
-    }
-
     /// Whether `t`, whose lower-case searchable text is `haystack`, passes, for user `me`.
     pub fn matches(&self, t: &ViewTicket, haystack: &str, me: i64) -> bool {
         self.words.iter().all(|w| haystack.contains(w.as_str()))
@@ -238,7 +233,7 @@ mod tests {
         let q = Query::parse("priority:soon colour:red stage:");
         assert_eq!(q.unknown, ["priority:soon", "colour:red"]);
         assert!(q.stage.is_none());
-        assert!(Query::parse("   ").is_empty());
+        assert_eq!(Query::parse("   "), Query::default());
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl Thread {
         let theme = ctx.theme;
         let mut lines = Vec::new();
         if let Some(t) = view.ticket(self.id) {
-            fields(t, theme, &mut lines);
+            lines = summary(t, theme);
         }
         lines.push(Line::raw(""));
         let loaded = self
@@ -102,7 +102,9 @@ impl Thread {
     }
 }
 
-fn fields(t: &ViewTicket, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+/// The ticket's title and fields, one a line.
+pub fn summary(t: &ViewTicket, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     let id = if t.id() < 0 { "new".to_string() } else { format!("#{}", t.id()) };
     let mut title = vec![Span::styled(
         format!("{id} {}", strip_control(t.subject())),
@@ -131,6 +133,7 @@ fn fields(t: &ViewTicket, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     }
     field("Opened", date_time(t.created_at()));
     field("Updated", date_time(t.updated_at()));
+    lines
 }
 
 fn body(text: &str, internal: bool, theme: &Theme, lines: &mut Vec<Line<'static>>) {

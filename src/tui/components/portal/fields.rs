@@ -1,0 +1,227 @@
+//! Which rows each wizard step and settings section has, how they are filled from the
+//! settings, and how they are written back into a draft.
+
+use super::form::{Field, FieldId, Form, Value};
+use crate::client::View;
+use crate::domain::portal::{
+    AccessMode, IDLE_TIMEOUTS, PermissionMode, PortalPatch, PortalSettings, PropertyFilter,
+};
+use crate::domain::routing::{ConditionOp, MatchValue};
+use crate::domain::text::strip_control;
+use crate::tui::components::list::wire_name;
+
+/// A group of rows: a wizard step or a settings section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Wizard step 1: the name.
+    Name,
+    /// Wizard step 2: domain and slug.
+    Domain,
+    /// Settings: name, domain, slug, and a domain to connect.
+    General,
+    /// Default inbox and ticket permission.
+    Tickets,
+    /// Registration, password-less codes, idle timeout.
+    Access,
+}
+
+fn wire<T: serde::Serialize>(value: &T) -> String {
+    wire_name(value).replace(' ', "_")
+}
+
+fn opt(value: &str, label: &str) -> (String, String) {
+    (value.to_string(), label.to_string())
+}
+
+fn field(id: FieldId, label: &'static str, value: Value) -> Field {
+    Field { id, label, value }
+}
+
+/// The rows of `part`, filled from `s` and the view's domains and inboxes.
+pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
+    let name = || field(FieldId::Name, "Name", Value::text(&s.name));
+    let domains: Vec<(String, String)> = view
+        .domains
+        .iter()
+        .map(|d| {
+            let system = if d.system { ", system" } else { "" };
+            let host = strip_control(&d.host);
+            (host.clone(), format!("{host} ({}{system})", strip_control(&d.primary_language)))
+        })
+        .collect();
+    let domain = || field(FieldId::Domain, "Domain", Value::choice(domains.clone(), &s.domain));
+    let slug = || field(FieldId::Slug, "Slug", Value::text(&s.slug));
+    match part {
+        Part::Name => vec![name()],
+        Part::Domain => vec![domain(), slug()],
+        Part::General => vec![
+            name(),
+            domain(),
+            slug(),
+            field(FieldId::NewHost, "Connect domain: host", Value::text("")),
+            field(FieldId::NewLanguage, "  primary language", Value::text("en")),
+        ],
+        Part::Tickets => tickets_rows(s, view),
+        Part::Access => {
+            let a = &s.access;
+            let modes = vec![
+                opt("invite_only", "invite only (registration email)"),
+                opt("self_registration", "self-registration"),
+            ];
+            let idle = IDLE_TIMEOUTS
+                .iter()
+                .map(|m| {
+                    let label = if *m == 1440 { "1 day".to_string() } else { format!("{m} minutes") };
+                    (m.to_string(), label)
+                })
+                .collect();
+            vec![
+                field(FieldId::AccessMode, "Who may register", Value::choice(modes, &wire(&a.mode))),
+                field(FieldId::Passwordless, "Password-less codes", Value::Switch(a.passwordless)),
+                field(
+                    FieldId::IdleTimeout,
+                    "Idle timeout",
+                    Value::choice(idle, &a.idle_timeout_minutes.to_string()),
+                ),
+            ]
+        }
+    }
+}
+
+fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
+    let mut inboxes = vec![opt("", "none chosen")];
+    inboxes.extend(view.inboxes.values().map(|m| {
+        let i = &m.item;
+        (i.id.to_string(), format!("{} ({})", strip_control(&i.name), wire_name(&i.kind)))
+    }));
+    let current = s.default_inbox_id.map(|i| i.to_string()).unwrap_or_default();
+    let modes = vec![
+        opt("contact", "own tickets only"),
+        opt("company", "primary company's tickets plus own"),
+        opt("contact_filter", "company visibility for contacts matching a filter"),
+    ];
+    let perm = &s.ticket_permission;
+    let first = perm.filter.first();
+    let ops = vec![opt("equals", "equals"), opt("contains", "contains"), opt("in", "in (comma-separated)")];
+    let value = first.map_or(String::new(), |f| match &f.value {
+        MatchValue::One(v) => v.clone(),
+        MatchValue::Many(vs) => vs.join(", "),
+    });
+    let mut rows = vec![
+        field(FieldId::Inbox, "Default inbox", Value::choice(inboxes, &current)),
+        field(FieldId::Mode, "Ticket permission", Value::choice(modes, &wire(&perm.mode))),
+    ];
+    if perm.mode == PermissionMode::ContactFilter {
+        rows.extend(filter_rows(
+            first.map_or("", |f| f.property.as_str()),
+            &first.map_or("equals".into(), |f| wire(&f.op)),
+            &value,
+            ops,
+        ));
+    }
+    rows
+}
+
+fn filter_rows(property: &str, op: &str, value: &str, ops: Vec<(String, String)>) -> Vec<Field> {
+    vec![
+        field(FieldId::FilterProperty, "  Filter: property", Value::text(property)),
+        field(FieldId::FilterOp, "  operator", Value::choice(ops, op)),
+        field(FieldId::FilterValue, "  value", Value::text(value)),
+    ]
+}
+
+/// Shows the filter rows exactly when the mode row says `contact_filter`.
+pub fn sync_filter_rows(form: &mut Form) {
+    let wanted = form.get(FieldId::Mode) == "contact_filter";
+    if wanted == form.has(FieldId::FilterProperty) {
+        return;
+    }
+    if wanted {
+        let at = form.fields.iter().position(|f| f.id == FieldId::Mode).map_or(form.fields.len(), |i| i + 1);
+        let ops = vec![opt("equals", "equals"), opt("contains", "contains"), opt("in", "in (comma-separated)")];
+        for (i, row) in filter_rows("", "equals", "", ops).into_iter().enumerate() {
+            form.fields.insert(at + i, row);
+        }
+    } else {
+        form.fields.retain(|f| {
+            !matches!(f.id, FieldId::FilterProperty | FieldId::FilterOp | FieldId::FilterValue)
+        });
+        form.selected = form.selected.min(form.fields.len().saturating_sub(1));
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(wire.to_string())).ok()
+}
+
+/// Writes the rows of `form` into `s` (rows it lacks leave their settings alone).
+pub fn apply(form: &Form, s: &mut PortalSettings) {
+    for f in &form.fields {
+        let v = f.value.get();
+        match f.id {
+            FieldId::Name => s.name = v.trim().to_string(),
+            FieldId::Domain if !v.is_empty() => s.domain = v.to_string(),
+            FieldId::Slug => s.slug = v.trim().to_string(),
+            FieldId::Inbox => s.default_inbox_id = v.parse().ok(),
+            FieldId::Mode => {
+                if let Some(m) = parse(v) {
+                    s.ticket_permission.mode = m;
+                }
+            }
+            FieldId::AccessMode => {
+                if let Some(m) = parse::<AccessMode>(v) {
+                    s.access.mode = m;
+                }
+            }
+            FieldId::Passwordless => s.access.passwordless = v == "on",
+            FieldId::IdleTimeout => {
+                if let Ok(m) = v.parse() {
+                    s.access.idle_timeout_minutes = m;
+                }
+            }
+            _ => {}
+        }
+    }
+    if form.has(FieldId::FilterProperty) {
+        let op: ConditionOp = parse(form.get(FieldId::FilterOp)).unwrap_or(ConditionOp::Equals);
+        let raw = form.get(FieldId::FilterValue);
+        let value = if op == ConditionOp::In {
+            MatchValue::Many(raw.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+        } else {
+            MatchValue::One(raw.trim().to_string())
+        };
+        let condition = PropertyFilter { property: form.get(FieldId::FilterProperty).trim().to_string(), op, value };
+        let filter = &mut s.ticket_permission.filter;
+        match filter.first_mut() {
+            Some(first) => *first = condition,
+            None => filter.push(condition),
+        }
+    }
+}
+
+/// The patch that turns `before` into `after`, for the settings these rows edit.
+pub fn diff(before: &PortalSettings, after: &PortalSettings) -> PortalPatch {
+    fn changed<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+        (a != b).then(|| b.clone())
+    }
+    PortalPatch {
+        name: changed(&before.name, &after.name),
+        domain: changed(&before.domain, &after.domain),
+        slug: changed(&before.slug, &after.slug),
+        default_inbox_id: changed(&before.default_inbox_id, &after.default_inbox_id).flatten(),
+        ticket_permission: changed(&before.ticket_permission, &after.ticket_permission),
+        access: changed(&before.access, &after.access),
+        ..PortalPatch::default()
+    }
+}
+
+/// The settings fields an error about `field` belongs to, as the wizard step that edits them
+/// (1–4).
+pub fn step_of(field: &str) -> usize {
+    match field {
+        "name" => 1,
+        "domain" | "slug" => 2,
+        f if f.starts_with("default_inbox") || f.starts_with("ticket_permission") => 3,
+        _ => 4,
+    }
+}

@@ -1,0 +1,169 @@
+//! A small form of labelled fields shared by the Routing pane's editors and tester: text
+//! fields take typing, choice fields cycle through their options with the toggle key.
+
+use crate::tui::components::input::LineInput;
+use crate::tui::components::{DrawCtx, step};
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Free text.
+    Text(LineInput),
+    /// One of a fixed list of options.
+    Choice {
+        /// The options, as shown.
+        options: Vec<String>,
+        /// The chosen one.
+        index: usize,
+    },
+}
+
+/// A labelled field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Shown before the value.
+    pub label: String,
+    /// The value.
+    pub value: Value,
+}
+
+impl Field {
+    /// A text field holding `text`.
+    pub fn text(label: impl Into<String>, text: &str) -> Self {
+        Field {
+            label: label.into(),
+            value: Value::Text(LineInput::with_text(text, false)),
+        }
+    }
+
+    /// A choice among `options`, `index` chosen.
+    pub fn choice(label: impl Into<String>, options: Vec<String>, index: usize) -> Self {
+        let index = index.min(options.len().saturating_sub(1));
+        Field {
+            label: label.into(),
+            value: Value::Choice { options, index },
+        }
+    }
+}
+
+/// Fields with one of them focused.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    /// The fields, in order.
+    pub fields: Vec<Field>,
+    /// The focused field.
+    pub focus: usize,
+}
+
+impl Form {
+    /// A form of `fields`, the first focused.
+    pub fn new(fields: Vec<Field>) -> Self {
+        Form { fields, focus: 0 }
+    }
+
+    /// Whether the focused field takes typed characters.
+    pub fn captures_text(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus).map(|f| &f.value),
+            Some(Value::Text(_))
+        )
+    }
+
+    /// Moves the focus by `delta` fields.
+    pub fn move_focus(&mut self, delta: i64) {
+        self.focus = step(self.focus, delta, self.fields.len());
+    }
+
+    /// Picks the next option of the focused choice; returns whether it was one.
+    pub fn cycle(&mut self) -> bool {
+        match self.fields.get_mut(self.focus).map(|f| &mut f.value) {
+            Some(Value::Choice { options, index }) if !options.is_empty() => {
+                *index = (*index + 1) % options.len();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Gives an editing key to the focused text field; returns whether it used it.
+    pub fn key(&mut self, key: &KeyEvent) -> bool {
+        match self.fields.get_mut(self.focus).map(|f| &mut f.value) {
+            Some(Value::Text(input)) => input.key(key),
+            _ => false,
+        }
+    }
+
+    /// Pastes into the focused text field; returns whether there is one.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match self.fields.get_mut(self.focus).map(|f| &mut f.value) {
+            Some(Value::Text(input)) => {
+                input.insert_str(text);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The text of field `i` ("" for a choice or a missing field), trimmed.
+    pub fn text(&self, i: usize) -> &str {
+        match self.fields.get(i).map(|f| &f.value) {
+            Some(Value::Text(input)) => input.text().trim(),
+            _ => "",
+        }
+    }
+
+    /// The chosen index of field `i` (0 for text or a missing field).
+    pub fn choice(&self, i: usize) -> usize {
+        match self.fields.get(i).map(|f| &f.value) {
+            Some(Value::Choice { index, .. }) => *index,
+            _ => 0,
+        }
+    }
+
+    /// Draws the fields into `area`, scrolled so the focused one shows; choices read
+    /// `‹option›` so they look different from text.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        let width = self
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(0);
+        let height = usize::from(area.height).max(1);
+        let skip = (self.focus + 1).saturating_sub(height);
+        let lines: Vec<Line> = self
+            .fields
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(height)
+            .map(|(i, f)| {
+                let focused = i == self.focus;
+                let marker = if focused { "▶ " } else { "  " };
+                let mut spans = vec![
+                    Span::raw(marker),
+                    Span::styled(format!("{:<width$}  ", f.label), ctx.theme.muted),
+                ];
+                match &f.value {
+                    Value::Text(input) => spans.extend(input.line(ctx.theme.input, focused).spans),
+                    Value::Choice { options, index } => {
+                        let shown = options.get(*index).map_or("", String::as_str);
+                        let style = if focused {
+                            ctx.theme.selected
+                        } else {
+                            ctx.theme.base
+                        };
+                        spans.push(Span::styled(format!("‹{shown}›"), style));
+                    }
+                }
+                Line::from(spans)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}

@@ -1,0 +1,108 @@
+//! The ticket table: a header and only the rows on screen, built from a window of the
+//! filtered indices, with a scrollbar. Nothing here touches the tickets off screen.
+
+use super::columns::{Column, fitting};
+use super::rows::Sort;
+use crate::client::View;
+use crate::tui::components::DrawCtx;
+use crate::tui::components::list::ListCursor;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table};
+
+/// What the table shows.
+pub struct Shown<'a> {
+    /// The view the indices point into.
+    pub view: &'a View,
+    /// The rows, as view indices in order.
+    pub rows: &'a [u32],
+    /// The columns wanted (narrow tables drop some).
+    pub columns: &'a [Column],
+    /// The sort, marked in the header.
+    pub sort: Sort,
+}
+
+/// Draws `shown` in `area`: a header, the rows on screen and a scrollbar.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    shown: &Shown<'_>,
+    cursor: &mut ListCursor,
+    ctx: DrawCtx<'_>,
+) {
+    let (view, rows_in) = (shown.view, shown.rows);
+    if area.height < 2 || area.width < 4 {
+        return;
+    }
+    let body = area.height.saturating_sub(1);
+    let table_width = area.width.saturating_sub(3);
+    let cols = fitting(shown.columns, table_width);
+    let range = cursor.window(rows_in.len(), usize::from(body));
+    let selected = cursor.selected();
+    let header = Row::new(
+        std::iter::once(Cell::from("  ")).chain(cols.iter().map(|c| {
+            let arrow = match shown.sort {
+                Sort { column, descending: true } if column == *c => " ▼",
+                Sort { column, descending: false } if column == *c => " ▲",
+                _ => "",
+            };
+            Cell::from(format!("{}{arrow}", c.title()))
+        })),
+    )
+    .style(ctx.theme.muted.add_modifier(Modifier::BOLD));
+    let rows: Vec<Row> = rows_in[range.clone()]
+        .iter()
+        .enumerate()
+        .filter_map(|(n, &i)| {
+            let t = view.ticket_at(i as usize)?;
+            let is_selected = range.start + n == selected;
+            let marker = if is_selected { "▶ " } else { "  " };
+            let cells = std::iter::once(Cell::from(marker)).chain(cols.iter().map(|c| {
+                let text = c.cell(t);
+                if *c == Column::Subject && t.pending {
+                    Cell::from(Line::from(vec![
+                        Span::styled("⧗ pending ", ctx.theme.warning),
+                        Span::raw(text),
+                    ]))
+                } else if *c == Column::Id {
+                    Cell::from(Span::styled(text, ctx.theme.muted))
+                } else {
+                    Cell::from(text)
+                }
+            }));
+            let style = if is_selected {
+                ctx.theme.selected
+            } else {
+                Style::default()
+            };
+            Some(Row::new(cells).style(style))
+        })
+        .collect();
+    let widths: Vec<Constraint> = std::iter::once(Constraint::Length(2))
+        .chain(cols.iter().map(|c| match c {
+            Column::Subject => Constraint::Fill(1),
+            other => Constraint::Length(other.width()),
+        }))
+        .collect();
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    let table_area = Rect {
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(table, table_area);
+    if rows_in.len() > usize::from(body) {
+        let mut state = ScrollbarState::new(rows_in.len()).position(selected);
+        let bar_area = Rect {
+            y: area.y + 1,
+            height: body,
+            ..area
+        };
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            bar_area,
+            &mut state,
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! Rate limits on sign-in and on requests that send email: 429 with `Retry-After`, counted
+//! per account and per client address, and never confused with the account lockout.
+
+mod common;
+
+use common::{assert_error, demo_server};
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_in_attempts_for_one_account_are_capped_per_minute() {
+    let s = demo_server(20).await;
+    let body = json!({"email": "nobody@nowhere.test", "password": "wrong-password"});
+    for i in 0..20 {
+        let a = s
+            .call("POST", "/auth/login", None, Some(body.clone()), &[])
+            .await;
+        assert_eq!(a.status, 401, "attempt {i}: {:?}", a.body);
+    }
+    let a = s.call("POST", "/auth/login", None, Some(body), &[]).await;
+    assert_eq!(assert_error(&a, 429), "rate_limited");
+    let wait: u64 = a
+        .header("retry-after")
+        .parse()
+        .expect("Retry-After is a number of seconds");
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let other = s
+        .call(
+            "POST",
+            "/auth/login",
+            None,
+            Some(json!({"email": "ada@deskport.test", "password": "deskport-demo"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        other.status, 200,
+        "another account is not limited: {:?}",
+        other.body
+    );
+}
+
+#[tokio::test]
+async fn code_emails_are_capped_per_account_and_per_address() {
+    let s = demo_server(20).await;
+    let carla = json!({"email": "carla@acme.test"});
+    for i in 0..5 {
+        let a = s
+            .call("POST", "/auth/code", None, Some(carla.clone()), &[])
+            .await;
+        assert_eq!(a.status, 202, "code {i}: {:?}", a.body);
+    }
+    let a = s.call("POST", "/auth/code", None, Some(carla), &[]).await;
+    assert_eq!(assert_error(&a, 429), "rate_limited");
+    assert!(!a.header("retry-after").is_empty());
+    let sent = common::mails(&s.data_dir()).len();
+    assert_eq!(sent, 5, "the refused request sent no mail");
+
+    for i in 0..24 {
+        let a = s
+            .call(
+                "POST",
+                "/auth/code",
+                None,
+                Some(json!({"email": format!("someone{i}@example.test")})),
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 202, "address count {i}: {:?}", a.body);
+    }
+    let a = s
+        .call(
+            "POST",
+            "/auth/code",
+            None,
+            Some(json!({"email": "fresh@example.test"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        assert_error(&a, 429),
+        "rate_limited",
+        "the 31st code request from one address is refused"
+    );
+}
