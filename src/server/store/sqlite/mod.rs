@@ -31,6 +31,39 @@ pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
     changed: broadcast::Sender<i64>,
+    portal: PortalCache,
+}
+
+/// The portal settings, read on nearly every request, kept parsed between writes. Every
+/// committed write bumps the generation; a value read before a bump is never stored after it.
+#[derive(Default)]
+struct PortalCache {
+    state: std::sync::RwLock<(u64, Option<crate::domain::PortalSettings>)>,
+}
+
+impl PortalCache {
+    /// The cached settings, or on a miss the generation to fill with.
+    fn get(&self) -> Result<crate::domain::PortalSettings, u64> {
+        match self.state.read() {
+            Ok(guard) => guard.1.clone().ok_or(guard.0),
+            Err(_) => Err(u64::MAX),
+        }
+    }
+
+    fn fill(&self, generation: u64, value: &crate::domain::PortalSettings) {
+        if let Ok(mut guard) = self.state.write()
+            && guard.0 == generation
+        {
+            guard.1 = Some(value.clone());
+        }
+    }
+
+    fn invalidate(&self) {
+        if let Ok(mut guard) = self.state.write() {
+            guard.0 = guard.0.wrapping_add(1);
+            guard.1 = None;
+        }
+    }
 }
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -60,6 +93,7 @@ impl SqliteStore {
             writer,
             readers: Arc::new(Mutex::new(Vec::new())),
             changed,
+            portal: PortalCache::default(),
         })
     }
 
@@ -107,8 +141,22 @@ impl SqliteStore {
         self.writer
             .send(job)
             .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
+        let result = rx
+            .await
+            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?;
+        self.portal.invalidate();
+        result
+    }
+
+    /// The portal settings, from the cache when no write came since they were read.
+    async fn cached_portal(&self) -> StoreResult<crate::domain::PortalSettings> {
+        let generation = match self.portal.get() {
+            Ok(p) => return Ok(p),
+            Err(generation) => generation,
+        };
+        let fresh = self.read(config::portal).await?;
+        self.portal.fill(generation, &fresh);
+        Ok(fresh)
     }
 }
 

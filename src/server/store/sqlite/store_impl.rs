@@ -18,7 +18,7 @@ impl Store for SqliteStore {
         self.changed.subscribe()
     }
     async fn portal(&self) -> StoreResult<PortalSettings> {
-        self.read(config::portal).await
+        self.cached_portal().await
     }
     async fn update_portal(
         &self,

@@ -15,35 +15,11 @@ use crate::server::store::{
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
-fn scope_clause(scope: ReadScope, args: &mut Vec<Value>) -> String {
-    match scope {
-        ReadScope::All => "1 = 1".into(),
-        ReadScope::Contact {
-            contact_id,
-            company_id: None,
-        } => {
-            args.push(Value::Integer(contact_id));
-            format!("t.contact_id = ?{}", args.len())
-        }
-        ReadScope::Contact {
-            contact_id,
-            company_id: Some(company),
-        } => {
-            args.push(Value::Integer(contact_id));
-            args.push(Value::Integer(company));
-            format!(
-                "(t.contact_id = ?{} OR t.company_id = ?{})",
-                args.len() - 1,
-                args.len()
-            )
-        }
-    }
-}
-
-/// A page of tickets in `scope` matching `q`, newest first.
-pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult<Vec<TicketRow>> {
-    let mut args: Vec<Value> = Vec::new();
-    let mut sql = format!("{TICKET_SELECT} WHERE {}", scope_clause(scope, &mut args));
+/// The filters of a list on ticket columns (and names, for text), as ` AND ...` SQL over
+/// aliases `t`, `c` (requester) and `co` (company), with the values pushed onto `args`.
+/// Returns the SQL and whether it needs the `c`/`co` joins.
+fn filter_sql(q: &TicketQuery, args: &mut Vec<Value>) -> (String, bool) {
+    let mut sql = String::new();
     if let Some(stage) = q.stage {
         args.push(Value::Text(stage.as_str().into()));
         sql.push_str(&format!(" AND t.stage = ?{}", args.len()));
@@ -63,7 +39,9 @@ pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult
         args.push(Value::Integer(inbox));
         sql.push_str(&format!(" AND t.inbox_id = ?{}", args.len()));
     }
+    let mut names = false;
     for word in q.text.iter().flat_map(|t| t.split_whitespace()).take(8) {
+        names = true;
         let escaped = word
             .to_lowercase()
             .replace('\\', "\\\\")
@@ -82,12 +60,77 @@ pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult
         args.push(Value::Integer(before));
         sql.push_str(&format!(" AND t.id < ?{}", args.len()));
     }
+    (sql, names)
+}
+
+/// Which tickets of `scope` pass `filter`, as SQL selecting at most `?limit` ids in id order.
+/// A contact with company visibility reads two index ranges (their own tickets, their
+/// company's), each walked in id order and cut at the limit, then merged: one `OR` over both
+/// columns would make SQLite read and sort every ticket of the company for each page.
+fn scoped_ids(
+    scope: ReadScope,
+    filter: &str,
+    names: bool,
+    descending: bool,
+    limit: usize,
+    args: &mut Vec<Value>,
+) -> String {
+    let dir = if descending { "DESC" } else { "ASC" };
+    let joins = if names {
+        "JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id"
+    } else {
+        ""
+    };
+    let branch = |condition: &str| {
+        format!(
+            "SELECT id FROM (SELECT t.id AS id FROM tickets t {joins} WHERE {condition}{filter} ORDER BY t.id {dir} LIMIT ?{limit})"
+        )
+    };
+    match scope {
+        ReadScope::All => branch("1 = 1"),
+        ReadScope::Contact {
+            contact_id,
+            company_id,
+        } => {
+            args.push(Value::Integer(contact_id));
+            let own = branch(&format!("t.contact_id = ?{}", args.len()));
+            match company_id {
+                None => own,
+                Some(company) => {
+                    args.push(Value::Integer(company));
+                    format!(
+                        "{own} UNION {}",
+                        branch(&format!("t.company_id = ?{}", args.len()))
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Runs a scoped, filtered page: ids first (cheap index walks), then the named rows.
+fn scoped_page(
+    conn: &Connection,
+    scope: ReadScope,
+    q: &TicketQuery,
+    descending: bool,
+) -> StoreResult<Vec<TicketRow>> {
+    let mut args: Vec<Value> = Vec::new();
+    let (filter, names) = filter_sql(q, &mut args);
     args.push(Value::Integer(q.limit as i64));
-    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT ?{}", args.len()));
+    let limit = args.len();
+    let ids = scoped_ids(scope, &filter, names, descending, limit, &mut args);
+    let dir = if descending { "DESC" } else { "ASC" };
+    let sql = format!("{TICKET_SELECT} WHERE t.id IN ({ids}) ORDER BY t.id {dir} LIMIT ?{limit}");
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
         .query_map(params_from_iter(args), ticket_row)?
         .collect::<Result<_, _>>()?)
+}
+
+/// A page of tickets in `scope` matching `q`, newest first.
+pub fn list(conn: &Connection, scope: ReadScope, q: &TicketQuery) -> StoreResult<Vec<TicketRow>> {
+    scoped_page(conn, scope, q, true)
 }
 
 /// Tickets in `scope` with id above `after`, ascending (snapshot pages of the sync feed).
@@ -97,15 +140,9 @@ pub fn by_id(
     after: i64,
     limit: usize,
 ) -> StoreResult<Vec<TicketRow>> {
-    let mut args: Vec<Value> = Vec::new();
-    let clause = scope_clause(scope, &mut args);
-    args.push(Value::Integer(after));
-    args.push(Value::Integer(limit as i64));
-    let sql = format!(
-        "{TICKET_SELECT} WHERE {clause} AND t.id > ?{} ORDER BY t.id LIMIT ?{}",
-        args.len() - 1,
-        args.len()
-    );
+    let mut args: Vec<Value> = vec![Value::Integer(after), Value::Integer(limit as i64)];
+    let ids = scoped_ids(scope, " AND t.id > ?1", false, false, 2, &mut args);
+    let sql = format!("{TICKET_SELECT} WHERE t.id IN ({ids}) ORDER BY t.id LIMIT ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
         .query_map(params_from_iter(args), ticket_row)?
