@@ -28,8 +28,19 @@ struct Row {
 
 fn row(name: &'static str, mut samples: Vec<Duration>, target: Option<Duration>) -> Row {
     samples.sort();
-    let pick = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
-    Row { name, runs: samples.len(), p50: pick(0.5), p95: pick(0.95), target }
+    let pick = |q: f64| {
+        samples
+            .get(((samples.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Row {
+        name,
+        runs: samples.len(),
+        p50: pick(0.5),
+        p95: pick(0.95),
+        target,
+    }
 }
 
 fn config(dir: &std::path::Path, background: bool) -> ClientConfig {
@@ -41,16 +52,26 @@ fn config(dir: &std::path::Path, background: bool) -> ClientConfig {
 }
 
 async fn session(url: &str, email: &str) -> Result<Session> {
-    deskport::client::login(url, email, PASSWORD).await.wrap_err_with(|| format!("login {email}"))
+    deskport::client::login(url, email, PASSWORD)
+        .await
+        .wrap_err_with(|| format!("login {email}"))
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     color_eyre::install()?;
-    let n: usize = std::env::var("DESKPORT_BENCH_TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("DESKPORT_BENCH_TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let tmp = tempfile::tempdir()?;
     let t = Instant::now();
-    let server_config = ServerConfig { data_dir: tmp.path().join("server"), demo: true, demo_tickets: n, smtp: None };
+    let server_config = ServerConfig {
+        data_dir: tmp.path().join("server"),
+        demo: true,
+        demo_tickets: n,
+        smtp: None,
+    };
     let server = start(&server_config, "127.0.0.1:0".parse()?).await?;
     let url = format!("http://{}", server.addr);
     eprintln!("server with {n} tickets ready in {:.1?}", t.elapsed());
@@ -72,7 +93,11 @@ async fn main() -> Result<()> {
             return Err(eyre!("synced {count} tickets, expected {n}"));
         }
     }
-    rows.push(row("initial sync (empty cache)", initial, Some(Duration::from_secs(2))));
+    rows.push(row(
+        "initial sync (empty cache)",
+        initial,
+        Some(Duration::from_secs(2)),
+    ));
 
     // Loading the cache into the view.
     let dir = tmp.path().join("initial-0");
@@ -85,7 +110,11 @@ async fn main() -> Result<()> {
         loads.push(t.elapsed());
         drop(client);
     }
-    rows.push(row("cache load into the view", loads, Some(Duration::from_millis(100))));
+    rows.push(row(
+        "cache load into the view",
+        loads,
+        Some(Duration::from_millis(100)),
+    ));
 
     // Incremental sync of one change made by someone else.
     let client = Client::start(config(&dir, false), ada.clone()).await?;
@@ -94,14 +123,24 @@ async fn main() -> Result<()> {
     let mut incremental = Vec::new();
     for i in 0..20 {
         let id = (i * 37 % n as i64) + 1;
-        let version = api.ticket(id).await?.version.ok_or_else(|| eyre!("no ETag"))?;
-        let patch = deskport::domain::wire::TicketPatch::Staff(StaffTicketPatch { subject: Some(format!("bench change {i}")), ..Default::default() });
+        let version = api
+            .ticket(id)
+            .await?
+            .version
+            .ok_or_else(|| eyre!("no ETag"))?;
+        let patch = deskport::domain::wire::TicketPatch::Staff(StaffTicketPatch {
+            subject: Some(format!("bench change {i}")),
+            ..Default::default()
+        });
         api.patch_ticket(id, version, &patch, None).await?;
         let t = Instant::now();
         let report = client.sync_now().await?;
         incremental.push(t.elapsed());
         if report.tickets_changed != [id] {
-            return Err(eyre!("expected one change to #{id}, got {:?}", report.tickets_changed));
+            return Err(eyre!(
+                "expected one change to #{id}, got {:?}",
+                report.tickets_changed
+            ));
         }
     }
     rows.push(row("incremental sync of one change", incremental, None));
@@ -115,13 +154,30 @@ async fn main() -> Result<()> {
     let mut arrivals = Vec::new();
     for i in 0..20 {
         let id = n as i64 - i;
-        let base = a.view().ticket(id).map(|t| t.version()).ok_or_else(|| eyre!("#{id} missing"))?;
-        let priority = if i % 2 == 0 { Priority::Urgent } else { Priority::Low };
+        let base = a
+            .view()
+            .ticket(id)
+            .map(|t| t.version())
+            .ok_or_else(|| eyre!("#{id} missing"))?;
+        let priority = if i % 2 == 0 {
+            Priority::Urgent
+        } else {
+            Priority::Low
+        };
         let subject = format!("arrival {i}");
         let mut events = b.subscribe();
         let t = Instant::now();
-        let patch = StaffTicketPatch { subject: Some(subject.clone()), priority: Some(priority), ..Default::default() };
-        a.submit(Write::PatchTicket { id, base_version: base, patch }).await?;
+        let patch = StaffTicketPatch {
+            subject: Some(subject.clone()),
+            priority: Some(priority),
+            ..Default::default()
+        };
+        a.submit(Write::PatchTicket {
+            id,
+            base_version: base,
+            patch,
+        })
+        .await?;
         loop {
             if b.view().ticket(id).is_some_and(|t| t.subject() == subject) {
                 break;
@@ -133,7 +189,11 @@ async fn main() -> Result<()> {
         }
         arrivals.push(t.elapsed());
     }
-    rows.push(row("write by A seen by B", arrivals, Some(Duration::from_millis(300))));
+    rows.push(row(
+        "write by A seen by B",
+        arrivals,
+        Some(Duration::from_millis(300)),
+    ));
     a.shutdown().await;
     b.shutdown().await;
 
@@ -141,8 +201,16 @@ async fn main() -> Result<()> {
     let pages = raw_pages(&ada).await?;
     let (decode, insert) = baseline(&pages, &tmp.path().join("baseline.sqlite"))?;
     rows.push(row("baseline: decode JSON (wire type)", vec![decode], None));
-    rows.push(row("baseline: insert in one transaction", vec![insert], None));
-    rows.push(row("baseline: decode + insert", vec![decode + insert], None));
+    rows.push(row(
+        "baseline: insert in one transaction",
+        vec![insert],
+        None,
+    ));
+    rows.push(row(
+        "baseline: decode + insert",
+        vec![decode + insert],
+        None,
+    ));
 
     print_table(n, &rows);
     write_json(n, &rows)?;
@@ -152,7 +220,8 @@ async fn main() -> Result<()> {
 
 /// Every snapshot page's raw JSON, as the server sends it to `session`.
 async fn raw_pages(session: &Session) -> Result<Vec<Vec<u8>>> {
-    let api = deskport::client::ApiClient::new(&session.server_url)?.with_token(session.token.clone());
+    let api =
+        deskport::client::ApiClient::new(&session.server_url)?.with_token(session.token.clone());
     let mut cursor: Option<String> = None;
     let mut pages = Vec::new();
     loop {
@@ -185,10 +254,19 @@ fn baseline(pages: &[Vec<u8>], db: &std::path::Path) -> Result<(Duration, Durati
         #[serde(borrow)]
         data: Option<&'a RawValue>,
     }
-    let parsed: Vec<Page<'_>> = pages.iter().map(|p| serde_json::from_slice(p)).collect::<Result<_, _>>()?;
+    let parsed: Vec<Page<'_>> = pages
+        .iter()
+        .map(|p| serde_json::from_slice(p))
+        .collect::<Result<_, _>>()?;
     let array = format!(
         "[{}]",
-        parsed.iter().flat_map(|p| &p.changes).filter(|c| c.entity == "ticket").filter_map(|c| c.data.map(RawValue::get)).collect::<Vec<_>>().join(",")
+        parsed
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| c.entity == "ticket")
+            .filter_map(|c| c.data.map(RawValue::get))
+            .collect::<Vec<_>>()
+            .join(",")
     );
     let t = Instant::now();
     let rows: Vec<TicketRow> = serde_json::from_str(&array)?;
@@ -213,7 +291,10 @@ fn ms(d: Duration) -> String {
 
 fn print_table(n: usize, rows: &[Row]) {
     println!("\nsync benchmark, {n} tickets");
-    println!("{:<38} {:>5} {:>10} {:>10} {:>10}  ok", "measure", "runs", "p50 ms", "p95 ms", "target");
+    println!(
+        "{:<38} {:>5} {:>10} {:>10} {:>10}  ok",
+        "measure", "runs", "p50 ms", "p95 ms", "target"
+    );
     for r in rows {
         let target = r.target.map(ms).unwrap_or_else(|| "-".into());
         let ok = match r.target {
@@ -221,7 +302,14 @@ fn print_table(n: usize, rows: &[Row]) {
             Some(_) => "NO",
             None => "",
         };
-        println!("{:<38} {:>5} {:>10} {:>10} {:>10}  {ok}", r.name, r.runs, ms(r.p50), ms(r.p95), target);
+        println!(
+            "{:<38} {:>5} {:>10} {:>10} {:>10}  {ok}",
+            r.name,
+            r.runs,
+            ms(r.p50),
+            ms(r.p95),
+            target
+        );
     }
 }
 
@@ -243,7 +331,10 @@ fn write_json(n: usize, rows: &[Row]) -> Result<()> {
             })
         })
         .collect();
-    std::fs::write(&path, serde_json::to_vec_pretty(&serde_json::json!({"tickets": n, "results": items}))?)?;
+    std::fs::write(
+        &path,
+        serde_json::to_vec_pretty(&serde_json::json!({"tickets": n, "results": items}))?,
+    )?;
     println!("written to {}", path.display());
     Ok(())
 }

@@ -241,13 +241,13 @@ async fn admin_tabs_status_bar_help_and_palette() {
     assert_eq!(active_tab.bg, Color::Cyan);
     assert!(active_tab.modifier.contains(Modifier::BOLD));
     assert_eq!(
-        buffer[(1, 2)].symbol(),
+        buffer[(1, 4)].symbol(),
         "▶",
         "the selected row is marked, not only coloured"
     );
-    assert_eq!(buffer[(1, 2)].bg, Color::Cyan);
+    assert_eq!(buffer[(1, 4)].bg, Color::Cyan);
     assert_eq!(
-        buffer[(60, 2)].bg,
+        buffer[(60, 4)].bg,
         Color::Cyan,
         "the selection spans the row"
     );
@@ -291,9 +291,9 @@ async fn admin_tabs_status_bar_help_and_palette() {
     })));
     let lines = render_lines(&mut app, 80, 24);
     assert!(
-        lines[5].contains("▶ #297"),
+        lines[7].contains("▶  #297"),
         "the wheel moves the selection: {}",
-        lines[5]
+        lines[7]
     );
 
     app.update(key(KeyCode::Char('q')));

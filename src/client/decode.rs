@@ -6,7 +6,9 @@
 use super::cache::codec;
 use super::error::ApiError;
 use super::view::{Delta, EntityKind, Item};
-use crate::domain::wire::{CustomerTicket, PortalFor, PortalOut, PublicPortal, TicketOut, TicketRow};
+use crate::domain::wire::{
+    CustomerTicket, PortalFor, PortalOut, PublicPortal, TicketOut, TicketRow,
+};
 use crate::domain::{Priority, Source, Stage, Ticket};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -18,8 +20,6 @@ pub(crate) struct Page {
     pub cursor: String,
     /// Drop everything before applying.
     pub reset: bool,
-    /// Call again at once.
-    pub has_more: bool,
     /// Changes, in order.
     pub changes: Vec<PageChange>,
 }
@@ -53,7 +53,6 @@ pub(crate) struct PageChange {
 struct RawPage<'a> {
     cursor: String,
     reset: bool,
-    has_more: bool,
     #[serde(borrow)]
     changes: Vec<RawChange<'a>>,
 }
@@ -69,36 +68,81 @@ struct RawChange<'a> {
     data: Option<&'a RawValue>,
 }
 
+#[derive(Deserialize)]
+struct Head {
+    cursor: String,
+    has_more: bool,
+}
+
+/// Reads only a page's cursor and whether more follows (to ask for the next page while this
+/// one is decoded and stored).
+pub(crate) fn page_head(bytes: &[u8]) -> Result<(String, bool), ApiError> {
+    let head: Head = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Protocol(format!("bad sync page: {e}")))?;
+    Ok((head.cursor, head.has_more))
+}
+
 /// Decodes a page for a staff (`staff`) or customer account. Changes of kinds this client does
 /// not know are skipped, so a newer server can add kinds.
 pub(crate) fn decode_page(bytes: &[u8], staff: bool) -> Result<Page, ApiError> {
-    let raw: RawPage<'_> = serde_json::from_slice(bytes).map_err(|e| ApiError::Protocol(format!("bad sync page: {e}")))?;
+    let raw: RawPage<'_> = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Protocol(format!("bad sync page: {e}")))?;
     let mut changes = Vec::with_capacity(raw.changes.len());
     for c in raw.changes {
-        let Some(kind) = EntityKind::parse(&c.entity) else { continue };
+        let Some(kind) = EntityKind::parse(&c.entity) else {
+            continue;
+        };
         let change = match (c.op.as_ref(), c.data) {
-            ("delete", _) => PageChange { kind, id: c.id, stored: None, delta: Delta::Delete(kind, c.id) },
+            ("delete", _) => PageChange {
+                kind,
+                id: c.id,
+                stored: None,
+                delta: Delta::Delete(kind, c.id),
+            },
             ("upsert", Some(data)) => {
-                let item = decode_item(kind, data.get(), staff)
-                    .map_err(|e| ApiError::Protocol(format!("bad {} {} in the sync page: {e}", kind.as_str(), c.id)))?;
+                let item = decode_item(kind, data.get(), staff).map_err(|e| {
+                    ApiError::Protocol(format!(
+                        "bad {} {} in the sync page: {e}",
+                        kind.as_str(),
+                        c.id
+                    ))
+                })?;
                 let stored = match &item {
                     Item::Ticket(t) => stored_ticket(t),
                     _ => Stored::Json(data.get().to_string()),
                 };
-                PageChange { kind, id: c.id, stored: Some(stored), delta: Delta::Upsert(item) }
+                PageChange {
+                    kind,
+                    id: c.id,
+                    stored: Some(stored),
+                    delta: Delta::Upsert(item),
+                }
             }
-            (op, _) => return Err(ApiError::Protocol(format!("unknown sync op `{op}` for {} {}", kind.as_str(), c.id))),
+            (op, _) => {
+                return Err(ApiError::Protocol(format!(
+                    "unknown sync op `{op}` for {} {}",
+                    kind.as_str(),
+                    c.id
+                )));
+            }
         };
         changes.push(change);
     }
-    Ok(Page { cursor: raw.cursor, reset: raw.reset, has_more: raw.has_more, changes })
+    Ok(Page {
+        cursor: raw.cursor,
+        reset: raw.reset,
+        changes,
+    })
 }
 
 /// A ticket in the cache's form.
 pub(crate) fn stored_ticket(t: &TicketOut) -> Stored {
     let mut blob = Vec::with_capacity(320);
     codec::encode(t, &mut blob);
-    Stored::Ticket { version: version_of(t), blob }
+    Stored::Ticket {
+        version: version_of(t),
+        blob,
+    }
 }
 
 /// A ticket's version in either projection.
@@ -110,11 +154,21 @@ pub(crate) fn version_of(t: &TicketOut) -> i64 {
 }
 
 /// Decodes one entity's JSON.
-pub(crate) fn decode_item(kind: EntityKind, json: &str, staff: bool) -> Result<Item, serde_json::Error> {
+pub(crate) fn decode_item(
+    kind: EntityKind,
+    json: &str,
+    staff: bool,
+) -> Result<Item, serde_json::Error> {
     Ok(match kind {
         EntityKind::Ticket => Item::Ticket(Box::new(decode_ticket(json, staff)?)),
-        EntityKind::Portal if staff => Item::Portal(PortalFor::Staff(Box::new(serde_json::from_str::<PortalOut>(json)?))),
-        EntityKind::Portal => Item::Portal(PortalFor::Public(serde_json::from_str::<PublicPortal>(json)?)),
+        EntityKind::Portal if staff => {
+            let settings: PortalOut = serde_json::from_str(json)?;
+            Item::Portal(Box::new(PortalFor::Staff(Box::new(settings))))
+        }
+        EntityKind::Portal => {
+            let public: PublicPortal = serde_json::from_str(json)?;
+            Item::Portal(Box::new(PortalFor::Public(public)))
+        }
         EntityKind::Domains => Item::Domains(serde_json::from_str(json)?),
         EntityKind::Inbox => Item::Inbox(serde_json::from_str(json)?),
         EntityKind::Rule => Item::Rule(serde_json::from_str(json)?),
@@ -127,9 +181,13 @@ pub(crate) fn decode_item(kind: EntityKind, json: &str, staff: bool) -> Result<I
 /// Decodes a ticket in the projection the account receives.
 pub(crate) fn decode_ticket(json: &str, staff: bool) -> Result<TicketOut, serde_json::Error> {
     if staff {
-        Ok(TicketOut::Staff(serde_json::from_str::<FlatRow>(json)?.into()))
+        Ok(TicketOut::Staff(
+            serde_json::from_str::<FlatRow>(json)?.into(),
+        ))
     } else {
-        Ok(TicketOut::Customer(serde_json::from_str::<CustomerTicket>(json)?))
+        Ok(TicketOut::Customer(serde_json::from_str::<CustomerTicket>(
+            json,
+        )?))
     }
 }
 

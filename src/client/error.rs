@@ -68,7 +68,10 @@ pub enum ApiError {
 impl ApiError {
     /// Worth retrying later as is: offline, rate limited or a server failure.
     pub fn is_transient(&self) -> bool {
-        matches!(self, ApiError::Offline(_) | ApiError::RateLimited { .. } | ApiError::Server { .. })
+        matches!(
+            self,
+            ApiError::Offline(_) | ApiError::RateLimited { .. } | ApiError::Server { .. }
+        )
     }
 
     /// The server could not be reached at all.

@@ -49,12 +49,18 @@ impl SseParser {
                 return None;
             }
             let data = std::mem::take(&mut self.data).join("\n");
-            return Some(SseEvent { event: event.unwrap_or_else(|| "message".into()), data });
+            return Some(SseEvent {
+                event: event.unwrap_or_else(|| "message".into()),
+                data,
+            });
         }
         if line.starts_with(':') {
             return None;
         }
-        let (field, value) = line.split_once(':').map(|(f, v)| (f, v.strip_prefix(' ').unwrap_or(v))).unwrap_or((line, ""));
+        let (field, value) = line
+            .split_once(':')
+            .map(|(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)))
+            .unwrap_or((line, ""));
         match field {
             "event" => self.event = Some(value.to_string()),
             "data" => self.data.push(value.to_string()),
@@ -74,7 +80,11 @@ pub struct EventStream {
 impl EventStream {
     /// Wraps the answer of `GET /events`.
     pub fn new(resp: reqwest::Response) -> Self {
-        EventStream { resp, parser: SseParser::default(), queued: Default::default() }
+        EventStream {
+            resp,
+            parser: SseParser::default(),
+            queued: Default::default(),
+        }
     }
 
     /// The next event; `Ok(None)` when the server closed the stream, an error when it broke or
@@ -109,8 +119,14 @@ mod tests {
         assert_eq!(
             evs,
             vec![
-                SseEvent { event: "changed".into(), data: String::new() },
-                SseEvent { event: "message".into(), data: "a\nb".into() }
+                SseEvent {
+                    event: "changed".into(),
+                    data: String::new()
+                },
+                SseEvent {
+                    event: "message".into(),
+                    data: "a\nb".into()
+                }
             ]
         );
     }

@@ -83,7 +83,11 @@ impl ClientConfig {
 pub async fn login(server_url: &str, email: &str, password: &str) -> Result<Session, ApiError> {
     let api = ApiClient::new(server_url)?;
     let answer = api.login(email, password).await?;
-    Ok(Session { server_url: api.server_url().to_string(), token: answer.token, account: answer.user })
+    Ok(Session {
+        server_url: api.server_url().to_string(),
+        token: answer.token,
+        account: answer.user,
+    })
 }
 
 /// A ticket's thread, fresh from the server or, offline, from the cache.
@@ -105,7 +109,10 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.inner.core.session;
-        f.debug_struct("Client").field("server", &s.server_url).field("account", &s.account.email).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("server", &s.server_url)
+            .field("account", &s.account.email)
+            .finish_non_exhaustive()
     }
 }
 
@@ -130,13 +137,23 @@ impl Client {
         } else {
             None
         };
-        Ok(Client { inner: Arc::new(Handle { core, commands: tx, engine: Mutex::new(engine) }) })
+        Ok(Client {
+            inner: Arc::new(Handle {
+                core,
+                commands: tx,
+                engine: Mutex::new(engine),
+            }),
+        })
     }
 
     /// Read access to the view. Hold the guard only while reading (e.g. one draw), never
     /// across an `.await`.
     pub fn view(&self) -> RwLockReadGuard<'_, View> {
-        self.inner.core.view.read().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .core
+            .view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Events about the view, the connection and writes.
@@ -169,7 +186,11 @@ impl Client {
     }
 
     /// Settles a conflict: drop the write, or send it again over the server's current version.
-    pub async fn resolve_conflict(&self, id: WriteId, resolution: Resolution) -> Result<(), ClientError> {
+    pub async fn resolve_conflict(
+        &self,
+        id: WriteId,
+        resolution: Resolution,
+    ) -> Result<(), ClientError> {
         outbox::resolve(&self.inner.core, id, resolution).await?;
         self.command(Command::Replay);
         Ok(())
@@ -195,7 +216,9 @@ impl Client {
     pub async fn sync_now(&self) -> Result<SyncReport, ClientError> {
         let core = &self.inner.core;
         if core.config.offline {
-            return Err(ClientError::Api(ApiError::Offline("working from the cache only".into())));
+            return Err(ClientError::Api(ApiError::Offline(
+                "working from the cache only".into(),
+            )));
         }
         if !core.config.background {
             return sync::cycle(core).await;
@@ -210,7 +233,12 @@ impl Client {
     /// Stops the sync engine and waits for it. The view stays readable.
     pub async fn shutdown(&self) {
         let _ = self.inner.commands.send(Command::Shutdown);
-        let task = self.inner.engine.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let task = self
+            .inner
+            .engine
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(task) = task
             && let Err(e) = task.await
         {

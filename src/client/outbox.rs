@@ -22,7 +22,12 @@ type Bump = (Target, Option<i64>, i64);
 
 fn target_of(w: &Write) -> Option<(Target, i64)> {
     match w {
-        Write::PatchTicket { id, base_version, .. } | Write::SetClosed { id, base_version, .. } => Some((Target::Ticket(*id), *base_version)),
+        Write::PatchTicket {
+            id, base_version, ..
+        }
+        | Write::SetClosed {
+            id, base_version, ..
+        } => Some((Target::Ticket(*id), *base_version)),
         Write::PatchPortal { base_version, .. } => Some((Target::Portal, *base_version)),
         _ => None,
     }
@@ -31,7 +36,9 @@ fn target_of(w: &Write) -> Option<(Target, i64)> {
 fn with_base(w: &Write, version: i64) -> Write {
     let mut w = w.clone();
     match &mut w {
-        Write::PatchTicket { base_version, .. } | Write::SetClosed { base_version, .. } | Write::PatchPortal { base_version, .. } => {
+        Write::PatchTicket { base_version, .. }
+        | Write::SetClosed { base_version, .. }
+        | Write::PatchPortal { base_version, .. } => {
             *base_version = version;
         }
         _ => {}
@@ -42,7 +49,12 @@ fn with_base(w: &Write, version: i64) -> Write {
 /// Sends every pending write, in order.
 pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
     let mut report = SyncReport::default();
-    let mut entries: Vec<OutboxEntry> = core.db(|c| c.outbox()).await?.into_iter().filter(OutboxEntry::is_pending).collect();
+    let mut entries: Vec<OutboxEntry> = core
+        .db(|c| c.outbox())
+        .await?
+        .into_iter()
+        .filter(OutboxEntry::is_pending)
+        .collect();
     let mut i = 0;
     while i < entries.len() {
         let e = entries[i].clone();
@@ -60,11 +72,17 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
                 return Err(err.into());
             }
             Err(ApiError::Conflict { message, .. }) if e.write.is_versioned() => {
-                let info = ConflictInfo { message, server_version: server_version(core, &e.write).await };
+                let info = ConflictInfo {
+                    message,
+                    server_version: server_version(core, &e.write).await,
+                };
                 let stored = info.clone();
                 core.db(move |c| c.mark_conflict(e.id, &stored)).await?;
                 report.writes_conflicted += 1;
-                core.emit(ClientEvent::Conflict { write: e.id, description: e.write.describe() });
+                core.emit(ClientEvent::Conflict {
+                    write: e.id,
+                    description: e.write.describe(),
+                });
             }
             Err(err) => {
                 let status = rejected_status(&err);
@@ -72,7 +90,11 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
                 let m = message.clone();
                 core.db(move |c| c.mark_rejected(e.id, status, &m)).await?;
                 report.writes_rejected += 1;
-                core.emit(ClientEvent::Rejected { write: e.id, description: e.write.describe(), message });
+                core.emit(ClientEvent::Rejected {
+                    write: e.id,
+                    description: e.write.describe(),
+                    message,
+                });
             }
         }
     }
@@ -83,8 +105,13 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
 /// succeeded: move their base version to the one the server now has.
 async fn rebase(core: &Core, later: &mut [OutboxEntry], bumps: &[Bump]) -> Result<(), ClientError> {
     for e in later.iter_mut() {
-        let Some((target, base)) = target_of(&e.write) else { continue };
-        let Some((_, _, new)) = bumps.iter().find(|(t, old, new)| *t == target && old.map_or(base < *new, |o| o == base)) else {
+        let Some((target, base)) = target_of(&e.write) else {
+            continue;
+        };
+        let Some((_, _, new)) = bumps
+            .iter()
+            .find(|(t, old, new)| *t == target && old.map_or(base < *new, |o| o == base))
+        else {
             continue;
         };
         e.write = with_base(&e.write, *new);
@@ -109,15 +136,31 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
     let api = &core.api;
     let key = Some(e.idempotency_key.as_str());
     Ok(match &e.write {
-        Write::PatchTicket { id, base_version, patch } => {
+        Write::PatchTicket {
+            id,
+            base_version,
+            patch,
+        } => {
             let body = TicketPatch::Staff(patch.clone());
             let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
-            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, &answer.body.ticket).await)]
+            vec![(
+                Target::Ticket(*id),
+                Some(*base_version),
+                ticket_answer(core, &answer.body.ticket).await,
+            )]
         }
-        Write::SetClosed { id, base_version, closed } => {
+        Write::SetClosed {
+            id,
+            base_version,
+            closed,
+        } => {
             let body = TicketPatch::Customer(CustomerTicketPatch { closed: *closed });
             let answer = api.patch_ticket(*id, *base_version, &body, key).await?;
-            vec![(Target::Ticket(*id), Some(*base_version), ticket_answer(core, &answer.body.ticket).await)]
+            vec![(
+                Target::Ticket(*id),
+                Some(*base_version),
+                ticket_answer(core, &answer.body.ticket).await,
+            )]
         }
         Write::Message { ticket_id, input } => {
             api.add_message(*ticket_id, input, key).await?;
@@ -129,22 +172,45 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
         }
         Write::Bulk(req) => {
             let answer = api.bulk(req, key).await?;
-            let failed: Vec<String> =
-                answer.results.iter().filter(|r| !r.ok).map(|r| format!("#{}: {}", r.id, r.error.as_deref().unwrap_or("refused"))).collect();
+            let failed: Vec<String> = answer
+                .results
+                .iter()
+                .filter(|r| !r.ok)
+                .map(|r| format!("#{}: {}", r.id, r.error.as_deref().unwrap_or("refused")))
+                .collect();
             if !failed.is_empty() {
-                core.emit(ClientEvent::Rejected { write: e.id, description: e.write.describe(), message: failed.join("; ") });
+                core.emit(ClientEvent::Rejected {
+                    write: e.id,
+                    description: e.write.describe(),
+                    message: failed.join("; "),
+                });
             }
-            answer.results.iter().filter_map(|r| Some((Target::Ticket(r.id), None, r.version?))).collect()
+            answer
+                .results
+                .iter()
+                .filter_map(|r| Some((Target::Ticket(r.id), None, r.version?)))
+                .collect()
         }
-        Write::PatchPortal { base_version, patch } => {
+        Write::PatchPortal {
+            base_version,
+            patch,
+        } => {
             let answer = api.patch_portal(*base_version, patch, key).await?;
-            answer.version.map(|v| (Target::Portal, Some(*base_version), v)).into_iter().collect()
+            answer
+                .version
+                .map(|v| (Target::Portal, Some(*base_version), v))
+                .into_iter()
+                .collect()
         }
         Write::CreateInbox(input) => api.create_inbox(input, key).await.map(|_| Vec::new())?,
-        Write::PatchInbox { id, patch } => api.patch_inbox(*id, patch, key).await.map(|_| Vec::new())?,
+        Write::PatchInbox { id, patch } => {
+            api.patch_inbox(*id, patch, key).await.map(|_| Vec::new())?
+        }
         Write::DeleteInbox { id } => api.delete_inbox(*id, key).await.map(|()| Vec::new())?,
         Write::CreateRule(input) => api.create_rule(input, key).await.map(|_| Vec::new())?,
-        Write::PatchRule { id, patch } => api.patch_rule(*id, patch, key).await.map(|_| Vec::new())?,
+        Write::PatchRule { id, patch } => {
+            api.patch_rule(*id, patch, key).await.map(|_| Vec::new())?
+        }
         Write::DeleteRule { id } => api.delete_rule(*id, key).await.map(|()| Vec::new())?,
     })
 }
@@ -171,8 +237,17 @@ async fn server_version(core: &Core, w: &Write) -> Option<i64> {
 }
 
 /// Settles a conflict (or drops a rejected write).
-pub(crate) async fn resolve(core: &Core, id: WriteId, resolution: Resolution) -> Result<(), ClientError> {
-    let entry = core.db(|c| c.outbox()).await?.into_iter().find(|e| e.id == id).ok_or_else(|| ClientError::Unknown(format!("write {id}")))?;
+pub(crate) async fn resolve(
+    core: &Core,
+    id: WriteId,
+    resolution: Resolution,
+) -> Result<(), ClientError> {
+    let entry = core
+        .db(|c| c.outbox())
+        .await?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| ClientError::Unknown(format!("write {id}")))?;
     match resolution {
         Resolution::KeepTheirs => core.db(move |c| c.remove_write(id)).await?,
         Resolution::ApplyMine => {
@@ -187,7 +262,9 @@ pub(crate) async fn resolve(core: &Core, id: WriteId, resolution: Resolution) ->
             let write = match current {
                 Some(v) => with_base(&entry.write, v),
                 None if entry.write.is_versioned() => {
-                    return Err(ClientError::Api(ApiError::Offline("the server's current version is unknown; try again online".into())));
+                    return Err(ClientError::Api(ApiError::Offline(
+                        "the server's current version is unknown; try again online".into(),
+                    )));
                 }
                 None => entry.write.clone(),
             };

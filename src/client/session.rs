@@ -33,11 +33,17 @@ impl Session {
     pub fn load(config_dir: &Path) -> Result<Option<Session>, ClientError> {
         let path = config_dir.join(SESSION_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| ClientError::Cache(format!("{} is damaged ({e}); sign in again", path.display()))),
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                ClientError::Cache(format!(
+                    "{} is damaged ({e}); sign in again",
+                    path.display()
+                ))
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(ClientError::Cache(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(ClientError::Cache(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
 
@@ -53,7 +59,11 @@ impl Session {
 /// Normalises a server URL: no trailing `/`, no `/api/v1` suffix.
 pub fn normalize_server_url(url: &str) -> String {
     let trimmed = url.trim().trim_end_matches('/');
-    trimmed.strip_suffix("/api/v1").unwrap_or(trimmed).trim_end_matches('/').to_string()
+    trimmed
+        .strip_suffix("/api/v1")
+        .unwrap_or(trimmed)
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// The cache file of `account` on `server_url` under `data_dir`.
@@ -63,21 +73,37 @@ pub fn cache_path(data_dir: &Path, server_url: &str, account: &AccountOut) -> Pa
         .trim_start_matches("http://")
         .trim_start_matches("https://")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect();
-    data_dir.join("cache").join(format!("{readable}-{:08x}-{}-{}.sqlite", fnv1a(server.as_bytes()) as u32, account.kind, account.id))
+    data_dir.join("cache").join(format!(
+        "{readable}-{:08x}-{}-{}.sqlite",
+        fnv1a(server.as_bytes()) as u32,
+        account.kind,
+        account.id
+    ))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename), mode 0600, creating the
 /// parent dir (0700) if needed.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
-    let dir = path.parent().ok_or_else(|| ClientError::Cache(format!("{} has no parent dir", path.display())))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| ClientError::Cache(format!("{} has no parent dir", path.display())))?;
     create_private_dir(dir)?;
     let tmp = path.with_extension("tmp");
     let mut f = private_file(&tmp)?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| ClientError::Cache(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| ClientError::Cache(format!("cannot replace {}: {e}", path.display())))
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| ClientError::Cache(format!("cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| ClientError::Cache(format!("cannot replace {}: {e}", path.display())))
 }
 
 /// Creates `dir` and its parents, the last one mode 0700.
@@ -89,7 +115,9 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<(), ClientError> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir).map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", dir.display())))
+    builder
+        .create(dir)
+        .map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", dir.display())))
 }
 
 /// Creates (or truncates) `path` with mode 0600.
@@ -101,7 +129,9 @@ fn private_file(path: &Path) -> Result<std::fs::File, ClientError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let f = opts.open(path).map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", path.display())))?;
+    let f = opts
+        .open(path)
+        .map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", path.display())))?;
     restrict(path)?;
     Ok(f)
 }
@@ -123,7 +153,12 @@ mod tests {
 
     #[test]
     fn urls_are_normalised() {
-        for u in ["http://h:1", "http://h:1/", "http://h:1/api/v1", "http://h:1/api/v1/ "] {
+        for u in [
+            "http://h:1",
+            "http://h:1/",
+            "http://h:1/api/v1",
+            "http://h:1/api/v1/ ",
+        ] {
             assert_eq!(normalize_server_url(u), "http://h:1");
         }
     }

@@ -41,7 +41,10 @@ pub(crate) struct Core {
 
 impl Core {
     /// Opens the cache and loads the view.
-    pub(crate) async fn open(config: ClientConfig, session: Session) -> Result<Arc<Core>, ClientError> {
+    pub(crate) async fn open(
+        config: ClientConfig,
+        session: Session,
+    ) -> Result<Arc<Core>, ClientError> {
         let api = ApiClient::new(&session.server_url)?.with_token(session.token.clone());
         let path = cache_path(&config.data_dir, &session.server_url, &session.account);
         let (p, s) = (path.clone(), session.clone());
@@ -107,7 +110,12 @@ impl Core {
     /// Re-reads the outbox from the cache into the view.
     pub(crate) async fn refresh_outbox(&self) -> Result<(), ClientError> {
         let entries = self.db(|c| c.outbox()).await?;
-        let before = self.view.read().unwrap_or_else(PoisonError::into_inner).status.clone();
+        let before = self
+            .view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .status
+            .clone();
         let after = self.update_view(|v| {
             v.set_outbox(entries);
             v.status.clone()
@@ -128,7 +136,9 @@ impl Core {
     /// A ticket's thread: fetched and cached, or read from the cache when offline.
     pub(crate) async fn ticket_detail(&self, id: i64) -> Result<TicketThread, ClientError> {
         if self.config.offline {
-            return self.cached_detail(id, ApiError::Offline("working from the cache only".into())).await;
+            return self
+                .cached_detail(id, ApiError::Offline("working from the cache only".into()))
+                .await;
         }
         match self.api.ticket(id).await {
             Ok(tagged) => {
@@ -136,7 +146,10 @@ impl Core {
                 let stored = detail.clone();
                 self.db(move |c| c.save_thread(&stored)).await?;
                 self.refresh_ticket(detail.ticket.clone());
-                Ok(TicketThread { detail, from_cache: false })
+                Ok(TicketThread {
+                    detail,
+                    from_cache: false,
+                })
             }
             Err(e) if e.is_transient() => self.cached_detail(id, e).await,
             Err(e) => Err(e.into()),
@@ -145,11 +158,25 @@ impl Core {
 
     async fn cached_detail(&self, id: i64, cause: ApiError) -> Result<TicketThread, ClientError> {
         if let Some(detail) = self.db(move |c| c.thread(id)).await? {
-            return Ok(TicketThread { detail, from_cache: true });
+            return Ok(TicketThread {
+                detail,
+                from_cache: true,
+            });
         }
-        let ticket = self.view.read().unwrap_or_else(PoisonError::into_inner).ticket(id).map(|t| t.server().clone());
+        let ticket = self
+            .view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .ticket(id)
+            .map(|t| t.server().clone());
         match ticket {
-            Some(ticket) => Ok(TicketThread { detail: TicketDetail { ticket, messages: Vec::new() }, from_cache: true }),
+            Some(ticket) => Ok(TicketThread {
+                detail: TicketDetail {
+                    ticket,
+                    messages: Vec::new(),
+                },
+                from_cache: true,
+            }),
             None => Err(ClientError::Api(cause)),
         }
     }
@@ -157,7 +184,12 @@ impl Core {
     /// Puts the server's newer copy of a ticket in the view (never an older one).
     pub(crate) fn refresh_ticket(&self, ticket: TicketOut) {
         let id = id_of(&ticket);
-        let current = self.view.read().unwrap_or_else(PoisonError::into_inner).ticket(id).map(|t| t.version());
+        let current = self
+            .view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .ticket(id)
+            .map(|t| t.version());
         if current.is_some_and(|v| version_of(&ticket) > v) {
             self.update_view(|v| v.apply(vec![Delta::Upsert(Item::Ticket(Box::new(ticket)))]));
         }

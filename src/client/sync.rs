@@ -2,7 +2,7 @@
 //! and, on each `changed` poke, sends pending writes and pulls changes; when the stream cannot
 //! be opened or drops, it polls with exponential backoff (with jitter) and reopens the stream.
 
-use super::decode::{Page, decode_page};
+use super::decode::{Page, decode_page, page_head};
 use super::error::{ApiError, ClientError};
 use super::events::EventStream;
 use super::outbox;
@@ -22,7 +22,11 @@ struct Backoff {
 
 impl Backoff {
     fn new(min: Duration, max: Duration) -> Self {
-        Backoff { min, max, next: min }
+        Backoff {
+            min,
+            max,
+            next: min,
+        }
     }
 
     fn reset(&mut self) {
@@ -36,6 +40,11 @@ impl Backoff {
         base + jitter
     }
 }
+
+/// A portal change may change what the user may see; the server answers that with a reset,
+/// but may still have served the old settings to a pull made right after the change (see
+/// the server's portal cache), so such a pull is followed by one more after this pause.
+const SCOPE_RECHECK: Duration = Duration::from_millis(200);
 
 /// What the engine does next after handling a command.
 enum Flow {
@@ -120,7 +129,13 @@ fn signed_out(core: &Core, msg: &str) {
 pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
     let result = async {
         let mut report = outbox::replay(core).await?;
-        report.merge(pull(core).await?);
+        let pulled = pull(core).await?;
+        let portal_changed = !pulled.reset && pulled.upserts.contains_key(EntityKind::Portal.as_str());
+        report.merge(pulled);
+        if portal_changed {
+            tokio::time::sleep(SCOPE_RECHECK).await;
+            report.merge(pull(core).await?);
+        }
         Ok::<_, ClientError>(report)
     }
     .await;
@@ -158,18 +173,27 @@ pub(crate) async fn pull(core: &Core) -> Result<SyncReport, ClientError> {
     let cursor = core.db(|c| c.cursor()).await?;
     let mut bytes = core.api.sync_raw(cursor.as_deref(), limit).await?;
     loop {
-        let page = tokio::task::spawn_blocking(move || decode_page(&bytes, staff))
-            .await
-            .map_err(|e| ClientError::Cache(format!("the page decoder failed: {e}")))??;
-        let (reset, has_more, next_cursor) = (page.reset, page.has_more, page.cursor.clone());
+        let (next_cursor, has_more) = page_head(&bytes)?;
         let fetch_next = async {
-            if has_more { Some(core.api.sync_raw(Some(&next_cursor), limit).await) } else { None }
+            if has_more {
+                Some(core.api.sync_raw(Some(&next_cursor), limit).await)
+            } else {
+                None
+            }
         };
-        let snapshot = reset || progress.snapshot;
-        let (next, applied) = tokio::join!(fetch_next, apply(core, page, &mut report, snapshot));
-        progress.pages += 1;
-        progress.changes += applied? as u64;
+        let store = async {
+            let page = tokio::task::spawn_blocking(move || decode_page(&bytes, staff))
+                .await
+                .map_err(|e| ClientError::Cache(format!("the page decoder failed: {e}")))??;
+            let reset = page.reset;
+            let n = apply(core, page, &mut report, reset || progress.snapshot).await?;
+            Ok::<_, ClientError>((reset, n))
+        };
+        let (next, stored) = tokio::join!(fetch_next, store);
+        let (reset, applied) = stored?;
         progress.snapshot |= reset;
+        progress.pages += 1;
+        progress.changes += applied as u64;
         match next {
             None => {
                 core.set_status(|s| s.last_sync = Some(chrono::Utc::now()));
@@ -188,7 +212,12 @@ pub(crate) async fn pull(core: &Core) -> Result<SyncReport, ClientError> {
 
 /// Stores a page in the cache (one transaction), counts it into `report`, then shows it;
 /// returns how many changes it had.
-async fn apply(core: &Core, page: Page, report: &mut SyncReport, snapshot: bool) -> Result<usize, ClientError> {
+async fn apply(
+    core: &Core,
+    page: Page,
+    report: &mut SyncReport,
+    snapshot: bool,
+) -> Result<usize, ClientError> {
     let page = core
         .db(move |c| {
             c.apply_page(&page)?;
@@ -219,7 +248,10 @@ fn count(report: &mut SyncReport, deltas: &[Delta], snapshot: bool) {
                 if let (Item::Ticket(t), false) = (item, snapshot) {
                     report.tickets_changed.push(id_of(t));
                 }
-                *report.upserts.entry(item.kind().as_str().to_string()).or_default() += 1;
+                *report
+                    .upserts
+                    .entry(item.kind().as_str().to_string())
+                    .or_default() += 1;
             }
             Delta::Delete(kind, id) => {
                 if *kind == EntityKind::Ticket {

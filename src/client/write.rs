@@ -2,7 +2,10 @@
 //! shown, carries its own idempotency key, and is replayed in order until the server answers.
 
 use crate::domain::portal::PortalPatch;
-use crate::domain::wire::{BulkRequest, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch, StaffTicketPatch, TicketInput};
+use crate::domain::wire::{
+    BulkRequest, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch, StaffTicketPatch,
+    TicketInput,
+};
 use serde::{Deserialize, Serialize};
 
 /// Position of a write in the outbox (increasing in submission order).
@@ -97,16 +100,25 @@ impl Write {
 
     /// Whether the write is checked against a version (and so may conflict).
     pub fn is_versioned(&self) -> bool {
-        matches!(self, Write::PatchTicket { .. } | Write::SetClosed { .. } | Write::PatchPortal { .. })
+        matches!(
+            self,
+            Write::PatchTicket { .. } | Write::SetClosed { .. } | Write::PatchPortal { .. }
+        )
     }
 
     /// A short description for status lines, e.g. `reply on #42`.
     pub fn describe(&self) -> String {
         match self {
             Write::PatchTicket { id, .. } => format!("change to ticket #{id}"),
-            Write::SetClosed { id, closed: true, .. } => format!("closing ticket #{id}"),
-            Write::SetClosed { id, closed: false, .. } => format!("reopening ticket #{id}"),
-            Write::Message { ticket_id, input } if input.internal => format!("internal note on #{ticket_id}"),
+            Write::SetClosed {
+                id, closed: true, ..
+            } => format!("closing ticket #{id}"),
+            Write::SetClosed {
+                id, closed: false, ..
+            } => format!("reopening ticket #{id}"),
+            Write::Message { ticket_id, input } if input.internal => {
+                format!("internal note on #{ticket_id}")
+            }
             Write::Message { ticket_id, .. } => format!("reply on #{ticket_id}"),
             Write::CreateTicket(_) => "new ticket".into(),
             Write::Bulk(b) => format!("bulk change of {} tickets", b.ids.len()),

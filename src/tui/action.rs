@@ -59,6 +59,10 @@ pub enum Action {
     AssignMe,
     /// Close or reopen the selected ticket.
     ToggleClosed,
+    /// Choose the selected ticket's stage.
+    SetStage,
+    /// Choose the selected ticket's priority.
+    SetPriority,
     /// Move the selected item down in an ordered list.
     MoveDown,
     /// Move the selected item up in an ordered list.
@@ -87,7 +91,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -114,6 +118,8 @@ impl Action {
         Action::TogglePreview,
         Action::AssignMe,
         Action::ToggleClosed,
+        Action::SetStage,
+        Action::SetPriority,
         Action::MoveDown,
         Action::MoveUp,
         Action::Toggle,
@@ -157,6 +163,8 @@ impl Action {
             Action::TogglePreview => "toggle_preview",
             Action::AssignMe => "assign_me",
             Action::ToggleClosed => "toggle_closed",
+            Action::SetStage => "set_stage",
+            Action::SetPriority => "set_priority",
             Action::MoveDown => "move_down",
             Action::MoveUp => "move_up",
             Action::Toggle => "toggle",
@@ -202,6 +210,8 @@ impl Action {
             Action::TogglePreview => "toggle preview",
             Action::AssignMe => "assign to me",
             Action::ToggleClosed => "close or reopen",
+            Action::SetStage => "set stage",
+            Action::SetPriority => "set priority",
             Action::MoveDown => "move down",
             Action::MoveUp => "move up",
             Action::Toggle => "switch",

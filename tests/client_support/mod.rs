@@ -17,7 +17,9 @@ pub const PASSWORD: &str = "deskport-demo";
 
 /// Signs `email` in at `url` (a server or proxy base URL).
 pub async fn session(url: &str, email: &str) -> Session {
-    deskport::client::login(url, email, PASSWORD).await.unwrap_or_else(|e| panic!("login {email} at {url}: {e}"))
+    deskport::client::login(url, email, PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("login {email} at {url}: {e}"))
 }
 
 /// Fast retry settings, so offline/online transitions take milliseconds in tests.
@@ -30,7 +32,9 @@ pub fn config(data_dir: &Path) -> ClientConfig {
 
 /// Starts a client for `session` on `data_dir`.
 pub async fn start(data_dir: &Path, session: Session) -> Client {
-    Client::start(config(data_dir), session).await.expect("client starts")
+    Client::start(config(data_dir), session)
+        .await
+        .expect("client starts")
 }
 
 /// Waits (up to 30 s) until `ok` holds for the client's view.
@@ -41,7 +45,11 @@ pub async fn until(client: &Client, what: &str, ok: impl Fn(&View) -> bool) {
         if ok(&client.view()) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}; status {:?}", client.view().status);
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; status {:?}",
+            client.view().status
+        );
         tokio::select! {
             _ = events.recv() => {}
             () = tokio::time::sleep(Duration::from_millis(50)) => {}
@@ -51,7 +59,10 @@ pub async fn until(client: &Client, what: &str, ok: impl Fn(&View) -> bool) {
 
 /// Waits until the client is online with nothing left to send.
 pub async fn settled(client: &Client) {
-    until(client, "online and settled", |v| v.status.connection == deskport::client::Connection::Online && v.pending_writes() == 0).await;
+    until(client, "online and settled", |v| {
+        v.status.connection == deskport::client::Connection::Online && v.pending_writes() == 0
+    })
+    .await;
 }
 
 /// A TCP forwarder in front of a server.
@@ -67,7 +78,11 @@ impl Proxy {
     pub async fn start(target: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy binds");
         let addr = listener.local_addr().expect("proxy addr");
-        let proxy = Proxy { addr, target, tasks: Arc::default() };
+        let proxy = Proxy {
+            addr,
+            target,
+            tasks: Arc::default(),
+        };
         proxy.serve(listener);
         proxy
     }
@@ -106,7 +121,11 @@ impl Proxy {
             match TcpListener::bind(self.addr).await {
                 Ok(l) => break l,
                 Err(e) => {
-                    assert!(Instant::now() < deadline, "cannot rebind {}: {e}", self.addr);
+                    assert!(
+                        Instant::now() < deadline,
+                        "cannot rebind {}: {e}",
+                        self.addr
+                    );
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }

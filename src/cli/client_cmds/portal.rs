@@ -19,17 +19,41 @@ pub fn print(p: &PortalFor) {
             let s = &out.settings;
             println!("name:              {}", s.name);
             println!("url:               {}", out.portal_url);
-            println!("domain:            {}{}", s.domain, if out.system_domain { " (system domain: no registration emails)" } else { "" });
+            println!(
+                "domain:            {}{}",
+                s.domain,
+                if out.system_domain {
+                    " (system domain: no registration emails)"
+                } else {
+                    ""
+                }
+            );
             println!("slug:              {}", s.slug);
             println!("language:          {}", out.language);
-            println!("default inbox:     {}", s.default_inbox_id.map(|i| i.to_string()).unwrap_or_else(|| "-".into()));
+            println!(
+                "default inbox:     {}",
+                s.default_inbox_id
+                    .map(|i| i.to_string())
+                    .unwrap_or_else(|| "-".into())
+            );
             println!("ticket permission: {}", permission(&s.ticket_permission));
             println!("access:            {}", access_mode(s.access.mode));
             println!("passwordless:      {}", on_off(s.access.passwordless));
-            println!("idle timeout:      {} minutes", s.access.idle_timeout_minutes);
+            println!(
+                "idle timeout:      {} minutes",
+                s.access.idle_timeout_minutes
+            );
             println!("show closed:       {}", on_off(s.ticket_view.show_closed));
-            println!("consent notice:    {}{}", on_off(s.consent.enabled), if s.consent.required { ", required" } else { "" });
-            println!("support form:      {} ({} extra fields)", on_off(s.support_form.enabled), s.support_form.fields.len());
+            println!(
+                "consent notice:    {}{}",
+                on_off(s.consent.enabled),
+                if s.consent.required { ", required" } else { "" }
+            );
+            println!(
+                "support form:      {} ({} extra fields)",
+                on_off(s.support_form.enabled),
+                s.support_form.fields.len()
+            );
             println!("configured:        {}", on_off(s.configured));
             println!("version:           {}", s.version);
         }
@@ -77,7 +101,13 @@ pub fn patch_for(key: &str, value: &str, current: &PortalSettings) -> Result<Por
         "name" => p.name = Some(value.to_string()),
         "slug" => p.slug = Some(value.to_string()),
         "domain" => p.domain = Some(value.to_string()),
-        "default-inbox" => p.default_inbox_id = Some(value.parse().map_err(|_| eyre!("default-inbox takes an inbox id"))?),
+        "default-inbox" => {
+            p.default_inbox_id = Some(
+                value
+                    .parse()
+                    .map_err(|_| eyre!("default-inbox takes an inbox id"))?,
+            )
+        }
         "ticket-permission" => p.ticket_permission = Some(parse_permission(value)?),
         "access" => {
             let mode = match value {
@@ -85,17 +115,50 @@ pub fn patch_for(key: &str, value: &str, current: &PortalSettings) -> Result<Por
                 "self-registration" | "self_registration" => AccessMode::SelfRegistration,
                 _ => bail!("access takes invite-only or self-registration"),
             };
-            p.access = Some(deskport::domain::Access { mode, ..current.access.clone() });
+            p.access = Some(deskport::domain::Access {
+                mode,
+                ..current.access.clone()
+            });
         }
-        "passwordless" => p.access = Some(deskport::domain::Access { passwordless: flag(&key, value)?, ..current.access.clone() }),
+        "passwordless" => {
+            p.access = Some(deskport::domain::Access {
+                passwordless: flag(&key, value)?,
+                ..current.access.clone()
+            })
+        }
         "idle-timeout" => {
-            let minutes = value.parse().map_err(|_| eyre!("idle-timeout takes minutes: 20, 40, 60 or 1440"))?;
-            p.access = Some(deskport::domain::Access { idle_timeout_minutes: minutes, ..current.access.clone() });
+            let minutes = value
+                .parse()
+                .map_err(|_| eyre!("idle-timeout takes minutes: 20, 40, 60 or 1440"))?;
+            p.access = Some(deskport::domain::Access {
+                idle_timeout_minutes: minutes,
+                ..current.access.clone()
+            });
         }
-        "show-closed" => p.ticket_view = Some(deskport::domain::TicketView { show_closed: flag(&key, value)?, ..current.ticket_view.clone() }),
-        "support-form" => p.support_form = Some(deskport::domain::SupportForm { enabled: flag(&key, value)?, ..current.support_form.clone() }),
-        "consent" => p.consent = Some(deskport::domain::Consent { enabled: flag(&key, value)?, ..current.consent.clone() }),
-        "consent-required" => p.consent = Some(deskport::domain::Consent { required: flag(&key, value)?, ..current.consent.clone() }),
+        "show-closed" => {
+            p.ticket_view = Some(deskport::domain::TicketView {
+                show_closed: flag(&key, value)?,
+                ..current.ticket_view.clone()
+            })
+        }
+        "support-form" => {
+            p.support_form = Some(deskport::domain::SupportForm {
+                enabled: flag(&key, value)?,
+                ..current.support_form.clone()
+            })
+        }
+        "consent" => {
+            p.consent = Some(deskport::domain::Consent {
+                enabled: flag(&key, value)?,
+                ..current.consent.clone()
+            })
+        }
+        "consent-required" => {
+            p.consent = Some(deskport::domain::Consent {
+                required: flag(&key, value)?,
+                ..current.consent.clone()
+            })
+        }
         "configured" => p.configured = Some(flag(&key, value)?),
         _ => bail!("unknown setting `{key}`; one of: {KEYS}"),
     }
@@ -105,20 +168,46 @@ pub fn patch_for(key: &str, value: &str, current: &PortalSettings) -> Result<Por
 fn parse_permission(value: &str) -> Result<TicketPermission> {
     let v = value.to_ascii_lowercase();
     match v.as_str() {
-        "contact" => return Ok(TicketPermission { mode: PermissionMode::Contact, filter: vec![] }),
-        "company" => return Ok(TicketPermission { mode: PermissionMode::Company, filter: vec![] }),
+        "contact" => {
+            return Ok(TicketPermission {
+                mode: PermissionMode::Contact,
+                filter: vec![],
+            });
+        }
+        "company" => {
+            return Ok(TicketPermission {
+                mode: PermissionMode::Company,
+                filter: vec![],
+            });
+        }
         _ => {}
     }
-    let Some(spec) = value.strip_prefix("contact-filter:").or_else(|| value.strip_prefix("contact_filter:")) else {
+    let Some(spec) = value
+        .strip_prefix("contact-filter:")
+        .or_else(|| value.strip_prefix("contact_filter:"))
+    else {
         bail!("ticket-permission takes contact, company or contact-filter:PROPERTY=V1,V2");
     };
-    let (property, values) = spec.split_once('=').ok_or_else(|| eyre!("write the filter as PROPERTY=V1,V2"))?;
-    let values: Vec<String> = values.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let (property, values) = spec
+        .split_once('=')
+        .ok_or_else(|| eyre!("write the filter as PROPERTY=V1,V2"))?;
+    let values: Vec<String> = values
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     let (op, value) = match values.as_slice() {
         [one] => (ConditionOp::Equals, MatchValue::One(one.clone())),
         _ => (ConditionOp::In, MatchValue::Many(values)),
     };
-    Ok(TicketPermission { mode: PermissionMode::ContactFilter, filter: vec![PropertyFilter { property: property.trim().to_string(), op, value }] })
+    Ok(TicketPermission {
+        mode: PermissionMode::ContactFilter,
+        filter: vec![PropertyFilter {
+            property: property.trim().to_string(),
+            op,
+            value,
+        }],
+    })
 }
 
 #[cfg(test)]
@@ -129,12 +218,23 @@ mod tests {
     fn keys_become_patches() {
         let current = PortalSettings::unconfigured("help.acme.test");
         let p = patch_for("ticket-permission", "company", &current).expect("patch");
-        assert_eq!(p.ticket_permission.map(|t| t.mode), Some(PermissionMode::Company));
+        assert_eq!(
+            p.ticket_permission.map(|t| t.mode),
+            Some(PermissionMode::Company)
+        );
         let p = patch_for("name", "Acme Support", &current).expect("patch");
         assert_eq!(p.name.as_deref(), Some("Acme Support"));
         let p = patch_for("passwordless", "on", &current).expect("patch");
-        assert_eq!(p.access.map(|a| (a.passwordless, a.idle_timeout_minutes)), Some((true, current.access.idle_timeout_minutes)));
-        let p = patch_for("ticket-permission", "contact-filter:plan=gold,platinum", &current).expect("patch");
+        assert_eq!(
+            p.access.map(|a| (a.passwordless, a.idle_timeout_minutes)),
+            Some((true, current.access.idle_timeout_minutes))
+        );
+        let p = patch_for(
+            "ticket-permission",
+            "contact-filter:plan=gold,platinum",
+            &current,
+        )
+        .expect("patch");
         assert_eq!(p.ticket_permission.map(|t| t.filter.len()), Some(1));
         assert!(patch_for("colour", "red", &current).is_err());
         assert!(patch_for("show-closed", "maybe", &current).is_err());

@@ -4,9 +4,10 @@ use super::{ApiClient, Call, Tagged, transport_error};
 use crate::client::error::ApiError;
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
-    BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput, InboxOut, InboxPatch, LoginRequest,
-    LoginResponse, MeResponse, MessageInput, MessageOut, PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput,
-    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
+    BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput, InboxOut,
+    InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut, PortalFor,
+    RegisterRequest, RegisterResponse, RouteDecision, RuleInput, RulePatch, RuleTestRequest,
+    TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, Stage, User};
 use reqwest::Method;
@@ -31,8 +32,12 @@ pub struct TicketQuery {
 impl ApiClient {
     /// `POST /auth/login`.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse, ApiError> {
-        let body = LoginRequest { email: email.to_string(), password: password.to_string() };
-        self.json(Call::new(Method::POST, "/auth/login").json(&body)?).await
+        let body = LoginRequest {
+            email: email.to_string(),
+            password: password.to_string(),
+        };
+        self.json(Call::new(Method::POST, "/auth/login").json(&body)?)
+            .await
     }
 
     /// `POST /auth/logout`.
@@ -42,18 +47,26 @@ impl ApiClient {
 
     /// `POST /auth/code`: emails a password-less sign-in code.
     pub async fn request_code(&self, email: &str) -> Result<EmailOutcome, ApiError> {
-        self.json(Call::new(Method::POST, "/auth/code").json(&CodeRequest { email: email.to_string() })?).await
+        self.json(Call::new(Method::POST, "/auth/code").json(&CodeRequest {
+            email: email.to_string(),
+        })?)
+        .await
     }
 
     /// `POST /auth/verify`: exchanges an emailed code for a session.
     pub async fn verify_code(&self, email: &str, code: &str) -> Result<LoginResponse, ApiError> {
-        let body = VerifyRequest { email: email.to_string(), code: code.to_string() };
-        self.json(Call::new(Method::POST, "/auth/verify").json(&body)?).await
+        let body = VerifyRequest {
+            email: email.to_string(),
+            code: code.to_string(),
+        };
+        self.json(Call::new(Method::POST, "/auth/verify").json(&body)?)
+            .await
     }
 
     /// `POST /auth/register`.
     pub async fn register(&self, req: &RegisterRequest) -> Result<RegisterResponse, ApiError> {
-        self.json(Call::new(Method::POST, "/auth/register").json(req)?).await
+        self.json(Call::new(Method::POST, "/auth/register").json(req)?)
+            .await
     }
 
     /// `GET /me`.
@@ -63,7 +76,8 @@ impl ApiClient {
 
     /// `POST /me/consent`.
     pub async fn accept_consent(&self, version: i64) -> Result<MeResponse, ApiError> {
-        self.json(Call::new(Method::POST, "/me/consent").json(&ConsentRequest { version })?).await
+        self.json(Call::new(Method::POST, "/me/consent").json(&ConsentRequest { version })?)
+            .await
     }
 
     /// `GET /portal`, with its version.
@@ -72,8 +86,19 @@ impl ApiClient {
     }
 
     /// `PATCH /portal` with `If-Match: "<version>"`.
-    pub async fn patch_portal(&self, version: i64, patch: &PortalPatch, key: Option<&str>) -> Result<Tagged<PortalFor>, ApiError> {
-        self.fetch(Call::new(Method::PATCH, "/portal").json(patch)?.if_match(version).idempotency_key(key)).await
+    pub async fn patch_portal(
+        &self,
+        version: i64,
+        patch: &PortalPatch,
+        key: Option<&str>,
+    ) -> Result<Tagged<PortalFor>, ApiError> {
+        self.fetch(
+            Call::new(Method::PATCH, "/portal")
+                .json(patch)?
+                .if_match(version)
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `GET /domains`.
@@ -83,7 +108,8 @@ impl ApiClient {
 
     /// `POST /domains`.
     pub async fn add_domain(&self, domain: &DomainInfo) -> Result<DomainInfo, ApiError> {
-        self.json(Call::new(Method::POST, "/domains").json(domain)?).await
+        self.json(Call::new(Method::POST, "/domains").json(domain)?)
+            .await
     }
 
     /// `GET /inboxes` (with open and unassigned counts).
@@ -92,18 +118,38 @@ impl ApiClient {
     }
 
     /// `POST /inboxes`.
-    pub async fn create_inbox(&self, input: &InboxInput, key: Option<&str>) -> Result<Inbox, ApiError> {
-        self.json(Call::new(Method::POST, "/inboxes").json(input)?.idempotency_key(key)).await
+    pub async fn create_inbox(
+        &self,
+        input: &InboxInput,
+        key: Option<&str>,
+    ) -> Result<Inbox, ApiError> {
+        self.json(
+            Call::new(Method::POST, "/inboxes")
+                .json(input)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `PATCH /inboxes/{id}`.
-    pub async fn patch_inbox(&self, id: i64, patch: &InboxPatch, key: Option<&str>) -> Result<Inbox, ApiError> {
-        self.json(Call::new(Method::PATCH, format!("/inboxes/{id}")).json(patch)?.idempotency_key(key)).await
+    pub async fn patch_inbox(
+        &self,
+        id: i64,
+        patch: &InboxPatch,
+        key: Option<&str>,
+    ) -> Result<Inbox, ApiError> {
+        self.json(
+            Call::new(Method::PATCH, format!("/inboxes/{id}"))
+                .json(patch)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `DELETE /inboxes/{id}`.
     pub async fn delete_inbox(&self, id: i64, key: Option<&str>) -> Result<(), ApiError> {
-        self.empty(Call::new(Method::DELETE, format!("/inboxes/{id}")).idempotency_key(key)).await
+        self.empty(Call::new(Method::DELETE, format!("/inboxes/{id}")).idempotency_key(key))
+            .await
     }
 
     /// `GET /routing-rules`, in order.
@@ -112,23 +158,44 @@ impl ApiClient {
     }
 
     /// `POST /routing-rules`.
-    pub async fn create_rule(&self, input: &RuleInput, key: Option<&str>) -> Result<RoutingRule, ApiError> {
-        self.json(Call::new(Method::POST, "/routing-rules").json(input)?.idempotency_key(key)).await
+    pub async fn create_rule(
+        &self,
+        input: &RuleInput,
+        key: Option<&str>,
+    ) -> Result<RoutingRule, ApiError> {
+        self.json(
+            Call::new(Method::POST, "/routing-rules")
+                .json(input)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `PATCH /routing-rules/{id}`.
-    pub async fn patch_rule(&self, id: i64, patch: &RulePatch, key: Option<&str>) -> Result<RoutingRule, ApiError> {
-        self.json(Call::new(Method::PATCH, format!("/routing-rules/{id}")).json(patch)?.idempotency_key(key)).await
+    pub async fn patch_rule(
+        &self,
+        id: i64,
+        patch: &RulePatch,
+        key: Option<&str>,
+    ) -> Result<RoutingRule, ApiError> {
+        self.json(
+            Call::new(Method::PATCH, format!("/routing-rules/{id}"))
+                .json(patch)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `DELETE /routing-rules/{id}`.
     pub async fn delete_rule(&self, id: i64, key: Option<&str>) -> Result<(), ApiError> {
-        self.empty(Call::new(Method::DELETE, format!("/routing-rules/{id}")).idempotency_key(key)).await
+        self.empty(Call::new(Method::DELETE, format!("/routing-rules/{id}")).idempotency_key(key))
+            .await
     }
 
     /// `POST /routing-rules/test`: where a draft ticket would go.
     pub async fn test_rules(&self, req: &RuleTestRequest) -> Result<RouteDecision, ApiError> {
-        self.json(Call::new(Method::POST, "/routing-rules/test").json(req)?).await
+        self.json(Call::new(Method::POST, "/routing-rules/test").json(req)?)
+            .await
     }
 
     /// `GET /tickets`.
@@ -157,27 +224,68 @@ impl ApiClient {
 
     /// `GET /tickets/{id}`: the ticket with its visible thread, and its version.
     pub async fn ticket(&self, id: i64) -> Result<Tagged<TicketDetail>, ApiError> {
-        self.fetch(Call::new(Method::GET, format!("/tickets/{id}"))).await
+        self.fetch(Call::new(Method::GET, format!("/tickets/{id}")))
+            .await
     }
 
     /// `POST /tickets`.
-    pub async fn create_ticket(&self, input: &TicketInput, key: Option<&str>) -> Result<TicketOut, ApiError> {
-        self.json(Call::new(Method::POST, "/tickets").json(input)?.idempotency_key(key)).await
+    pub async fn create_ticket(
+        &self,
+        input: &TicketInput,
+        key: Option<&str>,
+    ) -> Result<TicketOut, ApiError> {
+        self.json(
+            Call::new(Method::POST, "/tickets")
+                .json(input)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `PATCH /tickets/{id}` with `If-Match: "<version>"`.
-    pub async fn patch_ticket(&self, id: i64, version: i64, patch: &TicketPatch, key: Option<&str>) -> Result<Tagged<TicketDetail>, ApiError> {
-        self.fetch(Call::new(Method::PATCH, format!("/tickets/{id}")).json(patch)?.if_match(version).idempotency_key(key)).await
+    pub async fn patch_ticket(
+        &self,
+        id: i64,
+        version: i64,
+        patch: &TicketPatch,
+        key: Option<&str>,
+    ) -> Result<Tagged<TicketDetail>, ApiError> {
+        self.fetch(
+            Call::new(Method::PATCH, format!("/tickets/{id}"))
+                .json(patch)?
+                .if_match(version)
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `POST /tickets/{id}/messages`.
-    pub async fn add_message(&self, id: i64, input: &MessageInput, key: Option<&str>) -> Result<MessageOut, ApiError> {
-        self.json(Call::new(Method::POST, format!("/tickets/{id}/messages")).json(input)?.idempotency_key(key)).await
+    pub async fn add_message(
+        &self,
+        id: i64,
+        input: &MessageInput,
+        key: Option<&str>,
+    ) -> Result<MessageOut, ApiError> {
+        self.json(
+            Call::new(Method::POST, format!("/tickets/{id}/messages"))
+                .json(input)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `POST /tickets/bulk`.
-    pub async fn bulk(&self, req: &BulkRequest, key: Option<&str>) -> Result<BulkResponse, ApiError> {
-        self.json(Call::new(Method::POST, "/tickets/bulk").json(req)?.idempotency_key(key)).await
+    pub async fn bulk(
+        &self,
+        req: &BulkRequest,
+        key: Option<&str>,
+    ) -> Result<BulkResponse, ApiError> {
+        self.json(
+            Call::new(Method::POST, "/tickets/bulk")
+                .json(req)?
+                .idempotency_key(key),
+        )
+        .await
     }
 
     /// `GET /contacts`.
@@ -197,7 +305,8 @@ impl ApiClient {
 
     /// `POST /contacts/{id}/invite`.
     pub async fn invite(&self, id: i64) -> Result<EmailOutcome, ApiError> {
-        self.json(Call::new(Method::POST, format!("/contacts/{id}/invite"))).await
+        self.json(Call::new(Method::POST, format!("/contacts/{id}/invite")))
+            .await
     }
 
     /// `GET /sync` as raw JSON bytes (decoded off the async threads by the sync engine).
@@ -206,11 +315,17 @@ impl ApiClient {
         if let Some(c) = cursor.filter(|c| !c.is_empty()) {
             call = call.query("cursor", c);
         }
-        self.send(call).await?.bytes().await.map(Vec::from).map_err(|e| transport_error(&e))
+        self.send(call)
+            .await?
+            .bytes()
+            .await
+            .map(Vec::from)
+            .map_err(|e| transport_error(&e))
     }
 
     /// `GET /events`: the open event stream (see [`crate::client::events`]).
     pub async fn events(&self) -> Result<reqwest::Response, ApiError> {
-        self.send(Call::new(Method::GET, "/events").without_timeout()).await
+        self.send(Call::new(Method::GET, "/events").without_timeout())
+            .await
     }
 }

@@ -55,12 +55,23 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// A request without a body.
     pub(crate) fn new(method: Method, path: impl Into<String>) -> Self {
-        Call { method, path: path.into(), query: Vec::new(), body: None, if_match: None, idempotency_key: None, timeout: Some(REQUEST_TIMEOUT) }
+        Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            if_match: None,
+            idempotency_key: None,
+            timeout: Some(REQUEST_TIMEOUT),
+        }
     }
 
     /// Adds a JSON body.
     pub(crate) fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, ApiError> {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| ApiError::Protocol(format!("cannot encode the request: {e}")))?);
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map_err(|e| ApiError::Protocol(format!("cannot encode the request: {e}")))?,
+        );
         Ok(self)
     }
 
@@ -111,7 +122,9 @@ impl ApiClient {
     pub fn new(server_url: &str) -> Result<Self, ApiError> {
         let server_url = normalize_server_url(server_url);
         if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
-            return Err(ApiError::Protocol(format!("`{server_url}` is not an http:// or https:// URL")));
+            return Err(ApiError::Protocol(format!(
+                "`{server_url}` is not an http:// or https:// URL"
+            )));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
@@ -119,12 +132,20 @@ impl ApiClient {
             .build()
             .map_err(|e| ApiError::Protocol(format!("cannot build the HTTP client: {e}")))?;
         let base = format!("{server_url}/api/v1");
-        Ok(ApiClient { http, server_url, base, token: None })
+        Ok(ApiClient {
+            http,
+            server_url,
+            base,
+            token: None,
+        })
     }
 
     /// The same client, signed in with `token`.
     pub fn with_token(&self, token: impl Into<String>) -> Self {
-        ApiClient { token: Some(token.into()), ..self.clone() }
+        ApiClient {
+            token: Some(token.into()),
+            ..self.clone()
+        }
     }
 
     /// The server's base URL, without `/api/v1`.
@@ -133,7 +154,9 @@ impl ApiClient {
     }
 
     fn request(&self, call: &Call<'_>) -> RequestBuilder {
-        let mut req = self.http.request(call.method.clone(), format!("{}{}", self.base, call.path));
+        let mut req = self
+            .http
+            .request(call.method.clone(), format!("{}{}", self.base, call.path));
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
@@ -147,7 +170,9 @@ impl ApiClient {
             req = req.header("Idempotency-Key", k);
         }
         if let Some(b) = &call.body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.clone());
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(b.clone());
         }
         if let Some(t) = call.timeout {
             req = req.timeout(t);
@@ -167,9 +192,16 @@ impl ApiClient {
             };
             let wait = match &err {
                 _ if !call.repeatable() || attempt >= ATTEMPTS => None,
-                ApiError::Offline(_) | ApiError::Server { .. } => Some(Duration::from_millis(150 * 3u64.pow(attempt - 1))),
-                ApiError::RateLimited { retry_after: Some(d), .. } if *d <= MAX_INLINE_WAIT => Some(*d),
-                ApiError::Conflict { code, .. } if code == "in_progress" => Some(Duration::from_millis(200)),
+                ApiError::Offline(_) | ApiError::Server { .. } => {
+                    Some(Duration::from_millis(150 * 3u64.pow(attempt - 1)))
+                }
+                ApiError::RateLimited {
+                    retry_after: Some(d),
+                    ..
+                } if *d <= MAX_INLINE_WAIT => Some(*d),
+                ApiError::Conflict { code, .. } if code == "in_progress" => {
+                    Some(Duration::from_millis(200))
+                }
                 _ => None,
             };
             match wait {
@@ -180,11 +212,15 @@ impl ApiClient {
     }
 
     /// Sends `call` and decodes the JSON answer with its `ETag`.
-    pub(crate) async fn fetch<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Tagged<T>, ApiError> {
+    pub(crate) async fn fetch<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Tagged<T>, ApiError> {
         let resp = self.send(call).await?;
         let version = etag_version(resp.headers());
         let bytes = resp.bytes().await.map_err(|e| transport_error(&e))?;
-        let body = serde_json::from_slice(&bytes).map_err(|e| ApiError::Protocol(format!("cannot read the answer: {e}")))?;
+        let body = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::Protocol(format!("cannot read the answer: {e}")))?;
         Ok(Tagged { body, version })
     }
 
@@ -201,7 +237,15 @@ impl ApiClient {
 
 /// The version an `ETag` header names (`"7"` or `W/"7"`).
 fn etag_version(headers: &HeaderMap) -> Option<i64> {
-    headers.get(ETAG)?.to_str().ok()?.trim().trim_start_matches("W/").trim_matches('"').parse().ok()
+    headers
+        .get(ETAG)?
+        .to_str()
+        .ok()?
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .ok()
 }
 
 /// Classifies a transport failure: anything that kept the answer from arriving is "offline".
@@ -230,15 +274,32 @@ pub(crate) async fn error_from(resp: Response) -> ApiError {
     let text = resp.text().await.unwrap_or_default();
     let (code, message, field) = match serde_json::from_str::<ErrorEnvelope>(&text) {
         Ok(env) => (env.error.code, env.error.message, env.error.field),
-        Err(_) => (String::new(), status.canonical_reason().unwrap_or("error").to_string(), None),
+        Err(_) => (
+            String::new(),
+            status.canonical_reason().unwrap_or("error").to_string(),
+            None,
+        ),
     };
     match status {
         StatusCode::UNAUTHORIZED => ApiError::Unauthorized(message),
         StatusCode::FORBIDDEN => ApiError::Forbidden { code, message },
         StatusCode::NOT_FOUND => ApiError::NotFound,
-        StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT => ApiError::Conflict { code, message },
-        StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { retry_after, message },
-        s if s.is_server_error() => ApiError::Server { status: s.as_u16(), message },
-        s => ApiError::Rejected { status: s.as_u16(), code, message, field },
+        StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT => {
+            ApiError::Conflict { code, message }
+        }
+        StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
+            retry_after,
+            message,
+        },
+        s if s.is_server_error() => ApiError::Server {
+            status: s.as_u16(),
+            message,
+        },
+        s => ApiError::Rejected {
+            status: s.as_u16(),
+            code,
+            message,
+            field,
+        },
     }
 }

@@ -119,7 +119,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<TicketOut, Damaged> {
         }),
         _ => return Err(Damaged("unknown kind")),
     };
-    if r.0.is_empty() { Ok(t) } else { Err(Damaged("trailing bytes")) }
+    if r.0.is_empty() {
+        Ok(t)
+    } else {
+        Err(Damaged("trailing bytes"))
+    }
 }
 
 fn index<T: PartialEq>(all: &[T], v: &T) -> u8 {
@@ -194,19 +198,33 @@ impl Reader<'_> {
     fn str(&mut self) -> Result<String, Damaged> {
         let n = self.u32()?;
         let bytes = self.take(n)?;
-        std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| Damaged("bad text"))
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .map_err(|_| Damaged("bad text"))
     }
     fn opt_i64(&mut self) -> Result<Option<i64>, Damaged> {
-        Ok(if self.u8()? == 0 { None } else { Some(self.i64()?) })
+        Ok(if self.u8()? == 0 {
+            None
+        } else {
+            Some(self.i64()?)
+        })
     }
     fn opt_str(&mut self) -> Result<Option<String>, Damaged> {
-        Ok(if self.u8()? == 0 { None } else { Some(self.str()?) })
+        Ok(if self.u8()? == 0 {
+            None
+        } else {
+            Some(self.str()?)
+        })
     }
     fn pick<T: Copy>(&mut self, all: &[T]) -> Result<T, Damaged> {
-        all.get(self.u8()? as usize).copied().ok_or(Damaged("bad enum value"))
+        all.get(self.u8()? as usize)
+            .copied()
+            .ok_or(Damaged("bad enum value"))
     }
     fn map(&mut self) -> Result<BTreeMap<String, String>, Damaged> {
-        (0..self.u32()?).map(|_| Ok((self.str()?, self.str()?))).collect()
+        (0..self.u32()?)
+            .map(|_| Ok((self.str()?, self.str()?)))
+            .collect()
     }
 }
 

@@ -41,6 +41,7 @@ CREATE TABLE outbox (
 pub(crate) struct Cache {
     conn: Connection,
     staff: bool,
+    path: PathBuf,
 }
 
 impl Cache {
@@ -88,9 +89,17 @@ impl Cache {
                 conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
-            other => return Err(ClientError::Cache(format!("schema version {other}, this deskport uses {SCHEMA_VERSION}"))),
+            other => {
+                return Err(ClientError::Cache(format!(
+                    "schema version {other}, this deskport uses {SCHEMA_VERSION}"
+                )));
+            }
         }
-        Ok(Cache { conn, staff })
+        Ok(Cache {
+            conn,
+            staff,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The sync cursor, if a sync ever completed a page.
@@ -99,7 +108,10 @@ impl Cache {
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, ClientError> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     /// Applies a sync page in one transaction: on `reset`, everything synced is dropped first
@@ -110,22 +122,36 @@ impl Cache {
             tx.execute_batch("DELETE FROM tickets; DELETE FROM entities; DELETE FROM threads;")?;
         }
         {
-            let mut put_ticket = tx.prepare_cached("INSERT OR REPLACE INTO tickets (id, version, data) VALUES (?1, ?2, ?3)")?;
+            let mut put_ticket = tx.prepare_cached(
+                "INSERT OR REPLACE INTO tickets (id, version, data) VALUES (?1, ?2, ?3)",
+            )?;
             let mut del_ticket = tx.prepare_cached("DELETE FROM tickets WHERE id = ?1")?;
             let mut del_thread = tx.prepare_cached("DELETE FROM threads WHERE ticket_id = ?1")?;
-            let mut put_entity = tx.prepare_cached("INSERT OR REPLACE INTO entities (kind, id, data) VALUES (?1, ?2, ?3)")?;
-            let mut del_entity = tx.prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?;
+            let mut put_entity = tx.prepare_cached(
+                "INSERT OR REPLACE INTO entities (kind, id, data) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut del_entity =
+                tx.prepare_cached("DELETE FROM entities WHERE kind = ?1 AND id = ?2")?;
             for c in &page.changes {
                 match (c.kind, &c.stored) {
-                    (_, Some(Stored::Ticket { version, blob })) => put_ticket.execute(params![c.id, version, blob])?,
-                    (EntityKind::Ticket, _) => del_ticket.execute([c.id])? + del_thread.execute([c.id])?,
-                    (kind, Some(Stored::Json(json))) => put_entity.execute(params![kind.as_str(), c.id, json])?,
+                    (_, Some(Stored::Ticket { version, blob })) => {
+                        put_ticket.execute(params![c.id, version, blob])?
+                    }
+                    (EntityKind::Ticket, _) => {
+                        del_ticket.execute([c.id])? + del_thread.execute([c.id])?
+                    }
+                    (kind, Some(Stored::Json(json))) => {
+                        put_entity.execute(params![kind.as_str(), c.id, json])?
+                    }
                     (kind, None) => del_entity.execute(params![kind.as_str(), c.id])?,
                 };
             }
         }
         let now = chrono::Utc::now().to_rfc3339();
-        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?1), ('last_sync', ?2)", params![page.cursor, now])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('cursor', ?1), ('last_sync', ?2)",
+            params![page.cursor, now],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -134,7 +160,10 @@ impl Cache {
     pub(crate) fn save_thread(&mut self, detail: &TicketDetail) -> Result<(), ClientError> {
         let tx = self.conn.transaction()?;
         let id = crate::client::view::id_of(&detail.ticket);
-        tx.execute("INSERT OR REPLACE INTO threads (ticket_id, data) VALUES (?1, ?2)", params![id, serde_json::to_string(detail)?])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO threads (ticket_id, data) VALUES (?1, ?2)",
+            params![id, serde_json::to_string(detail)?],
+        )?;
         put_ticket(&tx, &detail.ticket)?;
         tx.commit()?;
         Ok(())
@@ -142,7 +171,12 @@ impl Cache {
 
     /// A cached thread.
     pub(crate) fn thread(&self, id: i64) -> Result<Option<TicketDetail>, ClientError> {
-        let text: Option<String> = self.conn.query_row("SELECT data FROM threads WHERE ticket_id = ?1", [id], |r| r.get(0)).optional()?;
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM threads WHERE ticket_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
     }
 
@@ -175,7 +209,10 @@ fn create_empty(path: &Path) -> Result<(), ClientError> {
     match opts.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(ClientError::Cache(format!("cannot create {}: {e}", path.display()))),
+        Err(e) => Err(ClientError::Cache(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -187,7 +224,10 @@ fn remove_files(path: &Path) -> Result<(), ClientError> {
         let p = PathBuf::from(p);
         match std::fs::remove_file(&p) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(ClientError::Cache(format!("cannot remove the damaged cache {}: {e}", p.display())));
+                return Err(ClientError::Cache(format!(
+                    "cannot remove the damaged cache {}: {e}",
+                    p.display()
+                )));
             }
             _ => {}
         }

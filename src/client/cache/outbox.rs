@@ -3,7 +3,7 @@
 use super::Cache;
 use crate::client::error::ClientError;
 use crate::client::write::{ConflictInfo, OutboxEntry, OutboxState, Write, WriteId};
-use rusqlite::{Connection, OpenFlags, Row, params};
+use rusqlite::{Connection, OpenFlags, params};
 use std::path::Path;
 
 /// A write read back from a damaged cache, to be carried over.
@@ -13,10 +13,34 @@ pub(super) struct Salvaged {
     created_at: String,
 }
 
-const COLUMNS: &str = "id, idem_key, write, state, status, message, server_version, attempts, created_at";
+const COLUMNS: &str =
+    "id, idem_key, write, state, status, message, server_version, attempts, created_at";
 
-fn entry(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, String, Option<u16>, Option<String>, Option<i64>, u32, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+/// One outbox row as stored.
+struct Row {
+    id: i64,
+    key: String,
+    write: String,
+    state: String,
+    status: Option<u16>,
+    message: Option<String>,
+    server_version: Option<i64>,
+    attempts: u32,
+    created_at: String,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        write: r.get(2)?,
+        state: r.get(3)?,
+        status: r.get(4)?,
+        message: r.get(5)?,
+        server_version: r.get(6)?,
+        attempts: r.get(7)?,
+        created_at: r.get(8)?,
+    })
 }
 
 impl Cache {
@@ -33,37 +57,60 @@ impl Cache {
 
     /// Every write in the outbox, in order.
     pub(crate) fn outbox(&self) -> Result<Vec<OutboxEntry>, ClientError> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
-        let rows = stmt.query_map([], entry)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id"))?;
+        let rows = stmt.query_map([], row)?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, key, write, state, status, message, server_version, attempts, created_at) = row?;
-            let write: Write = serde_json::from_str(&write)?;
-            let message = message.unwrap_or_default();
-            let state = match state.as_str() {
-                "conflict" => OutboxState::Conflict(ConflictInfo { message, server_version }),
-                "rejected" => OutboxState::Rejected { status: status.unwrap_or(400), message },
+        for r in rows {
+            let r = r?;
+            let write: Write = serde_json::from_str(&r.write)?;
+            let message = r.message.unwrap_or_default();
+            let state = match r.state.as_str() {
+                "conflict" => OutboxState::Conflict(ConflictInfo {
+                    message,
+                    server_version: r.server_version,
+                }),
+                "rejected" => OutboxState::Rejected {
+                    status: r.status.unwrap_or(400),
+                    message,
+                },
                 _ => OutboxState::Pending,
             };
-            out.push(OutboxEntry { id: WriteId(id), write, state, idempotency_key: key, created_at, attempts });
+            out.push(OutboxEntry {
+                id: WriteId(r.id),
+                write,
+                state,
+                idempotency_key: r.key,
+                created_at: r.created_at,
+                attempts: r.attempts,
+            });
         }
         Ok(out)
     }
 
     /// Removes a write (sent, or dropped by the user).
     pub(crate) fn remove_write(&mut self, id: WriteId) -> Result<(), ClientError> {
-        self.conn.execute("DELETE FROM outbox WHERE id = ?1", [id.0])?;
+        self.conn
+            .execute("DELETE FROM outbox WHERE id = ?1", [id.0])?;
         Ok(())
     }
 
     /// Counts a failed attempt.
     pub(crate) fn count_attempt(&mut self, id: WriteId, error: &str) -> Result<(), ClientError> {
-        self.conn.execute("UPDATE outbox SET attempts = attempts + 1, message = ?2 WHERE id = ?1", params![id.0, error])?;
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, message = ?2 WHERE id = ?1",
+            params![id.0, error],
+        )?;
         Ok(())
     }
 
     /// Marks a write as conflicting.
-    pub(crate) fn mark_conflict(&mut self, id: WriteId, info: &ConflictInfo) -> Result<(), ClientError> {
+    pub(crate) fn mark_conflict(
+        &mut self,
+        id: WriteId,
+        info: &ConflictInfo,
+    ) -> Result<(), ClientError> {
         self.conn.execute(
             "UPDATE outbox SET state = 'conflict', message = ?2, server_version = ?3 WHERE id = ?1",
             params![id.0, info.message, info.server_version],
@@ -72,8 +119,16 @@ impl Cache {
     }
 
     /// Marks a write as refused by the server.
-    pub(crate) fn mark_rejected(&mut self, id: WriteId, status: u16, message: &str) -> Result<(), ClientError> {
-        self.conn.execute("UPDATE outbox SET state = 'rejected', status = ?2, message = ?3 WHERE id = ?1", params![id.0, status, message])?;
+    pub(crate) fn mark_rejected(
+        &mut self,
+        id: WriteId,
+        status: u16,
+        message: &str,
+    ) -> Result<(), ClientError> {
+        self.conn.execute(
+            "UPDATE outbox SET state = 'rejected', status = ?2, message = ?3 WHERE id = ?1",
+            params![id.0, status, message],
+        )?;
         Ok(())
     }
 
@@ -90,7 +145,10 @@ impl Cache {
 
     /// Rewrites a pending write's body (same idempotency key: it was never sent in this form).
     pub(crate) fn rewrite(&mut self, id: WriteId, write: &Write) -> Result<(), ClientError> {
-        self.conn.execute("UPDATE outbox SET write = ?2 WHERE id = ?1 AND state = 'pending'", params![id.0, serde_json::to_string(write)?])?;
+        self.conn.execute(
+            "UPDATE outbox SET write = ?2 WHERE id = ?1 AND state = 'pending'",
+            params![id.0, serde_json::to_string(write)?],
+        )?;
         Ok(())
     }
 
@@ -98,7 +156,10 @@ impl Cache {
     pub(super) fn restore_outbox(&mut self, salvaged: &[Salvaged]) -> Result<(), ClientError> {
         let tx = self.conn.transaction()?;
         for s in salvaged {
-            tx.execute("INSERT INTO outbox (idem_key, write, created_at) VALUES (?1, ?2, ?3)", params![s.key, s.write, s.created_at])?;
+            tx.execute(
+                "INSERT INTO outbox (idem_key, write, created_at) VALUES (?1, ?2, ?3)",
+                params![s.key, s.write, s.created_at],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -110,14 +171,28 @@ impl Cache {
 pub(super) fn salvage(path: &Path) -> Vec<Salvaged> {
     let read = || -> rusqlite::Result<Vec<Salvaged>> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let mut stmt = conn.prepare("SELECT idem_key, write, created_at FROM outbox WHERE state = 'pending' ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok(Salvaged { key: r.get(0)?, write: r.get(1)?, created_at: r.get(2)? }))?;
+        let mut stmt = conn.prepare(
+            "SELECT idem_key, write, created_at FROM outbox WHERE state = 'pending' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Salvaged {
+                key: r.get(0)?,
+                write: r.get(1)?,
+                created_at: r.get(2)?,
+            })
+        })?;
         rows.collect()
     };
     match read() {
-        Ok(rows) => rows.into_iter().filter(|s| serde_json::from_str::<Write>(&s.write).is_ok()).collect(),
+        Ok(rows) => rows
+            .into_iter()
+            .filter(|s| serde_json::from_str::<Write>(&s.write).is_ok())
+            .collect(),
         Err(e) => {
-            tracing::warn!("no unsent writes could be read from {}: {e}", path.display());
+            tracing::warn!(
+                "no unsent writes could be read from {}: {e}",
+                path.display()
+            );
             Vec::new()
         }
     }

@@ -26,7 +26,7 @@ pub struct Marked<T> {
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
     /// Portal settings for this account.
-    Portal(PortalFor),
+    Portal(Box<PortalFor>),
     /// Connected domains.
     Domains(Vec<DomainInfo>),
     /// A ticket.
@@ -205,7 +205,10 @@ impl View {
             return self.drafts.get(index);
         }
         let i = index - self.drafts.len();
-        self.tickets.len().checked_sub(i + 1).and_then(|j| self.tickets.get(j))
+        self.tickets
+            .len()
+            .checked_sub(i + 1)
+            .and_then(|j| self.tickets.get(j))
     }
 
     /// Every ticket, newest first (pending new tickets come first).
@@ -234,7 +237,9 @@ impl View {
     /// Replies and notes written on ticket `id` that the server has not confirmed yet.
     pub fn pending_messages(&self, id: i64) -> impl Iterator<Item = (WriteId, &MessageInput)> {
         self.outbox.iter().filter_map(move |e| match &e.write {
-            super::write::Write::Message { ticket_id, input } if *ticket_id == id && e.state == OutboxState::Pending => {
+            super::write::Write::Message { ticket_id, input }
+                if *ticket_id == id && e.state == OutboxState::Pending =>
+            {
                 Some((e.id, input))
             }
             _ => None,
@@ -271,10 +276,12 @@ impl View {
         self.base_rules.clear();
     }
 
-    /// Puts tickets loaded from the cache in place; `rows` must be sorted by id.
-    pub(crate) fn set_tickets(&mut self, rows: Vec<TicketOut>) {
-        self.tickets = rows.into_iter().map(ViewTicket::new).collect();
-        self.tickets.sort_by_key(ViewTicket::id);
+    /// Puts tickets loaded from the cache in place.
+    pub(crate) fn set_tickets(&mut self, mut rows: Vec<ViewTicket>) {
+        if !rows.is_sorted_by_key(ViewTicket::id) {
+            rows.sort_by_key(ViewTicket::id);
+        }
+        self.tickets = rows;
     }
 
     /// Applies synced changes to the server-side state, then re-applies pending writes to the
@@ -325,7 +332,7 @@ impl View {
     fn apply_meta(&mut self, d: Delta) {
         match d {
             Delta::Upsert(item) => match item {
-                Item::Portal(p) => self.base_portal = Some(p),
+                Item::Portal(p) => self.base_portal = Some(*p),
                 Item::Domains(d) => self.domains = d,
                 Item::Inbox(i) => {
                     self.base_inboxes.insert(i.id, i);
@@ -389,14 +396,22 @@ impl View {
         self.drafts = overlay::drafts(self);
         self.reshow_meta();
         self.status.pending_writes = self.pending_writes();
-        self.status.conflicts = self.outbox.iter().filter(|e| matches!(e.state, OutboxState::Conflict(_))).count();
+        self.status.conflicts = self
+            .outbox
+            .iter()
+            .filter(|e| matches!(e.state, OutboxState::Conflict(_)))
+            .count();
         self.bump();
     }
 
     fn reapply_ticket(&mut self, id: i64) {
         let Ok(i) = self.position(id) else { return };
-        let writes: Vec<super::write::Write> =
-            self.outbox.iter().filter(|e| e.is_pending()).map(|e| e.write.clone()).collect();
+        let writes: Vec<super::write::Write> = self
+            .outbox
+            .iter()
+            .filter(|e| e.is_pending())
+            .map(|e| e.write.clone())
+            .collect();
         let ctx = overlay::Names::of(self);
         if let Some(t) = self.tickets.get_mut(i) {
             t.restore_base();
@@ -406,8 +421,18 @@ impl View {
 
     /// Rebuilds portal, inboxes and rules as shown from their server copies and the outbox.
     fn reshow_meta(&mut self) {
-        let pending: Vec<&super::write::Write> = self.outbox.iter().filter(|e| e.is_pending()).map(|e| &e.write).collect();
-        let ids: Vec<WriteId> = self.outbox.iter().filter(|e| e.is_pending()).map(|e| e.id).collect();
+        let pending: Vec<&super::write::Write> = self
+            .outbox
+            .iter()
+            .filter(|e| e.is_pending())
+            .map(|e| &e.write)
+            .collect();
+        let ids: Vec<WriteId> = self
+            .outbox
+            .iter()
+            .filter(|e| e.is_pending())
+            .map(|e| e.id)
+            .collect();
         self.portal = overlay::portal(self.base_portal.as_ref(), &pending);
         self.inboxes = overlay::inboxes(&self.base_inboxes, &pending, &ids);
         self.rules = overlay::rules(&self.base_rules, &pending, &ids);

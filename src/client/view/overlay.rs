@@ -3,7 +3,9 @@
 
 use super::{Marked, View, ViewTicket};
 use crate::client::write::{OutboxEntry, Write, WriteId};
-use crate::domain::wire::{CustomerTicket, PortalFor, StaffTicketPatch, TicketInput, TicketOut, TicketRow};
+use crate::domain::wire::{
+    CustomerTicket, PortalFor, StaffTicketPatch, TicketInput, TicketOut, TicketRow,
+};
 use crate::domain::{Inbox, Priority, RoutingRule, Source, Stage, Ticket, TicketView};
 use std::collections::{BTreeMap, HashMap};
 
@@ -36,14 +38,25 @@ impl Names {
             None => None,
         };
         Names {
-            users: view.users.iter().map(|(id, u)| (*id, u.name.clone())).collect(),
-            inboxes: view.base_inboxes.iter().map(|(id, i)| (*id, i.name.clone())).collect(),
+            users: view
+                .users
+                .iter()
+                .map(|(id, u)| (*id, u.name.clone()))
+                .collect(),
+            inboxes: view
+                .base_inboxes
+                .iter()
+                .map(|(id, i)| (*id, i.name.clone()))
+                .collect(),
             labels,
         }
     }
 
     fn label(&self, stage: Stage) -> String {
-        self.labels.as_ref().map(|v| v.label(stage)).unwrap_or_else(|| stage.default_label().to_string())
+        self.labels
+            .as_ref()
+            .map(|v| v.label(stage))
+            .unwrap_or_else(|| stage.default_label().to_string())
     }
 }
 
@@ -60,9 +73,15 @@ pub(super) fn apply_to_ticket(t: &mut ViewTicket, writes: &[Write], names: &Name
                 t.start_overlay();
                 patch_staff(&mut t.ticket, &b.patch, names);
             }
-            Write::SetClosed { id: tid, closed, .. } if *tid == id => {
+            Write::SetClosed {
+                id: tid, closed, ..
+            } if *tid == id => {
                 t.start_overlay();
-                let stage = if *closed { Stage::Closed } else { Stage::WaitingOnUs };
+                let stage = if *closed {
+                    Stage::Closed
+                } else {
+                    Stage::WaitingOnUs
+                };
                 match &mut t.ticket {
                     TicketOut::Staff(r) => r.ticket.stage = stage,
                     TicketOut::Customer(c) => {
@@ -113,7 +132,9 @@ pub(super) fn drafts(view: &View) -> Vec<ViewTicket> {
         .iter()
         .filter(|e| e.is_pending())
         .filter_map(|e| match &e.write {
-            Write::CreateTicket(input) => Some(ViewTicket::draft(draft_ticket(view, -e.id.0, input, &now))),
+            Write::CreateTicket(input) => {
+                Some(ViewTicket::draft(draft_ticket(view, -e.id.0, input, &now)))
+            }
             _ => None,
         })
         .collect();
@@ -164,9 +185,18 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
                 },
                 requester_name: contact.map(|c| c.name.clone()).unwrap_or_default(),
                 requester_email: contact.map(|c| c.email.clone()).unwrap_or_default(),
-                company_name: company_id.and_then(|id| view.companies.get(&id)).map(|c| c.name.clone()),
-                owner_name: s.owner_id.and_then(|o| view.user_name(o)).map(str::to_string),
-                inbox_name: view.base_inboxes.get(&inbox_id).map(|i| i.name.clone()).unwrap_or_default(),
+                company_name: company_id
+                    .and_then(|id| view.companies.get(&id))
+                    .map(|c| c.name.clone()),
+                owner_name: s
+                    .owner_id
+                    .and_then(|o| view.user_name(o))
+                    .map(str::to_string),
+                inbox_name: view
+                    .base_inboxes
+                    .get(&inbox_id)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
                 message_count: 1,
             })
         }
@@ -175,7 +205,10 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
 
 /// The portal settings with pending patches applied (the version stays the server's).
 pub(super) fn portal(base: Option<&PortalFor>, pending: &[&Write]) -> Option<Marked<PortalFor>> {
-    let mut shown = Marked { item: base?.clone(), pending: false };
+    let mut shown = Marked {
+        item: base?.clone(),
+        pending: false,
+    };
     for w in pending {
         if let (Write::PatchPortal { patch, .. }, PortalFor::Staff(p)) = (w, &mut shown.item) {
             let version = p.settings.version;
@@ -189,9 +222,23 @@ pub(super) fn portal(base: Option<&PortalFor>, pending: &[&Write]) -> Option<Mar
 }
 
 /// Inboxes with pending creations (negative ids), changes and deletions applied.
-pub(super) fn inboxes(base: &BTreeMap<i64, Inbox>, pending: &[&Write], ids: &[WriteId]) -> BTreeMap<i64, Marked<Inbox>> {
-    let mut out: BTreeMap<i64, Marked<Inbox>> =
-        base.iter().map(|(id, i)| (*id, Marked { item: i.clone(), pending: false })).collect();
+pub(super) fn inboxes(
+    base: &BTreeMap<i64, Inbox>,
+    pending: &[&Write],
+    ids: &[WriteId],
+) -> BTreeMap<i64, Marked<Inbox>> {
+    let mut out: BTreeMap<i64, Marked<Inbox>> = base
+        .iter()
+        .map(|(id, i)| {
+            (
+                *id,
+                Marked {
+                    item: i.clone(),
+                    pending: false,
+                },
+            )
+        })
+        .collect();
     for (w, wid) in pending.iter().zip(ids) {
         match w {
             Write::CreateInbox(input) => {
@@ -203,7 +250,13 @@ pub(super) fn inboxes(base: &BTreeMap<i64, Inbox>, pending: &[&Write], ids: &[Wr
                     assignment: input.assignment,
                     capacity: input.capacity,
                 };
-                out.insert(-wid.0, Marked { item, pending: true });
+                out.insert(
+                    -wid.0,
+                    Marked {
+                        item,
+                        pending: true,
+                    },
+                );
             }
             Write::PatchInbox { id, patch } => {
                 if let Some(m) = out.get_mut(id) {
@@ -236,18 +289,36 @@ pub(super) fn inboxes(base: &BTreeMap<i64, Inbox>, pending: &[&Write], ids: &[Wr
 }
 
 /// Rules in evaluation order with pending creations (negative ids), changes and deletions applied.
-pub(super) fn rules(base: &BTreeMap<i64, RoutingRule>, pending: &[&Write], ids: &[WriteId]) -> Vec<Marked<RoutingRule>> {
-    let mut out: Vec<Marked<RoutingRule>> = base.values().map(|r| Marked { item: r.clone(), pending: false }).collect();
+pub(super) fn rules(
+    base: &BTreeMap<i64, RoutingRule>,
+    pending: &[&Write],
+    ids: &[WriteId],
+) -> Vec<Marked<RoutingRule>> {
+    let mut out: Vec<Marked<RoutingRule>> = base
+        .values()
+        .map(|r| Marked {
+            item: r.clone(),
+            pending: false,
+        })
+        .collect();
     out.sort_by_key(|m| (m.item.position, m.item.id));
     for (w, wid) in pending.iter().zip(ids) {
         match w {
             Write::CreateRule(input) => {
                 let rule = input.clone().into_rule(-wid.0);
                 let at = rule.position.clamp(0, out.len() as i64) as usize;
-                out.insert(at, Marked { item: rule, pending: true });
+                out.insert(
+                    at,
+                    Marked {
+                        item: rule,
+                        pending: true,
+                    },
+                );
             }
             Write::PatchRule { id, patch } => {
-                let Some(from) = out.iter().position(|m| m.item.id == *id) else { continue };
+                let Some(from) = out.iter().position(|m| m.item.id == *id) else {
+                    continue;
+                };
                 let mut m = out.remove(from);
                 let r = &mut m.item;
                 if let Some(v) = &patch.name {
@@ -265,7 +336,10 @@ pub(super) fn rules(base: &BTreeMap<i64, RoutingRule>, pending: &[&Write], ids: 
                 if let Some(v) = &patch.then {
                     r.then = v.clone();
                 }
-                let at = patch.position.map(|p| p.clamp(0, out.len() as i64) as usize).unwrap_or(from.min(out.len()));
+                let at = patch
+                    .position
+                    .map(|p| p.clamp(0, out.len() as i64) as usize)
+                    .unwrap_or(from.min(out.len()));
                 m.pending = true;
                 out.insert(at, m);
             }

@@ -25,12 +25,20 @@ pub(crate) fn id_of(t: &TicketOut) -> i64 {
 
 impl ViewTicket {
     pub(crate) fn new(ticket: TicketOut) -> Self {
-        ViewTicket { ticket, pending: false, base: None }
+        ViewTicket {
+            ticket,
+            pending: false,
+            base: None,
+        }
     }
 
     /// A pending new ticket.
     pub(crate) fn draft(ticket: TicketOut) -> Self {
-        ViewTicket { ticket, pending: true, base: None }
+        ViewTicket {
+            ticket,
+            pending: true,
+            base: None,
+        }
     }
 
     /// Ticket number (negative for a pending new ticket).
@@ -124,7 +132,9 @@ impl ViewTicket {
             || self.id().to_string().contains(needle)
             || self.subject().to_lowercase().contains(needle)
             || self.requester().to_lowercase().contains(needle)
-            || self.company().is_some_and(|c| c.to_lowercase().contains(needle))
+            || self
+                .company()
+                .is_some_and(|c| c.to_lowercase().contains(needle))
     }
 
     /// The server's copy (the shown one when nothing is pending).

@@ -11,6 +11,7 @@ mod tasks;
 
 pub use overview::setting;
 
+use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, OutboxState, Resolution, View, Write, WriteId};
 use crate::domain::portal::{PortalPatch, PortalSettings};
@@ -94,8 +95,9 @@ pub struct Portal {
     message: Option<Message>,
     /// The user was told about unsaved changes and may now leave.
     warned: bool,
-    /// Row of the overview or, past the form rows, of the contacts list.
+    /// Rows of the overview at the last draw.
     rows: usize,
+    overview: ListCursor,
     results: Slot,
 }
 
@@ -113,6 +115,7 @@ impl Portal {
             message: None,
             warned: false,
             rows: 0,
+            overview: ListCursor::default(),
             results: Slot::default(),
         }
     }
@@ -122,6 +125,11 @@ impl Portal {
             Some(PortalFor::Staff(p)) => Some(p.settings.clone()),
             _ => None,
         }
+    }
+
+    /// Whether the setup wizard is (or is about to be) on screen.
+    fn in_wizard(&self) -> bool {
+        self.draft.is_some() || self.wizard(&self.client.view())
     }
 
     fn wizard(&self, view: &View) -> bool {
@@ -138,6 +146,7 @@ impl Portal {
         let Some(settings) = Self::settings(view) else {
             return;
         };
+        fields::sync_domain_rows(&mut self.form, view);
         if self.wizard(view) {
             let draft = self.draft.get_or_insert_with(|| settings.clone());
             if self.base.is_none() {
@@ -221,7 +230,7 @@ impl Portal {
         let checked = after.validate(&view.domains, &inbox_ids);
         drop(view);
         if let Err(e) = checked {
-            return self.say(format!("Not saved: {} {}", e.field, e.message), true);
+            return self.say(format!("Not saved: {} {}.", fields::human(&e.field), e.message), true);
         }
         self.submit(base.version, patch);
         self.say(format!("Saving {}…", self.current().title()), false)
@@ -254,7 +263,7 @@ impl Portal {
             {
                 drop(view);
                 self.draft = Some(draft);
-                return self.say(format!("{}: {}", e.field, e.message), true);
+                return self.say(format!("{} {}.", fields::human(&e.field), e.message), true);
             }
             if self.step + 1 == STEPS.len() {
                 let base_version = self.base.as_ref().map_or(draft.version, |b| b.version);
@@ -308,7 +317,7 @@ impl Portal {
         if self.dirty() && !self.warned {
             self.warned = true;
             return Some(self.say(
-                "Unsaved changes: Ctrl-S saves, Ctrl-R discards; do the same again to leave them.",
+                "Unsaved changes: Ctrl-S saves, Ctrl-R discards; the same key again leaves without saving.",
                 true,
             ));
         }
@@ -357,7 +366,7 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Portal, Context::List]
+        &[Context::Portal]
     }
 
     fn commands(&self) -> Vec<Command> {
@@ -377,7 +386,7 @@ impl Component for Portal {
             Action::Save if wizard => self.wizard_step(1),
             Action::NextStep => self.switch_section(1),
             Action::PrevStep => self.switch_section(-1),
-            Action::Down | Action::Up | Action::Top | Action::Bottom
+            Action::Down | Action::Up
                 if self.current() == Section::Overview && !wizard =>
             {
                 draw::scroll_overview(self, action)
@@ -388,14 +397,6 @@ impl Component for Portal {
             }
             Action::Up => {
                 self.form.selected = super::step(self.form.selected, -1, self.total_rows());
-                Outcome::Changed
-            }
-            Action::Top => {
-                self.form.selected = 0;
-                Outcome::Changed
-            }
-            Action::Bottom => {
-                self.form.selected = self.total_rows().saturating_sub(1);
                 Outcome::Changed
             }
             Action::Confirm if self.read_only && self.form.selected < self.form.fields.len() => {
@@ -426,6 +427,7 @@ impl Component for Portal {
             return Outcome::Ignored;
         }
         self.warned = false;
+        self.message = None;
         Outcome::Changed
     }
 
@@ -446,11 +448,8 @@ impl Component for Portal {
         let client = self.client.clone();
         let view = client.view();
         self.refresh(&view);
-        if let Some(text) = self.results.take() {
-            self.message = Some(Message {
-                error: text.starts_with("Not") || text.starts_with("Could not"),
-                text,
-            });
+        if let Some((text, error)) = self.results.take() {
+            self.message = Some(Message { text, error });
         }
         draw::draw(self, &view, frame, area, ctx);
     }

@@ -2,12 +2,15 @@
 //! rules in evaluation order, with editors for both and a tester that shows where a draft
 //! ticket would land. Agents see it read-only: only moving and the tester are offered.
 
+mod editing;
 mod form;
 mod inbox_editor;
 mod lists;
 mod remote;
 mod rule_editor;
 mod tester;
+#[cfg(test)]
+mod tests;
 
 use super::list::{ListCursor, draw_lines, pane_block};
 use super::{Component, DrawCtx, Outcome, step};
@@ -25,7 +28,7 @@ use lists::Target;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use remote::Remote;
 use rule_editor::RuleEditor;
 use tester::Tester;
@@ -46,8 +49,6 @@ pub struct Routing {
     read_only: bool,
     remote: Remote,
     cursor: ListCursor,
-    /// What each list line belonged to at the last draw.
-    targets: Vec<Target>,
     mode: Mode,
     /// An item whose deletion waits for the key to be pressed again.
     confirm_delete: Option<Target>,
@@ -64,6 +65,14 @@ fn blank_rule_patch() -> RulePatch {
     }
 }
 
+fn changed(yes: bool) -> Outcome {
+    if yes {
+        Outcome::Changed
+    } else {
+        Outcome::Ignored
+    }
+}
+
 impl Routing {
     /// The pane over `client`'s view; `read_only` for agents; `poke` asks for a redraw when
     /// a server answer arrives.
@@ -73,14 +82,15 @@ impl Routing {
             client,
             read_only,
             cursor: ListCursor::default(),
-            targets: Vec::new(),
             mode: Mode::List,
             confirm_delete: None,
         }
     }
 
     fn target(&self) -> Option<Target> {
-        self.targets.get(self.cursor.selected()).copied()
+        lists::targets(&self.client.view())
+            .get(self.cursor.selected())
+            .copied()
     }
 
     fn form(&mut self) -> Option<&mut Form> {
@@ -93,7 +103,7 @@ impl Routing {
     }
 
     fn list_commands(&self) -> Vec<Command> {
-        let mut out = ListCursor::commands();
+        let mut out = Vec::new();
         if !self.read_only {
             use Action::*;
             let edits: &[(Action, &'static str)] = match self.target() {
@@ -117,14 +127,12 @@ impl Routing {
             out.extend(edits.iter().map(|(a, l)| Command::labelled(*a, l)));
         }
         out.push(Command::labelled(Action::Try, "test routing"));
+        out.extend(ListCursor::commands());
         out
     }
 
     fn form_commands(&self) -> Vec<Command> {
-        let mut out = vec![
-            Command::new(Action::NextField),
-            Command::new(Action::PrevField),
-        ];
+        let mut out = Vec::new();
         let choice = match &self.mode {
             Mode::Rule(e) => !e.form.captures_text(),
             Mode::Inbox(e) => !e.form.captures_text(),
@@ -153,11 +161,13 @@ impl Routing {
             }
             Mode::List => {}
         }
+        out.push(Command::new(Action::NextField));
+        out.push(Command::new(Action::PrevField));
         out
     }
 
     fn list_action(&mut self, action: Action) -> Outcome {
-        let rows = self.targets.len();
+        let rows = lists::targets(&self.client.view()).len();
         if matches!(
             action,
             Action::Down | Action::Up | Action::Top | Action::Bottom
@@ -176,7 +186,8 @@ impl Routing {
             return Outcome::Ignored;
         }
         let target = self.target();
-        let view = self.client.view();
+        let client = self.client.clone();
+        let view = client.view();
         match (action, target) {
             (Action::New, Some(Target::Inbox(_) | Target::Inboxes)) => {
                 self.mode = Mode::Inbox(InboxEditor::new(None, &view));
@@ -277,125 +288,6 @@ impl Routing {
     }
 }
 
-impl Routing {
-    fn form_action(&mut self, action: Action) -> Outcome {
-        match action {
-            Action::NextField | Action::PrevField => {
-                let delta = if action == Action::NextField { 1 } else { -1 };
-                if let Some(form) = self.form() {
-                    form.move_focus(delta);
-                }
-                Outcome::Changed
-            }
-            Action::Toggle => match self.form() {
-                Some(form) if form.cycle() => Outcome::Changed,
-                _ => Outcome::Ignored,
-            },
-            Action::Close => {
-                self.mode = match std::mem::replace(&mut self.mode, Mode::List) {
-                    Mode::Tester(_, Some(editor)) => Mode::Rule(editor),
-                    _ => Mode::List,
-                };
-                self.remote.clear_test();
-                Outcome::Changed
-            }
-            Action::Save => {
-                self.save();
-                Outcome::Changed
-            }
-            Action::New | Action::Delete | Action::Try => self.rule_form_action(action),
-            _ => Outcome::Ignored,
-        }
-    }
-
-    fn rule_form_action(&mut self, action: Action) -> Outcome {
-        let Mode::Rule(editor) = &mut self.mode else {
-            return Outcome::Ignored;
-        };
-        match action {
-            Action::New => editor.add_condition(),
-            Action::Delete if editor.remove_condition() => {}
-            Action::Try => match editor.input() {
-                Ok(draft) => {
-                    let tester = Tester::new(&self.client.view(), Some((editor.id, draft)));
-                    let editor = editor.clone();
-                    self.remote.clear_test();
-                    self.mode = Mode::Tester(Box::new(tester), Some(editor));
-                }
-                Err(e) => self.remote.set_notice(e),
-            },
-            _ => return Outcome::Ignored,
-        }
-        Outcome::Changed
-    }
-
-    fn save(&mut self) {
-        let write = match &self.mode {
-            Mode::Tester(tester, _) => {
-                let request = tester.request(&self.client.view());
-                self.remote.run_test(request);
-                return;
-            }
-            Mode::Rule(editor) => editor.input().map(|input| match editor.id {
-                Some(id) => Write::PatchRule {
-                    id,
-                    patch: RuleEditor::patch(input),
-                },
-                None => Write::CreateRule(input),
-            }),
-            Mode::Inbox(editor) => editor.input().map(|input| match editor.id {
-                Some(id) => Write::PatchInbox {
-                    id,
-                    patch: InboxEditor::patch(input),
-                },
-                None => Write::CreateInbox(input),
-            }),
-            Mode::List => return,
-        };
-        match write {
-            Ok(write) => {
-                self.remote
-                    .set_notice(format!("saved: {}", write.describe()));
-                self.remote.submit(write);
-                self.mode = Mode::List;
-            }
-            Err(e) => self.remote.set_notice(e),
-        }
-    }
-
-    fn draw_form(&self, frame: &mut Frame, area: Rect, view: &View, ctx: DrawCtx<'_>) {
-        let title = match &self.mode {
-            Mode::Rule(e) if e.id.is_some() => "Edit routing rule",
-            Mode::Rule(_) => "New routing rule (goes on top)",
-            Mode::Inbox(e) if e.id.is_some() => "Edit inbox",
-            Mode::Inbox(_) => "New inbox",
-            Mode::Tester(t, _) if t.draft.is_some() => "Test routing with the draft rule",
-            Mode::Tester(..) => "Test routing",
-            Mode::List => return,
-        };
-        let block = pane_block(title.to_string(), ctx);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        match &self.mode {
-            Mode::Rule(e) => e.form.draw(frame, inner, ctx),
-            Mode::Inbox(e) => e.form.draw(frame, inner, ctx),
-            Mode::Tester(t, _) => {
-                let height = u16::try_from(t.form.fields.len()).unwrap_or(u16::MAX);
-                let [top, _, bottom] = Layout::vertical([
-                    Constraint::Length(height),
-                    Constraint::Length(1),
-                    Constraint::Min(0),
-                ])
-                .areas(inner);
-                t.form.draw(frame, top, ctx);
-                let lines = tester::result_lines(&self.remote.test(), view, ctx);
-                frame.render_widget(Paragraph::new(lines), bottom);
-            }
-            Mode::List => {}
-        }
-    }
-}
-
 impl Component for Routing {
     fn contexts(&self) -> &'static [Context] {
         match self.mode {
@@ -412,7 +304,7 @@ impl Component for Routing {
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        self.remote.clear_notice();
+        self.remote.clear_notice(&self.client.view());
         match self.mode {
             Mode::List => self.list_action(action),
             _ => self.form_action(action),
@@ -430,21 +322,23 @@ impl Component for Routing {
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
         match self.form() {
-            Some(form) if form.key(key) => Outcome::Changed,
-            _ => Outcome::Ignored,
+            Some(form) => changed(form.key(key)),
+            None => Outcome::Ignored,
         }
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
         match self.form() {
-            Some(form) if form.paste(text) => Outcome::Changed,
-            _ => Outcome::Ignored,
+            Some(form) => changed(form.paste(text)),
+            None => Outcome::Ignored,
         }
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {
         match self.mode {
-            Mode::List => self.cursor.scroll(rows, self.targets.len()),
+            Mode::List => self
+                .cursor
+                .scroll(rows, lists::targets(&self.client.view()).len()),
             _ => Outcome::Ignored,
         }
     }
@@ -452,28 +346,33 @@ impl Component for Routing {
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let client = self.client.clone();
         let view = client.view();
+        // Read before asking again, so one draw never mixes old and new answers.
+        let load = self.remote.counts();
         self.remote.refresh_counts(view.revision());
-        let notice = self.remote.notice().or_else(|| self.remote.counts_error());
-        let (area, notice_area) = match &notice {
-            Some(_) => {
+        let notice = self
+            .remote
+            .refusal(&view)
+            .or_else(|| self.remote.notice())
+            .or_else(|| self.remote.counts_error());
+        let area = match notice {
+            Some(text) => {
+                let wide = text.chars().count() > usize::from(area.width);
+                let height = if wide { 2 } else { 1 };
                 let [a, n] =
-                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-                (a, Some(n))
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(area);
+                let line = Line::styled(strip_control(&text), ctx.theme.warning);
+                frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), n);
+                a
             }
-            None => (area, None),
+            None => area,
         };
-        if let (Some(text), Some(at)) = (notice, notice_area) {
-            let line = Line::styled(strip_control(&text), ctx.theme.warning);
-            frame.render_widget(Paragraph::new(line), at);
-        }
         if !matches!(self.mode, Mode::List) {
             self.draw_form(frame, area, &view, ctx);
             return;
         }
-        let (lines, targets): (Vec<_>, Vec<_>) = lists::lines(&view, &self.remote.counts(), ctx)
-            .into_iter()
-            .unzip();
-        self.targets = targets;
+        let (lines, targets): (Vec<_>, Vec<_>) =
+            lists::lines(&view, &load, ctx).into_iter().unzip();
+        debug_assert_eq!(targets, lists::targets(&view), "lines and targets agree");
         let title = if self.read_only {
             "Routing (read-only)"
         } else {

@@ -4,9 +4,11 @@
 //! their visible tickets with the portal's columns and labels, and may close or reopen them.
 //! Every change goes through the client's outbox, so it shows at once, marked pending.
 
+mod changes;
 mod columns;
 mod draw;
 mod filter;
+mod picker;
 mod rows;
 mod state;
 mod table;
@@ -14,9 +16,8 @@ mod thread;
 
 use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome};
-use crate::client::{Client, View, ViewTicket, Write};
-use crate::domain::Stage;
-use crate::domain::wire::{PortalFor, StaffTicketPatch};
+use crate::client::{Client, View, ViewTicket};
+use crate::domain::wire::PortalFor;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
@@ -28,7 +29,7 @@ use ratatui::layout::Rect;
 use rows::{Rows, Sort};
 use state::Saved;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use thread::Thread;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -54,6 +55,7 @@ pub struct Tickets {
     sort: Sort,
     preview: bool,
     open: Option<Open>,
+    picker: Option<picker::Picker>,
     state_path: PathBuf,
     message: Arc<Mutex<Option<String>>>,
 }
@@ -61,7 +63,7 @@ pub struct Tickets {
 impl Tickets {
     /// The pane over `client`'s view, with the queue and filter of the last run.
     pub fn new(client: Client) -> Self {
-        let state_path = state::path_for(client.cache_path());
+        let state_path = state::path_for(client.cache_path(), &client.session().account.email);
         let saved = Saved::load(&state_path);
         let (staff, me, sort) = {
             let view = client.view();
@@ -82,6 +84,7 @@ impl Tickets {
             sort,
             preview: staff,
             open: None,
+            picker: None,
             state_path,
             message: Arc::new(Mutex::new(None)),
         }
@@ -112,9 +115,12 @@ impl Tickets {
 
     fn columns(&self, view: &View) -> Vec<Column> {
         match view.portal.as_ref().map(|p| &p.item) {
-            Some(PortalFor::Public(p)) if !self.staff => {
-                p.ticket_view.columns.iter().map(Column::from_customer).collect()
-            }
+            Some(PortalFor::Public(p)) if !self.staff => p
+                .ticket_view
+                .columns
+                .iter()
+                .map(Column::from_customer)
+                .collect(),
             _ => STAFF.to_vec(),
         }
     }
@@ -134,15 +140,8 @@ impl Tickets {
             (false, true) => Queue::All,
             (false, false) => Queue::Open,
         };
-        self.rows.filter(&view, queue, &self.query, self.me);
         self.refilter = false;
-        if let Some(id) = keep
-            && let Some(at) = self
-                .rows
-                .shown()
-                .iter()
-                .position(|&i| view.ticket_at(i as usize).is_some_and(|t| t.id() == id))
-        {
+        if let Some(at) = self.rows.filter(queue, &self.query, self.me, keep) {
             self.cursor.select(at);
         }
     }
@@ -177,70 +176,6 @@ impl Tickets {
         .store(&self.state_path);
     }
 
-    fn submit(&self, write: Write) {
-        let client = self.client.clone();
-        let message = self.message.clone();
-        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        tokio::spawn(async move {
-            if let Err(e) = client.submit(write).await {
-                *message.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(format!("could not record the change: {e}"));
-            }
-        });
-    }
-
-    fn assign_me(&self) -> Outcome {
-        let Some(t) = self.target_id().and_then(|id| self.client.view().ticket(id).cloned())
-        else {
-            return Outcome::Ignored;
-        };
-        if !self.staff || t.id() < 0 {
-            return Outcome::Ignored;
-        }
-        let patch = StaffTicketPatch {
-            owner_id: Some(Some(self.me)),
-            ..StaffTicketPatch::default()
-        };
-        self.submit(Write::PatchTicket {
-            id: t.id(),
-            base_version: t.version(),
-            patch,
-        });
-        Outcome::Changed
-    }
-
-    fn toggle_closed(&self) -> Outcome {
-        let Some(t) = self.target_id().and_then(|id| self.client.view().ticket(id).cloned())
-        else {
-            return Outcome::Ignored;
-        };
-        if t.id() < 0 {
-            return Outcome::Ignored;
-        }
-        let write = if self.staff {
-            let stage = if t.is_closed() { Stage::WaitingOnUs } else { Stage::Closed };
-            Write::PatchTicket {
-                id: t.id(),
-                base_version: t.version(),
-                patch: StaffTicketPatch {
-                    stage: Some(stage),
-                    ..StaffTicketPatch::default()
-                },
-            }
-        } else {
-            Write::SetClosed {
-                id: t.id(),
-                base_version: t.version(),
-                closed: !t.is_closed(),
-            }
-        };
-        self.submit(write);
-        Outcome::Changed
-    }
-
     fn handle_open(&mut self, action: Action) -> Outcome {
         let Some(open) = &mut self.open else {
             return Outcome::Ignored;
@@ -258,6 +193,8 @@ impl Tickets {
             }
             Action::AssignMe => return self.assign_me(),
             Action::ToggleClosed => return self.toggle_closed(),
+            Action::SetStage => return self.pick(picker::Field::Stage),
+            Action::SetPriority => return self.pick(picker::Field::Priority),
             _ => return Outcome::Ignored,
         };
         Outcome::Changed
@@ -291,6 +228,13 @@ impl Component for Tickets {
 
     fn commands(&self) -> Vec<Command> {
         let mut list = Vec::new();
+        if self.picker.is_some() {
+            list.push(Command::labelled(Action::Confirm, "apply"));
+            list.push(Command::labelled(Action::Close, "cancel"));
+            list.push(Command::new(Action::Down));
+            list.push(Command::new(Action::Up));
+            return list;
+        }
         if self.filtering {
             list.push(Command::labelled(Action::Confirm, "keep filter"));
             list.push(Command::labelled(Action::Close, "clear filter"));
@@ -315,6 +259,8 @@ impl Component for Tickets {
         }
         if self.staff {
             list.push(Command::new(Action::AssignMe));
+            list.push(Command::new(Action::SetStage));
+            list.push(Command::new(Action::SetPriority));
         }
         list.push(Command::new(Action::ToggleClosed));
         list
@@ -326,6 +272,18 @@ impl Component for Tickets {
 
     fn handle(&mut self, action: Action) -> Outcome {
         self.refresh();
+        if let Some(p) = &mut self.picker {
+            match p.handle(action) {
+                picker::Picked::Choosing => {}
+                picker::Picked::Cancelled => self.picker = None,
+                picker::Picked::Chosen(patch) => {
+                    let id = p.ticket();
+                    self.picker = None;
+                    return self.patch(id, patch);
+                }
+            }
+            return Outcome::Changed;
+        }
         if self.open.is_some() {
             return self.handle_open(action);
         }
@@ -368,6 +326,8 @@ impl Component for Tickets {
             }
             Action::AssignMe => return self.assign_me(),
             Action::ToggleClosed => return self.toggle_closed(),
+            Action::SetStage => return self.pick(picker::Field::Stage),
+            Action::SetPriority => return self.pick(picker::Field::Priority),
             _ => return self.cursor.handle(action, len),
         }
         Outcome::Changed
@@ -415,5 +375,8 @@ impl Component for Tickets {
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         self.refresh();
         draw::pane(self, frame, area, ctx);
+        if let Some(p) = &self.picker {
+            p.draw(frame, area, ctx);
+        }
     }
 }

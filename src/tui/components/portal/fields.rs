@@ -40,27 +40,12 @@ fn field(id: FieldId, label: &'static str, value: Value) -> Field {
 /// The rows of `part`, filled from `s` and the view's domains and inboxes.
 pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
     let name = || field(FieldId::Name, "Name", Value::text(&s.name));
-    let domains: Vec<(String, String)> = view
-        .domains
-        .iter()
-        .map(|d| {
-            let system = if d.system { ", system" } else { "" };
-            let host = strip_control(&d.host);
-            (host.clone(), format!("{host} ({}{system})", strip_control(&d.primary_language)))
-        })
-        .collect();
-    let domain = || field(FieldId::Domain, "Domain", Value::choice(domains.clone(), &s.domain));
+    let domain = || field(FieldId::Domain, "Domain", Value::choice(domain_options(view), &s.domain));
     let slug = || field(FieldId::Slug, "Slug", Value::text(&s.slug));
     match part {
         Part::Name => vec![name()],
-        Part::Domain => vec![domain(), slug()],
-        Part::General => vec![
-            name(),
-            domain(),
-            slug(),
-            field(FieldId::NewHost, "Connect domain: host", Value::text("")),
-            field(FieldId::NewLanguage, "  primary language", Value::text("en")),
-        ],
+        Part::Domain => vec![domain(), slug(), new_host(), new_language()],
+        Part::General => vec![name(), domain(), slug(), new_host(), new_language()],
         Part::Tickets => tickets_rows(s, view),
         Part::Access => {
             let a = &s.access;
@@ -88,6 +73,41 @@ pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
     }
 }
 
+fn new_host() -> Field {
+    field(FieldId::NewHost, "Connect domain: host", Value::text(""))
+}
+
+fn new_language() -> Field {
+    field(FieldId::NewLanguage, "  primary language", Value::text("en"))
+}
+
+/// Rebuilds the domain row when the connected domains changed, keeping the other rows.
+pub fn sync_domain_rows(form: &mut Form, view: &View) {
+    let Some(row) = form.fields.iter_mut().find(|f| f.id == FieldId::Domain) else {
+        return;
+    };
+    let known = match &row.value {
+        Value::Choice { options, .. } => options.len(),
+        _ => return,
+    };
+    if known == view.domains.len() {
+        return;
+    }
+    let current = row.value.get().to_string();
+    row.value = Value::choice(domain_options(view), &current);
+}
+
+fn domain_options(view: &View) -> Vec<(String, String)> {
+    view.domains
+        .iter()
+        .map(|d| {
+            let system = if d.system { ", system" } else { "" };
+            let host = strip_control(&d.host);
+            (host.clone(), format!("{host} ({}{system})", strip_control(&d.primary_language)))
+        })
+        .collect()
+}
+
 fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
     let mut inboxes = vec![opt("", "none chosen")];
     inboxes.extend(view.inboxes.values().map(|m| {
@@ -98,7 +118,7 @@ fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
     let modes = vec![
         opt("contact", "own tickets only"),
         opt("company", "primary company's tickets plus own"),
-        opt("contact_filter", "company visibility for contacts matching a filter"),
+        opt("contact_filter", "company tickets for contacts matching a filter"),
     ];
     let perm = &s.ticket_permission;
     let first = perm.filter.first();
@@ -224,4 +244,12 @@ pub fn step_of(field: &str) -> usize {
         f if f.starts_with("default_inbox") || f.starts_with("ticket_permission") => 3,
         _ => 4,
     }
+}
+
+/// A validation error's field path as a reader would name it: `Property` for
+/// `ticket_permission.filter[0].property`.
+pub fn human(field: &str) -> String {
+    let last = field.rsplit('.').next().unwrap_or(field).replace('_', " ");
+    let mut chars = last.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

@@ -5,6 +5,7 @@ use crate::client::View;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{InboxInput, InboxPatch};
 use crate::domain::{Assignment, Inbox, InboxKind};
+use crate::tui::components::list::wire_name;
 
 const NAME: usize = 0;
 const KIND: usize = 1;
@@ -48,20 +49,14 @@ impl InboxEditor {
             ),
             Field::choice(
                 "Kind",
-                KINDS
-                    .iter()
-                    .map(|k| super::super::list::wire_name(k))
-                    .collect(),
+                KINDS.iter().map(wire_name).collect(),
                 inbox
                     .and_then(|i| KINDS.iter().position(|k| *k == i.kind))
                     .unwrap_or(0),
             ),
             Field::choice(
                 "Assignment",
-                METHODS
-                    .iter()
-                    .map(|m| super::super::list::wire_name(m))
-                    .collect(),
+                METHODS.iter().map(wire_name).collect(),
                 inbox
                     .and_then(|i| METHODS.iter().position(|m| *m == i.assignment))
                     .unwrap_or(0),

@@ -44,7 +44,7 @@ fn inbox_line(
     load: Option<&InboxOut>,
     view: &View,
     ctx: DrawCtx<'_>,
-) -> Line<'static> {
+) -> [Line<'static>; 2] {
     let members: Vec<String> = inbox.members.iter().map(|id| name_of(view, *id)).collect();
     let mut details = vec![wire_name(&inbox.kind), wire_name(&inbox.assignment)];
     details.push(if members.is_empty() {
@@ -65,14 +65,13 @@ fn inbox_line(
             load.open, load.unassigned
         )));
     }
-    spans.push(Span::styled(
-        format!(" · {}", details.join(" · ")),
-        ctx.theme.muted,
-    ));
     if pending {
         spans.push(Span::styled("  (pending)", ctx.theme.warning));
     }
-    Line::from(spans)
+    [
+        Line::from(spans),
+        Line::styled(format!("    {}", details.join(" · ")), ctx.theme.muted),
+    ]
 }
 
 fn condition_text(c: &Condition) -> String {
@@ -170,7 +169,7 @@ pub fn lines(
     }
     for marked in view.inboxes.values() {
         let inbox = &marked.item;
-        let line = inbox_line(
+        let pair = inbox_line(
             inbox,
             marked.pending,
             default == Some(inbox.id),
@@ -178,7 +177,7 @@ pub fn lines(
             view,
             ctx,
         );
-        out.push((line, Target::Inbox(inbox.id)));
+        out.extend(pair.map(|line| (line, Target::Inbox(inbox.id))));
     }
     out.push((Line::default(), Target::Rules));
     out.push((
@@ -198,6 +197,25 @@ pub fn lines(
         for line in rule_lines(i + 1, &marked.item, marked.pending, view, ctx) {
             out.push((line, Target::Rule(i)));
         }
+    }
+    out
+}
+
+/// What each line of [`lines`] belongs to, without drawing them.
+pub fn targets(view: &View) -> Vec<Target> {
+    let mut out = vec![Target::Inboxes];
+    if view.inboxes.is_empty() {
+        out.push(Target::Inboxes);
+    }
+    for id in view.inboxes.keys() {
+        out.extend([Target::Inbox(*id); 2]);
+    }
+    out.extend([Target::Rules; 2]);
+    if view.rules.is_empty() {
+        out.push(Target::Rules);
+    }
+    for i in 0..view.rules.len() {
+        out.extend([Target::Rule(i); 2]);
     }
     out
 }

@@ -2,8 +2,8 @@
 //! its writes through the outbox. Each runs on its own task and leaves its answer in a slot the
 //! pane reads when it draws; the task then asks the event loop for a redraw.
 
-use crate::client::{Client, ClientEvent, Write};
-use crate::domain::wire::{InboxOut, RouteDecision, RuleTestRequest};
+use crate::client::{Client, ClientEvent, OutboxState, View, Write, WriteId};
+use crate::domain::wire::{InboxInput, InboxOut, RouteDecision, RuleTestRequest};
 use crate::tui::Msg;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -35,6 +35,8 @@ pub struct Remote {
     fetched: Option<u64>,
     test: Slot<TestState>,
     notice: Slot<Option<String>>,
+    /// The last write sent, to report the server's refusal of it here.
+    watched: Slot<Option<(WriteId, String)>>,
 }
 
 fn read<T: Clone>(slot: &Slot<T>) -> T {
@@ -56,6 +58,7 @@ impl Remote {
             fetched: None,
             test: Slot::default(),
             notice: Slot::default(),
+            watched: Slot::default(),
         }
     }
 
@@ -136,12 +139,45 @@ impl Remote {
     pub fn submit(&self, write: Write) {
         let client = self.client.clone();
         let notice = self.notice.clone();
+        let watched = self.watched.clone();
         self.spawn(async move {
             let what = write.describe();
-            if let Err(e) = client.submit(write).await {
-                put(&notice, Some(format!("{what} not saved: {e}")));
+            match client.submit(write).await {
+                Ok(id) => put(&watched, Some((id, what))),
+                Err(e) => put(&notice, Some(format!("{what} not saved: {e}"))),
             }
         });
+    }
+
+    /// Creates an inbox by calling the server directly: the outbox cannot hold this write
+    /// yet (`Write::CreateInbox` and the inbox's `kind` share one JSON key), so it needs the
+    /// server to be reachable. The sync engine then brings the inbox into the view.
+    pub fn create_inbox(&self, input: InboxInput) {
+        let client = self.client.clone();
+        let notice = self.notice.clone();
+        self.spawn(async move {
+            let text = match client.api().create_inbox(&input, None).await {
+                Ok(inbox) => {
+                    client.request_sync();
+                    format!("created inbox {}", inbox.name)
+                }
+                Err(e) => format!("new inbox {} not saved: {e}", input.name),
+            };
+            put(&notice, Some(text));
+        });
+    }
+
+    /// Why the server refused the last write sent from this pane, if it did.
+    pub fn refusal(&self, view: &View) -> Option<String> {
+        let (id, what) = read(&self.watched)?;
+        view.outbox
+            .iter()
+            .find(|e| e.id == id)
+            .and_then(|e| match &e.state {
+                OutboxState::Rejected { message, .. } => Some(format!("{what} refused: {message}")),
+                OutboxState::Conflict(c) => Some(format!("{what}: {}", c.message)),
+                OutboxState::Pending => None,
+            })
     }
 
     /// Shows `text` as the pane's notice.
@@ -154,8 +190,18 @@ impl Remote {
         read(&self.notice)
     }
 
-    /// Clears the notice.
-    pub fn clear_notice(&self) {
+    /// Clears the notice, and the watched write once the server has answered it.
+    pub fn clear_notice(&self, view: &View) {
         put(&self.notice, None);
+        let mut watched = self.watched.lock().unwrap_or_else(PoisonError::into_inner);
+        let answered = watched.as_ref().is_some_and(|(id, _)| {
+            view.outbox
+                .iter()
+                .find(|e| e.id == *id)
+                .is_none_or(|e| !e.is_pending())
+        });
+        if answered {
+            *watched = None;
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::routing::{AssignNamed, AssignTarget, MatchMode, MatchValue, R
 use crate::domain::text::strip_control;
 use crate::domain::wire::{PortalFor, RuleInput, RulePatch};
 use crate::domain::{Condition, ConditionField, ConditionOp, Priority, RoutingRule};
+use crate::tui::components::list::wire_name;
 
 const NAME: usize = 0;
 const ENABLED: usize = 1;
@@ -171,10 +172,7 @@ impl RuleEditor {
             .cloned()
             .map(String::from)
             .collect();
-        let op_names = OPS
-            .iter()
-            .map(|o| super::super::list::wire_name(o))
-            .collect();
+        let op_names = OPS.iter().map(wire_name).collect();
         self.form
             .fields
             .push(Field::choice(format!("If #{n} field"), field_names, field));

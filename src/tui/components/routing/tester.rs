@@ -21,7 +21,7 @@ const COMPANY: usize = 3;
 const FORM: usize = 4;
 
 /// An open tester.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Tester {
     /// The draft ticket's fields.
     pub form: Form,

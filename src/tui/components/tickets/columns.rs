@@ -82,7 +82,7 @@ impl Column {
             Column::Subject => 20,
             Column::Requester | Column::Owner => 14,
             Column::Company | Column::Inbox => 12,
-            Column::Stage => 18,
+            Column::Stage => 19,
             Column::Priority => 8,
             Column::Created | Column::Updated => 10,
         }

@@ -68,7 +68,10 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     }
     if shown == 0 {
         frame.render_widget(
-            Paragraph::new(Line::styled(empty_text(&view, p.filter.is_empty()), ctx.theme.muted)),
+            Paragraph::new(Line::styled(
+                empty_text(&view, p.filter.is_empty()),
+                ctx.theme.muted,
+            )),
             body,
         );
         return;
@@ -98,7 +101,14 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     }
 }
 
-fn draw_preview(p: &Tickets, view: &View, frame: &mut Frame, area: Rect, wide: bool, ctx: DrawCtx<'_>) {
+fn draw_preview(
+    p: &Tickets,
+    view: &View,
+    frame: &mut Frame,
+    area: Rect,
+    wide: bool,
+    ctx: DrawCtx<'_>,
+) {
     let block = Block::new()
         .borders(if wide { Borders::LEFT } else { Borders::TOP })
         .border_style(ctx.theme.border)

@@ -55,16 +55,16 @@ impl Queue {
         Queue::ALL[(at + step).rem_euclid(n) as usize]
     }
 
-    /// Whether `t` belongs in this queue for the user `me`.
-    pub fn contains(self, t: &ViewTicket, me: i64) -> bool {
-        let closed = t.is_closed();
+    /// Whether a ticket with `facts` belongs in this queue for the user `me`.
+    pub fn contains(self, facts: &Facts, me: i64) -> bool {
+        let closed = facts.closed;
         match self {
             Queue::All => true,
             Queue::Closed => closed,
             Queue::Open => !closed,
-            Queue::Unassigned => !closed && owner_of(t).is_none(),
-            Queue::Mine => !closed && owner_of(t) == Some(me),
-            Queue::WaitingOnContact => stage_of(t) == Some(Stage::WaitingOnContact),
+            Queue::Unassigned => !closed && facts.owner.is_none(),
+            Queue::Mine => !closed && facts.owner == Some(me),
+            Queue::WaitingOnContact => facts.stage == Some(Stage::WaitingOnContact),
         }
     }
 }
@@ -85,6 +85,8 @@ pub enum Owner {
 pub struct Query {
     /// Words to find in the id, subject, requester or company.
     pub words: Vec<String>,
+    /// `#<number>`: exactly that ticket.
+    pub id: Option<i64>,
     /// `stage:<name>`; for customers, a part of the stage's label.
     pub stage: Option<String>,
     /// `priority:<name>`.
@@ -105,6 +107,10 @@ impl Query {
         let mut q = Query::default();
         for token in text.split_whitespace() {
             let lower = token.to_lowercase();
+            if let Some(id) = lower.strip_prefix('#').and_then(|n| n.parse().ok()) {
+                q.id = Some(id);
+                continue;
+            }
             let Some((key, value)) = lower.split_once(':') else {
                 q.words.push(lower);
                 continue;
@@ -134,43 +140,101 @@ impl Query {
         q
     }
 
-    /// Whether `t`, whose lower-case searchable text is `haystack`, passes, for user `me`.
-    pub fn matches(&self, t: &ViewTicket, haystack: &str, me: i64) -> bool {
-        self.words.iter().all(|w| haystack.contains(w.as_str()))
-            && self.stage.as_ref().is_none_or(|s| stage_matches(t, s))
-            && self.priority.is_none_or(|p| t.priority() == p)
-            && self.owner.as_ref().is_none_or(|o| owner_matches(t, o, me))
-            && self.company.as_ref().is_none_or(|c| {
-                t.company()
-                    .is_some_and(|name| name.to_lowercase().contains(c.as_str()))
+    /// Whether every ticket this query matches also matches `before` (the same tokens, and
+    /// each earlier word inside some word now), so filtering can start from its matches.
+    pub fn narrows(&self, before: &Query) -> bool {
+        self.id == before.id
+            && self.stage == before.stage
+            && self.priority == before.priority
+            && self.owner == before.owner
+            && self.company == before.company
+            && self.inbox == before.inbox
+            && before
+                .words
+                .iter()
+                .all(|w| self.words.iter().any(|n| n.contains(w.as_str())))
+    }
+
+    /// Whether a ticket with `facts` passes, for user `me`.
+    pub fn matches(&self, f: &Facts, me: i64) -> bool {
+        self.id.is_none_or(|id| f.id == id)
+            && self.words.iter().all(|w| f.text.contains(w.as_str()))
+            && self.stage.as_ref().is_none_or(|s| match f.stage {
+                Some(stage) => stage.as_str().starts_with(s.as_str()),
+                None => f.status.contains(s.as_str()),
             })
-            && self.inbox.as_ref().is_none_or(|i| {
-                inbox_name(t).is_some_and(|name| name.to_lowercase().contains(i.as_str()))
+            && self.priority.is_none_or(|p| f.priority == p)
+            && self.owner.as_ref().is_none_or(|o| match o {
+                Owner::Me => f.owner == Some(me),
+                Owner::Nobody => f.owner.is_none(),
+                Owner::Named(part) => f.owner_name.contains(part.as_str()),
             })
+            && self
+                .company
+                .as_ref()
+                .is_none_or(|c| f.company.contains(c.as_str()))
+            && self
+                .inbox
+                .as_ref()
+                .is_none_or(|i| f.inbox.contains(i.as_str()))
     }
 }
 
-/// The lower-case text free words are looked for in: id, subject, requester and company.
-pub fn haystack(t: &ViewTicket) -> String {
-    let mut s = format!("#{} {} {}", t.id(), t.subject(), t.requester());
-    if let Some(c) = t.company() {
-        s.push(' ');
-        s.push_str(c);
-    }
-    s.to_lowercase()
+/// What the filter looks at in one ticket, extracted once per change of the view and kept
+/// in list order, so a keystroke reads memory in sequence rather than chasing every ticket.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Ticket number.
+    pub id: i64,
+    /// Closed.
+    pub closed: bool,
+    /// Stage (staff view).
+    pub stage: Option<Stage>,
+    /// Lower-case status label (customer view).
+    pub status: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Owner's id (staff view).
+    pub owner: Option<i64>,
+    /// Lower-case owner name.
+    pub owner_name: String,
+    /// Lower-case company name.
+    pub company: String,
+    /// Lower-case inbox name.
+    pub inbox: String,
+    /// Lower-case id, subject, requester and company, where free words are looked for.
+    pub text: String,
 }
 
-fn stage_of(t: &ViewTicket) -> Option<Stage> {
-    match &t.ticket {
-        TicketOut::Staff(r) => Some(r.ticket.stage),
-        TicketOut::Customer(_) => None,
-    }
-}
-
-fn owner_of(t: &ViewTicket) -> Option<i64> {
-    match &t.ticket {
-        TicketOut::Staff(r) => r.ticket.owner_id,
-        TicketOut::Customer(_) => None,
+impl Facts {
+    /// The facts of `t`.
+    pub fn of(t: &ViewTicket) -> Facts {
+        let company = t.company().unwrap_or("").to_lowercase();
+        let mut text = format!("#{} {} {}", t.id(), t.subject(), t.requester()).to_lowercase();
+        if !company.is_empty() {
+            text.push(' ');
+            text.push_str(&company);
+        }
+        let (stage, owner) = match &t.ticket {
+            TicketOut::Staff(r) => (Some(r.ticket.stage), r.ticket.owner_id),
+            TicketOut::Customer(_) => (None, None),
+        };
+        Facts {
+            id: t.id(),
+            closed: t.is_closed(),
+            stage,
+            status: if stage.is_none() {
+                t.status().to_lowercase()
+            } else {
+                String::new()
+            },
+            priority: t.priority(),
+            owner,
+            owner_name: owner_name(t).unwrap_or("").to_lowercase(),
+            company,
+            inbox: inbox_name(t).unwrap_or("").to_lowercase(),
+            text,
+        }
     }
 }
 
@@ -190,30 +254,15 @@ pub fn inbox_name(t: &ViewTicket) -> Option<&str> {
     }
 }
 
-fn stage_matches(t: &ViewTicket, wanted: &str) -> bool {
-    match stage_of(t) {
-        Some(stage) => stage.as_str() == wanted || stage.as_str().starts_with(wanted),
-        None => t.status().to_lowercase().contains(wanted),
-    }
-}
-
-fn owner_matches(t: &ViewTicket, wanted: &Owner, me: i64) -> bool {
-    match wanted {
-        Owner::Me => owner_of(t) == Some(me),
-        Owner::Nobody => owner_of(t).is_none(),
-        Owner::Named(part) => {
-            owner_name(t).is_some_and(|n| n.to_lowercase().contains(part.as_str()))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn words_and_tokens_parse_separately() {
-        let q = Query::parse("Printer  stage:waiting_on_us priority:HIGH owner:me company:Acme inbox:billing");
+        let q = Query::parse(
+            "Printer  stage:waiting_on_us priority:HIGH owner:me company:Acme inbox:billing",
+        );
         assert_eq!(q.words, ["printer"]);
         assert_eq!(q.stage.as_deref(), Some("waiting_on_us"));
         assert_eq!(q.priority, Some(Priority::High));
@@ -221,6 +270,8 @@ mod tests {
         assert_eq!(q.company.as_deref(), Some("acme"));
         assert_eq!(q.inbox.as_deref(), Some("billing"));
         assert!(q.unknown.is_empty());
+        assert_eq!(Query::parse("#42 disk").id, Some(42));
+        assert_eq!(Query::parse("#4x").words, ["#4x"]);
     }
 
     #[test]
@@ -234,6 +285,54 @@ mod tests {
         assert_eq!(q.unknown, ["priority:soon", "colour:red"]);
         assert!(q.stage.is_none());
         assert_eq!(Query::parse("   "), Query::default());
+    }
+
+    #[test]
+    fn facts_match_tokens_and_queues() {
+        let f = Facts {
+            id: 7,
+            closed: false,
+            status: String::new(),
+            stage: Some(Stage::WaitingOnUs),
+            priority: Priority::High,
+            owner: Some(3),
+            owner_name: "sam carter".into(),
+            company: "acme".into(),
+            inbox: "billing".into(),
+            text: "#7 printer jam carla reyes acme".into(),
+        };
+        for yes in [
+            "printer acme",
+            "#7",
+            "stage:waiting_on_us priority:high owner:me",
+            "owner:sam inbox:bill company:acm",
+        ] {
+            assert!(Query::parse(yes).matches(&f, 3), "{yes}");
+        }
+        for no in [
+            "#8",
+            "stage:new",
+            "owner:none",
+            "owner:me printer",
+            "scanner",
+        ] {
+            let me = if no.contains("owner:me") { 4 } else { 3 };
+            assert!(!Query::parse(no).matches(&f, me), "{no}");
+        }
+        assert!(Queue::Mine.contains(&f, 3) && !Queue::Unassigned.contains(&f, 3));
+        assert!(Queue::Open.contains(&f, 3) && !Queue::Closed.contains(&f, 3));
+    }
+
+    #[test]
+    fn typing_more_narrows_and_changing_tokens_does_not() {
+        let q = Query::parse;
+        assert!(q("pri").narrows(&q("pr")));
+        assert!(q("pr acme").narrows(&q("pr")));
+        assert!(q("printer").narrows(&q("")));
+        assert!(!q("pr").narrows(&q("pri")));
+        assert!(!q("owner:me").narrows(&q("owner:m")));
+        assert!(!q("#12").narrows(&q("#1")));
+        assert!(!q("stage:new pr").narrows(&q("pr")));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The rows the Tickets pane shows: the view's tickets sorted once per change of the view or
-//! the sort, then filtered into a `Vec<u32>` of view indices once per keystroke. Drawing reads
+//! the sort, then filtered into a `Vec<u32>` of view indices once per keystroke (over facts extracted
+//! with the order, read in sequence). Drawing reads
 //! a window of that vector, so neither sorting nor filtering happens per frame.
 
 use super::columns::Column;
-use super::filter::{Query, Queue, haystack};
+use super::filter::{Facts, Query, Queue};
 use crate::client::View;
 use std::cmp::Ordering;
 
@@ -23,8 +24,11 @@ pub struct Rows {
     built: Option<(u64, Sort)>,
     /// Every ticket's view index, in sort order.
     order: Vec<u32>,
-    /// Lower-case searchable text by view index.
-    haystacks: Vec<String>,
+    /// What the filter reads of each ticket, in sort order.
+    facts: Vec<Facts>,
+    /// Positions in `order` of the tickets the last query matched, and that query: a query
+    /// that narrows it only needs to look at these.
+    matched: Option<(Query, Vec<u32>)>,
     /// The filtered rows, in sort order.
     shown: Vec<u32>,
     /// How many tickets each queue holds under the current query.
@@ -38,11 +42,6 @@ impl Rows {
             return false;
         }
         let count = view.ticket_count();
-        if self.built.is_none_or(|(revision, _)| revision != view.revision()) {
-            self.haystacks = (0..count)
-                .map(|i| view.ticket_at(i).map(haystack).unwrap_or_default())
-                .collect();
-        }
         let mut order: Vec<u32> = (0..count).filter_map(|i| u32::try_from(i).ok()).collect();
         order.sort_by(|a, b| {
             let (Some(x), Some(y)) = (view.ticket_at(*a as usize), view.ticket_at(*b as usize))
@@ -52,34 +51,65 @@ impl Rows {
             let o = sort.column.compare(x, y).then_with(|| a.cmp(b).reverse());
             if sort.descending { o.reverse() } else { o }
         });
-        self.order = order;
+        (self.order, self.facts) = order
+            .into_iter()
+            .filter_map(|i| view.ticket_at(i as usize).map(|t| (i, Facts::of(t))))
+            .unzip();
         self.built = Some((view.revision(), sort));
+        self.matched = None;
         true
     }
 
-    /// Filters the order for `queue` and `query` (user `me`); counts every queue on the way.
-    pub fn filter(&mut self, view: &View, queue: Queue, query: &Query, me: i64) {
+    /// Filters the order for `queue` and `query` (user `me`), counting every queue on the way;
+    /// returns where ticket `keep` ended up, if it is still shown.
+    pub fn filter(
+        &mut self,
+        queue: Queue,
+        query: &Query,
+        me: i64,
+        keep: Option<i64>,
+    ) -> Option<usize> {
+        let mut kept = None;
         let mut counts = [0; Queue::ALL.len()];
-        let mut shown = Vec::with_capacity(self.order.len());
-        for &i in &self.order {
-            let Some(t) = view.ticket_at(i as usize) else {
-                continue;
-            };
-            let hay = self.haystacks.get(i as usize).map_or("", String::as_str);
-            if !query.matches(t, hay, me) {
-                continue;
+        let mut shown = Vec::new();
+        let mut matched = Vec::new();
+        let mut visit = |at: u32, facts: &Facts| {
+            if !query.matches(facts, me) {
+                return;
             }
+            matched.push(at);
             for (n, q) in Queue::ALL.iter().enumerate() {
-                if q.contains(t, me) {
+                if q.contains(facts, me) {
                     counts[n] += 1;
                 }
             }
-            if queue.contains(t, me) {
-                shown.push(i);
+            if queue.contains(facts, me) {
+                if keep == Some(facts.id) {
+                    kept = Some(shown.len());
+                }
+                if let Some(&i) = self.order.get(at as usize) {
+                    shown.push(i);
+                }
+            }
+        };
+        match self.matched.take() {
+            Some((before, candidates)) if query.narrows(&before) => {
+                for at in candidates {
+                    if let Some(facts) = self.facts.get(at as usize) {
+                        visit(at, facts);
+                    }
+                }
+            }
+            _ => {
+                for (at, facts) in (0u32..).zip(&self.facts) {
+                    visit(at, facts);
+                }
             }
         }
+        self.matched = Some((query.clone(), matched));
         self.counts = counts;
         self.shown = shown;
+        kept
     }
 
     /// The rows shown, as view indices in sort order.

@@ -16,9 +16,15 @@ pub struct Saved {
     pub filter: String,
 }
 
-/// The state file of the account whose cache is `cache`.
-pub fn path_for(cache: &Path) -> PathBuf {
-    cache.with_extension("tickets.json")
+/// The state file of the account `email`, beside the caches in `cache`'s folder (one per
+/// account, so it survives a new cache, e.g. the embedded server on another port).
+pub fn path_for(cache: &Path, email: &str) -> PathBuf {
+    let name: String = email
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let dir = cache.parent().unwrap_or(Path::new("."));
+    dir.join(format!("tickets-{name}.json"))
 }
 
 impl Saved {
@@ -40,7 +46,10 @@ impl Saved {
                 std::fs::rename(&tmp, path)
             });
         if let Err(e) = result {
-            tracing::warn!("could not remember the ticket filter in {}: {e}", path.display());
+            tracing::warn!(
+                "could not remember the ticket filter in {}: {e}",
+                path.display()
+            );
         }
     }
 }
@@ -52,7 +61,8 @@ mod tests {
     #[test]
     fn the_state_survives_a_round_trip_and_junk_gives_defaults() {
         let dir = tempfile::tempdir().unwrap();
-        let path = path_for(&dir.path().join("abc.sqlite"));
+        let path = path_for(&dir.path().join("abc.sqlite"), "sam@deskport.test");
+        assert!(path.ends_with("tickets-sam_deskport_test.json"));
         assert_eq!(Saved::load(&path), Saved::default());
         let saved = Saved {
             queue: Queue::Mine,

@@ -44,8 +44,14 @@ pub fn draw(
     let header = Row::new(
         std::iter::once(Cell::from("  ")).chain(cols.iter().map(|c| {
             let arrow = match shown.sort {
-                Sort { column, descending: true } if column == *c => " ▼",
-                Sort { column, descending: false } if column == *c => " ▲",
+                Sort {
+                    column,
+                    descending: true,
+                } if column == *c => " ▼",
+                Sort {
+                    column,
+                    descending: false,
+                } if column == *c => " ▲",
                 _ => "",
             };
             Cell::from(format!("{}{arrow}", c.title()))

@@ -63,8 +63,14 @@ impl Thread {
         let mut lines = Vec::new();
         if let Some(t) = view.ticket(self.id) {
             lines = summary(t, theme);
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("── description · ", theme.title),
+                Span::styled(strip_control(t.requester()), theme.title),
+                Span::styled(format!(" · {}", date_time(t.created_at())), theme.muted),
+            ]));
+            body(t.description(), false, theme, &mut lines);
         }
-        lines.push(Line::raw(""));
         let loaded = self
             .loaded
             .lock()
@@ -79,11 +85,18 @@ impl Thread {
             )),
             Loaded::Thread(thread) => {
                 if thread.from_cache {
-                    lines.push(Line::styled("(from the cache; may be incomplete)", theme.muted));
+                    lines.push(Line::styled(
+                        "(from the cache; may be incomplete)",
+                        theme.muted,
+                    ));
                 }
                 for m in &thread.detail.messages {
                     let kind = if m.internal { "internal note" } else { "reply" };
-                    let style = if m.internal { theme.warning } else { theme.title };
+                    let style = if m.internal {
+                        theme.warning
+                    } else {
+                        theme.title
+                    };
                     lines.push(Line::from(vec![
                         Span::styled(format!("── {kind} · "), style),
                         Span::styled(strip_control(&m.author.name), style),
@@ -94,8 +107,15 @@ impl Thread {
             }
         }
         for (_, input) in view.pending_messages(self.id) {
-            let kind = if input.internal { "internal note" } else { "reply" };
-            lines.push(Line::styled(format!("── {kind} · you · (pending)"), theme.warning));
+            let kind = if input.internal {
+                "internal note"
+            } else {
+                "reply"
+            };
+            lines.push(Line::styled(
+                format!("── {kind} · you · (pending)"),
+                theme.warning,
+            ));
             body(&input.body, input.internal, theme, &mut lines);
         }
         lines
@@ -105,7 +125,11 @@ impl Thread {
 /// The ticket's title and fields, one a line.
 pub fn summary(t: &ViewTicket, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let id = if t.id() < 0 { "new".to_string() } else { format!("#{}", t.id()) };
+    let id = if t.id() < 0 {
+        "new".to_string()
+    } else {
+        format!("#{}", t.id())
+    };
     let mut title = vec![Span::styled(
         format!("{id} {}", strip_control(t.subject())),
         theme.title,
@@ -125,8 +149,14 @@ pub fn summary(t: &ViewTicket, theme: &Theme) -> Vec<Line<'static>> {
     field("Requester", strip_control(t.requester()));
     if let TicketOut::Staff(r) = &t.ticket {
         field("Email", strip_control(&r.requester_email));
-        field("Company", strip_control(r.company_name.as_deref().unwrap_or("—")));
-        field("Owner", strip_control(r.owner_name.as_deref().unwrap_or("unassigned")));
+        field(
+            "Company",
+            strip_control(r.company_name.as_deref().unwrap_or("—")),
+        );
+        field(
+            "Owner",
+            strip_control(r.owner_name.as_deref().unwrap_or("unassigned")),
+        );
         field("Inbox", strip_control(&r.inbox_name));
         field("Category", strip_control(&r.ticket.category));
         field("Tags", strip_control(&r.ticket.tags.join(", ")));
@@ -150,5 +180,9 @@ fn body(text: &str, internal: bool, theme: &Theme, lines: &mut Vec<Line<'static>
 
 /// `2026-11-27 13:05` from an RFC 3339 timestamp.
 fn date_time(rfc3339: &str) -> String {
-    rfc3339.chars().take(16).collect::<String>().replace('T', " ")
+    rfc3339
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .replace('T', " ")
 }

@@ -1,0 +1,94 @@
+//! Changes to the selected (or open) ticket, sent through the client's outbox: they show at
+//! once, marked pending, and a failure to record one is shown in the pane.
+
+use super::super::Outcome;
+use super::Tickets;
+use super::picker::{Field, Picker};
+use crate::client::Write;
+use crate::domain::Stage;
+use crate::domain::wire::StaffTicketPatch;
+use std::sync::PoisonError;
+
+impl Tickets {
+    pub(super) fn submit(&self, write: Write) {
+        let client = self.client.clone();
+        let message = self.message.clone();
+        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            if let Err(e) = client.submit(write).await {
+                *message.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(format!("could not record the change: {e}"));
+            }
+        });
+    }
+
+    /// The ticket the keys act on, when it exists on the server.
+    fn target(&self) -> Option<crate::client::ViewTicket> {
+        let id = self.target_id().filter(|id| *id > 0)?;
+        self.client.view().ticket(id).cloned()
+    }
+
+    pub(super) fn assign_me(&self) -> Outcome {
+        match self.target() {
+            Some(t) if self.staff => self.patch(
+                t.id(),
+                StaffTicketPatch {
+                    owner_id: Some(Some(self.me)),
+                    ..StaffTicketPatch::default()
+                },
+            ),
+            _ => Outcome::Ignored,
+        }
+    }
+
+    /// Opens the picker of `field` for the target ticket (staff).
+    pub(super) fn pick(&mut self, field: Field) -> Outcome {
+        match self.target() {
+            Some(t) if self.staff => {
+                self.picker = Some(Picker::new(field, t.id()));
+                Outcome::Changed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    /// Sends `patch` for ticket `id` over the version shown.
+    pub(super) fn patch(&self, id: i64, patch: StaffTicketPatch) -> Outcome {
+        let Some(base_version) = self.client.view().ticket(id).map(|t| t.version()) else {
+            return Outcome::Ignored;
+        };
+        self.submit(Write::PatchTicket {
+            id,
+            base_version,
+            patch,
+        });
+        Outcome::Changed
+    }
+
+    pub(super) fn toggle_closed(&self) -> Outcome {
+        let Some(t) = self.target() else {
+            return Outcome::Ignored;
+        };
+        if self.staff {
+            let stage = if t.is_closed() {
+                Stage::WaitingOnUs
+            } else {
+                Stage::Closed
+            };
+            let patch = StaffTicketPatch {
+                stage: Some(stage),
+                ..StaffTicketPatch::default()
+            };
+            return self.patch(t.id(), patch);
+        }
+        self.submit(Write::SetClosed {
+            id: t.id(),
+            base_version: t.version(),
+            closed: !t.is_closed(),
+        });
+        Outcome::Changed
+    }
+}

@@ -1,0 +1,199 @@
+//! The real binary end to end: `login`, `sync`, `tickets` (online, `--json`, `--offline`, and
+//! with the server gone) and `portal show|set`, with temporary data and config dirs.
+
+mod common;
+
+use common::{ADA, CARLA, DEMO_PASSWORD, demo_server};
+use std::path::Path;
+use std::process::Output;
+use tokio::io::AsyncWriteExt;
+
+struct Dirs {
+    data: tempfile::TempDir,
+    config: tempfile::TempDir,
+}
+
+impl Dirs {
+    fn new() -> Self {
+        Dirs {
+            data: tempfile::tempdir().expect("data dir"),
+            config: tempfile::tempdir().expect("config dir"),
+        }
+    }
+
+    async fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_deskport"));
+        cmd.args(args)
+            .env("DESKPORT_DATA_DIR", self.data.path())
+            .env("DESKPORT_CONFIG_DIR", self.config.path())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("deskport runs");
+        if let Some(mut input) = child.stdin.take() {
+            if let Some(text) = stdin {
+                input.write_all(text.as_bytes()).await.expect("stdin");
+            }
+            drop(input);
+        }
+        child.wait_with_output().await.expect("deskport ends")
+    }
+
+    async fn ok(&self, args: &[&str], stdin: Option<&str>) -> (String, String) {
+        let out = self.run(args, stdin).await;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert!(
+            out.status.success(),
+            "deskport {args:?} failed: {stdout}\n{stderr}"
+        );
+        (stdout, stderr)
+    }
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("exists").permissions().mode() & 0o777
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_sync_tickets_portal_and_offline() {
+    let ts = demo_server(300).await;
+    let url = format!("http://{}", ts.server.addr);
+    let admin = Dirs::new();
+
+    let (out, _) = admin
+        .ok(
+            &[
+                "login",
+                "--server",
+                &url,
+                "--email",
+                ADA,
+                "--password-stdin",
+            ],
+            Some(&format!("{DEMO_PASSWORD}\n")),
+        )
+        .await;
+    assert!(out.contains("Signed in"), "{out}");
+    let wrong = admin
+        .run(
+            &[
+                "login",
+                "--server",
+                &url,
+                "--email",
+                ADA,
+                "--password-stdin",
+            ],
+            Some("nope\n"),
+        )
+        .await;
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong email or password"));
+
+    let (out, _) = admin.ok(&["sync"], None).await;
+    let token = ts.demo_login(ADA).await;
+    let total = ts.all_tickets(&token).await.len();
+    assert!(out.contains(&format!("{total} tickets")), "{out}");
+    let (out, _) = admin.ok(&["sync"], None).await;
+    assert!(out.contains("Up to date"), "{out}");
+    #[cfg(unix)]
+    {
+        for f in files_under(admin.config.path())
+            .iter()
+            .chain(files_under(admin.data.path()).iter())
+        {
+            if f.extension().is_some_and(|e| e == "json" || e == "sqlite") {
+                assert_eq!(mode(f), 0o600, "{}", f.display());
+            }
+        }
+    }
+
+    let (out, _) = admin.ok(&["tickets", "--json"], None).await;
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON list");
+    assert_eq!(listed.len(), total);
+    let (out, _) = admin.ok(&["tickets"], None).await;
+    assert!(
+        out.lines().count() > total,
+        "a header, one line a ticket and a total: {out}"
+    );
+
+    admin
+        .ok(&["portal", "set", "ticket-permission", "company"], None)
+        .await;
+    admin
+        .ok(&["portal", "set", "name", "Acme Support"], None)
+        .await;
+    admin.ok(&["portal", "set", "slug", "help"], None).await;
+    let (out, _) = admin.ok(&["portal", "show"], None).await;
+    assert!(
+        out.contains("Acme Support") && out.contains("/help") && out.contains("company"),
+        "{out}"
+    );
+    let bad = admin.run(&["portal", "set", "slug", "-bad-"], None).await;
+    assert!(!bad.status.success(), "an invalid slug is refused");
+
+    // A customer sees their company's tickets now, and only those.
+    let carla = Dirs::new();
+    carla
+        .ok(
+            &[
+                "login",
+                "--server",
+                &url,
+                "--email",
+                CARLA,
+                "--password-stdin",
+            ],
+            Some(&format!("{DEMO_PASSWORD}\n")),
+        )
+        .await;
+    let (out, _) = carla.ok(&["tickets", "--json"], None).await;
+    let mine: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON list");
+    let carla_token = ts.demo_login(CARLA).await;
+    assert_eq!(mine.len(), ts.all_tickets(&carla_token).await.len());
+    assert!(
+        mine.iter().any(|t| t["own"] == false),
+        "company mode shows colleagues' tickets"
+    );
+    let refused = carla
+        .run(&["portal", "set", "name", "Mine now"], None)
+        .await;
+    assert!(
+        !refused.status.success(),
+        "customers cannot change settings"
+    );
+
+    // The server goes away: the cache still lists.
+    let common::TestServer { server, dir, .. } = ts;
+    server.stop().await.expect("server stops");
+    let (out, _) = admin.ok(&["tickets", "--offline", "--json"], None).await;
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&out)
+            .expect("JSON")
+            .len(),
+        total
+    );
+    let (out, err) = admin.ok(&["tickets"], None).await;
+    assert!(err.contains("cannot be reached"), "{err}");
+    assert!(out.contains(&format!("{total} tickets")), "{out}");
+    drop(dir);
+}
