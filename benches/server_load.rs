@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -26,16 +29,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds = env_or("DESKPORT_BENCH_SECONDS", 5) as u64;
     let concurrency = env_or("DESKPORT_BENCH_CONCURRENCY", 32);
     let dir = tempfile::tempdir()?;
-    let server_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let config = ServerConfig { data_dir: dir.path().join("data"), demo: true, demo_tickets: tickets, smtp: None };
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let config = ServerConfig {
+        data_dir: dir.path().join("data"),
+        demo: true,
+        demo_tickets: tickets,
+        smtp: None,
+    };
     let seeded = Instant::now();
     let server = server_rt.block_on(start(&config, "127.0.0.1:0".parse()?))?;
     let seed_time = seeded.elapsed();
     let base = server.base_url();
 
-    let load_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let load_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let (rps, p50, p95, p99, count, errors) = load_rt.block_on(async move {
-        let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(concurrency)
+            .build()?;
         let login = |email: &'static str| {
             let http = http.clone();
             let base = base.clone();
@@ -51,8 +66,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         };
         let admin = login("ada@deskport.test").await?;
-        let portal = http.get(format!("{base}/portal")).bearer_auth(&admin).send().await?;
-        let etag = portal.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or("\"1\"").to_string();
+        let portal = http
+            .get(format!("{base}/portal"))
+            .bearer_auth(&admin)
+            .send()
+            .await?;
+        let etag = portal
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("\"1\"")
+            .to_string();
         let switched = http
             .patch(format!("{base}/portal"))
             .bearer_auth(&admin)
@@ -60,25 +84,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .json(&serde_json::json!({"ticket_permission": {"mode": "company"}}))
             .send()
             .await?;
-        assert!(switched.status().is_success(), "switching to company mode failed: {}", switched.status());
+        assert!(
+            switched.status().is_success(),
+            "switching to company mode failed: {}",
+            switched.status()
+        );
         let customer = Arc::new(login("carla@acme.test").await?);
         let url = Arc::new(format!("{base}/tickets?limit=50"));
         let stop = Arc::new(AtomicBool::new(false));
         let mut workers = Vec::new();
         let warmup = Instant::now() + Duration::from_millis(500);
         for _ in 0..concurrency {
-            let (http, url, token, stop) = (http.clone(), url.clone(), customer.clone(), stop.clone());
+            let (http, url, token, stop) =
+                (http.clone(), url.clone(), customer.clone(), stop.clone());
             workers.push(tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    let ok = match http.get(url.as_str()).bearer_auth(token.as_str()).send().await {
+                    let ok = match http
+                        .get(url.as_str())
+                        .bearer_auth(token.as_str())
+                        .send()
+                        .await
+                    {
                         Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
                         Err(_) => false,
                     };
                     if t >= warmup {
-                        if ok { lat.push(t.elapsed()) } else { errors += 1 }
+                        if ok {
+                            lat.push(t.elapsed())
+                        } else {
+                            errors += 1
+                        }
                     }
                 }
                 (lat, errors)
@@ -95,11 +133,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         all.sort();
         let rps = all.len() as f64 / seconds as f64;
-        Ok::<_, Box<dyn std::error::Error>>((rps, percentile(&all, 0.5), percentile(&all, 0.95), percentile(&all, 0.99), all.len(), errors))
+        Ok::<_, Box<dyn std::error::Error>>((
+            rps,
+            percentile(&all, 0.5),
+            percentile(&all, 0.95),
+            percentile(&all, 0.99),
+            all.len(),
+            errors,
+        ))
     })?;
     server_rt.block_on(server.stop())?;
 
-    println!("server_load: {tickets} tickets (seeded in {:.2} s), customer in company mode, GET /tickets?limit=50", seed_time.as_secs_f64());
+    println!(
+        "server_load: {tickets} tickets (seeded in {:.2} s), customer in company mode, GET /tickets?limit=50",
+        seed_time.as_secs_f64()
+    );
     println!("| concurrency | requests | errors | requests/s | p50 | p95 | p99 |");
     println!("|---|---|---|---|---|---|---|");
     println!(
@@ -114,6 +162,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "p99_ms": p99.as_secs_f64() * 1e3, "seed_seconds": seed_time.as_secs_f64(),
     });
     std::fs::create_dir_all("target")?;
-    std::fs::write("target/bench-server.json", serde_json::to_string_pretty(&json)?)?;
+    std::fs::write(
+        "target/bench-server.json",
+        serde_json::to_string_pretty(&json)?,
+    )?;
     Ok(())
 }

@@ -8,13 +8,12 @@ mod support;
 
 use common::{ADA, CARLA, DAN, demo_server};
 use deskport::client::{Client, View};
-use deskport::domain::wire::TicketOut;
 
 /// (own, colleagues') tickets in a customer's view.
 fn counts(v: &View) -> (usize, usize) {
     let own = v
         .tickets()
-        .filter(|t| matches!(&t.ticket, TicketOut::Customer(c) if c.own))
+        .filter(|t| !t.is_staff_view() && t.own())
         .count();
     (own, v.ticket_count() - own)
 }

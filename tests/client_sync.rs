@@ -106,7 +106,7 @@ async fn first_sync_then_another_users_change_arrives() {
         Some("Changed by Sam")
     );
     assert!(matches!(
-        v.ticket(new_id).map(|t| &t.ticket),
+        v.ticket(new_id).map(|t| t.ticket()),
         Some(TicketOut::Staff(_))
     ));
 }

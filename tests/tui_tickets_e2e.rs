@@ -270,3 +270,39 @@ fn escape_sequences_in_a_subject_draw_harmlessly() {
         "the title sequence reached the terminal"
     );
 }
+
+#[test]
+fn an_agent_replies_from_the_composer_and_the_server_has_the_reply() {
+    let dirs = Dirs::new();
+    let mut app = App::start(&dirs, &["--user", "sam@deskport.test"], &[], (120, 40));
+    app.wait_for("Unassigned");
+    app.send("\r");
+    let screen = app.wait_for("── description");
+    let at = screen.find("Ticket #").unwrap() + "Ticket #".len();
+    let id: i64 = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    app.send("r");
+    app.wait_for(&format!("Reply to #{id}"));
+    app.send("Restarted the sync service; quit and reopen the app, please.");
+    app.wait_for("quit and reopen the app");
+    app.send("\x13");
+    app.wait_until("the composer to close", |s| !s.contains("Reply to #"));
+    let url = server_url(&dirs);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (ada, _) = api(&url, "ada@deskport.test").await;
+        eventually("the reply on the server", || async {
+            let detail = ada.ticket(id).await.unwrap().body;
+            detail.messages.iter().any(|m| {
+                !m.internal
+                    && m.body == "Restarted the sync service; quit and reopen the app, please."
+            })
+        })
+        .await;
+    });
+    app.wait_for("quit and reopen the app");
+}

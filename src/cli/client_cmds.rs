@@ -6,7 +6,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use deskport::client::{
     ApiError, Client, ClientConfig, ClientError, Session, SyncReport, View, ViewTicket,
 };
-use deskport::domain::wire::{PortalFor, TicketOut};
+use deskport::domain::wire::PortalFor;
 use std::io::Write as _;
 
 mod portal;
@@ -155,7 +155,7 @@ pub async fn tickets(json: bool, offline: bool) -> Result<()> {
 }
 
 fn ticket_json(t: &ViewTicket) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(&t.ticket)?;
+    let mut v = serde_json::to_value(t.ticket())?;
     if let Some(obj) = v.as_object_mut() {
         obj.insert("pending".into(), t.pending.into());
     }
@@ -188,9 +188,10 @@ fn print_table(out: &mut impl std::io::Write, view: &View) -> Result<()> {
         } else {
             t.id().to_string()
         };
-        let last = match &t.ticket {
-            TicketOut::Staff(r) => r.owner_name.clone().unwrap_or_else(|| "-".into()),
-            TicketOut::Customer(c) => c.updated_at.get(..10).unwrap_or(&c.updated_at).to_string(),
+        let last = if staff {
+            t.owner_name().unwrap_or("-")
+        } else {
+            t.updated_at().get(..10).unwrap_or(t.updated_at())
         };
         writeln!(
             out,
@@ -200,7 +201,7 @@ fn print_table(out: &mut impl std::io::Write, view: &View) -> Result<()> {
             t.priority().as_str(),
             width(t.subject(), 44),
             width(t.requester(), 20),
-            width(&last, 24)
+            width(last, 24)
         )?;
     }
     let pending = view.pending_writes();

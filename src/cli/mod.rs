@@ -102,15 +102,36 @@ pub enum PortalAction {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> color_eyre::Result<()> {
     match cli.command {
-        Some(Command::Serve { listen, data_dir, demo, demo_tickets, smtp }) => {
-            serve::run(listen, data_dir.unwrap_or_else(paths::server_data_dir), demo, demo_tickets, smtp).await
+        Some(Command::Serve {
+            listen,
+            data_dir,
+            demo,
+            demo_tickets,
+            smtp,
+        }) => {
+            serve::run(
+                listen,
+                data_dir.unwrap_or_else(paths::server_data_dir),
+                demo,
+                demo_tickets,
+                smtp,
+            )
+            .await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
-        Some(Command::Login { server, email, password_stdin }) => client_cmds::login(&server, &email, password_stdin).await,
+        Some(Command::Login {
+            server,
+            email,
+            password_stdin,
+        }) => client_cmds::login(&server, &email, password_stdin).await,
         Some(Command::Sync) => client_cmds::sync().await,
         Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,
-        Some(Command::Portal { action: PortalAction::Show }) => client_cmds::portal_show().await,
-        Some(Command::Portal { action: PortalAction::Set { key, value } }) => client_cmds::portal_set(&key, &value).await,
+        Some(Command::Portal {
+            action: PortalAction::Show,
+        }) => client_cmds::portal_show().await,
+        Some(Command::Portal {
+            action: PortalAction::Set { key, value },
+        }) => client_cmds::portal_set(&key, &value).await,
         None => app::run(cli.user, cli.server).await,
     }
 }

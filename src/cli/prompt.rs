@@ -9,7 +9,10 @@ use std::io::{BufRead, Write};
 pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).wrap_err("cannot read the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .wrap_err("cannot read the password from standard input")?;
         return Ok(line.trim_end_matches(['\n', '\r']).to_string());
     }
     eprint!("{prompt}");
@@ -30,7 +33,9 @@ fn read_hidden() -> Result<String> {
             }
             match key.code {
                 KeyCode::Enter => return Ok(out),
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => bail!("cancelled"),
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    bail!("cancelled")
+                }
                 KeyCode::Backspace => {
                     out.pop();
                 }

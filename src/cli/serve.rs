@@ -7,14 +7,31 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Serves the portal API until Ctrl-C.
-pub async fn run(listen: SocketAddr, data_dir: PathBuf, demo: bool, demo_tickets: usize, smtp: Option<String>) -> Result<()> {
+pub async fn run(
+    listen: SocketAddr,
+    data_dir: PathBuf,
+    demo: bool,
+    demo_tickets: usize,
+    smtp: Option<String>,
+) -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let config = ServerConfig { data_dir: data_dir.clone(), demo, demo_tickets, smtp };
+    let config = ServerConfig {
+        data_dir: data_dir.clone(),
+        demo,
+        demo_tickets,
+        smtp,
+    };
     let server = start(&config, listen).await?;
-    eprintln!("deskport portal API on {} (data in {})", server.base_url(), data_dir.display());
+    eprintln!(
+        "deskport portal API on {} (data in {})",
+        server.base_url(),
+        data_dir.display()
+    );
     eprintln!("OpenAPI document: {}/openapi.json", server.base_url());
     if server.store.users().await?.is_empty() {
         eprintln!(

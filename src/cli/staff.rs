@@ -46,8 +46,15 @@ pub enum StaffRole {
 
 /// Runs a staff action.
 pub async fn run(action: StaffAction) -> Result<()> {
-    let StaffAction::Add { data_dir, email, name, role, password_stdin } = action;
-    let email = normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    let StaffAction::Add {
+        data_dir,
+        email,
+        name,
+        role,
+        password_stdin,
+    } = action;
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
         bail!("the name must be 1–80 characters");
@@ -56,13 +63,20 @@ pub async fn run(action: StaffAction) -> Result<()> {
     check_password(&password).map_err(|m| eyre!("the password {m}"))?;
     prepare_data_dir(&data_dir)?;
     let path = database_path(&data_dir);
-    let store = SqliteStore::open(&path).wrap_err_with(|| format!("cannot open {}", path.display()))?;
+    let store =
+        SqliteStore::open(&path).wrap_err_with(|| format!("cannot open {}", path.display()))?;
     let hash = hash_password_async(password).await.map_err(|e| eyre!(e))?;
     let role = match role {
         StaffRole::Admin => Role::Admin,
         StaffRole::Agent => Role::Agent,
     };
     let user = store.add_user(email, name, role, hash).await?;
-    println!("added {} <{}> as {} (id {})", user.name, user.email, user.role.as_str(), user.id);
+    println!(
+        "added {} <{}> as {} (id {})",
+        user.name,
+        user.email,
+        user.role.as_str(),
+        user.id
+    );
     Ok(())
 }

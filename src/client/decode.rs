@@ -3,8 +3,8 @@
 //! through a flat mirror of the wire shape, because the wire enum is untagged and flattened,
 //! which serde can only decode through a buffered copy (measured several times slower).
 
-use super::cache::codec;
 use super::error::ApiError;
+use super::view::compact::Compact;
 use super::view::{Delta, EntityKind, Item};
 use crate::domain::wire::{
     CustomerTicket, PortalFor, PortalOut, PublicPortal, TicketOut, TicketRow,
@@ -30,7 +30,7 @@ pub(crate) enum Stored {
     Ticket {
         /// Ticket version.
         version: i64,
-        /// [`codec::encode`]d ticket.
+        /// [`Compact::to_bytes`] of the ticket.
         blob: Vec<u8>,
     },
     /// Any other entity, as the JSON the server sent.
@@ -108,7 +108,10 @@ pub(crate) fn decode_page(bytes: &[u8], staff: bool) -> Result<Page, ApiError> {
                     ))
                 })?;
                 let stored = match &item {
-                    Item::Ticket(t) => stored_ticket(t),
+                    Item::Ticket(t) => Stored::Ticket {
+                        version: t.version(),
+                        blob: t.to_bytes(),
+                    },
                     _ => Stored::Json(data.get().to_string()),
                 };
                 PageChange {
@@ -135,24 +138,6 @@ pub(crate) fn decode_page(bytes: &[u8], staff: bool) -> Result<Page, ApiError> {
     })
 }
 
-/// A ticket in the cache's form.
-pub(crate) fn stored_ticket(t: &TicketOut) -> Stored {
-    let mut blob = Vec::with_capacity(320);
-    codec::encode(t, &mut blob);
-    Stored::Ticket {
-        version: version_of(t),
-        blob,
-    }
-}
-
-/// A ticket's version in either projection.
-pub(crate) fn version_of(t: &TicketOut) -> i64 {
-    match t {
-        TicketOut::Staff(r) => r.ticket.version,
-        TicketOut::Customer(c) => c.version,
-    }
-}
-
 /// Decodes one entity's JSON.
 pub(crate) fn decode_item(
     kind: EntityKind,
@@ -160,7 +145,9 @@ pub(crate) fn decode_item(
     staff: bool,
 ) -> Result<Item, serde_json::Error> {
     Ok(match kind {
-        EntityKind::Ticket => Item::Ticket(Box::new(decode_ticket(json, staff)?)),
+        EntityKind::Ticket => {
+            Item::Ticket(Box::new(Compact::from_ticket(&decode_ticket(json, staff)?)))
+        }
         EntityKind::Portal if staff => {
             let settings: PortalOut = serde_json::from_str(json)?;
             Item::Portal(Box::new(PortalFor::Staff(Box::new(settings))))

@@ -3,10 +3,10 @@
 //! backoff); a version conflict becomes a conflict for the user; any other refusal is recorded
 //! as rejected and reported, and the writes behind it go on.
 
-use super::decode::version_of;
 use super::error::{ApiError, ClientError};
 use super::shared::Core;
 use super::status::{ClientEvent, SyncReport};
+use super::view::compact::Compact;
 use super::write::{ConflictInfo, OutboxEntry, OutboxState, Resolution, Write, WriteId};
 use crate::domain::wire::{CustomerTicketPatch, TicketOut, TicketPatch};
 
@@ -217,12 +217,14 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
 
 /// Puts the server's answer to a ticket write in the cache and the view; returns its version.
 async fn ticket_answer(core: &Core, ticket: &TicketOut) -> i64 {
-    let stored = ticket.clone();
+    let compact = Compact::from_ticket(ticket);
+    let version = compact.version();
+    let stored = compact.clone();
     if let Err(e) = core.db(move |c| c.put_ticket(&stored)).await {
         tracing::warn!("cannot cache a ticket: {e}");
     }
-    core.refresh_ticket(ticket.clone());
-    version_of(ticket)
+    core.refresh_ticket(compact);
+    version
 }
 
 /// The version the server has now, for a conflicting write (best effort).

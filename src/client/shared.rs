@@ -3,14 +3,14 @@
 
 use super::api::ApiClient;
 use super::cache::Cache;
-use super::decode::version_of;
 use super::error::{ApiError, ClientError};
 use super::session::{Session, cache_path};
 use super::status::{ClientEvent, SyncReport, SyncStatus};
-use super::view::{Delta, Item, View, id_of};
+use super::view::compact::Compact;
+use super::view::{Delta, Item, View};
 use super::write::{Write, WriteId};
 use super::{ClientConfig, TicketThread};
-use crate::domain::wire::{TicketDetail, TicketOut};
+use crate::domain::wire::TicketDetail;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::{broadcast, oneshot};
@@ -145,7 +145,7 @@ impl Core {
                 let detail = tagged.body;
                 let stored = detail.clone();
                 self.db(move |c| c.save_thread(&stored)).await?;
-                self.refresh_ticket(detail.ticket.clone());
+                self.refresh_ticket(Compact::from_ticket(&detail.ticket));
                 Ok(TicketThread {
                     detail,
                     from_cache: false,
@@ -182,15 +182,14 @@ impl Core {
     }
 
     /// Puts the server's newer copy of a ticket in the view (never an older one).
-    pub(crate) fn refresh_ticket(&self, ticket: TicketOut) {
-        let id = id_of(&ticket);
+    pub(crate) fn refresh_ticket(&self, ticket: Compact) {
         let current = self
             .view
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .ticket(id)
+            .ticket(ticket.id())
             .map(|t| t.version());
-        if current.is_some_and(|v| version_of(&ticket) > v) {
+        if current.is_some_and(|v| ticket.version() > v) {
             self.update_view(|v| v.apply(vec![Delta::Upsert(Item::Ticket(Box::new(ticket)))]));
         }
     }

@@ -8,7 +8,7 @@ use super::events::EventStream;
 use super::outbox;
 use super::shared::{Command, Core};
 use super::status::{Connection, SyncProgress, SyncReport};
-use super::view::{Delta, EntityKind, Item, id_of};
+use super::view::{Delta, EntityKind, Item};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -130,7 +130,8 @@ pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
     let result = async {
         let mut report = outbox::replay(core).await?;
         let pulled = pull(core).await?;
-        let portal_changed = !pulled.reset && pulled.upserts.contains_key(EntityKind::Portal.as_str());
+        let portal_changed =
+            !pulled.reset && pulled.upserts.contains_key(EntityKind::Portal.as_str());
         report.merge(pulled);
         if portal_changed {
             tokio::time::sleep(SCOPE_RECHECK).await;
@@ -246,7 +247,7 @@ fn count(report: &mut SyncReport, deltas: &[Delta], snapshot: bool) {
         match d {
             Delta::Upsert(item) => {
                 if let (Item::Ticket(t), false) = (item, snapshot) {
-                    report.tickets_changed.push(id_of(t));
+                    report.tickets_changed.push(t.id());
                 }
                 *report
                     .upserts

@@ -15,6 +15,9 @@ pub struct ValidationError {
 impl ValidationError {
     /// Builds an error for `field` with a human-readable `message`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }

@@ -19,5 +19,7 @@ pub use portal::{
     Access, AccessMode, Consent, DomainInfo, FieldKind, FormField, PermissionMode, PortalSettings,
     SupportForm, TicketPermission, TicketView,
 };
-pub use routing::{Assignment, Condition, ConditionField, ConditionOp, Inbox, InboxKind, RoutingRule};
+pub use routing::{
+    Assignment, Condition, ConditionField, ConditionOp, Inbox, InboxKind, RoutingRule,
+};
 pub use ticket::{Message, Priority, Source, Stage, Ticket};

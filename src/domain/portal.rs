@@ -39,7 +39,10 @@ impl DomainInfo {
             && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
             && !lang.starts_with('-');
         if !ok {
-            return Err(ValidationError::new("primary_language", "must be a language tag like en or pt-BR"));
+            return Err(ValidationError::new(
+                "primary_language",
+                "must be a language tag like en or pt-BR",
+            ));
         }
         Ok(())
     }
@@ -72,7 +75,9 @@ pub struct PropertyFilter {
 impl PropertyFilter {
     /// True when the contact's property satisfies this condition (a missing property never does).
     pub fn matches(&self, properties: &BTreeMap<String, String>) -> bool {
-        properties.get(&self.property).is_some_and(|actual| self.op.matches(actual, &self.value))
+        properties
+            .get(&self.property)
+            .is_some_and(|actual| self.op.matches(actual, &self.value))
     }
 }
 
@@ -101,13 +106,21 @@ impl TicketPermission {
 
     fn validate(&self) -> Result<(), ValidationError> {
         if self.mode == PermissionMode::ContactFilter && self.filter.is_empty() {
-            return Err(ValidationError::new("ticket_permission.filter", "contact_filter mode needs at least one condition"));
+            return Err(ValidationError::new(
+                "ticket_permission.filter",
+                "contact_filter mode needs at least one condition",
+            ));
         }
         for (i, f) in self.filter.iter().enumerate() {
             if f.property.trim().is_empty() || f.property.len() > 64 {
-                return Err(ValidationError::new(format!("ticket_permission.filter[{i}].property"), "must be 1–64 characters"));
+                return Err(ValidationError::new(
+                    format!("ticket_permission.filter[{i}].property"),
+                    "must be 1–64 characters",
+                ));
             }
-            f.op.check_value(&f.value).map_err(|m| ValidationError::new(format!("ticket_permission.filter[{i}].value"), m))?;
+            f.op.check_value(&f.value).map_err(|m| {
+                ValidationError::new(format!("ticket_permission.filter[{i}].value"), m)
+            })?;
         }
         Ok(())
     }
@@ -182,24 +195,36 @@ pub struct TicketView {
 impl TicketView {
     /// The label customers see for `stage` (the stage's own name if none is set).
     pub fn label(&self, stage: Stage) -> String {
-        self.stage_labels.get(&stage).cloned().unwrap_or_else(|| stage.default_label().to_string())
+        self.stage_labels
+            .get(&stage)
+            .cloned()
+            .unwrap_or_else(|| stage.default_label().to_string())
     }
 
     fn validate(&self) -> Result<(), ValidationError> {
         if self.columns.is_empty() {
-            return Err(ValidationError::new("ticket_view.columns", "at least one column must be shown"));
+            return Err(ValidationError::new(
+                "ticket_view.columns",
+                "at least one column must be shown",
+            ));
         }
         let mut seen = Vec::new();
         for c in &self.columns {
             if seen.contains(c) {
-                return Err(ValidationError::new("ticket_view.columns", "a column is listed twice"));
+                return Err(ValidationError::new(
+                    "ticket_view.columns",
+                    "a column is listed twice",
+                ));
             }
             seen.push(*c);
         }
         for (stage, label) in &self.stage_labels {
             let n = label.trim().chars().count();
             if n == 0 || n > 40 {
-                return Err(ValidationError::new(format!("ticket_view.stage_labels.{}", stage.as_str()), "must be 1–40 characters"));
+                return Err(ValidationError::new(
+                    format!("ticket_view.stage_labels.{}", stage.as_str()),
+                    "must be 1–40 characters",
+                ));
             }
         }
         Ok(())
@@ -276,15 +301,26 @@ impl SupportForm {
         for (i, f) in self.fields.iter().enumerate() {
             let at = |what: &str| format!("support_form.fields[{i}].{what}");
             let key_ok = (1..=32).contains(&f.key.len())
-                && f.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && f.key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !key_ok {
-                return Err(ValidationError::new(at("key"), "must be 1–32 of a-z, 0-9 and _"));
+                return Err(ValidationError::new(
+                    at("key"),
+                    "must be 1–32 of a-z, 0-9 and _",
+                ));
             }
             if f.key == "subject" || f.key == "description" {
-                return Err(ValidationError::new(at("key"), "subject and description are always on the form"));
+                return Err(ValidationError::new(
+                    at("key"),
+                    "subject and description are always on the form",
+                ));
             }
             if keys.contains(&f.key.as_str()) {
-                return Err(ValidationError::new(at("key"), format!("`{}` is used twice", f.key)));
+                return Err(ValidationError::new(
+                    at("key"),
+                    format!("`{}` is used twice", f.key),
+                ));
             }
             keys.push(&f.key);
             let n = f.label.trim().chars().count();
@@ -293,14 +329,27 @@ impl SupportForm {
             }
             match f.kind {
                 FieldKind::Select if f.options.is_empty() => {
-                    return Err(ValidationError::new(at("options"), "a select field needs at least one option"));
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "a select field needs at least one option",
+                    ));
                 }
-                FieldKind::Select if f.options.iter().any(|o| o.trim().is_empty() || o.len() > 80) => {
-                    return Err(ValidationError::new(at("options"), "options must be 1–80 characters"));
+                FieldKind::Select
+                    if f.options
+                        .iter()
+                        .any(|o| o.trim().is_empty() || o.len() > 80) =>
+                {
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "options must be 1–80 characters",
+                    ));
                 }
                 FieldKind::Select => {}
                 _ if !f.options.is_empty() => {
-                    return Err(ValidationError::new(at("options"), "only select fields have options"));
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "only select fields have options",
+                    ));
                 }
                 _ => {}
             }
@@ -322,11 +371,17 @@ impl SupportForm {
         if description.trim().is_empty() {
             errors.push(ValidationError::new("description", "is required"));
         } else if description.chars().count() > MAX_BODY {
-            errors.push(ValidationError::new("description", format!("must be at most {MAX_BODY} characters")));
+            errors.push(ValidationError::new(
+                "description",
+                format!("must be at most {MAX_BODY} characters"),
+            ));
         }
         for key in values.keys() {
             if !self.fields.iter().any(|f| &f.key == key) {
-                errors.push(ValidationError::new(format!("form_fields.{key}"), "is not a field of the support form"));
+                errors.push(ValidationError::new(
+                    format!("form_fields.{key}"),
+                    "is not a field of the support form",
+                ));
             }
         }
         for f in &self.fields {
@@ -339,12 +394,18 @@ impl SupportForm {
                 continue;
             }
             if value.chars().count() > MAX_FIELD_VALUE {
-                errors.push(ValidationError::new(at, format!("must be at most {MAX_FIELD_VALUE} characters")));
+                errors.push(ValidationError::new(
+                    at,
+                    format!("must be at most {MAX_FIELD_VALUE} characters"),
+                ));
                 continue;
             }
             match f.kind {
                 FieldKind::Select if !f.options.iter().any(|o| o == value) => {
-                    errors.push(ValidationError::new(at, format!("must be one of: {}", f.options.join(", "))));
+                    errors.push(ValidationError::new(
+                        at,
+                        format!("must be one of: {}", f.options.join(", ")),
+                    ));
                 }
                 FieldKind::Email if super::text::normalize_email(value).is_none() => {
                     errors.push(ValidationError::new(at, "must be an email address"));
@@ -355,7 +416,11 @@ impl SupportForm {
                 _ => {}
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -365,7 +430,10 @@ pub fn check_subject(subject: &str) -> Result<(), ValidationError> {
     if n == 0 {
         Err(ValidationError::new("subject", "is required"))
     } else if n > MAX_SUBJECT {
-        Err(ValidationError::new("subject", format!("must be at most {MAX_SUBJECT} characters")))
+        Err(ValidationError::new(
+            "subject",
+            format!("must be at most {MAX_SUBJECT} characters"),
+        ))
     } else if subject.contains('\n') {
         Err(ValidationError::new("subject", "must be a single line"))
     } else {
@@ -404,7 +472,10 @@ pub struct PortalSettings {
 pub fn check_name(name: &str) -> Result<(), ValidationError> {
     let n = name.trim().chars().count();
     if n == 0 || n > 80 || name.contains(['\n', '\r']) {
-        return Err(ValidationError::new("name", "must be 1–80 characters on one line"));
+        return Err(ValidationError::new(
+            "name",
+            "must be 1–80 characters on one line",
+        ));
     }
     Ok(())
 }
@@ -414,11 +485,16 @@ pub fn check_slug(slug: &str) -> Result<(), ValidationError> {
     let ok = (1..=64).contains(&slug.len())
         && !slug.starts_with('-')
         && !slug.ends_with('-')
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok {
         Ok(())
     } else {
-        Err(ValidationError::new("slug", "must be 1–64 of a-z, 0-9 and -, not starting or ending with -"))
+        Err(ValidationError::new(
+            "slug",
+            "must be 1–64 of a-z, 0-9 and -, not starting or ending with -",
+        ))
     }
 }
 
@@ -430,29 +506,51 @@ impl PortalSettings {
 
     /// Checks every rule that needs no outside knowledge, plus that the domain is one of
     /// `domains` and the default inbox one of `inbox_ids`.
-    pub fn validate(&self, domains: &[DomainInfo], inbox_ids: &[i64]) -> Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+        domains: &[DomainInfo],
+        inbox_ids: &[i64],
+    ) -> Result<(), ValidationError> {
         check_name(&self.name)?;
         check_slug(&self.slug)?;
         if !domains.iter().any(|d| d.host == self.domain) {
-            return Err(ValidationError::new("domain", format!("`{}` is not a connected domain", self.domain)));
+            return Err(ValidationError::new(
+                "domain",
+                format!("`{}` is not a connected domain", self.domain),
+            ));
         }
         if let Some(id) = self.default_inbox_id {
             if !inbox_ids.contains(&id) {
-                return Err(ValidationError::new("default_inbox_id", format!("no inbox with id {id}")));
+                return Err(ValidationError::new(
+                    "default_inbox_id",
+                    format!("no inbox with id {id}"),
+                ));
             }
         } else if self.configured {
-            return Err(ValidationError::new("default_inbox_id", "a configured portal needs a default inbox"));
+            return Err(ValidationError::new(
+                "default_inbox_id",
+                "a configured portal needs a default inbox",
+            ));
         }
         self.ticket_permission.validate()?;
         if !IDLE_TIMEOUTS.contains(&self.access.idle_timeout_minutes) {
-            return Err(ValidationError::new("access.idle_timeout_minutes", "must be 20, 40, 60 or 1440"));
+            return Err(ValidationError::new(
+                "access.idle_timeout_minutes",
+                "must be 20, 40, 60 or 1440",
+            ));
         }
         self.ticket_view.validate()?;
         if self.consent.enabled && self.consent.text.trim().is_empty() {
-            return Err(ValidationError::new("consent.text", "an enabled consent notice needs text"));
+            return Err(ValidationError::new(
+                "consent.text",
+                "an enabled consent notice needs text",
+            ));
         }
         if self.consent.text.chars().count() > MAX_BODY {
-            return Err(ValidationError::new("consent.text", format!("must be at most {MAX_BODY} characters")));
+            return Err(ValidationError::new(
+                "consent.text",
+                format!("must be at most {MAX_BODY} characters"),
+            ));
         }
         self.support_form.validate()
     }
@@ -461,7 +559,10 @@ impl PortalSettings {
     pub fn consent_needed(&self, contact: &Contact) -> bool {
         self.consent.enabled
             && self.consent.required
-            && contact.consent.as_ref().is_none_or(|c| c.version < self.consent.version)
+            && contact
+                .consent
+                .as_ref()
+                .is_none_or(|c| c.version < self.consent.version)
     }
 }
 
@@ -523,7 +624,11 @@ impl PortalPatch {
             next.ticket_view = v;
         }
         if let Some(mut v) = self.consent {
-            v.version = if v.text != current.consent.text { current.consent.version + 1 } else { current.consent.version };
+            v.version = if v.text != current.consent.text {
+                current.consent.version + 1
+            } else {
+                current.consent.version
+            };
             next.consent = v;
         }
         if let Some(v) = self.support_form {
@@ -540,10 +645,21 @@ impl PortalPatch {
 impl Default for TicketView {
     fn default() -> Self {
         TicketView {
-            columns: vec![CustomerColumn::Id, CustomerColumn::Subject, CustomerColumn::Status, CustomerColumn::Updated],
-            stage_labels: Stage::ALL.iter().map(|s| (*s, s.default_label().to_string())).collect(),
+            columns: vec![
+                CustomerColumn::Id,
+                CustomerColumn::Subject,
+                CustomerColumn::Status,
+                CustomerColumn::Updated,
+            ],
+            stage_labels: Stage::ALL
+                .iter()
+                .map(|s| (*s, s.default_label().to_string()))
+                .collect(),
             show_closed: true,
-            default_sort: SortOrder { column: CustomerColumn::Updated, descending: true },
+            default_sort: SortOrder {
+                column: CustomerColumn::Updated,
+                descending: true,
+            },
         }
     }
 }
@@ -556,11 +672,26 @@ impl PortalSettings {
             domain: domain.into(),
             slug: "support".into(),
             default_inbox_id: None,
-            ticket_permission: TicketPermission { mode: PermissionMode::Contact, filter: vec![] },
-            access: Access { mode: AccessMode::InviteOnly, passwordless: false, idle_timeout_minutes: 60 },
+            ticket_permission: TicketPermission {
+                mode: PermissionMode::Contact,
+                filter: vec![],
+            },
+            access: Access {
+                mode: AccessMode::InviteOnly,
+                passwordless: false,
+                idle_timeout_minutes: 60,
+            },
             ticket_view: TicketView::default(),
-            consent: Consent { enabled: false, text: String::new(), required: false, version: 1 },
-            support_form: SupportForm { enabled: true, fields: vec![] },
+            consent: Consent {
+                enabled: false,
+                text: String::new(),
+                required: false,
+                version: 1,
+            },
+            support_form: SupportForm {
+                enabled: true,
+                fields: vec![],
+            },
             configured: false,
             version: 1,
         }
@@ -572,7 +703,11 @@ mod tests {
     use super::*;
 
     fn domains() -> Vec<DomainInfo> {
-        vec![DomainInfo { host: "help.acme.test".into(), primary_language: "en".into(), system: false }]
+        vec![DomainInfo {
+            host: "help.acme.test".into(),
+            primary_language: "en".into(),
+            system: false,
+        }]
     }
 
     fn configured() -> PortalSettings {
@@ -607,7 +742,10 @@ mod tests {
         let mut q = p.clone();
         q.domain = "elsewhere.test".into();
         assert_eq!(q.validate(&domains(), &[1]).unwrap_err().field, "domain");
-        assert_eq!(p.validate(&domains(), &[2]).unwrap_err().field, "default_inbox_id");
+        assert_eq!(
+            p.validate(&domains(), &[2]).unwrap_err().field,
+            "default_inbox_id"
+        );
         assert_eq!(p.portal_url(), "https://help.acme.test/support");
     }
 
@@ -615,12 +753,18 @@ mod tests {
     fn idle_timeout_must_be_one_of_four() {
         let mut p = configured();
         p.access.idle_timeout_minutes = 30;
-        assert_eq!(p.validate(&domains(), &[1]).unwrap_err().field, "access.idle_timeout_minutes");
+        assert_eq!(
+            p.validate(&domains(), &[1]).unwrap_err().field,
+            "access.idle_timeout_minutes"
+        );
     }
 
     #[test]
     fn contact_filter_needs_conditions_and_matches_properties() {
-        let mut perm = TicketPermission { mode: PermissionMode::ContactFilter, filter: vec![] };
+        let mut perm = TicketPermission {
+            mode: PermissionMode::ContactFilter,
+            filter: vec![],
+        };
         assert!(perm.validate().is_err());
         perm.filter.push(PropertyFilter {
             property: "plan".into(),
@@ -645,14 +789,29 @@ mod tests {
             required: false,
             options: vec![],
         }];
-        assert!(p.validate(&domains(), &[1]).unwrap_err().field.ends_with(".key"));
+        assert!(
+            p.validate(&domains(), &[1])
+                .unwrap_err()
+                .field
+                .ends_with(".key")
+        );
         p.support_form.fields[0].key = "plan".into();
         p.support_form.fields[0].kind = FieldKind::Select;
-        assert!(p.validate(&domains(), &[1]).unwrap_err().field.ends_with(".options"));
+        assert!(
+            p.validate(&domains(), &[1])
+                .unwrap_err()
+                .field
+                .ends_with(".options")
+        );
         p.support_form.fields[0].options = vec!["a".into()];
         assert!(p.validate(&domains(), &[1]).is_ok());
         p.support_form.fields.push(p.support_form.fields[0].clone());
-        assert!(p.validate(&domains(), &[1]).unwrap_err().message.contains("twice"));
+        assert!(
+            p.validate(&domains(), &[1])
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
     }
 
     #[test]
@@ -660,8 +819,20 @@ mod tests {
         let form = SupportForm {
             enabled: true,
             fields: vec![
-                FormField { key: "area".into(), label: "Area".into(), kind: FieldKind::Select, required: true, options: vec!["billing".into(), "tech".into()] },
-                FormField { key: "cc".into(), label: "CC".into(), kind: FieldKind::Email, required: false, options: vec![] },
+                FormField {
+                    key: "area".into(),
+                    label: "Area".into(),
+                    kind: FieldKind::Select,
+                    required: true,
+                    options: vec!["billing".into(), "tech".into()],
+                },
+                FormField {
+                    key: "cc".into(),
+                    label: "CC".into(),
+                    kind: FieldKind::Email,
+                    required: false,
+                    options: vec![],
+                },
             ],
         };
         let ok = BTreeMap::from([("area".to_string(), "tech".to_string())]);
@@ -673,27 +844,51 @@ mod tests {
         ]);
         let errors = form.check_submission("", "", &bad).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["subject", "description", "form_fields.extra", "form_fields.area", "form_fields.cc"]);
-        let missing = form.check_submission("s", "d", &BTreeMap::new()).unwrap_err();
+        assert_eq!(
+            fields,
+            [
+                "subject",
+                "description",
+                "form_fields.extra",
+                "form_fields.area",
+                "form_fields.cc"
+            ]
+        );
+        let missing = form
+            .check_submission("s", "d", &BTreeMap::new())
+            .unwrap_err();
         assert_eq!(missing[0].field, "form_fields.area");
     }
 
     #[test]
     fn patch_bumps_versions_and_consent_on_text_change() {
         let p = configured();
-        let same_text = PortalPatch { consent: Some(p.consent.clone()), ..Default::default() }.apply(&p);
+        let same_text = PortalPatch {
+            consent: Some(p.consent.clone()),
+            ..Default::default()
+        }
+        .apply(&p);
         assert_eq!(same_text.version, p.version + 1);
         assert_eq!(same_text.consent.version, p.consent.version);
         let mut c = p.consent.clone();
         c.text = "New terms".into();
-        let changed = PortalPatch { consent: Some(c), ..Default::default() }.apply(&p);
+        let changed = PortalPatch {
+            consent: Some(c),
+            ..Default::default()
+        }
+        .apply(&p);
         assert_eq!(changed.consent.version, p.consent.version + 1);
     }
 
     #[test]
     fn consent_needed_until_current_version_accepted() {
         let mut p = configured();
-        p.consent = Consent { enabled: true, text: "Terms".into(), required: true, version: 2 };
+        p.consent = Consent {
+            enabled: true,
+            text: "Terms".into(),
+            required: true,
+            version: 2,
+        };
         let mut contact = Contact {
             id: 1,
             email: "a@b.test".into(),
@@ -704,9 +899,15 @@ mod tests {
             consent: None,
         };
         assert!(p.consent_needed(&contact));
-        contact.consent = Some(crate::domain::people::ConsentRecord { version: 1, accepted_at: "t".into() });
+        contact.consent = Some(crate::domain::people::ConsentRecord {
+            version: 1,
+            accepted_at: "t".into(),
+        });
         assert!(p.consent_needed(&contact));
-        contact.consent = Some(crate::domain::people::ConsentRecord { version: 2, accepted_at: "t".into() });
+        contact.consent = Some(crate::domain::people::ConsentRecord {
+            version: 2,
+            accepted_at: "t".into(),
+        });
         assert!(!p.consent_needed(&contact));
     }
 }

@@ -55,12 +55,18 @@ impl Inbox {
         let mut seen = Vec::new();
         for m in &self.members {
             if seen.contains(m) {
-                return Err(ValidationError::new("members", format!("user {m} is listed twice")));
+                return Err(ValidationError::new(
+                    "members",
+                    format!("user {m} is listed twice"),
+                ));
             }
             seen.push(*m);
         }
         if self.capacity == Some(0) {
-            return Err(ValidationError::new("capacity", "must be at least 1 (leave it empty for no limit)"));
+            return Err(ValidationError::new(
+                "capacity",
+                "must be at least 1 (leave it empty for no limit)",
+            ));
         }
         Ok(())
     }
@@ -151,11 +157,17 @@ impl ConditionOp {
             MatchValue::One(s) => vec![s],
             MatchValue::Many(v) => v.iter().collect(),
         };
-        if texts.is_empty() || texts.iter().any(|t| t.trim().is_empty() || t.chars().count() > 200) {
+        if texts.is_empty()
+            || texts
+                .iter()
+                .any(|t| t.trim().is_empty() || t.chars().count() > 200)
+        {
             return Err("values must be 1–200 characters, and a list must not be empty".into());
         }
         match (self, value) {
-            (ConditionOp::Equals, MatchValue::Many(_)) => Err("`equals` takes one value, not a list".into()),
+            (ConditionOp::Equals, MatchValue::Many(_)) => {
+                Err("`equals` takes one value, not a list".into())
+            }
             (ConditionOp::In, MatchValue::One(_)) => Err("`in` takes a list of values".into()),
             _ => Ok(()),
         }
@@ -266,21 +278,31 @@ impl RoutingRule {
             return Err(ValidationError::new("name", "must be 1–80 characters"));
         }
         if self.conditions.is_empty() {
-            return Err(ValidationError::new("conditions", "a rule needs at least one condition"));
+            return Err(ValidationError::new(
+                "conditions",
+                "a rule needs at least one condition",
+            ));
         }
         if self.conditions.len() > 50 {
             return Err(ValidationError::new("conditions", "at most 50 conditions"));
         }
         for (i, c) in self.conditions.iter().enumerate() {
-            c.op.check_value(&c.value).map_err(|m| ValidationError::new(format!("conditions[{i}].value"), m))?;
+            c.op.check_value(&c.value)
+                .map_err(|m| ValidationError::new(format!("conditions[{i}].value"), m))?;
         }
         if !inboxes.iter().any(|b| b.id == self.then.inbox_id) {
-            return Err(ValidationError::new("then.inbox_id", format!("no inbox with id {}", self.then.inbox_id)));
+            return Err(ValidationError::new(
+                "then.inbox_id",
+                format!("no inbox with id {}", self.then.inbox_id),
+            ));
         }
         if let AssignTarget::User { user_id } = self.then.assign
             && !staff_ids.contains(&user_id)
         {
-            return Err(ValidationError::new("then.assign.user_id", format!("no agent with id {user_id}")));
+            return Err(ValidationError::new(
+                "then.assign.user_id",
+                format!("no agent with id {user_id}"),
+            ));
         }
         Ok(())
     }
@@ -331,10 +353,20 @@ impl RoutingInput {
             ConditionField::Subject => self.subject.clone(),
             ConditionField::Description => self.description.clone(),
             ConditionField::Category => self.category.clone(),
-            ConditionField::Priority => self.priority.map(|p| p.as_str().to_string()).unwrap_or_default(),
+            ConditionField::Priority => self
+                .priority
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
             ConditionField::Company => self.company.clone(),
-            ConditionField::EmailDomain => self.email.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default(),
-            ConditionField::Source => self.source.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            ConditionField::EmailDomain => self
+                .email
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_string())
+                .unwrap_or_default(),
+            ConditionField::Source => self
+                .source
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             ConditionField::Form(key) => self.form_fields.get(key).cloned().unwrap_or_default(),
         }
     }
@@ -363,19 +395,39 @@ pub fn pick_owner(inbox: &Inbox, open_counts: &HashMap<i64, u32>, cursor: i64) -
     let has_room = |m: &i64| inbox.capacity.is_none_or(|cap| load(m) < cap);
     let n = inbox.members.len() as i64;
     match inbox.assignment {
-        Assignment::Manual => Pick { owner: None, next_cursor: cursor },
-        _ if n == 0 => Pick { owner: None, next_cursor: cursor },
+        Assignment::Manual => Pick {
+            owner: None,
+            next_cursor: cursor,
+        },
+        _ if n == 0 => Pick {
+            owner: None,
+            next_cursor: cursor,
+        },
         Assignment::RoundRobin => {
             let start = cursor.rem_euclid(n);
             (0..n)
                 .map(|step| (start + step) % n)
                 .find(|&i| has_room(&inbox.members[i as usize]))
-                .map(|i| Pick { owner: Some(inbox.members[i as usize]), next_cursor: (i + 1) % n })
-                .unwrap_or(Pick { owner: None, next_cursor: cursor })
+                .map(|i| Pick {
+                    owner: Some(inbox.members[i as usize]),
+                    next_cursor: (i + 1) % n,
+                })
+                .unwrap_or(Pick {
+                    owner: None,
+                    next_cursor: cursor,
+                })
         }
         Assignment::LeastLoaded => {
-            let owner = inbox.members.iter().filter(|m| has_room(m)).min_by_key(|m| load(m)).copied();
-            Pick { owner, next_cursor: cursor }
+            let owner = inbox
+                .members
+                .iter()
+                .filter(|m| has_room(m))
+                .min_by_key(|m| load(m))
+                .copied();
+            Pick {
+                owner,
+                next_cursor: cursor,
+            }
         }
     }
 }

@@ -13,7 +13,9 @@ pub fn strip_control(input: &str) -> String {
             '\t' => out.push_str("    "),
             '\u{1b}' => skip_escape(&mut chars),
             '\u{9b}' => skip_until_final(&mut chars),
-            '\u{90}' | '\u{9d}' | '\u{9e}' | '\u{9f}' | '\u{98}' => skip_until_terminator(&mut chars),
+            '\u{90}' | '\u{9d}' | '\u{9e}' | '\u{9f}' | '\u{98}' => {
+                skip_until_terminator(&mut chars)
+            }
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -65,7 +67,9 @@ pub fn normalize_email(input: &str) -> Option<String> {
         && !host.contains('@')
         && is_valid_host(host)
         && host.contains('.')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
     ok.then_some(email)
 }
 
@@ -79,7 +83,9 @@ pub fn is_valid_host(host: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         })
 }
 
@@ -105,7 +111,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(normalize_email(" Carla@Acme.test ").as_deref(), Some("carla@acme.test"));
+        assert_eq!(
+            normalize_email(" Carla@Acme.test ").as_deref(),
+            Some("carla@acme.test")
+        );
         for bad in ["", "x", "@a.b", "a@", "a@b", "a b@c.d", "a@@b.c", "a@-b.c"] {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }

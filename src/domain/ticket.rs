@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Pipeline stage. `closed` is the only closed state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Just arrived.
@@ -20,7 +22,12 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 4] = [Stage::New, Stage::WaitingOnContact, Stage::WaitingOnUs, Stage::Closed];
+    pub const ALL: [Stage; 4] = [
+        Stage::New,
+        Stage::WaitingOnContact,
+        Stage::WaitingOnUs,
+        Stage::Closed,
+    ];
 
     /// The wire and storage name.
     pub fn as_str(self) -> &'static str {
@@ -54,7 +61,9 @@ impl Stage {
 }
 
 /// Ticket priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Whenever.
@@ -69,7 +78,12 @@ pub enum Priority {
 
 impl Priority {
     /// Every priority, lowest first.
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Urgent];
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Urgent,
+    ];
 
     /// The wire and storage name.
     pub fn as_str(self) -> &'static str {
@@ -191,7 +205,10 @@ pub struct Message {
 
 /// Checks a tag: 1–32 of `[a-z0-9-_]`.
 pub fn check_tag(tag: &str) -> bool {
-    (1..=32).contains(&tag.len()) && tag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    (1..=32).contains(&tag.len())
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Checks a category: at most 40 characters, one line (empty means none).

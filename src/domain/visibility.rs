@@ -16,7 +16,10 @@ pub struct TicketScope {
 
 impl From<&Ticket> for TicketScope {
     fn from(t: &Ticket) -> Self {
-        TicketScope { contact_id: t.contact_id, company_id: t.company_id }
+        TicketScope {
+            contact_id: t.contact_id,
+            company_id: t.company_id,
+        }
     }
 }
 
@@ -34,10 +37,18 @@ pub enum Reason {
 }
 
 /// Whether `viewer` may see a ticket with `scope` under `permission`, and why.
-pub fn why_visible(viewer: &Viewer, permission: &TicketPermission, scope: TicketScope) -> Option<Reason> {
+pub fn why_visible(
+    viewer: &Viewer,
+    permission: &TicketPermission,
+    scope: TicketScope,
+) -> Option<Reason> {
     match viewer {
         Viewer::Staff { .. } => Some(Reason::Staff),
-        Viewer::Contact { contact_id, company_id, properties } => {
+        Viewer::Contact {
+            contact_id,
+            company_id,
+            properties,
+        } => {
             if scope.contact_id == *contact_id {
                 return Some(Reason::OwnTicket);
             }
@@ -84,7 +95,11 @@ impl ReadScope {
     pub fn of(viewer: &Viewer, permission: &TicketPermission) -> Self {
         match viewer {
             Viewer::Staff { .. } => ReadScope::All,
-            Viewer::Contact { contact_id, company_id, properties } => ReadScope::Contact {
+            Viewer::Contact {
+                contact_id,
+                company_id,
+                properties,
+            } => ReadScope::Contact {
                 contact_id: *contact_id,
                 company_id: company_id.filter(|_| permission.grants_company(properties)),
             },
@@ -95,8 +110,12 @@ impl ReadScope {
     pub fn contains(&self, scope: TicketScope) -> bool {
         match *self {
             ReadScope::All => true,
-            ReadScope::Contact { contact_id, company_id } => {
-                scope.contact_id == contact_id || (company_id.is_some() && scope.company_id == company_id)
+            ReadScope::Contact {
+                contact_id,
+                company_id,
+            } => {
+                scope.contact_id == contact_id
+                    || (company_id.is_some() && scope.company_id == company_id)
             }
         }
     }
@@ -106,16 +125,25 @@ impl ReadScope {
 /// the role, and for customers the ticket view (closed listing and stage labels). The sync
 /// cursor carries it; when it changes, the client must rebuild its cache.
 pub fn scope_fingerprint(viewer: &Viewer, portal: &PortalSettings) -> u64 {
-    let mut text = format!("{:?}|{:?}", viewer.role(), ReadScope::of(viewer, &portal.ticket_permission));
+    let mut text = format!(
+        "{:?}|{:?}",
+        viewer.role(),
+        ReadScope::of(viewer, &portal.ticket_permission)
+    );
     if !viewer.is_staff() {
-        text.push_str(&format!("|{}|{:?}", portal.ticket_view.show_closed, portal.ticket_view.stage_labels));
+        text.push_str(&format!(
+            "|{}|{:?}",
+            portal.ticket_view.show_closed, portal.ticket_view.stage_labels
+        ));
     }
     fnv1a(text.as_bytes())
 }
 
 /// FNV-1a, 64 bit: stable across processes and versions, unlike `DefaultHasher`.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

@@ -87,11 +87,15 @@ pub enum Action {
     PrevStep,
     /// Throw away unsaved changes (or, in a conflict, keep the server's version).
     Revert,
+    /// Write a reply on the selected ticket.
+    Reply,
+    /// Write an internal note on the selected ticket (staff).
+    Note,
 }
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 42] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -132,6 +136,8 @@ impl Action {
         Action::NextStep,
         Action::PrevStep,
         Action::Revert,
+        Action::Reply,
+        Action::Note,
     ];
 
     /// The name used in keymap.toml.
@@ -177,6 +183,8 @@ impl Action {
             Action::NextStep => "next_step",
             Action::PrevStep => "prev_step",
             Action::Revert => "revert",
+            Action::Reply => "reply",
+            Action::Note => "note",
         }
     }
 
@@ -224,6 +232,8 @@ impl Action {
             Action::NextStep => "next step",
             Action::PrevStep => "previous step",
             Action::Revert => "discard changes",
+            Action::Reply => "reply",
+            Action::Note => "internal note",
         }
     }
 }

@@ -185,6 +185,8 @@ pub enum Context {
     Routing,
     /// The routing pane's editors and tester.
     RoutingForm,
+    /// The Tickets pane's editors: the reply composer and the support form.
+    Composer,
     /// The portal settings pane.
     Portal,
     /// The customer's account pane.
@@ -197,13 +199,14 @@ pub enum Context {
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::SignIn,
         Context::Tickets,
         Context::Routing,
         Context::RoutingForm,
+        Context::Composer,
         Context::Portal,
         Context::Account,
         Context::Help,
@@ -219,6 +222,7 @@ impl Context {
             Context::Tickets => "tickets",
             Context::Routing => "routing",
             Context::RoutingForm => "routing_form",
+            Context::Composer => "composer",
             Context::Portal => "portal",
             Context::Account => "account",
             Context::Help => "help",
@@ -244,6 +248,9 @@ impl Context {
                 ToggleClosed,
                 SetStage,
                 SetPriority,
+                Reply,
+                Note,
+                New,
                 Confirm,
                 Close,
             ],
@@ -258,6 +265,7 @@ impl Context {
                 MakeDefault,
             ],
             Context::RoutingForm => &[NextField, PrevField, Toggle, New, Delete, Try, Save, Close],
+            Context::Composer => &[NextField, PrevField, Save, Close],
             Context::Portal => &[Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert],
             Context::Account => &[],
             Context::Help => &[Close, Down, Up, PageDown, PageUp],

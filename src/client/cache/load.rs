@@ -3,10 +3,10 @@
 //! cost, so two cores halve the time to open the view.
 
 use super::Cache;
-use super::codec;
 use crate::client::decode::decode_item;
 use crate::client::error::ClientError;
 use crate::client::session::Session;
+use crate::client::view::compact::Compact;
 use crate::client::view::{Delta, EntityKind, View, ViewTicket};
 use rusqlite::{Connection, OpenFlags};
 
@@ -108,7 +108,7 @@ fn read_range(conn: &Connection, (lo, hi): (i64, i64)) -> Result<Vec<ViewTicket>
             .as_blob()
             .map_err(|e| ClientError::Cache(format!("bad cached ticket: {e}")))?;
         out.push(ViewTicket::new(
-            codec::decode(blob).map_err(|e| ClientError::Cache(e.to_string()))?,
+            Compact::from_bytes(blob).map_err(|e| ClientError::Cache(e.to_string()))?,
         ));
     }
     Ok(out)

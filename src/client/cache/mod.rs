@@ -4,15 +4,15 @@
 //! the server sent), cached ticket threads and the outbox. A file that cannot be read, or was
 //! written by another schema version, is rebuilt, keeping the unsent writes it can still read.
 
-pub(crate) mod codec;
 mod load;
 mod outbox;
 
-use super::decode::{Page, Stored, stored_ticket};
+use super::decode::{Page, Stored};
 use super::error::ClientError;
 use super::session::{Session, create_private_dir, restrict};
+use super::view::compact::Compact;
 use super::view::{EntityKind, View};
-use crate::domain::wire::{TicketDetail, TicketOut};
+use crate::domain::wire::TicketDetail;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
@@ -159,12 +159,12 @@ impl Cache {
     /// Stores a ticket's thread (and the ticket itself, unless the cache has a newer one).
     pub(crate) fn save_thread(&mut self, detail: &TicketDetail) -> Result<(), ClientError> {
         let tx = self.conn.transaction()?;
-        let id = crate::client::view::id_of(&detail.ticket);
+        let ticket = Compact::from_ticket(&detail.ticket);
         tx.execute(
             "INSERT OR REPLACE INTO threads (ticket_id, data) VALUES (?1, ?2)",
-            params![id, serde_json::to_string(detail)?],
+            params![ticket.id(), serde_json::to_string(detail)?],
         )?;
-        put_ticket(&tx, &detail.ticket)?;
+        put_ticket(&tx, &ticket)?;
         tx.commit()?;
         Ok(())
     }
@@ -182,18 +182,16 @@ impl Cache {
 
     /// Replaces one cached ticket with the server's answer to a write, unless the cache
     /// already has a newer version.
-    pub(crate) fn put_ticket(&mut self, ticket: &TicketOut) -> Result<(), ClientError> {
+    pub(crate) fn put_ticket(&mut self, ticket: &Compact) -> Result<(), ClientError> {
         put_ticket(&self.conn, ticket)
     }
 }
 
-fn put_ticket(conn: &Connection, ticket: &TicketOut) -> Result<(), ClientError> {
-    if let Stored::Ticket { version, blob } = stored_ticket(ticket) {
-        conn.execute(
-            "UPDATE tickets SET version = ?2, data = ?3 WHERE id = ?1 AND version <= ?2",
-            params![crate::client::view::id_of(ticket), version, blob],
-        )?;
-    }
+fn put_ticket(conn: &Connection, ticket: &Compact) -> Result<(), ClientError> {
+    conn.execute(
+        "UPDATE tickets SET version = ?2, data = ?3 WHERE id = ?1 AND version <= ?2",
+        params![ticket.id(), ticket.version(), ticket.to_bytes()],
+    )?;
     Ok(())
 }
 

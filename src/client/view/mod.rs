@@ -1,16 +1,17 @@
 //! The in-memory view the UI reads: the cache's contents with the pending outbox applied on
 //! top. Tickets are kept sorted by id, so one change is a binary search, never a rebuild.
 
+pub(crate) mod compact;
 mod overlay;
 mod ticket;
 
 pub use ticket::ViewTicket;
-pub(crate) use ticket::id_of;
 
 use super::status::SyncStatus;
 use super::write::{OutboxEntry, OutboxState, WriteId};
-use crate::domain::wire::{AccountOut, MessageInput, PortalFor, TicketOut};
+use crate::domain::wire::{AccountOut, MessageInput, PortalFor};
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
+use compact::Compact;
 use std::collections::BTreeMap;
 
 /// An item shown with a mark telling whether a pending write changed it.
@@ -30,7 +31,7 @@ pub(crate) enum Item {
     /// Connected domains.
     Domains(Vec<DomainInfo>),
     /// A ticket.
-    Ticket(Box<TicketOut>),
+    Ticket(Box<Compact>),
     /// An inbox.
     Inbox(Inbox),
     /// A routing rule.
@@ -308,8 +309,8 @@ impl View {
         self.bump();
     }
 
-    fn upsert_ticket(&mut self, t: TicketOut) {
-        let id = id_of(&t);
+    fn upsert_ticket(&mut self, t: Compact) {
+        let id = t.id();
         match self.position(id) {
             Ok(i) => {
                 let overlaid = self.overlaid.contains(&id);

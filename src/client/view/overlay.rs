@@ -63,26 +63,25 @@ impl Names {
 /// Applies the pending `writes` that concern `t`, in order.
 pub(super) fn apply_to_ticket(t: &mut ViewTicket, writes: &[Write], names: &Names) {
     let id = t.id();
+    let mut changed: Option<TicketOut> = None;
+    let mut touched = false;
     for w in writes {
         match w {
             Write::PatchTicket { id: tid, patch, .. } if *tid == id => {
-                t.start_overlay();
-                patch_staff(&mut t.ticket, patch, names);
+                patch_staff(changed.get_or_insert_with(|| t.ticket()), patch, names);
             }
             Write::Bulk(b) if b.ids.contains(&id) => {
-                t.start_overlay();
-                patch_staff(&mut t.ticket, &b.patch, names);
+                patch_staff(changed.get_or_insert_with(|| t.ticket()), &b.patch, names);
             }
             Write::SetClosed {
                 id: tid, closed, ..
             } if *tid == id => {
-                t.start_overlay();
                 let stage = if *closed {
                     Stage::Closed
                 } else {
                     Stage::WaitingOnUs
                 };
-                match &mut t.ticket {
+                match changed.get_or_insert_with(|| t.ticket()) {
                     TicketOut::Staff(r) => r.ticket.stage = stage,
                     TicketOut::Customer(c) => {
                         c.closed = *closed;
@@ -90,9 +89,14 @@ pub(super) fn apply_to_ticket(t: &mut ViewTicket, writes: &[Write], names: &Name
                     }
                 }
             }
-            Write::Message { ticket_id, .. } if *ticket_id == id => t.start_overlay(),
+            Write::Message { ticket_id, .. } if *ticket_id == id => touched = true,
             _ => {}
         }
+    }
+    match changed {
+        Some(shown) => t.show_pending(&shown),
+        None if touched => t.mark_pending(),
+        None => {}
     }
 }
 
@@ -133,7 +137,7 @@ pub(super) fn drafts(view: &View) -> Vec<ViewTicket> {
         .filter(|e| e.is_pending())
         .filter_map(|e| match &e.write {
             Write::CreateTicket(input) => {
-                Some(ViewTicket::draft(draft_ticket(view, -e.id.0, input, &now)))
+                Some(ViewTicket::draft(&draft_ticket(view, -e.id.0, input, &now)))
             }
             _ => None,
         })

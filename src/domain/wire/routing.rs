@@ -51,7 +51,11 @@ pub struct InboxPatch {
     /// Method.
     pub assignment: Option<Assignment>,
     /// Capacity; `null` removes the limit.
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<u32>)]
     pub capacity: Option<Option<u32>>,
 }

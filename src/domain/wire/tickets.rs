@@ -7,8 +7,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-
-
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`) in patches.
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
@@ -141,7 +139,10 @@ impl From<MessageRow> for MessageOut {
             id: m.message.id,
             body: m.message.body,
             internal: m.message.internal,
-            author: AuthorOut { kind: m.message.author_kind, name: m.author_name },
+            author: AuthorOut {
+                kind: m.message.author_kind,
+                name: m.author_name,
+            },
             created_at: m.message.created_at,
         }
     }
@@ -149,7 +150,10 @@ impl From<MessageRow> for MessageOut {
 
 /// The messages `viewer` may read: customers never get internal notes.
 pub fn messages_for(viewer: &Viewer, rows: Vec<MessageRow>) -> Vec<MessageOut> {
-    rows.into_iter().filter(|m| viewer.is_staff() || !m.message.internal).map(MessageOut::from).collect()
+    rows.into_iter()
+        .filter(|m| viewer.is_staff() || !m.message.internal)
+        .map(MessageOut::from)
+        .collect()
 }
 
 /// A ticket with its visible thread.
@@ -240,7 +244,11 @@ pub struct StaffTicketPatch {
     /// Category.
     pub category: Option<String>,
     /// Owner; `null` unassigns.
-    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<i64>)]
     pub owner_id: Option<Option<i64>>,
     /// Inbox.
@@ -248,7 +256,6 @@ pub struct StaffTicketPatch {
     /// Tags (replaces them).
     pub tags: Option<Vec<String>>,
 }
-
 
 /// What a customer may change: close or reopen.
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]

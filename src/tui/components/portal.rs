@@ -8,6 +8,7 @@ mod fields;
 mod form;
 mod overview;
 mod tasks;
+mod wizard;
 
 pub use overview::setting;
 
@@ -208,7 +209,13 @@ impl Portal {
     }
 
     fn submit(&mut self, base_version: i64, patch: PortalPatch) {
-        tasks::submit(&self.client, Write::PatchPortal { base_version, patch });
+        tasks::submit(
+            &self.client,
+            Write::PatchPortal {
+                base_version,
+                patch,
+            },
+        );
         self.base = None;
         self.warned = false;
     }
@@ -230,7 +237,10 @@ impl Portal {
         let checked = after.validate(&view.domains, &inbox_ids);
         drop(view);
         if let Err(e) = checked {
-            return self.say(format!("Not saved: {} {}.", fields::human(&e.field), e.message), true);
+            return self.say(
+                format!("Not saved: {} {}.", fields::human(&e.field), e.message),
+                true,
+            );
         }
         self.submit(base.version, patch);
         self.say(format!("Saving {}…", self.current().title()), false)
@@ -246,58 +256,6 @@ impl Portal {
         self.say("Changes discarded; showing the server's settings.", false)
     }
 
-    /// Moves the wizard by `delta` steps, validating the current one before going forward.
-    fn wizard_step(&mut self, delta: i64) -> Outcome {
-        let view = self.client.view();
-        let Some(mut draft) = self.draft.clone() else {
-            return Outcome::Ignored;
-        };
-        fields::apply(&self.form, &mut draft);
-        let forward = delta > 0;
-        if forward {
-            let mut check = draft.clone();
-            check.configured = true;
-            let inbox_ids: Vec<i64> = view.inboxes.keys().copied().collect();
-            if let Err(e) = check.validate(&view.domains, &inbox_ids)
-                && fields::step_of(&e.field) <= self.step + 1
-            {
-                drop(view);
-                self.draft = Some(draft);
-                return self.say(format!("{} {}.", fields::human(&e.field), e.message), true);
-            }
-            if self.step + 1 == STEPS.len() {
-                let base_version = self.base.as_ref().map_or(draft.version, |b| b.version);
-                let patch = PortalPatch {
-                    name: Some(draft.name.clone()),
-                    domain: Some(draft.domain.clone()),
-                    slug: Some(draft.slug.clone()),
-                    default_inbox_id: draft.default_inbox_id,
-                    ticket_permission: Some(draft.ticket_permission.clone()),
-                    access: Some(draft.access.clone()),
-                    configured: Some(true),
-                    ..PortalPatch::default()
-                };
-                drop(view);
-                self.draft = None;
-                self.submit(base_version, patch);
-                self.step = 0;
-                self.form = Form::default();
-                return self.say("Portal set up: settings saved.", false);
-            }
-        }
-        let step = if forward {
-            self.step + 1
-        } else {
-            self.step.saturating_sub(1)
-        };
-        self.form = Form::new(fields::rows(STEPS[step].0, &draft, &view));
-        drop(view);
-        self.step = step;
-        self.draft = Some(draft);
-        self.message = None;
-        Outcome::Changed
-    }
-
     fn switch_section(&mut self, delta: i64) -> Outcome {
         if let Some(o) = self.guard() {
             return o;
@@ -309,6 +267,8 @@ impl Portal {
         self.form = Form::default();
         self.rows = 0;
         self.message = None;
+        let client = self.client.clone();
+        self.refresh(&client.view());
         Outcome::Changed
     }
 
@@ -386,9 +346,7 @@ impl Component for Portal {
             Action::Save if wizard => self.wizard_step(1),
             Action::NextStep => self.switch_section(1),
             Action::PrevStep => self.switch_section(-1),
-            Action::Down | Action::Up
-                if self.current() == Section::Overview && !wizard =>
-            {
+            Action::Down | Action::Up if self.current() == Section::Overview && !wizard => {
                 draw::scroll_overview(self, action)
             }
             Action::Down => {

@@ -6,11 +6,13 @@
 
 mod changes;
 mod columns;
+mod composer;
 mod draw;
 mod filter;
 mod picker;
 mod rows;
 mod state;
+mod support_form;
 mod table;
 mod thread;
 
@@ -22,6 +24,7 @@ use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
 use columns::{Column, STAFF};
+use composer::Composer;
 use crossterm::event::{KeyCode, KeyEvent};
 use filter::{Query, Queue};
 use ratatui::Frame;
@@ -56,6 +59,9 @@ pub struct Tickets {
     preview: bool,
     open: Option<Open>,
     picker: Option<picker::Picker>,
+    composer: Option<Composer>,
+    sent: Option<composer::Sent>,
+    form: Option<support_form::Form>,
     state_path: PathBuf,
     message: Arc<Mutex<Option<String>>>,
 }
@@ -85,6 +91,9 @@ impl Tickets {
             preview: staff,
             open: None,
             picker: None,
+            composer: None,
+            sent: None,
+            form: None,
             state_path,
             message: Arc::new(Mutex::new(None)),
         }
@@ -195,6 +204,8 @@ impl Tickets {
             Action::ToggleClosed => return self.toggle_closed(),
             Action::SetStage => return self.pick(picker::Field::Stage),
             Action::SetPriority => return self.pick(picker::Field::Priority),
+            Action::Reply => return self.compose(false),
+            Action::Note => return self.compose(true),
             _ => return Outcome::Ignored,
         };
         Outcome::Changed
@@ -223,11 +234,20 @@ fn show_closed(view: &View) -> bool {
 
 impl Component for Tickets {
     fn contexts(&self) -> &'static [Context] {
+        if self.composer.is_some() || self.form.is_some() {
+            return &[Context::Composer];
+        }
         &[Context::Tickets, Context::List]
     }
 
     fn commands(&self) -> Vec<Command> {
         let mut list = Vec::new();
+        if let Some(c) = &self.composer {
+            return c.commands();
+        }
+        if let Some(f) = &self.form {
+            return f.commands();
+        }
         if self.picker.is_some() {
             list.push(Command::labelled(Action::Confirm, "apply"));
             list.push(Command::labelled(Action::Close, "cancel"));
@@ -261,17 +281,35 @@ impl Component for Tickets {
             list.push(Command::new(Action::AssignMe));
             list.push(Command::new(Action::SetStage));
             list.push(Command::new(Action::SetPriority));
+            list.push(Command::new(Action::Note));
+        } else if self.open.is_none() {
+            list.push(Command::labelled(Action::New, "new ticket"));
         }
+        list.push(Command::new(Action::Reply));
         list.push(Command::new(Action::ToggleClosed));
         list
     }
 
     fn captures_text(&self) -> bool {
-        self.filtering
+        self.filtering || self.composer.is_some() || self.form.is_some()
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
         self.refresh();
+        if let Some(c) = &mut self.composer {
+            if matches!(action, Action::Quit | Action::Help | Action::Palette) {
+                return Outcome::Ignored;
+            }
+            let composed = c.handle(action);
+            return self.composed(composed);
+        }
+        if let Some(f) = &mut self.form {
+            if matches!(action, Action::Quit | Action::Help | Action::Palette) {
+                return Outcome::Ignored;
+            }
+            let filled = f.handle(action);
+            return self.filled(filled);
+        }
         if let Some(p) = &mut self.picker {
             match p.handle(action) {
                 picker::Picked::Choosing => {}
@@ -328,12 +366,23 @@ impl Component for Tickets {
             Action::ToggleClosed => return self.toggle_closed(),
             Action::SetStage => return self.pick(picker::Field::Stage),
             Action::SetPriority => return self.pick(picker::Field::Priority),
+            Action::Reply => return self.compose(false),
+            Action::Note => return self.compose(true),
+            Action::New => return self.open_form(),
             _ => return self.cursor.handle(action, len),
         }
         Outcome::Changed
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if let Some(c) = &mut self.composer {
+            let composed = c.input(key);
+            return self.composed(composed);
+        }
+        if let Some(f) = &mut self.form {
+            f.input(key);
+            return Outcome::Changed;
+        }
         if !self.filtering {
             return Outcome::Ignored;
         }
@@ -349,6 +398,14 @@ impl Component for Tickets {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
+        if let Some(c) = &mut self.composer {
+            c.paste(text);
+            return Outcome::Changed;
+        }
+        if let Some(f) = &mut self.form {
+            f.paste(text);
+            return Outcome::Changed;
+        }
         if !self.filtering {
             return Outcome::Ignored;
         }
@@ -374,9 +431,16 @@ impl Component for Tickets {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         self.refresh();
+        self.follow_sent();
         draw::pane(self, frame, area, ctx);
         if let Some(p) = &self.picker {
             p.draw(frame, area, ctx);
+        }
+        if let Some(c) = &mut self.composer {
+            c.draw(frame, area, ctx);
+        }
+        if let Some(f) = &self.form {
+            f.draw(frame, area, ctx);
         }
     }
 }

@@ -84,13 +84,22 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
     let mut out = Vec::new();
     match part {
         Part::Name => {
-            out.push(Line::raw("The name is the title customers see (their terminal's title bar)."));
+            out.push(Line::raw(
+                "The name is the title customers see (their terminal's title bar).",
+            ));
         }
         Part::Domain | Part::General => {
-            out.push(super::setting("Portal URL", strip_control(&s.portal_url()), ctx));
+            out.push(super::setting(
+                "Portal URL",
+                strip_control(&s.portal_url()),
+                ctx,
+            ));
             out.push(super::setting(
                 "Language",
-                format!("{} (the domain's primary language)", language(view, &s.domain)),
+                format!(
+                    "{} (the domain's primary language)",
+                    language(view, &s.domain)
+                ),
                 ctx,
             ));
             if system_domain(view, &s.domain) {
@@ -98,7 +107,9 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
             }
         }
         Part::Tickets => {
-            out.push(Line::raw("New portal tickets no routing rule claims go to the default inbox."));
+            out.push(Line::raw(
+                "New portal tickets no routing rule claims go to the default inbox.",
+            ));
             out.push(Line::raw(match s.ticket_permission.mode {
                 PermissionMode::Contact => "A contact sees only their own tickets.",
                 PermissionMode::Company => "A contact sees their primary company's tickets plus their own.",
@@ -109,10 +120,16 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
         }
         Part::Access => {
             out.push(Line::raw(match s.access.mode {
-                AccessMode::InviteOnly => "Contacts register from an invitation email (to their email).",
-                AccessMode::SelfRegistration => "Any existing contact may register with their email.",
+                AccessMode::InviteOnly => {
+                    "Contacts register from an invitation email (to their email)."
+                }
+                AccessMode::SelfRegistration => {
+                    "Any existing contact may register with their email."
+                }
             }));
-            out.push(Line::raw("Codes last 15 minutes; 10 failed sign-ins lock the account."));
+            out.push(Line::raw(
+                "Codes last 15 minutes; 10 failed sign-ins lock the account.",
+            ));
             if system_domain(view, &s.domain) {
                 out.push(warn(system_warning));
             }
@@ -124,13 +141,18 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
 fn trouble_line(view: &View, ctx: DrawCtx<'_>) -> Option<Line<'static>> {
     let text = match Portal::trouble(view)?.1 {
         OutboxState::Conflict(c) => {
-            let now = c.server_version.map_or(String::new(), |v| format!(" (now version {v})"));
+            let now = c
+                .server_version
+                .map_or(String::new(), |v| format!(" (now version {v})"));
             format!(
                 "Conflict: someone else changed the portal settings{now}. Ctrl-S saves yours over them, Ctrl-R keeps theirs."
             )
         }
         OutboxState::Rejected { message, .. } => {
-            format!("Refused by the server: {}. Ctrl-R dismisses it.", strip_control(&message))
+            format!(
+                "Refused by the server: {}. Ctrl-R dismisses it.",
+                strip_control(&message)
+            )
         }
         OutboxState::Pending => return None,
     };
@@ -144,14 +166,29 @@ fn header(p: &Portal, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
             .enumerate()
             .flat_map(|(i, (_, name))| {
                 let here = i == p.step;
-                let text = if here { format!("[{} {name}]", i + 1) } else { format!(" {} {name} ", i + 1) };
-                let style = if here { ctx.theme.tab_active } else { ctx.theme.tab };
-                [Span::styled(text, style), Span::raw(if i + 1 < STEPS.len() { " › " } else { "" })]
+                let text = if here {
+                    format!("[{} {name}]", i + 1)
+                } else {
+                    format!(" {} {name} ", i + 1)
+                };
+                let style = if here {
+                    ctx.theme.tab_active
+                } else {
+                    ctx.theme.tab
+                };
+                [
+                    Span::styled(text, style),
+                    Span::raw(if i + 1 < STEPS.len() { " › " } else { "" }),
+                ]
             })
             .collect();
         return vec![
             Line::styled(
-                format!("Set up the customer portal · step {} of {}", p.step + 1, STEPS.len()),
+                format!(
+                    "Set up the customer portal · step {} of {}",
+                    p.step + 1,
+                    STEPS.len()
+                ),
                 ctx.theme.title,
             ),
             Line::from(steps),
@@ -162,15 +199,37 @@ fn header(p: &Portal, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         .enumerate()
         .flat_map(|(i, s)| {
             let here = i == p.section;
-            let text = if here { format!("[{}]", s.title()) } else { format!(" {} ", s.title()) };
-            [Span::styled(text, if here { ctx.theme.tab_active } else { ctx.theme.tab }), Span::raw(" ")]
+            let text = if here {
+                format!("[{}]", s.title())
+            } else {
+                format!(" {} ", s.title())
+            };
+            [
+                Span::styled(
+                    text,
+                    if here {
+                        ctx.theme.tab_active
+                    } else {
+                        ctx.theme.tab
+                    },
+                ),
+                Span::raw(" "),
+            ]
         })
         .collect();
     vec![Line::from(tabs)]
 }
 
-fn contact_lines(view: &View, first: usize, selected: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled("Contacts (Enter invites: the email goes to the contact's email)", ctx.theme.muted)];
+fn contact_lines(
+    view: &View,
+    first: usize,
+    selected: usize,
+    ctx: DrawCtx<'_>,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        "Contacts (Enter invites: the email goes to the contact's email)",
+        ctx.theme.muted,
+    )];
     for (j, c) in view.contacts.values().enumerate() {
         let state = match c.registration {
             Registration::None => "not invited",
@@ -184,7 +243,11 @@ fn contact_lines(view: &View, first: usize, selected: usize, ctx: DrawCtx<'_>) -
             strip_control(&c.email),
             strip_control(&c.name)
         ));
-        out.push(if here { line.style(ctx.theme.selected) } else { line });
+        out.push(if here {
+            line.style(ctx.theme.selected)
+        } else {
+            line
+        });
     }
     out
 }
@@ -209,24 +272,46 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
         _ => None,
     };
     let Some(out) = staff else {
-        let text = if view.portal.is_some() { "Portal settings are for staff." } else { "Loading portal settings…" };
-        frame.render_widget(Paragraph::new(Line::styled(text, ctx.theme.muted)).block(pane_block(title, ctx)), area);
+        let text = if view.portal.is_some() {
+            "Portal settings are for staff."
+        } else {
+            "Loading portal settings…"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, ctx.theme.muted)).block(pane_block(title, ctx)),
+            area,
+        );
         return;
     };
-    let part = if wizard { Some(STEPS[p.step].0) } else { p.current().part() };
+    let part = if wizard {
+        Some(STEPS[p.step].0)
+    } else {
+        p.current().part()
+    };
     let Some(part) = part else {
         let mut lines = Vec::new();
         if !out.settings.configured {
-            lines.push(Line::styled("Setup not finished: an admin runs the setup wizard.", ctx.theme.warning));
+            lines.push(Line::styled(
+                "Setup not finished: an admin runs the setup wizard.",
+                ctx.theme.warning,
+            ));
         }
         lines.extend(settings_lines(&out, view, ctx));
         p.rows = lines.len();
         let block = pane_block(title, ctx);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        let [top, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
         frame.render_widget(Paragraph::new(header(p, ctx)), top);
-        draw_lines(frame, body, ratatui::widgets::Block::new(), lines, &mut p.overview, ctx);
+        draw_lines(
+            frame,
+            body,
+            ratatui::widgets::Block::new(),
+            lines,
+            &mut p.overview,
+            ctx,
+        );
         return;
     };
     let mut draft = p.draft.clone().unwrap_or_else(|| out.settings.clone());
@@ -236,7 +321,11 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
         footer.push(line);
     }
     if let Some(m) = &p.message {
-        let style = if m.error { ctx.theme.error } else { ctx.theme.base };
+        let style = if m.error {
+            ctx.theme.error
+        } else {
+            ctx.theme.base
+        };
         footer.push(Line::styled(m.text.clone(), style));
     }
     let editable = !p.read_only;
@@ -258,7 +347,11 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(head), top);
-    let line_of_selected = if p.form.selected >= fields { p.form.selected + 2 } else { p.form.selected };
+    let line_of_selected = if p.form.selected >= fields {
+        p.form.selected + 2
+    } else {
+        p.form.selected
+    };
     let height = usize::from(middle.height.max(1));
     let offset = line_of_selected.saturating_sub(height - 1);
     let shown: Vec<Line> = body.into_iter().skip(offset).collect();

@@ -40,7 +40,13 @@ fn field(id: FieldId, label: &'static str, value: Value) -> Field {
 /// The rows of `part`, filled from `s` and the view's domains and inboxes.
 pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
     let name = || field(FieldId::Name, "Name", Value::text(&s.name));
-    let domain = || field(FieldId::Domain, "Domain", Value::choice(domain_options(view), &s.domain));
+    let domain = || {
+        field(
+            FieldId::Domain,
+            "Domain",
+            Value::choice(domain_options(view), &s.domain),
+        )
+    };
     let slug = || field(FieldId::Slug, "Slug", Value::text(&s.slug));
     match part {
         Part::Name => vec![name()],
@@ -56,13 +62,25 @@ pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
             let idle = IDLE_TIMEOUTS
                 .iter()
                 .map(|m| {
-                    let label = if *m == 1440 { "1 day".to_string() } else { format!("{m} minutes") };
+                    let label = if *m == 1440 {
+                        "1 day".to_string()
+                    } else {
+                        format!("{m} minutes")
+                    };
                     (m.to_string(), label)
                 })
                 .collect();
             vec![
-                field(FieldId::AccessMode, "Who may register", Value::choice(modes, &wire(&a.mode))),
-                field(FieldId::Passwordless, "Password-less codes", Value::Switch(a.passwordless)),
+                field(
+                    FieldId::AccessMode,
+                    "Who may register",
+                    Value::choice(modes, &wire(&a.mode)),
+                ),
+                field(
+                    FieldId::Passwordless,
+                    "Password-less codes",
+                    Value::Switch(a.passwordless),
+                ),
                 field(
                     FieldId::IdleTimeout,
                     "Idle timeout",
@@ -78,7 +96,11 @@ fn new_host() -> Field {
 }
 
 fn new_language() -> Field {
-    field(FieldId::NewLanguage, "  primary language", Value::text("en"))
+    field(
+        FieldId::NewLanguage,
+        "  primary language",
+        Value::text("en"),
+    )
 }
 
 /// Rebuilds the domain row when the connected domains changed, keeping the other rows.
@@ -103,7 +125,10 @@ fn domain_options(view: &View) -> Vec<(String, String)> {
         .map(|d| {
             let system = if d.system { ", system" } else { "" };
             let host = strip_control(&d.host);
-            (host.clone(), format!("{host} ({}{system})", strip_control(&d.primary_language)))
+            (
+                host.clone(),
+                format!("{host} ({}{system})", strip_control(&d.primary_language)),
+            )
         })
         .collect()
 }
@@ -112,24 +137,45 @@ fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
     let mut inboxes = vec![opt("", "none chosen")];
     inboxes.extend(view.inboxes.values().map(|m| {
         let i = &m.item;
-        (i.id.to_string(), format!("{} ({})", strip_control(&i.name), wire_name(&i.kind)))
+        (
+            i.id.to_string(),
+            format!("{} ({})", strip_control(&i.name), wire_name(&i.kind)),
+        )
     }));
-    let current = s.default_inbox_id.map(|i| i.to_string()).unwrap_or_default();
+    let current = s
+        .default_inbox_id
+        .map(|i| i.to_string())
+        .unwrap_or_default();
     let modes = vec![
         opt("contact", "own tickets only"),
         opt("company", "primary company's tickets plus own"),
-        opt("contact_filter", "company tickets for contacts matching a filter"),
+        opt(
+            "contact_filter",
+            "company tickets for contacts matching a filter",
+        ),
     ];
     let perm = &s.ticket_permission;
     let first = perm.filter.first();
-    let ops = vec![opt("equals", "equals"), opt("contains", "contains"), opt("in", "in (comma-separated)")];
+    let ops = vec![
+        opt("equals", "equals"),
+        opt("contains", "contains"),
+        opt("in", "in (comma-separated)"),
+    ];
     let value = first.map_or(String::new(), |f| match &f.value {
         MatchValue::One(v) => v.clone(),
         MatchValue::Many(vs) => vs.join(", "),
     });
     let mut rows = vec![
-        field(FieldId::Inbox, "Default inbox", Value::choice(inboxes, &current)),
-        field(FieldId::Mode, "Ticket permission", Value::choice(modes, &wire(&perm.mode))),
+        field(
+            FieldId::Inbox,
+            "Default inbox",
+            Value::choice(inboxes, &current),
+        ),
+        field(
+            FieldId::Mode,
+            "Ticket permission",
+            Value::choice(modes, &wire(&perm.mode)),
+        ),
     ];
     if perm.mode == PermissionMode::ContactFilter {
         rows.extend(filter_rows(
@@ -144,7 +190,11 @@ fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
 
 fn filter_rows(property: &str, op: &str, value: &str, ops: Vec<(String, String)>) -> Vec<Field> {
     vec![
-        field(FieldId::FilterProperty, "  Filter: property", Value::text(property)),
+        field(
+            FieldId::FilterProperty,
+            "  Filter: property",
+            Value::text(property),
+        ),
         field(FieldId::FilterOp, "  operator", Value::choice(ops, op)),
         field(FieldId::FilterValue, "  value", Value::text(value)),
     ]
@@ -157,14 +207,25 @@ pub fn sync_filter_rows(form: &mut Form) {
         return;
     }
     if wanted {
-        let at = form.fields.iter().position(|f| f.id == FieldId::Mode).map_or(form.fields.len(), |i| i + 1);
-        let ops = vec![opt("equals", "equals"), opt("contains", "contains"), opt("in", "in (comma-separated)")];
+        let at = form
+            .fields
+            .iter()
+            .position(|f| f.id == FieldId::Mode)
+            .map_or(form.fields.len(), |i| i + 1);
+        let ops = vec![
+            opt("equals", "equals"),
+            opt("contains", "contains"),
+            opt("in", "in (comma-separated)"),
+        ];
         for (i, row) in filter_rows("", "equals", "", ops).into_iter().enumerate() {
             form.fields.insert(at + i, row);
         }
     } else {
         form.fields.retain(|f| {
-            !matches!(f.id, FieldId::FilterProperty | FieldId::FilterOp | FieldId::FilterValue)
+            !matches!(
+                f.id,
+                FieldId::FilterProperty | FieldId::FilterOp | FieldId::FilterValue
+            )
         });
         form.selected = form.selected.min(form.fields.len().saturating_sub(1));
     }
@@ -206,11 +267,20 @@ pub fn apply(form: &Form, s: &mut PortalSettings) {
         let op: ConditionOp = parse(form.get(FieldId::FilterOp)).unwrap_or(ConditionOp::Equals);
         let raw = form.get(FieldId::FilterValue);
         let value = if op == ConditionOp::In {
-            MatchValue::Many(raw.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+            MatchValue::Many(
+                raw.split(',')
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect(),
+            )
         } else {
             MatchValue::One(raw.trim().to_string())
         };
-        let condition = PropertyFilter { property: form.get(FieldId::FilterProperty).trim().to_string(), op, value };
+        let condition = PropertyFilter {
+            property: form.get(FieldId::FilterProperty).trim().to_string(),
+            op,
+            value,
+        };
         let filter = &mut s.ticket_permission.filter;
         match filter.first_mut() {
             Some(first) => *first = condition,
@@ -251,5 +321,7 @@ pub fn step_of(field: &str) -> usize {
 pub fn human(field: &str) -> String {
     let last = field.rsplit('.').next().unwrap_or(field).replace('_', " ");
     let mut chars = last.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

@@ -162,4 +162,3 @@ pub fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<
     out.push(row("Version", s.version.to_string()));
     out
 }
-

@@ -44,22 +44,35 @@ pub fn resolve(client: &Client, id: WriteId, resolution: Resolution) {
 
 /// Connects the domain `host` with `language` as its primary language, after checking both;
 /// returns what to say now, or why not.
-pub fn add_domain(client: &Client, host: String, language: String, slot: &Slot) -> Result<String, String> {
+pub fn add_domain(
+    client: &Client,
+    host: String,
+    language: String,
+    slot: &Slot,
+) -> Result<String, String> {
     let domain = DomainInfo {
         host,
         primary_language: language,
         system: false,
     };
-    domain
-        .validate()
-        .map_err(|e| format!("Domain not added: the {} {}.", e.field.replace('_', " "), e.message))?;
+    domain.validate().map_err(|e| {
+        format!(
+            "Domain not added: the {} {}.",
+            e.field.replace('_', " "),
+            e.message
+        )
+    })?;
     let client = client.clone();
     let slot = slot.clone();
     let text = format!("Connecting {}…", domain.host);
     tokio::spawn(async move {
         match client.api().add_domain(&domain).await {
             Ok(d) => slot.put(
-                format!("Connected {} (language {}).", strip_control(&d.host), strip_control(&d.primary_language)),
+                format!(
+                    "Connected {} (language {}).",
+                    strip_control(&d.host),
+                    strip_control(&d.primary_language)
+                ),
                 false,
             ),
             Err(e) => slot.put(format!("Domain not added: {e}"), true),
@@ -86,7 +99,10 @@ pub fn invite(client: &Client, index: usize, slot: &Slot) -> Option<String> {
                 slot.put(format!("Registration email sent to {email}."), false);
             }
             Ok(outcome) => {
-                let why = outcome.reason.map_or_else(|| "the server gave no reason".to_string(), |r| strip_control(&r));
+                let why = outcome.reason.map_or_else(
+                    || "the server gave no reason".to_string(),
+                    |r| strip_control(&r),
+                );
                 slot.put(format!("No email sent to {email}: {why}."), true);
             }
             Err(e) => slot.put(format!("Could not invite {email}: {e}"), true),

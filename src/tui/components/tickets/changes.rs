@@ -26,7 +26,7 @@ impl Tickets {
     }
 
     /// The ticket the keys act on, when it exists on the server.
-    fn target(&self) -> Option<crate::client::ViewTicket> {
+    pub(super) fn target(&self) -> Option<crate::client::ViewTicket> {
         let id = self.target_id().filter(|id| *id > 0)?;
         self.client.view().ticket(id).cloned()
     }

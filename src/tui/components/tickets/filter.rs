@@ -2,7 +2,6 @@
 //! free words narrowed by `key:value` tokens. Pure: parsing and matching do no I/O.
 
 use crate::client::ViewTicket;
-use crate::domain::wire::TicketOut;
 use crate::domain::{Priority, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -215,10 +214,7 @@ impl Facts {
             text.push(' ');
             text.push_str(&company);
         }
-        let (stage, owner) = match &t.ticket {
-            TicketOut::Staff(r) => (Some(r.ticket.stage), r.ticket.owner_id),
-            TicketOut::Customer(_) => (None, None),
-        };
+        let (stage, owner) = (t.stage(), t.owner_id());
         Facts {
             id: t.id(),
             closed: t.is_closed(),
@@ -240,18 +236,12 @@ impl Facts {
 
 /// The owner's name (staff view).
 pub fn owner_name(t: &ViewTicket) -> Option<&str> {
-    match &t.ticket {
-        TicketOut::Staff(r) => r.owner_name.as_deref(),
-        TicketOut::Customer(_) => None,
-    }
+    t.owner_name()
 }
 
 /// The inbox's name (staff view).
 pub fn inbox_name(t: &ViewTicket) -> Option<&str> {
-    match &t.ticket {
-        TicketOut::Staff(r) => Some(&r.inbox_name),
-        TicketOut::Customer(_) => None,
-    }
+    t.inbox_name()
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 
 use crate::client::{Client, ClientEvent, TicketThread, View, ViewTicket};
 use crate::domain::text::strip_control;
-use crate::domain::wire::TicketOut;
 use crate::tui::Msg;
 use crate::tui::components::DrawCtx;
 use crate::tui::theme::Theme;
@@ -147,19 +146,19 @@ pub fn summary(t: &ViewTicket, theme: &Theme) -> Vec<Line<'static>> {
     field("Stage", strip_control(t.status()).replace('_', " "));
     field("Priority", t.priority().as_str().into());
     field("Requester", strip_control(t.requester()));
-    if let TicketOut::Staff(r) = &t.ticket {
-        field("Email", strip_control(&r.requester_email));
-        field(
-            "Company",
-            strip_control(r.company_name.as_deref().unwrap_or("—")),
-        );
+    if t.is_staff_view() {
+        field("Email", strip_control(t.requester_email().unwrap_or("")));
+        field("Company", strip_control(t.company().unwrap_or("—")));
         field(
             "Owner",
-            strip_control(r.owner_name.as_deref().unwrap_or("unassigned")),
+            strip_control(t.owner_name().unwrap_or("unassigned")),
         );
-        field("Inbox", strip_control(&r.inbox_name));
-        field("Category", strip_control(&r.ticket.category));
-        field("Tags", strip_control(&r.ticket.tags.join(", ")));
+        field("Inbox", strip_control(t.inbox_name().unwrap_or("")));
+        field("Category", strip_control(t.category()));
+        field(
+            "Tags",
+            strip_control(&t.tags().collect::<Vec<_>>().join(", ")),
+        );
     }
     field("Opened", date_time(t.created_at()));
     field("Updated", date_time(t.updated_at()));

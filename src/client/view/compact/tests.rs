@@ -1,0 +1,93 @@
+use super::*;
+use proptest::prelude::*;
+
+fn staff(
+    subject: String,
+    tags: Vec<String>,
+    owner: Option<i64>,
+    closed_at: Option<String>,
+) -> TicketOut {
+    TicketOut::Staff(TicketRow {
+        ticket: Ticket {
+            id: 42,
+            subject,
+            description: "It jams — again ✓".into(),
+            stage: Stage::WaitingOnUs,
+            priority: Priority::Urgent,
+            category: "hardware".into(),
+            inbox_id: 2,
+            owner_id: owner,
+            contact_id: 7,
+            company_id: None,
+            source: Source::Email,
+            form_fields: BTreeMap::from([("area".into(), "tech\nsupport".into())]),
+            tags,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-02T00:00:00Z".into(),
+            closed_at,
+            version: 3,
+        },
+        requester_name: "Carla".into(),
+        requester_email: "carla@acme.test".into(),
+        company_name: Some("Acme".into()),
+        owner_name: owner.map(|_| "Sam".into()),
+        inbox_name: "Support".into(),
+        message_count: 4,
+    })
+}
+
+fn same(a: &TicketOut, b: &TicketOut) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+}
+
+proptest! {
+    #[test]
+    fn staff_tickets_round_trip(
+        subject in ".{0,40}",
+        tags in proptest::collection::vec("[a-z0-9_-]{1,8}", 0..4),
+        owner in proptest::option::of(any::<i64>()),
+        closed_at in proptest::option::of(".{0,10}"),
+    ) {
+        let t = staff(subject, tags, owner, closed_at);
+        let c = Compact::from_ticket(&t);
+        prop_assert!(same(&c.to_ticket(), &t));
+        let back = Compact::from_bytes(&c.to_bytes()).expect("reads back");
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.owner_id(), owner);
+    }
+
+    #[test]
+    fn damaged_bytes_are_errors_not_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(c) = Compact::from_bytes(&bytes) {
+            let _ = c.to_ticket();
+        }
+    }
+}
+
+#[test]
+fn customer_tickets_round_trip_and_damage_is_caught() {
+    let t = TicketOut::Customer(CustomerTicket {
+        id: 9,
+        subject: "Printer".into(),
+        description: "It jams".into(),
+        status_label: "Waiting on you".into(),
+        closed: true,
+        priority: Priority::Low,
+        requester_name: "Dan".into(),
+        own: true,
+        form_fields: BTreeMap::new(),
+        created_at: "c".into(),
+        updated_at: "u".into(),
+        closed_at: Some("x".into()),
+        version: 1,
+    });
+    let c = Compact::from_ticket(&t);
+    assert!(same(&c.to_ticket(), &t));
+    assert!(c.closed() && c.own() && c.stage().is_none() && c.inbox_id().is_none());
+    assert_eq!(c.text(Text::StatusLabel), "Waiting on you");
+    let bytes = c.to_bytes();
+    assert!(Compact::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+    let mut bad = bytes.clone();
+    bad[2] = 99;
+    assert!(Compact::from_bytes(&bad).is_err());
+}

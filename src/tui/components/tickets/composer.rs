@@ -1,0 +1,323 @@
+//! The reply and internal-note composer: a popup editor over the Tickets pane, soft-wrapped
+//! and multi-line. `Ctrl-S` sends through the outbox (the message shows at once in the
+//! thread, marked pending); `Esc` closes, asking first when there is a draft to lose.
+
+use super::thread::Thread;
+use super::{Open, Outcome};
+use crate::client::{ClientEvent, Write};
+use crate::domain::wire::MessageInput;
+use crate::tui::Msg;
+use crate::tui::action::{Action, Command};
+use crate::tui::components::{DrawCtx, centered};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear};
+use ratatui_textarea::{TextArea, WrapMode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+use std::time::Duration;
+
+/// The longest message the server takes, in characters.
+const MAX_CHARS: usize = 20_000;
+
+/// What became of an action or key given to the composer.
+#[derive(Debug)]
+pub enum Composed {
+    /// Still writing.
+    Editing,
+    /// Closed without sending.
+    Discarded,
+    /// Send this write.
+    Send(Box<Write>),
+}
+
+/// A message sent from the composer, followed until the server has it, so the open thread
+/// is loaded again with it in place of its pending copy.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    ticket: i64,
+    delivered: Arc<AtomicBool>,
+}
+
+/// The open composer.
+#[derive(Debug)]
+pub struct Composer {
+    ticket: i64,
+    internal: bool,
+    text: TextArea<'static>,
+    confirming: bool,
+    error: Option<String>,
+}
+
+impl Composer {
+    /// A composer of a reply (or, `internal`, an internal note) on ticket `ticket`.
+    pub fn new(ticket: i64, internal: bool) -> Self {
+        let mut text = TextArea::default();
+        text.set_wrap_mode(WrapMode::WordOrGlyph);
+        text.set_placeholder_text(if internal {
+            "Write a note for the team; the customer never sees it."
+        } else {
+            "Write your reply."
+        });
+        Composer {
+            ticket,
+            internal,
+            text,
+            confirming: false,
+            error: None,
+        }
+    }
+
+    /// The popup's title, e.g. `Reply to #123`.
+    pub fn title(&self) -> String {
+        if self.internal {
+            format!("Internal note on #{} (staff only)", self.ticket)
+        } else {
+            format!("Reply to #{}", self.ticket)
+        }
+    }
+
+    /// The text written so far, lines joined with newlines.
+    pub fn body(&self) -> String {
+        self.text.lines().join("\n")
+    }
+
+    /// The actions it offers now.
+    pub fn commands(&self) -> Vec<Command> {
+        if self.confirming {
+            return vec![Command::labelled(Action::Close, "keep writing")];
+        }
+        vec![
+            Command::labelled(Action::Save, "send"),
+            Command::labelled(Action::Close, "discard"),
+        ]
+    }
+
+    /// Sends or closes; other actions are swallowed so keys never leak to the pane.
+    pub fn handle(&mut self, action: Action) -> Composed {
+        match action {
+            Action::Close if self.confirming => self.confirming = false,
+            Action::Close if self.body().trim().is_empty() => return Composed::Discarded,
+            Action::Close => self.confirming = true,
+            Action::Save if !self.confirming => return self.send(),
+            _ => {}
+        }
+        Composed::Editing
+    }
+
+    fn send(&mut self) -> Composed {
+        let body = self.body();
+        let len = body.trim().chars().count();
+        if len == 0 {
+            self.error = Some("Write something first.".into());
+            return Composed::Editing;
+        }
+        if body.chars().count() > MAX_CHARS {
+            self.error = Some(format!("At most {MAX_CHARS} characters, please."));
+            return Composed::Editing;
+        }
+        Composed::Send(Box::new(Write::Message {
+            ticket_id: self.ticket,
+            input: MessageInput {
+                body,
+                internal: self.internal,
+            },
+        }))
+    }
+
+    /// A key no binding took: text for the editor, or the answer to "discard?".
+    pub fn input(&mut self, key: &KeyEvent) -> Composed {
+        if self.confirming {
+            match key.code {
+                KeyCode::Char('y' | 'Y') => return Composed::Discarded,
+                KeyCode::Char('n' | 'N') => self.confirming = false,
+                _ => {}
+            }
+            return Composed::Editing;
+        }
+        self.error = None;
+        self.text.input(*key);
+        Composed::Editing
+    }
+
+    /// Pasted text, inserted at the cursor.
+    pub fn paste(&mut self, text: &str) {
+        if !self.confirming {
+            self.error = None;
+            let clean: String = text
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|c| *c == '\n' || !c.is_control())
+                .collect();
+            self.text.insert_str(clean);
+        }
+    }
+
+    /// Draws the popup over `area`.
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        let width = area.width.saturating_sub(4).min(100);
+        let height = area.height.saturating_sub(4).clamp(6, 24);
+        let popup = centered(area, width, height);
+        let theme = ctx.theme;
+        let border = if self.internal {
+            theme.warning
+        } else {
+            theme.border_focused
+        };
+        let footer = if self.confirming {
+            Line::styled(" Discard this reply? y/n ", theme.warning)
+        } else if let Some(e) = &self.error {
+            Line::styled(format!(" {e} "), theme.error)
+        } else {
+            Line::styled(" Ctrl-S send · Esc discard ", theme.muted)
+        };
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(border)
+            .title(Line::styled(format!(" {} ", self.title()), theme.title))
+            .title_bottom(footer);
+        self.text.set_block(block);
+        self.text.set_placeholder_style(theme.muted);
+        self.text
+            .set_cursor_line_style(ratatui::style::Style::default());
+        frame.render_widget(Clear, popup);
+        frame.render_widget(&self.text, popup);
+    }
+}
+
+impl super::Tickets {
+    /// Opens the composer on the target ticket: a reply, or (`internal`, staff) a note.
+    pub(super) fn compose(&mut self, internal: bool) -> Outcome {
+        match self.target() {
+            Some(t) if self.staff || !internal => {
+                self.composer = Some(Composer::new(t.id(), internal));
+                Outcome::Changed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    /// Applies what the composer made of a key or action: sends, closes or goes on.
+    pub(super) fn composed(&mut self, composed: Composed) -> Outcome {
+        match composed {
+            Composed::Editing => {}
+            Composed::Discarded => self.composer = None,
+            Composed::Send(write) => {
+                self.composer = None;
+                if let Some(ticket) = write.ticket_id() {
+                    match &mut self.open {
+                        Some(open) => open.scroll = u16::MAX,
+                        None => {
+                            let thread = Thread::load(&self.client, ticket, self.notify.clone());
+                            self.open = Some(Open {
+                                thread,
+                                scroll: u16::MAX,
+                            });
+                        }
+                    }
+                    self.send(ticket, *write);
+                }
+            }
+        }
+        Outcome::Changed
+    }
+}
+
+impl super::Tickets {
+    /// Records the message `write` on `ticket` and watches the outbox until it is delivered.
+    fn send(&mut self, ticket: i64, write: Write) {
+        let delivered = Arc::new(AtomicBool::new(false));
+        self.sent = Some(Sent {
+            ticket,
+            delivered: delivered.clone(),
+        });
+        let (client, message, notify) = (
+            self.client.clone(),
+            self.message.clone(),
+            self.notify.clone(),
+        );
+        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        if tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            let id = match client.submit(write).await {
+                Ok(id) => id,
+                Err(e) => {
+                    *message.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(format!("could not record the message: {e}"));
+                    return;
+                }
+            };
+            while client.view().pending_messages(ticket).any(|(w, _)| w == id) {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            delivered.store(true, Ordering::Release);
+            if let Some(tx) = notify {
+                let revision = client.view().revision();
+                let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
+            }
+        });
+    }
+
+    /// Loads the open thread again once the message sent from it has left the outbox.
+    pub(super) fn follow_sent(&mut self) {
+        let Some(sent) = self.sent.take_if(|s| s.delivered.load(Ordering::Acquire)) else {
+            return;
+        };
+        if let Some(open) = self.open.as_mut().filter(|o| o.thread.id() == sent.ticket) {
+            open.thread = Thread::load(&self.client, sent.ticket, self.notify.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn typed(c: &mut Composer, text: &str) {
+        for ch in text.chars() {
+            c.input(&KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+        }
+    }
+
+    #[test]
+    fn sends_the_text_as_a_message_of_the_right_kind() {
+        let mut c = Composer::new(12, true);
+        assert_eq!(c.title(), "Internal note on #12 (staff only)");
+        assert!(matches!(c.handle(Action::Save), Composed::Editing));
+        typed(&mut c, "hi");
+        c.input(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        typed(&mut c, "there");
+        match c.handle(Action::Save) {
+            Composed::Send(write) => {
+                let Write::Message { ticket_id, input } = *write else {
+                    panic!("{write:?}");
+                };
+                assert_eq!(ticket_id, 12);
+                assert_eq!(input.body, "hi\nthere");
+                assert!(input.internal);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn escape_asks_before_losing_a_draft() {
+        let mut c = Composer::new(3, false);
+        assert!(matches!(c.handle(Action::Close), Composed::Discarded));
+        let mut c = Composer::new(3, false);
+        typed(&mut c, "draft");
+        assert!(matches!(c.handle(Action::Close), Composed::Editing));
+        typed(&mut c, "n");
+        assert_eq!(c.body(), "draft", "n keeps the draft");
+        c.handle(Action::Close);
+        assert!(matches!(c.handle(Action::Close), Composed::Editing));
+        c.handle(Action::Close);
+        let key = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert!(matches!(c.input(&key), Composed::Discarded));
+    }
+}
