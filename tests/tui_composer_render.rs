@@ -125,7 +125,7 @@ async fn agent_internal_note_composer() {
     insta::assert_snapshot!("composer_agent_note_80x24", screen);
     pane.handle(Action::Close);
     let screen = render(&mut pane, 80, 24);
-    assert!(screen.contains("Discard this reply? y/n"), "{screen}");
+    assert!(screen.contains("Discard this note? y/n"), "{screen}");
     typed(&mut pane, "y");
     assert!(!pane.captures_text(), "the draft is gone");
     client.shutdown().await;

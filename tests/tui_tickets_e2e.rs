@@ -276,6 +276,7 @@ fn an_agent_replies_from_the_composer_and_the_server_has_the_reply() {
     let dirs = Dirs::new();
     let mut app = App::start(&dirs, &["--user", "sam@deskport.test"], &[], (120, 40));
     app.wait_for("Unassigned");
+    app.wait_for("▶  #");
     app.send("\r");
     let screen = app.wait_for("── description");
     let at = screen.find("Ticket #").unwrap() + "Ticket #".len();

@@ -2,7 +2,7 @@
 //! per core, each on its own read connection (WAL allows concurrent readers): decoding is the
 //! cost, so two cores halve the time to open the view.
 
-use super::Cache;
+use super::{Cache, MMAP_BYTES};
 use crate::client::decode::decode_item;
 use crate::client::error::ClientError;
 use crate::client::session::Session;
@@ -76,6 +76,7 @@ impl Cache {
                             path,
                             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                         )?;
+                        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
                         read_range(&conn, range)
                     })
                 })

@@ -16,6 +16,10 @@ use crate::domain::wire::TicketDetail;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 
+/// Memory-mapped reads: loading 100 000 tickets is one scan, faster through a map than
+/// through a read call per page.
+pub(super) const MMAP_BYTES: i64 = 1 << 30;
+
 /// Bump when the layout changes: older files are rebuilt.
 const SCHEMA_VERSION: i64 = 2;
 
@@ -82,6 +86,7 @@ impl Cache {
             tracing::debug!("the cache runs in {mode} mode");
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         match version {
             0 => {

@@ -71,141 +71,158 @@ fn index<T: PartialEq>(all: &[T], v: &T) -> u8 {
     all.iter().position(|x| x == v).unwrap_or(0) as u8
 }
 
-/// Builds the one string of texts and their end offsets.
-struct Texts {
-    text: String,
-    ends: [u32; TEXTS],
-    next: usize,
-}
-
-impl Texts {
-    fn new() -> Self {
-        Texts {
-            text: String::with_capacity(320),
-            ends: [0; TEXTS],
-            next: 0,
-        }
-    }
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        if let Some(end) = self.ends.get_mut(self.next) {
-            *end = self.text.len() as u32;
-        }
-        self.next += 1;
-    }
+/// A ticket's fields, borrowed, in either projection: what [`Compact::build`] packs.
+pub(crate) struct Parts<'a> {
+    /// Staff projection.
+    pub staff: bool,
+    /// Closed.
+    pub closed: bool,
+    /// Customer projection: raised by the viewer.
+    pub own: bool,
+    /// Stage (staff).
+    pub stage: Stage,
+    /// Priority.
+    pub priority: Priority,
+    /// Source (staff).
+    pub source: Source,
+    /// Id.
+    pub id: i64,
+    /// Version.
+    pub version: i64,
+    /// Inbox (staff).
+    pub inbox_id: i64,
+    /// Owner (staff).
+    pub owner_id: Option<i64>,
+    /// Requester (staff).
+    pub contact_id: i64,
+    /// Company (staff).
+    pub company_id: Option<i64>,
+    /// Messages (staff).
+    pub message_count: i64,
+    /// Subject.
+    pub subject: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Customer label of the stage.
+    pub status_label: &'a str,
+    /// Category (staff).
+    pub category: &'a str,
+    /// RFC 3339.
+    pub created_at: &'a str,
+    /// RFC 3339.
+    pub updated_at: &'a str,
+    /// RFC 3339.
+    pub closed_at: Option<&'a str>,
+    /// Requester's name.
+    pub requester_name: &'a str,
+    /// Requester's email (staff).
+    pub requester_email: &'a str,
+    /// Company name (staff).
+    pub company_name: Option<&'a str>,
+    /// Owner name (staff).
+    pub owner_name: Option<&'a str>,
+    /// Inbox name (staff).
+    pub inbox_name: &'a str,
+    /// Tags joined by `\n`.
+    pub tags: &'a str,
+    /// Support-form values as a JSON object ("" or "{}" for none).
+    pub form_fields: &'a str,
 }
 
 fn form_json(m: &BTreeMap<String, String>) -> String {
-    if m.is_empty() {
-        String::new()
-    } else {
-        serde_json::to_string(m).unwrap_or_default()
-    }
+    if m.is_empty() { String::new() } else { serde_json::to_string(m).unwrap_or_default() }
 }
 
 impl Compact {
+    /// Packs borrowed fields.
+    pub(crate) fn build(p: &Parts<'_>) -> Self {
+        let form = if p.form_fields == "{}" { "" } else { p.form_fields };
+        let texts = [
+            p.subject,
+            p.description,
+            p.status_label,
+            p.category,
+            p.created_at,
+            p.updated_at,
+            p.closed_at.unwrap_or(""),
+            p.requester_name,
+            p.requester_email,
+            p.company_name.unwrap_or(""),
+            p.owner_name.unwrap_or(""),
+            p.inbox_name,
+            p.tags,
+            form,
+        ];
+        let mut text = String::with_capacity(texts.iter().map(|t| t.len()).sum());
+        let mut ends = [0u32; TEXTS];
+        for (t, end) in texts.iter().zip(ends.iter_mut()) {
+            text.push_str(t);
+            *end = text.len() as u32;
+        }
+        let flag = |on: bool, f: u8| if on { f } else { 0 };
+        Compact {
+            flags: flag(p.staff, STAFF)
+                | flag(p.closed, CLOSED)
+                | flag(p.own, OWN)
+                | flag(p.owner_id.is_some(), HAS_OWNER)
+                | flag(p.company_id.is_some(), HAS_COMPANY)
+                | flag(p.closed_at.is_some(), HAS_CLOSED_AT)
+                | flag(p.company_name.is_some(), HAS_COMPANY_NAME)
+                | flag(p.owner_name.is_some(), HAS_OWNER_NAME),
+            stage: index(&Stage::ALL, &p.stage),
+            priority: index(&Priority::ALL, &p.priority),
+            source: index(&Source::ALL, &p.source),
+            id: p.id,
+            version: p.version,
+            inbox_id: p.inbox_id,
+            owner_id: p.owner_id.unwrap_or(0),
+            contact_id: p.contact_id,
+            company_id: p.company_id.unwrap_or(0),
+            message_count: p.message_count,
+            ends,
+            text: text.into_boxed_str(),
+        }
+    }
+
     /// The compact form of a ticket.
     pub(crate) fn from_ticket(t: &TicketOut) -> Self {
-        let mut x = Texts::new();
         match t {
             TicketOut::Staff(r) => {
                 let k = &r.ticket;
-                for s in [
-                    k.subject.as_str(),
-                    &k.description,
-                    "",
-                    &k.category,
-                    &k.created_at,
-                    &k.updated_at,
-                ] {
-                    x.push(s);
-                }
-                x.push(k.closed_at.as_deref().unwrap_or(""));
-                x.push(&r.requester_name);
-                x.push(&r.requester_email);
-                x.push(r.company_name.as_deref().unwrap_or(""));
-                x.push(r.owner_name.as_deref().unwrap_or(""));
-                x.push(&r.inbox_name);
-                x.push(&k.tags.join("\n"));
-                x.push(&form_json(&k.form_fields));
-                let mut flags = STAFF;
-                flags |= if k.stage.is_closed() { CLOSED } else { 0 };
-                flags |= if k.owner_id.is_some() { HAS_OWNER } else { 0 };
-                flags |= if k.company_id.is_some() {
-                    HAS_COMPANY
-                } else {
-                    0
-                };
-                flags |= if k.closed_at.is_some() {
-                    HAS_CLOSED_AT
-                } else {
-                    0
-                };
-                flags |= if r.company_name.is_some() {
-                    HAS_COMPANY_NAME
-                } else {
-                    0
-                };
-                flags |= if r.owner_name.is_some() {
-                    HAS_OWNER_NAME
-                } else {
-                    0
-                };
-                Compact {
-                    flags,
-                    stage: index(&Stage::ALL, &k.stage),
-                    priority: index(&Priority::ALL, &k.priority),
-                    source: index(&Source::ALL, &k.source),
+                let (tags, form) = (k.tags.join("\n"), form_json(&k.form_fields));
+                Compact::build(&Parts {
+                    staff: true,
+                    closed: k.stage.is_closed(),
+                    own: false,
+                    stage: k.stage,
+                    priority: k.priority,
+                    source: k.source,
                     id: k.id,
                     version: k.version,
                     inbox_id: k.inbox_id,
-                    owner_id: k.owner_id.unwrap_or(0),
+                    owner_id: k.owner_id,
                     contact_id: k.contact_id,
-                    company_id: k.company_id.unwrap_or(0),
+                    company_id: k.company_id,
                     message_count: r.message_count,
-                    ends: x.ends,
-                    text: x.text.into_boxed_str(),
-                }
+                    subject: &k.subject,
+                    description: &k.description,
+                    status_label: "",
+                    category: &k.category,
+                    created_at: &k.created_at,
+                    updated_at: &k.updated_at,
+                    closed_at: k.closed_at.as_deref(),
+                    requester_name: &r.requester_name,
+                    requester_email: &r.requester_email,
+                    company_name: r.company_name.as_deref(),
+                    owner_name: r.owner_name.as_deref(),
+                    inbox_name: &r.inbox_name,
+                    tags: &tags,
+                    form_fields: &form,
+                })
             }
             TicketOut::Customer(c) => {
-                for s in [
-                    c.subject.as_str(),
-                    &c.description,
-                    &c.status_label,
-                    "",
-                    &c.created_at,
-                    &c.updated_at,
-                ] {
-                    x.push(s);
-                }
-                x.push(c.closed_at.as_deref().unwrap_or(""));
-                x.push(&c.requester_name);
-                for _ in 0..5 {
-                    x.push("");
-                }
-                x.push(&form_json(&c.form_fields));
-                let mut flags = if c.closed { CLOSED } else { 0 };
-                flags |= if c.own { OWN } else { 0 };
-                flags |= if c.closed_at.is_some() {
-                    HAS_CLOSED_AT
-                } else {
-                    0
-                };
-                Compact {
-                    flags,
-                    stage: 0,
-                    priority: index(&Priority::ALL, &c.priority),
-                    source: 0,
-                    id: c.id,
-                    version: c.version,
-                    inbox_id: 0,
-                    owner_id: 0,
-                    contact_id: 0,
-                    company_id: 0,
-                    message_count: 0,
-                    ends: x.ends,
-                    text: x.text.into_boxed_str(),
-                }
+                let form = form_json(&c.form_fields);
+                Compact::build(&Parts::customer(c, &form))
             }
         }
     }
@@ -420,6 +437,42 @@ impl Compact {
             ends,
             text: text.into(),
         })
+    }
+}
+
+
+impl<'a> Parts<'a> {
+    /// The parts of a customer's ticket (`form` is its form values as JSON).
+    pub(crate) fn customer(c: &'a CustomerTicket, form: &'a str) -> Self {
+        Parts {
+            staff: false,
+            closed: c.closed,
+            own: c.own,
+            stage: Stage::New,
+            priority: c.priority,
+            source: Source::Portal,
+            id: c.id,
+            version: c.version,
+            inbox_id: 0,
+            owner_id: None,
+            contact_id: 0,
+            company_id: None,
+            message_count: 0,
+            subject: &c.subject,
+            description: &c.description,
+            status_label: &c.status_label,
+            category: "",
+            created_at: &c.created_at,
+            updated_at: &c.updated_at,
+            closed_at: c.closed_at.as_deref(),
+            requester_name: &c.requester_name,
+            requester_email: "",
+            company_name: None,
+            owner_name: None,
+            inbox_name: "",
+            tags: "",
+            form_fields: form,
+        }
     }
 }
 

@@ -39,6 +39,8 @@ pub enum Composed {
 pub struct Sent {
     ticket: i64,
     delivered: Arc<AtomicBool>,
+    shown: bool,
+    reloaded: bool,
 }
 
 /// The open composer.
@@ -167,7 +169,14 @@ impl Composer {
             theme.border_focused
         };
         let footer = if self.confirming {
-            Line::styled(" Discard this reply? y/n ", theme.warning)
+            Line::styled(
+                if self.internal {
+                    " Discard this note? y/n "
+                } else {
+                    " Discard this reply? y/n "
+                },
+                theme.warning,
+            )
         } else if let Some(e) = &self.error {
             Line::styled(format!(" {e} "), theme.error)
         } else {
@@ -232,6 +241,8 @@ impl super::Tickets {
         self.sent = Some(Sent {
             ticket,
             delivered: delivered.clone(),
+            shown: false,
+            reloaded: false,
         });
         let (client, message, notify) = (
             self.client.clone(),
@@ -262,13 +273,27 @@ impl super::Tickets {
         });
     }
 
-    /// Loads the open thread again once the message sent from it has left the outbox.
+    /// Shows the end of the open thread when the message sent from it appears there (pending),
+    /// and loads the thread again, at its end, once the message has left the outbox.
     pub(super) fn follow_sent(&mut self) {
-        let Some(sent) = self.sent.take_if(|s| s.delivered.load(Ordering::Acquire)) else {
+        let Some(sent) = &mut self.sent else {
             return;
         };
-        if let Some(open) = self.open.as_mut().filter(|o| o.thread.id() == sent.ticket) {
+        let Some(open) = self.open.as_mut().filter(|o| o.thread.id() == sent.ticket) else {
+            self.sent = None;
+            return;
+        };
+        if sent.reloaded {
+            if !open.thread.is_loading() {
+                open.scroll = u16::MAX;
+                self.sent = None;
+            }
+        } else if sent.delivered.load(Ordering::Acquire) {
             open.thread = Thread::load(&self.client, sent.ticket, self.notify.clone());
+            sent.reloaded = true;
+        } else if !sent.shown && self.client.view().pending_messages(sent.ticket).count() > 0 {
+            open.scroll = u16::MAX;
+            sent.shown = true;
         }
     }
 }

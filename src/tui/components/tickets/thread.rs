@@ -56,6 +56,14 @@ impl Thread {
         self.id
     }
 
+    /// Whether the thread is still on its way.
+    pub fn is_loading(&self) -> bool {
+        matches!(
+            *self.loaded.lock().unwrap_or_else(PoisonError::into_inner),
+            Loaded::Waiting
+        )
+    }
+
     /// The ticket's fields and thread as lines (wrap them when drawing).
     pub fn lines(&self, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         let theme = ctx.theme;
