@@ -198,7 +198,15 @@ async fn main() -> Result<()> {
     b.shutdown().await;
 
     // Raw baseline: the same tickets' JSON decoded with the wire type and inserted in one transaction.
-    let pages = raw_pages(&ada).await?;
+    let limit = ClientConfig::new(tmp.path()).page_size;
+    let mut fetches = Vec::new();
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        pages = raw_pages(&ada, limit).await?;
+        fetches.push(t.elapsed());
+    }
+    rows.push(row("server alone: every snapshot page", fetches, None));
     let (decode, insert) = baseline(&pages, &tmp.path().join("baseline.sqlite"))?;
     rows.push(row("baseline: decode JSON (wire type)", vec![decode], None));
     rows.push(row(
@@ -218,19 +226,22 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-/// Every snapshot page's raw JSON, as the server sends it to `session`.
-async fn raw_pages(session: &Session) -> Result<Vec<Vec<u8>>> {
+/// The part of a sync page that says how to go on.
+#[derive(serde::Deserialize)]
+struct Head {
+    cursor: String,
+    has_more: bool,
+}
+
+/// Every snapshot page's raw JSON, `limit` changes a page, as the server sends it to
+/// `session` (the client only reads each page's cursor).
+async fn raw_pages(session: &Session, limit: usize) -> Result<Vec<Vec<u8>>> {
     let api =
         deskport::client::ApiClient::new(&session.server_url)?.with_token(session.token.clone());
     let mut cursor: Option<String> = None;
     let mut pages = Vec::new();
     loop {
-        let bytes = api.sync_raw(cursor.as_deref(), 10_000).await?;
-        #[derive(serde::Deserialize)]
-        struct Head {
-            cursor: String,
-            has_more: bool,
-        }
+        let bytes = api.sync_raw(cursor.as_deref(), limit).await?;
         let head: Head = serde_json::from_slice(&bytes)?;
         pages.push(bytes);
         if !head.has_more {

@@ -169,8 +169,11 @@ async fn unknown_and_unregistered_emails_take_as_long_as_known_ones() {
     let known = fastest(&ts, "owen@stark.test").await;
     for email in ["nobody@nowhere.test", "yuki@acme.test", "tom@acme.test"] {
         let other = fastest(&ts, email).await;
+        // Without the dummy hash an unknown email answers hundreds of times faster; a factor
+        // of 10 catches that while leaving room for a loaded machine (the known account's
+        // failure also waits for a write on the store's writer thread).
         assert!(
-            other * 3 >= known,
+            other * 10 >= known,
             "{email}: {other:?} against {known:?} for a known account"
         );
     }

@@ -167,6 +167,9 @@ pub fn app(state: SharedState) -> Router {
         .with_state(state)
 }
 
+/// How long a stopping server waits for open requests (event streams included).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A server running in this process.
 pub struct RunningServer {
     /// Where it listens.
@@ -183,15 +186,21 @@ impl RunningServer {
         format!("http://{}/api/v1", self.addr)
     }
 
-    /// Stops accepting, finishes what is running and waits for the server to end.
+    /// Stops accepting, gives running requests [`SHUTDOWN_GRACE`] to finish, then ends the
+    /// rest: `/events` streams never finish on their own, so waiting for them would hang.
     pub async fn stop(mut self) -> Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        (&mut self.task)
-            .await
-            .wrap_err("the server task failed")?
-            .wrap_err("the server failed")
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task).await {
+            Ok(joined) => joined
+                .wrap_err("the server task failed")?
+                .wrap_err("the server failed"),
+            Err(_) => {
+                self.task.abort();
+                Ok(())
+            }
+        }
     }
 
     /// Serves until `signal` completes (then stops gracefully) or the server fails.

@@ -2,8 +2,12 @@
 //! top. Tickets are kept sorted by id, so one change is a binary search, never a rebuild.
 
 pub(crate) mod compact;
+mod delta;
 mod overlay;
 mod ticket;
+
+pub use delta::EntityKind;
+pub(crate) use delta::{Delta, Item};
 
 pub use ticket::ViewTicket;
 
@@ -21,105 +25,6 @@ pub struct Marked<T> {
     pub item: T,
     /// A write not yet confirmed by the server touches it.
     pub pending: bool,
-}
-
-/// What one synced change carries, typed.
-#[derive(Debug, Clone)]
-pub(crate) enum Item {
-    /// Portal settings for this account.
-    Portal(Box<PortalFor>),
-    /// Connected domains.
-    Domains(Vec<DomainInfo>),
-    /// A ticket.
-    Ticket(Box<Compact>),
-    /// An inbox.
-    Inbox(Inbox),
-    /// A routing rule.
-    Rule(RoutingRule),
-    /// A staff user.
-    User(User),
-    /// A contact.
-    Contact(Contact),
-    /// A company.
-    Company(Company),
-}
-
-impl Item {
-    /// The kind of entity it is.
-    pub(crate) fn kind(&self) -> EntityKind {
-        match self {
-            Item::Portal(_) => EntityKind::Portal,
-            Item::Domains(_) => EntityKind::Domains,
-            Item::Ticket(_) => EntityKind::Ticket,
-            Item::Inbox(_) => EntityKind::Inbox,
-            Item::Rule(_) => EntityKind::Rule,
-            Item::User(_) => EntityKind::User,
-            Item::Contact(_) => EntityKind::Contact,
-            Item::Company(_) => EntityKind::Company,
-        }
-    }
-}
-
-/// Kinds of entity the sync feed carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityKind {
-    /// `portal`.
-    Portal,
-    /// `domains`.
-    Domains,
-    /// `ticket`.
-    Ticket,
-    /// `inbox`.
-    Inbox,
-    /// `rule`.
-    Rule,
-    /// `user`.
-    User,
-    /// `contact`.
-    Contact,
-    /// `company`.
-    Company,
-}
-
-impl EntityKind {
-    /// The feed's name for the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Portal => "portal",
-            EntityKind::Domains => "domains",
-            EntityKind::Ticket => "ticket",
-            EntityKind::Inbox => "inbox",
-            EntityKind::Rule => "rule",
-            EntityKind::User => "user",
-            EntityKind::Contact => "contact",
-            EntityKind::Company => "company",
-        }
-    }
-
-    /// Parses the feed's name; `None` for kinds this client does not know.
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            EntityKind::Portal,
-            EntityKind::Domains,
-            EntityKind::Ticket,
-            EntityKind::Inbox,
-            EntityKind::Rule,
-            EntityKind::User,
-            EntityKind::Contact,
-            EntityKind::Company,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
-
-/// One change to apply to the view (and the cache).
-#[derive(Debug, Clone)]
-pub(crate) enum Delta {
-    /// Insert or replace.
-    Upsert(Item),
-    /// Remove.
-    Delete(EntityKind, i64),
 }
 
 /// Everything the signed-in account may see, as the UI shows it.
@@ -439,3 +344,6 @@ impl View {
         self.rules = overlay::rules(&self.base_rules, &pending, &ids);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -31,7 +31,7 @@ pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
     changed: broadcast::Sender<i64>,
-    portal: PortalCache,
+    portal: Arc<PortalCache>,
 }
 
 /// The portal settings, read on nearly every request, kept parsed between writes. Every
@@ -84,6 +84,7 @@ impl SqliteStore {
         let (changed, _) = broadcast::channel(256);
         let (writer, jobs) = mpsc::channel::<Job>();
         let notify = changed.clone();
+        let portal = Arc::new(PortalCache::default());
         std::thread::Builder::new()
             .name("deskport-store-writer".into())
             .spawn(move || writer_loop(conn, jobs, notify, last_seq))
@@ -93,7 +94,7 @@ impl SqliteStore {
             writer,
             readers: Arc::new(Mutex::new(Vec::new())),
             changed,
-            portal: PortalCache::default(),
+            portal,
         })
     }
 
@@ -129,6 +130,7 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
+        let cache = self.portal.clone();
         let job: Job = Box::new(move |conn: &mut Connection| {
             let result = (|| {
                 let txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -136,16 +138,16 @@ impl SqliteStore {
                 txn.commit()?;
                 Ok(value)
             })();
+            // Before the caller hears back and before the change is announced, so nobody
+            // who learns of the write can still read the settings from before it.
+            cache.invalidate();
             let _ = tx.send(result);
         });
         self.writer
             .send(job)
             .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
-        let result = rx
-            .await
-            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?;
-        self.portal.invalidate();
-        result
+        rx.await
+            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
     }
 
     /// The portal settings, from the cache when no write came since they were read.

@@ -1,18 +1,14 @@
-//! Decoding sync pages and cached rows. A page is read once into borrowed raw JSON per change
-//! (kept verbatim for the cache), then each change is decoded straight into its type: tickets
-//! through a flat mirror of the wire shape, because the wire enum is untagged and flattened,
-//! which serde can only decode through a buffered copy (measured several times slower).
+//! Decoding sync pages and cached entities. A page is read once into borrowed raw JSON per
+//! change (kept verbatim for the cache), then each change is decoded straight into its type;
+//! tickets go straight into the compact form (see `ticket.rs`).
+
+mod ticket;
 
 use super::error::ApiError;
-use super::view::compact::Compact;
 use super::view::{Delta, EntityKind, Item};
-use crate::domain::wire::{
-    CustomerTicket, PortalFor, PortalOut, PublicPortal, TicketOut, TicketRow,
-};
-use crate::domain::{Priority, Source, Stage, Ticket};
+use crate::domain::wire::{PortalFor, PortalOut, PublicPortal};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 
 /// A decoded page of the sync feed.
 pub(crate) struct Page {
@@ -30,7 +26,7 @@ pub(crate) enum Stored {
     Ticket {
         /// Ticket version.
         version: i64,
-        /// [`Compact::to_bytes`] of the ticket.
+        /// The compact form's bytes (see `Compact::to_bytes`).
         blob: Vec<u8>,
     },
     /// Any other entity, as the JSON the server sent.
@@ -145,9 +141,7 @@ pub(crate) fn decode_item(
     staff: bool,
 ) -> Result<Item, serde_json::Error> {
     Ok(match kind {
-        EntityKind::Ticket => {
-            Item::Ticket(Box::new(Compact::from_ticket(&decode_ticket(json, staff)?)))
-        }
+        EntityKind::Ticket => Item::Ticket(Box::new(ticket::compact(json, staff)?)),
         EntityKind::Portal if staff => {
             let settings: PortalOut = serde_json::from_str(json)?;
             Item::Portal(Box::new(PortalFor::Staff(Box::new(settings))))
@@ -163,77 +157,4 @@ pub(crate) fn decode_item(
         EntityKind::Contact => Item::Contact(serde_json::from_str(json)?),
         EntityKind::Company => Item::Company(serde_json::from_str(json)?),
     })
-}
-
-/// Decodes a ticket in the projection the account receives.
-pub(crate) fn decode_ticket(json: &str, staff: bool) -> Result<TicketOut, serde_json::Error> {
-    if staff {
-        Ok(TicketOut::Staff(
-            serde_json::from_str::<FlatRow>(json)?.into(),
-        ))
-    } else {
-        Ok(TicketOut::Customer(serde_json::from_str::<CustomerTicket>(
-            json,
-        )?))
-    }
-}
-
-/// [`TicketRow`] as it is on the wire: the ticket's fields and the row's side by side.
-#[derive(Deserialize)]
-struct FlatRow {
-    id: i64,
-    subject: String,
-    description: String,
-    stage: Stage,
-    priority: Priority,
-    category: String,
-    inbox_id: i64,
-    owner_id: Option<i64>,
-    contact_id: i64,
-    company_id: Option<i64>,
-    source: Source,
-    form_fields: BTreeMap<String, String>,
-    tags: Vec<String>,
-    created_at: String,
-    updated_at: String,
-    closed_at: Option<String>,
-    version: i64,
-    requester_name: String,
-    requester_email: String,
-    company_name: Option<String>,
-    owner_name: Option<String>,
-    inbox_name: String,
-    message_count: i64,
-}
-
-impl From<FlatRow> for TicketRow {
-    fn from(f: FlatRow) -> Self {
-        TicketRow {
-            ticket: Ticket {
-                id: f.id,
-                subject: f.subject,
-                description: f.description,
-                stage: f.stage,
-                priority: f.priority,
-                category: f.category,
-                inbox_id: f.inbox_id,
-                owner_id: f.owner_id,
-                contact_id: f.contact_id,
-                company_id: f.company_id,
-                source: f.source,
-                form_fields: f.form_fields,
-                tags: f.tags,
-                created_at: f.created_at,
-                updated_at: f.updated_at,
-                closed_at: f.closed_at,
-                version: f.version,
-            },
-            requester_name: f.requester_name,
-            requester_email: f.requester_email,
-            company_name: f.company_name,
-            owner_name: f.owner_name,
-            inbox_name: f.inbox_name,
-            message_count: f.message_count,
-        }
-    }
 }
