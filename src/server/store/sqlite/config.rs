@@ -128,7 +128,8 @@ pub fn inboxes(conn: &Connection) -> StoreResult<Vec<Inbox>> {
         .collect())
 }
 
-fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+/// The wire name of a unit enum (e.g. `round_robin`), as stored in text columns.
+pub(super) fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
     Ok(serde_json::to_value(v)?
         .as_str()
         .unwrap_or_default()

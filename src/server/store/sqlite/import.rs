@@ -2,25 +2,23 @@
 //! (100 000 tickets in well under a second; one transaction per row would take minutes).
 
 use super::changes::append_change;
+use super::config::enum_text;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::{ImportBatch, StoreError, StoreResult};
 use rusqlite::{Connection, params};
 
-fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    Ok(serde_json::to_value(v)?
-        .as_str()
-        .unwrap_or_default()
-        .to_string())
+/// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
+pub fn is_empty(conn: &Connection) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains) = 0",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Inserts `batch` into an empty store, keeping its ids, and logs one change per entity.
 pub fn import(conn: &Connection, b: &ImportBatch) -> StoreResult<()> {
-    let users: i64 = conn.query_row(
-        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains)",
-        [],
-        |r| r.get(0),
-    )?;
-    if users > 0 {
+    if !is_empty(conn)? {
         return Err(StoreError::Duplicate(
             "the store already holds data; import needs an empty data dir".into(),
         ));

@@ -236,14 +236,7 @@ impl Store for SqliteStore {
             .await
     }
     async fn is_empty(&self) -> StoreResult<bool> {
-        self.read(|c| {
-            Ok(c.query_row(
-                "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM domains) = 0",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .await
+        self.read(super::import::is_empty).await
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
         self.write(move |c| super::import::import(c, &batch)).await
