@@ -3,18 +3,19 @@
 //!
 //! Everything comes from a fixed-seed PRNG and a fixed "now" (2026-11-20T09:00:00Z), so every
 //! run gives the same portal and tests can rely on it. The fixed content (settings, people,
-//! texts) lives in `demo_text.rs`; this file generates the tickets and their threads, cheaply
+//! texts) lives in `demo/setup.rs` and `demo/text.rs`; this file generates the tickets and their threads, cheaply
 //! enough to build 100 000 tickets for benchmarks.
 
-#[path = "demo_text.rs"]
+mod setup;
 mod text;
 
 use crate::domain::routing::{AssignNamed, AssignTarget, RoutingInput, first_match};
 use crate::domain::ticket::AuthorKind;
 use crate::domain::{Message, Priority, Role, RoutingRule, Source, Stage, Ticket};
 use crate::server::store::ImportBatch;
+use setup::{COMPANIES, CONTACTS};
 use std::collections::BTreeMap;
-use text::{COMPANIES, CONTACTS, Kind, TOPICS};
+use text::{Kind, TOPICS};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "deskport-demo";
@@ -53,7 +54,7 @@ pub struct DemoAccount {
 /// The demo accounts shown on the sign-in screen: the three staff, then the four registered
 /// contacts (Carla and Dan of Acme, Gina of Globex, Sol without a company).
 pub fn demo_accounts() -> Vec<DemoAccount> {
-    let staff = text::STAFF
+    let staff = setup::STAFF
         .iter()
         .map(|&(email, name, role)| (email, name, role, None));
     let contacts = CONTACTS[..NAMED_CONTACTS]
@@ -74,18 +75,18 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
 /// Argon2 PHC string (of [`DEMO_PASSWORD`]) used for every account, so seeding hashes once.
 /// Deterministic: the same arguments always give the same data.
 pub fn demo_batch(tickets: usize, password_hash: &str) -> ImportBatch {
-    let portal = text::portal();
-    let rules = text::rules();
-    let contacts = text::contacts(password_hash, portal.consent.version);
+    let portal = setup::portal();
+    let rules = setup::rules();
+    let contacts = setup::contacts(password_hash, portal.consent.version);
     let mut rng = Rng(0x5EED_DE5C_2026_1120);
     let (tickets, messages) = tickets_and_messages(tickets, &rules, &mut rng);
     ImportBatch {
         portal: Some(portal),
-        domains: text::domains(),
-        users: text::users(password_hash),
-        companies: text::companies(),
+        domains: setup::domains(),
+        users: setup::users(password_hash),
+        companies: setup::companies(),
         contacts,
-        inboxes: text::inboxes(),
+        inboxes: setup::inboxes(),
         rules,
         tickets,
         messages,

@@ -4,10 +4,10 @@ use super::{ApiClient, Call, Tagged, transport_error};
 use crate::client::error::ApiError;
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
-    BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput, InboxOut,
-    InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut, PortalFor,
-    RegisterRequest, RegisterResponse, RouteDecision, RuleInput, RulePatch, RuleTestRequest,
-    TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
+    Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
+    InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
+    PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput, RulePatch,
+    RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, Stage, User};
 use reqwest::Method;
@@ -301,6 +301,21 @@ impl ApiClient {
     /// `GET /users`.
     pub async fn users(&self) -> Result<Vec<User>, ApiError> {
         self.json(Call::new(Method::GET, "/users")).await
+    }
+
+    /// `GET /contacts/{id}/tickets`: the first page of a contact's list as they see it (admins).
+    pub async fn tickets_as_contact(&self, id: i64, limit: usize) -> Result<TicketPage, ApiError> {
+        self.json(Call::new(
+            Method::GET,
+            format!("/contacts/{id}/tickets?limit={limit}"),
+        ))
+        .await
+    }
+
+    /// `GET /tickets/{id}/audience`: the contacts who can see a ticket, and why (staff).
+    pub async fn audience(&self, id: i64) -> Result<Audience, ApiError> {
+        self.json(Call::new(Method::GET, format!("/tickets/{id}/audience")))
+            .await
     }
 
     /// `POST /contacts/{id}/invite`.

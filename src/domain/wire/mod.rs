@@ -1,12 +1,14 @@
 //! The API's request and response bodies, shared by the server (which produces them) and the
 //! client (which consumes them), so the two sides cannot disagree on a shape.
 
+pub mod audience;
 pub mod auth;
 pub mod portal;
 pub mod routing;
 pub mod sync;
 pub mod tickets;
 
+pub use audience::*;
 pub use auth::*;
 pub use portal::*;
 pub use routing::*;

@@ -1,7 +1,9 @@
 //! The HTTP routes of API v1, each module registering its paths together with their OpenAPI
 //! description, so the served document cannot drift from the router.
 
+pub mod audience;
 pub mod auth;
+mod error_responses;
 pub mod meta;
 pub mod people;
 pub mod portal;
@@ -43,14 +45,17 @@ impl utoipa::Modify for BearerScheme {
 
 /// Every v1 route with its OpenAPI document.
 pub fn v1() -> OpenApiRouter<SharedState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(portal::router())
         .merge(routing::router())
         .merge(tickets::router())
         .merge(people::router())
+        .merge(audience::router())
         .merge(sync::router())
-        .merge(meta::router())
+        .merge(meta::router());
+    error_responses::document(router.get_openapi_mut());
+    router
 }
 
 /// Refuses a customer who must accept the consent notice first; returns the settings.

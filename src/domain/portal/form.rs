@@ -1,0 +1,201 @@
+//! The support form customers open tickets with, and the checks on what they submit.
+
+use super::super::error::ValidationError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// Kind of a support-form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Multiline,
+    /// One of `options`.
+    Select,
+    /// An email address.
+    Email,
+}
+
+/// An extra field of the support form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    /// Machine name, `[a-z0-9_]`, 1–32 chars; routing rules refer to it as `form:<key>`.
+    pub key: String,
+    /// What the customer sees.
+    pub label: String,
+    /// Kind of input.
+    pub kind: FieldKind,
+    /// Whether a value is required.
+    #[serde(default)]
+    pub required: bool,
+    /// Choices, for `select` only.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// The support form customers open tickets with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupportForm {
+    /// Whether customers may open tickets.
+    pub enabled: bool,
+    /// Extra fields beyond subject and description.
+    pub fields: Vec<FormField>,
+}
+
+/// Largest subject, in characters.
+pub const MAX_SUBJECT: usize = 200;
+/// Largest description or message body, in characters.
+pub const MAX_BODY: usize = 20_000;
+/// Largest extra field value, in characters.
+pub const MAX_FIELD_VALUE: usize = 2_000;
+
+impl SupportForm {
+    pub(super) fn validate(&self) -> Result<(), ValidationError> {
+        let mut keys: Vec<&str> = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            let at = |what: &str| format!("support_form.fields[{i}].{what}");
+            let key_ok = (1..=32).contains(&f.key.len())
+                && f.key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !key_ok {
+                return Err(ValidationError::new(
+                    at("key"),
+                    "must be 1–32 of a-z, 0-9 and _",
+                ));
+            }
+            if f.key == "subject" || f.key == "description" {
+                return Err(ValidationError::new(
+                    at("key"),
+                    "subject and description are always on the form",
+                ));
+            }
+            if keys.contains(&f.key.as_str()) {
+                return Err(ValidationError::new(
+                    at("key"),
+                    format!("`{}` is used twice", f.key),
+                ));
+            }
+            keys.push(&f.key);
+            let n = f.label.trim().chars().count();
+            if n == 0 || n > 80 {
+                return Err(ValidationError::new(at("label"), "must be 1–80 characters"));
+            }
+            match f.kind {
+                FieldKind::Select if f.options.is_empty() => {
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "a select field needs at least one option",
+                    ));
+                }
+                FieldKind::Select
+                    if f.options
+                        .iter()
+                        .any(|o| o.trim().is_empty() || o.len() > 80) =>
+                {
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "options must be 1–80 characters",
+                    ));
+                }
+                FieldKind::Select => {}
+                _ if !f.options.is_empty() => {
+                    return Err(ValidationError::new(
+                        at("options"),
+                        "only select fields have options",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a customer's submission against the form: subject and description present and
+    /// within limits, required fields filled, select values among the options, emails well
+    /// formed, no unknown fields. Returns every problem, so a form can show them all at once.
+    pub fn check_submission(
+        &self,
+        subject: &str,
+        description: &str,
+        values: &BTreeMap<String, String>,
+    ) -> Result<(), Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        check_subject(subject).unwrap_or_else(|e| errors.push(e));
+        if description.trim().is_empty() {
+            errors.push(ValidationError::new("description", "is required"));
+        } else if description.chars().count() > MAX_BODY {
+            errors.push(ValidationError::new(
+                "description",
+                format!("must be at most {MAX_BODY} characters"),
+            ));
+        }
+        for key in values.keys() {
+            if !self.fields.iter().any(|f| &f.key == key) {
+                errors.push(ValidationError::new(
+                    format!("form_fields.{key}"),
+                    "is not a field of the support form",
+                ));
+            }
+        }
+        for f in &self.fields {
+            let at = format!("form_fields.{}", f.key);
+            let value = values.get(&f.key).map(|v| v.trim()).unwrap_or("");
+            if value.is_empty() {
+                if f.required {
+                    errors.push(ValidationError::new(at, format!("{} is required", f.label)));
+                }
+                continue;
+            }
+            if value.chars().count() > MAX_FIELD_VALUE {
+                errors.push(ValidationError::new(
+                    at,
+                    format!("must be at most {MAX_FIELD_VALUE} characters"),
+                ));
+                continue;
+            }
+            match f.kind {
+                FieldKind::Select if !f.options.iter().any(|o| o == value) => {
+                    errors.push(ValidationError::new(
+                        at,
+                        format!("must be one of: {}", f.options.join(", ")),
+                    ));
+                }
+                FieldKind::Email if crate::domain::text::normalize_email(value).is_none() => {
+                    errors.push(ValidationError::new(at, "must be an email address"));
+                }
+                FieldKind::Text if value.contains('\n') => {
+                    errors.push(ValidationError::new(at, "must be a single line"));
+                }
+                _ => {}
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks a ticket subject: 1–200 characters, one line.
+pub fn check_subject(subject: &str) -> Result<(), ValidationError> {
+    let n = subject.trim().chars().count();
+    if n == 0 {
+        Err(ValidationError::new("subject", "is required"))
+    } else if n > MAX_SUBJECT {
+        Err(ValidationError::new(
+            "subject",
+            format!("must be at most {MAX_SUBJECT} characters"),
+        ))
+    } else if subject.contains('\n') {
+        Err(ValidationError::new("subject", "must be a single line"))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,121 @@
+//! Admin views over the one visibility rule: "view as contact" (a contact's ticket list exactly
+//! as the server would give it to them) and "who can see this ticket?" (every contact who can,
+//! and why). Both ask `domain::visibility`, so they cannot disagree with what customers get.
+
+use crate::domain::visibility::{ReadScope, why_visible};
+use crate::domain::wire::{Audience, AudienceEntry, AudienceReason, TicketPage, ticket_for};
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::extract::{Caller, Json, Path, Query, viewer_of};
+use crate::server::state::SharedState;
+use crate::server::store::{Account, TicketQuery};
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::new()
+        .routes(routes!(view_as_contact))
+        .routes(routes!(ticket_audience))
+}
+
+/// Largest page of "view as contact".
+const MAX_LIMIT: usize = 500;
+
+/// Paging of "view as contact".
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ViewAsParams {
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The ticket list exactly as this contact would get it from `GET /tickets` (admins only).
+#[utoipa::path(get, path = "/contacts/{id}/tickets", tag = "people", params(("id" = i64, Path), ViewAsParams),
+    responses((status = 200, body = TicketPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn view_as_contact(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(p): Query<ViewAsParams>,
+) -> ApiResult<Json<TicketPage>> {
+    caller.require_admin()?;
+    let contact = state.store.contact(id).await?;
+    let portal = state.store.portal().await?;
+    let viewer = viewer_of(&Account::Contact(contact));
+    let limit = p.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+    }
+    let before_id = match p.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?,
+        ),
+    };
+    let query = TicketQuery {
+        text: None,
+        stage: None,
+        owner: None,
+        inbox: None,
+        hide_closed: !portal.ticket_view.show_closed,
+        limit: limit + 1,
+        before_id,
+    };
+    let scope = ReadScope::of(&viewer, &portal.ticket_permission);
+    let mut rows = state.store.tickets(scope, query).await?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.ticket.id.to_string())
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| ticket_for(&viewer, &portal.ticket_view, r))
+        .collect();
+    Ok(Json(TicketPage { items, next_cursor }))
+}
+
+/// Every contact who can see this ticket, and why (staff only).
+#[utoipa::path(get, path = "/tickets/{id}/audience", tag = "tickets", params(("id" = i64, Path)),
+    responses((status = 200, body = Audience), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn ticket_audience(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Audience>> {
+    caller.require_staff()?;
+    let row = state.store.ticket(id).await?;
+    let portal = state.store.portal().await?;
+    let listed = portal.ticket_view.show_closed || !row.ticket.stage.is_closed();
+    let mut contacts: Vec<AudienceEntry> = state
+        .store
+        .contacts()
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let viewer = viewer_of(&Account::Contact(c.clone()));
+            let reason = why_visible(&viewer, &portal.ticket_permission, (&row.ticket).into())?;
+            Some(AudienceEntry {
+                contact_id: c.id,
+                name: c.name,
+                email: c.email,
+                reason: AudienceReason::from_reason(reason)?,
+                listed,
+            })
+        })
+        .collect();
+    contacts.sort_by(|a, b| a.name.cmp(&b.name).then(a.contact_id.cmp(&b.contact_id)));
+    Ok(Json(Audience {
+        ticket_id: id,
+        contacts,
+    }))
+}
