@@ -1,8 +1,10 @@
-//! End to end in a pseudo-terminal: an admin switches Billing to round robin and writes a rule
-//! "subject contains invoice → Billing" in the real `deskport` binary (embedded demo server),
-//! tries it in the tester, and two invoice tickets a customer then submits land in Billing with
-//! two different agents. The customer's tickets go through `POST /tickets` over HTTP as
-//! carla@acme.test (what the Tickets pane's support form sends), checked over HTTP as ada.
+//! End to end in pseudo-terminals, as issue 7 asks: in the real `deskport` binary (embedded
+//! demo server) an admin switches Billing to round robin and writes the rule "subject contains
+//! invoice → Billing" in the Routing pane, tries it in the tester and saves it; then a customer,
+//! carla@acme.test, in a second `deskport` on the same data dir, submits two invoice tickets
+//! through the support form (`N` on the Tickets tab). The server, asked over HTTP as ada, has
+//! both in Billing with two different agents. The admin also creates an inbox in the pane,
+//! which goes through the outbox like every other routing write.
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use serde_json::{Value, json};
@@ -183,10 +185,43 @@ impl Http {
     }
 }
 
-#[test]
-fn an_invoice_rule_made_in_the_tui_spreads_tickets_over_billing() {
-    let dirs = Dirs::new();
-    let mut app = App::start(&dirs, &["--user", "ada@deskport.test"], &[], (100, 30));
+/// The embedded server's address, from the lock file the first instance wrote.
+fn server_url(dirs: &Dirs) -> String {
+    std::fs::read_to_string(dirs.data().join("embedded/server.lock"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("http"))
+        .unwrap()
+        .to_string()
+}
+
+/// Polls `GET path` as `token` until `check` holds for the answer; returns it.
+async fn until(
+    http: &Http,
+    path: &str,
+    token: &str,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let answer = http
+            .call(reqwest::Method::GET, path, Some(token), None)
+            .await;
+        if check(&answer) {
+            return answer;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} never reached the server: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The admin's part: Billing to round robin with no limit, the invoice rule on top (tried in
+/// the tester first), and a new inbox.
+fn admin_sets_up_routing(app: &mut App) {
     app.wait_for("ada@deskport.test · admin · embedded │ ● online");
     app.send("2");
     app.wait_until("the routing list with counts", |s| {
@@ -201,6 +236,19 @@ fn an_invoice_rule_made_in_the_tui_spreads_tickets_over_billing() {
     app.wait_for("‹round robin›");
     app.send("\x13");
     app.wait_for("help desk · round robin · Sam Carter, Lin Chen · no limit");
+
+    // A new inbox, through the outbox.
+    app.send("n");
+    app.wait_for("New inbox");
+    app.send("Refunds\t \t \t");
+    app.wait_until("the new inbox's choices", |s| {
+        s.contains("‹help desk›") && s.contains("‹round robin›")
+    });
+    app.send("\x13");
+    app.wait_until("the new inbox on the server, with its counts", |s| {
+        s.contains("Refunds · 0 open, 0 unassigned")
+            && s.contains("help desk · round robin · no members · no limit")
+    });
 
     // A rule on top: subject contains "invoice" → Billing, by the inbox's method.
     app.send("G");
@@ -224,39 +272,92 @@ fn an_invoice_rule_made_in_the_tui_spreads_tickets_over_billing() {
     app.wait_until("the saved rule on top", |s| {
         s.contains("Routing rules (5)") && s.contains("1. [on ] Invoices round robin → Billing")
     });
+}
 
-    let base = std::fs::read_to_string(dirs.data().join("embedded/server.lock"))
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("http"))
-        .unwrap()
-        .to_string();
+/// The customer's part: two tickets through the support form.
+fn customer_submits_two_invoices(app: &mut App, subjects: &[&str]) {
+    app.wait_for("carla@acme.test · customer · embedded │ ● online");
+    app.wait_for("[1 Tickets]");
+    for subject in subjects {
+        app.send("N");
+        app.wait_for("Ctrl-S send · Tab next field");
+        app.send(subject);
+        app.send("\tThe total is off by one line.");
+        app.wait_for("The total is off by one line.");
+        app.send("\x13");
+        app.wait_until("the form to close", |s| {
+            !s.contains("Ctrl-S send · Tab next field")
+        });
+        app.wait_for(subject);
+    }
+}
+
+#[test]
+fn an_invoice_rule_made_in_the_tui_spreads_a_customers_tickets_over_billing() {
+    let dirs = Dirs::new();
+    let mut admin = App::start(&dirs, &["--user", "ada@deskport.test"], &[], (100, 30));
+    admin_sets_up_routing(&mut admin);
+
+    let http = Http {
+        base: server_url(&dirs),
+        http: reqwest::Client::new(),
+    };
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let http = Http { base, http: reqwest::Client::new() };
+    let ada = runtime.block_on(async {
         let ada = http.login("ada@deskport.test").await;
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let rules = http.call(reqwest::Method::GET, "/routing-rules", Some(&ada), None).await;
-            if rules[0]["name"] == "Invoices round robin" {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the rule never reached the server: {rules}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let carla = http.login("carla@acme.test").await;
+        until(&http, "/routing-rules", &ada, "the rule", |rules| {
+            rules[0]["name"] == "Invoices round robin"
+        })
+        .await;
+        let inboxes = until(&http, "/inboxes", &ada, "the new inbox", |list| {
+            list.as_array()
+                .is_some_and(|l| l.iter().any(|b| b["name"] == "Refunds"))
+        })
+        .await;
+        let billing = inboxes
+            .as_array()
+            .and_then(|l| l.iter().find(|b| b["name"] == "Billing"))
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            (&billing["assignment"], &billing["capacity"]),
+            (&json!("round_robin"), &Value::Null),
+            "{billing}"
+        );
+        ada
+    });
+
+    let subjects = ["Invoice 1001 looks wrong", "Invoice 1002 is missing a line"];
+    let mut carla = App::start(&dirs, &["--user", "carla@acme.test"], &[], (100, 30));
+    customer_submits_two_invoices(&mut carla, &subjects);
+
+    runtime.block_on(async {
         let mut owners = Vec::new();
-        for n in 1..=2 {
-            let body = json!({"subject": format!("Invoice 100{n} looks wrong"), "description": "The total is off."});
-            let created = http.call(reqwest::Method::POST, "/tickets", Some(&carla), Some(body)).await;
-            let path = format!("/tickets/{}", created["id"]);
-            let ticket = http.call(reqwest::Method::GET, &path, Some(&ada), None).await;
+        for subject in subjects {
+            let path = format!("/tickets?q={}", subject.replace(' ', "%20"));
+            let page = until(&http, &path, &ada, subject, |p| {
+                p["items"].as_array().is_some_and(|i| !i.is_empty())
+            })
+            .await;
+            let id = page["items"][0]["id"].as_i64().unwrap();
+            let ticket = http
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/tickets/{id}"),
+                    Some(&ada),
+                    None,
+                )
+                .await;
+            assert_eq!(ticket["subject"], subject, "{ticket}");
+            assert_eq!(ticket["source"], "portal", "{ticket}");
             assert_eq!(ticket["inbox_name"], "Billing", "{ticket}");
             owners.push(ticket["owner_id"].as_i64().expect("an agent is assigned"));
         }
         assert_ne!(owners[0], owners[1], "round robin takes turns: {owners:?}");
     });
 
-    app.send("q");
-    assert!(app.wait_exit().success());
+    for app in [&mut carla, &mut admin] {
+        app.send("q");
+        assert!(app.wait_exit().success());
+    }
 }

@@ -240,9 +240,19 @@ async fn admin_rule_editor_and_inbox_editor() {
     insta::assert_snapshot!("admin_rule_editor_120x40", render(&mut app, 120, 40));
     let screen = render(&mut app, 120, 40);
     assert!(
-        screen.contains("#2 value  bill") && screen.contains("Ctrl-D remove condition"),
+        screen.contains("#2 value  bill") && screen.contains("F1 more"),
         "{screen}"
     );
+    app.update(Msg::Terminal(Event::Key(KeyEvent::new(
+        KeyCode::F(1),
+        KeyModifiers::NONE,
+    ))));
+    let help = render(&mut app, 120, 40);
+    assert!(
+        help.contains("Ctrl-D") && help.contains("remove condition"),
+        "what the bar cuts is in help: {help}"
+    );
+    app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Esc));
     press(&mut app, "gjjj");
     app.update(key(KeyCode::Char('e')));
@@ -341,6 +351,58 @@ async fn agent_sees_routing_read_only_and_may_test() {
     let screen = settle(&mut app, 80, 24, "Lands in:").await;
     assert!(screen.contains("rule \"Invoices to Billing\""), "{screen}");
     insta::assert_snapshot!("agent_tester_80x24", screen);
+    if let Some(client) = app.client() {
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = routing("ada@deskport.test", dir.path()).await;
+    press(&mut app, "jjje");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    let lines = render_lines(&mut app, 80, 24);
+    assert!(
+        lines.iter().any(|l| l.contains("Edit inbox"))
+            && lines[23].trim_end().ends_with("q quit  ? more"),
+        "a cut hint bar ends with `? more`: {lines:#?}"
+    );
+    press(&mut app, "q");
+    assert!(app.should_quit(), "nothing edited yet: q quits at once");
+    if let Some(client) = app.client() {
+        client.shutdown().await;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = routing("ada@deskport.test", dir.path()).await;
+    press(&mut app, "jjje");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Char(' ')));
+    let edited = render(&mut app, 80, 24);
+    press(&mut app, "q");
+    assert!(
+        !app.should_quit(),
+        "q on a choice field does not drop the edit"
+    );
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("unsaved edits: quit again to drop them"),
+        "{screen}"
+    );
+    press(&mut app, "?");
+    let help = render(&mut app, 120, 40);
+    for label in ["next choice", "save inbox", "cancel"] {
+        assert!(help.contains(label), "{label} in {help}");
+    }
+    app.update(key(KeyCode::Esc));
+    assert_eq!(render(&mut app, 80, 24), edited, "the edit survives help");
+    press(&mut app, "q");
+    assert!(!app.should_quit(), "asked again after another key");
+    press(&mut app, "q");
+    assert!(app.should_quit(), "the second q in a row quits");
     if let Some(client) = app.client() {
         client.shutdown().await;
     }

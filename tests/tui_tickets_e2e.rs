@@ -307,3 +307,114 @@ fn an_agent_replies_from_the_composer_and_the_server_has_the_reply() {
     });
     app.wait_for("quit and reopen the app");
 }
+
+/// The ids of the rows marked `✓` on `screen`.
+fn marked_ids(screen: &str) -> Vec<i64> {
+    screen
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("✓ #")? + "✓ #".len();
+            l[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+#[test]
+fn an_agent_bulk_assigns_marked_tickets_and_the_server_has_them() {
+    let dirs = Dirs::new();
+    let mut app = App::start(&dirs, &["--user", "sam@deskport.test"], &[], (120, 40));
+    app.wait_for("Unassigned");
+    app.send("/owner:none");
+    app.wait_for("/owner:none");
+    app.send("\r");
+    app.wait_for("▶  #");
+    app.send(" ");
+    app.wait_for("· 1 marked");
+    app.send("jjv");
+    let screen = app.wait_for("· 4 marked");
+    let ids = marked_ids(&screen);
+    assert_eq!(ids.len(), 4, "{screen}");
+    app.send("a");
+    app.wait_for("Owner of 4 marked");
+    app.send("gj");
+    app.wait_until("Lin Chen chosen", |s| s.contains("▶ Lin Chen"));
+    app.send("\r");
+    app.wait_for("Assign 4 tickets to Lin Chen? y/n");
+    app.send("y");
+    app.wait_for("bulk change of 4 tickets: 4 changed");
+    let url = server_url(&dirs);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (ada, _) = api(&url, "ada@deskport.test").await;
+        let (_, lin) = api(&url, "lin@deskport.test").await;
+        for id in ids {
+            let detail = ada.ticket(id).await.unwrap().body;
+            assert_eq!(
+                serde_json::to_value(&detail.ticket).unwrap()["owner_id"],
+                lin,
+                "ticket #{id} belongs to Lin on the server"
+            );
+        }
+    });
+    let screen = app.wait_until("the marks cleared", |s| !s.contains("marked"));
+    assert!(!screen.contains('✓'), "{screen}");
+}
+
+#[test]
+fn an_admin_sees_who_can_see_a_ticket_after_switching_to_company_mode() {
+    let dirs = Dirs::new();
+    let mut app = App::start(&dirs, &["--user", "ada@deskport.test"], &[], (120, 40));
+    app.wait_for("Unassigned");
+    let url = server_url(&dirs);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(async {
+        let (dan, _) = api(&url, "dan@acme.test").await;
+        let page = dan
+            .tickets(&deskport::client::TicketQuery::default())
+            .await
+            .unwrap();
+        let first = page.items.first().expect("Dan has tickets");
+        let id = serde_json::to_value(first).unwrap()["id"].as_i64().unwrap();
+        let (ada, _) = api(&url, "ada@deskport.test").await;
+        let portal = ada.portal().await.unwrap();
+        let patch: PortalPatch =
+            serde_json::from_value(serde_json::json!({"ticket_permission": {"mode": "company"}}))
+                .unwrap();
+        ada.patch_portal(portal.version.unwrap(), &patch, None)
+            .await
+            .unwrap();
+        id
+    });
+    app.send("]]]");
+    app.wait_until("the All queue", |s| {
+        s.contains("[All ") && !s.contains("[All open")
+    });
+    app.send(&format!("/#{id} "));
+    app.send("\r");
+    let row = format!("▶  #{id} ");
+    app.wait_for(&row);
+    app.send("W");
+    let screen = app.wait_for("Carla Reyes");
+    assert!(
+        screen.contains(&format!("Who can see #{id} · company mode")),
+        "{screen}"
+    );
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("Carla Reyes"))
+        .unwrap();
+    assert!(
+        lines[at + 1].contains("same company (company mode)"),
+        "Carla sees it through her company: {screen}"
+    );
+    assert!(screen.contains("Dan Ito"), "{screen}");
+    app.send("\x1b");
+    let screen = app.wait_until("the popup to close", |s| !s.contains("Who can see"));
+    assert!(screen.contains(&row), "{screen}");
+}

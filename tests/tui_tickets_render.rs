@@ -1,6 +1,7 @@
 //! Render tests of the Tickets pane, for an agent and a customer, at 80×24 and 120×40: the
-//! list with its preview, the list alone, and the full thread. Also a few styles asserted
-//! directly (selected row, pending marker, internal note), since snapshots drop styles.
+//! list with its preview, the list alone, the full thread, the owner picker with its counts,
+//! marked rows and the bulk confirmation. Also a few styles asserted directly (selected row,
+//! marked row, pending marker, internal note), since snapshots drop styles.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::{Client, ClientConfig, Connection, Write, login};
@@ -261,4 +262,206 @@ async fn customer_list_and_thread() {
     insta::assert_snapshot!("customer_thread_120x40", screen);
     insta::assert_snapshot!("customer_thread_80x24", render(&mut pane, 80, 24));
     client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_assign_picker_marks_and_bulk_confirmation() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("sam@deskport.test", dir.path(), false).await;
+    let mut pane = Tickets::new(client.clone());
+    act(&mut pane, Action::TogglePreview);
+
+    act(&mut pane, Action::Assign);
+    insta::assert_snapshot!("agent_assign_picker_80x24", render(&mut pane, 80, 24));
+    let screen = render(&mut pane, 120, 40);
+    insta::assert_snapshot!("agent_assign_picker_120x40", screen.clone());
+    let users: Vec<(i64, String)> = client
+        .view()
+        .users
+        .values()
+        .map(|u| (u.id, u.name.clone()))
+        .collect();
+    assert!(users.len() >= 3, "the demo has three staff accounts");
+    for (id, name) in users {
+        let open = client
+            .view()
+            .tickets()
+            .filter(|t| !t.is_closed() && t.owner_id() == Some(id))
+            .count();
+        let listed = format!("  {open} open ");
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains(&name) && l.contains(&listed)),
+            "{name} with {open} open tickets: {screen}"
+        );
+    }
+    assert!(screen.contains("nobody"), "{screen}");
+    act(&mut pane, Action::Close);
+
+    act(&mut pane, Action::Mark);
+    act(&mut pane, Action::Down);
+    act(&mut pane, Action::MarkRange);
+    let screen = render(&mut pane, 120, 40);
+    assert!(screen.contains("· 3 marked"), "{screen}");
+    assert_eq!(screen.matches('✓').count(), 3, "{screen}");
+    insta::assert_snapshot!("agent_marked_rows_80x24", render(&mut pane, 80, 24));
+    let buf = buffer(&mut pane, 120, 40);
+    let (x, y) = style_at(&buf, " ✓").unwrap();
+    assert!(
+        buf[(x + 4, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD),
+        "marked rows are bold, not only ticked"
+    );
+
+    act(&mut pane, Action::Assign);
+    let screen = render(&mut pane, 120, 40);
+    assert!(screen.contains("Owner of 3 marked"), "{screen}");
+    act(&mut pane, Action::Top);
+    act(&mut pane, Action::Confirm);
+    let screen = render(&mut pane, 120, 40);
+    assert!(screen.contains("Assign 3 tickets to "), "{screen}");
+    insta::assert_snapshot!("agent_bulk_confirm_120x40", screen);
+    insta::assert_snapshot!("agent_bulk_confirm_80x24", render(&mut pane, 80, 24));
+    act(&mut pane, Action::Close);
+    let screen = render(&mut pane, 120, 40);
+    assert!(
+        !screen.contains("Assign 3") && screen.contains("3 marked"),
+        "declining sends nothing and keeps the marks: {screen}"
+    );
+    assert_eq!(client.view().pending_writes(), 0);
+    act(&mut pane, Action::Close);
+    assert!(!render(&mut pane, 120, 40).contains("marked"));
+    act(&mut pane, Action::MarkAll);
+    let shown = pane.shown_len();
+    assert!(render(&mut pane, 120, 40).contains(&format!("· {shown} marked")));
+    act(&mut pane, Action::MarkAll);
+    assert!(!render(&mut pane, 120, 40).contains("marked"));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_change_reports_successes_and_failures() {
+    use deskport::client::ClientEvent;
+    use deskport::domain::wire::BulkRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("sam@deskport.test", dir.path(), false).await;
+    let mut events = client.subscribe();
+    let patch = StaffTicketPatch {
+        tags: Some(vec!["never-applied".into()]),
+        ..StaffTicketPatch::default()
+    };
+    let write = Write::Bulk(BulkRequest {
+        ids: vec![9_999_998, 9_999_999],
+        patch,
+    });
+    let id = client.submit(write).await.unwrap();
+    let done = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match events.recv().await {
+                Ok(ClientEvent::BulkDone {
+                    write,
+                    succeeded,
+                    failed,
+                    ..
+                }) if write == id => return (succeeded, failed),
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    })
+    .await
+    .expect("the bulk change was answered");
+    assert_eq!(done.0, 0);
+    let ids: Vec<i64> = done.1.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [9_999_998, 9_999_999]);
+    assert!(done.1[0].1.contains("no such ticket"), "{:?}", done.1);
+    client.shutdown().await;
+}
+
+/// Opens "who can see this ticket?" and waits until the server's answer is drawn.
+async fn who_can_see(pane: &mut Tickets) -> String {
+    act(pane, deskport::tui::action::Action::WhoCanSee);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let screen = render(pane, 120, 40);
+        if !screen.contains("Asking the server") {
+            return screen;
+        }
+        assert!(Instant::now() < deadline, "the audience did not load");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_can_see_a_ticket_for_staff_only() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let ada = client("ada@deskport.test", dir.path(), false).await;
+    let id = ada
+        .view()
+        .tickets()
+        .filter(|t| t.requester_email() == Some("dan@acme.test"))
+        .map(|t| t.id())
+        .min()
+        .expect("a ticket of Dan's");
+    let mut pane = Tickets::new(ada.clone());
+    assert!(
+        pane.commands()
+            .iter()
+            .any(|c| c.action == Action::WhoCanSee),
+        "staff get the key in their hints"
+    );
+    pane.set_filter(&format!("#{id} "));
+    let screen = who_can_see(&mut pane).await;
+    assert!(
+        screen.contains(&format!("Who can see #{id} · contact mode")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Dan Ito  <dan@acme.test>") && screen.contains("own ticket"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Carla"), "own tickets only: {screen}");
+    insta::assert_snapshot!("admin_who_can_see_120x40", screen);
+    insta::assert_snapshot!("admin_who_can_see_80x24", render(&mut pane, 80, 24));
+    let hints: Vec<Action> = pane.commands().iter().map(|c| c.action).collect();
+    assert!(hints.contains(&Action::Close), "{hints:?}");
+    act(&mut pane, Action::Close);
+    assert!(!render(&mut pane, 120, 40).contains("Who can see"));
+
+    open(&mut pane).await;
+    let screen = who_can_see(&mut pane).await;
+    assert!(
+        screen.contains(&format!("Who can see #{id}")),
+        "from the open ticket too: {screen}"
+    );
+    act(&mut pane, Action::Close);
+    assert!(render(&mut pane, 120, 40).contains("── description"));
+    ada.shutdown().await;
+
+    let offline = client("ada@deskport.test", dir.path(), true).await;
+    let mut pane = Tickets::new(offline.clone());
+    pane.set_filter(&format!("#{id} "));
+    act(&mut pane, Action::WhoCanSee);
+    let screen = render(&mut pane, 80, 24);
+    assert!(screen.contains("needs the server"), "{screen}");
+    offline.shutdown().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let customer = client("dan@acme.test", dir.path(), false).await;
+    let mut pane = Tickets::new(customer.clone());
+    assert!(
+        !pane
+            .commands()
+            .iter()
+            .any(|c| c.action == Action::WhoCanSee),
+        "customers do not get the key"
+    );
+    let before = render(&mut pane, 80, 24);
+    act(&mut pane, Action::WhoCanSee);
+    assert_eq!(render(&mut pane, 80, 24), before, "and it does nothing");
+    customer.shutdown().await;
 }

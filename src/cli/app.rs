@@ -4,6 +4,7 @@
 
 use super::paths;
 use color_eyre::eyre::{Result, WrapErr, bail};
+use deskport::client::files::{create_empty, create_private_dir};
 use deskport::client::session::{Session, normalize_server_url};
 use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
 use deskport::server::{RunningServer, ServerConfig, start};
@@ -88,14 +89,19 @@ pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
     }
 }
 
-/// Logs go to `<data dir>/logs/deskport.log`, filtered by `RUST_LOG` (default `info`), never
-/// to the screen. The guard flushes the file when dropped.
+/// The log file's name in `<data dir>/logs`.
+const LOG_FILE: &str = "deskport.log";
+
+/// Logs go to `<data dir>/logs/deskport.log` (0600 in a 0700 dir), filtered by `RUST_LOG`
+/// (default `info`), never to the screen. The guard flushes the file when dropped.
 fn init_logging(data_dir: &Path) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     let dir = data_dir.join("logs");
-    std::fs::create_dir_all(&dir)
-        .wrap_err_with(|| format!("cannot create the log dir {}", dir.display()))?;
+    create_private_dir(data_dir)
+        .and_then(|()| create_private_dir(&dir))
+        .and_then(|()| create_empty(&dir.join(LOG_FILE)))
+        .wrap_err("cannot prepare the log file")?;
     let (writer, guard) =
-        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "deskport.log"));
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, LOG_FILE));
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let installed = tracing_subscriber::fmt()
@@ -130,8 +136,7 @@ impl Embedded {
     /// Joins the server named in `<dir>/server.lock` if it answers; otherwise takes the lock,
     /// starts the server on a free loopback port and writes its address into the lock.
     async fn start_or_join(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+        create_private_dir(dir)?;
         let path = dir.join("server.lock");
         let deadline = Instant::now() + JOIN_TIMEOUT;
         loop {

@@ -22,6 +22,7 @@ mod cache;
 mod decode;
 pub mod error;
 pub mod events;
+pub mod files;
 mod outbox;
 pub mod session;
 mod shared;

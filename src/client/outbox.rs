@@ -1,5 +1,5 @@
 //! Replaying the outbox: pending writes are sent in order with their idempotency keys. A
-//! network or server failure stops the replay (order is kept; the engine retries with
+//! network or server failure, or a garbled answer, stops the replay (order is kept; the engine retries with
 //! backoff); a version conflict becomes a conflict for the user; any other refusal is recorded
 //! as rejected and reported, and the writes behind it go on.
 
@@ -66,7 +66,12 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
                 report.writes_applied += 1;
                 core.emit(ClientEvent::Applied { write: e.id });
             }
-            Err(err) if err.is_transient() || matches!(err, ApiError::Unauthorized(_)) => {
+            // An answer that is not what the API sends (a broken proxy, a garbled reply) says
+            // nothing about whether the write landed: keep it; its key makes a retry safe.
+            Err(err)
+                if err.is_transient()
+                    || matches!(err, ApiError::Unauthorized(_) | ApiError::Protocol(_)) =>
+            {
                 let msg = err.to_string();
                 core.db(move |c| c.count_attempt(e.id, &msg)).await?;
                 return Err(err.into());
@@ -172,19 +177,18 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
         }
         Write::Bulk(req) => {
             let answer = api.bulk(req, key).await?;
-            let failed: Vec<String> = answer
+            let failed: Vec<(i64, String)> = answer
                 .results
                 .iter()
                 .filter(|r| !r.ok)
-                .map(|r| format!("#{}: {}", r.id, r.error.as_deref().unwrap_or("refused")))
+                .map(|r| (r.id, r.error.clone().unwrap_or_else(|| "refused".into())))
                 .collect();
-            if !failed.is_empty() {
-                core.emit(ClientEvent::Rejected {
-                    write: e.id,
-                    description: e.write.describe(),
-                    message: failed.join("; "),
-                });
-            }
+            core.emit(ClientEvent::BulkDone {
+                write: e.id,
+                description: e.write.describe(),
+                succeeded: answer.results.len() - failed.len(),
+                failed,
+            });
             answer
                 .results
                 .iter()

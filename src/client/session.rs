@@ -2,10 +2,10 @@
 //! (server, user) cache lives in the data dir. Files holding tokens or cached data are 0600.
 
 use super::error::ClientError;
+use super::files::write_private;
 use crate::domain::visibility::fnv1a;
 use crate::domain::wire::AccountOut;
 use serde::{Deserialize, Serialize};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A signed-in session.
@@ -88,63 +88,6 @@ pub fn cache_path(data_dir: &Path, server_url: &str, account: &AccountOut) -> Pa
         account.kind,
         account.id
     ))
-}
-
-/// Writes `bytes` to `path` atomically (temporary file, then rename), mode 0600, creating the
-/// parent dir (0700) if needed.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ClientError> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| ClientError::Cache(format!("{} has no parent dir", path.display())))?;
-    create_private_dir(dir)?;
-    let tmp = path.with_extension("tmp");
-    let mut f = private_file(&tmp)?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| ClientError::Cache(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path)
-        .map_err(|e| ClientError::Cache(format!("cannot replace {}: {e}", path.display())))
-}
-
-/// Creates `dir` and its parents, the last one mode 0700.
-pub(crate) fn create_private_dir(dir: &Path) -> Result<(), ClientError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
-        .map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", dir.display())))
-}
-
-/// Creates (or truncates) `path` with mode 0600.
-fn private_file(path: &Path) -> Result<std::fs::File, ClientError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let f = opts
-        .open(path)
-        .map_err(|e| ClientError::Cache(format!("cannot create {}: {e}", path.display())))?;
-    restrict(path)?;
-    Ok(f)
-}
-
-/// Makes an existing file readable and writable by its owner only.
-pub(crate) fn restrict(path: &Path) -> Result<(), ClientError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| ClientError::Cache(format!("cannot restrict {}: {e}", path.display())))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -88,6 +88,17 @@ pub enum ClientEvent {
         /// What it was, e.g. `change to ticket #42`.
         description: String,
     },
+    /// The server answered a bulk change: how many tickets it changed and which it refused.
+    BulkDone {
+        /// The write.
+        write: WriteId,
+        /// What it was, e.g. `bulk change of 12 tickets`.
+        description: String,
+        /// Tickets changed.
+        succeeded: usize,
+        /// Tickets refused, with the server's reason: `(id, reason)`.
+        failed: Vec<(i64, String)>,
+    },
     /// The server refused a write; it will not be retried.
     Rejected {
         /// The write.

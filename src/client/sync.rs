@@ -46,6 +46,10 @@ impl Backoff {
 /// the server's portal cache), so such a pull is followed by one more after this pause.
 const SCOPE_RECHECK: Duration = Duration::from_millis(200);
 
+/// Longest wait for the event stream's answer before the engine treats the server as
+/// unreachable and polls instead.
+const EVENTS_OPEN_LIMIT: Duration = Duration::from_secs(10);
+
 /// What the engine does next after handling a command.
 enum Flow {
     Continue,
@@ -56,7 +60,19 @@ enum Flow {
 pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command>) {
     let mut backoff = Backoff::new(core.config.retry_min, core.config.retry_max);
     loop {
-        match core.api.events().await {
+        // Opening the stream is raced with commands (and bounded), so a server that accepts
+        // but never answers cannot keep the engine from syncing on demand or stopping.
+        let opened = tokio::select! {
+            opened = tokio::time::timeout(EVENTS_OPEN_LIMIT, core.api.events()) => opened
+                .unwrap_or_else(|_| Err(ApiError::Offline("the server does not answer".into()))),
+            cmd = commands.recv() => {
+                if let Flow::Stop = handle(&core, cmd).await {
+                    return;
+                }
+                continue;
+            }
+        };
+        match opened {
             Ok(resp) => {
                 backoff.reset();
                 let mut stream = EventStream::new(resp);
@@ -85,6 +101,10 @@ pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command
             Err(ApiError::Unauthorized(msg)) => signed_out(&core, &msg),
             Err(e) => {
                 tracing::debug!("cannot open the event stream: {e}");
+                // Said at once: the pull below may take its own retries to fail as well.
+                if unreachable(&e) {
+                    offline(&core, &e);
+                }
                 let _ = cycle(&core).await;
             }
         }
@@ -125,6 +145,20 @@ fn signed_out(core: &Core, msg: &str) {
     });
 }
 
+/// Whether an error means the server cannot be used now: unreachable, failing, or answering
+/// garbage (as good as none). The engine keeps retrying.
+fn unreachable(e: &ApiError) -> bool {
+    e.is_transient() || matches!(e, ApiError::Protocol(_))
+}
+
+fn offline(core: &Core, e: &ApiError) {
+    core.set_status(|s| {
+        s.connection = Connection::Offline;
+        s.progress = None;
+        s.last_error = Some(e.to_string());
+    });
+}
+
 /// Sends pending writes, then pulls; updates the status.
 pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
     let result = async {
@@ -150,11 +184,7 @@ pub(crate) async fn cycle(core: &Core) -> Result<SyncReport, ClientError> {
             s.last_error = None;
         }),
         Err(ClientError::Api(ApiError::Unauthorized(msg))) => signed_out(core, msg),
-        Err(ClientError::Api(e)) if e.is_transient() => core.set_status(|s| {
-            s.connection = Connection::Offline;
-            s.progress = None;
-            s.last_error = Some(e.to_string());
-        }),
+        Err(ClientError::Api(e)) if unreachable(e) => offline(core, e),
         Err(e) => core.set_status(|s| {
             s.progress = None;
             s.last_error = Some(e.to_string());

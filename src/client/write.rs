@@ -18,9 +18,10 @@ impl std::fmt::Display for WriteId {
     }
 }
 
-/// One change the user asked for.
+/// One change the user asked for. Stored in the outbox as JSON tagged by `op` (not `kind`,
+/// which an inbox's own fields use); cache schema 3 moved older rows from `kind` to `op`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case")]
 pub enum Write {
     /// Staff: change a ticket's fields; sent with `If-Match: "<base_version>"`.
     PatchTicket {

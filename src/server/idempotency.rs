@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::extract::bearer;
 use super::security::digest;
 use super::state::SharedState;
-use super::store::{Account, StoredResponse};
+use super::store::{self, Account, StoredResponse};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -86,6 +86,15 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         parts.uri.path(),
         String::from_utf8_lossy(&bytes)
     ));
+    let Some(_flight) = Flight::claim(&state, format!("{scope}:{key}")) else {
+        return ApiError::new(
+            StatusCode::CONFLICT,
+            "in_progress",
+            "a request with this Idempotency-Key is still running",
+        )
+        .into_response();
+    };
+    // Looked up once the key is ours, so a duplicate that finished a moment ago is seen.
     match state.store.idempotent(scope.clone(), key.clone()).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(stored),
         Ok(Some(_)) => {
@@ -99,28 +108,45 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         Ok(None) => {}
         Err(e) => return ApiError::from(e).into_response(),
     }
-    let flight = format!("{scope}:{key}");
-    let claimed = state
-        .in_flight
-        .lock()
-        .map(|mut set| set.insert(flight.clone()))
-        .unwrap_or(false);
-    if !claimed {
-        return ApiError::new(
-            StatusCode::CONFLICT,
-            "in_progress",
-            "a request with this Idempotency-Key is still running",
-        )
-        .into_response();
+    // The handler's writes and the stored answer commit in one transaction; if this future is
+    // dropped before that (the client went away), the writes roll back unacknowledged.
+    store::one_transaction(async {
+        let resp = next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+        let resp = store_answer(&state, scope, key, request_hash, resp).await;
+        match store::settle().await {
+            Ok(()) => resp,
+            Err(e) => ApiError::from(e).into_response(),
+        }
+    })
+    .await
+}
+
+/// A key claimed by a running request; the claim ends when this is dropped, even if the
+/// request is cancelled half way.
+struct Flight<'a> {
+    state: &'a SharedState,
+    name: String,
+}
+
+impl<'a> Flight<'a> {
+    fn claim(state: &'a SharedState, name: String) -> Option<Self> {
+        let claimed = state
+            .in_flight
+            .lock()
+            .map(|mut set| set.insert(name.clone()))
+            .unwrap_or(false);
+        claimed.then_some(Flight { state, name })
     }
-    let resp = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
-    let outcome = store_answer(&state, scope, key, request_hash, resp).await;
-    if let Ok(mut set) = state.in_flight.lock() {
-        set.remove(&flight);
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.state.in_flight.lock() {
+            set.remove(&self.name);
+        }
     }
-    outcome
 }
 
 async fn store_answer(

@@ -49,7 +49,12 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
 
 /// Creates the data dir (0700) or checks an existing one is not writable by everyone.
 pub fn prepare_data_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
         .wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
     #[cfg(unix)]
     {
@@ -236,16 +241,21 @@ pub async fn serve(
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let sweeping = store::sweep::sweep_forever(state.store.clone());
     let app = app(state);
     let task = tokio::spawn(async move {
-        axum::serve(
+        let serving = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
             let _ = rx.await;
-        })
-        .await
+        });
+        // The sweep never ends; it stops with the server.
+        tokio::select! {
+            served = serving => served,
+            never = sweeping => match never {},
+        }
     });
     tracing::info!("serving the portal API on http://{addr}/api/v1");
     Ok(RunningServer {

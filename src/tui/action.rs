@@ -63,6 +63,18 @@ pub enum Action {
     SetStage,
     /// Choose the selected ticket's priority.
     SetPriority,
+    /// Choose who owns the selected (or marked) tickets.
+    Assign,
+    /// Set the selected ticket's category.
+    SetCategory,
+    /// Edit the selected ticket's tags.
+    SetTags,
+    /// Mark or unmark the selected row for a bulk change.
+    Mark,
+    /// Mark the rows from the last mark to the selected one.
+    MarkRange,
+    /// Mark every row shown (or clear the marks when all are marked).
+    MarkAll,
     /// Move the selected item down in an ordered list.
     MoveDown,
     /// Move the selected item up in an ordered list.
@@ -81,6 +93,8 @@ pub enum Action {
     Save,
     /// Make the selected item the default.
     MakeDefault,
+    /// See the selected contact's ticket list as they see it.
+    ViewAs,
     /// Go to the next step or section of a multi-part form.
     NextStep,
     /// Go back to the previous step or section of a multi-part form.
@@ -91,11 +105,23 @@ pub enum Action {
     Reply,
     /// Write an internal note on the selected ticket (staff).
     Note,
+    /// List the contacts who can see the selected ticket, and why (staff).
+    WhoCanSee,
+    /// Continue the text being written in `$EDITOR`.
+    ExternalEditor,
+    /// Sign out: end the session on the server and forget it here.
+    SignOut,
+    /// Show the changes that conflict with someone else's, to settle them.
+    Conflicts,
+    /// Accept (the consent notice).
+    Accept,
+    /// Decline (the consent notice), which signs out.
+    Decline,
 }
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 55] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -124,6 +150,12 @@ impl Action {
         Action::ToggleClosed,
         Action::SetStage,
         Action::SetPriority,
+        Action::Assign,
+        Action::SetCategory,
+        Action::SetTags,
+        Action::Mark,
+        Action::MarkRange,
+        Action::MarkAll,
         Action::MoveDown,
         Action::MoveUp,
         Action::Toggle,
@@ -133,11 +165,18 @@ impl Action {
         Action::Try,
         Action::Save,
         Action::MakeDefault,
+        Action::ViewAs,
         Action::NextStep,
         Action::PrevStep,
         Action::Revert,
         Action::Reply,
         Action::Note,
+        Action::WhoCanSee,
+        Action::ExternalEditor,
+        Action::SignOut,
+        Action::Conflicts,
+        Action::Accept,
+        Action::Decline,
     ];
 
     /// The name used in keymap.toml.
@@ -171,6 +210,12 @@ impl Action {
             Action::ToggleClosed => "toggle_closed",
             Action::SetStage => "set_stage",
             Action::SetPriority => "set_priority",
+            Action::Assign => "assign",
+            Action::SetCategory => "set_category",
+            Action::SetTags => "set_tags",
+            Action::Mark => "mark",
+            Action::MarkRange => "mark_range",
+            Action::MarkAll => "mark_all",
             Action::MoveDown => "move_down",
             Action::MoveUp => "move_up",
             Action::Toggle => "toggle",
@@ -180,11 +225,18 @@ impl Action {
             Action::Try => "try",
             Action::Save => "save",
             Action::MakeDefault => "make_default",
+            Action::ViewAs => "view_as",
             Action::NextStep => "next_step",
             Action::PrevStep => "prev_step",
             Action::Revert => "revert",
             Action::Reply => "reply",
             Action::Note => "note",
+            Action::WhoCanSee => "who_can_see",
+            Action::ExternalEditor => "external_editor",
+            Action::SignOut => "sign_out",
+            Action::Conflicts => "conflicts",
+            Action::Accept => "accept",
+            Action::Decline => "decline",
         }
     }
 
@@ -220,6 +272,12 @@ impl Action {
             Action::ToggleClosed => "close or reopen",
             Action::SetStage => "set stage",
             Action::SetPriority => "set priority",
+            Action::Assign => "assign",
+            Action::SetCategory => "set category",
+            Action::SetTags => "edit tags",
+            Action::Mark => "mark",
+            Action::MarkRange => "mark range",
+            Action::MarkAll => "mark all shown",
             Action::MoveDown => "move down",
             Action::MoveUp => "move up",
             Action::Toggle => "switch",
@@ -229,11 +287,18 @@ impl Action {
             Action::Try => "try out",
             Action::Save => "save",
             Action::MakeDefault => "make default",
+            Action::ViewAs => "view as contact",
             Action::NextStep => "next step",
             Action::PrevStep => "previous step",
             Action::Revert => "discard changes",
             Action::Reply => "reply",
             Action::Note => "internal note",
+            Action::WhoCanSee => "who can see this ticket",
+            Action::ExternalEditor => "continue in $EDITOR",
+            Action::SignOut => "sign out",
+            Action::Conflicts => "resolve conflicts",
+            Action::Accept => "accept",
+            Action::Decline => "decline",
         }
     }
 }

@@ -3,25 +3,31 @@
 //! to the app's global handling if it ignores them.
 
 use super::action::Action;
+use super::components::conflict::ConflictDialog;
 use super::components::help::Help;
 use super::components::palette::Palette;
 use super::components::signin::SignIn;
 use super::components::status_bar::Notice;
 use super::components::{Component, Outcome, Request};
 use super::config::Config;
+use super::editor::EditorJob;
 use super::keymap::{Context, KeyCombo};
 use super::session::{self, SignInPlan};
 use super::{Msg, Options, Server};
 use crate::client::{Client, ClientEvent, Session};
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use tokio::sync::mpsc::UnboundedSender;
 
 mod commands;
 mod draw;
+mod gates;
 mod main_screen;
 mod sync_text;
 
+use gates::{ConsentScreen, Leave};
 use main_screen::Main;
 
 /// The smallest terminal the app draws in.
@@ -29,12 +35,15 @@ pub const MIN_SIZE: (u16, u16) = (60, 16);
 
 enum Screen {
     SignIn(SignIn),
+    /// A signed-in customer who must answer the consent notice first.
+    Consent(Box<ConsentScreen>),
     Main(Box<Main>),
 }
 
 enum Overlay {
     Help(Help),
     Palette(Palette),
+    Conflict(ConflictDialog),
 }
 
 impl Overlay {
@@ -42,6 +51,7 @@ impl Overlay {
         match self {
             Overlay::Help(h) => h,
             Overlay::Palette(p) => p,
+            Overlay::Conflict(c) => c,
         }
     }
 }
@@ -56,6 +66,12 @@ pub struct App {
     notice: Option<Notice>,
     quit: bool,
     tab_rects: Vec<Rect>,
+    /// Text waiting to be continued in the external editor (the event loop runs it).
+    editor: Option<EditorJob>,
+    /// Set while the server is being asked whether a new consent notice must be accepted.
+    consent_check: Arc<AtomicBool>,
+    /// A sign-in is under way (its answer may be the consent notice).
+    signing_in: bool,
 }
 
 impl App {
@@ -71,6 +87,9 @@ impl App {
             notice: None,
             quit: false,
             tab_rects: Vec::new(),
+            editor: None,
+            consent_check: Arc::default(),
+            signing_in: false,
         }
     }
 
@@ -93,6 +112,7 @@ impl App {
                     if let Screen::SignIn(screen) = &mut self.screen {
                         screen.set_busy(&s.account.email);
                     }
+                    self.signing_in = true;
                     session::resume(self.plan(), s, self.tx.clone());
                 }
                 Ok(_) => {}
@@ -116,8 +136,15 @@ impl App {
     pub fn client(&self) -> Option<&Client> {
         match &self.screen {
             Screen::Main(m) => Some(m.client()),
+            Screen::Consent(c) => Some(&c.client),
             Screen::SignIn(_) => None,
         }
+    }
+
+    /// The text a component asked to continue in the external editor, if any; the event loop
+    /// runs the editor and hands the result back through the job.
+    pub fn take_editor(&mut self) -> Option<EditorJob> {
+        self.editor.take()
     }
 
     fn plan(&self) -> SignInPlan {
@@ -133,6 +160,7 @@ impl App {
         if let Screen::SignIn(screen) = &mut self.screen {
             screen.set_busy(&email);
         }
+        self.signing_in = true;
         session::sign_in(self.plan(), email, password, self.tx.clone());
     }
 
@@ -155,17 +183,20 @@ impl App {
                 false
             }
             Msg::SignedIn(Ok(client)) => {
+                self.signing_in = false;
                 self.overlay = None;
                 self.screen = Screen::Main(Box::new(Main::new(client, self.tx.clone())));
                 true
             }
             Msg::SignedIn(Err(message)) => {
+                self.signing_in = false;
                 if let Screen::SignIn(screen) = &mut self.screen {
                     screen.set_error(message);
                 }
                 true
             }
             Msg::Client(event) => self.on_client(event),
+            Msg::Consent(gate) => self.hold_at_consent(*gate),
         }
     }
 
@@ -174,13 +205,17 @@ impl App {
             ClientEvent::Status(status)
                 if status.connection == crate::client::Connection::SignedOut =>
             {
-                self.signed_out()
+                self.leave(Leave::ServerEnded);
+            }
+            ClientEvent::Status(status) if status.last_error.is_some() => {
+                self.recheck_consent();
             }
             ClientEvent::Conflict { description, .. } => {
                 self.notice = Some(Notice {
                     text: format!("conflict on {description}"),
                     error: true,
                 });
+                self.show_conflicts(false);
             }
             ClientEvent::Rejected {
                 description,
@@ -192,30 +227,32 @@ impl App {
                     error: true,
                 });
             }
-            ClientEvent::Status(_)
-            | ClientEvent::ViewChanged { .. }
-            | ClientEvent::Applied { .. } => {}
+            ClientEvent::BulkDone {
+                description,
+                succeeded,
+                failed,
+                ..
+            } => {
+                let text = match failed.first() {
+                    None => format!("{description}: {succeeded} changed"),
+                    Some((id, why)) => format!(
+                        "{description}: {succeeded} changed, {} failed (#{id}: {why})",
+                        failed.len()
+                    ),
+                };
+                self.notice = Some(Notice {
+                    text,
+                    error: !failed.is_empty(),
+                });
+            }
+            ClientEvent::ViewChanged { .. } => {
+                if let Screen::Main(main) = &mut self.screen {
+                    main.open_setup();
+                }
+            }
+            ClientEvent::Status(_) | ClientEvent::Applied { .. } => {}
         }
         true
-    }
-
-    /// The server ended the session: back to the sign-in screen.
-    fn signed_out(&mut self) {
-        let Screen::Main(main) = &self.screen else {
-            return;
-        };
-        let client = main.client().clone();
-        let email = client.session().account.email.clone();
-        if matches!(self.options.server, Server::Remote { .. })
-            && let Err(e) = Session::forget(&self.options.config_dir)
-        {
-            tracing::warn!("cannot forget the session: {e}");
-        }
-        tokio::spawn(async move { client.shutdown().await });
-        let mut screen = sign_in_screen(&self.options, Some(&email));
-        screen.set_error("the server ended the session; sign in again".to_string());
-        self.overlay = None;
-        self.screen = Screen::SignIn(screen);
     }
 
     /// The component with the keyboard: the popup if one is open, else the screen's pane.
@@ -225,6 +262,7 @@ impl App {
         }
         match &mut self.screen {
             Screen::SignIn(s) => s,
+            Screen::Consent(c) => &mut c.notice,
             Screen::Main(m) => m.pane(),
         }
     }
@@ -314,6 +352,10 @@ impl App {
                 self.quit = true;
                 true
             }
+            Outcome::Request(Request::Editor(job)) => {
+                self.editor = Some(job);
+                true
+            }
         }
     }
 
@@ -337,10 +379,14 @@ impl App {
                 };
                 true
             }
+            Action::Conflicts => self.show_conflicts(true),
             _ if self.overlay.is_some() => false,
+            Action::SignOut => self.leave(Leave::SignedOut),
+            Action::Accept => self.accept_consent(),
+            Action::Decline if !self.answering_consent() => self.leave(Leave::Declined),
             _ => match &mut self.screen {
                 Screen::Main(main) => main.tab_action(action),
-                Screen::SignIn(_) => false,
+                Screen::SignIn(_) | Screen::Consent(_) => false,
             },
         }
     }

@@ -1,10 +1,12 @@
 //! The event loop: a task reads the terminal's events into the app's channel, where client
 //! events and the results of background work also arrive; the loop takes everything queued,
 //! applies it, and draws once if anything changed. Nothing redraws on a timer, so an idle app
-//! uses no CPU.
+//! uses no CPU. When the app asks for the external editor, the loop stops reading the
+//! terminal, hands it to the editor, and takes it back when the editor exits.
 
 use super::app::App;
 use super::config::Config;
+use super::editor::{self, EditorJob};
 use super::terminal::Tui;
 use super::{Msg, Options};
 use color_eyre::eyre::{Result, bail};
@@ -12,6 +14,7 @@ use crossterm::event::EventStream;
 use futures::StreamExt;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// Most messages applied between two frames.
 const BATCH: usize = 256;
@@ -24,10 +27,16 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (mut tui, mut panics) = Tui::enter(config.mouse)?;
     let mut app = App::new(config, options, tx.clone());
-    let reader = tokio::spawn(read_terminal(tx));
+    let mut input = Input::start(tx);
     app.start();
-    let result = drive(&mut app, &mut tui, &mut rx, &mut panics, test_panic).await;
-    reader.abort();
+    let mut io = Io {
+        tui: &mut tui,
+        input: &mut input,
+        rx: &mut rx,
+        panics: &mut panics,
+    };
+    let result = drive(&mut app, &mut io, test_panic).await;
+    input.stop().await;
     drop(tui);
     if let Some(client) = app.client()
         && tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
@@ -39,24 +48,69 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     result
 }
 
-async fn drive(
-    app: &mut App,
-    tui: &mut Tui,
-    rx: &mut mpsc::UnboundedReceiver<Msg>,
-    panics: &mut mpsc::UnboundedReceiver<String>,
-    test_panic: bool,
-) -> Result<()> {
-    tui.draw(|frame| app.draw(frame))?;
+/// The task reading the terminal's events into the app's channel.
+struct Input {
+    tx: mpsc::UnboundedSender<Msg>,
+    task: JoinHandle<()>,
+}
+
+impl Input {
+    fn start(tx: mpsc::UnboundedSender<Msg>) -> Self {
+        let task = tokio::spawn(read_terminal(tx.clone()));
+        Input { tx, task }
+    }
+
+    /// Stops reading and waits until the reader is gone, so nothing else takes keys meant
+    /// for another program.
+    async fn stop(&mut self) {
+        self.task.abort();
+        if let Err(e) = (&mut self.task).await
+            && !e.is_cancelled()
+        {
+            tracing::warn!("the terminal reader ended badly: {e}");
+        }
+    }
+
+    fn restart(&mut self) {
+        self.task = tokio::spawn(read_terminal(self.tx.clone()));
+    }
+}
+
+/// What the loop reads from and draws to.
+struct Io<'a> {
+    tui: &'a mut Tui,
+    input: &'a mut Input,
+    rx: &'a mut mpsc::UnboundedReceiver<Msg>,
+    panics: &'a mut mpsc::UnboundedReceiver<String>,
+}
+
+/// Runs the external editor on `job`'s text with the terminal handed over, then takes the
+/// terminal back and gives the job its result.
+async fn run_editor(io: &mut Io<'_>, job: EditorJob) -> Result<()> {
+    io.input.stop().await;
+    io.tui.suspend()?;
+    let text = job.text().to_string();
+    let edited = tokio::task::spawn_blocking(move || editor::edit(&text))
+        .await
+        .unwrap_or_else(|e| Err(format!("the editor task failed: {e}")));
+    let resumed = io.tui.resume();
+    io.input.restart();
+    job.finish(edited);
+    resumed
+}
+
+async fn drive(app: &mut App, io: &mut Io<'_>, test_panic: bool) -> Result<()> {
+    io.tui.draw(|frame| app.draw(frame))?;
     if test_panic {
         panic!("DESKPORT_TEST_PANIC=1: panicking after the first frame, as asked");
     }
     let mut batch = Vec::with_capacity(BATCH);
     loop {
         tokio::select! {
-            received = rx.recv_many(&mut batch, BATCH) => if received == 0 {
+            received = io.rx.recv_many(&mut batch, BATCH) => if received == 0 {
                 return Ok(());
             },
-            Some(message) = panics.recv() => bail!("deskport stopped after an internal error: {message}"),
+            Some(message) = io.panics.recv() => bail!("deskport stopped after an internal error: {message}"),
         }
         let mut dirty = false;
         for msg in batch.drain(..) {
@@ -64,9 +118,13 @@ async fn drive(
             if app.should_quit() {
                 return Ok(());
             }
+            if let Some(job) = app.take_editor() {
+                run_editor(io, job).await?;
+                dirty = true;
+            }
         }
         if dirty {
-            tui.draw(|frame| app.draw(frame))?;
+            io.tui.draw(|frame| app.draw(frame))?;
         }
     }
 }

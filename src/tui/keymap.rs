@@ -189,17 +189,23 @@ pub enum Context {
     Composer,
     /// The portal settings pane.
     Portal,
+    /// A portal setting's text while it is being edited.
+    PortalField,
     /// The customer's account pane.
     Account,
     /// The help popup.
     Help,
     /// The command palette.
     Palette,
+    /// The dialog that settles conflicting changes.
+    Conflict,
+    /// The consent notice a customer must answer before going on.
+    Consent,
 }
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::SignIn,
@@ -208,9 +214,12 @@ impl Context {
         Context::RoutingForm,
         Context::Composer,
         Context::Portal,
+        Context::PortalField,
         Context::Account,
         Context::Help,
         Context::Palette,
+        Context::Conflict,
+        Context::Consent,
     ];
 
     /// The section name in keymap.toml.
@@ -224,9 +233,12 @@ impl Context {
             Context::RoutingForm => "routing_form",
             Context::Composer => "composer",
             Context::Portal => "portal",
+            Context::PortalField => "portal_field",
             Context::Account => "account",
             Context::Help => "help",
             Context::Palette => "palette",
+            Context::Conflict => "conflict",
+            Context::Consent => "consent",
         }
     }
 
@@ -234,7 +246,9 @@ impl Context {
     pub fn actions(self) -> &'static [Action] {
         use Action::*;
         match self {
-            Context::Global => &[Quit, Help, Palette, NextTab, PrevTab, Tab1, Tab2, Tab3],
+            Context::Global => &[
+                Quit, Help, Palette, NextTab, PrevTab, Tab1, Tab2, Tab3, SignOut, Conflicts,
+            ],
             Context::List => &[Down, Up, Top, Bottom, PageDown, PageUp],
             Context::SignIn => &[Down, Up, NextField, PrevField, Confirm, Quit],
             Context::Tickets => &[
@@ -248,8 +262,15 @@ impl Context {
                 ToggleClosed,
                 SetStage,
                 SetPriority,
+                Assign,
+                SetCategory,
+                SetTags,
+                Mark,
+                MarkRange,
+                MarkAll,
                 Reply,
                 Note,
+                WhoCanSee,
                 New,
                 Confirm,
                 Close,
@@ -265,11 +286,17 @@ impl Context {
                 MakeDefault,
             ],
             Context::RoutingForm => &[NextField, PrevField, Toggle, New, Delete, Try, Save, Close],
-            Context::Composer => &[NextField, PrevField, Save, Close],
-            Context::Portal => &[Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert],
+            Context::Composer => &[NextField, PrevField, Save, Close, ExternalEditor],
+            Context::Portal => &[
+                Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert, New, Delete, MoveDown,
+                MoveUp, ViewAs, Close,
+            ],
+            Context::PortalField => &[Confirm, NextField, PrevField, Save, Close],
             Context::Account => &[],
             Context::Help => &[Close, Down, Up, PageDown, PageUp],
             Context::Palette => &[Close, Confirm, Down, Up],
+            Context::Conflict => &[Revert, Save, Close, Down, Up],
+            Context::Consent => &[Accept, Decline, Down, Up, PageDown, PageUp],
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod editor;
 pub mod event_loop;
 pub mod keymap;
 pub mod session;
@@ -84,6 +85,8 @@ pub enum Msg {
     SignedIn(Result<Client, String>),
     /// The client reported a change.
     Client(ClientEvent),
+    /// A customer must accept the consent notice before going on.
+    Consent(Box<session::ConsentGate>),
 }
 
 /// Reads the keymap, theme and settings from `config_dir` (monochrome under `NO_COLOR`). Call

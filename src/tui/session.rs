@@ -1,10 +1,27 @@
 //! Signing in through the client, off the event loop: each call runs in a task and comes back
-//! to the app as a [`Msg::SignedIn`].
+//! to the app as a [`Msg::SignedIn`] — or, for a customer who must first accept the portal's
+//! consent notice, as a [`Msg::Consent`]. Accepting and signing out run here too.
 
 use super::Msg;
 use crate::client::{ApiError, Client, ClientConfig, ClientError, Session, login};
+use crate::domain::Consent;
+use crate::domain::wire::PortalFor;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
+
+/// A signed-in customer held at the consent notice: the running client, the notice to show
+/// and, after a failed attempt, what went wrong.
+#[derive(Debug)]
+pub struct ConsentGate {
+    /// The running client.
+    pub client: Client,
+    /// The notice (its text and the version accepting it records).
+    pub notice: Consent,
+    /// Why the last answer did not go through.
+    pub error: Option<String>,
+}
 
 /// Where a sign-in happens and what to do with the session.
 #[derive(Debug, Clone)]
@@ -42,9 +59,7 @@ pub fn sign_in(plan: SignInPlan, email: String, password: String, tx: UnboundedS
             start(plan.data_dir, session).await
         }
         .await;
-        if tx.send(Msg::SignedIn(result)).is_err() {
-            tracing::debug!("signed in after the app ended");
-        }
+        gate(result, None, &tx).await;
     });
 }
 
@@ -52,9 +67,105 @@ pub fn sign_in(plan: SignInPlan, email: String, password: String, tx: UnboundedS
 pub fn resume(plan: SignInPlan, session: Session, tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
         let result = start(plan.data_dir, session).await;
-        if tx.send(Msg::SignedIn(result)).is_err() {
-            tracing::debug!("resumed the session after the app ended");
+        gate(result, None, &tx).await;
+    });
+}
+
+/// Sends the signed-in client on, or holds it at the consent notice when the customer must
+/// accept one first (`error` is shown with it). When the server cannot say, the app goes on
+/// from the cache and asks again when the client next hears from the server.
+async fn gate(result: Result<Client, String>, error: Option<String>, tx: &UnboundedSender<Msg>) {
+    let msg = match result {
+        Ok(client) => match consent_needed(&client).await {
+            Ok(Some(notice)) => Msg::Consent(Box::new(ConsentGate {
+                client,
+                notice,
+                error,
+            })),
+            Ok(None) => Msg::SignedIn(Ok(client)),
+            Err(e) => {
+                tracing::info!("cannot check the consent notice now: {e}");
+                Msg::SignedIn(Ok(client))
+            }
+        },
+        Err(e) => Msg::SignedIn(Err(e)),
+    };
+    if tx.send(msg).is_err() {
+        tracing::debug!("signed in after the app ended");
+    }
+}
+
+/// The consent notice `client`'s customer must accept before going on, if any (staff never).
+async fn consent_needed(client: &Client) -> Result<Option<Consent>, ApiError> {
+    if client.session().account.role.is_staff() {
+        return Ok(None);
+    }
+    let api = client.api();
+    let me = api.me().await?;
+    if !me.consent_required {
+        return Ok(None);
+    }
+    match api.portal().await?.body {
+        PortalFor::Public(p) => Ok(Some(Consent {
+            version: me.consent_version,
+            ..p.consent
+        })),
+        PortalFor::Staff(p) => Ok(Some(Consent {
+            version: me.consent_version,
+            ..p.settings.consent.clone()
+        })),
+    }
+}
+
+/// Asks the server, in a task, whether `client`'s customer must accept a (new) consent notice;
+/// sends a [`Msg::Consent`] if so. `busy` is set while a check runs, so checks never pile up.
+pub fn recheck_consent(client: Client, busy: Arc<AtomicBool>, tx: UnboundedSender<Msg>) {
+    if busy.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    tokio::spawn(async move {
+        let needed = consent_needed(&client).await;
+        busy.store(false, Ordering::Release);
+        match needed {
+            Ok(Some(notice)) => {
+                let gate = ConsentGate {
+                    client,
+                    notice,
+                    error: None,
+                };
+                let _ = tx.send(Msg::Consent(Box::new(gate)));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::debug!("cannot check the consent notice: {e}"),
         }
+    });
+}
+
+/// Records the customer's acceptance of notice `version`, in a task, then lets them in (or
+/// shows the notice again, with why, when it did not go through or the text changed).
+pub fn accept_consent(client: Client, version: i64, tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let error = match client.api().accept_consent(version).await {
+            Ok(_) => {
+                client.request_sync();
+                None
+            }
+            Err(ApiError::Conflict { .. } | ApiError::Rejected { .. }) => {
+                Some("The notice has changed; please read it again.".to_string())
+            }
+            Err(e) => Some(format!("Could not record your answer: {}", explain(&e))),
+        };
+        gate(Ok(client), error, &tx).await;
+    });
+}
+
+/// Ends `client`'s session on the server (best effort) and stops it, in a task.
+pub fn sign_out(client: Client) {
+    tokio::spawn(async move {
+        if let Err(e) = client.api().logout().await {
+            tracing::info!("the server did not take the sign-out: {e}");
+        }
+        client.shutdown().await;
     });
 }
 

@@ -1,6 +1,7 @@
 //! Taking over the terminal and always giving it back: raw mode, the alternate screen, bracketed
 //! paste and (optionally) mouse capture are undone when the app quits, when it fails and when
-//! anything panics — the panic hook restores first, then lets the previous hook report.
+//! anything panics — the panic hook restores first, then lets the previous hook report. The
+//! terminal can also be lent to another program (the user's `$EDITOR`) and taken back.
 
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::cursor::Show;
@@ -9,8 +10,8 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -32,6 +33,7 @@ static PANICS: Mutex<Option<mpsc::UnboundedSender<String>>> = Mutex::new(None);
 /// The terminal in the app's modes; dropping it restores the terminal.
 pub struct Tui {
     terminal: Terminal<Backend>,
+    mouse: bool,
 }
 
 impl Tui {
@@ -44,29 +46,46 @@ impl Tui {
         if let Ok(mut slot) = PANICS.lock() {
             *slot = Some(tx);
         }
-        ACTIVE.store(true, Ordering::SeqCst);
-        let entered = enable_raw_mode()
-            .wrap_err("cannot switch the terminal to raw mode")
-            .and_then(|()| {
-                let mut out = std::io::stdout();
-                execute!(out, EnterAlternateScreen, EnableBracketedPaste)
-                    .wrap_err("cannot enter the alternate screen")?;
-                if mouse {
-                    execute!(out, EnableMouseCapture).wrap_err("cannot enable the mouse")?;
-                }
-                Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-                    64 * 1024,
-                    std::io::stdout(),
-                )))
-                .wrap_err("cannot set up the terminal")
-            });
+        let entered = enter_modes(mouse).and_then(|()| {
+            Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+                64 * 1024,
+                std::io::stdout(),
+            )))
+            .wrap_err("cannot set up the terminal")
+        });
         match entered {
-            Ok(terminal) => Ok((Tui { terminal }, rx)),
+            Ok(terminal) => Ok((Tui { terminal, mouse }, rx)),
             Err(e) => {
                 restore();
                 Err(e)
             }
         }
+    }
+
+    /// Gives the terminal to another program (the user's editor) until [`Tui::resume`]: the
+    /// normal screen, cooked mode, no mouse capture or bracketed paste.
+    pub fn suspend(&mut self) -> Result<()> {
+        self.terminal
+            .backend_mut()
+            .flush()
+            .wrap_err("cannot write to the terminal")?;
+        restore();
+        Ok(())
+    }
+
+    /// Takes the terminal back after [`Tui::suspend`]; the next frame is drawn whole.
+    pub fn resume(&mut self) -> Result<()> {
+        let cleared = enter_modes(self.mouse).and_then(|()| {
+            execute!(std::io::stdout(), Clear(ClearType::All)).wrap_err("cannot clear the terminal")
+        });
+        if let Err(e) = cleared {
+            restore();
+            return Err(e);
+        }
+        // Both buffers start empty, so the next frame is written whole. (`Terminal::clear`
+        // would ask the terminal for the cursor position, which not every terminal answers.)
+        self.terminal.swap_buffers();
+        Ok(())
     }
 
     /// Draws one frame inside synchronized-update escapes, so a slow link never shows half of
@@ -88,6 +107,19 @@ impl Drop for Tui {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// Enters raw mode, the alternate screen and bracketed paste, and mouse capture if `mouse`.
+fn enter_modes(mouse: bool) -> Result<()> {
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode().wrap_err("cannot switch the terminal to raw mode")?;
+    let mut out = std::io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)
+        .wrap_err("cannot enter the alternate screen")?;
+    if mouse {
+        execute!(out, EnableMouseCapture).wrap_err("cannot enable the mouse")?;
+    }
+    Ok(())
 }
 
 /// Gives the terminal back: leaves mouse capture, bracketed paste, the alternate screen and

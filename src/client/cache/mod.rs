@@ -2,14 +2,18 @@
 //! `synchronous=NORMAL` (the server can always rebuild it), schema versioned by
 //! `PRAGMA user_version`. It holds the sync cursor, every entity the user may see (as the JSON
 //! the server sent), cached ticket threads and the outbox. A file that cannot be read, or was
-//! written by another schema version, is rebuilt, keeping the unsent writes it can still read.
+//! written by another schema version, is rebuilt, keeping the unsent writes it can still read;
+//! a schema-2 file is upgraded in place instead (its outbox rows re-tagged), losing nothing.
 
 mod load;
 mod outbox;
+#[cfg(test)]
+mod tests;
 
 use super::decode::{Page, Stored};
 use super::error::ClientError;
-use super::session::{Session, create_private_dir, restrict};
+use super::files::{create_empty, create_private_dir, restrict};
+use super::session::Session;
 use super::view::compact::Compact;
 use super::view::{EntityKind, View};
 use crate::domain::wire::TicketDetail;
@@ -20,8 +24,9 @@ use std::path::{Path, PathBuf};
 /// through a read call per page.
 pub(super) const MMAP_BYTES: i64 = 1 << 30;
 
-/// Bump when the layout changes: older files are rebuilt.
-const SCHEMA_VERSION: i64 = 2;
+/// Bump when the layout changes: older files are rebuilt (or upgraded in place, see
+/// [`outbox::retag_v2`]). Version 3 tags outbox writes with `op` instead of `kind`.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -78,7 +83,7 @@ impl Cache {
         if !path.exists() {
             create_empty(path)?;
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         restrict(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -94,6 +99,7 @@ impl Cache {
                 conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
+            2 => outbox::retag_v2(&mut conn, SCHEMA_VERSION)?,
             other => {
                 return Err(ClientError::Cache(format!(
                     "schema version {other}, this deskport uses {SCHEMA_VERSION}"
@@ -198,25 +204,6 @@ fn put_ticket(conn: &Connection, ticket: &Compact) -> Result<(), ClientError> {
         params![ticket.id(), ticket.version(), ticket.to_bytes()],
     )?;
     Ok(())
-}
-
-/// Creates an empty file with mode 0600, so the database never exists with wider permissions.
-fn create_empty(path: &Path) -> Result<(), ClientError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(ClientError::Cache(format!(
-            "cannot create {}: {e}",
-            path.display()
-        ))),
-    }
 }
 
 /// Removes a cache file with its WAL and shared-memory files.

@@ -166,8 +166,48 @@ impl Cache {
     }
 }
 
-/// Reads what it can of the pending writes of a cache that will be rebuilt: only writes this
-/// version can decode, and none at all if the file cannot be read.
+/// Upgrades a schema-2 file in place: its outbox rows tagged each write with `kind`, which
+/// collided with an inbox's `kind` field, so schema 3 tags them with `op`. Every row is
+/// rewritten in one transaction with the new version, so no unsent write is lost.
+pub(super) fn retag_v2(conn: &mut Connection, version: i64) -> Result<(), ClientError> {
+    let tx = conn.transaction()?;
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, write FROM outbox")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, text) in rows {
+        let write = retag(&text).ok_or_else(|| {
+            ClientError::Cache(format!("outbox write {id} is not a schema-2 write: {text}"))
+        })?;
+        tx.execute(
+            "UPDATE outbox SET write = ?2 WHERE id = ?1",
+            params![id, write],
+        )?;
+    }
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A write stored before schema 3 (`{"kind": "message", …}`) in today's form
+/// (`{"op": "message", …}`); a write already in today's form as it is; `None` when the text is
+/// no write at all.
+fn retag(text: &str) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object_mut()?;
+    if !object.contains_key("op") {
+        let tag = object.remove("kind")?;
+        object.insert("op".into(), tag);
+    }
+    let upgraded = serde_json::to_string(&value).ok()?;
+    serde_json::from_str::<Write>(&upgraded).ok()?;
+    Some(upgraded)
+}
+
+/// Reads what it can of the pending writes of a cache that will be rebuilt: writes this
+/// version can decode (older ones upgraded), none at all if the file cannot be read. Each
+/// write that has to be dropped is logged.
 pub(super) fn salvage(path: &Path) -> Vec<Salvaged> {
     let read = || -> rusqlite::Result<Vec<Salvaged>> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -186,7 +226,13 @@ pub(super) fn salvage(path: &Path) -> Vec<Salvaged> {
     match read() {
         Ok(rows) => rows
             .into_iter()
-            .filter(|s| serde_json::from_str::<Write>(&s.write).is_ok())
+            .filter_map(|s| match retag(&s.write) {
+                Some(write) => Some(Salvaged { write, ..s }),
+                None => {
+                    tracing::warn!("an unsent write could not be read, dropped: {}", s.write);
+                    None
+                }
+            })
             .collect(),
         Err(e) => {
             tracing::warn!(

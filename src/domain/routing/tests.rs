@@ -2,7 +2,6 @@ use super::*;
 use crate::domain::ticket::{Priority, Source};
 use ConditionField as F;
 use ConditionOp as Op;
-use proptest::prelude::*;
 
 fn one(s: &str) -> MatchValue {
     MatchValue::One(s.to_string())
@@ -365,85 +364,4 @@ fn least_loaded_picks_the_fewest_open_with_room() {
     assert_eq!(pick(&capped, &[(10, 2), (11, 2), (12, 1)], 0).0, Some(12));
 }
 
-#[derive(Debug, Clone)]
-enum Event {
-    Assign,
-    Close(usize),
-}
-
-fn event() -> impl Strategy<Value = Event> {
-    prop_oneof![3 => Just(Event::Assign), 2 => any::<usize>().prop_map(Event::Close)]
-}
-
-fn automatic() -> impl Strategy<Value = Assignment> {
-    prop_oneof![Just(Assignment::RoundRobin), Just(Assignment::LeastLoaded)]
-}
-
-proptest! {
-    #[test]
-    fn round_robin_spreads_evenly(n in 1i64..=8, start in -20i64..20) {
-        let members: Vec<i64> = (1..=n).map(|i| i * 7).collect();
-        let b = inbox(members.clone(), Assignment::RoundRobin, None);
-        let mut tally: HashMap<i64, u32> = HashMap::new();
-        let mut cursor = start;
-        for _ in 0..1000 {
-            let (owner, next) = pick(&b, &[], cursor);
-            *tally.entry(owner.expect("no capacity, so always someone")).or_default() += 1;
-            cursor = next;
-        }
-        let per: Vec<u32> = members.iter().map(|m| tally.get(m).copied().unwrap_or(0)).collect();
-        prop_assert_eq!(per.iter().sum::<u32>(), 1000);
-        let (max, min) = (per.iter().max().unwrap(), per.iter().min().unwrap());
-        prop_assert!(max - min <= 1, "{:?}", per);
-    }
-
-    #[test]
-    fn automatic_assignment_respects_capacity(
-        n in 1usize..=6,
-        cap in 1u32..=5,
-        method in automatic(),
-        events in proptest::collection::vec(event(), 1..200),
-    ) {
-        let members: Vec<i64> = (100..100 + n as i64).collect();
-        let b = inbox(members.clone(), method, Some(cap));
-        let mut open: HashMap<i64, u32> = HashMap::new();
-        let mut cursor = 0;
-        for e in events {
-            match e {
-                Event::Assign => {
-                    let p = pick_owner(&b, &open, cursor);
-                    cursor = p.next_cursor;
-                    match p.owner {
-                        Some(o) => *open.entry(o).or_default() += 1,
-                        None => prop_assert!(members.iter().all(|m| open.get(m) == Some(&cap))),
-                    }
-                }
-                Event::Close(i) => {
-                    if let Some(c) = open.get_mut(&members[i % n]) {
-                        *c = c.saturating_sub(1);
-                    }
-                }
-            }
-            prop_assert!(open.keys().all(|k| members.contains(k)), "{:?}", open);
-            prop_assert!(open.values().all(|&c| c <= cap), "cap {}: {:?}", cap, open);
-        }
-    }
-
-    #[test]
-    fn least_loaded_picks_a_minimum_among_members_with_room(
-        load in proptest::collection::vec(0u32..10, 0..8),
-        cap in proptest::option::of(1u32..10),
-        cursor in any::<i64>(),
-    ) {
-        let members: Vec<i64> = (1..=load.len() as i64).collect();
-        let open: HashMap<i64, u32> = members.iter().copied().zip(load.iter().copied()).collect();
-        let b = inbox(members, Assignment::LeastLoaded, cap);
-        let room = |l: &u32| cap.is_none_or(|c| *l < c);
-        let min_with_room = load.iter().copied().filter(room).min();
-        let picked = pick_owner(&b, &open, cursor).owner.map(|o| open[&o]);
-        if let Some(l) = picked {
-            prop_assert!(room(&l));
-        }
-        prop_assert_eq!(picked, min_with_room);
-    }
-}
+mod props;

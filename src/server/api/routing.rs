@@ -4,7 +4,7 @@ use crate::domain::wire::{
     InboxInput, InboxOut, InboxPatch, RouteDecision, RuleInput, RulePatch, RuleTestRequest,
 };
 use crate::domain::{Inbox, RoutingRule};
-use crate::server::error::{ApiResult, ErrorBody};
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Path};
 use crate::server::state::SharedState;
 use axum::extract::State;
@@ -65,6 +65,7 @@ async fn create_inbox(
     Json(input): Json<InboxInput>,
 ) -> ApiResult<(StatusCode, Json<Inbox>)> {
     caller.require_admin()?;
+    check_capacity(input.capacity)?;
     let inbox = Inbox {
         id: 0,
         name: input.name,
@@ -77,6 +78,17 @@ async fn create_inbox(
         StatusCode::CREATED,
         Json(state.store.create_inbox(inbox).await?),
     ))
+}
+
+/// Refuses a capacity outside the documented range (the schema's `int32` format).
+fn check_capacity(capacity: Option<u32>) -> ApiResult<()> {
+    match capacity {
+        Some(c) if i32::try_from(c).is_err() => Err(ApiError::invalid(
+            "capacity",
+            format!("must be at most {}", i32::MAX),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Changes an inbox.
@@ -109,6 +121,7 @@ async fn patch_inbox(
         inbox.assignment = v;
     }
     if let Some(v) = p.capacity {
+        check_capacity(v)?;
         inbox.capacity = v;
     }
     Ok(Json(state.store.update_inbox(inbox).await?))

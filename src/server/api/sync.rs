@@ -66,9 +66,12 @@ async fn sync(
     responses((status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream")), security(("bearer" = [])))]
 async fn events(
     State(state): State<SharedState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut rx = state.store.subscribe();
+    let mut ended = state.store.ended_sessions();
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    let token_hash = caller.token_hash;
     let stream = async_stream(move |tx| async move {
         if tx
             .send(Event::default().event("changed").data(""))
@@ -77,8 +80,27 @@ async fn events(
         {
             return;
         }
+        recheck.tick().await;
         loop {
-            match rx.recv().await {
+            let changed = tokio::select! {
+                r = rx.recv() => r,
+                gone = ended.recv() => match gone {
+                    Ok(hash) if hash == token_hash => return,
+                    Ok(_) => continue,
+                    // Missed some: look the session up to be sure.
+                    Err(RecvError::Lagged(_)) => {
+                        if !session_alive(&state, &token_hash).await { return; }
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return,
+                },
+                _ = recheck.tick() => {
+                    // Expired or swept sessions end no stream by themselves.
+                    if !session_alive(&state, &token_hash).await { return; }
+                    continue;
+                }
+            };
+            match changed {
                 Ok(_) | Err(RecvError::Lagged(_)) => {
                     if tx
                         .send(Event::default().event("changed").data(""))
@@ -93,6 +115,15 @@ async fn events(
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// How often an open event stream checks that its session still exists.
+const SESSION_RECHECK: Duration = Duration::from_secs(30);
+
+/// Whether the session behind `token_hash` still exists (a failed look-up counts as alive:
+/// the stream is not cut for a passing database error).
+async fn session_alive(state: &SharedState, token_hash: &str) -> bool {
+    !matches!(state.store.session(token_hash.to_string()).await, Ok(None))
 }
 
 /// A stream fed by a task through a small channel; the task ends when the client goes away.

@@ -2,6 +2,9 @@
 //! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
 
 pub mod sqlite;
+pub mod sweep;
+
+pub use sqlite::held::{one_transaction, settle};
 
 pub use crate::domain::wire::{MessageRow, RouteDecision, RuleRef, TicketRow};
 
@@ -189,6 +192,9 @@ pub struct StoredResponse {
 pub trait Store: Send + Sync + 'static {
     /// A receiver of the latest change sequence after each commit that appended changes.
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
+    /// A receiver of the token hashes of sessions as they are ended (sign-out), so an open
+    /// event stream of that session can close.
+    fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String>;
     /// The portal settings.
     async fn portal(&self) -> StoreResult<PortalSettings>;
     /// Replaces the settings if `expected_version` is current; validates against domains and inboxes.
@@ -339,6 +345,10 @@ pub trait Store: Send + Sync + 'static {
         key: String,
         response: StoredResponse,
     ) -> StoreResult<()>;
+
+    /// Deletes sessions idle longer than `idle_secs` and stored idempotent answers older than
+    /// `answer_secs`, so neither table grows without end; returns how many of each went.
+    async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)>;
 
     /// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
     async fn is_empty(&self) -> StoreResult<bool>;

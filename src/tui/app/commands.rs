@@ -20,6 +20,12 @@ impl App {
                 s.commands(),
                 s.captures_text(),
             ),
+            Screen::Consent(c) => (
+                "Consent notice".to_string(),
+                c.notice.contexts(),
+                c.notice.commands(),
+                c.notice.captures_text(),
+            ),
             Screen::Main(m) => {
                 let title = m.title();
                 let pane = m.pane();
@@ -64,6 +70,9 @@ impl App {
     fn global_commands(&self) -> Vec<Command> {
         let mut commands = Vec::new();
         if let Screen::Main(main) = &self.screen {
+            if main.client().view().status.conflicts > 0 {
+                commands.push(Command::new(Action::Conflicts));
+            }
             commands.extend(main.tab_commands());
         }
         commands.extend([
@@ -71,6 +80,9 @@ impl App {
             Command::new(Action::Palette),
             Command::new(Action::Quit),
         ]);
+        if let Screen::Main(_) = &self.screen {
+            commands.push(Command::new(Action::SignOut));
+        }
         commands
     }
 

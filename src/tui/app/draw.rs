@@ -49,6 +49,16 @@ impl App {
                 s.draw(frame, body, ctx);
                 (None, None)
             }
+            Screen::Consent(c) => {
+                frame.render_widget(Line::styled(" deskport", ctx.theme.title), top);
+                c.notice.draw(frame, body, ctx);
+                let account = &c.client.session().account;
+                let identity = Identity {
+                    email: account.email.clone(),
+                    role: account.role,
+                };
+                (Some(identity), None)
+            }
             Screen::Main(m) => {
                 self.tab_rects = tabs::draw(frame, top, m.tabs(), m.active(), ctx);
                 m.pane().draw(frame, body, ctx);

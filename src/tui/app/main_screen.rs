@@ -2,6 +2,7 @@
 //! a task forwards to the event loop.
 
 use crate::client::Client;
+use crate::domain::wire::PortalFor;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::Component;
@@ -29,6 +30,8 @@ pub struct Main {
     tabs: Vec<Tab>,
     panes: Vec<Box<dyn Component>>,
     active: usize,
+    /// Whether the user picked a tab (or the first-run check is done): no more automatic moves.
+    settled: bool,
     _forward: Forwarder,
 }
 
@@ -69,12 +72,36 @@ impl Main {
                 }
             }
         });
-        Main {
+        let mut main = Main {
             client,
             tabs,
             panes,
             active: 0,
+            settled: false,
             _forward: Forwarder(forward),
+        };
+        main.open_setup();
+        main
+    }
+
+    /// On a portal that is not set up yet, an admin starts on the Portal tab (its setup
+    /// wizard), unless they already chose a tab. Checked until the settings are known.
+    pub fn open_setup(&mut self) {
+        if self.settled {
+            return;
+        }
+        let configured = match self.client.view().portal.as_ref().map(|p| &p.item) {
+            Some(PortalFor::Staff(p)) => p.settings.configured,
+            Some(PortalFor::Public(_)) => true,
+            None => return,
+        };
+        self.settled = true;
+        let wizard = self
+            .tabs
+            .iter()
+            .position(|t| t.kind == TabKind::Portal && !t.read_only);
+        if let (false, Some(at)) = (configured, wizard) {
+            self.active = at;
         }
     }
 
@@ -110,6 +137,7 @@ impl Main {
 
     /// Shows tab `index`; returns whether that changed anything.
     pub fn show(&mut self, index: usize) -> bool {
+        self.settled = true;
         if index < self.tabs.len() && index != self.active {
             self.active = index;
             true

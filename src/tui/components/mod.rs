@@ -4,6 +4,8 @@
 //! palette, so none of them can go stale.
 
 pub mod account;
+pub mod conflict;
+pub mod consent;
 pub mod help;
 pub mod input;
 pub mod list;
@@ -60,6 +62,8 @@ pub enum Request {
     Run(Action),
     /// Quit the app.
     Quit,
+    /// Continue this text in the external editor.
+    Editor(crate::tui::editor::EditorJob),
 }
 
 /// A pane or popup.

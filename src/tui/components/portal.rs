@@ -1,27 +1,35 @@
 //! The Portal pane. While the portal is not configured, admins get the four-step setup wizard
 //! (name, domain, tickets, access); afterwards the settings in sections (General, Tickets,
-//! Access with the contacts and their invitations, and an overview of the rest), each saved
-//! with `If-Match` through the client's outbox. Agents see everything read-only.
+//! Access with the contacts and their invitations, Ticket view, Consent notice, Support form,
+//! and an overview of everything), each saved with `If-Match` through the client's outbox.
+//! Agents see everything read-only. Text rows take typed keys only while being edited.
 
+mod commands;
 mod draw;
 mod fields;
 mod form;
+mod groups;
+mod keys;
 mod overview;
+mod preview;
+mod save;
+mod sections;
 mod tasks;
+mod view_as;
 mod wizard;
 
 pub use overview::setting;
 
 use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome};
-use crate::client::{Client, OutboxState, Resolution, View, Write, WriteId};
+use crate::client::{Client, View};
 use crate::domain::portal::{PortalPatch, PortalSettings};
 use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
 use fields::Part;
-use form::{FieldId, Form};
+use form::Form;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use tasks::Slot;
@@ -35,15 +43,24 @@ pub enum Section {
     Tickets,
     /// Registration and sign-in, and the contacts' invitations.
     Access,
+    /// What customers see in their ticket list.
+    TicketView,
+    /// The consent notice.
+    Consent,
+    /// The support form's fields.
+    SupportForm,
     /// Every setting, read-only.
     Overview,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 7] = [
         Section::General,
         Section::Tickets,
         Section::Access,
+        Section::TicketView,
+        Section::Consent,
+        Section::SupportForm,
         Section::Overview,
     ];
 
@@ -52,6 +69,9 @@ impl Section {
             Section::General => "General",
             Section::Tickets => "Tickets",
             Section::Access => "Access",
+            Section::TicketView => "Ticket view",
+            Section::Consent => "Consent",
+            Section::SupportForm => "Support form",
             Section::Overview => "Overview",
         }
     }
@@ -61,6 +81,9 @@ impl Section {
             Section::General => Some(Part::General),
             Section::Tickets => Some(Part::Tickets),
             Section::Access => Some(Part::Access),
+            Section::TicketView => Some(Part::TicketView),
+            Section::Consent => Some(Part::Consent),
+            Section::SupportForm => Some(Part::SupportForm),
             Section::Overview => None,
         }
     }
@@ -100,6 +123,8 @@ pub struct Portal {
     rows: usize,
     overview: ListCursor,
     results: Slot,
+    /// The "view as contact" popup, while open.
+    viewing: Option<view_as::ViewAs>,
 }
 
 impl Portal {
@@ -118,6 +143,7 @@ impl Portal {
             rows: 0,
             overview: ListCursor::default(),
             results: Slot::default(),
+            viewing: None,
         }
     }
 
@@ -158,7 +184,7 @@ impl Portal {
         }
         self.draft = None;
         let stale = self.base.as_ref().is_none_or(|b| *b != settings);
-        if self.base.is_none() || (stale && !self.dirty()) {
+        if self.base.is_none() || (stale && !self.dirty() && !self.form.typing()) {
             self.load(&settings, view);
         }
     }
@@ -199,63 +225,6 @@ impl Portal {
         self.say("Read-only: only admins change portal settings.", true)
     }
 
-    /// The latest portal write the server refused or found in conflict.
-    fn trouble(view: &View) -> Option<(WriteId, OutboxState)> {
-        view.outbox
-            .iter()
-            .rev()
-            .find(|e| matches!(e.write, Write::PatchPortal { .. }) && !e.is_pending())
-            .map(|e| (e.id, e.state.clone()))
-    }
-
-    fn submit(&mut self, base_version: i64, patch: PortalPatch) {
-        tasks::submit(
-            &self.client,
-            Write::PatchPortal {
-                base_version,
-                patch,
-            },
-        );
-        self.base = None;
-        self.warned = false;
-    }
-
-    fn save(&mut self) -> Outcome {
-        let view = self.client.view();
-        if let Some((id, OutboxState::Conflict(_))) = Self::trouble(&view) {
-            drop(view);
-            tasks::resolve(&self.client, id, Resolution::ApplyMine);
-            return self.say("Saving your version over the server's…", false);
-        }
-        let (Some(base), Some(patch)) = (self.base.clone(), self.patch()) else {
-            drop(view);
-            return self.say("Nothing to save.", false);
-        };
-        let mut after = base.clone();
-        fields::apply(&self.form, &mut after);
-        let inbox_ids: Vec<i64> = view.inboxes.keys().copied().collect();
-        let checked = after.validate(&view.domains, &inbox_ids);
-        drop(view);
-        if let Err(e) = checked {
-            return self.say(
-                format!("Not saved: {} {}.", fields::human(&e.field), e.message),
-                true,
-            );
-        }
-        self.submit(base.version, patch);
-        self.say(format!("Saving {}…", self.current().title()), false)
-    }
-
-    fn revert(&mut self) -> Outcome {
-        let trouble = Self::trouble(&self.client.view());
-        if let Some((id, _)) = trouble {
-            tasks::resolve(&self.client, id, Resolution::KeepTheirs);
-        }
-        self.base = None;
-        self.warned = false;
-        self.say("Changes discarded; showing the server's settings.", false)
-    }
-
     fn switch_section(&mut self, delta: i64) -> Outcome {
         if let Some(o) = self.guard() {
             return o;
@@ -272,49 +241,6 @@ impl Portal {
         Outcome::Changed
     }
 
-    /// Holds the user back once when leaving unsaved changes.
-    fn guard(&mut self) -> Option<Outcome> {
-        if self.dirty() && !self.warned {
-            self.warned = true;
-            return Some(self.say(
-                "Unsaved changes: Ctrl-S saves, Ctrl-R discards; the same key again leaves without saving.",
-                true,
-            ));
-        }
-        self.warned = false;
-        None
-    }
-
-    fn confirm(&mut self) -> Outcome {
-        let fields = self.form.fields.len();
-        if self.form.selected >= fields {
-            let index = self.form.selected - fields;
-            return tasks::invite(&self.client, index, &self.results)
-                .map_or(Outcome::Ignored, |t| self.say(t, false));
-        }
-        match self.form.current().map(|f| f.id) {
-            Some(FieldId::NewHost | FieldId::NewLanguage) => {
-                let host = self.form.get(FieldId::NewHost).trim().to_lowercase();
-                let language = self.form.get(FieldId::NewLanguage).trim().to_string();
-                match tasks::add_domain(&self.client, host, language, &self.results) {
-                    Ok(text) => {
-                        self.form.set_text(FieldId::NewHost, "");
-                        self.say(text, false)
-                    }
-                    Err(text) => self.say(text, true),
-                }
-            }
-            _ if self.form.cycle() => {
-                fields::sync_filter_rows(&mut self.form);
-                Outcome::Changed
-            }
-            _ => {
-                self.form.step(1);
-                Outcome::Changed
-            }
-        }
-    }
-
     fn total_rows(&self) -> usize {
         if self.current() == Section::Access && self.draft.is_none() {
             self.form.fields.len() + self.client.view().contacts.len()
@@ -326,54 +252,45 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Portal]
+        if self.form.typing_lines() {
+            &[Context::Composer]
+        } else if self.form.typing() {
+            &[Context::PortalField]
+        } else {
+            &[Context::Portal]
+        }
     }
 
     fn commands(&self) -> Vec<Command> {
-        draw::commands(self)
+        commands::commands(self)
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        let wizard = self.draft.is_some();
-        let editing = !self.read_only && (wizard || self.current() != Section::Overview);
-        match action {
-            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
-                self.guard().unwrap_or(Outcome::Ignored)
-            }
-            Action::Quit => self.guard().unwrap_or(Outcome::Ignored),
-            Action::NextStep if wizard => self.wizard_step(1),
-            Action::PrevStep if wizard => self.wizard_step(-1),
-            Action::Save if wizard => self.wizard_step(1),
-            Action::NextStep => self.switch_section(1),
-            Action::PrevStep => self.switch_section(-1),
-            Action::Down | Action::Up if self.current() == Section::Overview && !wizard => {
-                draw::scroll_overview(self, action)
-            }
-            Action::Down => {
-                self.form.selected = super::step(self.form.selected, 1, self.total_rows());
-                Outcome::Changed
-            }
-            Action::Up => {
-                self.form.selected = super::step(self.form.selected, -1, self.total_rows());
-                Outcome::Changed
-            }
-            Action::Confirm if self.read_only && self.form.selected < self.form.fields.len() => {
-                Outcome::Ignored
-            }
-            Action::Confirm | Action::Toggle | Action::Save | Action::Revert if !editing => {
-                self.refuse()
-            }
-            Action::Confirm => self.confirm(),
-            Action::Toggle => {
-                if self.form.cycle() {
-                    fields::sync_filter_rows(&mut self.form);
+        if let Some(v) = &mut self.viewing {
+            return match action {
+                Action::Close => {
+                    self.viewing = None;
+                    Outcome::Changed
                 }
-                Outcome::Changed
-            }
-            Action::Save => self.save(),
-            Action::Revert => self.revert(),
-            _ => Outcome::Ignored,
+                Action::Down | Action::Up => {
+                    v.scroll(if action == Action::Down { 1 } else { -1 });
+                    Outcome::Changed
+                }
+                Action::Quit
+                | Action::Help
+                | Action::Palette
+                | Action::NextTab
+                | Action::PrevTab
+                | Action::Tab1
+                | Action::Tab2
+                | Action::Tab3 => Outcome::Ignored,
+                _ => Outcome::Changed,
+            };
         }
+        if self.form.typing() {
+            return self.handle_editing(action);
+        }
+        self.handle_rows(action)
     }
 
     fn captures_text(&self) -> bool {
@@ -398,6 +315,9 @@ impl Component for Portal {
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {
+        if self.form.typing() {
+            return Outcome::Ignored;
+        }
         self.form.selected = super::step(self.form.selected, i64::from(rows), self.total_rows());
         Outcome::Changed
     }
@@ -410,5 +330,8 @@ impl Component for Portal {
             self.message = Some(Message { text, error });
         }
         draw::draw(self, &view, frame, area, ctx);
+        if let Some(v) = &mut self.viewing {
+            v.draw(frame, area, ctx);
+        }
     }
 }

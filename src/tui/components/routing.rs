@@ -5,6 +5,7 @@
 mod editing;
 mod form;
 mod inbox_editor;
+mod list_actions;
 mod lists;
 mod remote;
 mod rule_editor;
@@ -13,11 +14,10 @@ mod tester;
 mod tests;
 
 use super::list::{ListCursor, draw_lines, pane_block};
-use super::{Component, DrawCtx, Outcome, step};
-use crate::client::{Client, View, Write};
-use crate::domain::portal::PortalPatch;
+use super::{Component, DrawCtx, Outcome};
+use crate::client::Client;
 use crate::domain::text::strip_control;
-use crate::domain::wire::{PortalFor, RulePatch};
+use crate::domain::wire::RulePatch;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
@@ -52,6 +52,8 @@ pub struct Routing {
     mode: Mode,
     /// An item whose deletion waits for the key to be pressed again.
     confirm_delete: Option<Target>,
+    /// Quitting was asked for over unsaved edits: the next quit goes through.
+    confirm_quit: bool,
 }
 
 fn blank_rule_patch() -> RulePatch {
@@ -84,6 +86,19 @@ impl Routing {
             cursor: ListCursor::default(),
             mode: Mode::List,
             confirm_delete: None,
+            confirm_quit: false,
+        }
+    }
+
+    /// Whether the open editor or tester holds edits that quitting would lose.
+    fn has_edits(&self) -> bool {
+        match &self.mode {
+            Mode::List => false,
+            Mode::Rule(e) => e.form.is_edited(),
+            Mode::Inbox(e) => e.form.is_edited(),
+            Mode::Tester(t, editor) => {
+                t.form.is_edited() || editor.as_ref().is_some_and(|e| e.form.is_edited())
+            }
         }
     }
 
@@ -131,8 +146,19 @@ impl Routing {
         out
     }
 
+    /// The editor's and tester's commands, most used first, since the hint bar shows only
+    /// what fits (the rest are under help).
     fn form_commands(&self) -> Vec<Command> {
-        let mut out = Vec::new();
+        let (save, close) = match &self.mode {
+            Mode::Rule(_) => ("save rule", "cancel"),
+            Mode::Inbox(_) => ("save inbox", "cancel"),
+            Mode::Tester(..) => ("run test", "back"),
+            Mode::List => return Vec::new(),
+        };
+        let mut out = vec![
+            Command::labelled(Action::Save, save),
+            Command::labelled(Action::Close, close),
+        ];
         let choice = match &self.mode {
             Mode::Rule(e) => !e.form.captures_text(),
             Mode::Inbox(e) => !e.form.captures_text(),
@@ -141,150 +167,16 @@ impl Routing {
         if choice {
             out.push(Command::labelled(Action::Toggle, "next choice"));
         }
-        match &self.mode {
-            Mode::Rule(e) => {
-                out.push(Command::labelled(Action::Save, "save rule"));
-                out.push(Command::labelled(Action::New, "add condition"));
-                if e.on_condition() {
-                    out.push(Command::labelled(Action::Delete, "remove condition"));
-                }
-                out.push(Command::labelled(Action::Try, "test this draft"));
-                out.push(Command::labelled(Action::Close, "cancel"));
-            }
-            Mode::Inbox(_) => {
-                out.push(Command::labelled(Action::Save, "save inbox"));
-                out.push(Command::labelled(Action::Close, "cancel"));
-            }
-            Mode::Tester(..) => {
-                out.push(Command::labelled(Action::Save, "run test"));
-                out.push(Command::labelled(Action::Close, "back"));
-            }
-            Mode::List => {}
-        }
         out.push(Command::new(Action::NextField));
+        if let Mode::Rule(e) = &self.mode {
+            out.push(Command::labelled(Action::Try, "test this draft"));
+            out.push(Command::labelled(Action::New, "add condition"));
+            if e.on_condition() {
+                out.push(Command::labelled(Action::Delete, "remove condition"));
+            }
+        }
         out.push(Command::new(Action::PrevField));
         out
-    }
-
-    fn list_action(&mut self, action: Action) -> Outcome {
-        let rows = lists::targets(&self.client.view()).len();
-        if matches!(
-            action,
-            Action::Down | Action::Up | Action::Top | Action::Bottom
-        ) || matches!(action, Action::PageDown | Action::PageUp)
-        {
-            self.confirm_delete = None;
-            return self.cursor.handle(action, rows);
-        }
-        if action == Action::Try {
-            let tester = Tester::new(&self.client.view(), None);
-            self.remote.clear_test();
-            self.mode = Mode::Tester(Box::new(tester), None);
-            return Outcome::Changed;
-        }
-        if self.read_only {
-            return Outcome::Ignored;
-        }
-        let target = self.target();
-        let client = self.client.clone();
-        let view = client.view();
-        match (action, target) {
-            (Action::New, Some(Target::Inbox(_) | Target::Inboxes)) => {
-                self.mode = Mode::Inbox(InboxEditor::new(None, &view));
-            }
-            (Action::New, _) => self.mode = Mode::Rule(RuleEditor::new(None, &view)),
-            (Action::Edit, Some(Target::Inbox(id))) => {
-                let inbox = view.inboxes.get(&id).map(|m| &m.item);
-                self.mode = Mode::Inbox(InboxEditor::new(inbox, &view));
-            }
-            (Action::Edit, Some(Target::Rule(i))) => {
-                let rule = view.rules.get(i).map(|m| &m.item);
-                self.mode = Mode::Rule(RuleEditor::new(rule, &view));
-            }
-            (Action::Toggle, Some(Target::Rule(i))) => {
-                let Some(rule) = view.rules.get(i).map(|m| &m.item) else {
-                    return Outcome::Ignored;
-                };
-                let patch = RulePatch {
-                    enabled: Some(!rule.enabled),
-                    ..blank_rule_patch()
-                };
-                self.remote.submit(Write::PatchRule { id: rule.id, patch });
-            }
-            (Action::MoveDown | Action::MoveUp, Some(Target::Rule(i))) => {
-                let delta = if action == Action::MoveDown { 1 } else { -1 };
-                let j = step(i, delta, view.rules.len());
-                let (Some(rule), Some(other)) = (view.rules.get(i), view.rules.get(j)) else {
-                    return Outcome::Ignored;
-                };
-                if i == j {
-                    return Outcome::Ignored;
-                }
-                let patch = RulePatch {
-                    position: Some(other.item.position),
-                    ..blank_rule_patch()
-                };
-                self.remote.submit(Write::PatchRule {
-                    id: rule.item.id,
-                    patch,
-                });
-                drop(view);
-                self.cursor
-                    .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
-                self.cursor
-                    .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
-            }
-            (Action::MakeDefault, Some(Target::Inbox(id))) => match &view.portal {
-                Some(p) => match &p.item {
-                    PortalFor::Staff(s) => {
-                        let patch = PortalPatch {
-                            default_inbox_id: Some(id),
-                            ..PortalPatch::default()
-                        };
-                        self.remote.submit(Write::PatchPortal {
-                            base_version: s.settings.version,
-                            patch,
-                        });
-                    }
-                    PortalFor::Public(_) => return Outcome::Ignored,
-                },
-                None => self
-                    .remote
-                    .set_notice("the portal settings are not loaded yet"),
-            },
-            (Action::Delete, Some(t @ (Target::Inbox(_) | Target::Rule(_)))) => {
-                self.delete(t, &view);
-            }
-            _ => return Outcome::Ignored,
-        }
-        Outcome::Changed
-    }
-
-    fn delete(&mut self, target: Target, view: &View) {
-        let (name, write) = match target {
-            Target::Inbox(id) => (
-                view.inbox_name(id).map(strip_control),
-                Write::DeleteInbox { id },
-            ),
-            Target::Rule(i) => match view.rules.get(i) {
-                Some(m) => (
-                    Some(strip_control(&m.item.name)),
-                    Write::DeleteRule { id: m.item.id },
-                ),
-                None => return,
-            },
-            Target::Inboxes | Target::Rules => return,
-        };
-        let name = name.unwrap_or_default();
-        if self.confirm_delete == Some(target) {
-            self.confirm_delete = None;
-            self.remote.submit(write);
-            self.remote.set_notice(format!("deleting \"{name}\"…"));
-        } else {
-            self.confirm_delete = Some(target);
-            self.remote
-                .set_notice(format!("press the delete key again to delete \"{name}\""));
-        }
     }
 }
 
@@ -305,6 +197,13 @@ impl Component for Routing {
 
     fn handle(&mut self, action: Action) -> Outcome {
         self.remote.clear_notice(&self.client.view());
+        let asked = std::mem::take(&mut self.confirm_quit);
+        if action == Action::Quit && !asked && self.has_edits() {
+            self.confirm_quit = true;
+            self.remote
+                .set_notice("unsaved edits: quit again to drop them (Ctrl-S saves, Esc cancels)");
+            return Outcome::Changed;
+        }
         match self.mode {
             Mode::List => self.list_action(action),
             _ => self.form_action(action),
@@ -321,6 +220,7 @@ impl Component for Routing {
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
+        self.confirm_quit = false;
         match self.form() {
             Some(form) => changed(form.key(key)),
             None => Outcome::Ignored,
@@ -328,6 +228,7 @@ impl Component for Routing {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
+        self.confirm_quit = false;
         match self.form() {
             Some(form) => changed(form.paste(text)),
             None => Outcome::Ignored,

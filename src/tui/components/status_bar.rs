@@ -1,9 +1,11 @@
 //! The status bar: who and where, the sync state in words (never by colour alone), a notice,
-//! and the key hints of the focused pane.
+//! and the key hints of the focused pane. Conflicts waiting to be settled stay listed here,
+//! with the key that opens the conflict dialog.
 
 use super::{Binding, DrawCtx};
 use crate::domain::Role;
 use crate::tui::action::Action;
+use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -95,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     spans.push(Span::raw(info.server.to_string()));
     if let Some(sync) = info.sync {
         spans.push(Span::raw(" │ "));
-        spans.extend(sync_spans(sync, theme));
+        spans.extend(sync_spans(sync, ctx));
     }
     if let Some(notice) = info.notice {
         spans.push(Span::raw(" │ "));
@@ -114,7 +116,8 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     );
 }
 
-fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'static>> {
+fn sync_spans(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Span<'static>> {
+    let theme = ctx.theme;
     let state = match sync.connection {
         Connection::Connecting => Span::styled("… connecting", theme.syncing),
         Connection::Online => Span::styled("● online", theme.online),
@@ -149,8 +152,14 @@ fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'
         } else {
             "conflicts"
         };
+        let how = ctx
+            .keymap
+            .keys(Context::Global, Action::Conflicts)
+            .first()
+            .map(|k| format!(" ({k} to settle)"))
+            .unwrap_or_default();
         spans.push(Span::styled(
-            format!("{} {noun}", sync.conflicts),
+            format!("{} {noun}{how}", sync.conflicts),
             theme.status.patch(theme.error),
         ));
     }
@@ -159,7 +168,7 @@ fn sync_spans(sync: &SyncStatus, theme: &crate::tui::theme::Theme) -> Vec<Span<'
 
 /// The hints that fit in `width`: each binding's first key and label, in order, with the
 /// palette, quit and help hints kept at the end (help last, and kept whatever is cut, since it
-/// leads to all the others).
+/// leads to all the others; it reads "more" when hints were cut, so none is lost silently).
 fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
     const PINNED: [Action; 3] = [Action::Palette, Action::Quit, Action::Help];
     let item = |b: &Binding| -> Option<(String, &'static str)> {
@@ -171,8 +180,10 @@ fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static>
         .filter_map(|a| hints.iter().find(|b| b.action == *a))
         .filter_map(item)
         .collect();
+    let mut cut = false;
     while pinned.len() > 1 && 1 + pinned.iter().map(cost).sum::<usize>() > width {
         pinned.remove(0);
+        cut = true;
     }
     let mut used = 1 + pinned.iter().map(cost).sum::<usize>();
     let mut chosen = Vec::new();
@@ -183,9 +194,18 @@ fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static>
     {
         used += cost(&hint);
         if used > width {
+            cut = true;
             break;
         }
         chosen.push(hint);
+    }
+    if cut
+        && hints
+            .iter()
+            .any(|b| b.action == Action::Help && !b.keys.is_empty())
+        && let Some(help) = pinned.last_mut()
+    {
+        help.1 = "more";
     }
     chosen.extend(pinned);
     let mut spans = vec![Span::raw(" ")];

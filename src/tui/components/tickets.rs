@@ -4,12 +4,19 @@
 //! their visible tickets with the portal's columns and labels, and may close or reopen them.
 //! Every change goes through the client's outbox, so it shows at once, marked pending.
 
+mod assign;
+mod audience;
+mod bulk;
 mod changes;
 mod columns;
 mod composer;
 mod draw;
 mod filter;
+mod keys;
+mod marks;
 mod picker;
+mod popups;
+mod prompt;
 mod rows;
 mod state;
 mod support_form;
@@ -27,9 +34,10 @@ use columns::{Column, STAFF};
 use composer::Composer;
 use crossterm::event::{KeyCode, KeyEvent};
 use filter::{Query, Queue};
+use marks::Marks;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use rows::{Rows, Sort};
+use rows::{Rows, Sort, default_sort, show_closed};
 use state::Saved;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -58,7 +66,8 @@ pub struct Tickets {
     sort: Sort,
     preview: bool,
     open: Option<Open>,
-    picker: Option<picker::Picker>,
+    popup: Option<popups::Popup>,
+    marks: Marks,
     composer: Option<Composer>,
     sent: Option<composer::Sent>,
     form: Option<support_form::Form>,
@@ -90,7 +99,8 @@ impl Tickets {
             sort,
             preview: staff,
             open: None,
-            picker: None,
+            popup: None,
+            marks: Marks::default(),
             composer: None,
             sent: None,
             form: None,
@@ -184,52 +194,6 @@ impl Tickets {
         }
         .store(&self.state_path);
     }
-
-    fn handle_open(&mut self, action: Action) -> Outcome {
-        let Some(open) = &mut self.open else {
-            return Outcome::Ignored;
-        };
-        open.scroll = match action {
-            Action::Down => open.scroll.saturating_add(1),
-            Action::Up => open.scroll.saturating_sub(1),
-            Action::PageDown => open.scroll.saturating_add(10),
-            Action::PageUp => open.scroll.saturating_sub(10),
-            Action::Top => 0,
-            Action::Bottom => u16::MAX,
-            Action::Close => {
-                self.open = None;
-                return Outcome::Changed;
-            }
-            Action::AssignMe => return self.assign_me(),
-            Action::ToggleClosed => return self.toggle_closed(),
-            Action::SetStage => return self.pick(picker::Field::Stage),
-            Action::SetPriority => return self.pick(picker::Field::Priority),
-            Action::Reply => return self.compose(false),
-            Action::Note => return self.compose(true),
-            _ => return Outcome::Ignored,
-        };
-        Outcome::Changed
-    }
-}
-
-fn default_sort(view: &View) -> Sort {
-    match view.portal.as_ref().map(|p| &p.item) {
-        Some(PortalFor::Public(p)) if !view.is_staff() => Sort {
-            column: Column::from_customer(&p.ticket_view.default_sort.column),
-            descending: p.ticket_view.default_sort.descending,
-        },
-        _ => Sort {
-            column: Column::Updated,
-            descending: true,
-        },
-    }
-}
-
-fn show_closed(view: &View) -> bool {
-    match view.portal.as_ref().map(|p| &p.item) {
-        Some(PortalFor::Public(p)) => p.ticket_view.show_closed,
-        _ => true,
-    }
 }
 
 impl Component for Tickets {
@@ -237,61 +201,37 @@ impl Component for Tickets {
         if self.composer.is_some() || self.form.is_some() {
             return &[Context::Composer];
         }
+        if self
+            .popup
+            .as_ref()
+            .is_some_and(popups::Popup::captures_text)
+        {
+            return &[Context::Tickets];
+        }
         &[Context::Tickets, Context::List]
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut list = Vec::new();
         if let Some(c) = &self.composer {
             return c.commands();
         }
         if let Some(f) = &self.form {
             return f.commands();
         }
-        if self.picker.is_some() {
-            list.push(Command::labelled(Action::Confirm, "apply"));
-            list.push(Command::labelled(Action::Close, "cancel"));
-            list.push(Command::new(Action::Down));
-            list.push(Command::new(Action::Up));
-            return list;
+        if let Some(p) = &self.popup {
+            return p.commands();
         }
-        if self.filtering {
-            list.push(Command::labelled(Action::Confirm, "keep filter"));
-            list.push(Command::labelled(Action::Close, "clear filter"));
-            list.extend(ListCursor::commands());
-            return list;
-        }
-        if self.open.is_some() {
-            list.push(Command::labelled(Action::Close, "back to list"));
-            list.push(Command::labelled(Action::Down, "scroll down"));
-            list.push(Command::labelled(Action::Up, "scroll up"));
-        } else {
-            list.push(Command::labelled(Action::Confirm, "open ticket"));
-            list.push(Command::new(Action::Filter));
-            if self.staff {
-                list.push(Command::new(Action::NextQueue));
-                list.push(Command::new(Action::PrevQueue));
-            }
-            list.push(Command::new(Action::SortNext));
-            list.push(Command::new(Action::SortReverse));
-            list.push(Command::new(Action::TogglePreview));
-            list.extend(ListCursor::commands());
-        }
-        if self.staff {
-            list.push(Command::new(Action::AssignMe));
-            list.push(Command::new(Action::SetStage));
-            list.push(Command::new(Action::SetPriority));
-            list.push(Command::new(Action::Note));
-        } else if self.open.is_none() {
-            list.push(Command::labelled(Action::New, "new ticket"));
-        }
-        list.push(Command::new(Action::Reply));
-        list.push(Command::new(Action::ToggleClosed));
-        list
+        self.pane_commands()
     }
 
     fn captures_text(&self) -> bool {
-        self.filtering || self.composer.is_some() || self.form.is_some()
+        self.filtering
+            || self.composer.is_some()
+            || self.form.is_some()
+            || self
+                .popup
+                .as_ref()
+                .is_some_and(popups::Popup::captures_text)
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
@@ -310,20 +250,17 @@ impl Component for Tickets {
             let filled = f.handle(action);
             return self.filled(filled);
         }
-        if let Some(p) = &mut self.picker {
-            match p.handle(action) {
-                picker::Picked::Choosing => {}
-                picker::Picked::Cancelled => self.picker = None,
-                picker::Picked::Chosen(patch) => {
-                    let id = p.ticket();
-                    self.picker = None;
-                    return self.patch(id, patch);
-                }
+        if self.popup.is_some() {
+            if matches!(action, Action::Quit | Action::Help | Action::Palette) {
+                return Outcome::Ignored;
             }
-            return Outcome::Changed;
+            return self.popup_handle(action).unwrap_or(Outcome::Ignored);
         }
         if self.open.is_some() {
             return self.handle_open(action);
+        }
+        if let Some(outcome) = self.mark_action(action) {
+            return outcome;
         }
         let len = self.rows.shown().len();
         match action {
@@ -362,14 +299,12 @@ impl Component for Tickets {
                 let thread = Thread::load(&self.client, id, self.notify.clone());
                 self.open = Some(Open { thread, scroll: 0 });
             }
-            Action::AssignMe => return self.assign_me(),
-            Action::ToggleClosed => return self.toggle_closed(),
-            Action::SetStage => return self.pick(picker::Field::Stage),
-            Action::SetPriority => return self.pick(picker::Field::Priority),
-            Action::Reply => return self.compose(false),
-            Action::Note => return self.compose(true),
             Action::New => return self.open_form(),
-            _ => return self.cursor.handle(action, len),
+            _ => {
+                return self
+                    .ticket_action(action)
+                    .unwrap_or_else(|| self.cursor.handle(action, len));
+            }
         }
         Outcome::Changed
     }
@@ -382,6 +317,9 @@ impl Component for Tickets {
         if let Some(f) = &mut self.form {
             f.input(key);
             return Outcome::Changed;
+        }
+        if let Some(outcome) = self.popup_input(key) {
+            return outcome;
         }
         if !self.filtering {
             return Outcome::Ignored;
@@ -405,6 +343,9 @@ impl Component for Tickets {
         if let Some(f) = &mut self.form {
             f.paste(text);
             return Outcome::Changed;
+        }
+        if let Some(outcome) = self.popup_paste(text) {
+            return outcome;
         }
         if !self.filtering {
             return Outcome::Ignored;
@@ -433,7 +374,7 @@ impl Component for Tickets {
         self.refresh();
         self.follow_sent();
         draw::pane(self, frame, area, ctx);
-        if let Some(p) = &self.picker {
+        if let Some(p) = &self.popup {
             p.draw(frame, area, ctx);
         }
         if let Some(c) = &mut self.composer {

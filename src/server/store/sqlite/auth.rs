@@ -138,3 +138,17 @@ pub fn put_idempotent(
     )?;
     Ok(())
 }
+
+/// Deletes sessions unused for over `idle_secs` and stored answers older than `answer_secs`.
+pub fn sweep(conn: &Connection, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)> {
+    let now = unix_now();
+    let sessions = conn.execute(
+        "DELETE FROM sessions WHERE last_seen < ?1",
+        [now - idle_secs],
+    )?;
+    let answers = conn.execute(
+        "DELETE FROM idempotency WHERE created_at < ?1",
+        [now - answer_secs],
+    )?;
+    Ok((sessions, answers))
+}

@@ -5,6 +5,7 @@
 mod auth;
 mod changes;
 mod config;
+pub mod held;
 mod import;
 mod people;
 mod rows;
@@ -23,7 +24,7 @@ pub use changes::append_change;
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 /// Reader connections kept open; more are opened on demand and dropped when the pool is full.
-const READER_POOL: usize = 4;
+const READER_POOL: usize = 16;
 
 /// The SQLite implementation of [`super::Store`].
 pub struct SqliteStore {
@@ -31,6 +32,7 @@ pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
     changed: broadcast::Sender<i64>,
+    ended: broadcast::Sender<String>,
     portal: Arc<PortalCache>,
 }
 
@@ -94,16 +96,29 @@ impl SqliteStore {
             writer,
             readers: Arc::new(Mutex::new(Vec::new())),
             changed,
+            ended: broadcast::channel(64).0,
             portal,
         })
     }
 
-    /// Runs `f` on a reader connection on the blocking pool.
+    /// Runs `f` on a reader connection on the blocking pool, or inside the current request's
+    /// held transaction when it has one (so it sees what the request wrote).
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
+        let (tx, rx) = oneshot::channel();
+        let job: held::HeldJob = Box::new(move |c: &Connection| {
+            let _ = tx.send(f(c));
+        });
+        let job = match held::current() {
+            Some(h) => match h.submit(job) {
+                Ok(()) => return answer(rx, "a held read").await,
+                Err(job) => job,
+            },
+            None => job,
+        };
         let readers = self.readers.clone();
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
@@ -112,18 +127,21 @@ impl SqliteStore {
                 Some(c) => c,
                 None => open_connection(&path)?,
             };
-            let result = f(&conn);
+            job(&conn);
             let mut pool = readers.lock().map_err(|_| poisoned())?;
             if pool.len() < READER_POOL {
                 pool.push(conn);
             }
-            result
+            Ok::<(), StoreError>(())
         })
         .await
-        .map_err(|e| StoreError::Database(format!("reader task failed: {e}")))?
+        .map_err(|e| StoreError::Database(format!("reader task failed: {e}")))??;
+        answer(rx, "a read").await
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread; commits on `Ok`.
+    /// Inside [`held::one_transaction`] the transaction stays open for the rest of the request
+    /// instead (see [`held`]).
     async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -131,27 +149,79 @@ impl SqliteStore {
     {
         let (tx, rx) = oneshot::channel();
         let cache = self.portal.clone();
-        let job: Job = Box::new(move |conn: &mut Connection| {
-            let result = (|| {
-                let txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let value = f(&txn)?;
-                txn.commit()?;
-                Ok(value)
-            })();
-            // Before the caller hears back and before the change is announced, so nobody
-            // who learns of the write can still read the settings from before it.
-            cache.invalidate();
-            let _ = tx.send(result);
-        });
+        let job: Job = match held::current() {
+            Some(request) => {
+                let in_held: held::HeldJob = Box::new(move |c: &Connection| {
+                    let result = held::in_savepoint(c, f);
+                    cache.invalidate();
+                    let _ = tx.send(result);
+                });
+                match request.submit_or_open(in_held) {
+                    Ok(()) => return answer(rx, "a held write").await,
+                    Err((first, calls)) => self.open_held(first, calls),
+                }
+            }
+            None => Box::new(move |conn: &mut Connection| {
+                let result = (|| {
+                    let txn = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    let value = f(&txn)?;
+                    txn.commit()?;
+                    Ok(value)
+                })();
+                // Before the caller hears back and before the change is announced, so nobody
+                // who learns of the write can still read the settings from before it.
+                cache.invalidate();
+                let _ = tx.send(result);
+            }),
+        };
         self.writer
             .send(job)
             .map_err(|_| StoreError::Database("the writer thread has stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Database("the writer thread dropped a write".into()))?
+        answer(rx, "a write").await
+    }
+
+    /// The writer job that opens a request's held transaction with its first write.
+    fn open_held(&self, first: held::HeldJob, calls: held::Receiver) -> Job {
+        let cache = self.portal.clone();
+        Box::new(move |conn: &mut Connection| {
+            let txn = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!("cannot begin a request's transaction: {e}");
+                    return;
+                }
+            };
+            first(&txn);
+            let end = held::serve(&txn, calls);
+            match end {
+                held::End::Commit(done) => {
+                    let result = txn.commit().map_err(StoreError::from);
+                    cache.invalidate();
+                    match done {
+                        Some(done) => {
+                            let _ = done.send(result);
+                        }
+                        None => {
+                            if let Err(e) = result {
+                                tracing::error!("cannot commit a stalled request's writes: {e}");
+                            }
+                        }
+                    }
+                }
+                held::End::Rollback => {
+                    drop(txn);
+                    cache.invalidate();
+                }
+            }
+        })
     }
 
     /// The portal settings, from the cache when no write came since they were read.
     async fn cached_portal(&self) -> StoreResult<crate::domain::PortalSettings> {
+        if held::current().is_some_and(|h| h.is_open()) {
+            // Settings this request may have changed but not committed: never cached.
+            return self.read(config::portal).await;
+        }
         let generation = match self.portal.get() {
             Ok(p) => return Ok(p),
             Err(generation) => generation,
@@ -160,6 +230,12 @@ impl SqliteStore {
         self.portal.fill(generation, &fresh);
         Ok(fresh)
     }
+}
+
+/// The result a job sent back, or an error if the job was dropped unrun.
+async fn answer<T>(rx: oneshot::Receiver<StoreResult<T>>, what: &str) -> StoreResult<T> {
+    rx.await
+        .map_err(|_| StoreError::Database(format!("the store dropped {what}")))?
 }
 
 fn poisoned() -> StoreError {

@@ -17,6 +17,9 @@ impl Store for SqliteStore {
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64> {
         self.changed.subscribe()
     }
+    fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.ended.subscribe()
+    }
     async fn portal(&self) -> StoreResult<PortalSettings> {
         self.cached_portal().await
     }
@@ -106,8 +109,11 @@ impl Store for SqliteStore {
             .await
     }
     async fn delete_session(&self, token_hash: String) -> StoreResult<()> {
+        let ended = token_hash.clone();
         self.write(move |c| auth::delete_session(c, &token_hash))
-            .await
+            .await?;
+        let _ = self.ended.send(ended);
+        Ok(())
     }
     async fn put_code(
         &self,
@@ -233,6 +239,10 @@ impl Store for SqliteStore {
         response: StoredResponse,
     ) -> StoreResult<()> {
         self.write(move |c| auth::put_idempotent(c, &scope, &key, &response))
+            .await
+    }
+    async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)> {
+        self.write(move |c| auth::sweep(c, idle_secs, answer_secs))
             .await
     }
     async fn is_empty(&self) -> StoreResult<bool> {

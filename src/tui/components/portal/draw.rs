@@ -1,61 +1,22 @@
 //! Drawing the Portal pane and listing its commands.
 
 use super::fields::{self, Part};
-use super::form::FieldId;
+
 use super::overview::settings_lines;
+use super::preview;
 use super::{Portal, STEPS, Section};
 use crate::client::{OutboxState, View};
 use crate::domain::people::Registration;
 use crate::domain::portal::{AccessMode, PermissionMode, PortalSettings};
 use crate::domain::text::strip_control;
 use crate::domain::wire::PortalFor;
-use crate::tui::action::{Action, Command};
+use crate::tui::action::Action;
 use crate::tui::components::list::{draw_lines, pane_block};
 use crate::tui::components::{DrawCtx, Outcome};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-
-/// What the pane offers right now.
-pub fn commands(p: &Portal) -> Vec<Command> {
-    let rows = [
-        Command::labelled(Action::Down, "next row"),
-        Command::labelled(Action::Up, "previous row"),
-    ];
-    if p.in_wizard() {
-        let last = p.step + 1 == STEPS.len();
-        let next = if last { "finish setup" } else { "next step" };
-        let mut out = vec![
-            Command::labelled(Action::NextStep, next),
-            Command::labelled(Action::PrevStep, "back"),
-            Command::labelled(Action::Toggle, "change choice"),
-            Command::labelled(Action::Confirm, confirm_label(p)),
-            Command::labelled(Action::Save, next),
-        ];
-        out.extend(rows);
-        return out;
-    }
-    let mut out = Vec::new();
-    if !p.read_only && p.current() != Section::Overview {
-        out.push(Command::labelled(Action::Save, "save section"));
-        out.push(Command::labelled(Action::Toggle, "change choice"));
-        out.push(Command::labelled(Action::Confirm, confirm_label(p)));
-        out.push(Command::labelled(Action::Revert, "discard changes"));
-    }
-    out.push(Command::labelled(Action::NextStep, "next section"));
-    out.push(Command::labelled(Action::PrevStep, "previous section"));
-    out.extend(rows);
-    out
-}
-
-fn confirm_label(p: &Portal) -> &'static str {
-    match p.form.current().map(|f| f.id) {
-        _ if p.form.selected >= p.form.fields.len() => "invite contact",
-        Some(FieldId::NewHost | FieldId::NewLanguage) => "connect domain",
-        _ => "next field",
-    }
-}
 
 /// Moves through the overview's rows.
 pub fn scroll_overview(p: &mut Portal, action: Action) -> Outcome {
@@ -134,6 +95,16 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
                 out.push(warn(system_warning));
             }
         }
+        Part::TicketView => out.push(Line::raw(
+            "Space shows or hides a column, J/K move it; Enter edits a stage's label.",
+        )),
+        Part::Consent => out.push(Line::raw(format!(
+            "Changing the text asks every customer to accept it again (now version {}).",
+            s.consent.version
+        ))),
+        Part::SupportForm => out.push(Line::raw(
+            "Subject and description are always asked. n adds a field, d removes, J/K move.",
+        )),
     }
     out
 }
@@ -352,9 +323,27 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     } else {
         p.form.selected
     };
-    let height = usize::from(middle.height.max(1));
+    let side: Option<(&str, preview::Lines)> = match part {
+        Part::TicketView => Some(("Preview: a customer's list", preview::ticket_list)),
+        Part::Consent => Some(("Preview: the notice", preview::consent)),
+        Part::SupportForm => Some(("Preview: the support form", preview::support_form)),
+        _ => None,
+    };
+    let rows_area = match side {
+        Some((name, lines)) => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(middle);
+            let width = usize::from(right.width.saturating_sub(2));
+            let text = lines(&draft, width, ctx);
+            preview::draw(&mut p.form, (name, text), frame, right, ctx);
+            left
+        }
+        None => middle,
+    };
+    let height = usize::from(rows_area.height.max(1));
     let offset = line_of_selected.saturating_sub(height - 1);
     let shown: Vec<Line> = body.into_iter().skip(offset).collect();
-    frame.render_widget(Paragraph::new(shown), middle);
+    frame.render_widget(Paragraph::new(shown), rows_area);
     frame.render_widget(Paragraph::new(footer).wrap(Wrap { trim: true }), bottom);
 }

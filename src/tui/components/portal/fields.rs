@@ -2,6 +2,7 @@
 //! settings, and how they are written back into a draft.
 
 use super::form::{Field, FieldId, Form, Value};
+use super::sections;
 use crate::client::View;
 use crate::domain::portal::{
     AccessMode, IDLE_TIMEOUTS, PermissionMode, PortalPatch, PortalSettings, PropertyFilter,
@@ -23,18 +24,31 @@ pub enum Part {
     Tickets,
     /// Registration, password-less codes, idle timeout.
     Access,
+    /// Columns, stage labels, closed tickets and sort of the customer's list.
+    TicketView,
+    /// The consent notice.
+    Consent,
+    /// The support form's extra fields.
+    SupportForm,
 }
 
-fn wire<T: serde::Serialize>(value: &T) -> String {
+/// The wire name of `value`, e.g. `contact_filter`.
+pub fn wire<T: serde::Serialize>(value: &T) -> String {
     wire_name(value).replace(' ', "_")
 }
 
-fn opt(value: &str, label: &str) -> (String, String) {
+/// A choice's option: its wire value and the label shown.
+pub fn opt(value: &str, label: &str) -> (String, String) {
     (value.to_string(), label.to_string())
 }
 
-fn field(id: FieldId, label: &'static str, value: Value) -> Field {
-    Field { id, label, value }
+/// A row.
+pub fn field(id: FieldId, label: impl Into<String>, value: Value) -> Field {
+    Field {
+        id,
+        label: label.into(),
+        value,
+    }
 }
 
 /// The rows of `part`, filled from `s` and the view's domains and inboxes.
@@ -88,6 +102,9 @@ pub fn rows(part: Part, s: &PortalSettings, view: &View) -> Vec<Field> {
                 ),
             ]
         }
+        Part::TicketView => sections::ticket_view_rows(s),
+        Part::Consent => sections::consent_rows(s),
+        Part::SupportForm => sections::support_form_rows(s),
     }
 }
 
@@ -155,16 +172,6 @@ fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
         ),
     ];
     let perm = &s.ticket_permission;
-    let first = perm.filter.first();
-    let ops = vec![
-        opt("equals", "equals"),
-        opt("contains", "contains"),
-        opt("in", "in (comma-separated)"),
-    ];
-    let value = first.map_or(String::new(), |f| match &f.value {
-        MatchValue::One(v) => v.clone(),
-        MatchValue::Many(vs) => vs.join(", "),
-    });
     let mut rows = vec![
         field(
             FieldId::Inbox,
@@ -178,25 +185,35 @@ fn tickets_rows(s: &PortalSettings, view: &View) -> Vec<Field> {
         ),
     ];
     if perm.mode == PermissionMode::ContactFilter {
-        rows.extend(filter_rows(
-            first.map_or("", |f| f.property.as_str()),
-            &first.map_or("equals".into(), |f| wire(&f.op)),
-            &value,
-            ops,
-        ));
+        for f in &perm.filter {
+            let value = match &f.value {
+                MatchValue::One(v) => v.clone(),
+                MatchValue::Many(vs) => vs.join(", "),
+            };
+            rows.extend(filter_rows(&f.property, &wire(&f.op), &value));
+        }
+        if perm.filter.is_empty() {
+            rows.extend(filter_rows("", "equals", ""));
+        }
     }
     rows
 }
 
-fn filter_rows(property: &str, op: &str, value: &str, ops: Vec<(String, String)>) -> Vec<Field> {
+/// The rows of one filter condition.
+pub fn filter_rows(property: &str, op: &str, value: &str) -> Vec<Field> {
+    let ops = vec![
+        opt("equals", "equals"),
+        opt("contains", "contains"),
+        opt("in", "in (comma-separated)"),
+    ];
     vec![
         field(
             FieldId::FilterProperty,
-            "  Filter: property",
+            "  Condition: property",
             Value::text(property),
         ),
-        field(FieldId::FilterOp, "  operator", Value::choice(ops, op)),
-        field(FieldId::FilterValue, "  value", Value::text(value)),
+        field(FieldId::FilterOp, "    operator", Value::choice(ops, op)),
+        field(FieldId::FilterValue, "    value", Value::text(value)),
     ]
 }
 
@@ -212,12 +229,7 @@ pub fn sync_filter_rows(form: &mut Form) {
             .iter()
             .position(|f| f.id == FieldId::Mode)
             .map_or(form.fields.len(), |i| i + 1);
-        let ops = vec![
-            opt("equals", "equals"),
-            opt("contains", "contains"),
-            opt("in", "in (comma-separated)"),
-        ];
-        for (i, row) in filter_rows("", "equals", "", ops).into_iter().enumerate() {
+        for (i, row) in filter_rows("", "equals", "").into_iter().enumerate() {
             form.fields.insert(at + i, row);
         }
     } else {
@@ -231,7 +243,8 @@ pub fn sync_filter_rows(form: &mut Form) {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
+/// Reads a wire name back into its value.
+pub fn parse<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(wire.to_string())).ok()
 }
 
@@ -263,30 +276,43 @@ pub fn apply(form: &Form, s: &mut PortalSettings) {
             _ => {}
         }
     }
-    if form.has(FieldId::FilterProperty) {
-        let op: ConditionOp = parse(form.get(FieldId::FilterOp)).unwrap_or(ConditionOp::Equals);
-        let raw = form.get(FieldId::FilterValue);
-        let value = if op == ConditionOp::In {
-            MatchValue::Many(
-                raw.split(',')
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty())
-                    .collect(),
-            )
-        } else {
-            MatchValue::One(raw.trim().to_string())
-        };
-        let condition = PropertyFilter {
-            property: form.get(FieldId::FilterProperty).trim().to_string(),
-            op,
-            value,
-        };
-        let filter = &mut s.ticket_permission.filter;
-        match filter.first_mut() {
-            Some(first) => *first = condition,
-            None => filter.push(condition),
+    if form.get(FieldId::Mode) == "contact_filter" {
+        s.ticket_permission.filter = conditions(form);
+    }
+    sections::apply(form, s);
+}
+
+/// The filter conditions the rows hold, in order.
+fn conditions(form: &Form) -> Vec<PropertyFilter> {
+    let mut out: Vec<PropertyFilter> = Vec::new();
+    for f in &form.fields {
+        let v = f.value.get();
+        match (f.id, out.last_mut()) {
+            (FieldId::FilterProperty, _) => out.push(PropertyFilter {
+                property: v.trim().to_string(),
+                op: ConditionOp::Equals,
+                value: MatchValue::One(String::new()),
+            }),
+            (FieldId::FilterOp, Some(c)) => c.op = parse(v).unwrap_or(ConditionOp::Equals),
+            (FieldId::FilterValue, Some(c)) => {
+                c.value = if c.op == ConditionOp::In {
+                    MatchValue::Many(split_list(v))
+                } else {
+                    MatchValue::One(v.trim().to_string())
+                };
+            }
+            _ => {}
         }
     }
+    out
+}
+
+/// The non-empty items of a comma-separated list, trimmed.
+pub fn split_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// The patch that turns `before` into `after`, for the settings these rows edit.
@@ -301,7 +327,10 @@ pub fn diff(before: &PortalSettings, after: &PortalSettings) -> PortalPatch {
         default_inbox_id: changed(&before.default_inbox_id, &after.default_inbox_id).flatten(),
         ticket_permission: changed(&before.ticket_permission, &after.ticket_permission),
         access: changed(&before.access, &after.access),
-        ..PortalPatch::default()
+        ticket_view: changed(&before.ticket_view, &after.ticket_view),
+        consent: changed(&before.consent, &after.consent),
+        support_form: changed(&before.support_form, &after.support_form),
+        configured: None,
     }
 }
 

@@ -1,10 +1,15 @@
-//! The editable rows of the portal's settings and setup wizard: text fields, choices that
-//! cycle, and on/off switches, one a row.
+//! The editable rows of the portal's settings and setup wizard: text fields, multi-line
+//! texts, choices that cycle, and on/off switches, one a row. A text row takes typed keys
+//! only while it is being edited (Enter starts, Enter or Tab confirms, Esc cancels), so the
+//! app's keys keep working everywhere else in the pane.
 
+use crate::domain::portal::CustomerColumn;
+use crate::domain::ticket::Stage;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::input::LineInput;
 use crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 /// Which setting a row edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +28,11 @@ pub enum FieldId {
     Inbox,
     /// Ticket permission mode.
     Mode,
-    /// Contact property the filter looks at.
+    /// Contact property a filter condition looks at (the first row of a condition).
     FilterProperty,
-    /// How the filter compares.
+    /// How the condition compares.
     FilterOp,
-    /// What the filter compares with (comma-separated for `in`).
+    /// What the condition compares with (comma-separated for `in`).
     FilterValue,
     /// Invite-only or self-registration.
     AccessMode,
@@ -35,13 +40,43 @@ pub enum FieldId {
     Passwordless,
     /// Idle timeout.
     IdleTimeout,
+    /// Whether customers see a column; the rows' order is the columns' order.
+    Column(CustomerColumn),
+    /// The customer label of a stage.
+    StageLabel(Stage),
+    /// Whether closed tickets are listed.
+    ShowClosed,
+    /// Default sort column.
+    SortColumn,
+    /// Default sort direction.
+    SortDescending,
+    /// Whether the consent notice is shown.
+    ConsentEnabled,
+    /// The consent notice text.
+    ConsentText,
+    /// Whether customers must accept the notice.
+    ConsentRequired,
+    /// Whether customers may open tickets with the support form.
+    FormEnabled,
+    /// A support-form field's key (the first row of a field).
+    FormKey,
+    /// A support-form field's label.
+    FormLabel,
+    /// A support-form field's kind.
+    FormKind,
+    /// Whether a support-form field is required.
+    FormRequired,
+    /// A select field's options, comma-separated.
+    FormOptions,
 }
 
 /// What a row holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    /// Free text.
+    /// Free text on one line.
     Text(LineInput),
+    /// Free text on several lines.
+    Lines(String),
     /// One of `options` (wire value, label shown).
     Choice {
         /// The choices.
@@ -69,6 +104,7 @@ impl Value {
     pub fn get(&self) -> &str {
         match self {
             Value::Text(input) => input.text(),
+            Value::Lines(text) => text,
             Value::Choice { options, at } => options.get(*at).map_or("", |(v, _)| v.as_str()),
             Value::Switch(true) => "on",
             Value::Switch(false) => "off",
@@ -97,9 +133,16 @@ pub struct Field {
     /// The setting.
     pub id: FieldId,
     /// What the row is called.
-    pub label: &'static str,
+    pub label: String,
     /// Its value.
     pub value: Value,
+}
+
+/// The row being edited: its value before the edit, and the editor of a multi-line text.
+#[derive(Debug, Clone)]
+struct Edit {
+    before: Value,
+    area: Option<TextArea<'static>>,
 }
 
 /// Rows with a selection.
@@ -109,6 +152,7 @@ pub struct Form {
     pub fields: Vec<Field>,
     /// Index of the selected row.
     pub selected: usize,
+    edit: Option<Edit>,
 }
 
 impl Form {
@@ -117,6 +161,7 @@ impl Form {
         Form {
             fields,
             selected: 0,
+            edit: None,
         }
     }
 
@@ -145,21 +190,91 @@ impl Form {
         self.fields.get(self.selected)
     }
 
-    /// Whether the selected row takes typed text.
+    /// Whether a text row is being edited, so typed keys are text.
     pub fn typing(&self) -> bool {
-        matches!(self.current().map(|f| &f.value), Some(Value::Text(_)))
+        self.edit.is_some()
     }
 
-    /// Gives a key to the selected text row; returns whether it edited it.
+    /// Whether a multi-line text is being edited (Enter breaks the line there).
+    pub fn typing_lines(&self) -> bool {
+        self.edit.as_ref().is_some_and(|e| e.area.is_some())
+    }
+
+    /// Starts editing the selected row if it holds text; returns whether it does.
+    pub fn begin_edit(&mut self) -> bool {
+        let Some(field) = self.fields.get(self.selected) else {
+            return false;
+        };
+        let area = match &field.value {
+            Value::Text(_) => None,
+            Value::Lines(text) => {
+                let mut area = TextArea::new(text.lines().map(str::to_string).collect());
+                area.set_wrap_mode(WrapMode::WordOrGlyph);
+                area.move_cursor(CursorMove::Bottom);
+                area.move_cursor(CursorMove::End);
+                Some(area)
+            }
+            _ => return false,
+        };
+        self.edit = Some(Edit {
+            before: field.value.clone(),
+            area,
+        });
+        true
+    }
+
+    /// Keeps what was typed and stops editing.
+    pub fn commit(&mut self) {
+        if let Some(Edit {
+            area: Some(area), ..
+        }) = self.edit.take()
+            && let Some(field) = self.fields.get_mut(self.selected)
+        {
+            field.value = Value::Lines(area.lines().join("\n"));
+        }
+    }
+
+    /// Puts the row back as it was before the edit and stops editing.
+    pub fn cancel(&mut self) {
+        if let Some(edit) = self.edit.take()
+            && let Some(field) = self.fields.get_mut(self.selected)
+        {
+            field.value = edit.before;
+        }
+    }
+
+    /// The editor of the multi-line text being edited.
+    pub fn area_mut(&mut self) -> Option<&mut TextArea<'static>> {
+        self.edit.as_mut().and_then(|e| e.area.as_mut())
+    }
+
+    /// Gives a key to the row being edited; returns whether it took it.
     pub fn key(&mut self, key: &KeyEvent) -> bool {
+        let Some(edit) = &mut self.edit else {
+            return false;
+        };
+        if let Some(area) = &mut edit.area {
+            return area.input(*key);
+        }
         match self.fields.get_mut(self.selected).map(|f| &mut f.value) {
             Some(Value::Text(input)) => input.key(key),
             _ => false,
         }
     }
 
-    /// Pastes into the selected text row.
+    /// Pastes into the row being edited.
     pub fn paste(&mut self, text: &str) -> bool {
+        let Some(edit) = &mut self.edit else {
+            return false;
+        };
+        if let Some(area) = &mut edit.area {
+            let clean: String = text
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|c| *c == '\n' || !c.is_control())
+                .collect();
+            return area.insert_str(clean);
+        }
         match self.fields.get_mut(self.selected).map(|f| &mut f.value) {
             Some(Value::Text(input)) => {
                 input.insert_str(text);
@@ -176,27 +291,44 @@ impl Form {
             .is_some_and(|f| f.value.cycle())
     }
 
-    /// Moves the selection by `delta`, clamped.
-    pub fn step(&mut self, delta: i64) {
-        self.selected = crate::tui::components::step(self.selected, delta, self.fields.len());
-    }
-
-    /// The rows as lines; `editable` shows the cursor and the choice arrows.
+    /// The rows as lines; `editable` shows the choice arrows, and the row being edited its
+    /// cursor.
     pub fn lines(&self, editable: bool, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+        let width = self
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(20);
         self.fields
             .iter()
             .enumerate()
             .map(|(i, f)| {
                 let here = i == self.selected;
+                let editing = here && self.edit.is_some();
                 let mut spans = vec![
                     Span::raw(if here { "▶ " } else { "  " }),
-                    Span::styled(format!("{:<20} ", f.label), ctx.theme.muted),
+                    Span::styled(format!("{:<width$} ", f.label), ctx.theme.muted),
                 ];
                 match &f.value {
                     Value::Text(input) => {
                         spans.push(Span::raw("["));
-                        spans.extend(input.line(ctx.theme.input, here && editable).spans);
+                        spans.extend(input.line(ctx.theme.input, editing).spans);
                         spans.push(Span::raw("]"));
+                    }
+                    Value::Lines(text) => {
+                        let first = text.lines().next().unwrap_or("");
+                        let more = text.lines().count().saturating_sub(1);
+                        let tail = if editing {
+                            " (editing below)".to_string()
+                        } else if more > 0 {
+                            format!(" (+{more} lines)")
+                        } else {
+                            String::new()
+                        };
+                        spans.push(Span::styled(format!("\"{first}\""), ctx.theme.input));
+                        spans.push(Span::styled(tail, ctx.theme.muted));
                     }
                     Value::Choice { options, at } => {
                         let label = options.get(*at).map_or("none", |(_, l)| l.as_str());

@@ -76,18 +76,13 @@ impl Routing {
                 },
                 None => Write::CreateRule(input),
             }),
-            Mode::Inbox(editor) => match (editor.input(), editor.id) {
-                (Ok(input), None) => {
-                    self.remote.create_inbox(input);
-                    self.mode = Mode::List;
-                    return;
-                }
-                (input, Some(id)) => input.map(|input| Write::PatchInbox {
+            Mode::Inbox(editor) => editor.input().map(|input| match editor.id {
+                Some(id) => Write::PatchInbox {
                     id,
                     patch: InboxEditor::patch(input),
-                }),
-                (Err(e), None) => Err(e),
-            },
+                },
+                None => Write::CreateInbox(input),
+            }),
             Mode::List => return,
         };
         match write {

@@ -58,12 +58,43 @@ pub struct Form {
     pub fields: Vec<Field>,
     /// The focused field.
     pub focus: usize,
+    /// The fields as they were opened, to tell whether there are edits to lose.
+    pristine: Vec<Field>,
+}
+
+/// Whether two fields hold the same value (a text cursor's place does not count).
+fn same(a: &Field, b: &Field) -> bool {
+    a.label == b.label
+        && match (&a.value, &b.value) {
+            (Value::Text(x), Value::Text(y)) => x.text() == y.text(),
+            (Value::Choice { index: x, .. }, Value::Choice { index: y, .. }) => x == y,
+            _ => false,
+        }
 }
 
 impl Form {
-    /// A form of `fields`, the first focused.
+    /// A form of `fields`, the first focused, with no edits yet.
     pub fn new(fields: Vec<Field>) -> Self {
-        Form { fields, focus: 0 }
+        Form {
+            pristine: fields.clone(),
+            fields,
+            focus: 0,
+        }
+    }
+
+    /// Takes the fields as they are now as the unedited state (for forms built in steps).
+    pub fn mark_pristine(&mut self) {
+        self.pristine = self.fields.clone();
+    }
+
+    /// Whether anything was changed since the form was opened.
+    pub fn is_edited(&self) -> bool {
+        self.fields.len() != self.pristine.len()
+            || self
+                .fields
+                .iter()
+                .zip(&self.pristine)
+                .any(|(a, b)| !same(a, b))
     }
 
     /// Whether the focused field takes typed characters.

@@ -3,7 +3,7 @@
 //! pane reads when it draws; the task then asks the event loop for a redraw.
 
 use crate::client::{Client, ClientEvent, OutboxState, View, Write, WriteId};
-use crate::domain::wire::{InboxInput, InboxOut, RouteDecision, RuleTestRequest};
+use crate::domain::wire::{InboxOut, RouteDecision, RuleTestRequest};
 use crate::tui::Msg;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -146,24 +146,6 @@ impl Remote {
                 Ok(id) => put(&watched, Some((id, what))),
                 Err(e) => put(&notice, Some(format!("{what} not saved: {e}"))),
             }
-        });
-    }
-
-    /// Creates an inbox by calling the server directly: the outbox cannot hold this write
-    /// yet (`Write::CreateInbox` and the inbox's `kind` share one JSON key), so it needs the
-    /// server to be reachable. The sync engine then brings the inbox into the view.
-    pub fn create_inbox(&self, input: InboxInput) {
-        let client = self.client.clone();
-        let notice = self.notice.clone();
-        self.spawn(async move {
-            let text = match client.api().create_inbox(&input, None).await {
-                Ok(inbox) => {
-                    client.request_sync();
-                    format!("created inbox {}", inbox.name)
-                }
-                Err(e) => format!("new inbox {} not saved: {e}", input.name),
-            };
-            put(&notice, Some(text));
         });
     }
 

@@ -146,6 +146,7 @@ impl RuleEditor {
                 .for_each(|c| editor.push_condition(Some(c))),
             None => editor.push_condition(None),
         }
+        editor.form.mark_pristine();
         editor
     }
 

@@ -167,3 +167,54 @@ fn the_tester_tries_the_draft_in_place_of_its_saved_rule() {
     assert_eq!(rules.len(), 3);
     assert!(Tester::new(&view, None).request(&view).rules.is_none());
 }
+
+#[test]
+fn an_editor_knows_whether_it_holds_edits() {
+    let view = view();
+    let mut rule = RuleEditor::new(Some(&view.rules[0].item), &view);
+    assert!(
+        !rule.form.is_edited(),
+        "a rule with conditions opens unedited"
+    );
+    rule.form.move_focus(3);
+    assert!(!rule.form.is_edited(), "moving around is no edit");
+    rule.add_condition();
+    assert!(rule.form.is_edited(), "a new condition is");
+    assert!(rule.remove_condition());
+    assert!(
+        !rule.form.is_edited(),
+        "removing it again restores the rule"
+    );
+
+    let mut inbox = InboxEditor::new(Some(&view.inboxes[&2].item), &view);
+    inbox.form.focus = 1;
+    assert!(inbox.form.cycle());
+    assert!(inbox.form.is_edited(), "another kind");
+    assert!(inbox.form.cycle());
+    assert!(!inbox.form.is_edited(), "back to the kind it had");
+    inbox.form.focus = 0;
+    inbox.form.paste("!");
+    assert!(inbox.form.is_edited(), "a renamed inbox");
+}
+
+#[test]
+fn items_still_waiting_to_be_created_are_not_changed() {
+    use super::list_actions::unsaved_name;
+    use super::lists::Target;
+    let mut view = view();
+    let mut pending = view.inboxes[&2].item.clone();
+    (pending.id, pending.name) = (-7, "Refunds".into());
+    view.inboxes.insert(-7, marked(pending));
+    view.rules.push(marked(rule(-8, "Draft", 2)));
+    assert_eq!(
+        unsaved_name(Target::Inbox(-7), &view).as_deref(),
+        Some("Refunds")
+    );
+    assert_eq!(
+        unsaved_name(Target::Rule(2), &view).as_deref(),
+        Some("Draft")
+    );
+    assert_eq!(unsaved_name(Target::Inbox(2), &view), None);
+    assert_eq!(unsaved_name(Target::Rule(0), &view), None);
+    assert_eq!(unsaved_name(Target::Rules, &view), None);
+}

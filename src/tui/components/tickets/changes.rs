@@ -3,7 +3,6 @@
 
 use super::super::Outcome;
 use super::Tickets;
-use super::picker::{Field, Picker};
 use crate::client::Write;
 use crate::domain::Stage;
 use crate::domain::wire::StaffTicketPatch;
@@ -11,6 +10,11 @@ use std::sync::PoisonError;
 
 impl Tickets {
     pub(super) fn submit(&self, write: Write) {
+        self.submit_all(vec![write]);
+    }
+
+    /// Records `writes` in the outbox, in order.
+    pub(super) fn submit_all(&self, writes: Vec<Write>) {
         let client = self.client.clone();
         let message = self.message.clone();
         *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
@@ -18,9 +22,12 @@ impl Tickets {
             return;
         }
         tokio::spawn(async move {
-            if let Err(e) = client.submit(write).await {
-                *message.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(format!("could not record the change: {e}"));
+            for write in writes {
+                if let Err(e) = client.submit(write).await {
+                    *message.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(format!("could not record the change: {e}"));
+                    return;
+                }
             }
         });
     }
@@ -40,17 +47,6 @@ impl Tickets {
                     ..StaffTicketPatch::default()
                 },
             ),
-            _ => Outcome::Ignored,
-        }
-    }
-
-    /// Opens the picker of `field` for the target ticket (staff).
-    pub(super) fn pick(&mut self, field: Field) -> Outcome {
-        match self.target() {
-            Some(t) if self.staff => {
-                self.picker = Some(Picker::new(field, t.id()));
-                Outcome::Changed
-            }
             _ => Outcome::Ignored,
         }
     }

@@ -1,6 +1,7 @@
 //! The reply and internal-note composer: a popup editor over the Tickets pane, soft-wrapped
 //! and multi-line. `Ctrl-S` sends through the outbox (the message shows at once in the
-//! thread, marked pending); `Esc` closes, asking first when there is a draft to lose.
+//! thread, marked pending); `Esc` closes, asking first when there is a draft to lose;
+//! `Ctrl-E` continues the text in `$EDITOR` and takes back what the editor saved.
 
 use super::thread::Thread;
 use super::{Open, Outcome};
@@ -8,7 +9,8 @@ use crate::client::{ClientEvent, Write};
 use crate::domain::wire::MessageInput;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::{DrawCtx, centered};
+use crate::tui::components::{DrawCtx, Request, centered};
+use crate::tui::editor::{Edited, EditorJob, EditorReply};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -31,6 +33,8 @@ pub enum Composed {
     Discarded,
     /// Send this write.
     Send(Box<Write>),
+    /// Continue the text in the external editor.
+    External(EditorJob),
 }
 
 /// A message sent from the composer, followed until the server has it, so the open thread
@@ -51,6 +55,7 @@ pub struct Composer {
     text: TextArea<'static>,
     confirming: bool,
     error: Option<String>,
+    editing: Option<EditorReply>,
 }
 
 impl Composer {
@@ -69,6 +74,7 @@ impl Composer {
             text,
             confirming: false,
             error: None,
+            editing: None,
         }
     }
 
@@ -94,6 +100,7 @@ impl Composer {
         vec![
             Command::labelled(Action::Save, "send"),
             Command::labelled(Action::Close, "discard"),
+            Command::new(Action::ExternalEditor),
         ]
     }
 
@@ -104,6 +111,12 @@ impl Composer {
             Action::Close if self.body().trim().is_empty() => return Composed::Discarded,
             Action::Close => self.confirming = true,
             Action::Save if !self.confirming => return self.send(),
+            Action::ExternalEditor if !self.confirming => {
+                let (job, reply) = EditorJob::new(self.body());
+                self.editing = Some(reply);
+                self.error = None;
+                return Composed::External(job);
+            }
             _ => {}
         }
         Composed::Editing
@@ -144,6 +157,30 @@ impl Composer {
         Composed::Editing
     }
 
+    /// Takes in what the external editor saved, once it has exited: the saved text replaces
+    /// the draft; if the editor failed, the draft stays and the failure is shown.
+    fn take_edited(&mut self) {
+        let Some(edited) = self.editing.as_ref().and_then(EditorReply::take) else {
+            return;
+        };
+        self.editing = None;
+        self.finish_editing(edited);
+    }
+
+    fn finish_editing(&mut self, edited: Edited) {
+        match edited {
+            Ok(text) => {
+                let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
+                area.set_wrap_mode(WrapMode::WordOrGlyph);
+                area.set_placeholder_text(self.text.placeholder_text().to_string());
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                self.text = area;
+            }
+            Err(e) => self.error = Some(format!("{e}; your text is kept")),
+        }
+    }
+
     /// Pasted text, inserted at the cursor.
     pub fn paste(&mut self, text: &str) {
         if !self.confirming {
@@ -159,6 +196,7 @@ impl Composer {
 
     /// Draws the popup over `area`.
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        self.take_edited();
         let width = area.width.saturating_sub(4).min(100);
         let height = area.height.saturating_sub(4).clamp(6, 24);
         let popup = centered(area, width, height);
@@ -180,7 +218,7 @@ impl Composer {
         } else if let Some(e) = &self.error {
             Line::styled(format!(" {e} "), theme.error)
         } else {
-            Line::styled(" Ctrl-S send · Esc discard ", theme.muted)
+            Line::styled(" Ctrl-S send · Esc discard · Ctrl-E $EDITOR ", theme.muted)
         };
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -212,6 +250,7 @@ impl super::Tickets {
     pub(super) fn composed(&mut self, composed: Composed) -> Outcome {
         match composed {
             Composed::Editing => {}
+            Composed::External(job) => return Outcome::Request(Request::Editor(job)),
             Composed::Discarded => self.composer = None,
             Composed::Send(write) => {
                 self.composer = None;

@@ -40,7 +40,13 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         return;
     }
     let shown = p.rows.shown().len();
-    let title = if p.staff {
+    let title = if p.staff && !p.marks.is_empty() {
+        format!(
+            "Tickets · {shown} of {} · {} marked",
+            view.ticket_count(),
+            p.marks.len()
+        )
+    } else if p.staff {
         format!("Tickets · {shown} of {}", view.ticket_count())
     } else {
         format!("Your tickets · {shown}")
@@ -94,6 +100,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         rows: p.rows.shown(),
         columns: &columns,
         sort: p.sort,
+        marks: &p.marks,
     };
     table::draw(frame, list, &shown_rows, &mut p.cursor, ctx);
     if let Some((area, wide)) = preview {

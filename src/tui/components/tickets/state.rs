@@ -2,6 +2,7 @@
 //! file beside the account's cache in the data dir.
 
 use super::filter::Queue;
+use crate::client::files::write_private;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -36,15 +37,11 @@ impl Saved {
             .unwrap_or_default()
     }
 
-    /// Writes the file (through a temporary file, so a crash never leaves half of it).
+    /// Writes the file (0600, through a temporary file, so a crash never leaves half of it).
     pub fn store(&self, path: &Path) {
         let result = serde_json::to_vec(self)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| {
-                let tmp = path.with_extension("json.tmp");
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, path)
-            });
+            .map_err(crate::client::ClientError::from)
+            .and_then(|bytes| write_private(path, &bytes));
         if let Err(e) = result {
             tracing::warn!(
                 "could not remember the ticket filter in {}: {e}",
@@ -70,6 +67,12 @@ mod tests {
         };
         saved.store(&path);
         assert_eq!(Saved::load(&path), saved);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "the state file is private");
+        }
         std::fs::write(&path, "{not json").unwrap();
         assert_eq!(Saved::load(&path), Saved::default());
     }

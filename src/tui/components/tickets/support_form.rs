@@ -2,6 +2,8 @@
 //! popup. Tab and Shift-Tab move between fields, Left and Right choose a select field's
 //! option, `Ctrl-S` checks the form with the portal's own rules (every problem is shown under
 //! its field) and sends a new ticket through the outbox, so it shows in the list at once.
+//! `Esc` closes it, asking first when anything was typed: a second `Esc` discards, any other
+//! key keeps writing.
 
 use super::{Outcome, Tickets};
 use crate::client::Write;
@@ -50,6 +52,7 @@ pub struct Form {
     focus: usize,
     errors: Vec<(String, String)>,
     checked: bool,
+    confirming: bool,
 }
 
 impl Form {
@@ -81,11 +84,20 @@ impl Form {
             focus: 0,
             errors: Vec::new(),
             checked: false,
+            confirming: false,
         }
+    }
+
+    /// Whether anything was typed or chosen, so closing would lose it.
+    fn is_dirty(&self) -> bool {
+        self.entries.iter().any(|e| !e.value.trim().is_empty())
     }
 
     /// The actions it offers now.
     pub fn commands(&self) -> Vec<Command> {
+        if self.confirming {
+            return vec![Command::labelled(Action::Close, "discard")];
+        }
         vec![
             Command::labelled(Action::Save, "send"),
             Command::new(Action::NextField),
@@ -125,7 +137,16 @@ impl Form {
     /// Moves between fields, sends or cancels.
     pub fn handle(&mut self, action: Action) -> Filled {
         let len = self.entries.len();
+        if self.confirming {
+            self.confirming = false;
+            return if action == Action::Close {
+                Filled::Cancelled
+            } else {
+                Filled::Editing
+            };
+        }
         match action {
+            Action::Close if self.is_dirty() => self.confirming = true,
             Action::NextField => self.focus = (self.focus + 1) % len.max(1),
             Action::PrevField => self.focus = (self.focus + len.max(1) - 1) % len.max(1),
             Action::Close => return Filled::Cancelled,
@@ -149,6 +170,10 @@ impl Form {
 
     /// Typing into the focused field; Left and Right choose a select field's option.
     pub fn input(&mut self, key: &KeyEvent) {
+        if self.confirming {
+            self.confirming = false;
+            return;
+        }
         let Some(entry) = self.entries.get_mut(self.focus) else {
             return;
         };
@@ -179,6 +204,7 @@ impl Form {
 
     /// Pasted text, added to the focused field (one line unless it takes several).
     pub fn paste(&mut self, text: &str) {
+        self.confirming = false;
         if let Some(entry) = self.entries.get_mut(self.focus) {
             let multi = entry.kind == FieldKind::Multiline;
             if entry.kind != FieldKind::Select {
@@ -247,10 +273,14 @@ impl Form {
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focused)
             .title(Line::styled(" New ticket ", theme.title))
-            .title_bottom(Line::styled(
-                " Ctrl-S send · Tab next field · Esc cancel ",
-                theme.muted,
-            ));
+            .title_bottom(if self.confirming {
+                Line::styled(
+                    " Discard this ticket? Esc discards · any other key keeps it ",
+                    theme.warning,
+                )
+            } else {
+                Line::styled(" Ctrl-S send · Tab next field · Esc cancel ", theme.muted)
+            });
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Paragraph::new(lines)
@@ -361,6 +391,19 @@ mod tests {
         assert_eq!(f.text(2), "");
         f.handle(Action::NextField);
         assert_eq!(f.focus, 0);
+        assert!(matches!(f.handle(Action::Close), Filled::Cancelled));
+    }
+
+    #[test]
+    fn escape_asks_before_losing_what_was_typed() {
+        let mut f = form();
+        typed(&mut f, "Help");
+        assert!(matches!(f.handle(Action::Close), Filled::Editing));
+        assert!(f.confirming);
+        typed(&mut f, "x");
+        assert!(!f.confirming, "any key keeps writing");
+        assert_eq!(f.text(0), "Help", "and is not typed");
+        assert!(matches!(f.handle(Action::Close), Filled::Editing));
         assert!(matches!(f.handle(Action::Close), Filled::Cancelled));
     }
 }

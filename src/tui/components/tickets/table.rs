@@ -2,6 +2,7 @@
 //! filtered indices, with a scrollbar. Nothing here touches the tickets off screen.
 
 use super::columns::{Column, fitting};
+use super::marks::Marks;
 use super::rows::Sort;
 use crate::client::View;
 use crate::tui::components::DrawCtx;
@@ -22,6 +23,8 @@ pub struct Shown<'a> {
     pub columns: &'a [Column],
     /// The sort, marked in the header.
     pub sort: Sort,
+    /// The tickets marked for a bulk change: `✓` beside them, in bold.
+    pub marks: &'a Marks,
 }
 
 /// Draws `shown` in `area`: a header, the rows on screen and a scrollbar.
@@ -64,7 +67,11 @@ pub fn draw(
         .filter_map(|(n, &i)| {
             let t = view.ticket_at(i as usize)?;
             let is_selected = range.start + n == selected;
-            let marker = if is_selected { "▶ " } else { "  " };
+            let is_marked = shown.marks.contains(t.id());
+            let marker = Line::from(vec![
+                Span::raw(if is_selected { "▶" } else { " " }),
+                Span::styled(if is_marked { "✓" } else { " " }, ctx.theme.key),
+            ]);
             let cells = std::iter::once(Cell::from(marker)).chain(cols.iter().map(|c| {
                 let text = c.cell(t);
                 if *c == Column::Subject && t.pending {
@@ -78,10 +85,11 @@ pub fn draw(
                     Cell::from(text)
                 }
             }));
-            let style = if is_selected {
-                ctx.theme.selected
-            } else {
-                Style::default()
+            let style = match (is_selected, is_marked) {
+                (true, false) => ctx.theme.selected,
+                (true, true) => ctx.theme.selected.add_modifier(Modifier::BOLD),
+                (false, true) => Style::default().add_modifier(Modifier::BOLD),
+                (false, false) => Style::default(),
             };
             Some(Row::new(cells).style(style))
         })

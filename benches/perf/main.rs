@@ -1,0 +1,176 @@
+//! Every performance figure of issue 8 in one run: a server in-process with N demo tickets
+//! (default 100 000; `DESKPORT_BENCH_TICKETS`), clients on temporary dirs, the Tickets pane
+//! drawn into a `TestBackend`, the real binary started in a pseudo-terminal, and a lean
+//! load generator. Prints a table (target, measured, pass/fail) and writes `target/perf.json`.
+//! Medians of repeated runs; ratios are taken within one run.
+//!
+//! Run with `cargo bench --bench perf` (or `scripts/bench.sh`). Exits non-zero if a target
+//! is missed, after printing the table and writing the JSON.
+
+mod client;
+mod load;
+mod pane;
+mod report;
+mod startup;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use deskport::client::{Client, Session};
+use deskport::server::{ServerConfig, start};
+use report::{Goal, or_failed};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const PASSWORD: &str = "deskport-demo";
+
+async fn session(url: &str, email: &str) -> Result<Session> {
+    deskport::client::login(url, email, PASSWORD)
+        .await
+        .wrap_err_with(|| format!("login {email}"))
+}
+
+#[tokio::main]
+async fn main() -> Result<ExitCode> {
+    color_eyre::install()?;
+    let n: usize = std::env::var("DESKPORT_BENCH_TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let load_before = report::load_average();
+    eprintln!("load average {load_before}; seeding {n} demo tickets");
+    let tmp = tempfile::tempdir()?;
+    let t = Instant::now();
+    let server_config = ServerConfig {
+        data_dir: tmp.path().join("server"),
+        demo: true,
+        demo_tickets: n,
+        smtp: None,
+    };
+    let server = start(&server_config, "127.0.0.1:0".parse()?).await?;
+    let url = format!("http://{}", server.addr);
+    eprintln!("server ready in {:.1?}", t.elapsed());
+    let ada = session(&url, "ada@deskport.test").await?;
+    let sam = session(&url, "sam@deskport.test").await?;
+    let lin = session(&url, "lin@deskport.test").await?;
+
+    eprintln!("initial sync and baseline");
+    let sync = or_failed(
+        client::initial_sync(tmp.path(), &ada, n).await,
+        &[
+            (
+                "initial sync of 100k tickets, loopback server",
+                Goal::AtMost(2000.0),
+            ),
+            ("  initial sync ÷ baseline", Goal::AtMost(3.0)),
+        ],
+    );
+    let filled = tmp.path().join("initial-0");
+    eprintln!("cache load");
+    let cache = or_failed(
+        client::cache_load(&filled, &ada).await.map(|f| vec![f]),
+        &[(
+            "cache load of 100k tickets into the view",
+            Goal::AtMost(100.0),
+        )],
+    );
+
+    eprintln!("tickets pane");
+    let app_data = tmp.path().join("app-data");
+    let pane = async {
+        let agent = Client::start(client::config(&app_data, false), sam.clone()).await?;
+        agent.sync_now().await?;
+        if agent.view().ticket_count() < n {
+            return Err(eyre!("the agent's client holds fewer than {n} tickets"));
+        }
+        let figures = pane::figures(&agent);
+        agent.shutdown().await;
+        figures
+    };
+    let pane = or_failed(
+        pane.await,
+        &[
+            (
+                "one filter keystroke over 100k (filter + frame)",
+                Goal::AtMost(5.0),
+            ),
+            ("scroll one row in the 100k list (frame)", Goal::AtMost(2.0)),
+            (
+                "scroll one page in the 100k list (frame)",
+                Goal::AtMost(2.0),
+            ),
+        ],
+    );
+
+    eprintln!("start-up of the binary");
+    let boot = {
+        let (root, data, sam) = (tmp.path().to_path_buf(), app_data.clone(), sam.clone());
+        tokio::task::spawn_blocking(move || startup::figures(&root, &data, &sam, n))
+            .await
+            .map_err(|e| eyre!("start-up task: {e}"))
+            .and_then(|r| r)
+    };
+    let boot = or_failed(
+        boot,
+        &[
+            (
+                "start to first full frame, 100k tickets in the cache",
+                Goal::AtMost(100.0),
+            ),
+            (
+                "client resident memory with 100k tickets loaded",
+                Goal::AtMost(200.0),
+            ),
+        ],
+    );
+
+    eprintln!("incremental sync, write A→B");
+    let incremental = or_failed(
+        client::incremental(&filled, &ada, &sam, &url, n)
+            .await
+            .map(|f| vec![f]),
+        &[("  incremental sync of one change", Goal::Info)],
+    );
+    let arrival = or_failed(
+        client::write_to_other(tmp.path(), &sam, &lin, n)
+            .await
+            .map(|f| vec![f]),
+        &[(
+            "write by client A visible in client B's view (p95)",
+            Goal::AtMost(300.0),
+        )],
+    );
+
+    eprintln!("server load");
+    let server_figures = or_failed(
+        load::figures(&server.base_url(), server.addr).await,
+        &[(
+            "server: customer's ticket page (50 rows), company mode",
+            Goal::AtLeast(10_000.0),
+        )],
+    );
+
+    let mut figures = Vec::new();
+    let mut boot = boot.into_iter();
+    figures.extend(boot.next());
+    figures.extend(pane);
+    figures.extend(sync);
+    figures.extend(cache);
+    figures.extend(arrival);
+    figures.extend(incremental);
+    figures.extend(boot);
+    figures.extend(server_figures);
+    drop(server);
+
+    report::print(n, &figures, &load_before);
+    let path = report::write_json(n, &figures, &load_before)?;
+    println!("written to {}", path.display());
+    let failed: Vec<&str> = figures
+        .iter()
+        .filter(|f| f.pass() == Some(false))
+        .map(|f| f.what.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("missed: {}", failed.join("; "));
+    Ok(ExitCode::FAILURE)
+}

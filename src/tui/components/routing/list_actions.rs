@@ -1,0 +1,166 @@
+//! The Routing pane's list actions: opening the editors and the tester, enabling, moving and
+//! deleting rules, making an inbox the portal's default. Items still waiting in the outbox to
+//! be created have no server id yet, so they cannot be changed until the server has them.
+
+use super::inbox_editor::InboxEditor;
+use super::lists::{self, Target};
+use super::rule_editor::RuleEditor;
+use super::tester::Tester;
+use super::{Mode, Routing, blank_rule_patch};
+use crate::client::{View, Write};
+use crate::domain::portal::PortalPatch;
+use crate::domain::text::strip_control;
+use crate::domain::wire::{PortalFor, RulePatch};
+use crate::tui::action::Action;
+use crate::tui::components::{Outcome, step};
+
+/// The name of `target` when it is a pending creation (a negative, outbox-made id).
+pub(super) fn unsaved_name(target: Target, view: &View) -> Option<String> {
+    let (id, name) = match target {
+        Target::Inbox(id) => (id, view.inbox_name(id)?.to_string()),
+        Target::Rule(i) => view
+            .rules
+            .get(i)
+            .map(|m| (m.item.id, m.item.name.clone()))?,
+        Target::Inboxes | Target::Rules => return None,
+    };
+    (id < 0).then(|| strip_control(&name))
+}
+
+impl Routing {
+    pub(super) fn list_action(&mut self, action: Action) -> Outcome {
+        let rows = lists::targets(&self.client.view()).len();
+        if matches!(
+            action,
+            Action::Down | Action::Up | Action::Top | Action::Bottom
+        ) || matches!(action, Action::PageDown | Action::PageUp)
+        {
+            self.confirm_delete = None;
+            return self.cursor.handle(action, rows);
+        }
+        if action == Action::Try {
+            let tester = Tester::new(&self.client.view(), None);
+            self.remote.clear_test();
+            self.mode = Mode::Tester(Box::new(tester), None);
+            return Outcome::Changed;
+        }
+        if self.read_only {
+            return Outcome::Ignored;
+        }
+        let target = self.target();
+        let client = self.client.clone();
+        let view = client.view();
+        let changes_item = matches!(
+            action,
+            Action::Edit
+                | Action::Toggle
+                | Action::MoveDown
+                | Action::MoveUp
+                | Action::MakeDefault
+                | Action::Delete
+        );
+        if changes_item && let Some(name) = target.and_then(|t| unsaved_name(t, &view)) {
+            self.remote.set_notice(format!(
+                "\"{name}\" is not on the server yet: try again once it is saved"
+            ));
+            return Outcome::Changed;
+        }
+        match (action, target) {
+            (Action::New, Some(Target::Inbox(_) | Target::Inboxes)) => {
+                self.mode = Mode::Inbox(InboxEditor::new(None, &view));
+            }
+            (Action::New, _) => self.mode = Mode::Rule(RuleEditor::new(None, &view)),
+            (Action::Edit, Some(Target::Inbox(id))) => {
+                let inbox = view.inboxes.get(&id).map(|m| &m.item);
+                self.mode = Mode::Inbox(InboxEditor::new(inbox, &view));
+            }
+            (Action::Edit, Some(Target::Rule(i))) => {
+                let rule = view.rules.get(i).map(|m| &m.item);
+                self.mode = Mode::Rule(RuleEditor::new(rule, &view));
+            }
+            (Action::Toggle, Some(Target::Rule(i))) => {
+                let Some(rule) = view.rules.get(i).map(|m| &m.item) else {
+                    return Outcome::Ignored;
+                };
+                let patch = RulePatch {
+                    enabled: Some(!rule.enabled),
+                    ..blank_rule_patch()
+                };
+                self.remote.submit(Write::PatchRule { id: rule.id, patch });
+            }
+            (Action::MoveDown | Action::MoveUp, Some(Target::Rule(i))) => {
+                let delta = if action == Action::MoveDown { 1 } else { -1 };
+                let j = step(i, delta, view.rules.len());
+                let (Some(rule), Some(other)) = (view.rules.get(i), view.rules.get(j)) else {
+                    return Outcome::Ignored;
+                };
+                if i == j {
+                    return Outcome::Ignored;
+                }
+                let patch = RulePatch {
+                    position: Some(other.item.position),
+                    ..blank_rule_patch()
+                };
+                self.remote.submit(Write::PatchRule {
+                    id: rule.item.id,
+                    patch,
+                });
+                drop(view);
+                self.cursor
+                    .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
+                self.cursor
+                    .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
+            }
+            (Action::MakeDefault, Some(Target::Inbox(id))) => match &view.portal {
+                Some(p) => match &p.item {
+                    PortalFor::Staff(s) => {
+                        let patch = PortalPatch {
+                            default_inbox_id: Some(id),
+                            ..PortalPatch::default()
+                        };
+                        self.remote.submit(Write::PatchPortal {
+                            base_version: s.settings.version,
+                            patch,
+                        });
+                    }
+                    PortalFor::Public(_) => return Outcome::Ignored,
+                },
+                None => self
+                    .remote
+                    .set_notice("the portal settings are not loaded yet"),
+            },
+            (Action::Delete, Some(t @ (Target::Inbox(_) | Target::Rule(_)))) => {
+                self.delete(t, &view);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Changed
+    }
+
+    fn delete(&mut self, target: Target, view: &View) {
+        let (name, write) = match target {
+            Target::Inbox(id) => (
+                view.inbox_name(id).map(strip_control),
+                Write::DeleteInbox { id },
+            ),
+            Target::Rule(i) => match view.rules.get(i) {
+                Some(m) => (
+                    Some(strip_control(&m.item.name)),
+                    Write::DeleteRule { id: m.item.id },
+                ),
+                None => return,
+            },
+            Target::Inboxes | Target::Rules => return,
+        };
+        let name = name.unwrap_or_default();
+        if self.confirm_delete == Some(target) {
+            self.confirm_delete = None;
+            self.remote.submit(write);
+            self.remote.set_notice(format!("deleting \"{name}\"…"));
+        } else {
+            self.confirm_delete = Some(target);
+            self.remote
+                .set_notice(format!("press the delete key again to delete \"{name}\""));
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! The small popups over the Tickets pane and where their answers go: the stage, priority
+//! and owner pickers, the category and tags prompt, the confirmation of a bulk change, and
+//! who can see a ticket. A choice for one ticket is sent at once; a choice for marked tickets
+//! asks first.
+
+use super::super::Outcome;
+use super::Tickets;
+use super::assign::agents;
+use super::audience::{AudiencePopup, Handled};
+use super::bulk::{self, Answer, Confirm};
+use super::picker::{Field, Picked, Picker, Target};
+use super::prompt::{self, Prompt, Prompted};
+use crate::client::View;
+use crate::domain::wire::StaffTicketPatch;
+use crate::tui::action::{Action, Command};
+use crate::tui::components::DrawCtx;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use std::collections::BTreeSet;
+
+/// Categories listed as a hint in the category prompt, at most.
+const KNOWN_CATEGORIES: usize = 6;
+
+/// The popup open over the pane.
+#[derive(Debug)]
+pub enum Popup {
+    /// Choosing a stage, priority or owner.
+    Pick(Picker),
+    /// Typing a category or tags.
+    Prompt(Prompt),
+    /// Confirming a bulk change.
+    Confirm(Confirm),
+    /// Who can see a ticket (staff).
+    Audience(AudiencePopup),
+}
+
+impl Popup {
+    /// Whether typed characters are text for the popup.
+    pub fn captures_text(&self) -> bool {
+        !matches!(self, Popup::Pick(_) | Popup::Audience(_))
+    }
+
+    /// The keys the popup offers.
+    pub fn commands(&self) -> Vec<Command> {
+        match self {
+            Popup::Pick(_) => vec![
+                Command::labelled(Action::Confirm, "apply"),
+                Command::labelled(Action::Close, "cancel"),
+                Command::new(Action::Down),
+                Command::new(Action::Up),
+            ],
+            Popup::Prompt(_) => vec![
+                Command::labelled(Action::Confirm, "apply"),
+                Command::labelled(Action::Close, "cancel"),
+            ],
+            Popup::Confirm(_) => vec![
+                Command::labelled(Action::Confirm, "yes"),
+                Command::labelled(Action::Close, "no"),
+            ],
+            Popup::Audience(_) => AudiencePopup::commands(),
+        }
+    }
+
+    /// Draws the popup over `area`.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        match self {
+            Popup::Pick(p) => p.draw(frame, area, ctx),
+            Popup::Prompt(p) => p.draw(frame, area, ctx),
+            Popup::Confirm(c) => c.draw(frame, area, ctx),
+            Popup::Audience(a) => a.draw(frame, area, ctx),
+        }
+    }
+}
+
+/// The value every one of `values` has, if they agree.
+fn common<T: PartialEq>(mut values: impl Iterator<Item = T>) -> Option<T> {
+    let first = values.next()?;
+    values.all(|v| v == first).then_some(first)
+}
+
+/// The categories in use, alphabetically, for the prompt's hint.
+fn categories(view: &View) -> Vec<String> {
+    let set: BTreeSet<&str> = view
+        .tickets()
+        .map(|t| t.category())
+        .filter(|c| !c.is_empty())
+        .collect();
+    set.into_iter()
+        .take(KNOWN_CATEGORIES)
+        .map(str::to_string)
+        .collect()
+}
+
+impl Tickets {
+    /// The tickets a change applies to: the marked ones in the list, else the target.
+    fn change_target(&self) -> Option<Target> {
+        if self.open.is_none() && !self.marks.is_empty() {
+            return Some(Target::Many(self.marks.ids()));
+        }
+        self.target().map(|t| Target::One(t.id()))
+    }
+
+    /// Opens the picker of `field` for the marked tickets or the target ticket (staff).
+    pub(super) fn pick(&mut self, field: Field) -> Outcome {
+        let Some(target) = self.change_target().filter(|_| self.staff) else {
+            return Outcome::Ignored;
+        };
+        let client = self.client.clone();
+        let view = client.view();
+        let ids = match &target {
+            Target::One(id) => vec![*id],
+            Target::Many(ids) => ids.clone(),
+        };
+        let shown = || ids.iter().filter_map(|id| view.ticket(*id));
+        let picker = match field {
+            Field::Stage => Picker::stage(target, common(shown().map(|t| t.stage())).flatten()),
+            Field::Priority => Picker::priority(target, common(shown().map(|t| t.priority()))),
+            Field::Owner => Picker::owner(
+                target,
+                &agents(&view, self.me),
+                common(shown().map(|t| t.owner_id())),
+            ),
+        };
+        self.popup = Some(Popup::Pick(picker));
+        Outcome::Changed
+    }
+
+    /// Opens the prompt of `field` for the target ticket (staff).
+    pub(super) fn prompt(&mut self, field: prompt::Field) -> Outcome {
+        let Some(t) = self.target().filter(|_| self.staff) else {
+            return Outcome::Ignored;
+        };
+        let prompt = match field {
+            prompt::Field::Category => {
+                let known = categories(&self.client.view());
+                Prompt::new(field, t.id(), t.category(), &known)
+            }
+            prompt::Field::Tags => {
+                let tags: Vec<&str> = t.tags().collect();
+                Prompt::new(field, t.id(), &tags.join(", "), &[])
+            }
+        };
+        self.popup = Some(Popup::Prompt(prompt));
+        Outcome::Changed
+    }
+
+    /// Asks before assigning the marked tickets to the signed-in agent.
+    pub(super) fn assign_marked_to_me(&mut self) -> Outcome {
+        let ids = self.marks.ids();
+        let name = self.client.view().account.name.clone();
+        let patch = StaffTicketPatch {
+            owner_id: Some(Some(self.me)),
+            ..StaffTicketPatch::default()
+        };
+        let question = bulk::question(Field::Owner, &name, ids.len());
+        self.popup = Some(Popup::Confirm(Confirm::new(question, ids, patch)));
+        Outcome::Changed
+    }
+
+    /// Opens "who can see this ticket?" on the target ticket (staff).
+    pub(super) fn who_can_see(&mut self) -> Outcome {
+        let Some(id) = self.target_id().filter(|_| self.staff) else {
+            return Outcome::Ignored;
+        };
+        let popup = AudiencePopup::load(&self.client, id, self.notify.clone());
+        self.popup = Some(Popup::Audience(popup));
+        Outcome::Changed
+    }
+
+    /// Gives `action` to the open popup; `None` when there is none.
+    pub(super) fn popup_handle(&mut self, action: Action) -> Option<Outcome> {
+        let popup = self.popup.as_mut()?;
+        match popup {
+            Popup::Pick(p) => match p.handle(action) {
+                Picked::Choosing => {}
+                Picked::Cancelled => self.popup = None,
+                Picked::Chosen { patch, label } => {
+                    let (field, target) = (p.field(), p.target().clone());
+                    self.popup = None;
+                    match target {
+                        Target::One(id) => return Some(self.patch(id, patch)),
+                        Target::Many(ids) => {
+                            let question = bulk::question(field, &label, ids.len());
+                            let confirm = Confirm::new(question, ids, patch);
+                            self.popup = Some(Popup::Confirm(confirm));
+                        }
+                    }
+                }
+            },
+            Popup::Prompt(p) => match p.handle(action) {
+                Prompted::Editing => {}
+                Prompted::Cancelled => self.popup = None,
+                Prompted::Done(patch) => {
+                    let id = p.ticket();
+                    self.popup = None;
+                    return Some(self.patch(id, patch));
+                }
+            },
+            Popup::Confirm(c) => {
+                let answer = c.handle(action);
+                self.answered(answer);
+            }
+            Popup::Audience(a) => {
+                if a.handle(action) == Handled::Closed {
+                    self.popup = None;
+                }
+            }
+        }
+        Some(Outcome::Changed)
+    }
+
+    /// Gives a typed key to the open popup; `None` when there is none.
+    pub(super) fn popup_input(&mut self, key: &KeyEvent) -> Option<Outcome> {
+        match self.popup.as_mut()? {
+            Popup::Pick(_) | Popup::Audience(_) => return Some(Outcome::Ignored),
+            Popup::Prompt(p) => p.input(key),
+            Popup::Confirm(c) => {
+                let answer = c.input(key);
+                self.answered(answer);
+            }
+        }
+        Some(Outcome::Changed)
+    }
+
+    /// Gives pasted text to the open popup; `None` when there is none.
+    pub(super) fn popup_paste(&mut self, text: &str) -> Option<Outcome> {
+        match self.popup.as_mut()? {
+            Popup::Prompt(p) => p.paste(text),
+            Popup::Pick(_) | Popup::Confirm(_) | Popup::Audience(_) => {
+                return Some(Outcome::Ignored);
+            }
+        }
+        Some(Outcome::Changed)
+    }
+
+    /// Sends the confirmed bulk change (and clears the marks), or drops it.
+    fn answered(&mut self, answer: Answer) {
+        let Some(Popup::Confirm(c)) = &self.popup else {
+            return;
+        };
+        match answer {
+            Answer::Waiting => {}
+            Answer::No => self.popup = None,
+            Answer::Yes => {
+                self.submit_all(c.writes());
+                self.marks.clear();
+                self.popup = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The real `deskport serve` killed with SIGKILL in the middle of a write load, several times:
+//! after each restart every acknowledged write is there once, the database passes
+//! `PRAGMA integrity_check`, and replaying the unacknowledged requests with their keys applies
+//! each exactly once.
+
+use rand::Rng;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_deskport");
+const ROUNDS: usize = 4;
+const WRITERS: usize = 6;
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// A `deskport serve` child; killed when dropped.
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
+    let port = free_port();
+    let mut cmd = Command::new(BIN);
+    cmd.env("DESKPORT_DATA_DIR", home.join("client-data"))
+        .env("DESKPORT_CONFIG_DIR", home.join("config"))
+        .env("HOME", home)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data_dir);
+    if demo {
+        cmd.args(["--demo", "--demo-tickets", "10"]);
+    }
+    let served = Served {
+        child: cmd.spawn().expect("deskport serve starts"),
+        base: format!("http://127.0.0.1:{port}/api/v1"),
+    };
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let answer = http.get(format!("{}/healthz", served.base)).send().await;
+        if answer.is_ok_and(|r| r.status().is_success()) {
+            return served;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// One write of the load: where it goes, its body and its key.
+#[derive(Debug, Clone)]
+struct Write {
+    path: String,
+    body: Value,
+    key: String,
+    /// The text that marks it in the data (a reply body or a ticket subject).
+    mark: String,
+}
+
+/// Sends a write; `Some(status)` when an answer came back.
+async fn send(http: &reqwest::Client, base: &str, token: &str, w: &Write) -> Option<u16> {
+    let answer = http
+        .post(format!("{base}{}", w.path))
+        .bearer_auth(token)
+        .header("idempotency-key", &w.key)
+        .json(&w.body)
+        .send()
+        .await
+        .ok()?;
+    let status = answer.status().as_u16();
+    answer.bytes().await.ok()?;
+    Some(status)
+}
+
+async fn get(http: &reqwest::Client, base: &str, token: &str, path: &str) -> Value {
+    let answer = http
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET answered");
+    assert!(
+        answer.status().is_success(),
+        "GET {path}: {}",
+        answer.status()
+    );
+    answer.json().await.expect("JSON")
+}
+
+/// How many times each mark occurs in the tickets' subjects and messages.
+async fn marks_seen(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    tickets: &[i64],
+) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    let mut cursor = String::new();
+    loop {
+        let page = get(
+            http,
+            base,
+            token,
+            &format!("/tickets?limit=500&cursor={cursor}"),
+        )
+        .await;
+        for t in page["items"].as_array().expect("items") {
+            let subject = t["subject"].as_str().unwrap_or_default().to_string();
+            *seen.entry(subject).or_insert(0) += 1;
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    for id in tickets {
+        let detail = get(http, base, token, &format!("/tickets/{id}")).await;
+        for m in detail["messages"].as_array().expect("messages") {
+            let body = m["body"].as_str().unwrap_or_default().to_string();
+            *seen.entry(body).or_insert(0) += 1;
+        }
+    }
+    seen
+}
+
+async fn login(http: &reqwest::Client, base: &str) -> String {
+    let answer: Value = http
+        .post(format!("{base}/auth/login"))
+        .json(&json!({"email": "ada@deskport.test", "password": "deskport-demo"}))
+        .send()
+        .await
+        .expect("login answered")
+        .json()
+        .await
+        .expect("login JSON");
+    answer["token"].as_str().expect("token").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
+    let home = tempfile::tempdir().expect("home");
+    let data = home.path().join("data");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let mut server = serve(home.path(), &data, true).await;
+    let token = login(&http, &server.base).await;
+    let first = get(&http, &server.base, &token, "/tickets?limit=3").await;
+    let items = first["items"].as_array().expect("items");
+    let tickets: Vec<i64> = items
+        .iter()
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect();
+    let contact = items[0]["contact_id"].clone();
+    let mut all: Vec<Write> = Vec::new();
+    let mut acked: Vec<Write> = Vec::new();
+    for round in 0..ROUNDS {
+        let sent = Arc::new(Mutex::new(Vec::<Write>::new()));
+        let done = Arc::new(Mutex::new(Vec::<Write>::new()));
+        let mut load = Vec::new();
+        for writer in 0..WRITERS {
+            let (http, base, token) = (http.clone(), server.base.clone(), token.clone());
+            let (sent, done, tickets) = (sent.clone(), done.clone(), tickets.clone());
+            let contact = contact.clone();
+            load.push(tokio::spawn(async move {
+                for n in 0.. {
+                    let mark = format!("fault r{round} w{writer} n{n}");
+                    let w = if n % 4 == 3 {
+                        Write {
+                            path: "/tickets".into(),
+                            body: json!({"subject": mark, "description": "load", "contact_id": contact}),
+                            key: mark.clone(),
+                            mark,
+                        }
+                    } else {
+                        let id = tickets[(writer + n) % tickets.len()];
+                        Write {
+                            path: format!("/tickets/{id}/messages"),
+                            body: json!({"body": mark, "internal": n % 2 == 0}),
+                            key: mark.clone(),
+                            mark,
+                        }
+                    };
+                    sent.lock().expect("lock").push(w.clone());
+                    match send(&http, &base, &token, &w).await {
+                        Some(status) => {
+                            assert!(status < 300, "{} answered {status}", w.path);
+                            done.lock().expect("lock").push(w);
+                        }
+                        None => return,
+                    }
+                }
+            }));
+        }
+        let delay = rand::thread_rng().gen_range(150..900);
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        server.child.kill().expect("kill -9");
+        server.child.wait().expect("reaped");
+        for task in load {
+            task.await.expect("a writer panicked");
+        }
+        let db = rusqlite::Connection::open(data.join("deskport.db")).expect("the database opens");
+        let check: String = db
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("integrity check runs");
+        assert_eq!(check, "ok", "round {round}");
+        drop(db);
+        server = serve(home.path(), &data, false).await;
+        let sent = sent.lock().expect("lock").clone();
+        acked.extend(done.lock().expect("lock").iter().cloned());
+        let seen = marks_seen(&http, &server.base, &token, &tickets).await;
+        for w in &acked {
+            assert_eq!(
+                seen.get(&w.mark),
+                Some(&1),
+                "acknowledged {w:?} after round {round}"
+            );
+        }
+        for w in &sent {
+            assert!(
+                seen.get(&w.mark).copied().unwrap_or(0) <= 1,
+                "{w:?} applied twice"
+            );
+        }
+        // Replays of everything sent this round (acknowledged or not) with the same keys.
+        for w in &sent {
+            let status = send(&http, &server.base, &token, w)
+                .await
+                .expect("answered");
+            assert!(status < 300, "replay of {w:?} answered {status}");
+        }
+        all.extend(sent);
+    }
+    let seen = marks_seen(&http, &server.base, &token, &tickets).await;
+    for w in &all {
+        assert_eq!(seen.get(&w.mark), Some(&1), "{w:?} after its replay");
+    }
+    assert!(
+        acked.len() > ROUNDS,
+        "the load wrote too little: {}",
+        acked.len()
+    );
+}

@@ -1,0 +1,250 @@
+//! The Portal pane's settings sections drawn headless on the demo server: snapshots of the
+//! General, Tickets, Access and Overview sections at 80×24 and 120×40; admins edit, save with
+//! `If-Match` and invite contacts while a customer's client sees the new permission mode;
+//! agents change nothing in any section.
+
+#[path = "common/portal_app.rs"]
+mod portal_app;
+
+use crossterm::event::KeyCode;
+use deskport::client::{Client, ClientConfig, login};
+use deskport::domain::wire::PortalFor;
+use deskport::server::demo::DEMO_PASSWORD;
+use deskport::tui::app::App;
+use portal_app::*;
+use std::time::{Duration, Instant};
+
+/// Moves from the first row of the Access section (where switching sections leaves it) to the first contact never invited.
+fn select_uninvited(app: &mut App, skip: usize) -> String {
+    let (index, email) = {
+        let view = app.client().unwrap().view();
+        let (i, c) = view
+            .contacts
+            .values()
+            .enumerate()
+            .filter(|(_, c)| c.registration == deskport::domain::Registration::None)
+            .nth(skip)
+            .unwrap();
+        (i, c.email.clone())
+    };
+    for _ in 0..3 + index {
+        app.update(key(KeyCode::Down));
+    }
+    email
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = serve(dir.path(), true).await;
+    let mut app = signed_in(&url, "ada@deskport.test", DEMO_PASSWORD, dir.path()).await;
+    let carla = Client::start(
+        ClientConfig::new(dir.path().join("carla")),
+        login(&url, "carla@acme.test", DEMO_PASSWORD).await.unwrap(),
+    )
+    .await
+    .unwrap();
+    app.update(key(KeyCode::Char('3')));
+    insta::assert_snapshot!(
+        "settings_general_80x24",
+        wait_for(&mut app, "[General]").await
+    );
+    insta::assert_snapshot!("settings_general_120x40", render(&mut app, 120, 40));
+    send(&mut app, [key(KeyCode::Enter)]);
+    typed(&mut app, " 2");
+    send(&mut app, [key(KeyCode::Enter)]);
+    let dirty = render(&mut app, 80, 24);
+    assert!(dirty.contains("* modified, not saved"), "{dirty}");
+    send(&mut app, [key(KeyCode::PageDown)]);
+    assert!(
+        render(&mut app, 80, 24).contains("Unsaved changes"),
+        "leaving unsaved changes asks first"
+    );
+    send(&mut app, [ctrl('r')]);
+    assert!(
+        !render(&mut app, 80, 24).contains("modified"),
+        "Ctrl-R discards"
+    );
+    send(&mut app, [key(KeyCode::PageDown)]);
+    insta::assert_snapshot!("settings_tickets_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_tickets_120x40", render(&mut app, 120, 40));
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while carla.view().ticket_count() == 0 {
+        assert!(Instant::now() < deadline, "carla's client never synced");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let own = carla.view().ticket_count();
+    send(
+        &mut app,
+        [key(KeyCode::Down), key(KeyCode::Char(' ')), ctrl('s')],
+    );
+    wait_for(&mut app, "primary company's tickets plus own").await;
+    while carla.view().ticket_count() <= own {
+        assert!(
+            Instant::now() < deadline,
+            "carla's list never grew to her company's tickets"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    while app.client().unwrap().view().pending_writes() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the permission change stayed pending"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    send(&mut app, [key(KeyCode::PageDown)]);
+    insta::assert_snapshot!("settings_access_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_access_120x40", render(&mut app, 120, 40));
+    let before = eml_files(dir.path()).len();
+    let email = select_uninvited(&mut app, 0);
+    send(&mut app, [key(KeyCode::Enter)]);
+    wait_for(&mut app, &format!("Registration email sent to {email}")).await;
+    let mails = eml_files(dir.path());
+    assert_eq!(mails.len(), before + 1);
+    assert!(
+        mails.iter().any(|m| m.contains(&email)),
+        "the email goes to the contact's address"
+    );
+    send(&mut app, [key(KeyCode::PageUp), key(KeyCode::PageDown)]);
+    send(&mut app, (0..3).map(|_| key(KeyCode::Down)));
+    send(&mut app, [key(KeyCode::Char('v'))]);
+    let list = wait_for(&mut app, "tickets listed, newest first").await;
+    assert!(list.contains("Carla Reyes's ticket list"), "{list}");
+    insta::assert_snapshot!("settings_view_as_contact_80x24", list);
+    let first = list
+        .lines()
+        .nth(5)
+        .and_then(|l| l.split('#').nth(1))
+        .map(|t| format!("#{}", t.split(' ').next().unwrap_or("")))
+        .unwrap();
+    send(&mut app, [key(KeyCode::Down), key(KeyCode::Down)]);
+    assert!(
+        !render(&mut app, 80, 24).contains(&format!("{first} ")),
+        "the list scrolls past {first}"
+    );
+    send(&mut app, [key(KeyCode::Esc)]);
+    assert!(!render(&mut app, 80, 24).contains("as they see it"));
+
+    send(
+        &mut app,
+        [
+            key(KeyCode::PageUp),
+            key(KeyCode::PageUp),
+            key(KeyCode::Down),
+        ],
+    );
+    let mut tries = 0;
+    let system = loop {
+        let screen = render(&mut app, 80, 24);
+        tries += 1;
+        assert!(tries < 10, "no system domain to pick:\n{screen}");
+        if screen.contains("system) ›") {
+            break screen;
+        }
+        app.update(key(KeyCode::Char(' ')));
+    };
+    assert!(
+        system.contains("Warning: system domain: no registration emails"),
+        "{system}"
+    );
+    send(&mut app, [ctrl('s')]);
+    wait_for(&mut app, "Saving General").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !{
+        let view = app.client().unwrap().view();
+        let portal = view.portal.as_ref().unwrap();
+        !portal.pending && matches!(&portal.item, PortalFor::Staff(p) if p.system_domain)
+    } {
+        assert!(
+            Instant::now() < deadline,
+            "the domain change was never saved"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    send(&mut app, [key(KeyCode::PageDown), key(KeyCode::PageDown)]);
+    let email = select_uninvited(&mut app, 1);
+    send(&mut app, [key(KeyCode::Enter)]);
+    wait_for(&mut app, &format!("No email sent to {email}")).await;
+    assert_eq!(
+        eml_files(dir.path()).len(),
+        before + 1,
+        "no email from a system domain"
+    );
+
+    send(
+        &mut app,
+        [
+            key(KeyCode::PageUp),
+            key(KeyCode::PageUp),
+            key(KeyCode::PageUp),
+        ],
+    );
+    insta::assert_snapshot!("settings_overview_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_overview_120x40", render(&mut app, 120, 40));
+    carla.shutdown().await;
+    app.client().unwrap().shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_see_the_sections_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = serve(dir.path(), true).await;
+    let mut app = signed_in(&url, "sam@deskport.test", DEMO_PASSWORD, dir.path()).await;
+    app.update(key(KeyCode::Char('3')));
+    wait_for(&mut app, "[General]").await;
+    let version = app
+        .client()
+        .unwrap()
+        .view()
+        .portal
+        .as_ref()
+        .map(|m| format!("{:?}", m.item));
+    send(&mut app, [key(KeyCode::Enter)]);
+    typed(&mut app, "x ");
+    send(
+        &mut app,
+        [ctrl('s'), key(KeyCode::Down), key(KeyCode::Char(' '))],
+    );
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Read-only: only admins change portal settings"),
+        "{screen}"
+    );
+    assert!(!screen.contains("modified"), "{screen}");
+    insta::assert_snapshot!("agent_general_80x24", screen);
+    for _ in 0..5 {
+        send(&mut app, [key(KeyCode::PageDown)]);
+        send(
+            &mut app,
+            [
+                key(KeyCode::Char('n')),
+                key(KeyCode::Char('d')),
+                key(KeyCode::Char('J')),
+                key(KeyCode::Enter),
+                key(KeyCode::Char(' ')),
+            ],
+        );
+        let screen = render(&mut app, 80, 24);
+        assert!(
+            screen.contains("Portal (read-only)") && !screen.contains("modified"),
+            "{screen}"
+        );
+    }
+    insta::assert_snapshot!("agent_support_form_80x24", render(&mut app, 80, 24));
+    let after = app
+        .client()
+        .unwrap()
+        .view()
+        .portal
+        .as_ref()
+        .map(|m| format!("{:?}", m.item));
+    assert_eq!(version, after);
+    assert!(
+        app.client().unwrap().view().outbox.is_empty(),
+        "nothing was sent"
+    );
+    app.client().unwrap().shutdown().await;
+}
