@@ -1,32 +1,13 @@
 //! `deskport serve` and `deskport staff add` through the real binary.
 
+mod common;
+
+use common::process::{deskport, free_port, until_healthy};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_deskport");
-
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-/// The binary, with its user dirs pointed into `home` so nothing outside the test is touched.
-fn deskport(home: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env("DESKPORT_DATA_DIR", home.join("client-data"))
-        .env("DESKPORT_CONFIG_DIR", home.join("config"))
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
-}
 
 /// A `deskport serve` child that is stopped (SIGINT, then killed) when dropped.
 struct Served {
@@ -53,19 +34,8 @@ impl Served {
             child,
             base: format!("http://127.0.0.1:{port}/api/v1"),
         };
-        let http = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            let answer = http.get(format!("{}/healthz", served.base)).send().await;
-            if answer.is_ok_and(|r| r.status().is_success()) {
-                return served;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the server did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        until_healthy(&served.base).await;
+        served
     }
 
     async fn call(

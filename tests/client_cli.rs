@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::process::files_under;
 use common::{ADA, CARLA, DEMO_PASSWORD, demo_server};
 use std::path::Path;
 use std::process::Output;
@@ -58,19 +59,6 @@ impl Dirs {
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).expect("exists").permissions().mode() & 0o777
-}
-
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -232,23 +232,37 @@ async fn a_replay_killed_half_way_sends_each_write_once() {
     .expect("reader");
     assert!(queued, "the child did not queue its writes");
     proxy.up.store(true, Ordering::SeqCst);
-    let after = rand::thread_rng().gen_range(200..900);
-    tokio::time::sleep(Duration::from_millis(after)).await;
-    assert!(
-        child.try_wait().expect("status").is_none(),
-        "the child ended by itself"
-    );
-    let landed = ts
-        .server
-        .store
-        .messages(ticket)
-        .await
-        .expect("messages")
-        .iter()
-        .filter(|m| m.message.body.starts_with("replayed reply"))
-        .count();
-    let _ = child.kill();
+    // Kill the child as soon as the first replies land, while the rest are still queued.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let landed = loop {
+        let landed = ts
+            .server
+            .store
+            .messages(ticket)
+            .await
+            .expect("messages")
+            .iter()
+            .filter(|m| m.message.body.starts_with("replayed reply"))
+            .count();
+        if landed > 0 {
+            let _ = child.kill();
+            break landed;
+        }
+        assert!(
+            child.try_wait().expect("status").is_none(),
+            "the child ended by itself"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reply reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
     let _ = child.wait();
+    assert!(
+        landed < WRITES,
+        "the replay finished before the kill ({landed} of {WRITES}): nothing was tested"
+    );
     eprintln!("killed the replay with {landed} of {WRITES} replies sent");
 
     let client = Client::start(support::config(dir.path()), session)

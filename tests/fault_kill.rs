@@ -3,23 +3,19 @@
 //! `PRAGMA integrity_check`, and replaying the unacknowledged requests with their keys applies
 //! each exactly once.
 
+mod common;
+
+use common::process::{deskport, free_port, until_healthy};
 use rand::Rng;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_deskport");
 const ROUNDS: usize = 4;
 const WRITERS: usize = 6;
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
 
 /// A `deskport serve` child; killed when dropped.
 struct Served {
@@ -36,15 +32,8 @@ impl Drop for Served {
 
 async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
     let port = free_port();
-    let mut cmd = Command::new(BIN);
-    cmd.env("DESKPORT_DATA_DIR", home.join("client-data"))
-        .env("DESKPORT_CONFIG_DIR", home.join("config"))
-        .env("HOME", home)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+    let mut cmd = deskport(home);
+    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(data_dir);
     if demo {
@@ -54,19 +43,8 @@ async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
         child: cmd.spawn().expect("deskport serve starts"),
         base: format!("http://127.0.0.1:{port}/api/v1"),
     };
-    let http = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        let answer = http.get(format!("{}/healthz", served.base)).send().await;
-        if answer.is_ok_and(|r| r.status().is_success()) {
-            return served;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the server did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    until_healthy(&served.base).await;
+    served
 }
 
 /// One write of the load: where it goes, its body and its key.

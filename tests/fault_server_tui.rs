@@ -5,17 +5,14 @@
 
 mod common;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{Read, Write};
+use common::pty::{App, Dirs};
+use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How the proxy answers new connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,102 +109,6 @@ async fn answer(
     let _ = conn.shutdown().await;
 }
 
-/// The binary in a pseudo-terminal.
-struct App {
-    _master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    screen: Arc<Mutex<vt100::Parser>>,
-}
-
-impl App {
-    fn start(root: &Path) -> App {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 110,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskport"));
-        cmd.cwd(root);
-        cmd.env("DESKPORT_DATA_DIR", root.join("data"));
-        cmd.env("DESKPORT_CONFIG_DIR", root.join("config"));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RUST_BACKTRACE", "0");
-        let child = pty.slave.spawn_command(cmd).expect("spawn");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 110, 0)));
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let s = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().expect("screen").process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().expect("writer");
-        App {
-            _master: pty.master,
-            writer,
-            child,
-            screen,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().expect("screen").screen().contents()
-    }
-
-    fn wait_for(&mut self, text: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let contents = self.contents();
-            if contents.contains(text) {
-                return contents;
-            }
-            assert!(
-                self.child.try_wait().expect("status").is_none(),
-                "the app ended; the screen shows:\n{contents}"
-            );
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; the screen shows:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn wait_gone(&mut self, text: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        while self.contents().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "{text:?} stayed on the screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-        }
-    }
-}
-
 #[test]
 fn the_app_stays_usable_when_the_server_is_slow_broken_or_garbled() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -220,12 +121,12 @@ fn the_app_stays_usable_when_the_server_is_slow_broken_or_garbled() {
         let proxy = Proxy::start(ts.server.addr).await;
         (ts, proxy)
     });
-    let root = tempfile::tempdir().expect("dirs");
+    let dirs = Dirs::new();
     let login = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
         .args(["login", "--server", &format!("http://{}", proxy.addr)])
         .args(["--email", common::ADA, "--password-stdin"])
-        .env("DESKPORT_DATA_DIR", root.path().join("data"))
-        .env("DESKPORT_CONFIG_DIR", root.path().join("config"))
+        .env("DESKPORT_DATA_DIR", dirs.data())
+        .env("DESKPORT_CONFIG_DIR", dirs.config())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -239,37 +140,26 @@ fn the_app_stays_usable_when_the_server_is_slow_broken_or_garbled() {
         .expect("login runs");
     assert!(login.success(), "login through the proxy");
 
-    let mut app = App::start(root.path());
-    app.wait_for("of 40");
-    app.wait_for("● online");
+    let mut app = App::start(&dirs, &[], &[], (110, 30));
+    app.wait_for_running("of 40");
+    app.wait_for_running("● online");
     for mode in [Mode::Error500, Mode::Garbage, Mode::BadJson, Mode::Slow] {
         proxy.switch(mode);
-        app.wait_for("○ offline");
+        app.wait_for_running("○ offline");
         // Keys still work: another tab, help, and back to the cached tickets.
         app.send("2");
-        app.wait_for("Routing");
+        app.wait_for_running("Routing");
         app.send("?");
-        app.wait_for("Help: Routing");
+        app.wait_for_running("Help: Routing");
         app.send("\x1b");
         app.wait_gone("Help: Routing");
         app.send("1");
-        app.wait_for("of 40");
+        app.wait_for_running("of 40");
         proxy.switch(Mode::Pass);
-        app.wait_for("● online");
+        app.wait_for_running("● online");
     }
     app.send("q");
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = app.child.try_wait().expect("status") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the app did not quit:\n{}",
-            app.contents()
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    };
+    let status = app.wait_exit();
     assert!(status.success(), "the app ended with {status:?}");
     drop(ts);
 }

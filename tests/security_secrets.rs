@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::process::files_under;
 use common::{ADA, CARLA, DEMO_PASSWORD};
 use deskport::server::security::digest;
 use deskport::server::store::Store;
@@ -211,19 +212,6 @@ fn cli(data: &Path, config: &Path, args: &[&str], stdin: &str) -> (bool, String)
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

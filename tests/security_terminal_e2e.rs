@@ -5,6 +5,9 @@
 //! the screen is never cleared, and the text around the sequences is drawn. The app's log
 //! (at trace level) holds neither its session token nor the raw sequences.
 
+mod common;
+
+use common::pty::{App, Dirs};
 use deskport::client::login;
 use deskport::server::demo::{DEMO_PASSWORD, demo_batch};
 use deskport::server::mail::FileMailer;
@@ -12,13 +15,8 @@ use deskport::server::security::hash_password;
 use deskport::server::serve;
 use deskport::server::store::Store;
 use deskport::server::store::sqlite::SqliteStore;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
+use std::sync::Arc;
 /// Sets the window title and icon name, writes the clipboard, clears the screen.
 const HOSTILE: &str =
     "\x1b]0;pwned-title\x07\x1b]1;pwned-icon\x1b\\\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[H";
@@ -43,104 +41,9 @@ impl vt100::Callbacks for Requests {
     }
 }
 
-/// Everything the app wrote, and the screen it makes.
-struct Terminal {
-    parser: vt100::Parser<Requests>,
-    output: Vec<u8>,
-}
-
-struct App {
-    _master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    term: Arc<Mutex<Terminal>>,
-}
-
-impl App {
-    fn start(data: &std::path::Path, config: &std::path::Path) -> App {
-        let (cols, rows) = (120, 40);
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskport"));
-        cmd.env("DESKPORT_DATA_DIR", data);
-        cmd.env("DESKPORT_CONFIG_DIR", config);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RUST_LOG", "trace");
-        cmd.env_remove("NO_COLOR");
-        let child = pty.slave.spawn_command(cmd).expect("deskport runs");
-        drop(pty.slave);
-        let term = Arc::new(Mutex::new(Terminal {
-            parser: vt100::Parser::new_with_callbacks(rows, cols, 0, Requests::default()),
-            output: Vec::new(),
-        }));
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let t = term.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let mut t = t.lock().expect("terminal");
-                t.parser.process(&buf[..n]);
-                t.output.extend_from_slice(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().expect("writer");
-        App {
-            _master: pty.master,
-            writer,
-            child,
-            term,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.term
-            .lock()
-            .expect("terminal")
-            .parser
-            .screen()
-            .contents()
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let contents = self.contents();
-            if contents.contains(text) {
-                return contents;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; the screen shows:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn send(&mut self, text: &str) {
-        self.writer.write_all(text.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
-
-    /// Screen clears (`ESC [ 2 J`) written so far.
-    fn clears(&self) -> usize {
-        let t = self.term.lock().expect("terminal");
-        t.output.windows(4).filter(|w| w == b"\x1b[2J").count()
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+/// Screen clears (`ESC [ 2 J`) the app wrote so far.
+fn clears(app: &App<Requests>) -> usize {
+    app.output().windows(4).filter(|w| w == b"\x1b[2J").count()
 }
 
 /// A demo server whose customer Carla has a hostile name, on its own runtime thread.
@@ -186,9 +89,9 @@ async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> 
 
 #[test]
 fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = hostile_server(&dir.path().join("server"));
-    let config = dir.path().join("config");
+    let dirs = Dirs::new();
+    let url = hostile_server(&dirs.root.path().join("server"));
+    let config = dirs.config();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (id, token) = rt.block_on(async {
         let session = login(&url, "carla@acme.test", DEMO_PASSWORD)
@@ -217,9 +120,15 @@ fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
         (id, session.token)
     });
 
-    let mut app = App::start(&dir.path().join("data"), &config);
+    let mut app = App::start_with(
+        &dirs,
+        &[],
+        &[("RUST_LOG", "trace")],
+        (120, 40),
+        Requests::default(),
+    );
     let listed = app.wait_for("Printer on fire");
-    let clears_at_start = app.clears();
+    let clears_at_start = clears(&app);
     assert!(listed.contains("Tickets"), "{listed}");
     app.send(&format!("/#{id}\r"));
     app.wait_for(&format!("#{id}"));
@@ -229,18 +138,15 @@ fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
     assert!(thread.contains("Printer on fire"), "{thread}");
     assert!(thread.contains("Tickets"), "the tab bar survived: {thread}");
 
-    let t = app.term.lock().expect("terminal");
+    let parser = app.parser();
     assert!(
-        t.parser.callbacks().titles.is_empty(),
+        parser.callbacks().titles.is_empty(),
         "the window title or icon name was set: {:?}",
-        t.parser.callbacks().titles
+        parser.callbacks().titles
     );
-    assert_eq!(
-        t.parser.callbacks().clipboard,
-        0,
-        "the clipboard was written"
-    );
-    let out = String::from_utf8_lossy(&t.output);
+    assert_eq!(parser.callbacks().clipboard, 0, "the clipboard was written");
+    let output = app.output();
+    let out = String::from_utf8_lossy(&output);
     assert!(
         !out.contains("pwned"),
         "a hostile payload reached the terminal"
@@ -249,9 +155,9 @@ fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
         !out.contains("\x1b]"),
         "an OSC sequence reached the terminal"
     );
-    drop(t);
+    drop(parser);
     assert_eq!(
-        app.clears(),
+        clears(&app),
         clears_at_start,
         "the screen was cleared while hostile text was drawn"
     );
@@ -259,12 +165,9 @@ fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
     // The app's own log (written at trace level here) holds neither the session token nor
     // the hostile sequences.
     app.send("q");
-    let deadline = Instant::now() + TIMEOUT;
-    while app.child.try_wait().ok().flatten().is_none() {
-        assert!(Instant::now() < deadline, "the app did not quit");
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    let log = std::fs::read_to_string(dir.path().join("data/logs/deskport.log")).expect("log");
+    app.wait_exit();
+    let log =
+        std::fs::read_to_string(dirs.root.path().join("data/logs/deskport.log")).expect("log");
     assert!(!log.is_empty(), "the app logged at trace level");
     assert!(
         !log.contains(&token),
@@ -276,8 +179,8 @@ fn hostile_sequences_in_subject_reply_and_name_never_reach_the_terminal() {
     );
 
     // Everything the app wrote (session, cache, the pane's saved state, the log) is private.
-    assert_private(&dir.path().join("data"));
-    assert_private(&dir.path().join("config"));
+    assert_private(&dirs.root.path().join("data"));
+    assert_private(&dirs.root.path().join("config"));
 }
 
 /// Every file under `root` is 0600 and every dir 0700.

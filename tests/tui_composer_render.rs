@@ -1,102 +1,19 @@
-//! Render tests of the Tickets pane's editors: the internal-note composer of an agent at
-//! 80×24 and the reply composer of a customer at 120×40, with a draft typed in and the
-//! discard question.
+//! Render tests of the Tickets pane's editors at 80×24 and 120×40: the internal-note composer
+//! of an agent and the reply composer of a customer with a draft typed in and the discard
+//! question, and the customer's support form with its inline errors and a choice made with
+//! Space. Each editor sits inside the pane with a blank margin round it. The tests that send
+//! something use a server of their own, so the shared one stays as the snapshots show it.
 
+mod common;
+
+use common::render::{client, lines, render, serve, synced_client};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deskport::client::{Client, ClientConfig, Connection, login};
-use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD};
-use deskport::server::{ServerConfig, start};
+use deskport::client::Client;
+use deskport::server::demo::DEMO_PASSWORD;
 use deskport::tui::action::Action;
+use deskport::tui::components::Component;
 use deskport::tui::components::tickets::Tickets;
-use deskport::tui::components::{Component, DrawCtx};
-use deskport::tui::keymap::Keymap;
-use deskport::tui::theme::{Theme, ThemeChoice};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// One demo server for the whole file, on its own runtime thread.
-fn server_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().unwrap();
-            runtime.block_on(async move {
-                let dir = tempfile::tempdir().unwrap();
-                let config = ServerConfig {
-                    data_dir: dir.path().join("server"),
-                    demo: true,
-                    demo_tickets: DEFAULT_TICKETS,
-                    smtp: None,
-                };
-                let server = start(&config, "127.0.0.1:0".parse().unwrap())
-                    .await
-                    .unwrap();
-                tx.send(format!("http://{}", server.addr)).unwrap();
-                std::future::pending::<()>().await;
-                drop((server, dir));
-            });
-        });
-        rx.recv().unwrap()
-    })
-}
-
-/// A client of `email` synced with the demo server (or, `offline`, reading the cache only).
-async fn client(email: &str, dir: &std::path::Path, offline: bool) -> Client {
-    let session = login(server_url(), email, DEMO_PASSWORD).await.unwrap();
-    let mut config = ClientConfig::new(dir);
-    config.offline = offline;
-    let client = Client::start(config, session).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if offline {
-            break;
-        }
-        let ready = {
-            let view = client.view();
-            view.status.connection == Connection::Online
-                && view.status.last_sync.is_some()
-                && view.portal.is_some()
-        };
-        if ready {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the client did not sync");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    client
-}
-
-fn buffer(pane: &mut Tickets, width: u16, height: u16) -> Buffer {
-    let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-    let keymap = Keymap::defaults().unwrap();
-    let ctx = DrawCtx {
-        theme: &theme,
-        keymap: &keymap,
-        focused: true,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| pane.draw(f, f.area(), ctx)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn lines(pane: &mut Tickets, width: u16, height: u16) -> Vec<String> {
-    let buffer = buffer(pane, width, height);
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
-        .collect()
-}
-
-fn render(pane: &mut Tickets, width: u16, height: u16) -> String {
-    lines(pane, width, height)
-        .iter()
-        .map(|l| format!("\"{l}\""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn typed(pane: &mut Tickets, text: &str) {
     for c in text.chars() {
@@ -123,6 +40,10 @@ async fn agent_internal_note_composer() {
     let screen = render(&mut pane, 80, 24);
     assert!(screen.contains("(staff only)"), "{screen}");
     insta::assert_snapshot!("composer_agent_note_80x24", screen);
+    let title = "Internal note on #";
+    assert_clear_margin(&lines(&mut pane, 80, 24), title);
+    insta::assert_snapshot!("composer_agent_note_120x40", render(&mut pane, 120, 40));
+    assert_clear_margin(&lines(&mut pane, 120, 40), title);
     pane.handle(Action::Close);
     let screen = render(&mut pane, 80, 24);
     assert!(screen.contains("Discard this note? y/n"), "{screen}");
@@ -134,7 +55,7 @@ async fn agent_internal_note_composer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_reply_composer() {
     let dir = tempfile::tempdir().unwrap();
-    let client = client("carla@acme.test", dir.path(), false).await;
+    let (_server, client) = own_server("carla@acme.test", dir.path()).await;
     let mut pane = Tickets::new(client.clone());
     pane.handle(Action::Note);
     assert!(!pane.captures_text(), "customers write no internal notes");
@@ -143,6 +64,9 @@ async fn customer_reply_composer() {
     let screen = render(&mut pane, 120, 40);
     assert!(screen.contains("Reply to #"), "{screen}");
     insta::assert_snapshot!("composer_customer_reply_120x40", screen);
+    assert_clear_margin(&lines(&mut pane, 120, 40), "Reply to #");
+    insta::assert_snapshot!("composer_customer_reply_80x24", render(&mut pane, 80, 24));
+    assert_clear_margin(&lines(&mut pane, 80, 24), "Reply to #");
     pane.handle(Action::Save);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -162,7 +86,7 @@ async fn customer_reply_composer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_support_form_with_inline_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let client = client("carla@acme.test", dir.path(), false).await;
+    let (_server, client) = own_server("carla@acme.test", dir.path()).await;
     let mut pane = Tickets::new(client.clone());
     let before = pane.shown_len();
     pane.handle(Action::New);
@@ -172,19 +96,25 @@ async fn customer_support_form_with_inline_errors() {
     let screen = render(&mut pane, 80, 24);
     assert!(screen.contains("✗ Description is required"), "{screen}");
     insta::assert_snapshot!("support_form_errors_80x24", screen);
+    assert_clear_margin(&lines(&mut pane, 80, 24), "New ticket");
     pane.handle(Action::NextField);
     typed(&mut pane, "It shows offline since this morning.");
-    loop {
-        pane.handle(Action::NextField);
-        let screen = render(&mut pane, 80, 24);
-        if !screen.contains("◀ (choose) ▶▏") && !screen.contains("✗") {
-            break;
-        }
-        pane.input(&KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
-        if !render(&mut pane, 80, 24).contains("✗") {
-            break;
-        }
-    }
+    let screen = render(&mut pane, 80, 24);
+    assert!(
+        !screen.contains("✗") && !screen.contains("Space choose"),
+        "{screen}"
+    );
+    pane.handle(Action::NextField);
+    let screen = render(&mut pane, 80, 24);
+    assert!(
+        screen.contains("╰ ←/→ or Space choose · Ctrl-S send"),
+        "a choice field says how to choose: {screen}"
+    );
+    pane.input(&KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE));
+    let screen = render(&mut pane, 120, 40);
+    assert!(screen.contains("◀ billing ▶"), "Space chose: {screen}");
+    insta::assert_snapshot!("support_form_120x40", screen);
+    assert_clear_margin(&lines(&mut pane, 120, 40), "New ticket");
     pane.handle(Action::Save);
     assert!(!pane.captures_text(), "sent: {}", render(&mut pane, 80, 24));
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -194,4 +124,47 @@ async fn customer_support_form_with_inline_errors() {
     }
     assert!(render(&mut pane, 120, 40).contains("Printer offline"));
     client.shutdown().await;
+}
+
+/// A demo server for one test (it writes) and a synced client of `email` on it.
+async fn own_server(
+    email: &str,
+    dir: &std::path::Path,
+) -> (deskport::server::RunningServer, Client) {
+    let (server, url) = serve(dir, true).await;
+    let client = synced_client(&url, email, DEMO_PASSWORD, &dir.join("client"), false).await;
+    (server, client)
+}
+
+/// Checks the editor popup titled `title` in `rows`: it sits inside the pane's border with a
+/// blank margin of one cell all round, so nothing of the pane shows beside its frame.
+fn assert_clear_margin(rows: &[String], title: &str) {
+    let screen = rows.join("\n");
+    let grid: Vec<Vec<char>> = rows.iter().map(|r| r.chars().collect()).collect();
+    let top = rows
+        .iter()
+        .position(|r| r.contains(&format!("╭ {title}")))
+        .unwrap_or_else(|| panic!("no {title:?} popup: {screen}"));
+    let left = grid[top].iter().position(|c| *c == '╭').unwrap();
+    let right = grid[top].iter().rposition(|c| *c == '╮').unwrap();
+    let bottom = (top + 1..rows.len())
+        .find(|y| grid[*y][left] == '╰')
+        .unwrap_or_else(|| panic!("the popup has no bottom: {screen}"));
+    assert!(top >= 2 && left >= 2, "inside the pane: {screen}");
+    assert!(
+        bottom + 2 < rows.len() && right + 2 < grid[top].len(),
+        "{screen}"
+    );
+    for (y, row) in grid.iter().enumerate().take(bottom + 2).skip(top - 1) {
+        for x in [left - 1, right + 1] {
+            assert_eq!(row[x], ' ', "blank at ({x}, {y}): {screen}");
+        }
+    }
+    for y in [top - 1, bottom + 1] {
+        let margin = &grid[y][left - 1..=right + 1];
+        assert!(
+            margin.iter().all(|c| *c == ' '),
+            "blank above and below, row {y}: {screen}"
+        );
+    }
 }

@@ -4,17 +4,15 @@
 //! closing the dialog keeps them, and `!` reopens it.
 
 mod common;
-#[path = "app_support/mod.rs"]
-mod screen;
 #[path = "client_support/mod.rs"]
 mod support;
 
+use common::render::{app, esc, key, render_dated};
 use common::{ADA, SAM, TestServer, demo_server};
 use deskport::client::{Client, ClientEvent, Connection, OutboxState, Write, WriteId};
 use deskport::domain::wire::StaffTicketPatch;
 use deskport::domain::{Priority, Stage};
 use deskport::tui::Msg;
-use screen::{app, esc, key, render};
 use serde_json::json;
 
 async fn server_ticket(ts: &TestServer, id: i64) -> serde_json::Value {
@@ -120,7 +118,7 @@ async fn the_conflict_dialog_queues_conflicts_and_settles_each() {
         write: kept,
         description
     })));
-    let small = render(&mut app, 80, 24);
+    let small = render_dated(&mut app, 80, 24);
     assert!(small.contains("Conflict 1 of 2"), "{small}");
     let dialog: Vec<&str> = small
         .lines()
@@ -149,18 +147,18 @@ async fn the_conflict_dialog_queues_conflicts_and_settles_each() {
         "only the fields the change touches, theirs beside mine: {small}"
     );
     insta::assert_snapshot!("conflict_dialog_80x24", small);
-    let large = render(&mut app, 120, 40);
+    let large = render_dated(&mut app, 120, 40);
     insta::assert_snapshot!("conflict_dialog_120x40", large);
 
     // Closing keeps the conflicts: the status bar counts them, and `!` brings the dialog back.
     app.update(esc());
-    let closed = render(&mut app, 120, 40);
+    let closed = render_dated(&mut app, 120, 40);
     assert!(!closed.contains("Conflict 1 of 2"), "{closed}");
     assert!(closed.contains("2 conflicts (! to settle)"), "{closed}");
     assert!(app.update(key('!')));
-    assert!(render(&mut app, 120, 40).contains("Conflict 1 of 2"));
+    assert!(render_dated(&mut app, 120, 40).contains("Conflict 1 of 2"));
     app.update(key('j'));
-    let next = render(&mut app, 120, 40);
+    let next = render_dated(&mut app, 120, 40);
     assert!(
         next.contains("Conflict 2 of 2") && next.contains(&format!("ticket #{}", second.0)),
         "{next}"
@@ -169,13 +167,13 @@ async fn the_conflict_dialog_queues_conflicts_and_settles_each() {
 
     // Keep theirs on the first, apply mine on the second; the dialog closes after the last.
     assert!(app.update(key('t')));
-    let left = render(&mut app, 120, 40);
+    let left = render_dated(&mut app, 120, 40);
     assert!(
         left.contains("Conflict 1 of 1") && left.contains(&format!("ticket #{}", second.0)),
         "{left}"
     );
     assert!(app.update(key('m')));
-    assert!(!render(&mut app, 120, 40).contains("Conflict 1 of"));
+    assert!(!render_dated(&mut app, 120, 40).contains("Conflict 1 of"));
     support::until(&sam, "both settled", |v| {
         v.outbox.iter().all(|e| e.id != kept && e.id != applied)
     })

@@ -4,17 +4,15 @@
 //! declining signs out on the server and here.
 
 mod common;
-#[path = "app_support/mod.rs"]
-mod screen;
 #[path = "client_support/mod.rs"]
 mod support;
 
+use common::render::{app, app_on, key, next, render_dated};
 use common::{ADA, CARLA, demo_server};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::{Client, ClientEvent, Connection};
 use deskport::tui::app::App;
 use deskport::tui::{Msg, Server};
-use screen::{app, app_on, key, next, render};
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -59,7 +57,7 @@ async fn a_changed_consent_notice_holds_the_customer_until_accepted() {
     .await;
     let (mut app, mut rx) = app(&format!("http://{}", ts.server.addr), dir.path());
     held_at_consent(&mut app, &mut rx, &carla).await;
-    let small = render(&mut app, 80, 24);
+    let small = render_dated(&mut app, 80, 24);
     assert!(small.contains("Consent notice"), "{small}");
     assert!(
         !small.contains("pwned"),
@@ -71,12 +69,12 @@ async fn a_changed_consent_notice_holds_the_customer_until_accepted() {
         KeyCode::PageDown,
         KeyModifiers::NONE
     )))));
-    let scrolled = render(&mut app, 80, 24);
+    let scrolled = render_dated(&mut app, 80, 24);
     assert!(
         scrolled.contains("privacy@acme.test") && !scrolled.contains("We keep your tickets"),
         "{scrolled}"
     );
-    insta::assert_snapshot!("consent_notice_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("consent_notice_120x40", render_dated(&mut app, 120, 40));
 
     // Accepting records it and lets Carla in to her tickets.
     assert!(app.update(key('a')));
@@ -86,7 +84,7 @@ async fn a_changed_consent_notice_holds_the_customer_until_accepted() {
         v.status.connection == Connection::Online && v.ticket_count() > 0
     })
     .await;
-    let screen = render(&mut app, 120, 40);
+    let screen = render_dated(&mut app, 120, 40);
     assert!(
         screen.contains("Tickets") && !screen.contains("Consent notice"),
         "{screen}"
@@ -111,10 +109,10 @@ async fn declining_the_notice_signs_out_on_the_server_and_here() {
     let carla = support::start(dir.path(), session).await;
     let (mut app, mut rx) = app_on(Server::Remote { url: url.clone() }, dir.path());
     held_at_consent(&mut app, &mut rx, &carla).await;
-    assert!(render(&mut app, 80, 24).contains("New terms."));
+    assert!(render_dated(&mut app, 80, 24).contains("New terms."));
 
     assert!(app.update(key('d')));
-    let screen = render(&mut app, 80, 24);
+    let screen = render_dated(&mut app, 80, 24);
     assert!(
         screen.contains("You declined the consent notice") && screen.contains("carla@acme.test"),
         "back at the sign-in form, saying why: {screen}"

@@ -2,153 +2,10 @@
 //! temporary data and config dirs, its screen parsed with vt100. Every step waits until the
 //! screen shows what it should (with a timeout) instead of sleeping.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{Read, Write};
+mod common;
+
+use common::pty::{App, Dirs};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Temporary `DESKPORT_DATA_DIR` and `DESKPORT_CONFIG_DIR`.
-struct Dirs {
-    root: tempfile::TempDir,
-}
-
-impl Dirs {
-    fn new() -> Self {
-        Dirs {
-            root: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> std::path::PathBuf {
-        self.root.path().join("data")
-    }
-
-    fn config(&self) -> std::path::PathBuf {
-        self.root.path().join("config")
-    }
-}
-
-/// The binary running in a pseudo-terminal.
-struct App {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl App {
-    fn start(dirs: &Dirs, args: &[&str], env: &[(&str, &str)], size: (u16, u16)) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: size.1,
-                cols: size.0,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskport"));
-        cmd.args(args);
-        cmd.cwd(dirs.root.path());
-        cmd.env("DESKPORT_DATA_DIR", dirs.data());
-        cmd.env("DESKPORT_CONFIG_DIR", dirs.config());
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RUST_BACKTRACE", "0");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("DESKPORT_TEST_PANIC");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(size.1, size.0, 0)));
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let (s, o) = (screen.clone(), output.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                o.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        App {
-            master: pty.master,
-            writer,
-            child,
-            screen,
-            output,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen satisfies `check`; panics with the screen after the timeout.
-    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let contents = self.contents();
-            if check(&contents) {
-                return contents;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen shows:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the app did not exit; the screen shows:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn termios(&self) -> String {
-        format!("{:?}", self.master.get_termios())
-    }
-
-    fn output(&self) -> Vec<u8> {
-        self.output.lock().unwrap().clone()
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-        }
-    }
-}
 
 fn find(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
     haystack
@@ -176,7 +33,7 @@ fn assert_restored(app: &App, cooked: &str) {
             "{what} was not turned off"
         );
     }
-    let parser = app.screen.lock().unwrap();
+    let parser = app.parser();
     let screen = parser.screen();
     assert!(!screen.alternate_screen());
     assert!(!screen.bracketed_paste());

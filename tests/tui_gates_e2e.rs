@@ -5,17 +5,15 @@
 //! mine" lands on the server; `Ctrl-E` continues a reply in `$EDITOR`.
 
 mod common;
-#[path = "pty_support/mod.rs"]
-mod pty;
 #[path = "client_support/mod.rs"]
 mod support;
 
+use common::pty::{self, App, Dirs, api, number_after, server_url};
 use deskport::client::ApiClient;
 use deskport::domain::Consent;
 use deskport::domain::portal::PortalPatch;
 use deskport::domain::wire::{PortalFor, StaffTicketPatch, TicketOut, TicketPatch};
 use deskport::domain::{Priority, Stage};
-use pty::{App, Dirs, api, number_after, server_url};
 use std::time::Duration;
 
 const CARLA: &str = "carla@acme.test";
@@ -114,7 +112,7 @@ fn a_conflicting_change_opens_the_dialog_and_apply_mine_lands() {
     let screen = app.wait_until("the list, online", |s| {
         s.contains("● online") && s.contains("Preview")
     });
-    let id = number_after(&screen, "▶  #");
+    let id: i64 = number_after(&screen, "▶  #");
     let lin = rt.block_on(api(&url, "lin@deskport.test"));
     let detail = rt.block_on(lin.ticket(id)).unwrap();
     let TicketOut::Staff(row) = &detail.body.ticket else {
@@ -209,7 +207,7 @@ fn ctrl_e_continues_a_reply_in_the_editor() {
         (120, 40),
     );
     let screen = app.wait_for("Preview");
-    let id = number_after(&screen, "▶  #");
+    let id: i64 = number_after(&screen, "▶  #");
     app.send("r");
     app.wait_for(&format!("Reply to #{id}"));
     app.send("Typed in the composer.");

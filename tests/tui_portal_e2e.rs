@@ -3,19 +3,15 @@
 //! mail folder, and through a second, library client signed in as a customer.
 
 mod common;
-#[path = "common/portal_app.rs"]
-mod portal_app;
-#[path = "common/pty_app.rs"]
-mod pty_app;
 
+use common::pty::{App, Dirs, eventually};
+use common::render::{ADMIN, ADMIN_PASSWORD, eml_files, serve};
 use deskport::client::{ApiClient, Client, ClientConfig, login};
 use deskport::domain::people::{Contact, Registration};
 use deskport::domain::wire::{PortalFor, RegisterRequest};
 use deskport::server::database_path;
 use deskport::server::store::sqlite::SqliteStore;
 use deskport::server::store::{ImportBatch, Store};
-use portal_app::{ADMIN, ADMIN_PASSWORD, eml_files, serve};
-use pty_app::{App, Dirs};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -76,15 +72,6 @@ fn press_until(app: &mut App, key: &str, text: &str) {
         );
         app.send(key);
         std::thread::sleep(Duration::from_millis(300));
-    }
-}
-
-/// Waits until `check` holds.
-async fn eventually<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
-    let deadline = Instant::now() + TIMEOUT;
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -185,7 +172,7 @@ async fn a_signed_in_customer_sees_the_admins_new_permission_mode() {
     app.wait_for("* modified");
     app.send("\x13");
     app.wait_until("the save", |s| {
-        s.contains("Saving Tickets") && !s.contains("modified")
+        s.contains("Saved Tickets.") && !s.contains("modified")
     });
     eventually("carla's list to grow to her company's tickets", || async {
         carla.view().ticket_count() > own
@@ -194,9 +181,11 @@ async fn a_signed_in_customer_sees_the_admins_new_permission_mode() {
     app.send("\x1b[6~");
     app.wait_for("[Access]");
     app.send("jjjv");
-    app.wait_for("Carla Reyes's ticket list, as they see it");
-    let list = app.wait_for("tickets listed, newest first");
-    assert!(list.contains(" own ") && list.contains(" by "), "{list}");
+    let list = app.wait_for("Carla Reyes's ticket list, as they see it · ");
+    assert!(
+        list.contains("sorted by updated, descending") && !list.contains(" own "),
+        "the portal's columns and default sort:\n{list}"
+    );
     app.send("\x1b");
     app.wait_until("the list to close", |s| !s.contains("as they see it"));
     app.send("q");

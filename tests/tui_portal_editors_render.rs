@@ -2,16 +2,15 @@
 //! and Support form, each with its live preview (snapshots at 80×24 and 120×40), saved with
 //! `If-Match`, and a conflict with someone else's change settled by saving over it.
 
-#[path = "common/portal_app.rs"]
-mod portal_app;
+mod common;
 
+use common::render::*;
 use crossterm::event::KeyCode;
 use deskport::domain::portal::PortalSettings;
 use deskport::domain::ticket::Stage;
 use deskport::domain::wire::PortalFor;
 use deskport::server::demo::DEMO_PASSWORD;
 use deskport::tui::app::App;
-use portal_app::*;
 use std::time::{Duration, Instant};
 
 /// The server's portal settings once `done` holds for them.
@@ -45,7 +44,10 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
     send(&mut app, [key(KeyCode::PageDown)]);
     let view = wait_for(&mut app, "Preview: a customer's list").await;
     insta::assert_snapshot!("settings_ticket_view_80x24", view);
-    insta::assert_snapshot!("settings_ticket_view_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!(
+        "settings_ticket_view_120x40",
+        render_hashed(&mut app, 120, 40)
+    );
 
     send(
         &mut app,
@@ -66,7 +68,7 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
     edit(&mut app, "Received");
     send(&mut app, (0..4).map(|_| key(KeyCode::Down)));
     send(&mut app, [key(KeyCode::Char(' '))]);
-    let edited = render(&mut app, 120, 40);
+    let edited = render_hashed(&mut app, 120, 40);
     assert!(
         edited.contains("* modified")
             && edited.contains("Received")
@@ -82,6 +84,7 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
         serde_json::json!(["subject", "status", "updated", "priority"])
     );
     assert_eq!(s.ticket_view.label(Stage::New), "Received");
+    wait_for(&mut app, "Saved Ticket view.").await;
     settled(&mut app).await;
 
     send(&mut app, [key(KeyCode::PageDown)]);
@@ -91,14 +94,14 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
         "{consent}"
     );
     insta::assert_snapshot!("settings_consent_80x24", consent);
-    insta::assert_snapshot!("settings_consent_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("settings_consent_120x40", render_hashed(&mut app, 120, 40));
     let version = s.consent.version;
     send(&mut app, [key(KeyCode::Down), key(KeyCode::Enter)]);
     send(&mut app, [key(KeyCode::Enter)]);
     typed(&mut app, "Please read.");
     send(&mut app, [key(KeyCode::Enter)]);
     typed(&mut app, "q?1");
-    let editing = render(&mut app, 80, 24);
+    let editing = render_hashed(&mut app, 80, 24);
     assert!(
         editing.contains("Tab keeps") && editing.contains("q?1"),
         "Enter breaks the line and typed keys are text:\n{editing}"
@@ -110,12 +113,16 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
     })
     .await;
     assert_eq!(s.consent.version, version + 1, "everyone is asked again");
+    wait_for(&mut app, "Saved Consent.").await;
     settled(&mut app).await;
 
     send(&mut app, [key(KeyCode::PageDown)]);
     let form = wait_for(&mut app, "Preview: the support form").await;
     insta::assert_snapshot!("settings_support_form_80x24", form);
-    insta::assert_snapshot!("settings_support_form_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!(
+        "settings_support_form_120x40",
+        render_hashed(&mut app, 120, 40)
+    );
     send(&mut app, [key(KeyCode::Char('n')), key(KeyCode::Down)]);
     edit(&mut app, "Product");
     send(
@@ -134,7 +141,7 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
     send(&mut app, [key(KeyCode::Char('K'))]);
     send(&mut app, (0..5).map(|_| key(KeyCode::Up)));
     send(&mut app, [key(KeyCode::Char('d'))]);
-    let edited = render(&mut app, 120, 40);
+    let edited = render_hashed(&mut app, 120, 40);
     assert!(
         edited.contains("Product *") && edited.contains("‹ Widget | Gadget ›"),
         "{edited}"
@@ -163,6 +170,7 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
         s.support_form.fields.iter().any(|f| f.key == "field_1")
     })
     .await;
+    wait_for(&mut app, "Saved Support form.").await;
     let keys: Vec<&str> = s
         .support_form
         .fields

@@ -3,15 +3,14 @@
 //! `If-Match` and invite contacts while a customer's client sees the new permission mode;
 //! agents change nothing in any section.
 
-#[path = "common/portal_app.rs"]
-mod portal_app;
+mod common;
 
+use common::render::*;
 use crossterm::event::KeyCode;
 use deskport::client::{Client, ClientConfig, login};
 use deskport::domain::wire::PortalFor;
 use deskport::server::demo::DEMO_PASSWORD;
 use deskport::tui::app::App;
-use portal_app::*;
 use std::time::{Duration, Instant};
 
 /// Moves from the first row of the Access section (where switching sections leaves it) to the first contact never invited.
@@ -44,30 +43,43 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     )
     .await
     .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.client().unwrap().view().portal.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the portal settings never synced"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     app.update(key(KeyCode::Char('3')));
+    let first = render_hashed(&mut app, 120, 40);
+    assert!(
+        first.contains("Enter edit the text") && !first.contains("invite contact"),
+        "on the first visit Enter edits the Name row:\n{first}"
+    );
     insta::assert_snapshot!(
         "settings_general_80x24",
         wait_for(&mut app, "[General]").await
     );
-    insta::assert_snapshot!("settings_general_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("settings_general_120x40", render_hashed(&mut app, 120, 40));
     send(&mut app, [key(KeyCode::Enter)]);
     typed(&mut app, " 2");
     send(&mut app, [key(KeyCode::Enter)]);
-    let dirty = render(&mut app, 80, 24);
+    let dirty = render_hashed(&mut app, 80, 24);
     assert!(dirty.contains("* modified, not saved"), "{dirty}");
     send(&mut app, [key(KeyCode::PageDown)]);
     assert!(
-        render(&mut app, 80, 24).contains("Unsaved changes"),
+        render_hashed(&mut app, 80, 24).contains("Unsaved changes"),
         "leaving unsaved changes asks first"
     );
     send(&mut app, [ctrl('r')]);
     assert!(
-        !render(&mut app, 80, 24).contains("modified"),
+        !render_hashed(&mut app, 80, 24).contains("modified"),
         "Ctrl-R discards"
     );
     send(&mut app, [key(KeyCode::PageDown)]);
-    insta::assert_snapshot!("settings_tickets_80x24", render(&mut app, 80, 24));
-    insta::assert_snapshot!("settings_tickets_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("settings_tickets_80x24", render_hashed(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_tickets_120x40", render_hashed(&mut app, 120, 40));
 
     let deadline = Instant::now() + Duration::from_secs(30);
     while carla.view().ticket_count() == 0 {
@@ -80,6 +92,7 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
         [key(KeyCode::Down), key(KeyCode::Char(' ')), ctrl('s')],
     );
     wait_for(&mut app, "primary company's tickets plus own").await;
+    wait_for(&mut app, "Saved Tickets.").await;
     while carla.view().ticket_count() <= own {
         assert!(
             Instant::now() < deadline,
@@ -96,8 +109,8 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     send(&mut app, [key(KeyCode::PageDown)]);
-    insta::assert_snapshot!("settings_access_80x24", render(&mut app, 80, 24));
-    insta::assert_snapshot!("settings_access_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("settings_access_80x24", render_hashed(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_access_120x40", render_hashed(&mut app, 120, 40));
     let before = eml_files(dir.path()).len();
     let email = select_uninvited(&mut app, 0);
     send(&mut app, [key(KeyCode::Enter)]);
@@ -111,8 +124,48 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     send(&mut app, [key(KeyCode::PageUp), key(KeyCode::PageDown)]);
     send(&mut app, (0..3).map(|_| key(KeyCode::Down)));
     send(&mut app, [key(KeyCode::Char('v'))]);
-    let list = wait_for(&mut app, "tickets listed, newest first").await;
-    assert!(list.contains("Carla Reyes's ticket list"), "{list}");
+    let list = wait_for(&mut app, "Carla Reyes's ticket list, as they see it · ").await;
+    let carla_id = carla.session().account.id;
+    let admin = app.client().unwrap().clone();
+    let page = admin
+        .api()
+        .tickets_as_contact(carla_id, 500, None)
+        .await
+        .unwrap();
+    assert!(page.next_cursor.is_none());
+    let total = page.items.len();
+    assert!(
+        total > 50,
+        "Carla's list takes more than one page of the popup"
+    );
+    assert!(
+        list.contains(&format!("as they see it · {total} tickets")),
+        "every page is listed:\n{list}"
+    );
+    let rows: Vec<&str> = list.lines().skip(5).take(14).collect();
+    let dates: Vec<&str> = rows
+        .iter()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.len() == 10 && w.as_bytes()[4] == b'-')
+        })
+        .collect();
+    assert_eq!(
+        dates.len(),
+        rows.len(),
+        "an updated date on every row:\n{list}"
+    );
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest update first, the portal's default sort:\n{list}"
+    );
+    assert!(
+        list.contains("id    subject")
+            && rows
+                .iter()
+                .all(|r| !r.contains(" by ") && !r.contains(" own ")),
+        "the portal's customer columns, not an own/by column:\n{list}"
+    );
     insta::assert_snapshot!("settings_view_as_contact_80x24", list);
     let first = list
         .lines()
@@ -122,11 +175,11 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
         .unwrap();
     send(&mut app, [key(KeyCode::Down), key(KeyCode::Down)]);
     assert!(
-        !render(&mut app, 80, 24).contains(&format!("{first} ")),
+        !render_hashed(&mut app, 80, 24).contains(&format!("{first} ")),
         "the list scrolls past {first}"
     );
     send(&mut app, [key(KeyCode::Esc)]);
-    assert!(!render(&mut app, 80, 24).contains("as they see it"));
+    assert!(!render_hashed(&mut app, 80, 24).contains("as they see it"));
 
     send(
         &mut app,
@@ -138,7 +191,7 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     );
     let mut tries = 0;
     let system = loop {
-        let screen = render(&mut app, 80, 24);
+        let screen = render_hashed(&mut app, 80, 24);
         tries += 1;
         assert!(tries < 10, "no system domain to pick:\n{screen}");
         if screen.contains("system) ›") {
@@ -151,7 +204,7 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
         "{system}"
     );
     send(&mut app, [ctrl('s')]);
-    wait_for(&mut app, "Saving General").await;
+    wait_for(&mut app, "Saved General.").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     while !{
         let view = app.client().unwrap().view();
@@ -182,8 +235,8 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
             key(KeyCode::PageUp),
         ],
     );
-    insta::assert_snapshot!("settings_overview_80x24", render(&mut app, 80, 24));
-    insta::assert_snapshot!("settings_overview_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("settings_overview_80x24", render_hashed(&mut app, 80, 24));
+    insta::assert_snapshot!("settings_overview_120x40", render_hashed(&mut app, 120, 40));
     carla.shutdown().await;
     app.client().unwrap().shutdown().await;
 }
@@ -208,7 +261,7 @@ async fn agents_see_the_sections_read_only() {
         &mut app,
         [ctrl('s'), key(KeyCode::Down), key(KeyCode::Char(' '))],
     );
-    let screen = render(&mut app, 80, 24);
+    let screen = render_hashed(&mut app, 80, 24);
     assert!(
         screen.contains("Read-only: only admins change portal settings"),
         "{screen}"
@@ -227,13 +280,13 @@ async fn agents_see_the_sections_read_only() {
                 key(KeyCode::Char(' ')),
             ],
         );
-        let screen = render(&mut app, 80, 24);
+        let screen = render_hashed(&mut app, 80, 24);
         assert!(
             screen.contains("Portal (read-only)") && !screen.contains("modified"),
             "{screen}"
         );
     }
-    insta::assert_snapshot!("agent_support_form_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("agent_support_form_80x24", render_hashed(&mut app, 80, 24));
     let after = app
         .client()
         .unwrap()

@@ -6,141 +6,11 @@
 //! both in Billing with two different agents. The admin also creates an inbox in the pane,
 //! which goes through the outbox like every other routing write.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod common;
+
+use common::pty::{App, Dirs, TIMEOUT, server_url};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Temporary `DESKPORT_DATA_DIR` and `DESKPORT_CONFIG_DIR`.
-struct Dirs {
-    root: tempfile::TempDir,
-}
-
-impl Dirs {
-    fn new() -> Self {
-        Dirs {
-            root: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> std::path::PathBuf {
-        self.root.path().join("data")
-    }
-
-    fn config(&self) -> std::path::PathBuf {
-        self.root.path().join("config")
-    }
-}
-
-/// The binary running in a pseudo-terminal.
-struct App {
-    _master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    screen: Arc<Mutex<vt100::Parser>>,
-}
-
-impl App {
-    fn start(dirs: &Dirs, args: &[&str], env: &[(&str, &str)], size: (u16, u16)) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: size.1,
-                cols: size.0,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskport"));
-        cmd.args(args);
-        cmd.cwd(dirs.root.path());
-        cmd.env("DESKPORT_DATA_DIR", dirs.data());
-        cmd.env("DESKPORT_CONFIG_DIR", dirs.config());
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("RUST_BACKTRACE", "0");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("DESKPORT_TEST_PANIC");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(size.1, size.0, 0)));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let s = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        App {
-            _master: pty.master,
-            writer,
-            child,
-            screen,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen satisfies `check`; panics with the screen after the timeout.
-    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let contents = self.contents();
-            if check(&contents) {
-                return contents;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen shows:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |s| s.contains(text))
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the app did not exit; the screen shows:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-        }
-    }
-}
 
 /// A small HTTP client for the embedded server the app started.
 struct Http {
@@ -185,16 +55,6 @@ impl Http {
     }
 }
 
-/// The embedded server's address, from the lock file the first instance wrote.
-fn server_url(dirs: &Dirs) -> String {
-    std::fs::read_to_string(dirs.data().join("embedded/server.lock"))
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("http"))
-        .unwrap()
-        .to_string()
-}
-
 /// Polls `GET path` as `token` until `check` holds for the answer; returns it.
 async fn until(
     http: &Http,
@@ -228,8 +88,8 @@ fn admin_sets_up_routing(app: &mut App) {
         s.contains("Routing rules (4)") && s.contains("Billing · ") && s.contains(" open, ")
     });
 
-    // Billing: round robin, no capacity limit.
-    app.send("jjj");
+    // Billing (the second inbox; the cursor moves by item): round robin, no capacity limit.
+    app.send("j");
     app.send("e");
     app.wait_for("Edit inbox");
     app.send("\t\t  \t\x15");

@@ -1,194 +1,19 @@
 //! Render tests of the Routing pane: the real app over a real client of a demo server, drawn
 //! into `TestBackend` at 80×24 and 120×40 — the list, the rule and inbox editors and the
-//! tester, for an admin and (read-only) for an agent. Nothing here changes the demo data.
+//! tester, for an admin and (read-only) for an agent. Nothing here changes the demo data
+//! (`tui_routing_writes.rs` has the tests that do).
 
+mod common;
+
+use common::render::{buffer, ctrl, key, lines, render, settle, signed_in_demo, typed};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use deskport::client::{Client, ClientConfig, Connection, login};
-use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
-use deskport::server::{ServerConfig, start};
+use deskport::tui::Msg;
 use deskport::tui::app::App;
-use deskport::tui::keymap::Keymap;
-use deskport::tui::theme::{Theme, ThemeChoice};
-use deskport::tui::{Config, DemoAccount, DemoLogins, Msg, Options, Server};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
-
-/// One demo server for the whole file, on its own runtime thread.
-fn server_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().unwrap();
-            runtime.block_on(async move {
-                let dir = tempfile::tempdir().unwrap();
-                let config = ServerConfig {
-                    data_dir: dir.path().join("server"),
-                    demo: true,
-                    demo_tickets: DEFAULT_TICKETS,
-                    smtp: None,
-                };
-                let server = start(&config, "127.0.0.1:0".parse().unwrap())
-                    .await
-                    .unwrap();
-                tx.send(format!("http://{}", server.addr)).unwrap();
-                std::future::pending::<()>().await;
-                drop((server, dir));
-            });
-        });
-        rx.recv().unwrap()
-    })
-}
-
-fn config() -> Config {
-    Config {
-        keymap: Keymap::defaults().unwrap(),
-        theme: Theme::shipped(ThemeChoice::Default, false).unwrap(),
-        mouse: true,
-    }
-}
-
-fn logins() -> DemoLogins {
-    DemoLogins {
-        accounts: demo_accounts()
-            .into_iter()
-            .map(|a| DemoAccount {
-                email: a.email.into(),
-                name: a.name.into(),
-                role: a.role,
-                company: a.company.map(Into::into),
-            })
-            .collect(),
-        password: DEMO_PASSWORD.into(),
-    }
-}
-
-/// An app on the sign-in screen of an embedded server at a fixed address.
-fn signin_app(server: Server, data_dir: &std::path::Path) -> App {
-    let (tx, _rx) = mpsc::unbounded_channel();
-    let options = Options {
-        server,
-        user: None,
-        data_dir: data_dir.into(),
-        config_dir: data_dir.join("config"),
-        test_panic: false,
-    };
-    App::new(config(), options, tx)
-}
-
-/// An app signed in as `email`, once its client has synced.
-async fn signed_in(email: &str, data_dir: &std::path::Path) -> App {
-    let url = server_url();
-    let session = login(url, email, DEMO_PASSWORD).await.unwrap();
-    let client = Client::start(ClientConfig::new(data_dir), session)
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ready = {
-            let view = client.view();
-            view.status.connection == Connection::Online
-                && view.status.last_sync.is_some()
-                && view.portal.is_some()
-        };
-        if ready {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the client did not sync");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut app = signin_app(
-        Server::Embedded {
-            url: url.into(),
-            logins: logins(),
-        },
-        data_dir,
-    );
-    assert!(app.update(Msg::SignedIn(Ok(client))));
-    app
-}
-
-fn render_buffer(app: &mut App, width: u16, height: u16) -> ratatui::buffer::Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| app.draw(frame)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as text, with the last sync time masked.
-fn render(app: &mut App, width: u16, height: u16) -> String {
-    let lines: Vec<String> = render_lines(app, width, height)
-        .iter()
-        .map(|l| format!("\"{l}\""))
-        .collect();
-    mask_time(&lines.join("\n"))
-}
-
-fn render_lines(app: &mut App, width: u16, height: u16) -> Vec<String> {
-    let buffer = render_buffer(app, width, height);
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect()
-        })
-        .collect()
-}
-
-fn mask_time(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("synced ") {
-        let (before, after) = rest.split_at(at + "synced ".len());
-        out.push_str(before);
-        let time: String = after.chars().take(8).collect();
-        if time.len() == 8 && time.chars().all(|c| c.is_ascii_digit() || c == ':') {
-            out.push_str("HH:MM:SS");
-            rest = &after[8..];
-        } else {
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Terminal(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn press(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-}
-
-fn ctrl(c: char) -> Msg {
-    Msg::Terminal(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-}
-
-/// Renders until the screen shows `text` (answers from the server arrive in the background).
-async fn settle(app: &mut App, width: u16, height: u16, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let screen = render(app, width, height);
-        if screen.contains(text) {
-            return screen;
-        }
-        assert!(Instant::now() < deadline, "no {text:?} in:\n{screen}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
 
 /// An app on the Routing tab with the inbox counts loaded.
 async fn routing(email: &str, dir: &std::path::Path) -> App {
-    let mut app = signed_in(email, dir).await;
+    let mut app = signed_in_demo(email, dir).await;
     app.update(key(KeyCode::Char('2')));
     settle(&mut app, 80, 24, "open, ").await;
     app
@@ -200,7 +25,7 @@ async fn admin_list_with_counts_and_edit_keys() {
     let mut app = routing("ada@deskport.test", dir.path()).await;
     insta::assert_snapshot!("admin_list_80x24", render(&mut app, 80, 24));
     insta::assert_snapshot!("admin_list_120x40", render(&mut app, 120, 40));
-    press(&mut app, "jjjjjjj");
+    typed(&mut app, "jj");
     let screen = render(&mut app, 120, 40);
     assert!(
         screen.contains("▶  1. [on ] Invoices to Billing")
@@ -208,11 +33,11 @@ async fn admin_list_with_counts_and_edit_keys() {
             && screen.contains("J move rule down"),
         "{screen}"
     );
-    let buffer = render_buffer(&mut app, 120, 40);
+    let buffer = buffer(&mut app, 120, 40);
     assert_eq!(
-        buffer[(60, 9)].bg,
-        Color::Cyan,
-        "the selected rule is highlighted"
+        (buffer[(60, 9)].bg, buffer[(60, 10)].bg),
+        (Color::Cyan, Color::Cyan),
+        "the selected rule is highlighted, its conditions line too"
     );
     app.update(key(KeyCode::Char('?')));
     let help = render(&mut app, 120, 40);
@@ -229,14 +54,14 @@ async fn admin_list_with_counts_and_edit_keys() {
 async fn admin_rule_editor_and_inbox_editor() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = routing("ada@deskport.test", dir.path()).await;
-    press(&mut app, "jjjjjjj");
+    typed(&mut app, "jj");
     app.update(key(KeyCode::Enter));
     insta::assert_snapshot!("admin_rule_editor_80x24", render(&mut app, 80, 24));
     app.update(ctrl('n'));
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Char(' ')));
     app.update(key(KeyCode::Tab));
-    press(&mut app, "bill");
+    typed(&mut app, "bill");
     insta::assert_snapshot!("admin_rule_editor_120x40", render(&mut app, 120, 40));
     let screen = render(&mut app, 120, 40);
     assert!(
@@ -254,7 +79,7 @@ async fn admin_rule_editor_and_inbox_editor() {
     );
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Esc));
-    press(&mut app, "gjjj");
+    typed(&mut app, "gj");
     app.update(key(KeyCode::Char('e')));
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
@@ -279,8 +104,8 @@ async fn admin_rule_editor_and_inbox_editor() {
 async fn admin_tests_a_draft_rule_before_saving() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = routing("ada@deskport.test", dir.path()).await;
-    press(&mut app, "Gn");
-    press(&mut app, "Printers to Lin");
+    typed(&mut app, "Gn");
+    typed(&mut app, "Printers to Lin");
     for _ in 0..4 {
         app.update(key(KeyCode::Tab));
     }
@@ -291,9 +116,9 @@ async fn admin_tests_a_draft_rule_before_saving() {
     for _ in 0..4 {
         app.update(key(KeyCode::Tab));
     }
-    press(&mut app, "printer");
+    typed(&mut app, "printer");
     app.update(ctrl('t'));
-    press(&mut app, "The printer is on fire");
+    typed(&mut app, "The printer is on fire");
     app.update(ctrl('s'));
     let screen = settle(&mut app, 80, 24, "Lands in:").await;
     assert!(
@@ -323,7 +148,7 @@ async fn agent_sees_routing_read_only_and_may_test() {
     let mut app = routing("sam@deskport.test", dir.path()).await;
     insta::assert_snapshot!("agent_list_80x24", render(&mut app, 80, 24));
     insta::assert_snapshot!("agent_list_120x40", render(&mut app, 120, 40));
-    press(&mut app, "jjjjjjj");
+    typed(&mut app, "jj");
     for c in ['e', 'n', 'd', 'J', ' ', 'D'] {
         app.update(key(KeyCode::Char(c)));
     }
@@ -346,7 +171,7 @@ async fn agent_sees_routing_read_only_and_may_test() {
     assert!(help.contains("test routing"), "{help}");
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Char('t')));
-    press(&mut app, "invoice 12");
+    typed(&mut app, "invoice 12");
     app.update(ctrl('s'));
     let screen = settle(&mut app, 80, 24, "Lands in:").await;
     assert!(screen.contains("rule \"Invoices to Billing\""), "{screen}");
@@ -360,16 +185,16 @@ async fn agent_sees_routing_read_only_and_may_test() {
 async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = routing("ada@deskport.test", dir.path()).await;
-    press(&mut app, "jjje");
+    typed(&mut app, "je");
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
-    let lines = render_lines(&mut app, 80, 24);
+    let lines = lines(&mut app, 80, 24);
     assert!(
         lines.iter().any(|l| l.contains("Edit inbox"))
             && lines[23].trim_end().ends_with("q quit  ? more"),
         "a cut hint bar ends with `? more`: {lines:#?}"
     );
-    press(&mut app, "q");
+    typed(&mut app, "q");
     assert!(app.should_quit(), "nothing edited yet: q quits at once");
     if let Some(client) = app.client() {
         client.shutdown().await;
@@ -377,12 +202,12 @@ async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
 
     let dir = tempfile::tempdir().unwrap();
     let mut app = routing("ada@deskport.test", dir.path()).await;
-    press(&mut app, "jjje");
+    typed(&mut app, "je");
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Char(' ')));
     let edited = render(&mut app, 80, 24);
-    press(&mut app, "q");
+    typed(&mut app, "q");
     assert!(
         !app.should_quit(),
         "q on a choice field does not drop the edit"
@@ -392,16 +217,16 @@ async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
         screen.contains("unsaved edits: quit again to drop them"),
         "{screen}"
     );
-    press(&mut app, "?");
+    typed(&mut app, "?");
     let help = render(&mut app, 120, 40);
     for label in ["next choice", "save inbox", "cancel"] {
         assert!(help.contains(label), "{label} in {help}");
     }
     app.update(key(KeyCode::Esc));
     assert_eq!(render(&mut app, 80, 24), edited, "the edit survives help");
-    press(&mut app, "q");
+    typed(&mut app, "q");
     assert!(!app.should_quit(), "asked again after another key");
-    press(&mut app, "q");
+    typed(&mut app, "q");
     assert!(app.should_quit(), "the second q in a row quits");
     if let Some(client) = app.client() {
         client.shutdown().await;

@@ -1,104 +1,20 @@
 //! Render tests of the Tickets pane, for an agent and a customer, at 80×24 and 120×40: the
 //! list with its preview, the list alone, the full thread, the owner picker with its counts,
-//! marked rows and the bulk confirmation. Also a few styles asserted directly (selected row,
-//! marked row, pending marker, internal note), since snapshots drop styles.
+//! marked rows and the bulk confirmation; a customer's preview with their support-form answers.
+//! Also a few styles asserted directly (selected row, marked row, pending marker, internal
+//! note), since snapshots drop styles, and the field block and message indent checked by row.
 
+mod common;
+
+use common::render::{buffer, client, lines, render};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deskport::client::{Client, ClientConfig, Connection, Write, login};
+use deskport::client::Write;
 use deskport::domain::wire::StaffTicketPatch;
-use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD};
-use deskport::server::{ServerConfig, start};
+use deskport::tui::components::Component;
 use deskport::tui::components::tickets::Tickets;
-use deskport::tui::components::{Component, DrawCtx};
-use deskport::tui::keymap::Keymap;
-use deskport::tui::theme::{Theme, ThemeChoice};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// One demo server for the whole file, on its own runtime thread.
-fn server_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().unwrap();
-            runtime.block_on(async move {
-                let dir = tempfile::tempdir().unwrap();
-                let config = ServerConfig {
-                    data_dir: dir.path().join("server"),
-                    demo: true,
-                    demo_tickets: DEFAULT_TICKETS,
-                    smtp: None,
-                };
-                let server = start(&config, "127.0.0.1:0".parse().unwrap())
-                    .await
-                    .unwrap();
-                tx.send(format!("http://{}", server.addr)).unwrap();
-                std::future::pending::<()>().await;
-                drop((server, dir));
-            });
-        });
-        rx.recv().unwrap()
-    })
-}
-
-/// A client of `email` synced with the demo server (or, `offline`, reading the cache only).
-async fn client(email: &str, dir: &std::path::Path, offline: bool) -> Client {
-    let session = login(server_url(), email, DEMO_PASSWORD).await.unwrap();
-    let mut config = ClientConfig::new(dir);
-    config.offline = offline;
-    let client = Client::start(config, session).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if offline {
-            break;
-        }
-        let ready = {
-            let view = client.view();
-            view.status.connection == Connection::Online
-                && view.status.last_sync.is_some()
-                && view.portal.is_some()
-        };
-        if ready {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the client did not sync");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    client
-}
-
-fn buffer(pane: &mut Tickets, width: u16, height: u16) -> Buffer {
-    let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-    let keymap = Keymap::defaults().unwrap();
-    let ctx = DrawCtx {
-        theme: &theme,
-        keymap: &keymap,
-        focused: true,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| pane.draw(f, f.area(), ctx)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn lines(pane: &mut Tickets, width: u16, height: u16) -> Vec<String> {
-    let buffer = buffer(pane, width, height);
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
-        .collect()
-}
-
-fn render(pane: &mut Tickets, width: u16, height: u16) -> String {
-    lines(pane, width, height)
-        .iter()
-        .map(|l| format!("\"{l}\""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn act(pane: &mut Tickets, action: deskport::tui::action::Action) {
     pane.handle(action);
@@ -464,4 +380,460 @@ async fn who_can_see_a_ticket_for_staff_only() {
     act(&mut pane, Action::WhoCanSee);
     assert_eq!(render(&mut pane, 80, 24), before, "and it does nothing");
     customer.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_filter_is_remembered_when_kept_or_on_close_not_per_keystroke() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("sam@deskport.test", dir.path(), false).await;
+    let state = client
+        .cache_path()
+        .parent()
+        .unwrap()
+        .join("tickets-sam_deskport_test.json");
+    let mut pane = Tickets::new(client.clone());
+    type_filter(&mut pane, "invoice");
+    assert_eq!(Tickets::new(client.clone()).filter_text(), "invoice");
+    act(&mut pane, Action::Filter);
+    for c in " owner:none".chars() {
+        pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(!saved.contains("owner"), "written per keystroke: {saved}");
+    drop(pane);
+    let pane = Tickets::new(client.clone());
+    assert_eq!(pane.filter_text(), "invoice owner:none", "kept on close");
+    client.shutdown().await;
+}
+
+/// A ticket `client` sees whose support-form answers hold `key` (staff: an open one, so the
+/// default view lists it; customers: one of their own).
+fn with_answer(client: &deskport::client::Client, key: &str) -> i64 {
+    use deskport::domain::wire::TicketOut;
+    let view = client.view();
+    view.tickets()
+        .find(|t| match t.ticket() {
+            TicketOut::Staff(row) => !t.is_closed() && row.ticket.form_fields.contains_key(key),
+            TicketOut::Customer(c) => c.own && c.form_fields.contains_key(key),
+        })
+        .map(|t| t.id())
+        .expect("a demo ticket with that answer")
+}
+
+/// Checks the full view drawn as `rows`: nothing touches the pane's side borders, and every
+/// line of every message (a wrapped one too) keeps the message indent. Returns how many
+/// message lines were checked.
+fn assert_messages_indented(rows: &[String]) -> usize {
+    let screen = rows.join("\n");
+    let mut in_message = false;
+    let mut checked = 0;
+    for row in &rows[1..rows.len() - 1] {
+        let cells: Vec<char> = row.chars().collect();
+        let inner: String = cells[1..cells.len() - 1].iter().collect();
+        assert!(
+            inner.starts_with(' ') && inner.ends_with(' '),
+            "nothing touches the border: {screen}"
+        );
+        if inner.trim_start().starts_with("── ") {
+            in_message = true;
+        } else if inner.trim().is_empty() {
+            in_message = false;
+        } else if in_message {
+            assert!(
+                inner.starts_with("   ") || inner.starts_with(" ┃ "),
+                "every line of a message keeps the indent: {screen}"
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_see_category_tags_and_support_form_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("sam@deskport.test", dir.path(), false).await;
+    let id = with_answer(&client, "order_number");
+    let mut pane = Tickets::new(client.clone());
+    pane.set_filter(&format!("#{id} "));
+    let screen = render(&mut pane, 120, 40);
+    for wanted in [
+        "│ Category  billing",
+        "│ Tags      ",
+        "│ Order or invoice number  ORD-",
+    ] {
+        assert!(
+            screen.contains(wanted),
+            "{wanted:?} in the preview: {screen}"
+        );
+    }
+    open(&mut pane).await;
+    let screen = render(&mut pane, 120, 40);
+    for wanted in [
+        "│ Category  billing",
+        "│ Tags      ",
+        "│ Order or invoice number  ORD-",
+    ] {
+        assert!(
+            screen.contains(wanted),
+            "{wanted:?} in the full view: {screen}"
+        );
+    }
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrapped_messages_keep_their_indent_off_the_border() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("sam@deskport.test", dir.path(), false).await;
+    let ids: Vec<i64> = client
+        .view()
+        .tickets()
+        .filter(|t| !t.is_closed())
+        .map(|t| t.id())
+        .take(80)
+        .collect();
+    let mut long = None;
+    for id in ids {
+        let thread = client.ticket_detail(id).await.unwrap();
+        let long_line =
+            |m: &deskport::domain::wire::MessageOut| m.body.lines().any(|l| l.chars().count() > 90);
+        if thread.detail.messages.iter().any(long_line) {
+            long = Some(id);
+            break;
+        }
+    }
+    let id = long.expect("a demo ticket with a message longer than a line");
+    let mut pane = Tickets::new(client.clone());
+    pane.set_filter(&format!("#{id} "));
+    open(&mut pane).await;
+    for (w, h) in [(80, 24), (80, 60), (120, 40)] {
+        let rows = lines(&mut pane, w, h);
+        let checked = assert_messages_indented(&rows);
+        assert!(checked > 0, "{}", rows.join("\n"));
+    }
+    let rows = lines(&mut pane, 80, 60);
+    let text_at = |row: &String| row.starts_with("│   ") && row.chars().nth(4) != Some(' ');
+    let wrapped = rows.windows(2).any(|w| text_at(&w[0]) && text_at(&w[1]));
+    assert!(
+        wrapped,
+        "a message wrapped over two lines: {}",
+        rows.join("\n")
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_preview_with_their_support_form_answers() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client("carla@acme.test", dir.path(), false).await;
+    let id = with_answer(&client, "contact_phone");
+    let mut pane = Tickets::new(client.clone());
+    act(&mut pane, Action::TogglePreview);
+    pane.set_filter(&format!("#{id} "));
+    let screen = render(&mut pane, 80, 24);
+    assert!(
+        screen.contains("│ Phone number for a call back  +1 555 01"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("customer_preview_80x24", screen);
+    let screen = render(&mut pane, 120, 40);
+    assert!(
+        !screen.contains("Tags") && !screen.contains("Owner"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("customer_preview_120x40", screen);
+    open(&mut pane).await;
+    let screen = render(&mut pane, 120, 40);
+    assert!(
+        screen.contains("│ Phone number for a call back  +1 555 01"),
+        "the full view too: {screen}"
+    );
+    client.shutdown().await;
+}
+
+/// The header row of the ticket table at `width`×30.
+fn header_at(pane: &mut Tickets, width: u16) -> String {
+    common::render::lines(pane, width, 30)
+        .into_iter()
+        .find(|l| l.contains("Subject"))
+        .expect("a table header")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sort_key_cycles_only_through_the_columns_on_screen() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let client = common::render::client("sam@deskport.test", dir.path(), false).await;
+    let mut pane = Tickets::new(client.clone());
+    // 120 columns with the preview beside the list, then 100 without it: both hide columns.
+    for (width, toggle) in [(120, false), (100, true)] {
+        if toggle {
+            act(&mut pane, deskport::tui::action::Action::TogglePreview);
+        }
+        let header = header_at(&mut pane, width);
+        assert!(!header.contains("Inbox"), "columns are hidden: {header}");
+        let titles = [
+            "#",
+            "Subject",
+            "Requester",
+            "Company",
+            "Stage",
+            "Priority",
+            "Owner",
+        ];
+        let shown = titles.iter().filter(|t| header.contains(*t)).count() + 1;
+        for press in 0..2 * shown {
+            act(&mut pane, Action::SortNext);
+            let header = header_at(&mut pane, width);
+            assert!(
+                header.contains('▲') || header.contains('▼'),
+                "press {press} at {width} columns sorts by a column on screen: {header}"
+            );
+        }
+    }
+    client.shutdown().await;
+}
+
+/// A ticket as the server has it, read by an admin over the API.
+async fn on_server(url: &str, id: i64) -> serde_json::Value {
+    let (ada, _) = common::pty::api_as(url, "ada@deskport.test").await;
+    let detail = ada.ticket(id).await.unwrap().body;
+    serde_json::to_value(&detail.ticket).unwrap()
+}
+
+/// Waits until the server's copy of ticket `id` passes `check`.
+async fn until_on_server(
+    url: &str,
+    id: i64,
+    what: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let ticket = on_server(url, id).await;
+        if check(&ticket) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not reach the server: {ticket}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Replaces the text of the open prompt with `text` and applies it.
+fn retype(pane: &mut Tickets, text: &str) {
+    for _ in 0..200 {
+        pane.input(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    }
+    for c in text.chars() {
+        pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    act(pane, deskport::tui::action::Action::Confirm);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn category_tags_and_stage_keys_change_the_ticket_on_the_server() {
+    use deskport::domain::Stage;
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = common::render::serve(dir.path(), true).await;
+    let sam = common::render::synced_client(
+        &url,
+        "sam@deskport.test",
+        deskport::server::demo::DEMO_PASSWORD,
+        &dir.path().join("sam"),
+        false,
+    )
+    .await;
+    let id = sam
+        .view()
+        .tickets()
+        .find(|t| !t.is_closed() && t.stage() != Some(Stage::New))
+        .map(|t| t.id())
+        .expect("an open ticket past the new stage");
+    let mut pane = Tickets::new(sam.clone());
+    pane.set_filter(&format!("#{id} "));
+    assert!(common::render::render(&mut pane, 120, 40).contains(&format!("▶  #{id} ")));
+
+    act(&mut pane, Action::SetCategory);
+    retype(&mut pane, "Refunds");
+    until_on_server(&url, id, "the category", |t| t["category"] == "Refunds").await;
+
+    act(&mut pane, Action::SetTags);
+    retype(&mut pane, "vip, follow-up");
+    until_on_server(&url, id, "the tags", |t| {
+        let tags: Vec<&str> = t["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        tags.len() == 2 && tags.contains(&"vip") && tags.contains(&"follow-up")
+    })
+    .await;
+
+    act(&mut pane, Action::SetStage);
+    act(&mut pane, Action::Top);
+    act(&mut pane, Action::Confirm);
+    until_on_server(&url, id, "the stage", |t| t["stage"] == Stage::New.as_str()).await;
+    sam.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_closes_and_reopens_a_ticket_with_x() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = common::render::serve(dir.path(), true).await;
+    let carla = common::render::synced_client(
+        &url,
+        "carla@acme.test",
+        deskport::server::demo::DEMO_PASSWORD,
+        &dir.path().join("carla"),
+        false,
+    )
+    .await;
+    let id = carla
+        .view()
+        .tickets()
+        .find(|t| !t.is_closed())
+        .map(|t| t.id())
+        .expect("an open ticket of Carla's");
+    assert_ne!(on_server(&url, id).await["stage"], "closed");
+    let mut pane = Tickets::new(carla.clone());
+    pane.set_filter(&format!("#{id} "));
+    open(&mut pane).await;
+    act(&mut pane, Action::ToggleClosed);
+    until_on_server(&url, id, "closing", |t| t["stage"] == "closed").await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while carla
+        .view()
+        .ticket(id)
+        .is_none_or(|t| !t.is_closed() || t.pending)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the client did not see it closed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    act(&mut pane, Action::ToggleClosed);
+    until_on_server(&url, id, "reopening", |t| t["stage"] != "closed").await;
+    carla.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_view_and_the_filter_survive_a_restart_of_the_pane() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let client = common::render::client("lin@deskport.test", dir.path(), false).await;
+    let mut pane = Tickets::new(client.clone());
+    act(&mut pane, Action::NextQueue);
+    type_filter(&mut pane, "invoice");
+    let queue_bar = |pane: &mut Tickets| {
+        common::render::lines(pane, 120, 40)
+            .into_iter()
+            .find(|l| l.contains("Unassigned"))
+            .expect("the queue bar")
+    };
+    let before = queue_bar(&mut pane);
+    assert!(before.contains("[Waiting on contact"), "{before}");
+    let shown = pane.shown_len();
+    drop(pane);
+    let mut again = Tickets::new(client.clone());
+    assert_eq!(again.filter_text(), "invoice");
+    assert_eq!(
+        queue_bar(&mut again),
+        before,
+        "the same view, chosen on load"
+    );
+    assert_eq!(again.shown_len(), shown);
+    client.shutdown().await;
+}
+
+/// The bottom two rows of the app at `width`×30, joined, spaces squeezed.
+fn status_rows(app: &mut deskport::tui::app::App, width: u16) -> String {
+    let rows = common::render::lines(app, width, 30);
+    rows[rows.len() - 2..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_gets_the_whole_status_bar() {
+    use deskport::client::{ClientEvent, WriteId};
+    use deskport::tui::Msg;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = common::render::signed_in_demo("sam@deskport.test", dir.path()).await;
+    app.update(Msg::Client(ClientEvent::BulkDone {
+        write: WriteId(1),
+        description: "bulk change of 5 tickets".into(),
+        succeeded: 5,
+        failed: Vec::new(),
+    }));
+    let rows = status_rows(&mut app, 100);
+    assert!(
+        rows.contains("5 changed, 0 failed: bulk change of 5 tickets"),
+        "counts first, whole: {rows}"
+    );
+    let message =
+        "the host must be a domain name like help.acme.test, without a scheme, path or port";
+    app.update(Msg::Client(ClientEvent::Rejected {
+        write: WriteId(2),
+        description: "adding the domain".into(),
+        message: message.into(),
+    }));
+    let rows = status_rows(&mut app, 100);
+    assert!(
+        rows.contains(&format!("error: adding the domain refused: {message}")),
+        "a long notice wraps onto the status line: {rows}"
+    );
+}
+
+/// The hint bar (the last row) of the app at 120×40.
+fn hint_bar(app: &mut deskport::tui::app::App) -> String {
+    common::render::lines(app, 120, 40).pop().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn popups_of_the_pane_offer_no_tab_keys() {
+    use common::render::{esc, key};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = common::render::signed_in_demo("sam@deskport.test", dir.path()).await;
+    app.update(key('?'));
+    let help = common::render::render(&mut app, 120, 40);
+    assert!(help.contains("next tab"), "the list offers tabs: {help}");
+    app.update(esc());
+    let popups = [
+        ("a", "Owner of #"),
+        ("c", "Category of #"),
+        ("W", "Who can see #"),
+        (" A", "Assign 1 ticket"),
+    ];
+    for (keys, what) in popups {
+        for c in keys.chars() {
+            app.update(key(c));
+        }
+        let screen = common::render::render(&mut app, 120, 40);
+        assert!(screen.contains(what), "{keys:?} opens {what}: {screen}");
+        let hints = hint_bar(&mut app);
+        assert!(hints.contains("Esc"), "{hints}");
+        assert!(
+            !hints.contains("Tab"),
+            "Tab does nothing under {what}: {hints}"
+        );
+        if keys == "a" {
+            app.update(key('?'));
+            let help = common::render::render(&mut app, 120, 40);
+            assert!(!help.contains("next tab"), "nor in help: {help}");
+            app.update(esc());
+        }
+        app.update(esc());
+    }
 }

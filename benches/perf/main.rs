@@ -5,7 +5,9 @@
 //! Medians of repeated runs; ratios are taken within one run.
 //!
 //! Run with `cargo bench --bench perf` (or `scripts/bench.sh`). Exits non-zero if a target
-//! is missed, after printing the table and writing the JSON.
+//! is missed, after printing the table and writing the JSON. Names after `--` run only those
+//! sections (`sync`, `cache`, `pane`, `startup`, `write`, `server`), e.g.
+//! `cargo bench --bench perf -- pane startup`; sections they need still run first.
 
 mod client;
 mod load;
@@ -22,6 +24,26 @@ use std::time::Instant;
 
 const PASSWORD: &str = "deskport-demo";
 
+/// The sections named on the command line (cargo passes `--bench`, which is skipped); none
+/// means every section.
+struct Sections(Vec<String>);
+
+impl Sections {
+    fn from_args() -> Sections {
+        Sections(
+            std::env::args()
+                .skip(1)
+                .filter(|a| !a.starts_with('-'))
+                .collect(),
+        )
+    }
+
+    /// Whether any of `names` was asked for.
+    fn any(&self, names: &[&str]) -> bool {
+        self.0.is_empty() || names.iter().any(|n| self.0.iter().any(|a| a == n))
+    }
+}
+
 async fn session(url: &str, email: &str) -> Result<Session> {
     deskport::client::login(url, email, PASSWORD)
         .await
@@ -31,6 +53,7 @@ async fn session(url: &str, email: &str) -> Result<Session> {
 #[tokio::main]
 async fn main() -> Result<ExitCode> {
     color_eyre::install()?;
+    let sections = Sections::from_args();
     let n: usize = std::env::var("DESKPORT_BENCH_TICKETS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -52,103 +75,123 @@ async fn main() -> Result<ExitCode> {
     let sam = session(&url, "sam@deskport.test").await?;
     let lin = session(&url, "lin@deskport.test").await?;
 
-    eprintln!("initial sync and baseline");
-    let sync = or_failed(
-        client::initial_sync(tmp.path(), &ada, n).await,
-        &[
-            (
-                "initial sync of 100k tickets, loopback server",
-                Goal::AtMost(2000.0),
-            ),
-            ("  initial sync ÷ baseline", Goal::AtMost(3.0)),
-        ],
-    );
-    let filled = tmp.path().join("initial-0");
-    eprintln!("cache load");
-    let cache = or_failed(
-        client::cache_load(&filled, &ada).await.map(|f| vec![f]),
-        &[(
-            "cache load of 100k tickets into the view",
-            Goal::AtMost(100.0),
-        )],
-    );
-
-    eprintln!("tickets pane");
-    let app_data = tmp.path().join("app-data");
-    let pane = async {
-        let agent = Client::start(client::config(&app_data, false), sam.clone()).await?;
-        agent.sync_now().await?;
-        if agent.view().ticket_count() < n {
-            return Err(eyre!("the agent's client holds fewer than {n} tickets"));
-        }
-        let figures = pane::figures(&agent);
-        agent.shutdown().await;
-        figures
-    };
-    let pane = or_failed(
-        pane.await,
-        &[
-            (
-                "one filter keystroke over 100k (filter + frame)",
-                Goal::AtMost(5.0),
-            ),
-            ("scroll one row in the 100k list (frame)", Goal::AtMost(2.0)),
-            (
-                "scroll one page in the 100k list (frame)",
-                Goal::AtMost(2.0),
-            ),
-        ],
-    );
-
-    eprintln!("start-up of the binary");
-    let boot = {
-        let (root, data, sam) = (tmp.path().to_path_buf(), app_data.clone(), sam.clone());
-        tokio::task::spawn_blocking(move || startup::figures(&root, &data, &sam, n))
-            .await
-            .map_err(|e| eyre!("start-up task: {e}"))
-            .and_then(|r| r)
-    };
-    let boot = or_failed(
-        boot,
-        &[
-            (
-                "start to first full frame, 100k tickets in the cache",
-                Goal::AtMost(100.0),
-            ),
-            (
-                "client resident memory with 100k tickets loaded",
-                Goal::AtMost(200.0),
-            ),
-        ],
-    );
-
-    eprintln!("incremental sync, write A→B");
-    let incremental = or_failed(
-        client::incremental(&filled, &ada, &sam, &url, n)
-            .await
-            .map(|f| vec![f]),
-        &[("  incremental sync of one change", Goal::Info)],
-    );
-    let arrival = or_failed(
-        client::write_to_other(tmp.path(), &sam, &lin, n)
-            .await
-            .map(|f| vec![f]),
-        &[(
-            "write by client A visible in client B's view (p95)",
-            Goal::AtMost(300.0),
-        )],
-    );
-
-    eprintln!("server load");
-    let server_figures = or_failed(
-        load::figures(&server.base_url(), server.addr).await,
-        &[(
-            "server: customer's ticket page (50 rows), company mode",
-            Goal::AtLeast(10_000.0),
-        )],
-    );
-
     let mut figures = Vec::new();
+    let filled = tmp.path().join("initial-0");
+    let (mut sync, mut cache) = (Vec::new(), Vec::new());
+    if sections.any(&["sync", "cache", "write"]) {
+        eprintln!("initial sync and baseline");
+        sync = or_failed(
+            client::initial_sync(tmp.path(), &ada, n).await,
+            &[
+                (
+                    "initial sync of 100k tickets, loopback server",
+                    Goal::AtMost(2000.0),
+                ),
+                ("  initial sync ÷ baseline", Goal::AtMost(3.0)),
+            ],
+        );
+    }
+    if sections.any(&["cache"]) {
+        eprintln!("cache load");
+        cache = or_failed(
+            client::cache_load(&filled, &ada).await.map(|f| vec![f]),
+            &[(
+                "cache load of 100k tickets into the view",
+                Goal::AtMost(100.0),
+            )],
+        );
+    }
+
+    let app_data = tmp.path().join("app-data");
+    let (mut pane, mut boot) = (Vec::new(), Vec::new());
+    if sections.any(&["pane", "startup"]) {
+        eprintln!("tickets pane");
+        let want_pane = sections.any(&["pane"]);
+        let pane_run = async {
+            let agent = Client::start(client::config(&app_data, false), sam.clone()).await?;
+            agent.sync_now().await?;
+            if agent.view().ticket_count() < n {
+                return Err(eyre!("the agent's client holds fewer than {n} tickets"));
+            }
+            let figures = if want_pane {
+                pane::figures(&agent)
+            } else {
+                Ok(Vec::new())
+            };
+            agent.shutdown().await;
+            figures
+        };
+        pane = or_failed(
+            pane_run.await,
+            &[
+                (
+                    "one filter keystroke over 100k (filter + frame)",
+                    Goal::AtMost(5.0),
+                ),
+                ("scroll one row in the 100k list (frame)", Goal::AtMost(2.0)),
+                (
+                    "scroll one page in the 100k list (frame)",
+                    Goal::AtMost(2.0),
+                ),
+            ],
+        );
+    }
+    if sections.any(&["startup"]) {
+        eprintln!("start-up of the binary");
+        let run = {
+            let (root, data, sam) = (tmp.path().to_path_buf(), app_data.clone(), sam.clone());
+            tokio::task::spawn_blocking(move || startup::figures(&root, &data, &sam, n))
+                .await
+                .map_err(|e| eyre!("start-up task: {e}"))
+                .and_then(|r| r)
+        };
+        boot = or_failed(
+            run,
+            &[
+                (
+                    "start to first full frame, 100k tickets in the cache",
+                    Goal::AtMost(100.0),
+                ),
+                (
+                    "client resident memory with 100k tickets loaded",
+                    Goal::AtMost(200.0),
+                ),
+            ],
+        );
+    }
+
+    let (mut incremental, mut arrival) = (Vec::new(), Vec::new());
+    if sections.any(&["write"]) {
+        eprintln!("incremental sync, write A→B");
+        incremental = or_failed(
+            client::incremental(&filled, &ada, &sam, &url, n)
+                .await
+                .map(|f| vec![f]),
+            &[("  incremental sync of one change", Goal::Info)],
+        );
+        arrival = or_failed(
+            client::write_to_other(tmp.path(), &sam, &lin, n)
+                .await
+                .map(|f| vec![f]),
+            &[(
+                "write by client A visible in client B's view (p95)",
+                Goal::AtMost(300.0),
+            )],
+        );
+    }
+
+    let mut server_figures = Vec::new();
+    if sections.any(&["server"]) {
+        eprintln!("server load");
+        server_figures = or_failed(
+            load::figures(&server.base_url(), server.addr).await,
+            &[(
+                "server: customer's ticket page (50 rows), company mode",
+                Goal::AtLeast(10_000.0),
+            )],
+        );
+    }
+
     let mut boot = boot.into_iter();
     figures.extend(boot.next());
     figures.extend(pane);
@@ -161,8 +204,11 @@ async fn main() -> Result<ExitCode> {
     drop(server);
 
     report::print(n, &figures, &load_before);
-    let path = report::write_json(n, &figures, &load_before)?;
-    println!("written to {}", path.display());
+    // A partial run does not replace the full table's JSON.
+    if sections.0.is_empty() {
+        let path = report::write_json(n, &figures, &load_before)?;
+        println!("written to {}", path.display());
+    }
     let failed: Vec<&str> = figures
         .iter()
         .filter(|f| f.pass() == Some(false))

@@ -233,12 +233,10 @@ impl App {
                 failed,
                 ..
             } => {
+                let counts = format!("{succeeded} changed, {} failed", failed.len());
                 let text = match failed.first() {
-                    None => format!("{description}: {succeeded} changed"),
-                    Some((id, why)) => format!(
-                        "{description}: {succeeded} changed, {} failed (#{id}: {why})",
-                        failed.len()
-                    ),
+                    None => format!("{counts}: {description}"),
+                    Some((id, why)) => format!("{counts}: {description} (#{id}: {why})"),
                 };
                 self.notice = Some(Notice {
                     text,

@@ -1,9 +1,14 @@
 //! Shared test harness: a real server in-process on a loopback port with a temporary data
-//! dir, and a small JSON client for calling it.
+//! dir, and a small JSON client for calling it. Its modules hold the other harnesses: `pty`
+//! (the binary in a pseudo-terminal), `render` (the app drawn in-process to text), `process`
+//! (the binary as a child process) and `matrix` (who may do what).
 
 #![allow(dead_code)]
 
 pub mod matrix;
+pub mod process;
+pub mod pty;
+pub mod render;
 
 use deskport::server::mail::FileMailer;
 use deskport::server::store::sqlite::SqliteStore;

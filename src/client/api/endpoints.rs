@@ -303,13 +303,20 @@ impl ApiClient {
         self.json(Call::new(Method::GET, "/users")).await
     }
 
-    /// `GET /contacts/{id}/tickets`: the first page of a contact's list as they see it (admins).
-    pub async fn tickets_as_contact(&self, id: i64, limit: usize) -> Result<TicketPage, ApiError> {
-        self.json(Call::new(
-            Method::GET,
-            format!("/contacts/{id}/tickets?limit={limit}"),
-        ))
-        .await
+    /// `GET /contacts/{id}/tickets`: one page of a contact's list as they see it (admins); the
+    /// first page without `cursor`, the next with the previous page's `next_cursor`.
+    pub async fn tickets_as_contact(
+        &self,
+        id: i64,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<TicketPage, ApiError> {
+        let mut call =
+            Call::new(Method::GET, format!("/contacts/{id}/tickets")).query("limit", limit);
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            call = call.query("cursor", c);
+        }
+        self.json(call).await
     }
 
     /// `GET /tickets/{id}/audience`: the contacts who can see a ticket, and why (staff).

@@ -44,7 +44,7 @@ async fn sync(
     State(state): State<SharedState>,
     caller: Caller,
     Query(p): Query<SyncParams>,
-) -> ApiResult<Json<SyncPage>> {
+) -> ApiResult<Json<crate::server::sync::SyncPage>> {
     super::require_consent(&state, &caller).await?;
     let cursor = Cursor::decode(p.cursor.as_deref().unwrap_or("")).ok_or_else(|| {
         ApiError::invalid(

@@ -4,19 +4,42 @@
 pub mod cursor;
 
 use crate::domain::visibility::{ReadScope, can_see, listed_for, scope_fingerprint};
-use crate::domain::wire::{Change, SyncPage, TicketRow, portal_for, ticket_for};
+use crate::domain::wire::{TicketRow, portal_for, ticket_for};
 use crate::domain::{PortalSettings, Viewer};
 use crate::server::store::{Store, StoreResult};
 use cursor::Cursor;
 use serde::Serialize;
+use serde_json::value::{RawValue, to_raw_value};
 use std::collections::HashMap;
+
+/// One change as the server sends it: the wire shape of [`crate::domain::wire::Change`], with
+/// the entity serialised to JSON text once instead of built as a `serde_json::Value` tree and
+/// serialised again (that tree per ticket was most of a 100 000-ticket snapshot's time).
+#[derive(Debug, Serialize)]
+pub struct Change {
+    entity: String,
+    op: String,
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<Box<RawValue>>,
+}
+
+/// A page of the feed as the server sends it: the wire shape of
+/// [`crate::domain::wire::SyncPage`], holding [`Change`]s.
+#[derive(Debug, Serialize)]
+pub struct SyncPage {
+    cursor: String,
+    reset: bool,
+    changes: Vec<Change>,
+    has_more: bool,
+}
 
 fn upsert<T: Serialize>(entity: &str, id: i64, value: &T) -> StoreResult<Change> {
     Ok(Change {
         entity: entity.into(),
         op: "upsert".into(),
         id,
-        data: Some(serde_json::to_value(value)?),
+        data: Some(to_raw_value(value)?),
     })
 }
 
@@ -228,7 +251,7 @@ async fn live_page(
 /// Staff-only entity lists, loaded at most once per page.
 #[derive(Default)]
 struct StaffLists {
-    loaded: HashMap<String, HashMap<i64, serde_json::Value>>,
+    loaded: HashMap<String, HashMap<i64, Box<RawValue>>>,
 }
 
 impl StaffLists {
@@ -242,7 +265,7 @@ impl StaffLists {
             return Ok(Some(upsert("domains", 0, &store.domains().await?)?));
         }
         if !self.loaded.contains_key(entity) {
-            let values: HashMap<i64, serde_json::Value> = match entity {
+            let values: HashMap<i64, Box<RawValue>> = match entity {
                 "inbox" => to_map(store.inboxes().await?, |x| x.id)?,
                 "rule" => to_map(store.rules().await?, |x| x.id)?,
                 "user" => to_map(store.users().await?, |x| x.id)?,
@@ -269,9 +292,9 @@ impl StaffLists {
 fn to_map<T: Serialize>(
     items: Vec<T>,
     id: impl Fn(&T) -> i64,
-) -> StoreResult<HashMap<i64, serde_json::Value>> {
+) -> StoreResult<HashMap<i64, Box<RawValue>>> {
     items
         .into_iter()
-        .map(|x| Ok((id(&x), serde_json::to_value(&x)?)))
+        .map(|x| Ok((id(&x), to_raw_value(&x)?)))
         .collect()
 }

@@ -67,9 +67,19 @@ impl App {
         )
     }
 
-    fn global_commands(&self) -> Vec<Command> {
+    /// The app's own commands. While the pane's popup, form or composer holds the keys, only
+    /// help, the palette and quit get past it, so only those are offered.
+    fn global_commands(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
-        if let Screen::Main(main) = &self.screen {
+        let modal = match &mut self.screen {
+            Screen::Main(main) => main.pane().modal(),
+            Screen::SignIn(_) | Screen::Consent(_) => false,
+        };
+        let main = match &self.screen {
+            Screen::Main(main) if !modal => Some(main),
+            _ => None,
+        };
+        if let Some(main) = main {
             if main.client().view().status.conflicts > 0 {
                 commands.push(Command::new(Action::Conflicts));
             }
@@ -80,7 +90,7 @@ impl App {
             Command::new(Action::Palette),
             Command::new(Action::Quit),
         ]);
-        if let Screen::Main(_) = &self.screen {
+        if main.is_some() {
             commands.push(Command::new(Action::SignOut));
         }
         commands

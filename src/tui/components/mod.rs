@@ -83,6 +83,12 @@ pub trait Component {
         false
     }
 
+    /// Whether a popup, form or composer of the component holds every key, so the app's own
+    /// keys (switching tabs) do nothing and are not offered.
+    fn modal(&self) -> bool {
+        false
+    }
+
     /// A key no binding claimed (typing, Backspace, arrows in a field) or pasted text.
     fn input(&mut self, _key: &KeyEvent) -> Outcome {
         Outcome::Ignored

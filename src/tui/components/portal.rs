@@ -5,6 +5,7 @@
 //! Agents see everything read-only. Text rows take typed keys only while being edited.
 
 mod commands;
+mod customer_list;
 mod draw;
 mod fields;
 mod form;
@@ -125,6 +126,8 @@ pub struct Portal {
     results: Slot,
     /// The "view as contact" popup, while open.
     viewing: Option<view_as::ViewAs>,
+    /// The save waiting for the server's answer.
+    saving: Option<save::Saving>,
 }
 
 impl Portal {
@@ -144,6 +147,7 @@ impl Portal {
             overview: ListCursor::default(),
             results: Slot::default(),
             viewing: None,
+            saving: None,
         }
     }
 
@@ -326,6 +330,7 @@ impl Component for Portal {
         let client = self.client.clone();
         let view = client.view();
         self.refresh(&view);
+        self.settle(&view);
         if let Some((text, error)) = self.results.take() {
             self.message = Some(Message { text, error });
         }

@@ -2,6 +2,7 @@
 //! rules in evaluation order, with editors for both and a tester that shows where a draft
 //! ticket would land. Agents see it read-only: only moving and the tester are offered.
 
+mod delete;
 mod editing;
 mod form;
 mod inbox_editor;
@@ -13,7 +14,7 @@ mod tester;
 #[cfg(test)]
 mod tests;
 
-use super::list::{ListCursor, draw_lines, pane_block};
+use super::list::{ListCursor, pane_block};
 use super::{Component, DrawCtx, Outcome};
 use crate::client::Client;
 use crate::domain::text::strip_control;
@@ -22,6 +23,7 @@ use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
+use delete::MovePrompt;
 use form::Form;
 use inbox_editor::InboxEditor;
 use lists::Target;
@@ -48,10 +50,15 @@ pub struct Routing {
     client: Client,
     read_only: bool,
     remote: Remote,
+    /// The selected item (an inbox or a rule, see [`lists::targets`]).
     cursor: ListCursor,
+    /// The list's first line on screen.
+    offset: usize,
     mode: Mode,
     /// An item whose deletion waits for the key to be pressed again.
     confirm_delete: Option<Target>,
+    /// The offer to move an inbox's tickets before deleting it, while it is open.
+    prompt: Option<MovePrompt>,
     /// Quitting was asked for over unsaved edits: the next quit goes through.
     confirm_quit: bool,
 }
@@ -84,8 +91,10 @@ impl Routing {
             client,
             read_only,
             cursor: ListCursor::default(),
+            offset: 0,
             mode: Mode::List,
             confirm_delete: None,
+            prompt: None,
             confirm_quit: false,
         }
     }
@@ -162,7 +171,8 @@ impl Routing {
         let choice = match &self.mode {
             Mode::Rule(e) => !e.form.captures_text(),
             Mode::Inbox(e) => !e.form.captures_text(),
-            Mode::Tester(..) | Mode::List => false,
+            Mode::Tester(t, _) => !t.form.captures_text(),
+            Mode::List => false,
         };
         if choice {
             out.push(Command::labelled(Action::Toggle, "next choice"));
@@ -183,12 +193,15 @@ impl Routing {
 impl Component for Routing {
     fn contexts(&self) -> &'static [Context] {
         match self.mode {
-            Mode::List => &[Context::Routing, Context::List],
+            Mode::List if self.prompt.is_none() => &[Context::Routing, Context::List],
             _ => &[Context::RoutingForm],
         }
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.prompt.is_some() {
+            return vec![Command::labelled(Action::Close, "keep the inbox")];
+        }
         match self.mode {
             Mode::List => self.list_commands(),
             _ => self.form_commands(),
@@ -196,7 +209,13 @@ impl Component for Routing {
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        self.remote.clear_notice(&self.client.view());
+        if self.prompt.is_some() {
+            return match action {
+                Action::Close => self.drop_prompt(),
+                _ => Outcome::Ignored,
+            };
+        }
+        self.remote.clear_notice();
         let asked = std::mem::take(&mut self.confirm_quit);
         if action == Action::Quit && !asked && self.has_edits() {
             self.confirm_quit = true;
@@ -210,7 +229,14 @@ impl Component for Routing {
         }
     }
 
+    fn modal(&self) -> bool {
+        self.prompt.is_some()
+    }
+
     fn captures_text(&self) -> bool {
+        if self.prompt.is_some() {
+            return true;
+        }
         match &self.mode {
             Mode::List => false,
             Mode::Rule(e) => e.form.captures_text(),
@@ -221,6 +247,10 @@ impl Component for Routing {
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
         self.confirm_quit = false;
+        if self.prompt.is_some() {
+            self.remote.clear_notice();
+            return self.prompt_key(key);
+        }
         match self.form() {
             Some(form) => changed(form.key(key)),
             None => Outcome::Ignored,
@@ -250,42 +280,79 @@ impl Component for Routing {
         // Read before asking again, so one draw never mixes old and new answers.
         let load = self.remote.counts();
         self.remote.refresh_counts(view.revision());
-        let notice = self
-            .remote
-            .refusal(&view)
-            .or_else(|| self.remote.notice())
-            .or_else(|| self.remote.counts_error());
-        let area = match notice {
-            Some(text) => {
-                let wide = text.chars().count() > usize::from(area.width);
-                let height = if wide { 2 } else { 1 };
-                let [a, n] =
-                    Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(area);
-                let line = Line::styled(strip_control(&text), ctx.theme.warning);
-                frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), n);
-                a
-            }
-            None => area,
-        };
+        if let Some(refusal) = self.remote.settle(&view) {
+            self.follow_refusal(refusal, &view);
+        }
+        let notices: Vec<String> = [
+            self.remote.notice().or_else(|| self.remote.counts_error()),
+            self.prompt.as_ref().map(MovePrompt::text),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let area = draw_notices(frame, area, &notices, ctx);
         if !matches!(self.mode, Mode::List) {
             self.draw_form(frame, area, &view, ctx);
             return;
         }
-        let (lines, targets): (Vec<_>, Vec<_>) =
-            lists::lines(&view, &load, ctx).into_iter().unzip();
-        debug_assert_eq!(targets, lists::targets(&view), "lines and targets agree");
+        let items = lists::targets(&view);
+        // Clamps the selection to the items (one may have gone) and sets the page size.
+        self.cursor
+            .window(items.len(), usize::from(area.height.saturating_sub(2)) / 2);
+        let selected = items.get(self.cursor.selected()).copied();
         let title = if self.read_only {
             "Routing (read-only)"
         } else {
             "Routing"
         };
-        draw_lines(
+        lists::draw(
             frame,
             area,
             pane_block(title.to_string(), ctx),
-            lines,
-            &mut self.cursor,
+            lists::lines(&view, &load, ctx),
+            selected,
+            &mut self.offset,
             ctx,
         );
     }
+}
+
+/// Draws `notices` at the bottom of `area`, each wrapped to the width; returns the rest.
+fn draw_notices(frame: &mut Frame, area: Rect, notices: &[String], ctx: DrawCtx<'_>) -> Rect {
+    if notices.is_empty() {
+        return area;
+    }
+    let width = usize::from(area.width).max(1);
+    let rows: usize = notices.iter().map(|n| wrapped_rows(n, width)).sum();
+    let height = u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(3));
+    let [rest, bottom] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(area);
+    let lines: Vec<Line> = notices
+        .iter()
+        .map(|n| Line::styled(strip_control(n), ctx.theme.warning))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), bottom);
+    rest
+}
+
+/// How many rows `text` takes wrapped at word boundaries to `width` columns.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ').map(|w| w.chars().count()) {
+        if used > 0 && used + 1 + word <= width {
+            used += 1 + word;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // A word longer than the width is broken over several rows.
+        let extra = word.saturating_sub(1) / width;
+        rows += extra;
+        used = word - extra * width;
+    }
+    rows
 }

@@ -2,6 +2,7 @@
 //! and the key hints of the focused pane. Conflicts waiting to be settled stay listed here,
 //! with the key that opens the conflict dialog.
 
+use super::consent::wrap;
 use super::{Binding, DrawCtx};
 use crate::domain::Role;
 use crate::tui::action::Action;
@@ -73,21 +74,49 @@ pub struct StatusInfo<'a> {
     pub server: &'a str,
     /// Sync state, once signed in.
     pub sync: Option<&'a SyncStatus>,
-    /// Notice to show instead of the sync details' right-hand side.
+    /// Notice to show in place of the key hints (and of the status too, when it is long).
     pub notice: Option<&'a Notice>,
     /// Key hints for the focused pane.
     pub hints: &'a [Binding],
 }
 
-/// Draws the two-line bar into `area` (status above hints).
+/// Draws the two-line bar into `area` (status above hints). A notice takes the hint line
+/// whole; one too long for it wraps onto the status line too, and what still does not fit
+/// ends in `…`.
 pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'_>) {
     let [status_area, hint_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let theme = ctx.theme;
+    let Some(notice) = info.notice else {
+        frame.render_widget(status_line(info, ctx), status_area);
+        frame.render_widget(
+            hint_line(info.hints, usize::from(hint_area.width), ctx),
+            hint_area,
+        );
+        return;
+    };
+    let style = if notice.error {
+        ctx.theme.status.patch(ctx.theme.error)
+    } else {
+        ctx.theme.status
+    };
+    let lines = notice_lines(notice, usize::from(area.width).saturating_sub(1));
+    let rows = if lines.len() > 1 {
+        vec![status_area, hint_area]
+    } else {
+        frame.render_widget(status_line(info, ctx), status_area);
+        vec![hint_area]
+    };
+    for (text, row) in lines.into_iter().zip(rows) {
+        frame.render_widget(Line::styled(format!(" {text}"), style), row);
+    }
+}
+
+/// Who, where and the sync state.
+fn status_line(info: &StatusInfo<'_>, ctx: DrawCtx<'_>) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     match info.identity {
         Some(id) => spans.extend([
-            Span::styled(id.email.clone(), theme.status),
+            Span::styled(id.email.clone(), ctx.theme.status),
             Span::raw(" · "),
             Span::raw(id.role.as_str()),
         ]),
@@ -99,21 +128,28 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
         spans.push(Span::raw(" │ "));
         spans.extend(sync_spans(sync, ctx));
     }
-    if let Some(notice) = info.notice {
-        spans.push(Span::raw(" │ "));
-        let style = if notice.error {
-            theme.status.patch(theme.error)
-        } else {
-            theme.status
-        };
-        let prefix = if notice.error { "error: " } else { "" };
-        spans.push(Span::styled(format!("{prefix}{}", notice.text), style));
+    Line::from(spans).style(ctx.theme.status)
+}
+
+/// The notice in lines of at most `width` characters: one line when it fits, else two,
+/// the second ending in `…` when the text is longer still (its start says what happened).
+fn notice_lines(notice: &Notice, width: usize) -> Vec<String> {
+    let prefix = if notice.error { "error: " } else { "" };
+    let text = format!("{prefix}{}", notice.text);
+    let width = width.max(1);
+    if text.chars().count() <= width {
+        return vec![text];
     }
-    frame.render_widget(Line::from(spans).style(theme.status), status_area);
-    frame.render_widget(
-        hint_line(info.hints, usize::from(hint_area.width), ctx),
-        hint_area,
-    );
+    let mut lines = wrap(&text, width);
+    if lines.len() > 2 {
+        lines.truncate(2);
+        let last = &mut lines[1];
+        while last.chars().count() + 1 > width {
+            last.pop();
+        }
+        last.push('…');
+    }
+    lines
 }
 
 fn sync_spans(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Span<'static>> {
@@ -215,4 +251,37 @@ fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static>
         spans.push(Span::raw("  "));
     }
     Line::from(spans).style(Style::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(text: &str, error: bool) -> Notice {
+        Notice {
+            text: text.to_string(),
+            error,
+        }
+    }
+
+    #[test]
+    fn a_short_notice_takes_one_line_whole() {
+        let text = "5 changed, 0 failed: bulk change of 5 tickets";
+        assert_eq!(notice_lines(&notice(text, false), 99), [text]);
+    }
+
+    #[test]
+    fn a_long_notice_wraps_then_ends_in_an_ellipsis() {
+        let text = "Domain not added: the host must be a domain name such as help.acme.test";
+        let lines = notice_lines(&notice(text, true), 40);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            format!("error: {text}").replace(' ', "")
+        );
+        let lines = notice_lines(&notice(&text.repeat(3), true), 40);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("error: Domain not added"));
+        assert!(lines[1].ends_with('…') && lines[1].chars().count() <= 40);
+    }
 }

@@ -64,6 +64,9 @@ pub struct Tickets {
     filtering: bool,
     refilter: bool,
     sort: Sort,
+    /// The columns the table drew last time (empty before the first frame): `s` cycles the
+    /// sort through these, so the header always shows which one sorts.
+    drawn: Vec<Column>,
     preview: bool,
     open: Option<Open>,
     popup: Option<popups::Popup>,
@@ -72,6 +75,9 @@ pub struct Tickets {
     sent: Option<composer::Sent>,
     form: Option<support_form::Form>,
     state_path: PathBuf,
+    /// The filter changed since the state file was written (it is written when the filter is
+    /// kept or cleared, the queue changes, or the pane closes; not on every keystroke).
+    unsaved: bool,
     message: Arc<Mutex<Option<String>>>,
 }
 
@@ -97,6 +103,7 @@ impl Tickets {
             filtering: false,
             refilter: true,
             sort,
+            drawn: Vec::new(),
             preview: staff,
             open: None,
             popup: None,
@@ -105,6 +112,7 @@ impl Tickets {
             sent: None,
             form: None,
             state_path,
+            unsaved: false,
             message: Arc::new(Mutex::new(None)),
         }
     }
@@ -160,7 +168,7 @@ impl Tickets {
             (false, false) => Queue::Open,
         };
         self.refilter = false;
-        if let Some(at) = self.rows.filter(queue, &self.query, self.me, keep) {
+        if let Some(at) = self.rows.filter(&view, queue, &self.query, self.me, keep) {
             self.cursor.select(at);
         }
     }
@@ -184,15 +192,25 @@ impl Tickets {
         self.query = Query::parse(&self.filter);
         self.refilter = true;
         self.cursor.select(0);
-        self.save();
+        self.unsaved = true;
     }
 
-    fn save(&self) {
+    fn save(&mut self) {
+        self.unsaved = false;
         Saved {
             queue: self.queue,
             filter: self.filter.clone(),
         }
         .store(&self.state_path);
+    }
+}
+
+impl Drop for Tickets {
+    /// Remembers a filter typed but not yet kept.
+    fn drop(&mut self) {
+        if self.unsaved {
+            self.save();
+        }
     }
 }
 
@@ -222,6 +240,10 @@ impl Component for Tickets {
             return p.commands();
         }
         self.pane_commands()
+    }
+
+    fn modal(&self) -> bool {
+        self.popup.is_some() || self.composer.is_some() || self.form.is_some()
     }
 
     fn captures_text(&self) -> bool {
@@ -264,16 +286,21 @@ impl Component for Tickets {
         }
         let len = self.rows.shown().len();
         match action {
-            Action::Confirm if self.filtering => self.filtering = false,
+            Action::Confirm if self.filtering => {
+                self.filtering = false;
+                self.save();
+            }
             Action::Close if self.filtering => {
                 self.filtering = false;
                 self.filter.clear();
                 self.changed_filter();
+                self.save();
             }
             Action::Filter => self.filtering = true,
             Action::Close if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.changed_filter();
+                self.save();
             }
             Action::NextQueue | Action::PrevQueue if self.staff => {
                 let step = if action == Action::NextQueue { 1 } else { -1 };
@@ -283,11 +310,14 @@ impl Component for Tickets {
                 self.save();
             }
             Action::SortNext => {
-                let cols = self.columns(&self.client.view());
-                let at = cols.iter().position(|c| *c == self.sort.column);
-                let next = at.map_or(0, |n| (n + 1) % cols.len().max(1));
-                if let Some(column) = cols.get(next) {
-                    self.sort.column = *column;
+                let all = self.columns(&self.client.view());
+                let drawn = if self.drawn.is_empty() {
+                    &all
+                } else {
+                    &self.drawn
+                };
+                if let Some(column) = columns::next(drawn, self.sort.column) {
+                    self.sort.column = column;
                 }
             }
             Action::SortReverse => self.sort.descending = !self.sort.descending,

@@ -3,6 +3,7 @@
 //! `spawn_blocking`, so no SQLite call ever runs on an async thread.
 
 mod auth;
+mod cache;
 mod changes;
 mod config;
 pub mod held;
@@ -33,39 +34,7 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Connection>>>,
     changed: broadcast::Sender<i64>,
     ended: broadcast::Sender<String>,
-    portal: Arc<PortalCache>,
-}
-
-/// The portal settings, read on nearly every request, kept parsed between writes. Every
-/// committed write bumps the generation; a value read before a bump is never stored after it.
-#[derive(Default)]
-struct PortalCache {
-    state: std::sync::RwLock<(u64, Option<crate::domain::PortalSettings>)>,
-}
-
-impl PortalCache {
-    /// The cached settings, or on a miss the generation to fill with.
-    fn get(&self) -> Result<crate::domain::PortalSettings, u64> {
-        match self.state.read() {
-            Ok(guard) => guard.1.clone().ok_or(guard.0),
-            Err(_) => Err(u64::MAX),
-        }
-    }
-
-    fn fill(&self, generation: u64, value: &crate::domain::PortalSettings) {
-        if let Ok(mut guard) = self.state.write()
-            && guard.0 == generation
-        {
-            guard.1 = Some(value.clone());
-        }
-    }
-
-    fn invalidate(&self) {
-        if let Ok(mut guard) = self.state.write() {
-            guard.0 = guard.0.wrapping_add(1);
-            guard.1 = None;
-        }
-    }
+    portal: Arc<cache::ReadCache>,
 }
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -86,7 +55,7 @@ impl SqliteStore {
         let (changed, _) = broadcast::channel(256);
         let (writer, jobs) = mpsc::channel::<Job>();
         let notify = changed.clone();
-        let portal = Arc::new(PortalCache::default());
+        let portal = Arc::new(cache::ReadCache::new(path));
         std::thread::Builder::new()
             .name("deskport-store-writer".into())
             .spawn(move || writer_loop(conn, jobs, notify, last_seq))
@@ -229,6 +198,26 @@ impl SqliteStore {
         let fresh = self.read(config::portal).await?;
         self.portal.fill(generation, &fresh);
         Ok(fresh)
+    }
+
+    /// A session, from the cache when nothing was committed since it was read.
+    async fn cached_session(
+        &self,
+        token_hash: String,
+    ) -> StoreResult<Option<(super::Account, i64)>> {
+        if held::current().is_some_and(|h| h.is_open()) {
+            return self.read(move |c| auth::session(c, &token_hash)).await;
+        }
+        let from = match self.portal.session(&token_hash) {
+            Ok(found) => return Ok(Some(found)),
+            Err(from) => from,
+        };
+        let key = token_hash.clone();
+        let found = self.read(move |c| auth::session(c, &key)).await?;
+        if let Some(value) = &found {
+            self.portal.fill_session(from, token_hash, value.clone());
+        }
+        Ok(found)
     }
 }
 

@@ -17,31 +17,34 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, Type::Text, format!("unknown {what}").into())
 }
 
+/// A text column borrowed from the row (no `String` for values that are parsed anyway).
+fn text<'r>(row: &'r Row<'_>, col: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(col)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
+}
+
 /// Parses a JSON column.
 pub fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, col: usize) -> rusqlite::Result<T> {
-    let text: String = row.get(col)?;
-    serde_json::from_str(&text)
+    serde_json::from_str(text(row, col)?)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
 }
 
 /// Reads a row selected with [`TICKET_SELECT`].
 pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
-    let stage: String = row.get(3)?;
-    let priority: String = row.get(4)?;
-    let source: String = row.get(10)?;
     Ok(TicketRow {
         ticket: Ticket {
             id: row.get(0)?,
             subject: row.get(1)?,
             description: row.get(2)?,
-            stage: Stage::parse(&stage).ok_or_else(|| bad(3, "stage"))?,
-            priority: Priority::parse(&priority).ok_or_else(|| bad(4, "priority"))?,
+            stage: Stage::parse(text(row, 3)?).ok_or_else(|| bad(3, "stage"))?,
+            priority: Priority::parse(text(row, 4)?).ok_or_else(|| bad(4, "priority"))?,
             category: row.get(5)?,
             inbox_id: row.get(6)?,
             owner_id: row.get(7)?,
             contact_id: row.get(8)?,
             company_id: row.get(9)?,
-            source: Source::parse(&source).ok_or_else(|| bad(10, "source"))?,
+            source: Source::parse(text(row, 10)?).ok_or_else(|| bad(10, "source"))?,
             form_fields: json(row, 11)?,
             tags: json(row, 12)?,
             created_at: row.get(13)?,

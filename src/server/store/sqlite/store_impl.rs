@@ -102,7 +102,7 @@ impl Store for SqliteStore {
             .await
     }
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>> {
-        self.read(move |c| auth::session(c, &token_hash)).await
+        self.cached_session(token_hash).await
     }
     async fn touch_session(&self, token_hash: String) -> StoreResult<()> {
         self.write(move |c| auth::touch_session(c, &token_hash))

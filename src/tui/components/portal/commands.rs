@@ -1,6 +1,6 @@
 //! What the Portal pane offers at the moment, with what each action does there.
 
-use super::fields::Part;
+use super::fields::{self, Part};
 use super::form::{FieldId, Value};
 use super::{Portal, STEPS, Section};
 use crate::tui::action::{Action, Command};
@@ -37,9 +37,9 @@ pub fn commands(p: &Portal) -> Vec<Command> {
             Command::labelled(Action::NextStep, next),
             Command::labelled(Action::PrevStep, "back"),
             Command::labelled(Action::Toggle, "change choice"),
-            Command::labelled(Action::Confirm, confirm_label(p)),
-            Command::labelled(Action::Save, next),
         ];
+        out.extend(confirm(p));
+        out.push(Command::labelled(Action::Save, next));
         out.extend(group_commands(p));
         out.extend(rows);
         return out;
@@ -48,7 +48,7 @@ pub fn commands(p: &Portal) -> Vec<Command> {
     if !p.read_only && p.current() != Section::Overview {
         out.push(Command::labelled(Action::Save, "save section"));
         out.push(Command::labelled(Action::Toggle, "change choice"));
-        out.push(Command::labelled(Action::Confirm, confirm_label(p)));
+        out.extend(confirm(p));
         out.push(Command::labelled(Action::Revert, "discard changes"));
         out.extend(group_commands(p));
     }
@@ -82,10 +82,37 @@ fn group_commands(p: &Portal) -> Vec<Command> {
     }
 }
 
-fn confirm_label(p: &Portal) -> &'static str {
-    match p.form.current().map(|f| &f.value) {
-        _ if p.form.selected >= p.form.fields.len() => "invite contact",
+/// What Enter does on the selected row, if anything: edit a text, change a choice or invite
+/// the contact. Until the pane's first draw fills the form, the rows come from the view, so
+/// the hint bar is right on the first visit too.
+fn confirm(p: &Portal) -> Option<Command> {
+    let view = p.client.view();
+    let part = if p.in_wizard() {
+        Some(STEPS[p.step].0)
+    } else {
+        p.current().part()
+    };
+    let unloaded;
+    let rows = if p.form.fields.is_empty() {
+        let settings = p.draft.clone().or_else(|| Portal::settings(&view));
+        unloaded = match (part, settings) {
+            (Some(part), Some(s)) => fields::rows(part, &s, &view),
+            _ => Vec::new(),
+        };
+        &unloaded
+    } else {
+        &p.form.fields
+    };
+    let label = match rows.get(p.form.selected).map(|f| &f.value) {
         Some(Value::Text(_) | Value::Lines(_)) => "edit the text",
-        _ => "change choice",
-    }
+        Some(_) => "change choice",
+        None if part == Some(Part::Access)
+            && !p.in_wizard()
+            && p.form.selected - rows.len() < view.contacts.len() =>
+        {
+            "invite contact"
+        }
+        None => return None,
+    };
+    Some(Command::labelled(Action::Confirm, label))
 }

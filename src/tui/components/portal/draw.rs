@@ -201,6 +201,9 @@ fn contact_lines(
         "Contacts (Enter invites: the email goes to the contact's email)",
         ctx.theme.muted,
     )];
+    if view.contacts.is_empty() {
+        out.push(Line::styled("  No contacts yet.", ctx.theme.muted));
+    }
     for (j, c) in view.contacts.values().enumerate() {
         let state = match c.registration {
             Registration::None => "not invited",

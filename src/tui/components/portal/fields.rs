@@ -4,6 +4,7 @@
 use super::form::{Field, FieldId, Form, Value};
 use super::sections;
 use crate::client::View;
+use crate::domain::error::ValidationError;
 use crate::domain::portal::{
     AccessMode, IDLE_TIMEOUTS, PermissionMode, PortalPatch, PortalSettings, PropertyFilter,
 };
@@ -345,12 +346,60 @@ pub fn step_of(field: &str) -> usize {
     }
 }
 
+/// A validation error as a sentence a reader can act on: `Slug must be …`,
+/// `Columns: at least one column must be shown.`, or which choice to make.
+pub fn explain(e: &ValidationError) -> String {
+    let message = e.message.trim_end_matches('.');
+    if e.field == "default_inbox_id" {
+        return if message.contains("needs a default inbox") {
+            "Choose the default inbox: a configured portal needs one.".to_string()
+        } else {
+            format!("Choose the default inbox again: {message}.")
+        };
+    }
+    let name = human(&e.field);
+    if message.starts_with("must ") {
+        format!("{name} {message}.")
+    } else {
+        format!("{name}: {message}.")
+    }
+}
+
 /// A validation error's field path as a reader would name it: `Property` for
 /// `ticket_permission.filter[0].property`.
-pub fn human(field: &str) -> String {
+fn human(field: &str) -> String {
     let last = field.rsplit('.').next().unwrap_or(field).replace('_', " ");
     let mut chars = last.chars();
     chars
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_read_as_sentences() {
+        let mut s = PortalSettings::unconfigured("help.example.com");
+        s.configured = true;
+        let domains = [crate::domain::DomainInfo {
+            host: "help.example.com".into(),
+            primary_language: "en".into(),
+            system: false,
+        }];
+        let e = s.validate(&domains, &[1]).expect_err("no default inbox");
+        assert_eq!(
+            explain(&e),
+            "Choose the default inbox: a configured portal needs one."
+        );
+        let slug = ValidationError::new("slug", "must be 1–64 of a-z");
+        assert_eq!(explain(&slug), "Slug must be 1–64 of a-z.");
+        let columns =
+            ValidationError::new("ticket_view.columns", "at least one column must be shown");
+        assert_eq!(
+            explain(&columns),
+            "Columns: at least one column must be shown."
+        );
+    }
 }

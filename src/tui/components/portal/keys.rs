@@ -97,9 +97,7 @@ impl Portal {
             }
             Action::Confirm => self.confirm(),
             Action::Toggle => {
-                if self.form.cycle() {
-                    fields::sync_filter_rows(&mut self.form);
-                }
+                self.change_choice();
                 Outcome::Changed
             }
             Action::Save => self.save(),
@@ -135,10 +133,17 @@ impl Portal {
             };
             return self.say(format!("Editing: {keys}"), false);
         }
+        self.change_choice();
+        Outcome::Changed
+    }
+
+    /// Changes the selected choice; the message about the old value goes with it.
+    fn change_choice(&mut self) {
         if self.form.cycle() {
             fields::sync_filter_rows(&mut self.form);
+            self.message = None;
+            self.warned = false;
         }
-        Outcome::Changed
     }
 
     fn connect_domain(&mut self) -> Outcome {

@@ -2,10 +2,11 @@
 //! a customer sees with the settings as edited (saved or not), and the consent text's editor
 //! while it is being edited.
 
+use super::customer_list::{self, CustomerRow, fit};
 use super::form::Form;
-use crate::domain::portal::{CustomerColumn, FieldKind, PortalSettings};
+use crate::domain::portal::{FieldKind, PortalSettings};
 use crate::domain::text::strip_control;
-use crate::domain::ticket::Stage;
+use crate::domain::ticket::{Priority, Stage};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::list::wire_name;
 use ratatui::Frame;
@@ -22,7 +23,7 @@ type Sample = (
     i64,
     &'static str,
     Stage,
-    &'static str,
+    Priority,
     &'static str,
     &'static str,
     &'static str,
@@ -34,7 +35,7 @@ const SAMPLES: [Sample; 4] = [
         1042,
         "Invoice shows the wrong VAT",
         Stage::WaitingOnUs,
-        "high",
+        Priority::High,
         "Carla Rossi",
         "2026-11-20",
         "2026-11-26",
@@ -43,7 +44,7 @@ const SAMPLES: [Sample; 4] = [
         1037,
         "Cannot reset my password",
         Stage::WaitingOnContact,
-        "normal",
+        Priority::Medium,
         "Dan Brown",
         "2026-11-18",
         "2026-11-25",
@@ -52,7 +53,7 @@ const SAMPLES: [Sample; 4] = [
         1051,
         "Export to CSV is empty",
         Stage::New,
-        "low",
+        Priority::Low,
         "Carla Rossi",
         "2026-11-24",
         "2026-11-24",
@@ -61,98 +62,32 @@ const SAMPLES: [Sample; 4] = [
         998,
         "Change of billing address",
         Stage::Closed,
-        "normal",
+        Priority::Medium,
         "Carla Rossi",
         "2026-10-30",
         "2026-11-02",
     ),
 ];
 
-fn priority_rank(p: &str) -> u8 {
-    match p {
-        "low" => 0,
-        "normal" => 1,
-        "high" => 2,
-        _ => 3,
-    }
-}
-
-fn cell(t: &Sample, c: CustomerColumn, s: &PortalSettings) -> String {
-    match c {
-        CustomerColumn::Id => format!("#{}", t.0),
-        CustomerColumn::Subject => t.1.to_string(),
-        CustomerColumn::Status => strip_control(&s.ticket_view.label(t.2)),
-        CustomerColumn::Priority => t.3.to_string(),
-        CustomerColumn::Requester => t.4.to_string(),
-        CustomerColumn::Created => t.5.to_string(),
-        CustomerColumn::Updated => t.6.to_string(),
-    }
-}
-
-/// How wide a column is; the subject takes what the others leave of `room` (at least 8).
-fn width(c: CustomerColumn, columns: &[CustomerColumn], room: usize) -> usize {
-    let fixed = |c: CustomerColumn| match c {
-        CustomerColumn::Id => 5,
-        CustomerColumn::Status => 14,
-        CustomerColumn::Priority => 8,
-        CustomerColumn::Requester => 11,
-        CustomerColumn::Created | CustomerColumn::Updated => 10,
-        CustomerColumn::Subject => 0,
-    };
-    if c != CustomerColumn::Subject {
-        return fixed(c);
-    }
-    let others: usize = columns.iter().map(|c| fixed(*c) + 1).sum();
-    room.saturating_sub(others).clamp(8, 40)
-}
-
-fn fit(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        format!("{text:<width$}")
-    } else {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
-
 /// A sample customer's ticket list as the settings `s` show it, `room` characters wide.
 pub fn ticket_list(s: &PortalSettings, room: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
     let v = &s.ticket_view;
-    let mut rows: Vec<&Sample> = SAMPLES
+    let mut rows: Vec<CustomerRow> = SAMPLES
         .iter()
         .filter(|t| v.show_closed || t.2 != Stage::Closed)
+        .map(|t| CustomerRow {
+            id: t.0,
+            subject: t.1.to_string(),
+            status: strip_control(&v.label(t.2)),
+            priority: t.3,
+            requester: t.4.to_string(),
+            created_at: t.5.to_string(),
+            updated_at: t.6.to_string(),
+        })
         .collect();
-    let key = |t: &Sample| -> (u8, String) {
-        match v.default_sort.column {
-            CustomerColumn::Id => (0, format!("{:08}", t.0)),
-            CustomerColumn::Priority => (priority_rank(t.3), String::new()),
-            c => (0, cell(t, c, s)),
-        }
-    };
-    rows.sort_by_key(|t| key(t));
-    if v.default_sort.descending {
-        rows.reverse();
-    }
-    let row = |cells: Vec<String>| {
-        let text = cells.join(" ");
-        fit(text.trim_end(), room).trim_end().to_string()
-    };
-    let mut out = vec![Line::styled(
-        row(v
-            .columns
-            .iter()
-            .map(|c| fit(&wire_name(c), width(*c, &v.columns, room)))
-            .collect()),
-        ctx.theme.title,
-    )];
-    for t in rows {
-        out.push(Line::raw(row(v
-            .columns
-            .iter()
-            .map(|c| fit(&cell(t, *c, s), width(*c, &v.columns, room)))
-            .collect())));
-    }
+    customer_list::sort(&mut rows, v);
+    let mut out = vec![customer_list::header(v, room, ctx)];
+    out.extend(customer_list::lines(&rows, v, room));
     let order = if v.default_sort.descending {
         "descending"
     } else {

@@ -22,23 +22,53 @@ impl Slot {
     }
 }
 
-/// Records `write` in the outbox; the client sends it with `If-Match`.
-pub fn submit(client: &Client, write: Write) {
+/// The outbox id of a write once it is queued to be sent (or why it is not), so the pane can
+/// follow it until the server answers.
+#[derive(Debug, Clone, Default)]
+pub struct Queued(Arc<Mutex<Option<Result<WriteId, String>>>>);
+
+impl Queued {
+    /// Records the outcome of queuing the write.
+    pub(super) fn put(&self, result: Result<WriteId, String>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+    }
+
+    /// The write's id once queued, or why it was not; `None` while that is not known yet.
+    pub fn get(&self) -> Option<Result<WriteId, String>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Records `write` in the outbox (the client sends it with `If-Match`) and tells `queued`.
+pub fn submit(client: &Client, write: Write, queued: &Queued) {
     let client = client.clone();
+    let queued = queued.clone();
     tokio::spawn(async move {
-        if let Err(e) = client.submit(write).await {
+        let result = client.submit(write).await;
+        if let Err(e) = &result {
             tracing::warn!("cannot record the portal settings change: {e}");
         }
+        queued.put(result.map_err(|e| e.to_string()));
+        client.request_sync();
     });
 }
 
-/// Settles a conflicting or refused settings write.
-pub fn resolve(client: &Client, id: WriteId, resolution: Resolution) {
+/// Settles a conflicting or refused settings write; tells `queued` once a write sent again
+/// over the server's version is back in the queue.
+pub fn resolve(client: &Client, id: WriteId, resolution: Resolution, queued: Option<Queued>) {
     let client = client.clone();
     tokio::spawn(async move {
-        if let Err(e) = client.resolve_conflict(id, resolution).await {
+        let result = client.resolve_conflict(id, resolution).await;
+        if let Err(e) = &result {
             tracing::warn!("cannot settle the portal settings conflict: {e}");
         }
+        if let Some(queued) = queued {
+            queued.put(result.map(|()| id).map_err(|e| e.to_string()));
+        }
+        client.request_sync();
     });
 }
 

@@ -1,11 +1,15 @@
 //! "View as contact": from a contact in the Access section, the ticket list exactly as that
-//! contact gets it, asked of the server (an admin-only API option), so it follows the same
-//! visibility rule and ticket view customers get.
+//! contact gets it: every page the server lists for them (an admin-only API option that
+//! follows the same visibility rule), in the portal's customer columns, stage labels and
+//! default sort.
 
 use super::Portal;
+use super::customer_list::{self, CustomerRow};
 use crate::client::Client;
+use crate::domain::portal::TicketView;
 use crate::domain::text::strip_control;
-use crate::domain::wire::{CustomerTicket, TicketOut};
+use crate::domain::wire::TicketOut;
+use crate::tui::components::list::wire_name;
 use crate::tui::components::{DrawCtx, Outcome, centered};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,19 +17,49 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// The most tickets the popup asks for.
-const LIMIT: usize = 200;
+/// Tickets asked for per page (the server's default page size).
+const PAGE: usize = 50;
 
-/// What the server answered: the contact's tickets, or why not.
-type Answer = Option<Result<Vec<CustomerTicket>, String>>;
+/// A contact's whole list, sorted, with the ticket view it was laid out by.
+#[derive(Debug, Clone)]
+struct Listing {
+    view: TicketView,
+    rows: Vec<CustomerRow>,
+}
+
+/// What the server answered: the contact's list, or why not.
+type Answer = Option<Result<Listing, String>>;
 
 /// The open popup: whose list it shows and the server's answer once it came.
 #[derive(Debug, Clone)]
 pub struct ViewAs {
     name: String,
     answer: Arc<Mutex<Answer>>,
-    /// Lines scrolled past.
-    offset: u16,
+    /// Rows scrolled past.
+    offset: usize,
+}
+
+/// Every ticket listed for contact `id`, following the pages' cursors.
+async fn fetch(client: &Client, id: i64) -> Result<Vec<CustomerRow>, String> {
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = client
+            .api()
+            .tickets_as_contact(id, PAGE, cursor.as_deref())
+            .await
+            .map_err(|e| e.to_string())?;
+        rows.extend(page.items.iter().filter_map(|t| match t {
+            TicketOut::Customer(c) => Some(CustomerRow::from_ticket(c)),
+            TicketOut::Staff(_) => None,
+        }));
+        match page.next_cursor {
+            Some(next) if !next.is_empty() && cursor.as_ref() != Some(&next) => {
+                cursor = Some(next);
+            }
+            _ => return Ok(rows),
+        }
+    }
 }
 
 impl ViewAs {
@@ -36,17 +70,13 @@ impl ViewAs {
         let slot = answer.clone();
         let client = client.clone();
         tokio::spawn(async move {
-            let result = match client.api().tickets_as_contact(id, LIMIT).await {
-                Ok(page) => Ok(page
-                    .items
-                    .into_iter()
-                    .filter_map(|t| match t {
-                        TicketOut::Customer(c) => Some(c),
-                        TicketOut::Staff(_) => None,
-                    })
-                    .collect()),
-                Err(e) => Err(e.to_string()),
-            };
+            let result = fetch(&client, id).await.map(|mut rows| {
+                let view = Portal::settings(&client.view())
+                    .map(|s| s.ticket_view)
+                    .unwrap_or_default();
+                customer_list::sort(&mut rows, &view);
+                Listing { view, rows }
+            });
             *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
             client.request_sync();
         });
@@ -57,52 +87,64 @@ impl ViewAs {
         }
     }
 
-    /// Scrolls the list by `delta` lines.
+    /// Scrolls the list by `delta` rows.
     pub fn scroll(&mut self, delta: i16) {
-        self.offset = self.offset.saturating_add_signed(delta);
+        self.offset = self.offset.saturating_add_signed(isize::from(delta));
     }
 
-    fn lines(&self, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+    /// The popup's title, its bottom line and its lines for `rows` rows of `room` cells.
+    fn content(
+        &mut self,
+        rows: usize,
+        room: usize,
+        ctx: DrawCtx<'_>,
+    ) -> (String, String, Vec<Line<'static>>) {
+        let whose = format!("{}'s ticket list, as they see it", self.name);
+        let keys = "↑↓ scroll · Esc closes".to_string();
         let answer = self.answer.lock().unwrap_or_else(PoisonError::into_inner);
-        let tickets = match answer.as_ref() {
-            None => return vec![Line::styled("Asking the server…", ctx.theme.muted)],
+        let list = match answer.as_ref() {
+            None => {
+                let wait = Line::styled("Asking the server…", ctx.theme.muted);
+                return (whose, keys, vec![wait]);
+            }
             Some(Err(e)) => {
-                return vec![Line::styled(
+                let why = Line::styled(
                     format!("Cannot show the list: {}", strip_control(e)),
                     ctx.theme.error,
-                )];
+                );
+                return (whose, keys, vec![why]);
             }
-            Some(Ok(tickets)) => tickets,
+            Some(Ok(list)) => list,
         };
-        if tickets.is_empty() {
-            return vec![Line::styled(
+        let n = list.rows.len();
+        let title = format!("{whose} · {n} ticket{}", if n == 1 { "" } else { "s" });
+        if n == 0 {
+            let empty = Line::styled(
                 "No tickets: this contact sees an empty list.",
                 ctx.theme.muted,
-            )];
+            );
+            return (title, keys, vec![empty]);
         }
-        let mut out = vec![Line::styled(
-            format!(
-                "{} ticket{} listed, newest first:",
-                tickets.len(),
-                if tickets.len() == 1 { "" } else { "s" }
-            ),
-            ctx.theme.muted,
-        )];
-        for t in tickets {
-            let whose = if t.own {
-                "own".to_string()
+        let sort = &list.view.default_sort;
+        let bottom = format!(
+            "sorted by {}, {} · {keys}",
+            wire_name(&sort.column),
+            if sort.descending {
+                "descending"
             } else {
-                format!("by {}", strip_control(&t.requester_name))
-            };
-            let whose: String = whose.chars().take(16).collect();
-            out.push(Line::raw(format!(
-                "#{:<6} {:<20} {whose:<16} {}",
-                t.id,
-                strip_control(&t.status_label),
-                strip_control(&t.subject)
-            )));
-        }
-        out
+                "ascending"
+            }
+        );
+        let shown = rows.saturating_sub(1).max(1);
+        self.offset = self.offset.min(n.saturating_sub(shown));
+        let end = (self.offset + shown).min(n);
+        let mut lines = vec![customer_list::header(&list.view, room, ctx)];
+        lines.extend(customer_list::lines(
+            &list.rows[self.offset..end],
+            &list.view,
+            room,
+        ));
+        (title, bottom, lines)
     }
 
     /// Draws the popup over `area`.
@@ -112,23 +154,18 @@ impl ViewAs {
             area.width.saturating_sub(6).min(100),
             area.height.saturating_sub(4),
         );
+        let (title, bottom, lines) = self.content(
+            usize::from(popup.height.saturating_sub(2)),
+            usize::from(popup.width.saturating_sub(2)),
+            ctx,
+        );
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
-            .title(Line::styled(
-                format!(" {}'s ticket list, as they see it ", self.name),
-                ctx.theme.title,
-            ))
-            .title_bottom(Line::styled(" ↑↓ scroll · Esc closes ", ctx.theme.muted));
-        let lines = self.lines(ctx);
-        let last = u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
+            .title(Line::styled(format!(" {title} "), ctx.theme.title))
+            .title_bottom(Line::styled(format!(" {bottom} "), ctx.theme.muted));
         frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .scroll((self.offset.min(last), 0)),
-            popup,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block), popup);
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::fields;
 use super::form::Form;
+use super::save::Saving;
 use super::{Portal, STEPS};
 use crate::domain::portal::PortalPatch;
 use crate::tui::components::Outcome;
@@ -25,7 +26,7 @@ impl Portal {
             {
                 drop(view);
                 self.draft = Some(draft);
-                return self.say(format!("{} {}.", fields::human(&e.field), e.message), true);
+                return self.say(fields::explain(&e), true);
             }
             if self.step + 1 == STEPS.len() {
                 let base_version = self.base.as_ref().map_or(draft.version, |b| b.version);
@@ -41,10 +42,15 @@ impl Portal {
                 };
                 drop(view);
                 self.draft = None;
-                self.submit(base_version, patch);
+                let saving = Saving::new(
+                    "Portal setup",
+                    "Portal set up: settings saved.".into(),
+                    base_version,
+                );
+                self.submit(base_version, patch, saving);
                 self.step = 0;
                 self.form = Form::default();
-                return self.say("Portal set up: settings saved.", false);
+                return self.say("Setting up the portal: saving the settings…", false);
             }
         }
         let step = if forward {

@@ -2,16 +2,32 @@
 //! and removing conditions, saving through the outbox and running the tester.
 
 use super::inbox_editor::InboxEditor;
+use super::remote::Job;
 use super::rule_editor::RuleEditor;
 use super::tester::{self, Tester};
 use super::{Mode, Routing, changed};
 use crate::client::{View, Write};
+use crate::domain::text::strip_control;
 use crate::tui::action::Action;
 use crate::tui::components::list::pane_block;
 use crate::tui::components::{DrawCtx, Outcome};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
+
+/// How saving a `kind` ("rule", "inbox") named `name` is told: created when `new`.
+fn saving(kind: &str, name: &str, new: bool) -> Job {
+    let name = strip_control(name);
+    let (doing, done) = if new {
+        ("creating", "created")
+    } else {
+        ("saving", "saved")
+    };
+    Job::new(
+        format!("{doing} {kind} \"{name}\""),
+        format!("{done} {kind} \"{name}\""),
+    )
+}
 
 impl Routing {
     pub(super) fn form_action(&mut self, action: Action) -> Outcome {
@@ -63,33 +79,39 @@ impl Routing {
     }
 
     fn save(&mut self) {
-        let write = match &self.mode {
+        let sent = match &self.mode {
             Mode::Tester(tester, _) => {
                 let request = tester.request(&self.client.view());
                 self.remote.run_test(request);
                 return;
             }
-            Mode::Rule(editor) => editor.input().map(|input| match editor.id {
-                Some(id) => Write::PatchRule {
-                    id,
-                    patch: RuleEditor::patch(input),
-                },
-                None => Write::CreateRule(input),
+            Mode::Rule(editor) => editor.input().map(|input| {
+                let job = saving("rule", &input.name, editor.id.is_none());
+                let write = match editor.id {
+                    Some(id) => Write::PatchRule {
+                        id,
+                        patch: RuleEditor::patch(input),
+                    },
+                    None => Write::CreateRule(input),
+                };
+                (write, job)
             }),
-            Mode::Inbox(editor) => editor.input().map(|input| match editor.id {
-                Some(id) => Write::PatchInbox {
-                    id,
-                    patch: InboxEditor::patch(input),
-                },
-                None => Write::CreateInbox(input),
+            Mode::Inbox(editor) => editor.input().map(|input| {
+                let job = saving("inbox", &input.name, editor.id.is_none());
+                let write = match editor.id {
+                    Some(id) => Write::PatchInbox {
+                        id,
+                        patch: InboxEditor::patch(input),
+                    },
+                    None => Write::CreateInbox(input),
+                };
+                (write, job)
             }),
             Mode::List => return,
         };
-        match write {
-            Ok(write) => {
-                self.remote
-                    .set_notice(format!("saved: {}", write.describe()));
-                self.remote.submit(write);
+        match sent {
+            Ok((write, job)) => {
+                self.remote.submit(write, job);
                 self.mode = Mode::List;
             }
             Err(e) => self.remote.set_notice(e),

@@ -166,6 +166,7 @@ impl Form {
             .max()
             .unwrap_or(0);
         let height = usize::from(area.height).max(1);
+        let room = usize::from(area.width).saturating_sub(width + 4);
         let skip = (self.focus + 1).saturating_sub(height);
         let lines: Vec<Line> = self
             .fields
@@ -181,7 +182,10 @@ impl Form {
                     Span::styled(format!("{:<width$}  ", f.label), ctx.theme.muted),
                 ];
                 match &f.value {
-                    Value::Text(input) => spans.extend(input.line(ctx.theme.input, focused).spans),
+                    Value::Text(input) => {
+                        let line = input.line(ctx.theme.input, focused);
+                        spans.extend(scrolled(line, focused, room).spans);
+                    }
                     Value::Choice { options, index } => {
                         let shown = options.get(*index).map_or("", String::as_str);
                         let style = if focused {
@@ -197,4 +201,40 @@ impl Form {
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
     }
+}
+
+/// The part of a text field's `line` that fits in `width` columns: the start when it is not
+/// `focused`, else scrolled so the cursor (the end of the first span) shows; `…` marks text
+/// cut off on either side.
+fn scrolled(line: Line<'static>, focused: bool, width: usize) -> Line<'static> {
+    let cursor = line.spans.first().map_or(0, |s| s.content.chars().count());
+    let total: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+    if total <= width || width < 2 {
+        return line;
+    }
+    let start = if focused {
+        (cursor + 1).saturating_sub(width)
+    } else {
+        0
+    };
+    let end = start + width;
+    let mut at = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let chars: Vec<char> = span.content.chars().collect();
+        let mut shown = String::new();
+        for (i, c) in chars.into_iter().enumerate().map(|(i, c)| (at + i, c)) {
+            if i < start || i >= end {
+                continue;
+            }
+            let cut_left = i == start && start > 0;
+            let cut_right = i == end - 1 && end < total && i != cursor;
+            shown.push(if cut_left || cut_right { '…' } else { c });
+        }
+        at += span.content.chars().count();
+        if !shown.is_empty() {
+            spans.push(Span::styled(shown, span.style));
+        }
+    }
+    Line::from(spans)
 }

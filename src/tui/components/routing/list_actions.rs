@@ -1,9 +1,11 @@
-//! The Routing pane's list actions: opening the editors and the tester, enabling, moving and
-//! deleting rules, making an inbox the portal's default. Items still waiting in the outbox to
-//! be created have no server id yet, so they cannot be changed until the server has them.
+//! The Routing pane's list actions: opening the editors and the tester, enabling and moving
+//! rules, making an inbox the portal's default (deleting is in `delete.rs`). Items still
+//! waiting in the outbox to be created have no server id yet, so they cannot be changed until
+//! the server has them.
 
 use super::inbox_editor::InboxEditor;
 use super::lists::{self, Target};
+use super::remote::Job;
 use super::rule_editor::RuleEditor;
 use super::tester::Tester;
 use super::{Mode, Routing, blank_rule_patch};
@@ -86,7 +88,18 @@ impl Routing {
                     enabled: Some(!rule.enabled),
                     ..blank_rule_patch()
                 };
-                self.remote.submit(Write::PatchRule { id: rule.id, patch });
+                let name = strip_control(&rule.name);
+                let (doing, done) = if rule.enabled {
+                    ("disabling", "disabled")
+                } else {
+                    ("enabling", "enabled")
+                };
+                let job = Job::new(
+                    format!("{doing} rule \"{name}\""),
+                    format!("{done} rule \"{name}\""),
+                );
+                self.remote
+                    .submit(Write::PatchRule { id: rule.id, patch }, job);
             }
             (Action::MoveDown | Action::MoveUp, Some(Target::Rule(i))) => {
                 let delta = if action == Action::MoveDown { 1 } else { -1 };
@@ -101,34 +114,22 @@ impl Routing {
                     position: Some(other.item.position),
                     ..blank_rule_patch()
                 };
-                self.remote.submit(Write::PatchRule {
+                let name = strip_control(&rule.item.name);
+                let way = if delta > 0 { "down" } else { "up" };
+                let job = Job::new(
+                    format!("moving rule \"{name}\" {way} to #{}", j + 1),
+                    format!("moved rule \"{name}\" {way} to #{}", j + 1),
+                );
+                let write = Write::PatchRule {
                     id: rule.item.id,
                     patch,
-                });
+                };
+                self.remote.submit(write, job);
                 drop(view);
                 self.cursor
                     .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
-                self.cursor
-                    .handle(if delta > 0 { Action::Down } else { Action::Up }, rows);
             }
-            (Action::MakeDefault, Some(Target::Inbox(id))) => match &view.portal {
-                Some(p) => match &p.item {
-                    PortalFor::Staff(s) => {
-                        let patch = PortalPatch {
-                            default_inbox_id: Some(id),
-                            ..PortalPatch::default()
-                        };
-                        self.remote.submit(Write::PatchPortal {
-                            base_version: s.settings.version,
-                            patch,
-                        });
-                    }
-                    PortalFor::Public(_) => return Outcome::Ignored,
-                },
-                None => self
-                    .remote
-                    .set_notice("the portal settings are not loaded yet"),
-            },
+            (Action::MakeDefault, Some(Target::Inbox(id))) => self.make_default(id, &view),
             (Action::Delete, Some(t @ (Target::Inbox(_) | Target::Rule(_)))) => {
                 self.delete(t, &view);
             }
@@ -136,31 +137,40 @@ impl Routing {
         }
         Outcome::Changed
     }
+}
 
-    fn delete(&mut self, target: Target, view: &View) {
-        let (name, write) = match target {
-            Target::Inbox(id) => (
-                view.inbox_name(id).map(strip_control),
-                Write::DeleteInbox { id },
-            ),
-            Target::Rule(i) => match view.rules.get(i) {
-                Some(m) => (
-                    Some(strip_control(&m.item.name)),
-                    Write::DeleteRule { id: m.item.id },
-                ),
-                None => return,
-            },
-            Target::Inboxes | Target::Rules => return,
+impl Routing {
+    /// Makes inbox `id` the portal's default (new portal tickets no rule claims go there).
+    fn make_default(&mut self, id: i64, view: &View) {
+        let name = view.inbox_name(id).map(strip_control).unwrap_or_default();
+        let settings = match view.portal.as_ref().map(|p| &p.item) {
+            Some(PortalFor::Staff(s)) => &s.settings,
+            Some(PortalFor::Public(_)) => return,
+            None => {
+                self.remote
+                    .set_notice("the portal settings are not loaded yet");
+                return;
+            }
         };
-        let name = name.unwrap_or_default();
-        if self.confirm_delete == Some(target) {
-            self.confirm_delete = None;
-            self.remote.submit(write);
-            self.remote.set_notice(format!("deleting \"{name}\"…"));
-        } else {
-            self.confirm_delete = Some(target);
+        if settings.default_inbox_id == Some(id) {
             self.remote
-                .set_notice(format!("press the delete key again to delete \"{name}\""));
+                .set_notice(format!("\"{name}\" is already the portal's default inbox"));
+            return;
         }
+        let patch = PortalPatch {
+            default_inbox_id: Some(id),
+            ..PortalPatch::default()
+        };
+        let job = Job::new(
+            format!("making \"{name}\" the portal's default inbox"),
+            format!(
+                "\"{name}\" is now the portal's default inbox: new tickets no rule claims go there"
+            ),
+        );
+        let write = Write::PatchPortal {
+            base_version: settings.version,
+            patch,
+        };
+        self.remote.submit(write, job);
     }
 }

@@ -1,5 +1,6 @@
 //! The Routing pane's list: the inboxes with their method, members, capacity and load, then
-//! the routing rules in evaluation order. Each line knows which item it belongs to.
+//! the routing rules in evaluation order. Each line knows which item it belongs to, and the
+//! cursor moves by item: an inbox or a rule is two lines, selected and highlighted together.
 
 use crate::client::View;
 use crate::domain::routing::{AssignNamed, AssignTarget, MatchValue};
@@ -7,11 +8,14 @@ use crate::domain::text::strip_control;
 use crate::domain::wire::{InboxOut, PortalFor};
 use crate::domain::{Condition, Inbox, RoutingRule};
 use crate::tui::components::DrawCtx;
-use crate::tui::components::list::wire_name;
+use crate::tui::components::list::{highlight_row, mark, wire_name};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
 use std::collections::HashMap;
 
-/// What a line of the list belongs to.
+/// What a line of the list belongs to; the items among them are what the cursor selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// The inboxes' heading (or their empty note).
@@ -201,21 +205,65 @@ pub fn lines(
     out
 }
 
-/// What each line of [`lines`] belongs to, without drawing them.
+/// The items the cursor moves over, in list order: each inbox and each rule, or a section's
+/// heading when the section is empty (so `n` there still knows what to create).
 pub fn targets(view: &View) -> Vec<Target> {
-    let mut out = vec![Target::Inboxes];
-    if view.inboxes.is_empty() {
+    let mut out: Vec<Target> = view.inboxes.keys().map(|id| Target::Inbox(*id)).collect();
+    if out.is_empty() {
         out.push(Target::Inboxes);
     }
-    for id in view.inboxes.keys() {
-        out.extend([Target::Inbox(*id); 2]);
-    }
-    out.extend([Target::Rules; 2]);
     if view.rules.is_empty() {
         out.push(Target::Rules);
     }
-    for i in 0..view.rules.len() {
-        out.extend([Target::Rule(i); 2]);
-    }
+    out.extend((0..view.rules.len()).map(Target::Rule));
     out
+}
+
+/// Draws the list in `area` inside `block`, every line of the selected item marked and
+/// highlighted; `offset` is the first line shown, kept so the selected item is in view.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    lines: Vec<(Line<'static>, Target)>,
+    selected: Option<Target>,
+    offset: &mut usize,
+    ctx: DrawCtx<'_>,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height).max(1);
+    // The blank line between the sections belongs to no item on screen.
+    let mine = |(line, t): &(Line<'static>, Target)| Some(*t) == selected && line.width() > 0;
+    let first = lines.iter().position(mine).unwrap_or(0);
+    let last = lines.iter().rposition(mine).unwrap_or(first);
+    if last >= *offset + height {
+        *offset = last + 1 - height;
+    }
+    if first < *offset {
+        *offset = first;
+    }
+    *offset = (*offset).min(lines.len().saturating_sub(height));
+    let mut marked = false;
+    let mut rows = Vec::new();
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        .skip(*offset)
+        .take(height)
+        .map(|(i, item)| {
+            let on = mine(&item);
+            let (line, _) = item;
+            if on {
+                rows.push(i - *offset);
+            }
+            let line = mark(line, on && !marked);
+            marked |= on;
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    for row in rows {
+        highlight_row(frame, inner, Some(row), ctx);
+    }
 }

@@ -26,6 +26,39 @@ pub enum TestState {
     Failed(String),
 }
 
+/// A change sent from the pane, named for its notices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// What is being done, e.g. `deleting inbox "Sales EU"`.
+    pub what: String,
+    /// What the notice says once the server has it, e.g. `deleted inbox "Sales EU"`.
+    pub done: String,
+    /// The inbox this job deletes, so a refusal because of its tickets can offer to move them.
+    pub deletes_inbox: Option<i64>,
+}
+
+impl Job {
+    /// A job that deletes no inbox.
+    pub fn new(what: impl Into<String>, done: impl Into<String>) -> Self {
+        Job {
+            what: what.into(),
+            done: done.into(),
+            deletes_inbox: None,
+        }
+    }
+}
+
+/// The server refused to delete an inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The refused write, still in the outbox.
+    pub write: WriteId,
+    /// The inbox.
+    pub inbox: i64,
+    /// The server's reason.
+    pub message: String,
+}
+
 /// Background calls of the Routing pane.
 pub struct Remote {
     client: Client,
@@ -35,8 +68,8 @@ pub struct Remote {
     fetched: Option<u64>,
     test: Slot<TestState>,
     notice: Slot<Option<String>>,
-    /// The last write sent, to report the server's refusal of it here.
-    watched: Slot<Option<(WriteId, String)>>,
+    /// The last write sent from this pane, followed until the server answers it.
+    watched: Slot<Option<(WriteId, Job)>>,
 }
 
 fn read<T: Clone>(slot: &Slot<T>) -> T {
@@ -134,32 +167,72 @@ impl Remote {
         put(&self.test, TestState::Idle);
     }
 
-    /// Records `write` in the outbox; a refusal by the server arrives later as a notice from
-    /// the app, a failure to record it as this pane's notice.
-    pub fn submit(&self, write: Write) {
+    /// Records `write` in the outbox and shows `job`'s progress as the notice; the server's
+    /// answer replaces it (see [`Remote::settle`]).
+    pub fn submit(&self, write: Write, job: Job) {
+        self.submit_all(vec![write], job);
+    }
+
+    /// Records `writes` in the outbox in their order (the outbox sends them in that order)
+    /// and follows the last one as `job`.
+    pub fn submit_all(&self, writes: Vec<Write>, job: Job) {
         let client = self.client.clone();
         let notice = self.notice.clone();
         let watched = self.watched.clone();
+        put(&notice, Some(format!("{}…", job.what)));
         self.spawn(async move {
-            let what = write.describe();
-            match client.submit(write).await {
-                Ok(id) => put(&watched, Some((id, what))),
-                Err(e) => put(&notice, Some(format!("{what} not saved: {e}"))),
+            let mut last = None;
+            for write in writes {
+                match client.submit(write).await {
+                    Ok(id) => last = Some(id),
+                    Err(e) => {
+                        put(&notice, Some(format!("{} not saved: {e}", job.what)));
+                        return;
+                    }
+                }
+            }
+            if let Some(id) = last {
+                put(&watched, Some((id, job)));
             }
         });
     }
 
-    /// Why the server refused the last write sent from this pane, if it did.
-    pub fn refusal(&self, view: &View) -> Option<String> {
-        let (id, what) = read(&self.watched)?;
-        view.outbox
-            .iter()
-            .find(|e| e.id == id)
-            .and_then(|e| match &e.state {
-                OutboxState::Rejected { message, .. } => Some(format!("{what} refused: {message}")),
-                OutboxState::Conflict(c) => Some(format!("{what}: {}", c.message)),
-                OutboxState::Pending => None,
-            })
+    /// Follows the write sent last from this pane: once the server has answered, the notice
+    /// says how it went; returns a refused inbox deletion so the pane can offer a way out.
+    pub fn settle(&self, view: &View) -> Option<Refusal> {
+        let mut watched = self.watched.lock().unwrap_or_else(PoisonError::into_inner);
+        let (id, job) = watched.as_ref()?;
+        let (text, refusal) = match view.outbox.iter().find(|e| e.id == *id).map(|e| &e.state) {
+            Some(OutboxState::Pending) => return None,
+            None => (job.done.clone(), None),
+            Some(OutboxState::Rejected { message, .. }) => (
+                format!("{} refused: {message}", job.what),
+                job.deletes_inbox.map(|inbox| Refusal {
+                    write: *id,
+                    inbox,
+                    message: message.clone(),
+                }),
+            ),
+            Some(OutboxState::Conflict(c)) => (format!("{}: {}", job.what, c.message), None),
+        };
+        *watched = None;
+        drop(watched);
+        put(&self.notice, Some(text));
+        refusal
+    }
+
+    /// Drops a refused write the pane has dealt with from the outbox.
+    pub fn dismiss(&self, write: WriteId) {
+        let client = self.client.clone();
+        let notice = self.notice.clone();
+        self.spawn(async move {
+            if let Err(e) = client.dismiss(write).await {
+                put(
+                    &notice,
+                    Some(format!("could not clear the refused write: {e}")),
+                );
+            }
+        });
     }
 
     /// Shows `text` as the pane's notice.
@@ -172,18 +245,8 @@ impl Remote {
         read(&self.notice)
     }
 
-    /// Clears the notice, and the watched write once the server has answered it.
-    pub fn clear_notice(&self, view: &View) {
+    /// Clears the notice (shown until the next key).
+    pub fn clear_notice(&self) {
         put(&self.notice, None);
-        let mut watched = self.watched.lock().unwrap_or_else(PoisonError::into_inner);
-        let answered = watched.as_ref().is_some_and(|(id, _)| {
-            view.outbox
-                .iter()
-                .find(|e| e.id == *id)
-                .is_none_or(|e| !e.is_pending())
-        });
-        if answered {
-            *watched = None;
-        }
     }
 }

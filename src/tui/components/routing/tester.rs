@@ -1,15 +1,15 @@
 //! The rule tester: a draft ticket (subject, description, requester email and company,
-//! support-form fields) and where routing would send it — with the saved rules, or with the
+//! category, priority, source, support-form fields — everything a condition can test) and where routing would send it — with the saved rules, or with the
 //! rule being edited in place of its saved version.
 
 use super::form::{Field, Form};
 use super::remote::TestState;
 use super::rule_editor::form_keys;
 use crate::client::View;
-use crate::domain::RoutingRule;
 use crate::domain::routing::RoutingInput;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{RouteDecision, RuleInput, RuleTestRequest};
+use crate::domain::{Priority, RoutingRule, Source};
 use crate::tui::components::DrawCtx;
 use ratatui::text::Line;
 
@@ -17,8 +17,11 @@ const SUBJECT: usize = 0;
 const DESCRIPTION: usize = 1;
 const EMAIL: usize = 2;
 const COMPANY: usize = 3;
+const CATEGORY: usize = 4;
+const PRIORITY: usize = 5;
+const SOURCE: usize = 6;
 /// Index of the first support-form field.
-const FORM: usize = 4;
+const FORM: usize = 7;
 
 /// An open tester.
 #[derive(Debug, Clone)]
@@ -45,11 +48,20 @@ impl Tester {
     /// A tester with an empty draft ticket; `draft` is the rule being edited, if any.
     pub fn new(view: &View, draft: Option<(Option<i64>, RuleInput)>) -> Self {
         let keys = form_keys(view);
+        let mut priorities = vec!["not set".to_string()];
+        priorities.extend(Priority::ALL.iter().map(|p| p.as_str().to_string()));
         let mut fields = vec![
             Field::text("Subject", ""),
             Field::text("Description", ""),
             Field::text("Requester email", ""),
             Field::text("Requester company", ""),
+            Field::text("Category", ""),
+            Field::choice("Priority", priorities, 0),
+            Field::choice(
+                "Source",
+                Source::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+                0,
+            ),
         ];
         fields.extend(keys.iter().map(|k| Field::text(format!("Form: {k}"), "")));
         Tester {
@@ -73,8 +85,14 @@ impl Tester {
             description: self.form.text(DESCRIPTION).into(),
             email: self.form.text(EMAIL).into(),
             company: self.form.text(COMPANY).into(),
+            category: self.form.text(CATEGORY).into(),
+            priority: self
+                .form
+                .choice(PRIORITY)
+                .checked_sub(1)
+                .and_then(|i| Priority::ALL.get(i).copied()),
+            source: Source::ALL.get(self.form.choice(SOURCE)).copied(),
             form_fields,
-            ..RoutingInput::default()
         };
         let rules = self.draft.as_ref().map(|(id, draft)| {
             let mut rules: Vec<RuleInput> = Vec::new();

@@ -218,3 +218,178 @@ fn items_still_waiting_to_be_created_are_not_changed() {
     assert_eq!(unsaved_name(Target::Rule(0), &view), None);
     assert_eq!(unsaved_name(Target::Rules, &view), None);
 }
+
+#[test]
+fn the_cursor_moves_over_items_not_lines() {
+    use super::lists::{Target, targets};
+    let view = view();
+    assert_eq!(
+        targets(&view),
+        [
+            Target::Inbox(1),
+            Target::Inbox(2),
+            Target::Rule(0),
+            Target::Rule(1)
+        ],
+        "no headings, detail lines or blank lines to stop on"
+    );
+    let mut empty = view.clone();
+    empty.inboxes.clear();
+    empty.rules.clear();
+    assert_eq!(
+        targets(&empty),
+        [Target::Inboxes, Target::Rules],
+        "an empty section keeps its heading, so `n` there knows what to create"
+    );
+}
+
+fn ticket_in(id: i64, inbox_id: i64) -> crate::client::ViewTicket {
+    use crate::client::view::compact::Compact;
+    use crate::domain::wire::{TicketOut, TicketRow};
+    use crate::domain::{Source, Stage, Ticket};
+    let row = TicketRow {
+        ticket: Ticket {
+            id,
+            subject: format!("ticket {id}"),
+            description: String::new(),
+            stage: Stage::New,
+            priority: Priority::Low,
+            category: String::new(),
+            inbox_id,
+            owner_id: None,
+            contact_id: 7,
+            company_id: None,
+            source: Source::Portal,
+            form_fields: Default::default(),
+            tags: Vec::new(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            closed_at: None,
+            version: 1,
+        },
+        requester_name: "Carla".into(),
+        requester_email: "carla@acme.test".into(),
+        company_name: None,
+        owner_name: None,
+        inbox_name: String::new(),
+        message_count: 0,
+    };
+    crate::client::ViewTicket::new(Compact::from_ticket(&TicketOut::Staff(row)))
+}
+
+#[test]
+fn moving_an_inbox_s_tickets_goes_in_bulk_writes_of_at_most_1000_then_deletes_it() {
+    use super::delete::{BULK_LIMIT, MovePrompt, refusal_reason};
+    use crate::client::Write;
+    let mut view = view();
+    assert_eq!(MovePrompt::new(1, &view), None, "no tickets: no offer");
+    let mut tickets: Vec<_> = (1..=2500).map(|id| ticket_in(id, 1)).collect();
+    tickets.push(ticket_in(2501, 2));
+    view.set_tickets(tickets);
+    let mut prompt = MovePrompt::new(1, &view).unwrap().unwrap();
+    assert!(
+        prompt
+            .text()
+            .starts_with("Inbox \"Support\" holds 2500 tickets: move them to ‹Billing›"),
+        "{}",
+        prompt.text()
+    );
+    prompt.pick(-1);
+    assert!(prompt.text().contains("‹Billing›"), "the only other inbox");
+    let (writes, job) = prompt.writes();
+    let sizes: Vec<usize> = writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::Bulk(b) => {
+                assert_eq!(b.patch.inbox_id, Some(2));
+                assert!(b.patch.owner_id.is_none() && b.patch.stage.is_none());
+                Some(b.ids.len())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes, [BULK_LIMIT, BULK_LIMIT, 500]);
+    assert!(matches!(writes.last(), Some(Write::DeleteInbox { id: 1 })));
+    assert_eq!(job.deletes_inbox, Some(1));
+    assert_eq!(
+        job.done,
+        "moved 2500 tickets to \"Billing\" and deleted inbox \"Support\""
+    );
+
+    let mut alone = view.clone();
+    alone.inboxes.remove(&2);
+    assert!(
+        MovePrompt::new(1, &alone).unwrap().is_err(),
+        "nowhere to move them"
+    );
+    let why = refusal_reason(&view, 2).unwrap();
+    assert!(why.contains("routing rule \"First\""), "{why}");
+    assert_eq!(refusal_reason(&view, 1), None);
+}
+
+#[test]
+fn the_tester_sends_category_priority_and_source() {
+    use crate::domain::Source;
+    let view = view();
+    let mut tester = Tester::new(&view, None);
+    let label =
+        |t: &Tester, name: &str| t.form.fields.iter().position(|f| f.label == name).unwrap();
+    tester.form.focus = label(&tester, "Category");
+    tester.form.paste("hardware");
+    tester.form.focus = label(&tester, "Priority");
+    tester.form.cycle();
+    tester.form.cycle();
+    tester.form.focus = label(&tester, "Source");
+    tester.form.cycle();
+    let ticket = tester.request(&view).ticket;
+    assert_eq!(
+        (ticket.category.as_str(), ticket.priority, ticket.source),
+        ("hardware", Some(Priority::Medium), Some(Source::Email))
+    );
+}
+
+#[test]
+fn a_long_text_field_scrolls_to_keep_the_cursor_in_view() {
+    use super::form::{Field, Form};
+    use crate::tui::components::DrawCtx;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::{Theme, ThemeChoice};
+    use ratatui::{Terminal, backend::TestBackend, style::Modifier};
+    let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
+    let keymap = Keymap::defaults().unwrap();
+    let ctx = DrawCtx {
+        theme: &theme,
+        keymap: &keymap,
+        focused: true,
+    };
+    let long = "The printer on the third floor is on fire again";
+    let mut form = Form::new(vec![Field::text("Subject", ""), Field::text("Other", long)]);
+    form.paste(long);
+    let draw = |form: &Form| {
+        let mut terminal = Terminal::new(TestBackend::new(30, 2)).unwrap();
+        terminal
+            .draw(|frame| form.draw(frame, frame.area(), ctx))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    };
+    let buffer = draw(&form);
+    let row = |y: u16| -> String { (0..30).map(|x| buffer[(x, y)].symbol()).collect() };
+    assert_eq!(row(0), "▶ Subject  … is on fire again ");
+    assert!(
+        buffer[(29, 0)].modifier.contains(Modifier::REVERSED),
+        "the cursor, after the text, is on screen"
+    );
+    assert_eq!(
+        row(1),
+        "  Other    The printer on the…",
+        "an unfocused field shows its start"
+    );
+}
+
+#[test]
+fn notices_take_the_rows_their_wrapped_words_need() {
+    use super::wrapped_rows;
+    assert_eq!(wrapped_rows("short", 10), 1);
+    assert_eq!(wrapped_rows("aaaa bbbb cccc", 9), 2);
+    assert_eq!(wrapped_rows("aaaa bbbbbbbbbbbbbbbbbbbbb", 10), 4);
+}

@@ -75,15 +75,16 @@ impl Column {
         }
     }
 
-    /// Width in cells (the subject takes what is left).
+    /// Width in cells (the subject takes what is left); room for the title and the sort
+    /// arrow at least.
     pub fn width(self) -> u16 {
         match self {
             Column::Id => 7,
-            Column::Subject => 20,
+            Column::Subject => 18,
             Column::Requester | Column::Owner => 14,
             Column::Company | Column::Inbox => 12,
             Column::Stage => 19,
-            Column::Priority => 8,
+            Column::Priority => 10,
             Column::Created | Column::Updated => 10,
         }
     }
@@ -162,9 +163,50 @@ pub fn fitting(all: &[Column], width: u16) -> Vec<Column> {
     cols
 }
 
+/// The sort column after `current` among `shown` (the first when `current` is not shown);
+/// `None` when nothing is shown.
+pub fn next(shown: &[Column], current: Column) -> Option<Column> {
+    let at = shown.iter().position(|c| *c == current);
+    let next = at.map_or(0, |n| (n + 1) % shown.len().max(1));
+    shown.get(next).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_title_has_room_for_the_sort_arrow() {
+        let all = [STAFF.as_slice(), &[Column::Created]].concat();
+        for c in all {
+            let header = format!("{} ▼", c.title());
+            assert!(header.chars().count() <= usize::from(c.width()), "{header}");
+        }
+    }
+
+    #[test]
+    fn the_sort_cycles_through_the_shown_columns_only() {
+        let shown = fitting(&STAFF, 60);
+        assert!(!shown.contains(&Column::Owner));
+        let mut column = Column::Id;
+        let mut seen = Vec::new();
+        for _ in 0..shown.len() {
+            column = next(&shown, column).unwrap();
+            seen.push(column);
+        }
+        assert!(seen.iter().all(|c| shown.contains(c)));
+        assert_eq!(seen.len(), shown.len());
+        assert_eq!(
+            next(&shown, Column::Owner),
+            Some(shown[0]),
+            "hidden: back to the first"
+        );
+        assert_eq!(next(&[], Column::Id), None);
+        assert!(
+            fitting(&STAFF, 70).contains(&Column::Updated),
+            "the default sort column stays at 120 columns with the preview beside the list"
+        );
+    }
 
     #[test]
     fn narrow_tables_drop_the_least_useful_columns() {

@@ -9,17 +9,20 @@ use crate::client::{ClientEvent, Write};
 use crate::domain::wire::MessageInput;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::{DrawCtx, Request, centered};
+use crate::tui::components::{DrawCtx, Request};
 use crate::tui::editor::{Edited, EditorJob, EditorReply};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear};
+use ratatui::widgets::{Block, BorderType};
 use ratatui_textarea::{TextArea, WrapMode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::time::Duration;
+
+mod popup;
+pub(super) use popup::popup_in_pane;
 
 /// The longest message the server takes, in characters.
 const MAX_CHARS: usize = 20_000;
@@ -197,9 +200,7 @@ impl Composer {
     /// Draws the popup over `area`.
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         self.take_edited();
-        let width = area.width.saturating_sub(4).min(100);
-        let height = area.height.saturating_sub(4).clamp(6, 24);
-        let popup = centered(area, width, height);
+        let popup = popup_in_pane(frame, area, 100, 24);
         let theme = ctx.theme;
         let border = if self.internal {
             theme.warning
@@ -229,7 +230,6 @@ impl Composer {
         self.text.set_placeholder_style(theme.muted);
         self.text
             .set_cursor_line_style(ratatui::style::Style::default());
-        frame.render_widget(Clear, popup);
         frame.render_widget(&self.text, popup);
     }
 }

@@ -4,12 +4,13 @@
 use super::Tickets;
 use super::filter::Queue;
 use super::table::{self, Shown};
+use super::thread;
 use crate::client::{Connection, View};
 use crate::domain::text::strip_control;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::list::pane_block;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -25,9 +26,9 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     if let Some(open) = &mut p.open {
         let id = open.thread.id();
         let block = pane_block(format!("Ticket #{id}"), ctx);
-        let inner = block.inner(area);
+        let inner = block.inner(area).inner(Margin::new(1, 0));
         frame.render_widget(block, area);
-        let lines = open.thread.lines(&view, ctx);
+        let lines = open.thread.lines(&view, inner.width, ctx);
         let height = wrapped_height(&lines, inner.width);
         let max = height.saturating_sub(inner.height);
         open.scroll = open.scroll.min(max);
@@ -95,6 +96,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         (body, None)
     };
     let columns = p.columns(&view);
+    p.drawn = table::visible(&columns, list);
     let shown_rows = Shown {
         view: &view,
         rows: p.rows.shown(),
@@ -120,12 +122,12 @@ fn draw_preview(
         .borders(if wide { Borders::LEFT } else { Borders::TOP })
         .border_style(ctx.theme.border)
         .title(Line::styled(" Preview ", ctx.theme.muted));
-    let inner = block.inner(area);
+    let inner = block.inner(area).inner(Margin::new(1, 0));
     frame.render_widget(block, area);
     let Some(t) = p.selected_id(view).and_then(|id| view.ticket(id)) else {
         return;
     };
-    let mut lines = super::thread::summary(t, ctx.theme);
+    let mut lines = thread::summary(t, thread::support_form(view), ctx.theme);
     lines.push(Line::raw(""));
     lines.extend(
         strip_control(t.description())

@@ -1,6 +1,7 @@
 //! The Tickets pane's filter: the saved queues (Unassigned, Mine, ...) and the typed query,
 //! free words narrowed by `key:value` tokens. Pure: parsing and matching do no I/O.
 
+use super::rows::facts::{Facts, Text};
 use crate::client::ViewTicket;
 use crate::domain::{Priority, Stage};
 use serde::{Deserialize, Serialize};
@@ -154,83 +155,38 @@ impl Query {
                 .all(|w| self.words.iter().any(|n| n.contains(w.as_str())))
     }
 
-    /// Whether a ticket with `facts` passes, for user `me`.
-    pub fn matches(&self, f: &Facts, me: i64) -> bool {
+    /// Whether matching reads the tickets' texts (otherwise [`Query::matches`] may be given
+    /// empty ones).
+    pub fn needs_text(&self) -> bool {
+        !self.words.is_empty()
+            || self.stage.is_some()
+            || matches!(self.owner, Some(Owner::Named(_)))
+            || self.company.is_some()
+            || self.inbox.is_some()
+    }
+
+    /// Whether a ticket with `f` and texts `t` passes, for user `me`.
+    pub fn matches(&self, f: &Facts, t: Text<'_>, me: i64) -> bool {
         self.id.is_none_or(|id| f.id == id)
-            && self.words.iter().all(|w| f.text.contains(w.as_str()))
+            && self.words.iter().all(|w| t.text().contains(w.as_str()))
             && self.stage.as_ref().is_none_or(|s| match f.stage {
                 Some(stage) => stage.as_str().starts_with(s.as_str()),
-                None => f.status.contains(s.as_str()),
+                None => t.status().contains(s.as_str()),
             })
             && self.priority.is_none_or(|p| f.priority == p)
             && self.owner.as_ref().is_none_or(|o| match o {
                 Owner::Me => f.owner == Some(me),
                 Owner::Nobody => f.owner.is_none(),
-                Owner::Named(part) => f.owner_name.contains(part.as_str()),
+                Owner::Named(part) => t.owner_name().contains(part.as_str()),
             })
             && self
                 .company
                 .as_ref()
-                .is_none_or(|c| f.company.contains(c.as_str()))
+                .is_none_or(|c| t.company().contains(c.as_str()))
             && self
                 .inbox
                 .as_ref()
-                .is_none_or(|i| f.inbox.contains(i.as_str()))
-    }
-}
-
-/// What the filter looks at in one ticket, extracted once per change of the view and kept
-/// in list order, so a keystroke reads memory in sequence rather than chasing every ticket.
-#[derive(Debug, Clone)]
-pub struct Facts {
-    /// Ticket number.
-    pub id: i64,
-    /// Closed.
-    pub closed: bool,
-    /// Stage (staff view).
-    pub stage: Option<Stage>,
-    /// Lower-case status label (customer view).
-    pub status: String,
-    /// Priority.
-    pub priority: Priority,
-    /// Owner's id (staff view).
-    pub owner: Option<i64>,
-    /// Lower-case owner name.
-    pub owner_name: String,
-    /// Lower-case company name.
-    pub company: String,
-    /// Lower-case inbox name.
-    pub inbox: String,
-    /// Lower-case id, subject, requester and company, where free words are looked for.
-    pub text: String,
-}
-
-impl Facts {
-    /// The facts of `t`.
-    pub fn of(t: &ViewTicket) -> Facts {
-        let company = t.company().unwrap_or("").to_lowercase();
-        let mut text = format!("#{} {} {}", t.id(), t.subject(), t.requester()).to_lowercase();
-        if !company.is_empty() {
-            text.push(' ');
-            text.push_str(&company);
-        }
-        let (stage, owner) = (t.stage(), t.owner_id());
-        Facts {
-            id: t.id(),
-            closed: t.is_closed(),
-            stage,
-            status: if stage.is_none() {
-                t.status().to_lowercase()
-            } else {
-                String::new()
-            },
-            priority: t.priority(),
-            owner,
-            owner_name: owner_name(t).unwrap_or("").to_lowercase(),
-            company,
-            inbox: inbox_name(t).unwrap_or("").to_lowercase(),
-            text,
-        }
+                .is_none_or(|i| t.inbox().contains(i.as_str()))
     }
 }
 
@@ -246,6 +202,7 @@ pub fn inbox_name(t: &ViewTicket) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rows::facts::Texts;
     use super::*;
 
     #[test]
@@ -282,22 +239,28 @@ mod tests {
         let f = Facts {
             id: 7,
             closed: false,
-            status: String::new(),
             stage: Some(Stage::WaitingOnUs),
             priority: Priority::High,
             owner: Some(3),
-            owner_name: "sam carter".into(),
-            company: "acme".into(),
-            inbox: "billing".into(),
-            text: "#7 printer jam carla reyes acme".into(),
         };
+        let texts = Texts::one(
+            "#7 printer jam carla reyes acme",
+            "acme",
+            "sam carter",
+            "billing",
+            "",
+        );
+        let t = texts.get(0);
         for yes in [
             "printer acme",
             "#7",
             "stage:waiting_on_us priority:high owner:me",
             "owner:sam inbox:bill company:acm",
         ] {
-            assert!(Query::parse(yes).matches(&f, 3), "{yes}");
+            let q = Query::parse(yes);
+            assert!(q.matches(&f, t, 3), "{yes}");
+            let needs = q.needs_text();
+            assert!(needs || q.matches(&f, Text::default(), 3), "{yes}");
         }
         for no in [
             "#8",
@@ -307,7 +270,7 @@ mod tests {
             "scanner",
         ] {
             let me = if no.contains("owner:me") { 4 } else { 3 };
-            assert!(!Query::parse(no).matches(&f, me), "{no}");
+            assert!(!Query::parse(no).matches(&f, t, me), "{no}");
         }
         assert!(Queue::Mine.contains(&f, 3) && !Queue::Unassigned.contains(&f, 3));
         assert!(Queue::Open.contains(&f, 3) && !Queue::Closed.contains(&f, 3));

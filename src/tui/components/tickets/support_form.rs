@@ -1,7 +1,8 @@
 //! The customer's support form: subject, description and the portal's extra fields in a
-//! popup. Tab and Shift-Tab move between fields, Left and Right choose a select field's
-//! option, `Ctrl-S` checks the form with the portal's own rules (every problem is shown under
-//! its field) and sends a new ticket through the outbox, so it shows in the list at once.
+//! popup. Tab and Shift-Tab move between fields, Left and Right (or Space) choose a select
+//! field's option, `Ctrl-S` checks the form with the portal's own rules (every problem is
+//! shown under its field) and sends a new ticket through the outbox, so it shows in the list
+//! at once.
 //! `Esc` closes it, asking first when anything was typed: a second `Esc` discards, any other
 //! key keeps writing.
 
@@ -9,17 +10,13 @@ use super::{Outcome, Tickets};
 use crate::client::Write;
 use crate::domain::SupportForm;
 use crate::domain::portal::FieldKind;
-use crate::domain::text::strip_control;
 use crate::domain::wire::PortalFor;
 use crate::domain::wire::{CustomerTicketInput, TicketInput};
 use crate::tui::action::{Action, Command};
-use crate::tui::components::{DrawCtx, centered};
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use std::collections::BTreeMap;
+
+mod draw;
 
 /// One field of the form as typed.
 #[derive(Debug, Clone)]
@@ -168,7 +165,8 @@ impl Form {
         Filled::Editing
     }
 
-    /// Typing into the focused field; Left and Right choose a select field's option.
+    /// Typing into the focused field; Left and Right choose a select field's option, and Space
+    /// goes on to the next option as Right does.
     pub fn input(&mut self, key: &KeyEvent) {
         if self.confirming {
             self.confirming = false;
@@ -178,11 +176,11 @@ impl Form {
             return;
         };
         match (entry.kind, key.code) {
-            (FieldKind::Select, KeyCode::Left | KeyCode::Right) => {
+            (FieldKind::Select, KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
                 let at = entry.options.iter().position(|o| *o == entry.value);
                 let len = entry.options.len() + 1;
                 let now = at.map_or(0, |n| n + 1);
-                let delta = if key.code == KeyCode::Right { 1 } else { -1 };
+                let delta = if key.code == KeyCode::Left { -1 } else { 1 };
                 let next = (i64::try_from(now).unwrap_or(0) + delta)
                     .rem_euclid(i64::try_from(len).unwrap_or(1));
                 entry.value = usize::try_from(next)
@@ -222,73 +220,6 @@ impl Form {
         if self.checked {
             self.errors = self.check();
         }
-    }
-
-    /// Draws the popup over `area`.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let theme = ctx.theme;
-        let popup = centered(area, area.width.saturating_sub(4).min(90), area.height);
-        let mut lines = Vec::new();
-        let mut focus_line = 0;
-        for (n, e) in self.entries.iter().enumerate() {
-            let focused = n == self.focus;
-            if focused {
-                focus_line = lines.len();
-            }
-            let mark = if e.required { " *" } else { "" };
-            let style = if focused { theme.selected } else { theme.title };
-            lines.push(Line::styled(
-                format!("{}{mark}", strip_control(&e.label)),
-                style,
-            ));
-            let value = strip_control(&e.value);
-            let mut rows: Vec<String> = match e.kind {
-                FieldKind::Select if value.is_empty() => vec!["◀ (choose) ▶".into()],
-                FieldKind::Select => vec![format!("◀ {value} ▶")],
-                _ => value.split('\n').map(str::to_string).collect(),
-            };
-            if focused
-                && e.kind != FieldKind::Select
-                && let Some(last) = rows.last_mut()
-            {
-                last.push('▏');
-            }
-            for row in rows {
-                lines.push(Line::from(vec![Span::raw("  "), Span::raw(row)]));
-            }
-            for (_, message) in self.errors.iter().filter(|(p, _)| *p == e.path) {
-                let text = if message.starts_with("is ") || message.starts_with("must ") {
-                    format!("  ✗ {} {message}", strip_control(&e.label))
-                } else {
-                    format!("  ✗ {message}")
-                };
-                lines.push(Line::styled(text, theme.error));
-            }
-        }
-        let inner = popup.height.saturating_sub(2);
-        let scroll = u16::try_from(focus_line)
-            .unwrap_or(u16::MAX)
-            .saturating_sub(inner / 2);
-        let block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(theme.border_focused)
-            .title(Line::styled(" New ticket ", theme.title))
-            .title_bottom(if self.confirming {
-                Line::styled(
-                    " Discard this ticket? Esc discards · any other key keeps it ",
-                    theme.warning,
-                )
-            } else {
-                Line::styled(" Ctrl-S send · Tab next field · Esc cancel ", theme.muted)
-            });
-        frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll, 0)),
-            popup,
-        );
     }
 }
 
@@ -380,6 +311,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn space_cycles_a_choice_like_right_and_still_types_in_text_fields() {
+        let mut f = form();
+        typed(&mut f, "No login");
+        assert_eq!(f.text(0), "No login", "Space types a space in text");
+        f.handle(Action::PrevField);
+        f.input(&key(KeyCode::Char(' ')));
+        assert_eq!(f.text(2), "App");
+        f.input(&key(KeyCode::Char(' ')));
+        assert_eq!(f.text(2), "Web");
+        f.input(&key(KeyCode::Char(' ')));
+        assert_eq!(f.text(2), "", "and round to no choice");
     }
 
     #[test]

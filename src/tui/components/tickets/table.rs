@@ -27,6 +27,12 @@ pub struct Shown<'a> {
     pub marks: &'a Marks,
 }
 
+/// The columns of `columns` that `draw` shows in `area`; the rest do not fit (the sort key
+/// cycles through these only).
+pub fn visible(columns: &[Column], area: Rect) -> Vec<Column> {
+    fitting(columns, area.width.saturating_sub(3))
+}
+
 /// Draws `shown` in `area`: a header, the rows on screen and a scrollbar.
 pub fn draw(
     frame: &mut Frame,
@@ -40,8 +46,7 @@ pub fn draw(
         return;
     }
     let body = area.height.saturating_sub(1);
-    let table_width = area.width.saturating_sub(3);
-    let cols = fitting(shown.columns, table_width);
+    let cols = visible(shown.columns, area);
     let range = cursor.window(rows_in.len(), usize::from(body));
     let selected = cursor.selected();
     let header = Row::new(

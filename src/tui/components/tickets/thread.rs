@@ -2,14 +2,18 @@
 //! them: loaded in the background through the client (from the cache when offline), replies
 //! and internal notes told apart by a label, not by colour alone.
 
-use crate::client::{Client, ClientEvent, TicketThread, View, ViewTicket};
+use crate::client::{Client, ClientEvent, TicketThread, View};
 use crate::domain::text::strip_control;
 use crate::tui::Msg;
 use crate::tui::components::DrawCtx;
+use crate::tui::components::consent::wrap;
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::UnboundedSender;
+
+mod fields;
+pub use fields::{summary, support_form};
 
 /// What is known of the thread being shown.
 #[derive(Debug, Clone)]
@@ -64,19 +68,20 @@ impl Thread {
         )
     }
 
-    /// The ticket's fields and thread as lines (wrap them when drawing).
-    pub fn lines(&self, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+    /// The ticket's fields and thread as lines for a column `width` cells wide: messages come
+    /// wrapped and indented; wrap the rest (headers, long fields) when drawing.
+    pub fn lines(&self, view: &View, width: u16, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         let theme = ctx.theme;
         let mut lines = Vec::new();
         if let Some(t) = view.ticket(self.id) {
-            lines = summary(t, theme);
+            lines = summary(t, support_form(view), theme);
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
                 Span::styled("── description · ", theme.title),
                 Span::styled(strip_control(t.requester()), theme.title),
                 Span::styled(format!(" · {}", date_time(t.created_at())), theme.muted),
             ]));
-            body(t.description(), false, theme, &mut lines);
+            body(t.description(), false, width, theme, &mut lines);
         }
         let loaded = self
             .loaded
@@ -109,7 +114,7 @@ impl Thread {
                         Span::styled(strip_control(&m.author.name), style),
                         Span::styled(format!(" · {}", date_time(&m.created_at)), theme.muted),
                     ]));
-                    body(&m.body, m.internal, theme, &mut lines);
+                    body(&m.body, m.internal, width, theme, &mut lines);
                 }
             }
         }
@@ -123,63 +128,23 @@ impl Thread {
                 format!("── {kind} · you · (pending)"),
                 theme.warning,
             ));
-            body(&input.body, input.internal, theme, &mut lines);
+            body(&input.body, input.internal, width, theme, &mut lines);
         }
         lines
     }
 }
 
-/// The ticket's title and fields, one a line.
-pub fn summary(t: &ViewTicket, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let id = if t.id() < 0 {
-        "new".to_string()
-    } else {
-        format!("#{}", t.id())
-    };
-    let mut title = vec![Span::styled(
-        format!("{id} {}", strip_control(t.subject())),
-        theme.title,
-    )];
-    if t.pending {
-        title.push(Span::styled("  (pending)", theme.warning));
-    }
-    lines.push(Line::from(title));
-    let mut field = |name: &str, value: String| {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{name:<10}"), theme.muted),
-            Span::raw(value),
-        ]));
-    };
-    field("Stage", strip_control(t.status()).replace('_', " "));
-    field("Priority", t.priority().as_str().into());
-    field("Requester", strip_control(t.requester()));
-    if t.is_staff_view() {
-        field("Email", strip_control(t.requester_email().unwrap_or("")));
-        field("Company", strip_control(t.company().unwrap_or("—")));
-        field(
-            "Owner",
-            strip_control(t.owner_name().unwrap_or("unassigned")),
-        );
-        field("Inbox", strip_control(t.inbox_name().unwrap_or("")));
-        field("Category", strip_control(t.category()));
-        field(
-            "Tags",
-            strip_control(&t.tags().collect::<Vec<_>>().join(", ")),
-        );
-    }
-    field("Opened", date_time(t.created_at()));
-    field("Updated", date_time(t.updated_at()));
-    lines
-}
-
-fn body(text: &str, internal: bool, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+/// A message's text wrapped at words inside an indented column of `width` cells: every line,
+/// the wrapped ones too, starts with the indent (a bar for internal notes), and none is wider
+/// than `width`.
+fn body(text: &str, internal: bool, width: u16, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     let style = if internal { theme.warning } else { theme.base };
     let bar = if internal { "┃ " } else { "  " };
-    for line in strip_control(text).lines() {
+    let room = usize::from(width).saturating_sub(bar.chars().count());
+    for line in wrap(&strip_control(text), room) {
         lines.push(Line::from(vec![
             Span::styled(bar, style),
-            Span::styled(line.to_string(), style),
+            Span::styled(line, style),
         ]));
     }
     lines.push(Line::raw(""));
@@ -192,4 +157,35 @@ fn date_time(rfc3339: &str) -> String {
         .take(16)
         .collect::<String>()
         .replace('T', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::ThemeChoice;
+
+    #[test]
+    fn wrapped_messages_keep_their_indent_on_every_line() {
+        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
+        let text = "Thanks for the details. Does this happen for everyone on your team or \
+                    only for you?\n\nA second paragraph, also long enough to wrap twice at \
+                    this narrow width of thirty cells.";
+        for internal in [false, true] {
+            let mut lines = Vec::new();
+            body(text, internal, 30, &theme, &mut lines);
+            let rows: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            let bar = if internal { "┃ " } else { "  " };
+            let (last, rows) = rows.split_last().unwrap();
+            assert_eq!(last, "", "a blank line after the message");
+            assert!(rows.len() >= 6, "wrapped: {rows:#?}");
+            for row in rows {
+                assert!(row.starts_with(bar), "indented: {rows:#?}");
+                assert!(row.chars().count() <= 30, "within the width: {rows:#?}");
+            }
+            assert!(
+                rows.contains(&bar.to_string()),
+                "the blank line kept: {rows:#?}"
+            );
+        }
+    }
 }
