@@ -82,3 +82,50 @@ async fn code_emails_are_capped_per_account_and_per_address() {
         "the 31st code request from one address is refused"
     );
 }
+
+#[tokio::test]
+async fn registration_emails_are_capped_per_account() {
+    let s = demo_server(20).await;
+    let admin = s.demo_login(common::ADA).await;
+    let access =
+        json!({"mode": "self_registration", "passwordless": true, "idle_timeout_minutes": 60});
+    s.set_portal(&admin, json!({"access": access})).await;
+    let yuki = json!({"email": "yuki@acme.test"});
+    for i in 0..5 {
+        let a = s
+            .call("POST", "/auth/register", None, Some(yuki.clone()), &[])
+            .await;
+        assert_eq!(a.status, 202, "registration {i}: {:?}", a.body);
+    }
+    assert_eq!(common::mails(&s.data_dir()).len(), 5, "one email a request");
+    let a = s
+        .call("POST", "/auth/register", None, Some(yuki), &[])
+        .await;
+    assert_eq!(assert_error(&a, 429), "rate_limited");
+    let wait: u64 = a
+        .header("retry-after")
+        .parse()
+        .expect("Retry-After is a number of seconds");
+    assert!((1..=3600).contains(&wait), "Retry-After {wait}");
+    assert_eq!(
+        common::mails(&s.data_dir()).len(),
+        5,
+        "the refused request sent no mail"
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_capped_per_admin() {
+    let s = demo_server(20).await;
+    let admin = s.demo_login(common::ADA).await;
+    let id = s.contact(&admin, "yuki@acme.test").await["id"].clone();
+    let path = format!("/contacts/{id}/invite");
+    for i in 0..120 {
+        let a = s.call("POST", &path, Some(&admin), None, &[]).await;
+        assert_eq!(a.status, 200, "invitation {i}: {:?}", a.body);
+    }
+    let a = s.call("POST", &path, Some(&admin), None, &[]).await;
+    assert_eq!(assert_error(&a, 429), "rate_limited");
+    assert!(!a.header("retry-after").is_empty());
+    assert_eq!(common::mails(&s.data_dir()).len(), 120);
+}

@@ -37,6 +37,9 @@ pub(crate) struct Core {
     pub(crate) events: broadcast::Sender<ClientEvent>,
     pub(crate) cache: Arc<Mutex<Cache>>,
     pub(crate) cache_path: PathBuf,
+    /// Held from reading the outbox to showing it, so an older read never replaces a newer one
+    /// in the view (the engine and a user's resolve may refresh at the same time).
+    outbox_refresh: tokio::sync::Mutex<()>,
 }
 
 impl Core {
@@ -60,6 +63,7 @@ impl Core {
             events,
             cache: Arc::new(Mutex::new(cache)),
             cache_path: path,
+            outbox_refresh: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -109,6 +113,7 @@ impl Core {
 
     /// Re-reads the outbox from the cache into the view.
     pub(crate) async fn refresh_outbox(&self) -> Result<(), ClientError> {
+        let _in_order = self.outbox_refresh.lock().await;
         let entries = self.db(|c| c.outbox()).await?;
         let before = self
             .view
