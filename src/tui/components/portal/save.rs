@@ -18,18 +18,28 @@ pub struct Saving {
     done: String,
     /// The portal version the view had when the save started.
     since: i64,
+    /// What the pane said when the save started; a confirmation replaces only that, never a
+    /// newer message (a failure is always shown).
+    announced: String,
     queued: tasks::Queued,
 }
 
 impl Saving {
-    /// Follows a save of `what` started over portal version `since`; says `done` when it lands.
-    pub fn new(what: &str, done: String, since: i64) -> Self {
+    /// Follows a save of `what` started over portal version `since`, announced with
+    /// `announced`; says `done` when it lands.
+    pub fn new(what: &str, done: String, since: i64, announced: String) -> Self {
         Saving {
             what: what.to_string(),
             done,
             since,
+            announced,
             queued: tasks::Queued::default(),
         }
+    }
+
+    /// What the pane says while the save is on its way.
+    pub fn announced(&self) -> String {
+        self.announced.clone()
     }
 
     /// What to say now: `None` while the server has not answered.
@@ -75,10 +85,21 @@ impl Portal {
 
     /// Replaces the message with the server's answer to the save in flight, once it came.
     pub(super) fn settle(&mut self, view: &View) {
-        if let Some(message) = self.saving.as_ref().and_then(|s| s.outcome(view)) {
+        let Some(saving) = &self.saving else {
+            return;
+        };
+        let Some(message) = saving.outcome(view) else {
+            return;
+        };
+        let overtaken = !message.error
+            && self
+                .message
+                .as_ref()
+                .is_some_and(|m| m.text != saving.announced);
+        if !overtaken {
             self.message = Some(message);
-            self.saving = None;
         }
+        self.saving = None;
     }
 
     /// Sends `patch` over `base_version`, following it as `saving`.
@@ -107,15 +128,21 @@ impl Portal {
             let since = Self::settings(&view).map_or(0, |s| s.version);
             drop(view);
             let (what, done) = self.saved_text();
-            let saving = Saving::new(what, done, since);
+            let saving = Saving::new(
+                what,
+                done,
+                since,
+                "Saving your version over the server's…".into(),
+            );
             tasks::resolve(
                 &self.client,
                 id,
                 Resolution::ApplyMine,
                 Some(saving.queued.clone()),
             );
+            let announced = saving.announced();
             self.saving = Some(saving);
-            return self.say("Saving your version over the server's…", false);
+            return self.say(announced, false);
         }
         let (Some(base), Some(patch)) = (self.base.clone(), self.patch()) else {
             drop(view);
@@ -130,8 +157,10 @@ impl Portal {
             return self.say(format!("Not saved: {}", fields::explain(&e)), true);
         }
         let (what, done) = self.saved_text();
-        self.submit(base.version, patch, Saving::new(what, done, base.version));
-        self.say(format!("Saving {what}…"), false)
+        let saving = Saving::new(what, done, base.version, format!("Saving {what}…"));
+        let announced = saving.announced();
+        self.submit(base.version, patch, saving);
+        self.say(announced, false)
     }
 
     pub(super) fn revert(&mut self) -> Outcome {
@@ -214,7 +243,12 @@ mod tests {
 
     #[test]
     fn a_save_is_confirmed_once_the_server_took_it() {
-        let saving = Saving::new("Tickets", "Saved Tickets.".into(), 3);
+        let saving = Saving::new(
+            "Tickets",
+            "Saved Tickets.".into(),
+            3,
+            "Saving Tickets…".into(),
+        );
         assert_eq!(saving.outcome(&view(3, vec![])), None, "not queued yet");
         saving.queued.put(Ok(WriteId(7)));
         let pending = view(3, vec![entry(OutboxState::Pending)]);
@@ -231,7 +265,12 @@ mod tests {
 
     #[test]
     fn a_failed_save_says_why() {
-        let saving = Saving::new("Tickets", "Saved Tickets.".into(), 3);
+        let saving = Saving::new(
+            "Tickets",
+            "Saved Tickets.".into(),
+            3,
+            "Saving Tickets…".into(),
+        );
         saving.queued.put(Ok(WriteId(7)));
         let conflict = entry(OutboxState::Conflict(ConflictInfo {
             message: "changed".into(),
@@ -251,7 +290,12 @@ mod tests {
             text(saving.outcome(&view(3, vec![refused]))).as_deref(),
             Some("Tickets not saved: refused by the server: slug taken.")
         );
-        let unrecorded = Saving::new("General", "Saved General.".into(), 3);
+        let unrecorded = Saving::new(
+            "General",
+            "Saved General.".into(),
+            3,
+            "Saving General…".into(),
+        );
         unrecorded.queued.put(Err("disk full".into()));
         assert_eq!(
             text(unrecorded.outcome(&view(3, vec![]))).as_deref(),

@@ -46,11 +46,13 @@ impl Portal {
                     "Portal setup",
                     "Portal set up: settings saved.".into(),
                     base_version,
+                    "Setting up the portal: saving the settings…".into(),
                 );
+                let announced = saving.announced();
                 self.submit(base_version, patch, saving);
                 self.step = 0;
                 self.form = Form::default();
-                return self.say("Setting up the portal: saving the settings…", false);
+                return self.say(announced, false);
             }
         }
         let step = if forward {
