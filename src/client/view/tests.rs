@@ -16,7 +16,9 @@ fn account(role: Role) -> AccountOut {
     }
 }
 
-fn ticket(id: i64, version: i64) -> Delta {
+/// A staff ticket #`id` at `version`, last updated at `updated_at`, as a sync delta (shared
+/// with the Tickets pane's tests).
+pub(crate) fn staff_ticket(id: i64, updated_at: &str, version: i64) -> Delta {
     let t = TicketOut::Staff(TicketRow {
         ticket: Ticket {
             id,
@@ -32,8 +34,8 @@ fn ticket(id: i64, version: i64) -> Delta {
             source: Source::Portal,
             form_fields: Default::default(),
             tags: vec![],
-            created_at: "c".into(),
-            updated_at: "u".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: updated_at.into(),
             closed_at: None,
             version,
         },
@@ -45,6 +47,10 @@ fn ticket(id: i64, version: i64) -> Delta {
         message_count: 1,
     });
     Delta::Upsert(Item::Ticket(Box::new(Compact::from_ticket(&t))))
+}
+
+fn ticket(id: i64, version: i64) -> Delta {
+    staff_ticket(id, "u", version)
 }
 
 fn pending(id: i64, write: Write) -> OutboxEntry {

@@ -2,9 +2,10 @@
 //! as the server would give it to them) and "who can see this ticket?" (every contact who can,
 //! and why). Both ask `domain::visibility`, so they cannot disagree with what customers get.
 
+use super::tickets::{page_of, page_request};
 use crate::domain::visibility::{ReadScope, why_visible};
-use crate::domain::wire::{Audience, AudienceEntry, AudienceReason, TicketPage, ticket_for};
-use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::domain::wire::{Audience, AudienceEntry, AudienceReason, TicketPage};
+use crate::server::error::{ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Path, Query, viewer_of};
 use crate::server::state::SharedState;
 use crate::server::store::{Account, TicketQuery};
@@ -20,9 +21,6 @@ pub fn router() -> OpenApiRouter<SharedState> {
         .routes(routes!(view_as_contact))
         .routes(routes!(ticket_audience))
 }
-
-/// Largest page of "view as contact".
-const MAX_LIMIT: usize = 500;
 
 /// Paging of "view as contact".
 #[derive(Debug, Deserialize, IntoParams)]
@@ -48,17 +46,7 @@ async fn view_as_contact(
     let contact = state.store.contact(id).await?;
     let portal = state.store.portal().await?;
     let viewer = viewer_of(&Account::Contact(contact));
-    let limit = p.limit.unwrap_or(50);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
-    }
-    let before_id = match p.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?,
-        ),
-    };
+    let (limit, before_id) = page_request(p.limit, p.cursor.as_deref())?;
     let query = TicketQuery {
         text: None,
         stage: None,
@@ -69,18 +57,8 @@ async fn view_as_contact(
         before_id,
     };
     let scope = ReadScope::of(&viewer, &portal.ticket_permission);
-    let mut rows = state.store.tickets(scope, query).await?;
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| r.ticket.id.to_string())
-    } else {
-        None
-    };
-    let items = rows
-        .into_iter()
-        .map(|r| ticket_for(&viewer, &portal.ticket_view, r))
-        .collect();
-    Ok(Json(TicketPage { items, next_cursor }))
+    let rows = state.store.tickets(scope, query).await?;
+    Ok(Json(page_of(rows, limit, &viewer, &portal.ticket_view)))
 }
 
 /// Every contact who can see this ticket, and why (staff only).

@@ -3,6 +3,7 @@
 //! not see is a 404, exactly like one that does not exist.
 
 use super::ticket_input::{check_cat, check_tags, parse_as, staff_change};
+use crate::domain::people::Viewer;
 use crate::domain::portal::{MAX_BODY, check_subject};
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, can_see};
@@ -11,7 +12,7 @@ use crate::domain::wire::{
     MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketOut,
     TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
 };
-use crate::domain::{PortalSettings, Priority, Source, Stage};
+use crate::domain::{PortalSettings, Priority, Source, Stage, TicketView};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Caller, Json, Path, Query, etag, if_match};
 use crate::server::state::SharedState;
@@ -79,17 +80,7 @@ async fn list_tickets(
             ApiError::invalid("owner", "must be me, none or a user id")
         })?)),
     };
-    let before_id = match p.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?,
-        ),
-    };
-    let limit = p.limit.unwrap_or(50);
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
-    }
+    let (limit, before_id) = page_request(p.limit, p.cursor.as_deref())?;
     let query = TicketQuery {
         text: p.q.filter(|q| !q.trim().is_empty()),
         stage: p.stage,
@@ -99,13 +90,49 @@ async fn list_tickets(
         limit: limit + 1,
         before_id,
     };
-    let mut rows = state
+    let rows = state
         .store
         .tickets(
             ReadScope::of(&caller.viewer, &portal.ticket_permission),
             query,
         )
         .await?;
+    Ok(Json(page_of(
+        rows,
+        limit,
+        &caller.viewer,
+        &portal.ticket_view,
+    )))
+}
+
+/// A list page's size (1–500, default 50) and the id its `cursor` continues below; asked
+/// for `limit + 1` rows so [`page_of`] can tell whether another page follows.
+pub(super) fn page_request(
+    limit: Option<usize>,
+    cursor: Option<&str>,
+) -> ApiResult<(usize, Option<i64>)> {
+    let before_id = match cursor {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::invalid("cursor", "not a cursor this server issued"))?,
+        ),
+    };
+    let limit = limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+    }
+    Ok((limit, before_id))
+}
+
+/// The first `limit` of `rows` (read with `limit + 1`) as `viewer` gets them, with the cursor
+/// of the next page when there is one.
+pub(super) fn page_of(
+    mut rows: Vec<TicketRow>,
+    limit: usize,
+    viewer: &Viewer,
+    view: &TicketView,
+) -> TicketPage {
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| r.ticket.id.to_string())
@@ -114,9 +141,9 @@ async fn list_tickets(
     };
     let items = rows
         .into_iter()
-        .map(|r| ticket_for(&caller.viewer, &portal.ticket_view, r))
+        .map(|r| ticket_for(viewer, view, r))
         .collect();
-    Ok(Json(TicketPage { items, next_cursor }))
+    TicketPage { items, next_cursor }
 }
 
 /// Creates a ticket: customers through the support form, staff for any contact. Routed by the rules.

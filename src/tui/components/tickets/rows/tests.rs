@@ -3,44 +3,18 @@
 
 use super::*;
 use crate::client::EntityKind;
-use crate::client::view::compact::Compact;
-use crate::client::view::{Delta, Item};
-use crate::domain::wire::{AccountOut, TicketOut, TicketRow};
-use crate::domain::{Priority, Role, Source, Stage, Ticket};
+use crate::client::view::Delta;
+use crate::client::view::tests::staff_ticket;
+use crate::domain::Role;
+use crate::domain::wire::AccountOut;
 
 fn ticket(id: i64, updated: u32, version: i64) -> Delta {
-    let t = TicketOut::Staff(TicketRow {
-        ticket: Ticket {
-            id,
-            subject: format!("Ticket {id}"),
-            description: "d".into(),
-            stage: Stage::New,
-            priority: Priority::Medium,
-            category: String::new(),
-            inbox_id: 1,
-            owner_id: None,
-            contact_id: 7,
-            company_id: None,
-            source: Source::Portal,
-            form_fields: Default::default(),
-            tags: vec![],
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: format!(
-                "2026-01-01T00:{:02}:{:02}Z",
-                updated / 60 % 60,
-                updated % 60
-            ),
-            closed_at: None,
-            version,
-        },
-        requester_name: "Carla".into(),
-        requester_email: "carla@acme.test".into(),
-        company_name: None,
-        owner_name: None,
-        inbox_name: "Support".into(),
-        message_count: 1,
-    });
-    Delta::Upsert(Item::Ticket(Box::new(Compact::from_ticket(&t))))
+    let updated_at = format!(
+        "2026-01-01T00:{:02}:{:02}Z",
+        updated / 60 % 60,
+        updated % 60
+    );
+    staff_ticket(id, &updated_at, version)
 }
 
 fn view() -> View {
