@@ -177,6 +177,47 @@ pub fn step(selected: usize, delta: i64, len: usize) -> usize {
     usize::try_from(now.saturating_add(delta).clamp(0, max)).unwrap_or(0)
 }
 
+/// Drawing helpers shared by the components' unit tests.
+#[cfg(test)]
+pub(crate) mod test_draw {
+    use super::DrawCtx;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::{Theme, ThemeChoice};
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::{Frame, Terminal};
+
+    /// What `draw` puts on a `width`×`height` screen, with the shipped theme and keymap.
+    pub(crate) fn buffer(
+        width: u16,
+        height: u16,
+        draw: impl FnOnce(&mut Frame, DrawCtx<'_>),
+    ) -> Buffer {
+        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
+        let keymap = Keymap::defaults().unwrap();
+        let ctx = DrawCtx {
+            theme: &theme,
+            keymap: &keymap,
+            focused: true,
+        };
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| draw(f, ctx)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    /// The text of each row of `buffer`.
+    pub(crate) fn rows(buffer: &Buffer) -> Vec<String> {
+        let area = buffer.area;
+        (area.top()..area.bottom())
+            .map(|y| {
+                (area.left()..area.right())
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

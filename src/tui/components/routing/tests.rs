@@ -351,27 +351,12 @@ fn the_tester_sends_category_priority_and_source() {
 #[test]
 fn a_long_text_field_scrolls_to_keep_the_cursor_in_view() {
     use super::form::{Field, Form};
-    use crate::tui::components::DrawCtx;
-    use crate::tui::keymap::Keymap;
-    use crate::tui::theme::{Theme, ThemeChoice};
-    use ratatui::{Terminal, backend::TestBackend, style::Modifier};
-    let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-    let keymap = Keymap::defaults().unwrap();
-    let ctx = DrawCtx {
-        theme: &theme,
-        keymap: &keymap,
-        focused: true,
-    };
+    use crate::tui::components::test_draw;
+    use ratatui::style::Modifier;
     let long = "The printer on the third floor is on fire again";
     let mut form = Form::new(vec![Field::text("Subject", ""), Field::text("Other", long)]);
     form.paste(long);
-    let draw = |form: &Form| {
-        let mut terminal = Terminal::new(TestBackend::new(30, 2)).unwrap();
-        terminal
-            .draw(|frame| form.draw(frame, frame.area(), ctx))
-            .unwrap();
-        terminal.backend().buffer().clone()
-    };
+    let draw = |form: &Form| test_draw::buffer(30, 2, |f, ctx| form.draw(f, f.area(), ctx));
     let buffer = draw(&form);
     let row = |y: u16| -> String { (0..30).map(|x| buffer[(x, y)].symbol()).collect() };
     assert_eq!(row(0), "▶ Subject  … is on fire again ");

@@ -278,10 +278,7 @@ fn fit(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
 mod tests {
     use super::*;
     use crate::domain::wire::{AudienceEntry, AudienceReason};
-    use crate::tui::keymap::Keymap;
-    use crate::tui::theme::{Theme, ThemeChoice};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use crate::tui::components::test_draw;
 
     fn entry(id: i64, name: &str, reason: AudienceReason, listed: bool) -> AudienceEntry {
         AudienceEntry {
@@ -307,24 +304,8 @@ mod tests {
     }
 
     fn screen(popup: &AudiencePopup, width: u16, height: u16) -> String {
-        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-        let keymap = Keymap::defaults().unwrap();
-        let ctx = DrawCtx {
-            theme: &theme,
-            keymap: &keymap,
-            focused: true,
-        };
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| popup.draw(f, f.area(), ctx)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        (0..height)
-            .map(|y| {
-                (0..width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        let buffer = test_draw::buffer(width, height, |f, ctx| popup.draw(f, f.area(), ctx));
+        test_draw::rows(&buffer).join("\n")
     }
 
     #[test]

@@ -98,31 +98,15 @@ mod tests {
     use crate::domain::SupportForm;
     use crate::domain::portal::FormField;
     use crate::tui::action::Action;
-    use crate::tui::keymap::Keymap;
-    use crate::tui::theme::{Theme, ThemeChoice};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use crate::tui::components::test_draw;
 
     fn screen(form: &Form, width: u16, height: u16) -> Vec<String> {
-        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-        let keymap = Keymap::defaults().unwrap();
-        let ctx = DrawCtx {
-            theme: &theme,
-            keymap: &keymap,
-            focused: true,
-        };
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|f| {
-                let area = f.area();
-                f.render_widget(Block::bordered().border_type(BorderType::Rounded), area);
-                form.draw(f, area, ctx);
-            })
-            .unwrap();
-        let buffer = terminal.backend().buffer();
-        (0..height)
-            .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
-            .collect()
+        let buffer = test_draw::buffer(width, height, |f, ctx| {
+            let area = f.area();
+            f.render_widget(Block::bordered().border_type(BorderType::Rounded), area);
+            form.draw(f, area, ctx);
+        });
+        test_draw::rows(&buffer)
     }
 
     fn form() -> Form {
