@@ -21,13 +21,7 @@ fn an_agent_filters_opens_and_takes_a_ticket_and_the_server_has_it() {
     app.wait_for("Enter open ticket");
     app.send("\r");
     let screen = app.wait_for("── description");
-    let at = screen.find("Ticket #").unwrap() + "Ticket #".len();
-    let id: i64 = screen[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
+    let id: i64 = number_after(&screen, "Ticket #");
     assert!(screen.contains("Owner     unassigned"), "{screen}");
     app.send("A");
     app.wait_for("Owner     Sam Carter");
@@ -165,13 +159,7 @@ fn an_agent_replies_from_the_composer_and_the_server_has_the_reply() {
     app.wait_for("▶  #");
     app.send("\r");
     let screen = app.wait_for("── description");
-    let at = screen.find("Ticket #").unwrap() + "Ticket #".len();
-    let id: i64 = screen[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
+    let id: i64 = number_after(&screen, "Ticket #");
     app.send("r");
     app.wait_for(&format!("Reply to #{id}"));
     app.send("Restarted the sync service; quit and reopen the app, please.");
