@@ -193,7 +193,7 @@ async fn main() -> Result<ExitCode> {
     }
 
     let mut boot = boot.into_iter();
-    figures.extend(boot.next());
+    figures.extend(boot.by_ref().take(2));
     figures.extend(pane);
     figures.extend(sync);
     figures.extend(cache);

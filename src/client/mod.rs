@@ -23,6 +23,7 @@ mod decode;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod glance;
 mod outbox;
 pub mod session;
 mod shared;
@@ -33,6 +34,7 @@ pub mod write;
 
 pub use api::{ApiClient, Tagged, TicketQuery};
 pub use error::{ApiError, ClientError};
+pub use glance::Glance;
 pub use session::{Session, cache_path, normalize_server_url};
 pub use status::{ClientEvent, Connection, SyncProgress, SyncReport, SyncStatus};
 pub use view::{EntityKind, Marked, View, ViewTicket};
@@ -63,10 +65,15 @@ pub struct ClientConfig {
     pub retry_min: Duration,
     /// Longest wait between retries.
     pub retry_max: Duration,
+    /// Open with the first screen the last run left ([`Glance`]) when the cache holds one,
+    /// and load the other tickets behind it (the app, so its first frame does not wait for
+    /// 100 000 tickets); otherwise [`Client::start`] loads every ticket before it returns.
+    pub first_screen: bool,
 }
 
 impl ClientConfig {
-    /// Defaults: online, 5 000 changes a page, retries from 1 s up to 30 s.
+    /// Defaults: online, 5 000 changes a page, retries from 1 s up to 30 s, every ticket
+    /// loaded before the client starts.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         ClientConfig {
             data_dir: data_dir.into(),
@@ -75,6 +82,7 @@ impl ClientConfig {
             page_size: 5_000,
             retry_min: Duration::from_secs(1),
             retry_max: Duration::from_secs(30),
+            first_screen: false,
         }
     }
 }
@@ -120,31 +128,61 @@ impl std::fmt::Debug for Client {
 struct Handle {
     core: Arc<Core>,
     commands: mpsc::UnboundedSender<Command>,
+    /// Loads the rest of the cache behind a glance, then runs the sync engine (either, or
+    /// both, or neither).
     engine: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Client {
     /// Opens (or rebuilds) the cache of `session`'s (server, user), loads the view from it and,
-    /// unless `config.offline`, starts the sync engine.
+    /// unless `config.offline`, starts the sync engine. With `config.first_screen` and a
+    /// [`Glance`] in the cache, the view holds only the glance's tickets when this returns;
+    /// the rest are loaded in the background (a `ViewChanged` event tells when), and the
+    /// engine starts after that.
     pub async fn start(config: ClientConfig, session: Session) -> Result<Client, ClientError> {
         let offline = config.offline;
         let core = Core::open(config, session).await?;
         let (tx, rx) = mpsc::unbounded_channel();
-        let engine = if offline {
+        if offline {
             core.set_status(|s| s.connection = Connection::CacheOnly);
-            None
-        } else if core.config.background {
-            Some(tokio::spawn(sync::run(core.clone(), rx)))
-        } else {
-            None
-        };
+        }
+        let loading = core
+            .view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .glance()
+            .is_some();
+        let engine = !offline && core.config.background;
+        let task = (loading || engine).then(|| {
+            let core = core.clone();
+            tokio::spawn(async move {
+                if loading {
+                    core.load_rest().await;
+                }
+                if engine {
+                    sync::run(core, rx).await;
+                }
+            })
+        });
         Ok(Client {
             inner: Arc::new(Handle {
                 core,
                 commands: tx,
-                engine: Mutex::new(engine),
+                engine: Mutex::new(task),
             }),
         })
+    }
+
+    /// Leaves `glance` in the cache as the first screen of the next start (see
+    /// [`Glance`]); any later change to the cache drops it. Refused while the view still
+    /// holds only the last glance's tickets: a screen drawn from them is not a full one.
+    pub async fn remember_glance(&self, glance: Glance) -> Result<(), ClientError> {
+        if self.view().glance().is_some() {
+            return Err(ClientError::Cache(
+                "the cache is still loading; nothing to remember yet".into(),
+            ));
+        }
+        self.inner.core.db(move |c| c.keep_glance(&glance)).await
     }
 
     /// Read access to the view. Hold the guard only while reading (e.g. one draw), never

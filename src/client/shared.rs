@@ -50,8 +50,8 @@ impl Core {
     ) -> Result<Arc<Core>, ClientError> {
         let api = ApiClient::new(&session.server_url)?.with_token(session.token.clone());
         let path = cache_path(&config.data_dir, &session.server_url, &session.account);
-        let (p, s) = (path.clone(), session.clone());
-        let (cache, view) = tokio::task::spawn_blocking(move || Cache::open(&p, &s))
+        let (p, s, first) = (path.clone(), session.clone(), config.first_screen);
+        let (cache, view) = tokio::task::spawn_blocking(move || Cache::open(&p, &s, first))
             .await
             .map_err(|e| ClientError::Cache(format!("the cache loader failed: {e}")))??;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
@@ -65,6 +65,30 @@ impl Core {
             cache_path: path,
             outbox_refresh: tokio::sync::Mutex::new(()),
         }))
+    }
+
+    /// Loads every ticket in place of the glance's the view opened with (see
+    /// [`crate::client::glance`]). A cache that cannot be read now is rebuilt, as at start:
+    /// the view is left without tickets and the next sync fills it.
+    pub(crate) async fn load_rest(&self) {
+        let rows = match self.db(|c| c.load_tickets()).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!("rebuilding the cache {}: {e}", self.cache_path.display());
+                let (path, session) = (self.cache_path.clone(), self.session.clone());
+                let rebuilt = self
+                    .db(move |c| {
+                        *c = Cache::rebuild(&path, &session)?.0;
+                        Ok(())
+                    })
+                    .await;
+                if let Err(e) = rebuilt {
+                    tracing::error!("cannot rebuild the cache: {e}");
+                }
+                Vec::new()
+            }
+        };
+        self.update_view(|v| v.complete(rows));
     }
 
     /// Runs `f` on the cache on a blocking thread.

@@ -141,6 +141,14 @@ impl App {
         }
     }
 
+    /// The first screen to leave for the next start (signed in, on the main screen).
+    pub fn first_screen(&mut self) -> Option<crate::client::Glance> {
+        match &mut self.screen {
+            Screen::Main(m) => m.first_screen(),
+            Screen::Consent(_) | Screen::SignIn(_) => None,
+        }
+    }
+
     /// The text a component asked to continue in the external editor, if any; the event loop
     /// runs the editor and hands the result back through the job.
     pub fn take_editor(&mut self) -> Option<EditorJob> {

@@ -38,12 +38,19 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     let result = drive(&mut app, &mut io, test_panic).await;
     input.stop().await;
     drop(tui);
-    if let Some(client) = app.client()
-        && tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
+    if let Some(client) = app.client().cloned() {
+        if tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
             .await
             .is_err()
-    {
-        tracing::warn!("the sync engine did not stop in time");
+        {
+            tracing::warn!("the sync engine did not stop in time");
+        }
+        // After the engine stopped, so no sync can change the cache behind the glance.
+        if let Some(glance) = app.first_screen()
+            && let Err(e) = client.remember_glance(glance).await
+        {
+            tracing::info!("no first screen left for the next start: {e}");
+        }
     }
     result
 }

@@ -170,10 +170,10 @@ pub fn sign_out(client: Client) {
 }
 
 async fn start(data_dir: PathBuf, session: Session) -> Result<Client, String> {
-    Client::start(ClientConfig::new(data_dir), session)
-        .await
-        .map_err(|e| match e {
-            ClientError::Api(api) => explain(&api),
-            other => other.to_string(),
-        })
+    let mut config = ClientConfig::new(data_dir);
+    config.first_screen = true;
+    Client::start(config, session).await.map_err(|e| match e {
+        ClientError::Api(api) => explain(&api),
+        other => other.to_string(),
+    })
 }

@@ -5,17 +5,63 @@
 use super::{Cache, MMAP_BYTES};
 use crate::client::decode::decode_item;
 use crate::client::error::ClientError;
+use crate::client::glance::Glance;
 use crate::client::session::Session;
 use crate::client::view::compact::Compact;
 use crate::client::view::{Delta, EntityKind, View, ViewTicket};
 use rusqlite::{Connection, OpenFlags};
 
 impl Cache {
-    /// Builds the view from the cache: tickets, the other entities, the outbox and the time
-    /// of the last sync.
+    /// The view a start opens with: only the glance's tickets when `first_screen` and the
+    /// cache holds a glance (see [`crate::client::glance`]), otherwise every ticket.
+    pub(super) fn load_start(
+        &self,
+        session: &Session,
+        first_screen: bool,
+    ) -> Result<View, ClientError> {
+        if first_screen
+            && let Some(glance) = self.glance()?
+            && let Some(tickets) = self.glance_tickets(&glance)?
+        {
+            tracing::info!(
+                "opening on the first screen the last run left ({} tickets)",
+                tickets.len()
+            );
+            let mut view = self.view_with(session, tickets)?;
+            view.set_glance(glance);
+            return Ok(view);
+        }
+        self.load_view(session)
+    }
+
+    /// Builds the whole view from the cache: every ticket, the other entities, the outbox
+    /// and the time of the last sync.
     pub(crate) fn load_view(&self, session: &Session) -> Result<View, ClientError> {
+        let tickets = self.load_tickets()?;
+        self.view_with(session, tickets)
+    }
+
+    /// The glance's tickets, or `None` if one is missing (the glance is then not used).
+    fn glance_tickets(&self, glance: &Glance) -> Result<Option<Vec<ViewTicket>>, ClientError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM tickets WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(glance.ids.len());
+        for id in &glance.ids {
+            let mut rows = stmt.query([id])?;
+            let Some(row) = rows.next()? else {
+                return Ok(None);
+            };
+            out.push(ticket_of(row)?);
+        }
+        Ok(Some(out))
+    }
+
+    /// A view holding `tickets`, with the other entities, the outbox and the time of the
+    /// last sync.
+    fn view_with(&self, session: &Session, tickets: Vec<ViewTicket>) -> Result<View, ClientError> {
         let mut view = View::new(session.account.clone(), session.server_url.clone());
-        view.set_tickets(self.load_tickets()?);
+        view.set_tickets(tickets);
         let mut stmt = self.conn.prepare("SELECT kind, id, data FROM entities")?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -45,7 +91,7 @@ impl Cache {
     }
 
     /// Every cached ticket, by id.
-    fn load_tickets(&self) -> Result<Vec<ViewTicket>, ClientError> {
+    pub(crate) fn load_tickets(&self) -> Result<Vec<ViewTicket>, ClientError> {
         let (lo, hi): (Option<i64>, Option<i64>) =
             self.conn
                 .query_row("SELECT min(id), max(id) FROM tickets", [], |r| {
@@ -104,13 +150,18 @@ fn read_range(conn: &Connection, (lo, hi): (i64, i64)) -> Result<Vec<ViewTicket>
     let mut rows = stmt.query([lo, hi])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let blob = row
-            .get_ref(0)?
-            .as_blob()
-            .map_err(|e| ClientError::Cache(format!("bad cached ticket: {e}")))?;
-        out.push(ViewTicket::new(
-            Compact::from_bytes(blob).map_err(|e| ClientError::Cache(e.to_string()))?,
-        ));
+        out.push(ticket_of(row)?);
     }
     Ok(out)
+}
+
+/// The ticket in a row whose first column is a cached ticket's bytes.
+fn ticket_of(row: &rusqlite::Row<'_>) -> Result<ViewTicket, ClientError> {
+    let blob = row
+        .get_ref(0)?
+        .as_blob()
+        .map_err(|e| ClientError::Cache(format!("bad cached ticket: {e}")))?;
+    Ok(ViewTicket::new(
+        Compact::from_bytes(blob).map_err(|e| ClientError::Cache(e.to_string()))?,
+    ))
 }

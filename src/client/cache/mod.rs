@@ -1,10 +1,12 @@
 //! The local cache: one SQLite file per (server, user), mode 0600, WAL with
 //! `synchronous=NORMAL` (the server can always rebuild it), schema versioned by
 //! `PRAGMA user_version`. It holds the sync cursor, every entity the user may see (as the JSON
-//! the server sent), cached ticket threads and the outbox. A file that cannot be read, or was
-//! written by another schema version, is rebuilt, keeping the unsent writes it can still read;
-//! a schema-2 file is upgraded in place instead (its outbox rows re-tagged), losing nothing.
+//! the server sent), cached ticket threads, the outbox and the glance (the first screen of the
+//! next start). A file that cannot be read, or was written by another schema version, is
+//! rebuilt, keeping the unsent writes it can still read; schema-2 and schema-3 files are
+//! upgraded in place instead (outbox rows re-tagged, glance triggers added), losing nothing.
 
+mod glance;
 mod load;
 mod outbox;
 #[cfg(test)]
@@ -25,8 +27,9 @@ use std::path::{Path, PathBuf};
 pub(super) const MMAP_BYTES: i64 = 1 << 30;
 
 /// Bump when the layout changes: older files are rebuilt (or upgraded in place, see
-/// [`outbox::retag_v2`]). Version 3 tags outbox writes with `op` instead of `kind`.
-const SCHEMA_VERSION: i64 = 3;
+/// [`outbox::retag_v2`] and [`glance::upgrade_v3`]). Version 3 tags outbox writes with `op`
+/// instead of `kind`; version 4 adds the triggers that drop a stale glance.
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -55,25 +58,38 @@ pub(crate) struct Cache {
 
 impl Cache {
     /// Opens the cache at `path` for `session` and loads the view from it, rebuilding the file
-    /// when it is damaged or from another schema version.
-    pub(crate) fn open(path: &Path, session: &Session) -> Result<(Cache, View), ClientError> {
+    /// when it is damaged or from another schema version. With `first_screen`, the glance the
+    /// last run left (see [`crate::client::glance`]) is loaded instead of every ticket when
+    /// there is one: the view then holds only its tickets until [`Cache::load_tickets`]
+    /// brings the rest.
+    pub(crate) fn open(
+        path: &Path,
+        session: &Session,
+        first_screen: bool,
+    ) -> Result<(Cache, View), ClientError> {
         let staff = session.account.role.is_staff();
         let opened = Cache::connect(path, staff).and_then(|c| {
-            let view = c.load_view(session)?;
+            let view = c.load_start(session, first_screen)?;
             Ok((c, view))
         });
         match opened {
             Ok(done) => Ok(done),
             Err(e) => {
                 tracing::warn!("rebuilding the cache {}: {e}", path.display());
-                let salvaged = outbox::salvage(path);
-                remove_files(path)?;
-                let mut cache = Cache::connect(path, staff)?;
-                cache.restore_outbox(&salvaged)?;
-                let view = cache.load_view(session)?;
-                Ok((cache, view))
+                Cache::rebuild(path, session)
             }
         }
+    }
+
+    /// Replaces a damaged cache file with an empty one, keeping the unsent writes it could
+    /// still read, and loads the view from it.
+    pub(crate) fn rebuild(path: &Path, session: &Session) -> Result<(Cache, View), ClientError> {
+        let salvaged = outbox::salvage(path);
+        remove_files(path)?;
+        let mut cache = Cache::connect(path, session.account.role.is_staff())?;
+        cache.restore_outbox(&salvaged)?;
+        let view = cache.load_view(session)?;
+        Ok((cache, view))
     }
 
     fn connect(path: &Path, staff: bool) -> Result<Cache, ClientError> {
@@ -96,10 +112,15 @@ impl Cache {
         match version {
             0 => {
                 conn.execute_batch(SCHEMA)?;
+                conn.execute_batch(glance::TRIGGERS)?;
                 conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
-            2 => outbox::retag_v2(&mut conn, SCHEMA_VERSION)?,
+            2 => {
+                outbox::retag_v2(&mut conn, 3)?;
+                glance::upgrade_v3(&mut conn, SCHEMA_VERSION)?;
+            }
+            3 => glance::upgrade_v3(&mut conn, SCHEMA_VERSION)?,
             other => {
                 return Err(ClientError::Cache(format!(
                     "schema version {other}, this deskport uses {SCHEMA_VERSION}"

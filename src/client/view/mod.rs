@@ -11,6 +11,7 @@ pub(crate) use delta::{Delta, Item};
 
 pub use ticket::ViewTicket;
 
+use super::glance::Glance;
 use super::status::SyncStatus;
 use super::write::{OutboxEntry, OutboxState, WriteId};
 use crate::domain::wire::{AccountOut, MessageInput, PortalFor};
@@ -62,6 +63,8 @@ pub struct View {
     base_rules: BTreeMap<i64, RoutingRule>,
     /// Ids of tickets a pending write currently changes.
     overlaid: Vec<i64>,
+    /// The first screen the view holds the tickets of, until the rest are loaded.
+    glance: Option<Glance>,
     revision: u64,
 }
 
@@ -86,8 +89,32 @@ impl View {
             base_inboxes: BTreeMap::new(),
             base_rules: BTreeMap::new(),
             overlaid: Vec::new(),
+            glance: None,
             revision: 0,
         }
+    }
+
+    /// While the client is still loading the cache behind the first frame: the remembered
+    /// first screen, whose tickets are all the view holds so far (see
+    /// [`crate::client::glance`]). `None` once every ticket is in.
+    pub fn glance(&self) -> Option<&Glance> {
+        self.glance.as_ref()
+    }
+
+    /// Marks the view as holding only `glance`'s tickets.
+    pub(crate) fn set_glance(&mut self, glance: Glance) {
+        self.glance = Some(glance);
+    }
+
+    /// Puts every ticket in place of a glance's: pending writes are applied again to the
+    /// tickets they touch.
+    pub(crate) fn complete(&mut self, rows: Vec<ViewTicket>) {
+        self.set_tickets(rows);
+        for id in self.overlaid.clone() {
+            self.reapply_ticket(id);
+        }
+        self.glance = None;
+        self.bump();
     }
 
     /// Bumped on every change of content; compare to know whether to re-filter.

@@ -5,7 +5,8 @@ use crate::domain::wire::{
 };
 use crate::domain::{Priority, Role, Source, Stage, Ticket};
 
-fn account(role: Role) -> AccountOut {
+/// A staff account (shared with the cache's tests).
+pub(crate) fn account(role: Role) -> AccountOut {
     AccountOut {
         id: 1,
         kind: "user".into(),

@@ -110,6 +110,12 @@ impl Main {
         &self.client
     }
 
+    /// The first screen the Tickets tab leaves for the next start, if it has one.
+    pub fn first_screen(&mut self) -> Option<crate::client::Glance> {
+        let at = self.tabs.iter().position(|t| t.kind == TabKind::Tickets)?;
+        self.panes.get_mut(at)?.first_screen()
+    }
+
     /// The tabs.
     pub fn tabs(&self) -> &[Tab] {
         &self.tabs

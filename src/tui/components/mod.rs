@@ -89,6 +89,12 @@ pub trait Component {
         false
     }
 
+    /// What the pane leaves for the next start to draw before the whole cache is loaded
+    /// (see `client::glance`); only the Tickets pane, the first one shown, leaves one.
+    fn first_screen(&mut self) -> Option<crate::client::Glance> {
+        None
+    }
+
     /// A key no binding claimed (typing, Backspace, arrows in a field) or pasted text.
     fn input(&mut self, _key: &KeyEvent) -> Outcome {
         Outcome::Ignored

@@ -12,6 +12,7 @@ mod columns;
 mod composer;
 mod draw;
 mod filter;
+mod glance;
 mod keys;
 mod marks;
 mod picker;
@@ -26,11 +27,10 @@ mod thread;
 use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, View, ViewTicket};
-use crate::domain::wire::PortalFor;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
-use columns::{Column, STAFF};
+use columns::Column;
 use composer::Composer;
 use crossterm::event::{KeyCode, KeyEvent};
 use filter::{Query, Queue};
@@ -78,6 +78,9 @@ pub struct Tickets {
     /// The filter changed since the state file was written (it is written when the filter is
     /// kept or cleared, the queue changes, or the pane closes; not on every keystroke).
     unsaved: bool,
+    /// The ticket selected when the pane was last drawn: where the cursor stays when the
+    /// view changes under it (view indices shift as tickets come and go).
+    selected: Option<i64>,
     message: Arc<Mutex<Option<String>>>,
 }
 
@@ -113,6 +116,7 @@ impl Tickets {
             form: None,
             state_path,
             unsaved: false,
+            selected: None,
             message: Arc::new(Mutex::new(None)),
         }
     }
@@ -140,18 +144,6 @@ impl Tickets {
         self.changed_filter();
     }
 
-    fn columns(&self, view: &View) -> Vec<Column> {
-        match view.portal.as_ref().map(|p| &p.item) {
-            Some(PortalFor::Public(p)) if !self.staff => p
-                .ticket_view
-                .columns
-                .iter()
-                .map(Column::from_customer)
-                .collect(),
-            _ => STAFF.to_vec(),
-        }
-    }
-
     /// Re-sorts after a change of the view or the sort, and re-filters when needed, keeping
     /// the same ticket selected.
     fn refresh(&mut self) {
@@ -161,7 +153,13 @@ impl Tickets {
         if !(resorted || self.refilter) {
             return;
         }
-        let keep = self.selected_id(&view);
+        // After a re-sort the rows still index the view as it was, so the selection comes
+        // from the last frame.
+        let keep = if resorted {
+            self.selected
+        } else {
+            self.selected_id(&view)
+        };
         let queue = match (self.staff, show_closed(&view)) {
             (true, _) => self.queue,
             (false, true) => Queue::All,
@@ -193,24 +191,6 @@ impl Tickets {
         self.refilter = true;
         self.cursor.select(0);
         self.unsaved = true;
-    }
-
-    fn save(&mut self) {
-        self.unsaved = false;
-        Saved {
-            queue: self.queue,
-            filter: self.filter.clone(),
-        }
-        .store(&self.state_path);
-    }
-}
-
-impl Drop for Tickets {
-    /// Remembers a filter typed but not yet kept.
-    fn drop(&mut self) {
-        if self.unsaved {
-            self.save();
-        }
     }
 }
 
@@ -244,6 +224,10 @@ impl Component for Tickets {
 
     fn modal(&self) -> bool {
         self.popup.is_some() || self.composer.is_some() || self.form.is_some()
+    }
+
+    fn first_screen(&mut self) -> Option<crate::client::Glance> {
+        self.take_glance()
     }
 
     fn captures_text(&self) -> bool {
@@ -404,6 +388,7 @@ impl Component for Tickets {
         self.refresh();
         self.follow_sent();
         draw::pane(self, frame, area, ctx);
+        self.selected = self.selected_id(&self.client.view());
         if let Some(p) = &self.popup {
             p.draw(frame, area, ctx);
         }

@@ -45,6 +45,21 @@ pub const STAFF: [Column; 9] = [
     Column::Updated,
 ];
 
+impl super::Tickets {
+    /// The columns of the table: the portal's for customers, [`STAFF`] for staff.
+    pub(super) fn columns(&self, view: &crate::client::View) -> Vec<Column> {
+        match view.portal.as_ref().map(|p| &p.item) {
+            Some(crate::domain::wire::PortalFor::Public(p)) if !self.staff => p
+                .ticket_view
+                .columns
+                .iter()
+                .map(Column::from_customer)
+                .collect(),
+            _ => STAFF.to_vec(),
+        }
+    }
+}
+
 impl Column {
     /// The table column for a portal ticket-view column.
     pub fn from_customer(c: &CustomerColumn) -> Column {

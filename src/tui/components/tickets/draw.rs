@@ -3,6 +3,7 @@
 
 use super::Tickets;
 use super::filter::Queue;
+use super::glance::Figures;
 use super::table::{self, Shown};
 use super::thread;
 use crate::client::{Connection, View};
@@ -40,17 +41,18 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         );
         return;
     }
-    let shown = p.rows.shown().len();
-    let title = if p.staff && !p.marks.is_empty() {
-        format!(
-            "Tickets · {shown} of {} · {} marked",
-            view.ticket_count(),
+    let figures = p.figures(&view);
+    let title = match (&figures, p.staff) {
+        (None, true) => "Tickets · loading…".to_string(),
+        (None, false) => "Your tickets · loading…".to_string(),
+        (Some(f), true) if !p.marks.is_empty() => format!(
+            "Tickets · {} of {} · {} marked",
+            f.shown,
+            f.total,
             p.marks.len()
-        )
-    } else if p.staff {
-        format!("Tickets · {shown} of {}", view.ticket_count())
-    } else {
-        format!("Your tickets · {shown}")
+        ),
+        (Some(f), true) => format!("Tickets · {} of {}", f.shown, f.total),
+        (Some(f), false) => format!("Your tickets · {}", f.shown),
     };
     let block = pane_block(title, ctx);
     let inner = block.inner(area);
@@ -68,12 +70,19 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     ])
     .areas(inner);
     if p.staff {
-        frame.render_widget(Paragraph::new(queue_bar(p, ctx)), bar);
+        frame.render_widget(Paragraph::new(queue_bar(p, figures.as_ref(), ctx)), bar);
     }
     if footer {
         frame.render_widget(Paragraph::new(filter_line(p, message, ctx)), foot);
     }
-    if shown == 0 {
+    let Some(figures) = figures else {
+        frame.render_widget(
+            Paragraph::new(Line::styled("Loading the cached tickets…", ctx.theme.muted)),
+            body,
+        );
+        return;
+    };
+    if p.rows.shown().is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 empty_text(&view, p.filter.is_empty()),
@@ -100,6 +109,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     let shown_rows = Shown {
         view: &view,
         rows: p.rows.shown(),
+        length: figures.shown,
         columns: &columns,
         sort: p.sort,
         marks: &p.marks,
@@ -139,13 +149,16 @@ fn draw_preview(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn queue_bar(p: &Tickets, ctx: DrawCtx<'_>) -> Line<'static> {
+fn queue_bar(p: &Tickets, figures: Option<&Figures>, ctx: DrawCtx<'_>) -> Line<'static> {
     let mut spans = Vec::new();
     for (n, q) in Queue::ALL.iter().enumerate() {
         if n > 0 {
             spans.push(Span::styled(" │ ", ctx.theme.muted));
         }
-        let text = format!("{} {}", q.label(), p.rows.count(*q));
+        let text = match figures {
+            Some(f) => format!("{} {}", q.label(), f.queue(*q)),
+            None => format!("{} …", q.label()),
+        };
         if *q == p.queue {
             spans.push(Span::styled(
                 format!("[{text}]"),

@@ -42,6 +42,9 @@ pub struct Rows {
     /// Where the sorted part of `order` ends, when the first sort only placed the first
     /// tickets (so the first frame does not wait for sorting them all); `None` when sorted.
     unsorted_from: Option<usize>,
+    /// The order was built from a view holding only a glance's tickets: when the rest come,
+    /// sorting starts afresh (a first sort), not from an order of other indices.
+    from_glance: bool,
 }
 
 /// How many tickets the first sort of a pane places before its first frame; the rest are
@@ -84,6 +87,11 @@ impl Rows {
         }
         // Start from the previous order: after a sync changed a few tickets it is nearly
         // sorted, and the sort (which finds runs) then costs about one pass, not n log n.
+        let glance = view.glance().is_some();
+        if glance != self.from_glance {
+            self.order.clear();
+            self.from_glance = glance;
+        }
         let count = view.ticket_count();
         let mut order = std::mem::take(&mut self.order);
         let first = order.is_empty();

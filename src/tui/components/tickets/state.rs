@@ -1,6 +1,7 @@
 //! What the Tickets pane remembers between runs: the queue and the filter, in a small JSON
 //! file beside the account's cache in the data dir.
 
+use super::Tickets;
 use super::filter::Queue;
 use crate::client::files::write_private;
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,27 @@ impl Saved {
                 "could not remember the ticket filter in {}: {e}",
                 path.display()
             );
+        }
+    }
+}
+
+impl Tickets {
+    /// Writes the queue and the filter to the state file.
+    pub(super) fn save(&mut self) {
+        self.unsaved = false;
+        Saved {
+            queue: self.queue,
+            filter: self.filter.clone(),
+        }
+        .store(&self.state_path);
+    }
+}
+
+impl Drop for Tickets {
+    /// Remembers a filter typed but not yet kept.
+    fn drop(&mut self) {
+        if self.unsaved {
+            self.save();
         }
     }
 }

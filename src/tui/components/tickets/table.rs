@@ -19,6 +19,9 @@ pub struct Shown<'a> {
     pub view: &'a View,
     /// The rows, as view indices in order.
     pub rows: &'a [u32],
+    /// How many rows the list has, for the scrollbar: more than `rows` holds while a glance
+    /// stands in for the list (see `client::glance`).
+    pub length: usize,
     /// The columns wanted (narrow tables drop some).
     pub columns: &'a [Column],
     /// The sort, marked in the header.
@@ -111,8 +114,9 @@ pub fn draw(
         ..area
     };
     frame.render_widget(table, table_area);
-    if rows_in.len() > usize::from(body) {
-        let mut state = ScrollbarState::new(rows_in.len()).position(selected);
+    let length = shown.length.max(rows_in.len());
+    if length > usize::from(body) {
+        let mut state = ScrollbarState::new(length).position(selected);
         let bar_area = Rect {
             y: area.y + 1,
             height: body,

@@ -1,0 +1,96 @@
+//! The pane's side of the first screen (see [`crate::client::glance`]): when the app quits,
+//! the pane leaves the tickets it shows first and the figures it drew beside them; at the
+//! next start, while the client is still loading the other tickets, it draws those figures,
+//! so the first frame is the full one. A glance taken under another queue, filter or sort
+//! than the pane starts with is not used: the pane says it is loading until every ticket is
+//! in.
+
+use super::Tickets;
+use super::filter::Queue;
+use super::rows::Sort;
+use crate::client::glance::GLANCE_ROWS;
+use crate::client::{Glance, View, ViewTicket};
+use serde::{Deserialize, Serialize};
+
+/// The figures of a list as drawn: what the title and the queue bar count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Rows shown (after queue and filter).
+    pub shown: usize,
+    /// Every ticket in the view.
+    pub total: usize,
+    /// Each queue's count under the filter, in [`Queue::ALL`] order.
+    pub queues: Vec<usize>,
+}
+
+impl Figures {
+    /// The count of `queue`.
+    pub fn queue(&self, queue: Queue) -> usize {
+        Queue::ALL
+            .iter()
+            .position(|q| *q == queue)
+            .and_then(|n| self.queues.get(n).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// The pane's note in a glance: the list it was taken from and its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Note {
+    queue: Queue,
+    filter: String,
+    /// The sort column's header and direction.
+    sort: (String, bool),
+    figures: Figures,
+}
+
+impl Note {
+    fn of(p: &Tickets, figures: Figures) -> Note {
+        Note {
+            queue: p.queue,
+            filter: p.filter.clone(),
+            sort: key(p.sort),
+            figures,
+        }
+    }
+}
+
+fn key(sort: Sort) -> (String, bool) {
+    (sort.column.title().to_string(), sort.descending)
+}
+
+impl Tickets {
+    /// The figures to draw: counted from the rows, or, while the view holds only a glance,
+    /// the glance's when it was taken from this list; `None` while still loading another.
+    pub(super) fn figures(&self, view: &View) -> Option<Figures> {
+        let Some(glance) = view.glance() else {
+            return Some(Figures {
+                shown: self.rows.shown().len(),
+                total: view.ticket_count(),
+                queues: Queue::ALL.iter().map(|q| self.rows.count(*q)).collect(),
+            });
+        };
+        let note: Note = serde_json::from_str(&glance.note).ok()?;
+        let same =
+            note.queue == self.queue && note.filter == self.filter && note.sort == key(self.sort);
+        same.then_some(note.figures)
+    }
+
+    /// The first screen to leave for the next start: the first rows shown, in order, and
+    /// their figures; `None` while the view itself is still a glance.
+    pub fn take_glance(&mut self) -> Option<Glance> {
+        self.refresh();
+        let view = self.client.clone();
+        let view = view.view();
+        let figures = self.figures(&view).filter(|_| view.glance().is_none())?;
+        let ids = self
+            .rows
+            .shown()
+            .iter()
+            .take(GLANCE_ROWS)
+            .filter_map(|&i| view.ticket_at(i as usize).map(ViewTicket::id))
+            .collect();
+        let note = serde_json::to_string(&Note::of(self, figures)).ok()?;
+        Some(Glance { ids, note })
+    }
+}

@@ -1,0 +1,70 @@
+//! The first screen, end to end: quitting the app leaves the list's first rows and figures
+//! in the cache, and the next start opens on them (the log says so) before loading the other
+//! tickets: its very first list frame already shows the whole list's figures, and then the
+//! same screen as the last run.
+
+mod common;
+
+use common::pty::{App, Dirs};
+use common::{SAM, demo_server};
+use deskport::client::login;
+
+/// The first `Tickets · …` title in everything the app wrote, up to the border after it.
+fn first_title(output: &[u8]) -> String {
+    let text = String::from_utf8_lossy(output);
+    let at = text.find("Tickets · ").expect("a list title was drawn");
+    text[at..]
+        .chars()
+        .take_while(|c| *c != '─' && *c != '\u{1b}')
+        .collect()
+}
+
+fn start(dirs: &Dirs, url: &str) -> App {
+    App::start(dirs, &["--server", url], &[("RUST_LOG", "info")], (120, 30))
+}
+
+#[test]
+fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ts = rt.block_on(demo_server(300));
+    let url = format!("http://{}", ts.server.addr);
+    let dirs = Dirs::new();
+    let session = rt
+        .block_on(login(&url, SAM, common::DEMO_PASSWORD))
+        .unwrap();
+    session.save(&dirs.config()).unwrap();
+
+    let mut app = start(&dirs, &url);
+    let first = app.wait_for("of 300");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    let log_path = dirs.data().join("logs").join("deskport.log");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        !log.contains("opening on the first screen"),
+        "nothing left yet: {log}"
+    );
+
+    let mut app = start(&dirs, &url);
+    let again = app.wait_for("of 300");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("opening on the first screen the last run left"),
+        "the second start used it: {log}"
+    );
+    let title = first_title(&app.output());
+    assert!(
+        title.contains("of 300"),
+        "the first list frame has the whole list's figures: {title}"
+    );
+    let rows = |screen: &str| -> Vec<String> {
+        screen.lines().skip(1).take(8).map(str::to_string).collect()
+    };
+    assert_eq!(
+        rows(&again),
+        rows(&first),
+        "the same screen as the last run"
+    );
+    app.send("q");
+    assert!(app.wait_exit().success());
+}
