@@ -1,11 +1,12 @@
 //! The first screen, end to end: quitting the app leaves the list's first rows and figures
 //! in the cache, and the next start opens on them (the log says so) before loading the other
 //! tickets: its very first list frame already shows the whole list's figures, and then the
-//! same screen as the last run.
+//! same screen as the last run. The embedded demo server comes back on the same address, so
+//! its clients keep their caches (and first screens) from run to run.
 
 mod common;
 
-use common::pty::{App, Dirs};
+use common::pty::{App, Dirs, server_url};
 use common::{SAM, demo_server};
 use deskport::client::login;
 
@@ -65,6 +66,39 @@ fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
         rows(&first),
         "the same screen as the last run"
     );
+    app.send("q");
+    assert!(app.wait_exit().success());
+}
+
+#[test]
+fn the_embedded_server_keeps_its_address_so_caches_and_first_screens_carry_over() {
+    let dirs = Dirs::new();
+    let embedded =
+        |dirs: &Dirs| App::start(dirs, &["--user", SAM], &[("RUST_LOG", "info")], (120, 30));
+    let mut app = embedded(&dirs);
+    app.wait_until("the list", |s| {
+        s.contains("Tickets · ") && s.contains(" of ")
+    });
+    let url = server_url(&dirs);
+    app.send("q");
+    assert!(app.wait_exit().success());
+
+    let mut app = embedded(&dirs);
+    app.wait_until("the list", |s| {
+        s.contains("Tickets · ") && s.contains(" of ")
+    });
+    assert_eq!(server_url(&dirs), url, "the same address as the last run");
+    let log = std::fs::read_to_string(dirs.data().join("logs").join("deskport.log")).unwrap();
+    assert!(
+        log.contains("opening on the first screen the last run left"),
+        "{log}"
+    );
+    let caches = std::fs::read_dir(dirs.data().join("cache"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
+        .count();
+    assert_eq!(caches, 1, "one cache for the one account, reused");
     app.send("q");
     assert!(app.wait_exit().success());
 }

@@ -4,7 +4,7 @@
 
 use super::paths;
 use color_eyre::eyre::{Result, WrapErr, bail};
-use deskport::client::files::{create_empty, create_private_dir};
+use deskport::client::files::{create_empty, create_private_dir, write_private};
 use deskport::client::session::{Session, normalize_server_url};
 use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
 use deskport::server::{RunningServer, ServerConfig, start};
@@ -141,7 +141,8 @@ impl Embedded {
         let deadline = Instant::now() + JOIN_TIMEOUT;
         loop {
             if let Some(lock) = LockFile::create(&path)? {
-                let owned = serve(dir, lock, "127.0.0.1:0".parse()?).await?;
+                let owned = serve(dir, lock, reusable_address(dir)).await?;
+                remember_address(dir, owned.server.addr);
                 let url = owned.lock.url.clone();
                 tracing::info!("embedded server started on {url}");
                 return Ok(Embedded {
@@ -203,6 +204,29 @@ impl Embedded {
             }
             None => Ok(()),
         }
+    }
+}
+
+/// Where the embedded server of `dir` last listened, kept so the next run serves on the same
+/// address: the clients' caches are kept per server address, so a new port each run would
+/// start every cache (and its first screen) afresh and leave the old file behind.
+const LAST_ADDRESS: &str = "last-address";
+
+/// The address the embedded server last used, if it is free now; otherwise any free
+/// loopback port.
+fn reusable_address(dir: &Path) -> SocketAddr {
+    let any = SocketAddr::from(([127, 0, 0, 1], 0));
+    std::fs::read_to_string(dir.join(LAST_ADDRESS))
+        .ok()
+        .and_then(|text| text.trim().parse::<SocketAddr>().ok())
+        .filter(|addr| addr.ip().is_loopback() && std::net::TcpListener::bind(addr).is_ok())
+        .unwrap_or(any)
+}
+
+/// Keeps `addr` for the next run (see [`LAST_ADDRESS`]); a failure only costs a new port.
+fn remember_address(dir: &Path, addr: SocketAddr) {
+    if let Err(e) = write_private(&dir.join(LAST_ADDRESS), addr.to_string().as_bytes()) {
+        tracing::info!("cannot remember the embedded server's address: {e}");
     }
 }
 
