@@ -74,6 +74,9 @@ mod tests {
     use crate::domain::Role;
     use crate::domain::wire::MessageInput;
 
+    /// One change to a cache.
+    type Change = Box<dyn Fn(&mut Cache)>;
+
     fn session() -> Session {
         Session {
             server_url: "http://127.0.0.1:1".into(),
@@ -158,7 +161,7 @@ mod tests {
                 internal: false,
             },
         };
-        let changes: Vec<(&str, Box<dyn Fn(&mut Cache)>)> = vec![
+        let changes: Vec<(&str, Change)> = vec![
             (
                 "a synced ticket",
                 Box::new(|c| c.apply_page(&page([5], 2)).expect("synced")),
