@@ -48,10 +48,15 @@ impl Queue {
         }
     }
 
+    /// Where this queue is in [`Queue::ALL`] (and in per-queue counts).
+    pub fn index(self) -> usize {
+        Queue::ALL.iter().position(|q| *q == self).unwrap_or(0)
+    }
+
     /// The queue `step` places after this one (wrapping).
     pub fn cycle(self, step: isize) -> Queue {
         let n = Queue::ALL.len() as isize;
-        let at = Queue::ALL.iter().position(|q| *q == self).unwrap_or(0) as isize;
+        let at = self.index() as isize;
         Queue::ALL[(at + step).rem_euclid(n) as usize]
     }
 

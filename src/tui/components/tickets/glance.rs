@@ -26,11 +26,7 @@ pub struct Figures {
 impl Figures {
     /// The count of `queue`.
     pub fn queue(&self, queue: Queue) -> usize {
-        Queue::ALL
-            .iter()
-            .position(|q| *q == queue)
-            .and_then(|n| self.queues.get(n).copied())
-            .unwrap_or(0)
+        self.queues.get(queue.index()).copied().unwrap_or(0)
     }
 }
 
@@ -55,6 +51,13 @@ impl Note {
     }
 }
 
+/// A glance note's figures, if it was taken from the list of `queue`, `filter` and `sort`.
+fn figures_for(note: &str, queue: Queue, filter: &str, sort: Sort) -> Option<Figures> {
+    let note: Note = serde_json::from_str(note).ok()?;
+    let same = note.queue == queue && note.filter == filter && note.sort == key(sort);
+    same.then_some(note.figures)
+}
+
 fn key(sort: Sort) -> (String, bool) {
     (sort.column.title().to_string(), sort.descending)
 }
@@ -70,10 +73,7 @@ impl Tickets {
                 queues: Queue::ALL.iter().map(|q| self.rows.count(*q)).collect(),
             });
         };
-        let note: Note = serde_json::from_str(&glance.note).ok()?;
-        let same =
-            note.queue == self.queue && note.filter == self.filter && note.sort == key(self.sort);
-        same.then_some(note.figures)
+        figures_for(&glance.note, self.queue, &self.filter, self.sort)
     }
 
     /// The first screen to leave for the next start: the first rows shown, in order, and
@@ -92,5 +92,54 @@ impl Tickets {
             .collect();
         let note = serde_json::to_string(&Note::of(self, figures)).ok()?;
         Some(Glance { ids, note })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::components::tickets::columns::Column;
+
+    const SORT: Sort = Sort {
+        column: Column::Updated,
+        descending: true,
+    };
+
+    fn note() -> String {
+        let note = Note {
+            queue: Queue::Mine,
+            filter: "printer".into(),
+            sort: key(SORT),
+            figures: Figures {
+                shown: 12,
+                total: 100_000,
+                queues: vec![1, 12, 3, 4, 5, 6],
+            },
+        };
+        serde_json::to_string(&note).expect("a note serialises")
+    }
+
+    #[test]
+    fn a_glance_is_drawn_only_for_the_list_it_was_taken_from() {
+        let figures = figures_for(&note(), Queue::Mine, "printer", SORT).expect("same list");
+        assert_eq!((figures.shown, figures.total), (12, 100_000));
+        assert_eq!(figures.queue(Queue::Mine), 12);
+        assert_eq!(figures.queue(Queue::All), 6);
+        assert_eq!(figures_for(&note(), Queue::Open, "printer", SORT), None);
+        assert_eq!(figures_for(&note(), Queue::Mine, "print", SORT), None);
+        let ascending = Sort {
+            descending: false,
+            ..SORT
+        };
+        assert_eq!(
+            figures_for(&note(), Queue::Mine, "printer", ascending),
+            None
+        );
+        let by_id = Sort {
+            column: Column::Id,
+            ..SORT
+        };
+        assert_eq!(figures_for(&note(), Queue::Mine, "printer", by_id), None);
+        assert_eq!(figures_for("{junk", Queue::Mine, "printer", SORT), None);
     }
 }
