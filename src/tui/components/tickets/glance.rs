@@ -76,8 +76,8 @@ impl Tickets {
         figures_for(&glance.note, self.queue, &self.filter, self.sort)
     }
 
-    /// The first screen to leave for the next start: the first rows shown, in order, and
-    /// their figures; `None` while the view itself is still a glance.
+    /// The first screen to leave for the next start: the tickets of the first rows shown,
+    /// in order, and their figures; `None` while the view itself is still a glance.
     pub fn take_glance(&mut self) -> Option<Glance> {
         self.refresh();
         let view = self.client.clone();
@@ -89,6 +89,8 @@ impl Tickets {
             .iter()
             .take(GLANCE_ROWS)
             .filter_map(|&i| view.ticket_at(i as usize).map(ViewTicket::id))
+            // Pending new tickets come from the outbox, which every start loads whole.
+            .filter(|id| *id > 0)
             .collect();
         let note = serde_json::to_string(&Note::of(self, figures)).ok()?;
         Some(Glance { ids, note })
