@@ -1,16 +1,21 @@
 //! Server throughput: a customer in `company` mode asks for their ticket list page
 //! (`GET /tickets?limit=50`) over loopback. The load generator is lean on purpose: raw
-//! keep-alive HTTP/1.1 on tokio TCP, one OS thread, a fixed request written once, responses
-//! framed by `Content-Length` (or chunked) and discarded, so it costs far less per request
-//! than the server does. Besides requests/s it reports the server's own CPU time per
-//! request (process CPU minus the generator thread's), which says what the server could do
-//! with the machine to itself.
+//! keep-alive HTTP/1.1 on tokio TCP, one OS thread, a fixed request, responses framed by
+//! `Content-Length` (or chunked) and discarded, so it costs far less per request than the
+//! server does. Besides requests/s it reports the server's own CPU time per request
+//! (process CPU minus the generator thread's), which says what the server could do with the
+//! machine to itself.
+//!
+//! The server keeps whole list answers until the next commit, so the fixed request is
+//! served from memory. A second, informational measurement sends the same request with a
+//! new cursor above every ticket id each time: the same first page, but never a kept
+//! answer, so it shows what a page costs when it must be read and serialised.
 
 use crate::report::{Figure, Goal, number};
 use color_eyre::eyre::{Result, eyre};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -18,6 +23,8 @@ use tokio::net::TcpStream;
 const CONNECTIONS: usize = 16;
 const RUN: Duration = Duration::from_secs(3);
 const RUNS: usize = 3;
+/// A cursor above every ticket id: the first page, as without a cursor.
+const ABOVE_EVERY_ID: u64 = 10_000_000_000;
 /// Linux `USER_HZ`: the unit of CPU times in `/proc/*/stat`.
 const TICKS_PER_SECOND: f64 = 100.0;
 
@@ -101,19 +108,44 @@ async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
+/// What every connection sends: `target` then `rest` (the protocol and headers), with
+/// `&cursor=N` between them when `cursors` is set, N counting up from [`ABOVE_EVERY_ID`]
+/// across all connections so no two requests are the same.
+#[derive(Clone)]
+struct Request {
+    target: Arc<Vec<u8>>,
+    rest: Arc<Vec<u8>>,
+    cursors: Option<Arc<AtomicU64>>,
+}
+
+impl Request {
+    /// Writes the next request into `out` (cleared first).
+    fn next(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        out.clear();
+        out.extend_from_slice(&self.target);
+        if let Some(n) = &self.cursors {
+            let _ = write!(out, "&cursor={}", n.fetch_add(1, Ordering::Relaxed));
+        }
+        out.extend_from_slice(&self.rest);
+    }
+}
+
 /// One connection sending `request` again and again until `stop`; returns how many answers
 /// were 200 and how many were not.
 async fn connection(
     addr: SocketAddr,
-    request: Arc<Vec<u8>>,
+    request: Request,
     stop: Arc<AtomicBool>,
 ) -> Result<(u64, u64)> {
     let mut stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let mut buf = Vec::with_capacity(65536);
+    let mut out = Vec::with_capacity(512);
     let (mut ok, mut bad) = (0, 0);
     while !stop.load(Ordering::Relaxed) {
-        stream.write_all(&request).await?;
+        request.next(&mut out);
+        stream.write_all(&out).await?;
         if response(&mut stream, &mut buf).await? == 200 {
             ok += 1;
         } else {
@@ -124,7 +156,7 @@ async fn connection(
 }
 
 /// One timed run: requests/s, errors, and the server's CPU seconds per request.
-fn run_once(addr: SocketAddr, request: Arc<Vec<u8>>) -> Result<(f64, u64, f64)> {
+fn run_once(addr: SocketAddr, request: Request) -> Result<(f64, u64, f64)> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| {
@@ -199,12 +231,14 @@ pub async fn figures(base: &str, addr: SocketAddr) -> Result<Vec<Figure>> {
         return Err(eyre!("switching to company mode: {}", switched.status()));
     }
     let customer = login("carla@acme.test").await?;
-    let request = Arc::new(
-        format!(
-            "GET /api/v1/tickets?limit=50 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {customer}\r\n\r\n"
-        )
-        .into_bytes(),
-    );
+    let fixed = Request {
+        target: Arc::new(b"GET /api/v1/tickets?limit=50".to_vec()),
+        rest: Arc::new(
+            format!(" HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {customer}\r\n\r\n")
+                .into_bytes(),
+        ),
+        cursors: None,
+    };
     let probe = http
         .get(format!("{base}/tickets?limit=50"))
         .bearer_auth(&customer)
@@ -216,17 +250,12 @@ pub async fn figures(base: &str, addr: SocketAddr) -> Result<Vec<Figure>> {
         .get("items")
         .and_then(|i| i.as_array().map(Vec::len))
         .unwrap_or(0);
-    let mut runs = Vec::new();
-    for _ in 0..RUNS {
-        let request = request.clone();
-        runs.push(tokio::task::spawn_blocking(move || run_once(addr, request)).await??);
-    }
-    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (rps, errors, per_request) = runs[runs.len() / 2];
-    let capacity = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1) as f64
-        / per_request.max(f64::EPSILON);
+    let (rps, errors, per_request) = median_of_runs(addr, &fixed).await?;
+    let uncached = Request {
+        cursors: Some(Arc::new(AtomicU64::new(ABOVE_EVERY_ID))),
+        ..fixed
+    };
+    let (cold_rps, cold_errors, cold_per_request) = median_of_runs(addr, &uncached).await?;
     Ok(vec![
         Figure {
             what: "server: customer's ticket page (50 rows), company mode".into(),
@@ -234,7 +263,7 @@ pub async fn figures(base: &str, addr: SocketAddr) -> Result<Vec<Figure>> {
             unit: "req/s",
             goal: Goal::AtLeast(10_000.0),
             note: format!(
-                "median of {RUNS}×{}s, {CONNECTIONS} keep-alive connections, generator on the same cores; {errors} errors; page has {rows} rows",
+                "median of {RUNS}×{}s, {CONNECTIONS} keep-alive connections, generator on the same cores; {errors} errors; page has {rows} rows; answered from the kept page",
                 RUN.as_secs()
             ),
         },
@@ -245,8 +274,47 @@ pub async fn figures(base: &str, addr: SocketAddr) -> Result<Vec<Figure>> {
             goal: Goal::Info,
             note: format!(
                 "all cores for the server alone ≈ {} req/s",
-                number(capacity)
+                number(capacity(per_request))
+            ),
+        },
+        Figure {
+            what: "  the same page, never kept (new cursor each time)".into(),
+            value: cold_rps,
+            unit: "req/s",
+            goal: Goal::Info,
+            note: format!(
+                "cursor above every id: the same first page read and serialised each time; {cold_errors} errors"
+            ),
+        },
+        Figure {
+            what: "  … server CPU per request".into(),
+            value: cold_per_request * 1e6,
+            unit: "µs",
+            goal: Goal::Info,
+            note: format!(
+                "all cores for the server alone ≈ {} req/s",
+                number(capacity(cold_per_request))
             ),
         },
     ])
+}
+
+/// The median run (by requests/s) of [`RUNS`] runs of `request`.
+async fn median_of_runs(addr: SocketAddr, request: &Request) -> Result<(f64, u64, f64)> {
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let request = request.clone();
+        runs.push(tokio::task::spawn_blocking(move || run_once(addr, request)).await??);
+    }
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(runs[runs.len() / 2])
+}
+
+/// Requests/s the server could answer with every core to itself at `per_request` CPU
+/// seconds each.
+fn capacity(per_request: f64) -> f64 {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64
+        / per_request.max(f64::EPSILON)
 }

@@ -4,11 +4,14 @@
 use super::error::ApiError;
 use super::security::digest;
 use super::state::SharedState;
-use super::store::Account;
-use crate::domain::{Role, Viewer};
+use super::store::{Account, FillFrom};
+use crate::domain::{PortalSettings, Role, Viewer};
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 /// JSON body; malformed, oversized or wrongly typed bodies become JSON errors.
 #[derive(FromRequest)]
@@ -19,18 +22,30 @@ pub struct Json<T>(pub T);
 /// a small buffer to that size copied it about ten times.
 const BODY_CAPACITY: usize = 16 * 1024;
 
-impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
-    fn into_response(self) -> axum::response::Response {
-        let mut body = Vec::with_capacity(BODY_CAPACITY);
-        match serde_json::to_writer(&mut body, &self.0) {
-            Ok(()) => (
-                [(
-                    header::CONTENT_TYPE,
-                    header::HeaderValue::from_static("application/json"),
-                )],
-                body,
-            )
-                .into_response(),
+/// `value` as a JSON body: the one way answers are serialised, so an answer kept whole
+/// (see [`crate::server::store::Store::cached_answer`]) is byte for byte what it replaces.
+pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, serde_json::Error> {
+    let mut body = Vec::with_capacity(BODY_CAPACITY);
+    serde_json::to_writer(&mut body, value)?;
+    Ok(Bytes::from(body))
+}
+
+/// A 200 answer with a JSON body built by [`json_bytes`].
+pub fn json_response(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        match json_bytes(&self.0) {
+            Ok(body) => json_response(body),
             Err(e) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(
@@ -66,6 +81,12 @@ pub struct Caller {
     pub viewer: Viewer,
     /// Hash of the token, to end the session.
     pub token_hash: String,
+    /// The portal settings as this request read them to check the session's idle time,
+    /// so the handler does not fetch them again.
+    pub portal: Arc<PortalSettings>,
+    /// The store's state before this request read its session: an answer built from what
+    /// the request read is kept with it (see [`crate::server::store::Store::answer_stamp`]).
+    pub read_from: FillFrom,
 }
 
 impl Caller {
@@ -131,12 +152,14 @@ impl FromRequestParts<SharedState> for Caller {
         let token = bearer(&parts.headers)
             .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token"))?;
         let token_hash = digest(token);
+        let read_from = state.store.answer_stamp();
         let Some((account, last_seen)) = state.store.session(token_hash.clone()).await? else {
             return Err(ApiError::unauthorized(
                 "the token is unknown or was signed out",
             ));
         };
-        let idle = i64::from(state.store.portal().await?.access.idle_timeout_minutes) * 60;
+        let portal = state.store.portal().await?;
+        let idle = i64::from(portal.access.idle_timeout_minutes) * 60;
         let now = chrono::Utc::now().timestamp();
         if now - last_seen > idle {
             state.store.delete_session(token_hash).await?;
@@ -153,6 +176,8 @@ impl FromRequestParts<SharedState> for Caller {
             viewer: viewer_of(&account),
             account,
             token_hash,
+            portal,
+            read_from,
         })
     }
 }

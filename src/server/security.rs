@@ -73,10 +73,8 @@ pub async fn verify_login(hash: Option<String>, password: String) -> bool {
 
 /// SHA-256, hex: how tokens and codes are stored (they are random, so no salt is needed).
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    // One formatting pass over the whole hash (every request hashes its token).
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
 }
 
 /// A new session token (256 random bits, URL-safe) and the hash to store.
@@ -108,6 +106,14 @@ pub fn check_password(password: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digest_is_lowercase_hex_sha256() {
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn password_round_trip() {

@@ -58,9 +58,10 @@ pub fn v1() -> OpenApiRouter<SharedState> {
     router
 }
 
-/// Refuses a customer who must accept the consent notice first; returns the settings.
-pub async fn require_consent(state: &SharedState, caller: &Caller) -> ApiResult<PortalSettings> {
-    let portal = state.store.portal().await?;
+/// Refuses a customer who must accept the consent notice first; returns the settings (as
+/// the request's [`Caller`] read them).
+pub fn require_consent(caller: &Caller) -> ApiResult<&PortalSettings> {
+    let portal = &caller.portal;
     if let Account::Contact(c) = &caller.account
         && portal.consent_needed(c)
     {

@@ -23,7 +23,11 @@ async fn portal_response(state: &SharedState, caller: &Caller) -> ApiResult<Resp
     let portal = state.store.portal().await?;
     let version = portal.version;
     let domains = state.store.domains().await?;
-    let body = portal_for(&caller.viewer, portal, &domains);
+    let body = portal_for(
+        &caller.viewer,
+        std::sync::Arc::unwrap_or_clone(portal),
+        &domains,
+    );
     Ok(([(header::ETAG, etag(version))], Json(body)).into_response())
 }
 

@@ -45,7 +45,7 @@ async fn sync(
     caller: Caller,
     Query(p): Query<SyncParams>,
 ) -> ApiResult<Json<crate::server::sync::SyncPage>> {
-    super::require_consent(&state, &caller).await?;
+    super::require_consent(&caller)?;
     let cursor = Cursor::decode(p.cursor.as_deref().unwrap_or("")).ok_or_else(|| {
         ApiError::invalid(
             "cursor",

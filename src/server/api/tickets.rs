@@ -14,7 +14,9 @@ use crate::domain::wire::{
 };
 use crate::domain::{PortalSettings, Priority, Source, Stage, TicketView};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, Path, Query, etag, if_match};
+use crate::server::extract::{
+    Caller, Json, Path, Query, etag, if_match, json_bytes, json_response,
+};
 use crate::server::state::SharedState;
 use crate::server::store::{Account, NewTicket, StoreError, TicketChange, TicketQuery};
 use axum::extract::State;
@@ -63,8 +65,8 @@ async fn list_tickets(
     State(state): State<SharedState>,
     caller: Caller,
     Query(p): Query<ListParams>,
-) -> ApiResult<Json<TicketPage>> {
-    let portal = super::require_consent(&state, &caller).await?;
+) -> ApiResult<Response> {
+    let portal = super::require_consent(&caller)?;
     let staff = caller.viewer.is_staff();
     if !staff && (p.stage.is_some() || p.owner.is_some() || p.inbox.is_some()) {
         return Err(ApiError::invalid(
@@ -90,6 +92,10 @@ async fn list_tickets(
         limit: limit + 1,
         before_id,
     };
+    let key = list_key(&caller, &query);
+    if let Some(body) = state.store.cached_answer(&key) {
+        return Ok(json_response(body));
+    }
     let rows = state
         .store
         .tickets(
@@ -97,12 +103,25 @@ async fn list_tickets(
             query,
         )
         .await?;
-    Ok(Json(page_of(
-        rows,
-        limit,
-        &caller.viewer,
-        &portal.ticket_view,
-    )))
+    let page = page_of(rows, limit, &caller.viewer, &portal.ticket_view);
+    let body = json_bytes(&page)
+        .map_err(|e| ApiError::internal(format!("cannot serialise a ticket page: {e}")))?;
+    state.store.keep_answer(caller.read_from, key, body.clone());
+    Ok(json_response(body))
+}
+
+/// The key a list answer is kept under: who asks and every parameter as parsed. All else
+/// the page depends on (portal settings, the caller's company and properties, the
+/// tickets) is store state, and any commit empties the kept answers.
+fn list_key(caller: &Caller, q: &TicketQuery) -> String {
+    let (kind, id) = match &caller.account {
+        Account::User(u) => ('u', u.id),
+        Account::Contact(c) => ('c', c.id),
+    };
+    format!(
+        "GET /tickets {kind}{id} {:?} {:?} {:?} {:?} {} {} {:?}",
+        q.text, q.stage, q.owner, q.inbox, q.hide_closed, q.limit, q.before_id
+    )
 }
 
 /// A list page's size (1–500, default 50) and the id its `cursor` continues below; asked
@@ -154,7 +173,7 @@ async fn create_ticket(
     caller: Caller,
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<Response> {
-    let portal = super::require_consent(&state, &caller).await?;
+    let portal = super::require_consent(&caller)?;
     let new = match &caller.account {
         Account::Contact(contact) => {
             let input: CustomerTicketInput = parse_as(body)?;
@@ -272,9 +291,9 @@ async fn get_ticket(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let portal = super::require_consent(&state, &caller).await?;
-    let row = visible_ticket(&state, &caller, &portal, id).await?;
-    detail(&state, &caller, &portal, row).await
+    let portal = super::require_consent(&caller)?;
+    let row = visible_ticket(&state, &caller, portal, id).await?;
+    detail(&state, &caller, portal, row).await
 }
 
 /// Changes a ticket; `If-Match` required. Customers may only close or reopen.
@@ -289,7 +308,7 @@ async fn patch_ticket(
     headers: HeaderMap,
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<Response> {
-    let portal = super::require_consent(&state, &caller).await?;
+    let portal = super::require_consent(&caller)?;
     let (change, closed) = if caller.viewer.is_staff() {
         (staff_change(parse_as::<StaffTicketPatch>(body)?)?, None)
     } else {
@@ -298,7 +317,7 @@ async fn patch_ticket(
             Some(parse_as::<CustomerTicketPatch>(body)?.closed),
         )
     };
-    let current = visible_ticket(&state, &caller, &portal, id).await?;
+    let current = visible_ticket(&state, &caller, portal, id).await?;
     let expected = if_match(&headers)?;
     // Customers close, or reopen what is closed; reopening an open ticket changes nothing.
     let stage = match closed {
@@ -311,7 +330,7 @@ async fn patch_ticket(
         .store
         .update_ticket(id, change, Some(expected))
         .await?;
-    detail(&state, &caller, &portal, row).await
+    detail(&state, &caller, portal, row).await
 }
 
 /// Adds a reply (or, for staff, an internal note). Append-only: never conflicts.
@@ -324,7 +343,7 @@ async fn add_message(
     Path(id): Path<i64>,
     Json(input): Json<MessageInput>,
 ) -> ApiResult<(StatusCode, Json<MessageOut>)> {
-    let portal = super::require_consent(&state, &caller).await?;
+    let portal = super::require_consent(&caller)?;
     if input.internal && !caller.viewer.is_staff() {
         return Err(ApiError::forbidden());
     }
@@ -335,7 +354,7 @@ async fn add_message(
             format!("must be 1–{MAX_BODY} characters"),
         ));
     }
-    visible_ticket(&state, &caller, &portal, id).await?;
+    visible_ticket(&state, &caller, portal, id).await?;
     let author = if caller.viewer.is_staff() {
         AuthorKind::User
     } else {

@@ -4,6 +4,7 @@
 pub mod sqlite;
 pub mod sweep;
 
+pub use sqlite::FillFrom;
 pub use sqlite::held::{one_transaction, settle};
 
 pub use crate::domain::wire::{MessageRow, RouteDecision, RuleRef, TicketRow};
@@ -195,8 +196,9 @@ pub trait Store: Send + Sync + 'static {
     /// A receiver of the token hashes of sessions as they are ended (sign-out), so an open
     /// event stream of that session can close.
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String>;
-    /// The portal settings.
-    async fn portal(&self) -> StoreResult<PortalSettings>;
+    /// The portal settings, shared: nearly every request reads them, and a clone of the
+    /// whole settings per request was a measurable part of a list request.
+    async fn portal(&self) -> StoreResult<std::sync::Arc<PortalSettings>>;
     /// Replaces the settings if `expected_version` is current; validates against domains and inboxes.
     async fn update_portal(
         &self,
@@ -335,6 +337,22 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<TicketRow>>;
     /// Tickets by id list (missing ids skipped).
     async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>>;
+
+    /// Where an answer built from what a request reads from now on must be kept from:
+    /// taken before the request reads anything its answer depends on (its session and the
+    /// portal settings included), so an answer built from reads that a commit overtook is
+    /// never kept.
+    fn answer_stamp(&self) -> FillFrom;
+    /// A whole serialised answer kept under `key` by [`Store::keep_answer`], if nothing was
+    /// committed since (by this server or any other process). Serving a repeated list page
+    /// this way skips its query and its JSON, most of the request's cost. The key must name
+    /// every input of the answer that is not store state (caller, parameters). Never served
+    /// inside a request's open transaction.
+    fn cached_answer(&self, key: &str) -> Option<axum::body::Bytes>;
+    /// Keeps an answer built from reads made after `from` was taken (see
+    /// [`Store::answer_stamp`]), unless anything was committed since. Only successful
+    /// answers belong here.
+    fn keep_answer(&self, from: FillFrom, key: String, body: axum::body::Bytes);
 
     /// A stored idempotent answer.
     async fn idempotent(&self, scope: String, key: String) -> StoreResult<Option<StoredResponse>>;

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::{broadcast, oneshot};
 
+pub use cache::FillFrom;
 pub use changes::append_change;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -34,7 +35,7 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Connection>>>,
     changed: broadcast::Sender<i64>,
     ended: broadcast::Sender<String>,
-    portal: Arc<cache::ReadCache>,
+    cache: Arc<cache::ReadCache>,
 }
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -55,7 +56,7 @@ impl SqliteStore {
         let (changed, _) = broadcast::channel(256);
         let (writer, jobs) = mpsc::channel::<Job>();
         let notify = changed.clone();
-        let portal = Arc::new(cache::ReadCache::new(path));
+        let cache = Arc::new(cache::ReadCache::new(path));
         std::thread::Builder::new()
             .name("deskport-store-writer".into())
             .spawn(move || writer_loop(conn, jobs, notify, last_seq))
@@ -66,7 +67,7 @@ impl SqliteStore {
             readers: Arc::new(Mutex::new(Vec::new())),
             changed,
             ended: broadcast::channel(64).0,
-            portal,
+            cache,
         })
     }
 
@@ -117,7 +118,7 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let cache = self.portal.clone();
+        let cache = self.cache.clone();
         let job: Job = match held::current() {
             Some(request) => {
                 let in_held: held::HeldJob = Box::new(move |c: &Connection| {
@@ -151,7 +152,7 @@ impl SqliteStore {
 
     /// The writer job that opens a request's held transaction with its first write.
     fn open_held(&self, first: held::HeldJob, calls: held::Receiver) -> Job {
-        let cache = self.portal.clone();
+        let cache = self.cache.clone();
         Box::new(move |conn: &mut Connection| {
             let txn = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
                 Ok(t) => t,
@@ -185,18 +186,18 @@ impl SqliteStore {
         })
     }
 
-    /// The portal settings, from the cache when no write came since they were read.
-    async fn cached_portal(&self) -> StoreResult<crate::domain::PortalSettings> {
-        if held::current().is_some_and(|h| h.is_open()) {
+    /// The portal settings, from the cache when nothing was committed since they were read.
+    async fn cached_portal(&self) -> StoreResult<Arc<crate::domain::PortalSettings>> {
+        if open_transaction() {
             // Settings this request may have changed but not committed: never cached.
-            return self.read(config::portal).await;
+            return self.read(config::portal).await.map(Arc::new);
         }
-        let generation = match self.portal.get() {
+        let from = match self.cache.portal() {
             Ok(p) => return Ok(p),
-            Err(generation) => generation,
+            Err(from) => from,
         };
-        let fresh = self.read(config::portal).await?;
-        self.portal.fill(generation, &fresh);
+        let fresh = Arc::new(self.read(config::portal).await?);
+        self.cache.fill_portal(from, fresh.clone());
         Ok(fresh)
     }
 
@@ -205,20 +206,26 @@ impl SqliteStore {
         &self,
         token_hash: String,
     ) -> StoreResult<Option<(super::Account, i64)>> {
-        if held::current().is_some_and(|h| h.is_open()) {
+        if open_transaction() {
             return self.read(move |c| auth::session(c, &token_hash)).await;
         }
-        let from = match self.portal.session(&token_hash) {
+        let from = match self.cache.session(&token_hash) {
             Ok(found) => return Ok(Some(found)),
             Err(from) => from,
         };
         let key = token_hash.clone();
         let found = self.read(move |c| auth::session(c, &key)).await?;
         if let Some(value) = &found {
-            self.portal.fill_session(from, token_hash, value.clone());
+            self.cache.fill_session(from, token_hash, value.clone());
         }
         Ok(found)
     }
+}
+
+/// Whether the current request holds a transaction open: what it reads there may include
+/// its own uncommitted writes, so nothing read there is served from or kept in the cache.
+fn open_transaction() -> bool {
+    held::current().is_some_and(|h| h.is_open())
 }
 
 /// The result a job sent back, or an error if the job was dropped unrun.

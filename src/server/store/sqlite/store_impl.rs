@@ -1,6 +1,6 @@
 //! [`Store`] for [`SqliteStore`]: each call picks the reader pool or the writer thread.
 
-use super::{SqliteStore, auth, changes, config, people, tickets};
+use super::{FillFrom, SqliteStore, auth, changes, config, people, tickets};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
@@ -11,6 +11,7 @@ use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket,
     RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
+use axum::body::Bytes;
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
@@ -20,7 +21,7 @@ impl Store for SqliteStore {
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
         self.ended.subscribe()
     }
-    async fn portal(&self) -> StoreResult<PortalSettings> {
+    async fn portal(&self) -> StoreResult<std::sync::Arc<PortalSettings>> {
         self.cached_portal().await
     }
     async fn update_portal(
@@ -228,6 +229,23 @@ impl Store for SqliteStore {
     }
     async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>> {
         self.read(move |c| tickets::in_ids(c, &ids)).await
+    }
+    fn answer_stamp(&self) -> FillFrom {
+        if super::open_transaction() {
+            return FillFrom::never();
+        }
+        self.cache.answer_stamp()
+    }
+    fn cached_answer(&self, key: &str) -> Option<Bytes> {
+        if super::open_transaction() {
+            return None;
+        }
+        self.cache.answer(key)
+    }
+    fn keep_answer(&self, from: FillFrom, key: String, body: Bytes) {
+        if !super::open_transaction() {
+            self.cache.fill_answer(from, key, body);
+        }
     }
     async fn idempotent(&self, scope: String, key: String) -> StoreResult<Option<StoredResponse>> {
         self.read(move |c| auth::idempotent(c, &scope, &key)).await
