@@ -20,6 +20,32 @@ fn first_title(output: &[u8]) -> String {
         .collect()
 }
 
+/// Whether `screen` shows the whole list: its title and the signed-in status bar.
+fn drawn(screen: &str) -> bool {
+    screen.contains("of 300") && screen.contains("sam@deskport.test · agent")
+}
+
+/// The list's title, queue bar, header and first rows.
+fn first_rows(screen: &str) -> Vec<String> {
+    screen.lines().skip(1).take(8).map(str::to_string).collect()
+}
+
+/// Waits until the app's log (written by a background thread) says `text`.
+fn logged(path: &std::path::Path, text: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let log = std::fs::read_to_string(path).unwrap_or_default();
+        if log.contains(text) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the log never said {text:?}: {log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 fn start(dirs: &Dirs, url: &str) -> App {
     App::start(dirs, &["--server", url], &[("RUST_LOG", "info")], (120, 30))
 }
@@ -36,7 +62,7 @@ fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
     session.save(&dirs.config()).unwrap();
 
     let mut app = start(&dirs, &url);
-    let first = app.wait_for("of 300");
+    let first = app.wait_until("the list drawn whole", drawn);
     app.send("q");
     assert!(app.wait_exit().success());
     let log_path = dirs.data().join("logs").join("deskport.log");
@@ -47,25 +73,18 @@ fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
     );
 
     let mut app = start(&dirs, &url);
-    let again = app.wait_for("of 300");
-    let log = std::fs::read_to_string(&log_path).unwrap();
-    assert!(
-        log.contains("opening on the first screen the last run left"),
-        "the second start used it: {log}"
-    );
+    app.wait_until("the list drawn whole", drawn);
+    logged(&log_path, "opening on the first screen the last run left");
     let title = first_title(&app.output());
     assert!(
         title.contains("of 300"),
         "the first list frame has the whole list's figures: {title}"
     );
-    let rows = |screen: &str| -> Vec<String> {
-        screen.lines().skip(1).take(8).map(str::to_string).collect()
-    };
-    assert_eq!(
-        rows(&again),
-        rows(&first),
-        "the same screen as the last run"
-    );
+    // A frame arrives in pieces: compare whole ones (the one with the status bar, which is
+    // drawn last and changes from the sign-in screen's).
+    app.wait_until("the same screen as the last run", |screen| {
+        drawn(screen) && first_rows(screen) == first_rows(&first)
+    });
     app.send("q");
     assert!(app.wait_exit().success());
 }
@@ -88,10 +107,9 @@ fn the_embedded_server_keeps_its_address_so_caches_and_first_screens_carry_over(
         s.contains("Tickets · ") && s.contains(" of ")
     });
     assert_eq!(server_url(&dirs), url, "the same address as the last run");
-    let log = std::fs::read_to_string(dirs.data().join("logs").join("deskport.log")).unwrap();
-    assert!(
-        log.contains("opening on the first screen the last run left"),
-        "{log}"
+    logged(
+        &dirs.data().join("logs").join("deskport.log"),
+        "opening on the first screen the last run left",
     );
     let caches = std::fs::read_dir(dirs.data().join("cache"))
         .unwrap()

@@ -171,7 +171,12 @@ impl Tickets {
         }
     }
 
+    /// The ticket under the cursor; while the rows were built from an older view (it changed
+    /// since the last refresh), the one selected at the last frame.
     fn selected_id(&self, view: &View) -> Option<i64> {
+        if !self.rows.is_built_for(view) {
+            return self.selected;
+        }
         self.rows
             .shown()
             .get(self.cursor.selected())

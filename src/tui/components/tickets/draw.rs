@@ -23,7 +23,14 @@ const SIDE_BY_SIDE: u16 = 110;
 /// Draws the whole pane.
 pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     let client = p.client.clone();
-    let view = client.view();
+    let mut view = client.view();
+    // The view may have changed since the rows were built (the engine runs alongside):
+    // their indices would then name other tickets, so build them again first.
+    while !p.rows.is_built_for(&view) {
+        drop(view);
+        p.refresh();
+        view = client.view();
+    }
     if let Some(open) = &mut p.open {
         let id = open.thread.id();
         let block = pane_block(format!("Ticket #{id}"), ctx);

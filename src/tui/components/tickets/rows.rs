@@ -233,6 +233,12 @@ impl Rows {
         (kept, sorted)
     }
 
+    /// Whether the rows index `view` as it is now (its indices shift as tickets come and go).
+    pub fn is_built_for(&self, view: &View) -> bool {
+        self.built
+            .is_some_and(|(revision, _)| revision == view.revision())
+    }
+
     /// The rows shown, as view indices in sort order.
     pub fn shown(&self) -> &[u32] {
         &self.shown
