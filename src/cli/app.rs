@@ -141,7 +141,18 @@ impl Embedded {
         let deadline = Instant::now() + JOIN_TIMEOUT;
         loop {
             if let Some(lock) = LockFile::create(&path)? {
-                let owned = serve(dir, lock, reusable_address(dir)).await?;
+                let addr = reusable_address(dir);
+                let owned = match serve(dir, lock, addr).await {
+                    Ok(owned) => owned,
+                    // Taken since it was found free: forget it and start over on any port
+                    // (the failed start let go of the lock).
+                    Err(e) if addr.port() != 0 => {
+                        tracing::info!("cannot serve on {addr} again ({e:#}); taking a new port");
+                        let _ = std::fs::remove_file(dir.join(LAST_ADDRESS));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
                 remember_address(dir, owned.server.addr);
                 let url = owned.lock.url.clone();
                 tracing::info!("embedded server started on {url}");

@@ -39,14 +39,15 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     input.stop().await;
     drop(tui);
     if let Some(client) = app.client().cloned() {
-        if tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
+        let stopped = tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
             .await
-            .is_err()
-        {
-            tracing::warn!("the sync engine did not stop in time");
+            .is_ok();
+        if !stopped {
+            tracing::warn!("the sync engine did not stop in time; no first screen is left");
         }
-        // After the engine stopped, so no sync can change the cache behind the glance.
-        if let Some(glance) = app.first_screen()
+        // Only once the engine stopped, so no sync can change the cache behind the glance.
+        if stopped
+            && let Some(glance) = app.first_screen()
             && let Err(e) = client.remember_glance(glance).await
         {
             tracing::info!("no first screen left for the next start: {e}");

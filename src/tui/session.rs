@@ -71,20 +71,30 @@ pub fn resume(plan: SignInPlan, session: Session, tx: UnboundedSender<Msg>) {
     });
 }
 
+/// Longest wait for the server to say whether a customer must accept the consent notice
+/// before the app opens on the cache (a down or hung server must not hold the first screen;
+/// the server refuses the customer's data until they accept, and the app asks again when a
+/// request fails).
+const CONSENT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Sends the signed-in client on, or holds it at the consent notice when the customer must
 /// accept one first (`error` is shown with it). When the server cannot say, the app goes on
 /// from the cache and asks again when the client next hears from the server.
 async fn gate(result: Result<Client, String>, error: Option<String>, tx: &UnboundedSender<Msg>) {
     let msg = match result {
-        Ok(client) => match consent_needed(&client).await {
-            Ok(Some(notice)) => Msg::Consent(Box::new(ConsentGate {
+        Ok(client) => match tokio::time::timeout(CONSENT_WAIT, consent_needed(&client)).await {
+            Ok(Ok(Some(notice))) => Msg::Consent(Box::new(ConsentGate {
                 client,
                 notice,
                 error,
             })),
-            Ok(None) => Msg::SignedIn(Ok(client)),
-            Err(e) => {
+            Ok(Ok(None)) => Msg::SignedIn(Ok(client)),
+            Ok(Err(e)) => {
                 tracing::info!("cannot check the consent notice now: {e}");
+                Msg::SignedIn(Ok(client))
+            }
+            Err(_) => {
+                tracing::info!("the server did not say in time whether consent is needed");
                 Msg::SignedIn(Ok(client))
             }
         },

@@ -142,6 +142,12 @@ mod tests {
             vec![20, 7, 3],
             "only the glance's tickets, newest first"
         );
+        assert!(view.glance_is_current());
+        view.set_outbox(Vec::new());
+        assert!(
+            !view.glance_is_current(),
+            "a change while loading makes its figures stale"
+        );
         view.complete(cache.load_tickets().expect("the rest"));
         assert_eq!(view.glance(), None);
         assert_eq!(view.ticket_count(), 20);

@@ -63,8 +63,9 @@ pub struct View {
     base_rules: BTreeMap<i64, RoutingRule>,
     /// Ids of tickets a pending write currently changes.
     overlaid: Vec<i64>,
-    /// The first screen the view holds the tickets of, until the rest are loaded.
-    glance: Option<Glance>,
+    /// The first screen the view holds the tickets of, until the rest are loaded, and the
+    /// revision the view had when it was loaded.
+    glance: Option<(Glance, u64)>,
     revision: u64,
 }
 
@@ -98,12 +99,20 @@ impl View {
     /// first screen, whose tickets are all the view holds so far (see
     /// [`crate::client::glance`]). `None` once every ticket is in.
     pub fn glance(&self) -> Option<&Glance> {
-        self.glance.as_ref()
+        self.glance.as_ref().map(|(g, _)| g)
+    }
+
+    /// Whether the view still holds only a glance and nothing changed since it was loaded
+    /// (a write queued meanwhile would make the glance's figures wrong).
+    pub fn glance_is_current(&self) -> bool {
+        self.glance
+            .as_ref()
+            .is_some_and(|(_, revision)| *revision == self.revision)
     }
 
     /// Marks the view as holding only `glance`'s tickets.
     pub(crate) fn set_glance(&mut self, glance: Glance) {
-        self.glance = Some(glance);
+        self.glance = Some((glance, self.revision));
     }
 
     /// Puts every ticket in place of a glance's: pending writes are applied again to the

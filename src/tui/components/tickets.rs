@@ -270,6 +270,9 @@ impl Component for Tickets {
         if self.open.is_some() {
             return self.handle_open(action);
         }
+        if !self.acts_while_loading(action) {
+            return Outcome::Ignored;
+        }
         if let Some(outcome) = self.mark_action(action) {
             return outcome;
         }

@@ -10,6 +10,7 @@ use super::filter::Queue;
 use super::rows::Sort;
 use crate::client::glance::GLANCE_ROWS;
 use crate::client::{Glance, View, ViewTicket};
+use crate::tui::action::Action;
 use serde::{Deserialize, Serialize};
 
 /// The figures of a list as drawn: what the title and the queue bar count.
@@ -58,6 +59,26 @@ fn figures_for(note: &str, queue: Queue, filter: &str, sort: Sort) -> Option<Fig
     same.then_some(note.figures)
 }
 
+/// See [`Tickets::acts_while_loading`]; `rows_shown` says whether the glance's rows are on
+/// screen (moving and opening need them).
+fn allowed_while_loading(action: Action, rows_shown: bool) -> bool {
+    match action {
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Confirm => rows_shown,
+        Action::Filter
+        | Action::NextQueue
+        | Action::PrevQueue
+        | Action::SortNext
+        | Action::SortReverse
+        | Action::TogglePreview => true,
+        _ => false,
+    }
+}
+
 fn key(sort: Sort) -> (String, bool) {
     (sort.column.title().to_string(), sort.descending)
 }
@@ -73,7 +94,23 @@ impl Tickets {
                 queues: Queue::ALL.iter().map(|q| self.rows.count(*q)).collect(),
             });
         };
+        if !view.glance_is_current() {
+            return None;
+        }
         figures_for(&glance.note, self.queue, &self.filter, self.sort)
+    }
+
+    /// Whether `action` may act now: while the view holds only a glance, moving over the
+    /// rows on screen, the filter, queue, sort and preview do; nothing that needs the whole
+    /// list (the last row, marks) or changes a ticket does.
+    pub(super) fn acts_while_loading(&self, action: Action) -> bool {
+        let view = self.client.view();
+        if view.glance().is_none() {
+            return true;
+        }
+        let rows_shown = self.figures(&view).is_some();
+        (self.filtering && matches!(action, Action::Confirm | Action::Close))
+            || allowed_while_loading(action, rows_shown)
     }
 
     /// The first screen to leave for the next start: the tickets of the first rows shown,
@@ -143,5 +180,32 @@ mod tests {
         };
         assert_eq!(figures_for(&note(), Queue::Mine, "printer", by_id), None);
         assert_eq!(figures_for("{junk", Queue::Mine, "printer", SORT), None);
+    }
+
+    #[test]
+    fn while_loading_only_moving_over_the_screen_and_choosing_the_list_act() {
+        for action in [Action::Down, Action::PageDown, Action::Top, Action::Confirm] {
+            assert!(allowed_while_loading(action, true), "{action:?}");
+            assert!(
+                !allowed_while_loading(action, false),
+                "{action:?} with nothing shown"
+            );
+        }
+        for action in [Action::Filter, Action::NextQueue, Action::SortNext] {
+            assert!(allowed_while_loading(action, false), "{action:?}");
+        }
+        for action in [
+            Action::Bottom,
+            Action::Mark,
+            Action::MarkAll,
+            Action::ToggleClosed,
+            Action::Assign,
+            Action::AssignMe,
+            Action::SetStage,
+            Action::Reply,
+            Action::New,
+        ] {
+            assert!(!allowed_while_loading(action, true), "{action:?}");
+        }
     }
 }
