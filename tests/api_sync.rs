@@ -32,23 +32,6 @@ async fn open_ticket_of(ts: &TestServer, staff: &str, email: &str) -> i64 {
     t.expect("an open ticket")["id"].as_i64().expect("id")
 }
 
-async fn set_stage(ts: &TestServer, staff: &str, id: i64, stage: &str) {
-    let etag = ts
-        .get(&format!("/tickets/{id}"), staff)
-        .await
-        .header("etag");
-    let a = ts
-        .call(
-            "PATCH",
-            &format!("/tickets/{id}"),
-            Some(staff),
-            Some(json!({"stage": stage})),
-            &[("if-match", &etag)],
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.text);
-}
-
 #[tokio::test]
 async fn changes_arrive_in_pages_of_at_most_limit() {
     let ts = demo_server(60).await;
@@ -139,7 +122,7 @@ async fn a_ticket_leaving_a_customers_scope_arrives_as_a_delete() {
 
     // Staff close one of Dan's tickets: it leaves Dan's and Carla's lists.
     let id = open_ticket_of(&ts, &admin, DAN).await;
-    set_stage(&ts, &sam, id, "closed").await;
+    ts.set_ticket(&sam, id, json!({"stage": "closed"})).await;
     for (token, cursor) in [(&carla, &carla_at), (&dan, &dan_at)] {
         let (pages, _) = ts.sync_all(token, cursor, 1000).await;
         assert_eq!(pages[0]["reset"], false);
@@ -165,7 +148,8 @@ async fn a_ticket_leaving_a_customers_scope_arrives_as_a_delete() {
 
     // Reopened, it comes back.
     let (_, carla_at) = ts.sync_all(&carla, &carla_at, 1000).await;
-    set_stage(&ts, &sam, id, "waiting_on_us").await;
+    ts.set_ticket(&sam, id, json!({"stage": "waiting_on_us"}))
+        .await;
     let (pages, _) = ts.sync_all(&carla, &carla_at, 1000).await;
     assert_eq!(ticket_changes(&pages), [("upsert".to_string(), id)]);
     let data = &pages[0]["changes"]

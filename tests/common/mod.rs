@@ -280,6 +280,22 @@ impl TestServer {
         assert_eq!(a.status, 200, "PATCH /portal {patch}: {}", a.text);
     }
 
+    /// PATCH /tickets/{id} with its current `ETag` as `If-Match`, which must succeed.
+    pub async fn set_ticket(&self, token: &str, id: i64, patch: Value) {
+        let path = format!("/tickets/{id}");
+        let etag = self.get(&path, token).await.header("etag");
+        let a = self
+            .call(
+                "PATCH",
+                &path,
+                Some(token),
+                Some(patch.clone()),
+                &[("if-match", &etag)],
+            )
+            .await;
+        assert_eq!(a.status, 200, "PATCH {path} {patch}: {}", a.text);
+    }
+
     /// Sets the ticket permission mode (`contact_filter` gets `plan in [gold]`).
     pub async fn set_mode(&self, admin: &str, mode: &str) {
         let filter = if mode == "contact_filter" {
