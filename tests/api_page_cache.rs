@@ -50,12 +50,17 @@ fn outside(ts: &TestServer) -> rusqlite::Connection {
     db
 }
 
+/// The admin's and Carla's tokens, the portal in company mode.
+async fn company_mode(ts: &TestServer) -> (String, String) {
+    let admin = ts.demo_login(ADA).await;
+    ts.set_mode(&admin, "company").await;
+    (admin, ts.demo_login(CARLA).await)
+}
+
 #[tokio::test]
 async fn staff_edits_and_new_tickets_show_in_the_next_list() {
     let ts = demo_server(60).await;
-    let admin = ts.demo_login(ADA).await;
-    ts.set_mode(&admin, "company").await;
-    let carla = ts.demo_login(CARLA).await;
+    let (admin, carla) = company_mode(&ts).await;
     let before = kept(&ts, &carla, "limit=500").await;
     let id = ids(&before)[0];
     let staff_before = kept(&ts, &admin, "limit=500").await;
@@ -163,9 +168,7 @@ async fn two_customers_never_get_each_others_answer() {
 #[tokio::test]
 async fn other_parameters_are_other_answers() {
     let ts = demo_server(60).await;
-    let admin = ts.demo_login(ADA).await;
-    ts.set_mode(&admin, "company").await;
-    let carla = ts.demo_login(CARLA).await;
+    let (admin, carla) = company_mode(&ts).await;
     let all = ids(&kept(&ts, &carla, "limit=500").await);
     assert!(all.len() > 3, "enough tickets to page");
     assert_eq!(ids(&kept(&ts, &carla, "limit=2").await), all[..2]);
@@ -204,9 +207,7 @@ async fn other_parameters_are_other_answers() {
 #[tokio::test]
 async fn a_commit_by_another_process_is_seen_on_the_next_request() {
     let ts = demo_server(60).await;
-    let admin = ts.demo_login(ADA).await;
-    ts.set_mode(&admin, "company").await;
-    let carla = ts.demo_login(CARLA).await;
+    let (_, carla) = company_mode(&ts).await;
     let before = kept(&ts, &carla, "limit=500").await;
     let id = ids(&before)[0];
     let db = outside(&ts);
