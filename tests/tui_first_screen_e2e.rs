@@ -120,3 +120,27 @@ fn the_embedded_server_keeps_its_address_so_caches_and_first_screens_carry_over(
     app.send("q");
     assert!(app.wait_exit().success());
 }
+
+#[test]
+fn the_first_sync_leaves_the_cursor_on_the_first_row() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // More tickets than one sync page, so the list is drawn while it fills.
+    let ts = rt.block_on(demo_server(6_000));
+    let url = format!("http://{}", ts.server.addr);
+    let dirs = Dirs::new();
+    let session = rt
+        .block_on(login(&url, SAM, common::DEMO_PASSWORD))
+        .unwrap();
+    session.save(&dirs.config()).unwrap();
+    let mut app = start(&dirs, &url);
+    let screen = app.wait_until("the first sync done", |s| {
+        s.contains("of 6000") && s.contains("· synced")
+    });
+    let first_row = screen.lines().nth(4).unwrap_or_default();
+    assert!(
+        first_row.contains('▶'),
+        "the cursor on the first row:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit().success());
+}

@@ -78,8 +78,9 @@ pub struct Tickets {
     /// The filter changed since the state file was written (it is written when the filter is
     /// kept or cleared, the queue changes, or the pane closes; not on every keystroke).
     unsaved: bool,
-    /// The ticket selected when the pane was last drawn: where the cursor stays when the
-    /// view changes under it (view indices shift as tickets come and go).
+    /// The ticket selected when the pane was last drawn (once anything was synced): where
+    /// the cursor stays when the view changes under it (view indices shift as tickets come
+    /// and go).
     selected: Option<i64>,
     message: Arc<Mutex<Option<String>>>,
 }
@@ -396,7 +397,13 @@ impl Component for Tickets {
         self.refresh();
         self.follow_sent();
         draw::pane(self, frame, area, ctx);
-        self.selected = self.selected_id(&self.client.view());
+        // While the first sync is still filling the list, no ticket is held: the cursor keeps
+        // its row (the top, usually) instead of following a ticket newer ones push down.
+        let view = self.client.view();
+        self.selected = match view.status.last_sync {
+            Some(_) => self.selected_id(&view),
+            None => None,
+        };
         if let Some(p) = &self.popup {
             p.draw(frame, area, ctx);
         }
