@@ -241,6 +241,8 @@ pub async fn serve(
         .wrap_err_with(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // Before the first request, so nothing a request writes meanwhile is swept by surprise.
+    store::sweep::sweep_and_log(state.store.as_ref()).await;
     let sweeping = store::sweep::sweep_forever(state.store.clone());
     let app = app(state);
     let task = tokio::spawn(async move {

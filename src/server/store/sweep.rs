@@ -19,17 +19,25 @@ pub async fn sweep_once(store: &dyn Store) -> StoreResult<(usize, usize)> {
     store.sweep(idle, KEEP_ANSWERS_SECS).await
 }
 
-/// Sweeps now and every [`SWEEP_EVERY`]; never returns (run it beside the server).
+/// Sweeps once and logs what it removed (a failure is logged, not fatal: the next sweep
+/// tries again).
+pub async fn sweep_and_log(store: &dyn Store) {
+    match sweep_once(store).await {
+        Ok((0, 0)) => {}
+        Ok((sessions, answers)) => {
+            tracing::info!("swept {sessions} idle sessions and {answers} old stored answers")
+        }
+        Err(e) => tracing::warn!("cannot sweep old sessions and answers: {e}"),
+    }
+}
+
+/// Sweeps every [`SWEEP_EVERY`], the first time one period from now (the server sweeps once
+/// before it starts serving); never returns (run it beside the server).
 pub async fn sweep_forever(store: Arc<dyn Store>) -> Infallible {
-    let mut every = tokio::time::interval(SWEEP_EVERY);
+    let first = tokio::time::Instant::now() + SWEEP_EVERY;
+    let mut every = tokio::time::interval_at(first, SWEEP_EVERY);
     loop {
         every.tick().await;
-        match sweep_once(store.as_ref()).await {
-            Ok((0, 0)) => {}
-            Ok((sessions, answers)) => {
-                tracing::info!("swept {sessions} idle sessions and {answers} old stored answers")
-            }
-            Err(e) => tracing::warn!("cannot sweep old sessions and answers: {e}"),
-        }
+        sweep_and_log(store.as_ref()).await;
     }
 }
