@@ -7,7 +7,7 @@
 mod common;
 
 use common::pty::{App, Dirs, server_url};
-use common::{SAM, demo_server};
+use common::{SAM, TestServer, demo_server};
 use deskport::client::login;
 
 /// The first `Tickets · …` title in everything the app wrote, up to the border after it.
@@ -46,20 +46,27 @@ fn logged(path: &std::path::Path, text: &str) {
     }
 }
 
-fn start(dirs: &Dirs, url: &str) -> App {
-    App::start(dirs, &["--server", url], &[("RUST_LOG", "info")], (120, 30))
-}
-
-#[test]
-fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
+/// A demo server of `tickets` tickets (on the returned runtime) and fresh dirs in which Sam's
+/// session is remembered, with the server's URL.
+fn sam_remembered(tickets: usize) -> (tokio::runtime::Runtime, TestServer, Dirs, String) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let ts = rt.block_on(demo_server(300));
+    let ts = rt.block_on(demo_server(tickets));
     let url = format!("http://{}", ts.server.addr);
     let dirs = Dirs::new();
     let session = rt
         .block_on(login(&url, SAM, common::DEMO_PASSWORD))
         .unwrap();
     session.save(&dirs.config()).unwrap();
+    (rt, ts, dirs, url)
+}
+
+fn start(dirs: &Dirs, url: &str) -> App {
+    App::start(dirs, &["--server", url], &[("RUST_LOG", "info")], (120, 30))
+}
+
+#[test]
+fn quitting_leaves_the_first_screen_and_the_next_start_opens_on_it() {
+    let (_rt, _ts, dirs, url) = sam_remembered(300);
 
     let mut app = start(&dirs, &url);
     let first = app.wait_until("the list drawn whole", drawn);
@@ -123,15 +130,8 @@ fn the_embedded_server_keeps_its_address_so_caches_and_first_screens_carry_over(
 
 #[test]
 fn the_first_sync_leaves_the_cursor_on_the_first_row() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     // More tickets than one sync page, so the list is drawn while it fills.
-    let ts = rt.block_on(demo_server(6_000));
-    let url = format!("http://{}", ts.server.addr);
-    let dirs = Dirs::new();
-    let session = rt
-        .block_on(login(&url, SAM, common::DEMO_PASSWORD))
-        .unwrap();
-    session.save(&dirs.config()).unwrap();
+    let (_rt, _ts, dirs, url) = sam_remembered(6_000);
     let mut app = start(&dirs, &url);
     let screen = app.wait_until("the first sync done", |s| {
         s.contains("of 6000") && s.contains("· synced")

@@ -21,7 +21,7 @@ pub struct Figures {
     /// Every ticket in the view.
     pub total: usize,
     /// Each queue's count under the filter, in [`Queue::ALL`] order.
-    pub queues: Vec<usize>,
+    pub queues: [usize; Queue::ALL.len()],
 }
 
 impl Figures {
@@ -91,7 +91,7 @@ impl Tickets {
             return Some(Figures {
                 shown: self.rows.shown().len(),
                 total: view.ticket_count(),
-                queues: Queue::ALL.iter().map(|q| self.rows.count(*q)).collect(),
+                queues: self.rows.counts(),
             });
         };
         if !view.glance_is_current() {
@@ -117,8 +117,8 @@ impl Tickets {
     /// in order, and their figures; `None` while the view itself is still a glance.
     pub fn take_glance(&mut self) -> Option<Glance> {
         self.refresh();
-        let view = self.client.clone();
-        let view = view.view();
+        let client = self.client.clone();
+        let view = client.view();
         let figures = self.figures(&view).filter(|_| view.glance().is_none())?;
         let ids = self
             .rows
@@ -152,7 +152,7 @@ mod tests {
             figures: Figures {
                 shown: 12,
                 total: 100_000,
-                queues: vec![1, 12, 3, 4, 5, 6],
+                queues: [1, 12, 3, 4, 5, 6],
             },
         };
         serde_json::to_string(&note).expect("a note serialises")

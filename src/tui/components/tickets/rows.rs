@@ -244,9 +244,9 @@ impl Rows {
         &self.shown
     }
 
-    /// How many tickets `queue` holds under the current query.
-    pub fn count(&self, queue: Queue) -> usize {
-        self.counts.get(queue.index()).copied().unwrap_or(0)
+    /// How many tickets each queue holds under the current query, in [`Queue::ALL`] order.
+    pub fn counts(&self) -> [usize; Queue::ALL.len()] {
+        self.counts
     }
 }
 

@@ -167,7 +167,7 @@ fn a_text_query_filters_over_the_buffer_and_counts_queues() {
         .filter_map(|&i| view.ticket_at(i as usize).map(ViewTicket::id))
         .collect();
     assert_eq!(ids, [2, 12, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
-    assert_eq!(rows.count(Queue::Unassigned), 12);
+    assert_eq!(rows.counts()[Queue::Unassigned.index()], 12);
     rows.filter(&view, Queue::All, &Query::parse("ticket 2 carla"), 1, None);
     assert_eq!(rows.shown().len(), 12, "narrowed from the earlier matches");
     rows.filter(&view, Queue::All, &Query::parse(""), 1, None);
