@@ -1,4 +1,4 @@
-//! Issue 9's load figure: 200 clients syncing and replying at once against one server on
+//! The many-clients figure: 200 clients syncing and replying at once against one server on
 //! loopback (a demo portal of 1 000 tickets), 5 rounds each; prints requests/s and latency
 //! percentiles, and fails if any request failed or any acknowledged reply is missing or
 //! doubled. Run with `cargo bench --bench load_clients`.

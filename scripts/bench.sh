@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every performance figure of issue 8 in one run (release profile, builds what it needs):
+# Every performance figure of the README in one run (release profile, builds what it needs):
 # prints the table (target, measured, pass/fail) and writes target/perf.json, plus a copy of
 # the table with the machine's load in target/perf.txt. Exits non-zero if a target is missed.
 # Env: DESKPORT_BENCH_TICKETS (default 100000). Takes ~1 min after the build.

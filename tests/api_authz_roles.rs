@@ -1,5 +1,5 @@
 //! The authorization matrix by role: admin, agent, each customer and an anonymous caller
-//! against every endpoint of DESIGN.md's API table, under each permission mode.
+//! against the API's endpoints (`docs/architecture.md`, section 4), under each permission mode.
 
 mod common;
 

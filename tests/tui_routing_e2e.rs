@@ -1,4 +1,4 @@
-//! End to end in pseudo-terminals, as issue 7 asks: in the real `deskport` binary (embedded
+//! The Routing pane end to end in pseudo-terminals: in the real `deskport` binary (embedded
 //! demo server) an admin switches Billing to round robin and writes the rule "subject contains
 //! invoice → Billing" in the Routing pane, tries it in the tester and saves it; then a customer,
 //! carla@acme.test, in a second `deskport` on the same data dir, submits two invoice tickets

@@ -1,4 +1,4 @@
-//! Every performance figure of issue 8 in one run: a server in-process with N demo tickets
+//! Every performance figure of the README in one run: a server in-process with N demo tickets
 //! (default 100 000; `DESKPORT_BENCH_TICKETS`), clients on temporary dirs, the Tickets pane
 //! drawn into a `TestBackend`, the real binary started in a pseudo-terminal, and a lean
 //! load generator. Prints a table (target, measured, pass/fail) and writes `target/perf.json`.

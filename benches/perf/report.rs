@@ -1,4 +1,4 @@
-//! The table the benchmark prints and the JSON it writes: one row per figure of issue 8, with
+//! The table the benchmark prints and the JSON it writes: one row per figure of the README, with
 //! its target, the measured value, and whether it passes.
 
 use std::time::Duration;
