@@ -120,6 +120,14 @@ async fn the_conflict_dialog_queues_conflicts_and_settles_each() {
     })));
     let small = render_dated(&mut app, 80, 24);
     assert!(small.contains("Conflict 1 of 2"), "{small}");
+    let large = render_dated(&mut app, 120, 40);
+    assert!(
+        large.contains(&format!(
+            "Your change to ticket #{} ran into a change made on the server just now.",
+            first.0
+        )),
+        "says when theirs was made: {large}"
+    );
     let dialog: Vec<&str> = small
         .lines()
         .skip_while(|l| !l.contains("Conflict 1 of 2"))

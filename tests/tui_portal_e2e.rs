@@ -202,7 +202,7 @@ async fn an_agent_changes_nothing() {
     app.send("3");
     app.wait_for("Portal (read-only)");
     app.send("\rx \x13");
-    app.wait_for("Read-only: only admins change portal settings");
+    app.wait_for("Read-only for agents: only admins change portal settings");
     for _ in 0..5 {
         app.send("\x1b[6~nd \r");
     }

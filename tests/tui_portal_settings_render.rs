@@ -68,9 +68,17 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     let dirty = render_hashed(&mut app, 80, 24);
     assert!(dirty.contains("* modified, not saved"), "{dirty}");
     send(&mut app, [key(KeyCode::PageDown)]);
+    let asked = render_hashed(&mut app, 80, 24);
     assert!(
-        render_hashed(&mut app, 80, 24).contains("Unsaved changes"),
-        "leaving unsaved changes asks first"
+        asked.contains("Leave without saving your changes? y/n"),
+        "leaving unsaved changes asks first: {asked}"
+    );
+    insta::assert_snapshot!("settings_leave_question_80x24", asked);
+    send(&mut app, [key(KeyCode::Char('n'))]);
+    let kept = render_hashed(&mut app, 80, 24);
+    assert!(
+        kept.contains("[General]") && kept.contains("modified") && !kept.contains("y/n"),
+        "no stays with the changes: {kept}"
     );
     send(&mut app, [ctrl('r')]);
     assert!(
@@ -256,6 +264,11 @@ async fn agents_see_the_sections_read_only() {
         .as_ref()
         .map(|m| format!("{:?}", m.item));
     send(&mut app, [key(KeyCode::Enter)]);
+    let screen = render_hashed(&mut app, 80, 24);
+    assert!(
+        screen.contains("Read-only for agents: only admins change portal settings"),
+        "Enter on a setting says why it does nothing: {screen}"
+    );
     typed(&mut app, "x ");
     send(
         &mut app,
@@ -263,7 +276,7 @@ async fn agents_see_the_sections_read_only() {
     );
     let screen = render_hashed(&mut app, 80, 24);
     assert!(
-        screen.contains("Read-only: only admins change portal settings"),
+        screen.contains("Read-only for agents: only admins change portal settings"),
         "{screen}"
     );
     assert!(!screen.contains("modified"), "{screen}");

@@ -79,6 +79,11 @@ async fn admin_rule_editor_and_inbox_editor() {
     );
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Esc));
+    assert!(
+        render(&mut app, 80, 24).contains("Drop your edits to this rule? y/n"),
+        "Esc over edits asks"
+    );
+    typed(&mut app, "y");
     typed(&mut app, "gj");
     app.update(key(KeyCode::Char('e')));
     app.update(key(KeyCode::Tab));
@@ -91,6 +96,7 @@ async fn admin_rule_editor_and_inbox_editor() {
     );
     insta::assert_snapshot!("admin_inbox_editor_80x24", screen);
     app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Enter));
     assert!(
         render(&mut app, 80, 24).contains("least loaded"),
         "Esc drops the edit"
@@ -133,6 +139,13 @@ async fn admin_tests_a_draft_rule_before_saving() {
         "Esc goes back to the editor"
     );
     app.update(key(KeyCode::Esc));
+    let asked = render(&mut app, 80, 24);
+    assert!(
+        asked.contains("Drop your edits to this rule? y/n"),
+        "Esc over a draft asks: {asked}"
+    );
+    insta::assert_snapshot!("admin_drop_edits_question_80x24", asked);
+    typed(&mut app, "y");
     assert!(
         render(&mut app, 80, 24).contains("Routing rules (4)"),
         "nothing saved"
@@ -182,6 +195,46 @@ async fn agent_sees_routing_read_only_and_may_test() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_write_key_tells_an_agent_the_pane_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = routing("sam@deskport.test", dir.path()).await;
+    let writes = [
+        KeyCode::Char('n'),
+        KeyCode::Char('e'),
+        KeyCode::Enter,
+        KeyCode::Char('d'),
+        KeyCode::Char('J'),
+        KeyCode::Char('K'),
+        KeyCode::Char(' '),
+        KeyCode::Char('D'),
+    ];
+    // The first row is an inbox's, the third a rule's.
+    for (row, moves) in [("inbox", ""), ("rule", "jj")] {
+        typed(&mut app, moves);
+        for write in writes {
+            // Moving away and back clears the last notice and keeps the row.
+            typed(&mut app, "jk");
+            let quiet = render(&mut app, 80, 24);
+            assert!(!quiet.contains("Read-only for agents"), "{quiet}");
+            app.update(key(write));
+            let screen = render(&mut app, 80, 24);
+            assert!(
+                screen.contains("Read-only for agents: only admins change inboxes and rules."),
+                "{write:?} on a {row} says why it does nothing: {screen}"
+            );
+        }
+    }
+    insta::assert_snapshot!("agent_read_only_notice_80x24", render(&mut app, 80, 24));
+    assert!(
+        app.client().unwrap().view().outbox.is_empty(),
+        "nothing was sent"
+    );
+    if let Some(client) = app.client() {
+        client.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = routing("ada@deskport.test", dir.path()).await;
@@ -214,9 +267,18 @@ async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
     );
     let screen = render(&mut app, 80, 24);
     assert!(
-        screen.contains("unsaved edits: quit again to drop them"),
+        screen.contains("Quit and drop your unsaved edits? y/n"),
         "{screen}"
     );
+    insta::assert_snapshot!("admin_quit_question_80x24", screen);
+    typed(&mut app, "?");
+    let help = render(&mut app, 120, 40);
+    for label in ["yes", "no"] {
+        assert!(help.contains(label), "{label} in {help}");
+    }
+    app.update(key(KeyCode::Esc));
+    typed(&mut app, "n");
+    assert_eq!(render(&mut app, 80, 24), edited, "no keeps the edit");
     typed(&mut app, "?");
     let help = render(&mut app, 120, 40);
     for label in ["next choice", "save inbox", "cancel"] {
@@ -224,10 +286,18 @@ async fn quitting_over_unsaved_edits_asks_first_and_help_still_opens() {
     }
     app.update(key(KeyCode::Esc));
     assert_eq!(render(&mut app, 80, 24), edited, "the edit survives help");
+    app.update(key(KeyCode::Esc));
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Drop your edits to this inbox? y/n"),
+        "Esc asks before dropping edits: {screen}"
+    );
+    app.update(key(KeyCode::Esc));
+    assert_eq!(render(&mut app, 80, 24), edited, "Esc again is no");
     typed(&mut app, "q");
-    assert!(!app.should_quit(), "asked again after another key");
+    assert!(!app.should_quit(), "asked again");
     typed(&mut app, "q");
-    assert!(app.should_quit(), "the second q in a row quits");
+    assert!(app.should_quit(), "q over the quit question is yes");
     if let Some(client) = app.client() {
         client.shutdown().await;
     }

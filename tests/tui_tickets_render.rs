@@ -708,6 +708,17 @@ async fn a_customer_closes_and_reopens_a_ticket_with_x() {
     pane.set_filter(&format!("#{id} "));
     open(&mut pane).await;
     act(&mut pane, Action::ToggleClosed);
+    let asked = render(&mut pane, 80, 24);
+    assert!(asked.contains(&format!("Close #{id}? y/n")), "{asked}");
+    act(&mut pane, Action::Close);
+    assert!(
+        !render(&mut pane, 80, 24).contains("y/n"),
+        "no closes the question"
+    );
+    assert!(carla.view().outbox.is_empty(), "and sends nothing");
+    assert_ne!(on_server(&url, id).await["stage"], "closed");
+    act(&mut pane, Action::ToggleClosed);
+    act(&mut pane, Action::Confirm);
     until_on_server(&url, id, "closing", |t| t["stage"] == "closed").await;
     let deadline = Instant::now() + Duration::from_secs(15);
     while carla
@@ -722,8 +733,47 @@ async fn a_customer_closes_and_reopens_a_ticket_with_x() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     act(&mut pane, Action::ToggleClosed);
+    assert!(
+        !render(&mut pane, 80, 24).contains("y/n"),
+        "reopening asks nothing"
+    );
     until_on_server(&url, id, "reopening", |t| t["stage"] != "closed").await;
     carla.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_x_asks_before_closing_too() {
+    use deskport::tui::action::Action;
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = common::render::serve(dir.path(), true).await;
+    let sam = common::render::synced_client(
+        &url,
+        "sam@deskport.test",
+        deskport::server::demo::DEMO_PASSWORD,
+        &dir.path().join("sam"),
+        false,
+    )
+    .await;
+    let id = sam
+        .view()
+        .tickets()
+        .find(|t| !t.is_closed())
+        .map(|t| t.id())
+        .expect("an open ticket");
+    let mut pane = Tickets::new(sam.clone());
+    pane.set_filter(&format!("#{id} "));
+    act(&mut pane, Action::ToggleClosed);
+    let asked = render(&mut pane, 80, 24);
+    assert!(asked.contains(&format!("Close #{id}? y/n")), "{asked}");
+    assert!(asked.contains("y/Enter: yes · n/Esc: no"), "{asked}");
+    act(&mut pane, Action::Note);
+    assert!(
+        render(&mut pane, 80, 24).contains("y/n"),
+        "other keys leave the question open"
+    );
+    act(&mut pane, Action::Confirm);
+    until_on_server(&url, id, "closing", |t| t["stage"] == "closed").await;
+    sam.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -823,7 +873,12 @@ async fn popups_of_the_pane_offer_no_tab_keys() {
         let screen = common::render::render(&mut app, 120, 40);
         assert!(screen.contains(what), "{keys:?} opens {what}: {screen}");
         let hints = hint_bar(&mut app);
-        assert!(hints.contains("Esc"), "{hints}");
+        let cancel = if what.starts_with("Assign") {
+            "n no"
+        } else {
+            "Esc"
+        };
+        assert!(hints.contains(cancel), "{hints}");
         assert!(
             !hints.contains("Tab"),
             "Tab does nothing under {what}: {hints}"

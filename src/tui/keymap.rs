@@ -46,11 +46,13 @@ pub enum Context {
     Conflict,
     /// The consent notice a customer must answer before going on.
     Consent,
+    /// A yes/no question (see `components::confirm`), the same in every pane.
+    Confirm,
 }
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::List,
         Context::SignIn,
@@ -65,6 +67,7 @@ impl Context {
         Context::Palette,
         Context::Conflict,
         Context::Consent,
+        Context::Confirm,
     ];
 
     /// The section name in keymap.toml.
@@ -84,6 +87,7 @@ impl Context {
             Context::Palette => "palette",
             Context::Conflict => "conflict",
             Context::Consent => "consent",
+            Context::Confirm => "confirm",
         }
     }
 
@@ -142,6 +146,7 @@ impl Context {
             Context::Palette => &[Close, Confirm, Down, Up],
             Context::Conflict => &[Revert, Save, Close, Down, Up],
             Context::Consent => &[Accept, Decline, Down, Up, PageDown, PageUp],
+            Context::Confirm => &[Confirm, Close],
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::tui::components::help::{Help, HelpGroup};
 use crate::tui::components::palette::Palette;
 use crate::tui::components::tabs::TabKind;
 use crate::tui::components::{Binding, Component, bindings};
+use crate::tui::keymap::Context;
 
 impl App {
     /// The commands of the screen's pane and those that work everywhere, with their keys,
@@ -67,10 +68,11 @@ impl App {
         )
     }
 
-    /// The app's own commands. While the pane's popup, form or composer holds the keys, only
-    /// help, the palette and quit get past it, so only those are offered.
+    /// The app's own commands: every action of the keymap's `[global]` section that works on
+    /// this screen (so a global key is never missing from help and the palette), in the
+    /// hint bar's order. While the pane's popup, form or composer holds the keys, only help,
+    /// the palette and quit get past it, so only those are offered.
     fn global_commands(&mut self) -> Vec<Command> {
-        let mut commands = Vec::new();
         let modal = match &mut self.screen {
             Screen::Main(main) => main.pane().modal(),
             Screen::SignIn(_) | Screen::Consent(_) => false,
@@ -79,21 +81,34 @@ impl App {
             Screen::Main(main) if !modal => Some(main),
             _ => None,
         };
-        if let Some(main) = main {
-            if main.client().view().status.conflicts > 0 {
-                commands.push(Command::new(Action::Conflicts));
-            }
-            commands.extend(main.tab_commands());
-        }
-        commands.extend([
-            Command::new(Action::Help),
-            Command::new(Action::Palette),
-            Command::new(Action::Quit),
-        ]);
-        if main.is_some() {
-            commands.push(Command::new(Action::SignOut));
-        }
-        commands
+        let conflicts = main.is_some_and(|m| m.client().view().status.conflicts > 0);
+        let tabs = main.map(|m| m.tab_commands()).unwrap_or_default();
+        let mut actions: Vec<Action> = Context::Global.actions().to_vec();
+        actions.sort_by_key(|a| global_rank(*a, conflicts));
+        actions
+            .into_iter()
+            .filter_map(|action| match action {
+                Action::Help | Action::Palette | Action::Quit => Some(Command::new(action)),
+                _ if main.is_none() => None,
+                Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+                    tabs.iter().find(|c| c.action == action).copied()
+                }
+                _ => Some(Command::new(action)),
+            })
+            .collect()
+    }
+
+    /// The actions `?` help and the `:` palette list right now, in their order (the palette
+    /// leaves out itself).
+    pub fn offered(&mut self) -> (Vec<Action>, Vec<Action>) {
+        let help = self
+            .help()
+            .groups()
+            .iter()
+            .flat_map(|g| &g.bindings)
+            .map(|b| b.action)
+            .collect();
+        (help, self.palette().actions())
     }
 
     /// The hint bar's bindings: the popup's, or the pane's followed by the global ones.
@@ -117,7 +132,39 @@ impl App {
                     Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::PrevTab
                 )
             })
+            .filter(|b| b.action != Action::Conflicts || self.has_conflicts())
             .collect()
+    }
+
+    fn has_conflicts(&self) -> bool {
+        match &self.screen {
+            Screen::Main(main) => main.client().view().status.conflicts > 0,
+            Screen::SignIn(_) | Screen::Consent(_) => false,
+        }
+    }
+}
+
+/// Where a global action goes in the hint bar: conflicts first while there are some (last
+/// otherwise, and then left out of the hint bar), then the tabs, help, the palette, quit and
+/// signing out; an action added to `[global]` later still gets listed, at the end.
+fn global_rank(action: Action, conflicts: bool) -> usize {
+    const ORDER: [Action; 9] = [
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Tab1,
+        Action::Tab2,
+        Action::Tab3,
+        Action::Help,
+        Action::Palette,
+        Action::Quit,
+        Action::SignOut,
+    ];
+    match action {
+        Action::Conflicts if conflicts => 0,
+        _ => ORDER
+            .iter()
+            .position(|a| *a == action)
+            .map_or(ORDER.len() + 1, |at| at + 1),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::domain::wire::{StaffTicketPatch, TicketOut};
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -152,6 +153,43 @@ pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
 
 const GONE: &str = "(not visible any more)";
 
+/// When the server's copy of what `entry` changes was last changed (RFC 3339), where the view
+/// knows: the ticket's `updated_at`.
+pub fn changed_at(view: &View, entry: &OutboxEntry) -> Option<String> {
+    use crate::client::Write;
+    let id = match &entry.write {
+        Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } => *id,
+        _ => return None,
+    };
+    Some(match view.ticket(id)?.server() {
+        TicketOut::Staff(r) => r.ticket.updated_at,
+        TicketOut::Customer(c) => c.updated_at,
+    })
+}
+
+/// How long before `now` the RFC 3339 time `at` was, as people say it ("3 minutes ago").
+pub fn ago(at: &str, now: DateTime<Utc>) -> Option<String> {
+    let then = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+    let seconds = (now - then).num_seconds().max(0);
+    let (n, unit) = match seconds {
+        0..60 => return Some("just now".to_string()),
+        60..3_600 => (seconds / 60, "minute"),
+        3_600..86_400 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    Some(format!("{n} {unit}{plural} ago"))
+}
+
+/// The dialog's first line: what of mine ran into what, and when that was, if known.
+fn headline(entry: &OutboxEntry, changed: Option<&str>, now: DateTime<Utc>) -> String {
+    let mine = entry.write.describe();
+    match changed.and_then(|at| ago(at, now)) {
+        Some(when) => format!("Your {mine} ran into a change made on the server {when}."),
+        None => format!("Your {mine} ran into a newer change on the server."),
+    }
+}
+
 fn ticket_diff(
     view: &View,
     server: Option<&TicketOut>,
@@ -258,8 +296,9 @@ impl Component for ConflictDialog {
                 OutboxState::Conflict(info) => strip_control(&info.message),
                 _ => String::new(),
             };
+            let changed = changed_at(&self.client.view(), entry);
             intro.push(Line::styled(
-                format!("Your {} ran into a newer change.", entry.write.describe()),
+                headline(entry, changed.as_deref(), Utc::now()),
                 theme.title,
             ));
             intro.push(Line::styled(format!("Server: {message}"), theme.muted));
@@ -329,5 +368,29 @@ impl Component for ConflictDialog {
         .header(header)
         .column_spacing(2);
         frame.render_widget(table, table_area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_as_people_say_them() {
+        let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let cases = [
+            ("2026-12-07T11:59:30Z", "just now"),
+            ("2026-12-07T12:00:05Z", "just now"),
+            ("2026-12-07T11:59:00Z", "1 minute ago"),
+            ("2026-12-07T11:57:00+00:00", "3 minutes ago"),
+            ("2026-12-07T10:00:00Z", "2 hours ago"),
+            ("2026-12-04T12:00:00Z", "3 days ago"),
+        ];
+        for (at, said) in cases {
+            assert_eq!(ago(at, now).as_deref(), Some(said), "{at}");
+        }
+        assert_eq!(ago("yesterday", now), None);
     }
 }

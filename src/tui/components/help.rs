@@ -50,6 +50,11 @@ impl Help {
         }
     }
 
+    /// The groups it lists.
+    pub fn groups(&self) -> &[HelpGroup] {
+        &self.groups
+    }
+
     fn lines(&self, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         let width = self
             .groups

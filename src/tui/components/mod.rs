@@ -4,6 +4,7 @@
 //! palette, so none of them can go stale.
 
 pub mod account;
+pub mod confirm;
 pub mod conflict;
 pub mod consent;
 pub mod help;
@@ -160,6 +161,12 @@ pub fn bindings(
                 .collect(),
         })
         .collect()
+}
+
+/// What a read-only pane says when an agent presses a key that would change something, so
+/// the key is not silently dead; `why` says who may ("only admins change routing").
+pub fn read_only_for_agents(why: &str) -> String {
+    format!("Read-only for agents: {why}.")
 }
 
 /// A rectangle of at most `width`×`height` centred in `area`.

@@ -96,6 +96,11 @@ impl Palette {
         self.selected = 0;
     }
 
+    /// Every action it offers, in order, whatever is typed.
+    pub fn actions(&self) -> Vec<Action> {
+        self.entries.iter().map(|e| e.action).collect()
+    }
+
     /// The actions currently listed, best match first.
     pub fn listed(&self) -> Vec<Action> {
         self.matches

@@ -4,6 +4,7 @@
 //! and an overview of everything), each saved with `If-Match` through the client's outbox.
 //! Agents see everything read-only. Text rows take typed keys only while being edited.
 
+mod ask;
 mod commands;
 mod customer_list;
 mod draw;
@@ -21,8 +22,9 @@ mod wizard;
 
 pub use overview::setting;
 
+use super::confirm::{self, Question};
 use super::list::ListCursor;
-use super::{Component, DrawCtx, Outcome};
+use super::{Component, DrawCtx, Outcome, read_only_for_agents};
 use crate::client::{Client, View};
 use crate::domain::portal::{PortalPatch, PortalSettings};
 use crate::domain::wire::PortalFor;
@@ -118,8 +120,10 @@ pub struct Portal {
     /// The wizard's settings so far.
     draft: Option<PortalSettings>,
     message: Option<Message>,
-    /// The user was told about unsaved changes and may now leave.
+    /// The user said yes to leaving unsaved changes: the next leaving action goes through.
     warned: bool,
+    /// "Leave without saving?", while it is asked, with the action that would leave.
+    question: Option<(Question, Action)>,
     /// Rows of the overview at the last draw.
     rows: usize,
     overview: ListCursor,
@@ -143,6 +147,7 @@ impl Portal {
             draft: None,
             message: None,
             warned: false,
+            question: None,
             rows: 0,
             overview: ListCursor::default(),
             results: Slot::default(),
@@ -226,11 +231,19 @@ impl Portal {
     }
 
     fn refuse(&mut self) -> Outcome {
-        self.say("Read-only: only admins change portal settings.", true)
+        self.say(
+            read_only_for_agents("only admins change portal settings"),
+            true,
+        )
     }
 
     fn switch_section(&mut self, delta: i64) -> Outcome {
-        if let Some(o) = self.guard() {
+        let leaving = if delta > 0 {
+            Action::NextStep
+        } else {
+            Action::PrevStep
+        };
+        if let Some(o) = self.guard(leaving) {
             return o;
         }
         let n = Section::ALL.len() as i64;
@@ -256,7 +269,9 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        if self.form.typing_lines() {
+        if self.question.is_some() {
+            confirm::CONTEXTS
+        } else if self.form.typing_lines() {
             &[Context::Composer]
         } else if self.form.typing() {
             &[Context::PortalField]
@@ -270,6 +285,9 @@ impl Component for Portal {
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
+        if self.question.is_some() {
+            return self.answer(action);
+        }
         if let Some(v) = &mut self.viewing {
             return match action {
                 Action::Close => {
@@ -297,8 +315,12 @@ impl Component for Portal {
         self.handle_rows(action)
     }
 
+    fn modal(&self) -> bool {
+        self.question.is_some()
+    }
+
     fn captures_text(&self) -> bool {
-        !self.read_only && self.form.typing()
+        !self.read_only && self.form.typing() && self.question.is_none()
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
@@ -337,6 +359,9 @@ impl Component for Portal {
         draw::draw(self, &view, frame, area, ctx);
         if let Some(v) = &mut self.viewing {
             v.draw(frame, area, ctx);
+        }
+        if let Some((question, _)) = &self.question {
+            question.draw(frame, area, ctx);
         }
     }
 }

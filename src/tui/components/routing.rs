@@ -2,6 +2,7 @@
 //! rules in evaluation order, with editors for both and a tester that shows where a draft
 //! ticket would land. Agents see it read-only: only moving and the tester are offered.
 
+mod ask;
 mod delete;
 mod editing;
 mod form;
@@ -14,6 +15,7 @@ mod tester;
 #[cfg(test)]
 mod tests;
 
+use super::confirm::{self, Question};
 use super::list::{ListCursor, pane_block};
 use super::{Component, DrawCtx, Outcome};
 use crate::client::Client;
@@ -55,12 +57,10 @@ pub struct Routing {
     /// The list's first line on screen.
     offset: usize,
     mode: Mode,
-    /// An item whose deletion waits for the key to be pressed again.
-    confirm_delete: Option<Target>,
     /// The offer to move an inbox's tickets before deleting it, while it is open.
     prompt: Option<MovePrompt>,
-    /// Quitting was asked for over unsaved edits: the next quit goes through.
-    confirm_quit: bool,
+    /// The yes/no question open over the pane, and what a yes does.
+    question: Option<(Question, ask::Then)>,
 }
 
 fn blank_rule_patch() -> RulePatch {
@@ -93,9 +93,8 @@ impl Routing {
             cursor: ListCursor::default(),
             offset: 0,
             mode: Mode::List,
-            confirm_delete: None,
             prompt: None,
-            confirm_quit: false,
+            question: None,
         }
     }
 
@@ -192,6 +191,9 @@ impl Routing {
 
 impl Component for Routing {
     fn contexts(&self) -> &'static [Context] {
+        if self.question.is_some() {
+            return confirm::CONTEXTS;
+        }
         match self.mode {
             Mode::List if self.prompt.is_none() => &[Context::Routing, Context::List],
             _ => &[Context::RoutingForm],
@@ -199,6 +201,9 @@ impl Component for Routing {
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.question.is_some() {
+            return Question::commands();
+        }
         if self.prompt.is_some() {
             return vec![Command::labelled(Action::Close, "keep the inbox")];
         }
@@ -215,13 +220,13 @@ impl Component for Routing {
                 _ => Outcome::Ignored,
             };
         }
+        if self.question.is_some() {
+            return self.answer(action);
+        }
         self.remote.clear_notice();
-        let asked = std::mem::take(&mut self.confirm_quit);
-        if action == Action::Quit && !asked && self.has_edits() {
-            self.confirm_quit = true;
-            self.remote
-                .set_notice("unsaved edits: quit again to drop them (Ctrl-S saves, Esc cancels)");
-            return Outcome::Changed;
+        if action == Action::Quit && self.has_edits() {
+            let text = "Quit and drop your unsaved edits?".to_string();
+            return self.ask("Unsaved edits", text, ask::Then::Quit);
         }
         match self.mode {
             Mode::List => self.list_action(action),
@@ -230,10 +235,13 @@ impl Component for Routing {
     }
 
     fn modal(&self) -> bool {
-        self.prompt.is_some()
+        self.prompt.is_some() || self.question.is_some()
     }
 
     fn captures_text(&self) -> bool {
+        if self.question.is_some() {
+            return false;
+        }
         if self.prompt.is_some() {
             return true;
         }
@@ -246,7 +254,6 @@ impl Component for Routing {
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
-        self.confirm_quit = false;
         if self.prompt.is_some() {
             self.remote.clear_notice();
             return self.prompt_key(key);
@@ -258,7 +265,9 @@ impl Component for Routing {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
-        self.confirm_quit = false;
+        if self.question.is_some() {
+            return Outcome::Ignored;
+        }
         match self.form() {
             Some(form) => changed(form.paste(text)),
             None => Outcome::Ignored,
@@ -293,6 +302,7 @@ impl Component for Routing {
         let area = draw_notices(frame, area, &notices, ctx);
         if !matches!(self.mode, Mode::List) {
             self.draw_form(frame, area, &view, ctx);
+            self.draw_question(frame, area, ctx);
             return;
         }
         let items = lists::targets(&view);
@@ -314,6 +324,15 @@ impl Component for Routing {
             &mut self.offset,
             ctx,
         );
+        self.draw_question(frame, area, ctx);
+    }
+}
+
+impl Routing {
+    fn draw_question(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        if let Some((question, _)) = &self.question {
+            question.draw(frame, area, ctx);
+        }
     }
 }
 

@@ -25,7 +25,7 @@ mod table;
 mod thread;
 
 use super::list::ListCursor;
-use super::{Component, DrawCtx, Outcome};
+use super::{Component, DrawCtx, Outcome, confirm};
 use crate::client::{Client, View, ViewTicket};
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
@@ -202,6 +202,9 @@ impl Tickets {
 
 impl Component for Tickets {
     fn contexts(&self) -> &'static [Context] {
+        if self.asking() {
+            return confirm::CONTEXTS;
+        }
         if self.composer.is_some() || self.form.is_some() {
             return &[Context::Composer];
         }
@@ -237,13 +240,14 @@ impl Component for Tickets {
     }
 
     fn captures_text(&self) -> bool {
-        self.filtering
+        let typing = self.filtering
             || self.composer.is_some()
             || self.form.is_some()
             || self
                 .popup
                 .as_ref()
-                .is_some_and(popups::Popup::captures_text)
+                .is_some_and(popups::Popup::captures_text);
+        typing && !self.asking()
     }
 
     fn handle(&mut self, action: Action) -> Outcome {

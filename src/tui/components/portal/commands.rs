@@ -4,9 +4,13 @@ use super::fields::{self, Part};
 use super::form::{FieldId, Value};
 use super::{Portal, STEPS, Section};
 use crate::tui::action::{Action, Command};
+use crate::tui::components::confirm::Question;
 
 /// What the pane offers right now.
 pub fn commands(p: &Portal) -> Vec<Command> {
+    if p.question.is_some() {
+        return Question::commands();
+    }
     if p.viewing.is_some() {
         return vec![
             Command::labelled(Action::Close, "close the list"),

@@ -52,7 +52,7 @@ impl Portal {
                     self.save()
                 }
             }
-            Action::Quit => self.guard().unwrap_or(Outcome::Ignored),
+            Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             _ => Outcome::Ignored,
         }
     }
@@ -63,9 +63,9 @@ impl Portal {
         let editing = !self.read_only && (wizard || self.current() != Section::Overview);
         match action {
             Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
-                self.guard().unwrap_or(Outcome::Ignored)
+                self.guard(action).unwrap_or(Outcome::Ignored)
             }
-            Action::Quit => self.guard().unwrap_or(Outcome::Ignored),
+            Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             Action::NextStep if wizard => self.wizard_step(1),
             Action::PrevStep if wizard => self.wizard_step(-1),
             Action::Save if wizard => self.wizard_step(1),
@@ -79,9 +79,6 @@ impl Portal {
                 self.form.selected =
                     crate::tui::components::step(self.form.selected, delta, self.total_rows());
                 Outcome::Changed
-            }
-            Action::Confirm if self.read_only && self.form.selected < self.form.fields.len() => {
-                Outcome::Ignored
             }
             Action::Confirm
             | Action::Toggle

@@ -173,19 +173,6 @@ impl Portal {
         self.warned = false;
         self.say("Changes discarded; showing the server's settings.", false)
     }
-
-    /// Holds the user back once when leaving unsaved changes.
-    pub(super) fn guard(&mut self) -> Option<Outcome> {
-        if self.dirty() && !self.warned {
-            self.warned = true;
-            return Some(self.say(
-                "Unsaved changes: Ctrl-S saves, Ctrl-R discards; the same key again leaves without saving.",
-                true,
-            ));
-        }
-        self.warned = false;
-        None
-    }
 }
 
 #[cfg(test)]

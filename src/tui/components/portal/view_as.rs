@@ -10,7 +10,7 @@ use crate::domain::portal::TicketView;
 use crate::domain::text::strip_control;
 use crate::domain::wire::TicketOut;
 use crate::tui::components::list::wire_name;
-use crate::tui::components::{DrawCtx, Outcome, centered};
+use crate::tui::components::{DrawCtx, Outcome, centered, read_only_for_agents};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -173,7 +173,8 @@ impl Portal {
     /// Opens "view as contact" on the selected contact of the Access section.
     pub(super) fn view_as(&mut self) -> Outcome {
         if self.read_only {
-            return self.say("Only admins can view the portal as a contact.", true);
+            let text = read_only_for_agents("only admins view the portal as a contact");
+            return self.say(text, true);
         }
         let fields = self.form.fields.len();
         let on_contact = self.draft.is_none()

@@ -1,5 +1,5 @@
-//! Deleting from the Routing pane. A rule, or an inbox nothing depends on, goes after a
-//! second press. An inbox the server would refuse is explained at once (the portal's default,
+//! Deleting from the Routing pane. A rule, or an inbox nothing depends on, goes after a yes
+//! to "Delete …?". An inbox the server would refuse is explained at once (the portal's default,
 //! one a rule sends tickets to); one that holds tickets — seen in the view, or named by the
 //! server's refusal — gets an offer to move them to another inbox and then delete it.
 
@@ -152,19 +152,17 @@ impl MovePrompt {
 }
 
 impl Routing {
-    /// Deletes `target` after a second press, or explains why not, or offers to move the
-    /// tickets of an inbox that holds some.
-    pub(super) fn delete(&mut self, target: Target, view: &View) {
+    /// Asks before deleting `target` (deletes it once `confirmed`), or explains why not, or
+    /// offers to move the tickets of an inbox that holds some.
+    pub(super) fn delete(&mut self, target: Target, view: &View, confirmed: bool) {
         let (name, write) = match target {
             Target::Inbox(id) => {
                 if let Some(reason) = refusal_reason(view, id) {
-                    self.confirm_delete = None;
                     self.remote.set_notice(reason);
                     return;
                 }
                 match MovePrompt::new(id, view) {
                     Some(Ok(prompt)) => {
-                        self.confirm_delete = None;
                         self.prompt = Some(prompt);
                         return;
                     }
@@ -189,8 +187,7 @@ impl Routing {
         } else {
             "rule"
         };
-        if self.confirm_delete == Some(target) {
-            self.confirm_delete = None;
+        if confirmed {
             let job = Job {
                 what: format!("deleting {kind} \"{name}\""),
                 done: format!("deleted {kind} \"{name}\""),
@@ -201,10 +198,8 @@ impl Routing {
             };
             self.remote.submit(write, job);
         } else {
-            self.confirm_delete = Some(target);
-            self.remote.set_notice(format!(
-                "press the delete key again to delete {kind} \"{name}\""
-            ));
+            let text = format!("Delete {kind} \"{name}\"?");
+            self.ask("Delete", text, super::ask::Then::Delete(target));
         }
     }
 

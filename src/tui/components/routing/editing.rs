@@ -40,14 +40,7 @@ impl Routing {
                 Outcome::Changed
             }
             Action::Toggle => changed(self.form().is_some_and(|f| f.cycle())),
-            Action::Close => {
-                self.mode = match std::mem::replace(&mut self.mode, Mode::List) {
-                    Mode::Tester(_, Some(editor)) => Mode::Rule(editor),
-                    _ => Mode::List,
-                };
-                self.remote.clear_test();
-                Outcome::Changed
-            }
+            Action::Close => self.close_editor(),
             Action::Save => {
                 self.save();
                 Outcome::Changed
@@ -55,6 +48,16 @@ impl Routing {
             Action::New | Action::Delete | Action::Try => self.rule_form_action(action),
             _ => Outcome::Ignored,
         }
+    }
+
+    /// Leaves the editor or tester (the tester of a draft goes back to its rule editor).
+    pub(super) fn leave_form(&mut self) -> Outcome {
+        self.mode = match std::mem::replace(&mut self.mode, Mode::List) {
+            Mode::Tester(_, Some(editor)) => Mode::Rule(editor),
+            _ => Mode::List,
+        };
+        self.remote.clear_test();
+        Outcome::Changed
     }
 
     fn rule_form_action(&mut self, action: Action) -> Outcome {

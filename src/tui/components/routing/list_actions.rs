@@ -14,7 +14,18 @@ use crate::domain::portal::PortalPatch;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{PortalFor, RulePatch};
 use crate::tui::action::Action;
-use crate::tui::components::{Outcome, step};
+use crate::tui::components::{Outcome, read_only_for_agents, step};
+
+/// The list's actions that change something: what an agent's read-only pane refuses aloud.
+const WRITES: [Action; 7] = [
+    Action::New,
+    Action::Edit,
+    Action::Delete,
+    Action::Toggle,
+    Action::MoveDown,
+    Action::MoveUp,
+    Action::MakeDefault,
+];
 
 /// The name of `target` when it is a pending creation (a negative, outbox-made id).
 pub(super) fn unsaved_name(target: Target, view: &View) -> Option<String> {
@@ -37,7 +48,6 @@ impl Routing {
             Action::Down | Action::Up | Action::Top | Action::Bottom
         ) || matches!(action, Action::PageDown | Action::PageUp)
         {
-            self.confirm_delete = None;
             return self.cursor.handle(action, rows);
         }
         if action == Action::Try {
@@ -47,7 +57,12 @@ impl Routing {
             return Outcome::Changed;
         }
         if self.read_only {
-            return Outcome::Ignored;
+            if !WRITES.contains(&action) {
+                return Outcome::Ignored;
+            }
+            self.remote
+                .set_notice(read_only_for_agents("only admins change inboxes and rules"));
+            return Outcome::Changed;
         }
         let target = self.target();
         let client = self.client.clone();
@@ -131,7 +146,7 @@ impl Routing {
             }
             (Action::MakeDefault, Some(Target::Inbox(id))) => self.make_default(id, &view),
             (Action::Delete, Some(t @ (Target::Inbox(_) | Target::Rule(_)))) => {
-                self.delete(t, &view);
+                self.delete(t, &view, false);
             }
             _ => return Outcome::Ignored,
         }

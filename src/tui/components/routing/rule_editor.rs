@@ -31,6 +31,15 @@ pub struct RuleEditor {
     condition_fields: Vec<ConditionField>,
 }
 
+/// The labels of condition number `n` (from 1): its field, operator and value.
+fn condition_labels(n: usize) -> [String; 3] {
+    [
+        format!("If #{n} field"),
+        format!("   #{n} is"),
+        format!("   #{n} value"),
+    ]
+}
+
 fn names<T: Clone + Into<String>>(items: &[T]) -> Vec<String> {
     items.iter().cloned().map(Into::into).collect()
 }
@@ -174,15 +183,12 @@ impl RuleEditor {
             .map(String::from)
             .collect();
         let op_names = OPS.iter().map(wire_name).collect();
+        let [field_label, op_label, value_label] = condition_labels(n);
         self.form
             .fields
-            .push(Field::choice(format!("If #{n} field"), field_names, field));
-        self.form
-            .fields
-            .push(Field::choice(format!("   #{n} is"), op_names, op));
-        self.form
-            .fields
-            .push(Field::text(format!("   #{n} value"), &value));
+            .push(Field::choice(field_label, field_names, field));
+        self.form.fields.push(Field::choice(op_label, op_names, op));
+        self.form.fields.push(Field::text(value_label, &value));
     }
 
     /// Adds an empty condition and focuses it.
@@ -196,19 +202,24 @@ impl RuleEditor {
         self.form.focus >= CONDITIONS
     }
 
-    /// Removes the focused condition; returns whether there was one.
+    /// Removes the focused condition and only it (the others keep what they hold, empty or
+    /// not yet valid ones included, and are numbered again); returns whether there was one.
     pub fn remove_condition(&mut self) -> bool {
         if !self.on_condition() {
             return false;
         }
         let start = CONDITIONS + (self.form.focus - CONDITIONS) / 3 * 3;
-        let conditions: Vec<_> = (0..self.condition_count())
-            .filter(|i| CONDITIONS + i * 3 != start)
-            .filter_map(|i| self.condition(i).ok())
-            .collect();
-        self.form.fields.truncate(CONDITIONS);
-        conditions.iter().for_each(|c| self.push_condition(Some(c)));
-        self.form.focus = start.min(self.form.fields.len() - 1);
+        self.form.fields.drain(start..start + 3);
+        for (i, fields) in self.form.fields[CONDITIONS..].chunks_mut(3).enumerate() {
+            for (field, label) in fields.iter_mut().zip(condition_labels(i + 1)) {
+                field.label = label;
+            }
+        }
+        self.form.focus = if start < self.form.fields.len() {
+            start
+        } else {
+            start.saturating_sub(3).max(CONDITIONS - 1)
+        };
         true
     }
 
@@ -298,3 +309,6 @@ impl RuleEditor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

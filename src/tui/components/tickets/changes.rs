@@ -3,9 +3,11 @@
 
 use super::super::Outcome;
 use super::Tickets;
+use super::popups::{Popup, Then};
 use crate::client::Write;
 use crate::domain::Stage;
 use crate::domain::wire::StaffTicketPatch;
+use crate::tui::components::confirm::Question;
 use std::sync::PoisonError;
 
 impl Tickets {
@@ -64,26 +66,45 @@ impl Tickets {
         Outcome::Changed
     }
 
-    pub(super) fn toggle_closed(&self) -> Outcome {
+    /// `x`: asks "Close #N?" before closing the target ticket; reopening a closed one needs
+    /// no question (it loses nothing and is undone by closing again).
+    pub(super) fn toggle_closed(&mut self) -> Outcome {
         let Some(t) = self.target() else {
             return Outcome::Ignored;
         };
+        if t.is_closed() {
+            return self.set_closed(t.id(), false);
+        }
+        let question = Question::new("Close ticket", format!("Close #{}?", t.id()));
+        self.popup = Some(Popup::Ask(question, Then::Close(t.id())));
+        Outcome::Changed
+    }
+
+    /// Closes (or reopens) ticket `id` over the version the view has now: staff set the
+    /// stage, customers use the portal's close.
+    pub(super) fn set_closed(&self, id: i64, closed: bool) -> Outcome {
+        let Some(t) = self.client.view().ticket(id).cloned() else {
+            return Outcome::Ignored;
+        };
+        if t.is_closed() == closed {
+            return Outcome::Changed;
+        }
         if self.staff {
-            let stage = if t.is_closed() {
-                Stage::WaitingOnUs
-            } else {
+            let stage = if closed {
                 Stage::Closed
+            } else {
+                Stage::WaitingOnUs
             };
             let patch = StaffTicketPatch {
                 stage: Some(stage),
                 ..StaffTicketPatch::default()
             };
-            return self.patch(t.id(), patch);
+            return self.patch(id, patch);
         }
         self.submit(Write::SetClosed {
-            id: t.id(),
+            id,
             base_version: t.version(),
-            closed: !t.is_closed(),
+            closed,
         });
         Outcome::Changed
     }

@@ -1,6 +1,7 @@
 //! The reply and internal-note composer: a popup editor over the Tickets pane, soft-wrapped
 //! and multi-line. `Ctrl-S` sends through the outbox (the message shows at once in the
-//! thread, marked pending); `Esc` closes, asking first when there is a draft to lose;
+//! thread, marked pending); `Esc` closes, asking first (the app's yes/no question) when there
+//! is a draft to lose;
 //! `Ctrl-E` continues the text in `$EDITOR` and takes back what the editor saved.
 
 use super::thread::Thread;
@@ -9,9 +10,10 @@ use crate::client::{ClientEvent, Write};
 use crate::domain::wire::MessageInput;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
+use crate::tui::components::confirm::{Answer, Question};
 use crate::tui::components::{DrawCtx, Request};
 use crate::tui::editor::{Edited, EditorJob, EditorReply};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -56,7 +58,8 @@ pub struct Composer {
     ticket: i64,
     internal: bool,
     text: TextArea<'static>,
-    confirming: bool,
+    /// "Discard this reply?", while it is asked.
+    question: Option<Question>,
     error: Option<String>,
     editing: Option<EditorReply>,
 }
@@ -75,7 +78,7 @@ impl Composer {
             ticket,
             internal,
             text,
-            confirming: false,
+            question: None,
             error: None,
             editing: None,
         }
@@ -95,10 +98,15 @@ impl Composer {
         self.text.lines().join("\n")
     }
 
+    /// Whether it is asking whether to discard the draft.
+    pub fn asking(&self) -> bool {
+        self.question.is_some()
+    }
+
     /// The actions it offers now.
     pub fn commands(&self) -> Vec<Command> {
-        if self.confirming {
-            return vec![Command::labelled(Action::Close, "keep writing")];
+        if self.asking() {
+            return Question::commands();
         }
         vec![
             Command::labelled(Action::Save, "send"),
@@ -109,12 +117,22 @@ impl Composer {
 
     /// Sends or closes; other actions are swallowed so keys never leak to the pane.
     pub fn handle(&mut self, action: Action) -> Composed {
+        if self.asking() {
+            match Question::answer(action) {
+                Answer::Yes => return Composed::Discarded,
+                Answer::No => self.question = None,
+                Answer::Waiting => {}
+            }
+            return Composed::Editing;
+        }
         match action {
-            Action::Close if self.confirming => self.confirming = false,
             Action::Close if self.body().trim().is_empty() => return Composed::Discarded,
-            Action::Close => self.confirming = true,
-            Action::Save if !self.confirming => return self.send(),
-            Action::ExternalEditor if !self.confirming => {
+            Action::Close => {
+                let what = if self.internal { "note" } else { "reply" };
+                self.question = Some(Question::new(self.title(), format!("Discard this {what}?")));
+            }
+            Action::Save => return self.send(),
+            Action::ExternalEditor => {
                 let (job, reply) = EditorJob::new(self.body());
                 self.editing = Some(reply);
                 self.error = None;
@@ -145,14 +163,9 @@ impl Composer {
         }))
     }
 
-    /// A key no binding took: text for the editor, or the answer to "discard?".
+    /// A key no binding took: text for the editor (none while the question is open).
     pub fn input(&mut self, key: &KeyEvent) -> Composed {
-        if self.confirming {
-            match key.code {
-                KeyCode::Char('y' | 'Y') => return Composed::Discarded,
-                KeyCode::Char('n' | 'N') => self.confirming = false,
-                _ => {}
-            }
+        if self.asking() {
             return Composed::Editing;
         }
         self.error = None;
@@ -186,7 +199,7 @@ impl Composer {
 
     /// Pasted text, inserted at the cursor.
     pub fn paste(&mut self, text: &str) {
-        if !self.confirming {
+        if !self.asking() {
             self.error = None;
             let clean: String = text
                 .replace("\r\n", "\n")
@@ -207,16 +220,7 @@ impl Composer {
         } else {
             theme.border_focused
         };
-        let footer = if self.confirming {
-            Line::styled(
-                if self.internal {
-                    " Discard this note? y/n "
-                } else {
-                    " Discard this reply? y/n "
-                },
-                theme.warning,
-            )
-        } else if let Some(e) = &self.error {
+        let footer = if let Some(e) = &self.error {
             Line::styled(format!(" {e} "), theme.error)
         } else {
             Line::styled(" Ctrl-S send · Esc discard · Ctrl-E $EDITOR ", theme.muted)
@@ -231,6 +235,9 @@ impl Composer {
         self.text
             .set_cursor_line_style(ratatui::style::Style::default());
         frame.render_widget(&self.text, popup);
+        if let Some(question) = &self.question {
+            question.draw(frame, popup, ctx);
+        }
     }
 }
 
@@ -340,7 +347,7 @@ impl super::Tickets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn typed(c: &mut Composer, text: &str) {
         for ch in text.chars() {
@@ -376,12 +383,17 @@ mod tests {
         let mut c = Composer::new(3, false);
         typed(&mut c, "draft");
         assert!(matches!(c.handle(Action::Close), Composed::Editing));
-        typed(&mut c, "n");
-        assert_eq!(c.body(), "draft", "n keeps the draft");
-        c.handle(Action::Close);
+        assert_eq!(
+            c.question.as_ref().map(Question::text),
+            Some("Discard this reply?")
+        );
+        typed(&mut c, "zz");
+        assert!(matches!(c.handle(Action::Save), Composed::Editing));
+        assert!(c.asking(), "other keys leave the question open");
         assert!(matches!(c.handle(Action::Close), Composed::Editing));
+        assert_eq!(c.body(), "draft", "no keeps the draft");
+        assert!(!c.asking());
         c.handle(Action::Close);
-        let key = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
-        assert!(matches!(c.input(&key), Composed::Discarded));
+        assert!(matches!(c.handle(Action::Confirm), Composed::Discarded));
     }
 }

@@ -1,19 +1,20 @@
 //! The small popups over the Tickets pane and where their answers go: the stage, priority
-//! and owner pickers, the category and tags prompt, the confirmation of a bulk change, and
-//! who can see a ticket. A choice for one ticket is sent at once; a choice for marked tickets
-//! asks first.
+//! and owner pickers, the category and tags prompt, the yes/no question before a bulk change
+//! or closing a ticket, and who can see a ticket. A choice for one ticket is sent at once; a
+//! choice for marked tickets asks first.
 
 use super::super::Outcome;
 use super::Tickets;
 use super::assign::agents;
 use super::audience::{AudiencePopup, Handled};
-use super::bulk::{self, Answer, Confirm};
+use super::bulk;
 use super::picker::{Field, Picked, Picker, Target};
 use super::prompt::{self, Prompt, Prompted};
 use crate::client::View;
 use crate::domain::wire::StaffTicketPatch;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::DrawCtx;
+use crate::tui::components::confirm::{Answer, Question};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,8 +30,8 @@ pub enum Popup {
     Pick(Picker),
     /// Typing a category or tags.
     Prompt(Prompt),
-    /// Confirming a bulk change.
-    Confirm(Confirm),
+    /// A yes/no question, and what a yes does.
+    Ask(Question, Then),
     /// Who can see a ticket (staff).
     Audience(AudiencePopup),
 }
@@ -38,7 +39,7 @@ pub enum Popup {
 impl Popup {
     /// Whether typed characters are text for the popup.
     pub fn captures_text(&self) -> bool {
-        !matches!(self, Popup::Pick(_) | Popup::Audience(_))
+        matches!(self, Popup::Prompt(_))
     }
 
     /// The keys the popup offers.
@@ -54,10 +55,7 @@ impl Popup {
                 Command::labelled(Action::Confirm, "apply"),
                 Command::labelled(Action::Close, "cancel"),
             ],
-            Popup::Confirm(_) => vec![
-                Command::labelled(Action::Confirm, "yes"),
-                Command::labelled(Action::Close, "no"),
-            ],
+            Popup::Ask(..) => Question::commands(),
             Popup::Audience(_) => AudiencePopup::commands(),
         }
     }
@@ -67,10 +65,24 @@ impl Popup {
         match self {
             Popup::Pick(p) => p.draw(frame, area, ctx),
             Popup::Prompt(p) => p.draw(frame, area, ctx),
-            Popup::Confirm(c) => c.draw(frame, area, ctx),
+            Popup::Ask(q, _) => q.draw(frame, area, ctx),
             Popup::Audience(a) => a.draw(frame, area, ctx),
         }
     }
+}
+
+/// What a yes to the pane's question does.
+#[derive(Debug)]
+pub enum Then {
+    /// Apply `patch` to the marked tickets `ids` (and clear the marks).
+    Bulk {
+        /// The marked tickets.
+        ids: Vec<i64>,
+        /// The change.
+        patch: StaffTicketPatch,
+    },
+    /// Close this ticket.
+    Close(i64),
 }
 
 /// The value every one of `values` has, if they agree.
@@ -93,6 +105,14 @@ fn categories(view: &View) -> Vec<String> {
 }
 
 impl Tickets {
+    /// Whether a yes/no question is open: the composer's or the form's "discard?", a bulk
+    /// change or closing a ticket. Its keys are then the question's.
+    pub(super) fn asking(&self) -> bool {
+        matches!(self.popup, Some(Popup::Ask(..)))
+            || self.composer.as_ref().is_some_and(|c| c.asking())
+            || self.form.as_ref().is_some_and(|f| f.asking())
+    }
+
     /// The tickets a change applies to: the marked ones in the list, else the target.
     fn change_target(&self) -> Option<Target> {
         if self.open.is_none() && !self.marks.is_empty() {
@@ -153,9 +173,14 @@ impl Tickets {
             owner_id: Some(Some(self.me)),
             ..StaffTicketPatch::default()
         };
-        let question = bulk::question(Field::Owner, &name, ids.len());
-        self.popup = Some(Popup::Confirm(Confirm::new(question, ids, patch)));
+        self.ask_bulk(Field::Owner, &name, ids, patch);
         Outcome::Changed
+    }
+
+    /// Asks before setting `field` to the choice labelled `label` on the marked `ids`.
+    fn ask_bulk(&mut self, field: Field, label: &str, ids: Vec<i64>, patch: StaffTicketPatch) {
+        let question = Question::new("Bulk change", bulk::question(field, label, ids.len()));
+        self.popup = Some(Popup::Ask(question, Then::Bulk { ids, patch }));
     }
 
     /// Opens "who can see this ticket?" on the target ticket (staff).
@@ -181,9 +206,7 @@ impl Tickets {
                     match target {
                         Target::One(id) => return Some(self.patch(id, patch)),
                         Target::Many(ids) => {
-                            let question = bulk::question(field, &label, ids.len());
-                            let confirm = Confirm::new(question, ids, patch);
-                            self.popup = Some(Popup::Confirm(confirm));
+                            self.ask_bulk(field, &label, ids, patch);
                         }
                     }
                 }
@@ -197,10 +220,7 @@ impl Tickets {
                     return Some(self.patch(id, patch));
                 }
             },
-            Popup::Confirm(c) => {
-                let answer = c.handle(action);
-                self.answered(answer);
-            }
+            Popup::Ask(..) => return Some(self.answered(Question::answer(action))),
             Popup::Audience(a) => {
                 if a.handle(action) == Handled::Closed {
                     self.popup = None;
@@ -213,12 +233,10 @@ impl Tickets {
     /// Gives a typed key to the open popup; `None` when there is none.
     pub(super) fn popup_input(&mut self, key: &KeyEvent) -> Option<Outcome> {
         match self.popup.as_mut()? {
-            Popup::Pick(_) | Popup::Audience(_) => return Some(Outcome::Ignored),
-            Popup::Prompt(p) => p.input(key),
-            Popup::Confirm(c) => {
-                let answer = c.input(key);
-                self.answered(answer);
+            Popup::Pick(_) | Popup::Audience(_) | Popup::Ask(..) => {
+                return Some(Outcome::Ignored);
             }
+            Popup::Prompt(p) => p.input(key),
         }
         Some(Outcome::Changed)
     }
@@ -227,26 +245,28 @@ impl Tickets {
     pub(super) fn popup_paste(&mut self, text: &str) -> Option<Outcome> {
         match self.popup.as_mut()? {
             Popup::Prompt(p) => p.paste(text),
-            Popup::Pick(_) | Popup::Confirm(_) | Popup::Audience(_) => {
+            Popup::Pick(_) | Popup::Ask(..) | Popup::Audience(_) => {
                 return Some(Outcome::Ignored);
             }
         }
         Some(Outcome::Changed)
     }
 
-    /// Sends the confirmed bulk change (and clears the marks), or drops it.
-    fn answered(&mut self, answer: Answer) {
-        let Some(Popup::Confirm(c)) = &self.popup else {
-            return;
-        };
+    /// Does what the question asked about on a yes (the bulk change, which clears the marks,
+    /// or closing the ticket), drops it on a no, and keeps asking otherwise.
+    fn answered(&mut self, answer: Answer) -> Outcome {
         match answer {
-            Answer::Waiting => {}
+            Answer::Waiting => return Outcome::Changed,
             Answer::No => self.popup = None,
-            Answer::Yes => {
-                self.submit_all(c.writes());
-                self.marks.clear();
-                self.popup = None;
-            }
+            Answer::Yes => match self.popup.take() {
+                Some(Popup::Ask(_, Then::Bulk { ids, patch })) => {
+                    self.submit_all(bulk::writes(&ids, &patch));
+                    self.marks.clear();
+                }
+                Some(Popup::Ask(_, Then::Close(id))) => return self.set_closed(id, true),
+                other => self.popup = other,
+            },
         }
+        Outcome::Changed
     }
 }

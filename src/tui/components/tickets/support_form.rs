@@ -3,8 +3,7 @@
 //! field's option, `Ctrl-S` checks the form with the portal's own rules (every problem is
 //! shown under its field) and sends a new ticket through the outbox, so it shows in the list
 //! at once.
-//! `Esc` closes it, asking first when anything was typed: a second `Esc` discards, any other
-//! key keeps writing.
+//! `Esc` closes it, asking first (the app's yes/no question) when anything was typed.
 
 use super::{Outcome, Tickets};
 use crate::client::Write;
@@ -13,6 +12,7 @@ use crate::domain::portal::FieldKind;
 use crate::domain::wire::PortalFor;
 use crate::domain::wire::{CustomerTicketInput, TicketInput};
 use crate::tui::action::{Action, Command};
+use crate::tui::components::confirm::{Answer, Question};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeMap;
 
@@ -49,7 +49,8 @@ pub struct Form {
     focus: usize,
     errors: Vec<(String, String)>,
     checked: bool,
-    confirming: bool,
+    /// "Discard this ticket?", while it is asked.
+    question: Option<Question>,
 }
 
 impl Form {
@@ -81,7 +82,7 @@ impl Form {
             focus: 0,
             errors: Vec::new(),
             checked: false,
-            confirming: false,
+            question: None,
         }
     }
 
@@ -90,10 +91,15 @@ impl Form {
         self.entries.iter().any(|e| !e.value.trim().is_empty())
     }
 
+    /// Whether it is asking whether to discard what was typed.
+    pub fn asking(&self) -> bool {
+        self.question.is_some()
+    }
+
     /// The actions it offers now.
     pub fn commands(&self) -> Vec<Command> {
-        if self.confirming {
-            return vec![Command::labelled(Action::Close, "discard")];
+        if self.asking() {
+            return Question::commands();
         }
         vec![
             Command::labelled(Action::Save, "send"),
@@ -134,16 +140,19 @@ impl Form {
     /// Moves between fields, sends or cancels.
     pub fn handle(&mut self, action: Action) -> Filled {
         let len = self.entries.len();
-        if self.confirming {
-            self.confirming = false;
-            return if action == Action::Close {
-                Filled::Cancelled
-            } else {
-                Filled::Editing
-            };
+        if self.asking() {
+            match Question::answer(action) {
+                Answer::Yes => return Filled::Cancelled,
+                Answer::No => self.question = None,
+                Answer::Waiting => {}
+            }
+            return Filled::Editing;
         }
         match action {
-            Action::Close if self.is_dirty() => self.confirming = true,
+            Action::Close if self.is_dirty() => {
+                let question = Question::new("New ticket", "Discard this ticket?");
+                self.question = Some(question);
+            }
             Action::NextField => self.focus = (self.focus + 1) % len.max(1),
             Action::PrevField => self.focus = (self.focus + len.max(1) - 1) % len.max(1),
             Action::Close => return Filled::Cancelled,
@@ -168,8 +177,7 @@ impl Form {
     /// Typing into the focused field; Left and Right choose a select field's option, and Space
     /// goes on to the next option as Right does.
     pub fn input(&mut self, key: &KeyEvent) {
-        if self.confirming {
-            self.confirming = false;
+        if self.asking() {
             return;
         }
         let Some(entry) = self.entries.get_mut(self.focus) else {
@@ -202,7 +210,9 @@ impl Form {
 
     /// Pasted text, added to the focused field (one line unless it takes several).
     pub fn paste(&mut self, text: &str) {
-        self.confirming = false;
+        if self.asking() {
+            return;
+        }
         if let Some(entry) = self.entries.get_mut(self.focus) {
             let multi = entry.kind == FieldKind::Multiline;
             if entry.kind != FieldKind::Select {
@@ -344,11 +354,23 @@ mod tests {
         let mut f = form();
         typed(&mut f, "Help");
         assert!(matches!(f.handle(Action::Close), Filled::Editing));
-        assert!(f.confirming);
+        assert_eq!(
+            f.question.as_ref().map(Question::text),
+            Some("Discard this ticket?")
+        );
         typed(&mut f, "x");
-        assert!(!f.confirming, "any key keeps writing");
-        assert_eq!(f.text(0), "Help", "and is not typed");
+        f.paste("pasted");
+        assert!(f.asking(), "other keys leave the question open");
+        assert_eq!(f.text(0), "Help", "and are not typed");
+        assert!(
+            matches!(f.handle(Action::Close), Filled::Editing),
+            "no keeps it"
+        );
+        assert!(!f.asking());
         assert!(matches!(f.handle(Action::Close), Filled::Editing));
-        assert!(matches!(f.handle(Action::Close), Filled::Cancelled));
+        assert!(
+            matches!(f.handle(Action::Confirm), Filled::Cancelled),
+            "yes discards"
+        );
     }
 }

@@ -66,14 +66,7 @@ impl Form {
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focused)
             .title(Line::styled(" New ticket ", theme.title))
-            .title_bottom(if self.confirming {
-                Line::styled(
-                    " Discard this ticket? Esc discards · any other key keeps it ",
-                    theme.warning,
-                )
-            } else {
-                Line::styled(self.hint(), theme.muted)
-            });
+            .title_bottom(Line::styled(self.hint(), theme.muted));
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)
@@ -81,6 +74,9 @@ impl Form {
                 .scroll((scroll, 0)),
             popup,
         );
+        if let Some(question) = &self.question {
+            question.draw(frame, popup, ctx);
+        }
     }
 
     /// The footer's keys for the focused field.
