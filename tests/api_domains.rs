@@ -14,6 +14,11 @@ fn hosts(list: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+async fn remove(ts: &TestServer, host: &str, token: Option<&str>) -> Answer {
+    ts.call("DELETE", &format!("/domains/{host}"), token, None, &[])
+        .await
+}
+
 #[tokio::test]
 async fn admins_remove_a_domain_unless_the_portal_needs_it() {
     let ts = demo_server(20).await;
@@ -25,70 +30,29 @@ async fn admins_remove_a_domain_unless_the_portal_needs_it() {
     let (_, cursor) = ts.sync_all(&admin, "", 500).await;
 
     for (token, status) in [(Some(&agent), 403), (Some(&carla), 403), (None, 401)] {
-        let a = ts
-            .call(
-                "DELETE",
-                "/domains/spare.acme.test",
-                token.map(String::as_str),
-                None,
-                &[],
-            )
-            .await;
+        let a = remove(&ts, "spare.acme.test", token.map(String::as_str)).await;
         assert_error(&a, status);
     }
-    let a = ts
-        .call(
-            "DELETE",
-            "/domains/spare.acme.test",
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
+    let a = remove(&ts, "spare.acme.test", Some(&admin)).await;
     assert_eq!(a.status, 204, "{}", a.text);
     assert!(!hosts(&ts.get("/domains", &admin).await.body).contains(&"spare.acme.test".into()));
     let (pages, _) = ts.sync_all(&admin, &cursor, 500).await;
     let listed = pages
         .iter()
         .flat_map(|p| p["changes"].as_array().expect("changes").clone())
-        .filter(|c| c["entity"] == "domains")
-        .last()
+        .rfind(|c| c["entity"] == "domains")
         .expect("the feed sends the domain list again");
     assert!(
         !hosts(&listed["data"]).contains(&"spare.acme.test".into()),
         "{listed}"
     );
 
-    let again = ts
-        .call(
-            "DELETE",
-            "/domains/spare.acme.test",
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
+    let again = remove(&ts, "spare.acme.test", Some(&admin)).await;
     assert_error(&again, 404);
-    let own = ts
-        .call(
-            "DELETE",
-            "/domains/support.deskport.test",
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
+    let own = remove(&ts, "support.deskport.test", Some(&admin)).await;
     assert_eq!(assert_error(&own, 400), "invalid");
     assert!(own.text.contains("served on it"), "{}", own.text);
-    let system = ts
-        .call(
-            "DELETE",
-            "/domains/acme-help.deskport-sites.test",
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
+    let system = remove(&ts, "acme-help.deskport-sites.test", Some(&admin)).await;
     assert_error(&system, 400);
     let list = hosts(&ts.get("/domains", &admin).await.body);
     assert!(

@@ -259,8 +259,7 @@ async fn mailed_code(data: &std::path::Path, email: &str) -> String {
     loop {
         let to_them = mails(data)
             .into_iter()
-            .filter(|m| m.contains(&format!("To: {email}")) && m.contains("sign-in code"))
-            .last();
+            .rfind(|m| m.contains(&format!("To: {email}")) && m.contains("sign-in code"));
         if let Some(mail) = to_them {
             return code_in(&mail);
         }

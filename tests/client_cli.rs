@@ -19,20 +19,7 @@ async fn login_sync_tickets_portal_and_offline() {
     let url = format!("http://{}", ts.server.addr);
     let admin = Dirs::new();
 
-    let (out, _) = admin
-        .ok(
-            &[
-                "login",
-                "--server",
-                &url,
-                "--email",
-                ADA,
-                "--password-stdin",
-            ],
-            Some(&format!("{DEMO_PASSWORD}\n")),
-        )
-        .await;
-    assert!(out.contains("Signed in"), "{out}");
+    admin.login(&url, ADA, DEMO_PASSWORD).await;
     let wrong = admin
         .run(
             &[
@@ -93,19 +80,7 @@ async fn login_sync_tickets_portal_and_offline() {
 
     // A customer sees their company's tickets now, and only those.
     let carla = Dirs::new();
-    carla
-        .ok(
-            &[
-                "login",
-                "--server",
-                &url,
-                "--email",
-                CARLA,
-                "--password-stdin",
-            ],
-            Some(&format!("{DEMO_PASSWORD}\n")),
-        )
-        .await;
+    carla.login(&url, CARLA, DEMO_PASSWORD).await;
     let (out, _) = carla.ok(&["tickets", "--json"], None).await;
     let mine: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON list");
     let carla_token = ts.demo_login(CARLA).await;
