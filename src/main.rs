@@ -3,12 +3,17 @@
 mod cli;
 
 use clap::Parser;
+use std::process::ExitCode;
 
-fn main() -> color_eyre::Result<()> {
-    color_eyre::install()?;
+fn main() -> ExitCode {
+    if let Err(e) = cli::failure::install_crash_report() {
+        eprintln!("deskport: cannot install the crash report ({e})");
+    }
     let args = cli::Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    runtime.block_on(cli::run(args))
+        .build()
+        .map_err(color_eyre::eyre::Report::from)
+        .and_then(|runtime| runtime.block_on(cli::run(args)));
+    cli::failure::finish(result)
 }

@@ -13,6 +13,7 @@ enum Target {
     Fixed(&'static str),
     FreshInbox,
     FreshRule,
+    FreshDomain,
     UninvitedContact,
 }
 
@@ -59,6 +60,7 @@ fn table() -> Vec<Row> {
         Row("PATCH",  Fixed("/portal"),             B::Fixed(portal_patch), [200, 403, 403, 401]),
         Row("GET",    Fixed("/domains"),            B::None,               [200, 200, 403, 401]),
         Row("POST",   Fixed("/domains"),            B::FreshDomain,        [201, 403, 403, 401]),
+        Row("DELETE", FreshDomain,                  B::None,               [204, 403, 403, 401]),
         Row("GET",    Fixed("/inboxes"),            B::None,               [200, 200, 403, 401]),
         Row("POST",   Fixed("/inboxes"),            B::Fixed(inbox_body),  [201, 403, 403, 401]),
         Row("PATCH",  FreshInbox,                   B::Fixed(rename),      [200, 403, 403, 401]),
@@ -103,6 +105,17 @@ impl Roles {
                 "/routing-rules/{}",
                 self.fresh("/routing-rules", rule_body()).await
             ),
+            Target::FreshDomain => {
+                let host = format!("r{}.matrix.test", self.counter);
+                let body = json!({"host": host, "primary_language": "en"});
+                let a = self
+                    .callers
+                    .ts
+                    .post("/domains", self.callers.admin(), body)
+                    .await;
+                assert_eq!(a.status, 201, "{}", a.text);
+                format!("/domains/{host}")
+            }
             Target::UninvitedContact => format!(
                 "/contacts/{}/invite",
                 self.callers.contacts["yuki@acme.test"]

@@ -3,6 +3,8 @@
 
 mod app;
 mod client_cmds;
+pub mod failure;
+mod output;
 mod paths;
 mod prompt;
 mod serve;
@@ -14,7 +16,7 @@ use std::path::PathBuf;
 
 /// deskport: a terminal help desk and customer portal.
 #[derive(Debug, Parser)]
-#[command(name = "deskport", version, about)]
+#[command(name = "deskport", version, about, after_help = failure::EXIT_CODES)]
 pub struct Cli {
     /// What to do; without a command, opens the terminal app.
     #[command(subcommand)]
@@ -48,18 +50,8 @@ pub enum Command {
         #[arg(long)]
         smtp: Option<String>,
     },
-    /// Signs in to a portal server and stores the session.
-    Login {
-        /// Server base URL, e.g. http://127.0.0.1:7878.
-        #[arg(long)]
-        server: String,
-        /// Email.
-        #[arg(long)]
-        email: String,
-        /// Read the password from standard input instead of prompting.
-        #[arg(long)]
-        password_stdin: bool,
-    },
+    /// Signs in to a portal server (with a password, or a code it emails) and stores the session.
+    Login(client_cmds::Login),
     /// Brings the local cache up to date and prints what changed.
     Sync,
     /// Lists the tickets you may see.
@@ -88,14 +80,40 @@ pub enum Command {
 /// `deskport portal` actions.
 #[derive(Debug, Subcommand)]
 pub enum PortalAction {
-    /// Prints the settings.
+    /// Prints the settings and the connected domains.
     Show,
     /// Sets one setting, e.g. `set ticket-permission company`, `set name "Acme Support"`.
+    #[command(after_help = client_cmds::SET_HELP)]
     Set {
         /// Setting name.
         key: String,
         /// New value.
         value: String,
+    },
+    /// Connects or removes a domain the portal can be served on (admins).
+    Domain {
+        /// The domain action.
+        #[command(subcommand)]
+        action: DomainAction,
+    },
+}
+
+/// `deskport portal domain` actions.
+#[derive(Debug, Subcommand)]
+pub enum DomainAction {
+    /// Connects a domain, e.g. `add help.acme.test --language en`; then `portal set domain`
+    /// serves the portal on it.
+    Add {
+        /// Host name, e.g. help.acme.test.
+        host: String,
+        /// The language the portal is shown in on this domain.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Removes a connected domain (not the one the portal is served on).
+    Rm {
+        /// Host name.
+        host: String,
     },
 }
 
@@ -119,11 +137,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             .await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
-        Some(Command::Login {
-            server,
-            email,
-            password_stdin,
-        }) => client_cmds::login(&server, &email, password_stdin).await,
+        Some(Command::Login(args)) => client_cmds::login(args).await,
         Some(Command::Sync) => client_cmds::sync().await,
         Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,
         Some(Command::Portal {
@@ -132,6 +146,18 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Portal {
             action: PortalAction::Set { key, value },
         }) => client_cmds::portal_set(&key, &value).await,
+        Some(Command::Portal {
+            action:
+                PortalAction::Domain {
+                    action: DomainAction::Add { host, language },
+                },
+        }) => client_cmds::domain_add(&host, &language).await,
+        Some(Command::Portal {
+            action:
+                PortalAction::Domain {
+                    action: DomainAction::Rm { host },
+                },
+        }) => client_cmds::domain_rm(&host).await,
         None => app::run(cli.user, cli.server).await,
     }
 }

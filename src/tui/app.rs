@@ -29,6 +29,7 @@ mod sync_text;
 
 use gates::{ConsentScreen, Leave};
 use main_screen::Main;
+pub use sync_text::local_time;
 
 /// The smallest terminal the app draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 16);

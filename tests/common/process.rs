@@ -1,11 +1,13 @@
 //! Helpers for tests that run the real `deskport` binary as a child process: the command with
-//! its user dirs in the test's dir, a free loopback port to serve on, waiting until the server
-//! answers its health check, and the files it wrote under a dir.
+//! its user dirs in the test's dir, a client's own data and config dirs to run commands in, a
+//! free loopback port to serve on, waiting until the server answers its health check, and the
+//! files it wrote under a dir.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 
 /// The binary, with its user dirs pointed into `home` so nothing outside the test is touched.
 pub fn deskport(home: &Path) -> Command {
@@ -55,4 +57,95 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// One user's client: its own data and config dirs, deleted on drop.
+pub struct Dirs {
+    /// `DESKPORT_DATA_DIR`.
+    pub data: tempfile::TempDir,
+    /// `DESKPORT_CONFIG_DIR`.
+    pub config: tempfile::TempDir,
+}
+
+impl Default for Dirs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Dirs {
+    /// Fresh, empty dirs.
+    pub fn new() -> Self {
+        Dirs {
+            data: tempfile::tempdir().expect("data dir"),
+            config: tempfile::tempdir().expect("config dir"),
+        }
+    }
+
+    /// `deskport ARGS` in these dirs with every stream piped (`NO_COLOR` set), not yet waited
+    /// for; `env` adds variables.
+    pub fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_deskport"));
+        cmd.args(args)
+            .env("DESKPORT_DATA_DIR", self.data.path())
+            .env("DESKPORT_CONFIG_DIR", self.config.path())
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd.spawn().expect("deskport runs")
+    }
+
+    /// Runs `deskport ARGS` with `stdin` (then closed) and `env`, and waits for it.
+    pub async fn run_with(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Output {
+        let mut child = self.spawn(args, env);
+        if let Some(mut input) = child.stdin.take() {
+            if let Some(text) = stdin {
+                input.write_all(text.as_bytes()).await.expect("stdin");
+            }
+            drop(input);
+        }
+        child.wait_with_output().await.expect("deskport ends")
+    }
+
+    /// Runs `deskport ARGS` with `stdin` (then closed) and waits for it.
+    pub async fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_with(args, stdin, &[]).await
+    }
+
+    /// Runs `deskport ARGS`, which must succeed; its stdout and stderr.
+    pub async fn ok(&self, args: &[&str], stdin: Option<&str>) -> (String, String) {
+        let out = self.run(args, stdin).await;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        );
+        assert!(
+            out.status.success(),
+            "deskport {args:?} failed: {stdout}\n{stderr}"
+        );
+        (stdout, stderr)
+    }
+
+    /// `deskport login --server URL --email EMAIL --password-stdin` with `password`.
+    pub async fn login(&self, url: &str, email: &str, password: &str) {
+        self.ok(
+            &[
+                "login",
+                "--server",
+                url,
+                "--email",
+                email,
+                "--password-stdin",
+            ],
+            Some(&format!("{password}\n")),
+        )
+        .await;
+    }
 }

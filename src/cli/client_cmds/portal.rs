@@ -1,10 +1,12 @@
 //! `deskport portal show|set`: printing the settings and turning `KEY VALUE` into a patch.
 
+use super::super::output::count;
 use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::portal::{PortalPatch, PropertyFilter};
 use deskport::domain::routing::{ConditionOp, MatchValue};
 use deskport::domain::wire::PortalFor;
-use deskport::domain::{AccessMode, PermissionMode, PortalSettings, TicketPermission};
+use deskport::domain::{AccessMode, DomainInfo, PermissionMode, PortalSettings, TicketPermission};
+use std::io::Write;
 
 /// The keys `portal set` understands, with the values they take.
 const KEYS: &str = "name TEXT | slug SLUG | domain HOST | default-inbox ID | \
@@ -12,56 +14,108 @@ ticket-permission contact|company|contact-filter:PROPERTY=V1,V2 | access invite-
 passwordless on|off | idle-timeout 20|40|60|1440 | show-closed on|off | support-form on|off | \
 consent on|off | consent-required on|off | configured on|off";
 
-/// Prints the settings as the account may see them.
-pub fn print(p: &PortalFor) {
+/// `deskport portal set --help`: what each key does.
+pub const SET_HELP: &str = "\
+Keys:
+  name TEXT                  the portal's name
+  slug SLUG                  the path under the domain (a-z, 0-9, -)
+  domain HOST                serve the portal on a connected domain (see `portal domain add`)
+  default-inbox ID           where new tickets go when no routing rule matches
+  ticket-permission MODE     contact | company | contact-filter:PROPERTY=V1,V2
+  access MODE                invite-only | self-registration
+  passwordless on|off        let customers sign in with an emailed code
+  idle-timeout MINUTES       20 | 40 | 60 | 1440
+  show-closed on|off         customers' lists include closed tickets
+  support-form on|off        customers may open tickets with the support form
+  consent on|off             show the consent notice
+  consent-required on|off    customers must accept it before anything else
+  configured on|off          the setup wizard is done (on needs a default inbox); while off,
+                             the app opens an admin on the Portal tab's setup wizard";
+
+/// Prints the settings as the account may see them, and the connected `domains` (staff).
+pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std::io::Result<()> {
     match p {
-        PortalFor::Staff(out) => {
-            let s = &out.settings;
-            println!("name:              {}", s.name);
-            println!("url:               {}", out.portal_url);
-            println!(
+        PortalFor::Staff(staff) => {
+            let s = &staff.settings;
+            writeln!(out, "name:              {}", s.name)?;
+            writeln!(out, "url:               {}", staff.portal_url)?;
+            writeln!(
+                out,
                 "domain:            {}{}",
                 s.domain,
-                if out.system_domain {
+                if staff.system_domain {
                     " (system domain: no registration emails)"
                 } else {
                     ""
                 }
-            );
-            println!("slug:              {}", s.slug);
-            println!("language:          {}", out.language);
-            println!(
+            )?;
+            for (i, d) in domains.iter().enumerate() {
+                let mut notes = vec![d.primary_language.as_str()];
+                notes.extend(d.system.then_some("system"));
+                notes.extend((d.host == s.domain).then_some("in use"));
+                writeln!(
+                    out,
+                    "{:<19}{} ({})",
+                    if i == 0 { "connected domains:" } else { "" },
+                    d.host,
+                    notes.join(", ")
+                )?;
+            }
+            writeln!(out, "slug:              {}", s.slug)?;
+            writeln!(out, "language:          {}", staff.language)?;
+            writeln!(
+                out,
                 "default inbox:     {}",
                 s.default_inbox_id
                     .map(|i| i.to_string())
                     .unwrap_or_else(|| "-".into())
-            );
-            println!("ticket permission: {}", permission(&s.ticket_permission));
-            println!("access:            {}", access_mode(s.access.mode));
-            println!("passwordless:      {}", on_off(s.access.passwordless));
-            println!(
+            )?;
+            writeln!(
+                out,
+                "ticket permission: {}",
+                permission(&s.ticket_permission)
+            )?;
+            writeln!(out, "access:            {}", access_mode(s.access.mode))?;
+            writeln!(out, "passwordless:      {}", on_off(s.access.passwordless))?;
+            writeln!(
+                out,
                 "idle timeout:      {} minutes",
                 s.access.idle_timeout_minutes
-            );
-            println!("show closed:       {}", on_off(s.ticket_view.show_closed));
-            println!(
+            )?;
+            writeln!(
+                out,
+                "show closed:       {}",
+                on_off(s.ticket_view.show_closed)
+            )?;
+            writeln!(
+                out,
                 "consent notice:    {}{}",
                 on_off(s.consent.enabled),
                 if s.consent.required { ", required" } else { "" }
-            );
-            println!(
-                "support form:      {} ({} extra fields)",
+            )?;
+            writeln!(
+                out,
+                "support form:      {} ({})",
                 on_off(s.support_form.enabled),
-                s.support_form.fields.len()
-            );
-            println!("configured:        {}", on_off(s.configured));
-            println!("version:           {}", s.version);
+                count(s.support_form.fields.len(), "extra field", "extra fields")
+            )?;
+            writeln!(
+                out,
+                "configured:        {}{}",
+                on_off(s.configured),
+                if s.configured {
+                    ""
+                } else {
+                    " (the app opens an admin on the setup wizard)"
+                }
+            )?;
+            writeln!(out, "version:           {}", s.version)
         }
         PortalFor::Public(p) => {
-            println!("name:     {}", p.name);
-            println!("url:      {}", p.portal_url);
-            println!("language: {}", p.language);
-            println!("access:   {}", access_mode(p.access_mode));
+            writeln!(out, "name:     {}", p.name)?;
+            writeln!(out, "url:      {}", p.portal_url)?;
+            writeln!(out, "language: {}", p.language)?;
+            writeln!(out, "access:   {}", access_mode(p.access_mode))
         }
     }
 }
@@ -81,7 +135,10 @@ fn permission(p: &TicketPermission) -> String {
     match p.mode {
         PermissionMode::Contact => "contact (own tickets only)".into(),
         PermissionMode::Company => "company (the company's tickets)".into(),
-        PermissionMode::ContactFilter => format!("contact-filter ({} conditions)", p.filter.len()),
+        PermissionMode::ContactFilter => format!(
+            "contact-filter ({})",
+            count(p.filter.len(), "condition", "conditions")
+        ),
     }
 }
 

@@ -112,6 +112,16 @@ impl ApiClient {
             .await
     }
 
+    /// `DELETE /domains/{host}`. A name that is not a host name cannot be a connected domain:
+    /// [`ApiError::NotFound`] without asking (it could not go into the path as is either).
+    pub async fn remove_domain(&self, host: &str) -> Result<(), ApiError> {
+        if !crate::domain::text::is_valid_host(host) {
+            return Err(ApiError::NotFound);
+        }
+        self.empty(Call::new(Method::DELETE, format!("/domains/{host}")))
+            .await
+    }
+
     /// `GET /inboxes` (with open and unassigned counts).
     pub async fn inboxes(&self) -> Result<Vec<InboxOut>, ApiError> {
         self.json(Call::new(Method::GET, "/inboxes")).await

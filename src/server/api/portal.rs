@@ -4,7 +4,7 @@ use crate::domain::DomainInfo;
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{PortalFor, portal_for};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, etag, if_match};
+use crate::server::extract::{Caller, Json, Path, etag, if_match};
 use crate::server::state::SharedState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<SharedState> {
     OpenApiRouter::new()
         .routes(routes!(get_portal, patch_portal))
         .routes(routes!(list_domains, add_domain))
+        .routes(routes!(remove_domain))
 }
 
 async fn portal_response(state: &SharedState, caller: &Caller) -> ApiResult<Response> {
@@ -92,4 +93,18 @@ async fn add_domain(
         StatusCode::CREATED,
         Json(state.store.add_domain(domain).await?),
     ))
+}
+
+/// Removes a connected domain; refused (400) for a system domain and for the domain the
+/// portal is served on.
+#[utoipa::path(delete, path = "/domains/{host}", tag = "portal", params(("host" = String, Path, description = "the domain's host name")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn remove_domain(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(host): Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    state.store.remove_domain(host).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

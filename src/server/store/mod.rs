@@ -209,6 +209,9 @@ pub trait Store: Send + Sync + 'static {
     async fn domains(&self) -> StoreResult<Vec<DomainInfo>>;
     /// Connects a domain.
     async fn add_domain(&self, domain: DomainInfo) -> StoreResult<DomainInfo>;
+    /// Removes a connected domain; refused for a system domain and for the one the portal is
+    /// served on, checked in the same transaction as the removal.
+    async fn remove_domain(&self, host: String) -> StoreResult<()>;
 
     /// Staff users.
     async fn users(&self) -> StoreResult<Vec<User>>;

@@ -84,6 +84,30 @@ pub fn add_domain(conn: &Connection, d: &DomainInfo) -> StoreResult<()> {
     append_change(conn, "domain", 0, "upsert", None)
 }
 
+/// Removes a connected domain, unless it is a system domain or the portal's own.
+pub fn remove_domain(conn: &Connection, host: &str) -> StoreResult<()> {
+    let domain = domains(conn)?
+        .into_iter()
+        .find(|d| d.host == host)
+        .ok_or(StoreError::NotFound)?;
+    if domain.system {
+        return Err(ValidationError::new(
+            "host",
+            "it is a system domain; those come with the server",
+        )
+        .into());
+    }
+    if portal(conn)?.domain == host {
+        return Err(ValidationError::new(
+            "host",
+            "the portal is served on it; set another domain for the portal first",
+        )
+        .into());
+    }
+    conn.execute("DELETE FROM domains WHERE host = ?1", [host])?;
+    append_change(conn, "domain", 0, "upsert", None)
+}
+
 fn inbox_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Inbox, i64)> {
     Ok((
         Inbox {

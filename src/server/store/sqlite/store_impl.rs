@@ -45,6 +45,9 @@ impl Store for SqliteStore {
         })
         .await
     }
+    async fn remove_domain(&self, host: String) -> StoreResult<()> {
+        self.write(move |c| config::remove_domain(c, &host)).await
+    }
     async fn users(&self) -> StoreResult<Vec<User>> {
         self.read(people::users).await
     }
