@@ -6,6 +6,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use deskport::client::{
     ApiError, Client, ClientConfig, ClientError, Session, SyncReport, View, ViewTicket,
 };
+use deskport::domain::text::{escape_invisible_in_json, strip_control};
 use deskport::domain::wire::PortalFor;
 use std::io::Write as _;
 
@@ -28,7 +29,7 @@ pub async fn login(server: &str, email: &str, password_stdin: bool) -> Result<()
     println!(
         "Signed in to {} as {} <{}> ({}).",
         session.server_url,
-        a.name,
+        strip_control(&a.name),
         a.email,
         a.role.as_str()
     );
@@ -70,12 +71,14 @@ pub async fn sync() -> Result<()> {
     Ok(())
 }
 
+/// What went wrong, for the terminal: a server's message is shown without control or
+/// invisible characters.
 fn explain(e: &ClientError) -> String {
     match e {
         ClientError::Api(ApiError::Unauthorized(_)) => {
             "the session expired; run `deskport login` again".into()
         }
-        other => other.to_string(),
+        other => strip_control(&other.to_string()),
     }
 }
 
@@ -143,10 +146,11 @@ pub async fn tickets(json: bool, offline: bool) -> Result<()> {
     let view = client.view();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
+        // The values stay exact; only invisible characters are written as `\uXXXX`.
         let items: Vec<serde_json::Value> =
             view.tickets().map(ticket_json).collect::<Result<_>>()?;
-        serde_json::to_writer_pretty(&mut out, &items)?;
-        writeln!(out)?;
+        let json = serde_json::to_string_pretty(&items)?;
+        writeln!(out, "{}", escape_invisible_in_json(&json))?;
     } else {
         print_table(&mut out, &view)?;
     }
@@ -165,7 +169,7 @@ fn ticket_json(t: &ViewTicket) -> Result<serde_json::Value> {
 fn print_table(out: &mut impl std::io::Write, view: &View) -> Result<()> {
     let staff = view.is_staff();
     let width = |s: &str, n: usize| -> String {
-        let clean = deskport::domain::text::strip_control(s);
+        let clean = strip_control(s);
         if clean.chars().count() > n {
             clean.chars().take(n - 1).collect::<String>() + "…"
         } else {
@@ -270,7 +274,10 @@ pub async fn portal_set(key: &str, value: &str) -> Result<()> {
                 eyre!("someone changed the settings at the same time; run the command again")
             }
             ApiError::Rejected { message, .. } => {
-                eyre!("the server refused `{key} {value}`: {message}")
+                eyre!(
+                    "the server refused `{key} {value}`: {}",
+                    strip_control(&message)
+                )
             }
             other => eyre!("cannot change the portal settings: {other}"),
         })?;

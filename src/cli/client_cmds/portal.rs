@@ -3,6 +3,7 @@
 use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::portal::{PortalPatch, PropertyFilter};
 use deskport::domain::routing::{ConditionOp, MatchValue};
+use deskport::domain::text::strip_control;
 use deskport::domain::wire::PortalFor;
 use deskport::domain::{AccessMode, PermissionMode, PortalSettings, TicketPermission};
 
@@ -12,24 +13,25 @@ ticket-permission contact|company|contact-filter:PROPERTY=V1,V2 | access invite-
 passwordless on|off | idle-timeout 20|40|60|1440 | show-closed on|off | support-form on|off | \
 consent on|off | consent-required on|off | configured on|off";
 
-/// Prints the settings as the account may see them.
+/// Prints the settings as the account may see them; text an admin typed is shown without
+/// control or invisible characters, like everywhere else.
 pub fn print(p: &PortalFor) {
     match p {
         PortalFor::Staff(out) => {
             let s = &out.settings;
-            println!("name:              {}", s.name);
-            println!("url:               {}", out.portal_url);
+            println!("name:              {}", strip_control(&s.name));
+            println!("url:               {}", strip_control(&out.portal_url));
             println!(
                 "domain:            {}{}",
-                s.domain,
+                strip_control(&s.domain),
                 if out.system_domain {
                     " (system domain: no registration emails)"
                 } else {
                     ""
                 }
             );
-            println!("slug:              {}", s.slug);
-            println!("language:          {}", out.language);
+            println!("slug:              {}", strip_control(&s.slug));
+            println!("language:          {}", strip_control(&out.language));
             println!(
                 "default inbox:     {}",
                 s.default_inbox_id
@@ -58,9 +60,9 @@ pub fn print(p: &PortalFor) {
             println!("version:           {}", s.version);
         }
         PortalFor::Public(p) => {
-            println!("name:     {}", p.name);
-            println!("url:      {}", p.portal_url);
-            println!("language: {}", p.language);
+            println!("name:     {}", strip_control(&p.name));
+            println!("url:      {}", strip_control(&p.portal_url));
+            println!("language: {}", strip_control(&p.language));
             println!("access:   {}", access_mode(p.access_mode));
         }
     }

@@ -66,6 +66,8 @@ pub enum FieldId {
     FormKind,
     /// Whether a support-form field is required.
     FormRequired,
+    /// Whether only the requester and staff see a support-form field's answer.
+    FormPrivate,
     /// A select field's options, comma-separated.
     FormOptions,
 }
