@@ -225,6 +225,17 @@ impl Form {
         true
     }
 
+    /// The rows as they were when the current edit began (the rows as they are when nothing
+    /// is being edited): a text row takes each keystroke at once, so what an edit changed is
+    /// only seen against this copy.
+    pub fn before_edit(&self) -> Form {
+        let mut form = Form::new(self.fields.clone());
+        if let (Some(edit), Some(field)) = (&self.edit, form.fields.get_mut(self.selected)) {
+            field.value = edit.before.clone();
+        }
+        form
+    }
+
     /// Keeps what was typed and stops editing.
     pub fn commit(&mut self) {
         if let Some(Edit {

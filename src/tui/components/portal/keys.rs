@@ -140,7 +140,7 @@ impl Portal {
     /// Keeps the text being edited; a support-form field it makes a contact detail turns
     /// private.
     fn commit_edit(&mut self) {
-        let before = sections::contact_details(&self.form);
+        let before = sections::contact_details(&self.form.before_edit());
         self.form.commit();
         self.privatise(&before);
     }

@@ -284,6 +284,7 @@ fn form_fields(form: &Form) -> Vec<FormField> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn settings_with(fields: Vec<FormField>) -> PortalSettings {
         let mut s = PortalSettings::unconfigured("help.example.com");
@@ -300,8 +301,16 @@ mod tests {
         form.insert_group(form_field_rows(&new), end);
         let before = contact_details(&form);
         assert!(!privatise_new_contact_details(&mut form, &before));
-        // The admin names it a phone number: it turns private once.
-        form.set_text(FieldId::FormLabel, "Mobile number");
+        // The admin names it a phone number, typed into the row: it turns private once.
+        let label = form.fields.iter().position(|f| f.id == FieldId::FormLabel);
+        form.selected = label.unwrap_or_default();
+        assert!(form.begin_edit());
+        for c in " (mobile)".chars() {
+            form.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        assert!(form.get(FieldId::FormLabel).contains("(mobile)"));
+        let before = contact_details(&form.before_edit());
+        form.commit();
         assert!(privatise_new_contact_details(&mut form, &before));
         let mut s = settings_with(vec![]);
         apply(&form, &mut s);
