@@ -268,3 +268,79 @@ async fn customers_get_only_the_customer_projection() {
         .await;
     assert_customer_ticket(&created.body, "POST /tickets");
 }
+
+/// In company mode a colleague sees the ticket but not its private answers (the demo form's
+/// phone field is private by default): not in the detail, the list or the sync feed, neither
+/// in a snapshot nor as a live change. The requester and staff see them; once the admin makes
+/// the field public, the colleague's feed starts over and shows it.
+#[tokio::test]
+async fn private_form_answers_reach_only_the_requester_and_staff() {
+    let ts = demo_server(20).await;
+    let admin = ts.demo_login(ADA).await;
+    let sam = ts.demo_login(SAM).await;
+    ts.set_mode(&admin, "company").await;
+    let carla = ts.demo_login(CARLA).await;
+    let dan = ts.demo_login(DAN).await;
+    let (_, carla_live) = ts.sync_all(&carla, "", 1000).await;
+
+    let phone = "+1 555 0199 (PRIVATE-4e1d)";
+    let created = ts
+        .post(
+            "/tickets",
+            &dan,
+            json!({"subject": "Call me back", "description": "About my invoice.",
+                   "form_fields": {"contact_phone": phone, "order_number": "INV-0042"}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let path = format!("/tickets/{id}");
+    assert_eq!(created.body["form_fields"]["contact_phone"], phone);
+
+    for (who, token) in [("Dan, the requester", &dan), ("Sam, an agent", &sam)] {
+        let detail = ts.get(&path, token).await;
+        assert_eq!(detail.body["form_fields"]["contact_phone"], phone, "{who}");
+    }
+
+    // Carla, Dan's colleague: the ticket and its public answer, never the phone number.
+    let detail = ts.get(&path, &carla).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert_eq!(detail.body["form_fields"]["order_number"], "INV-0042");
+    assert!(detail.body["form_fields"].get("contact_phone").is_none());
+    let (live, _) = ts.sync_all(&carla, &carla_live, 1000).await;
+    let live = serde_json::to_string(&live).expect("json");
+    assert!(
+        live.contains("INV-0042"),
+        "the live feed carries the ticket: {live}"
+    );
+    let everything = everything_for(&ts, &carla).await;
+    let listed = &everything
+        .iter()
+        .find(|(p, _)| p == "/tickets")
+        .expect("list")
+        .1;
+    assert!(listed.contains("INV-0042"), "the list carries the ticket");
+    for (what, text) in everything
+        .iter()
+        .chain([("/sync live".to_string(), live)].iter())
+    {
+        assert!(
+            !text.contains("PRIVATE-4e1d"),
+            "{what} shows Dan's phone to Carla"
+        );
+    }
+
+    // The admin makes the field public: Carla's feed is rebuilt and now carries it.
+    let mut form = ts.get("/portal", &admin).await.body["support_form"].clone();
+    for f in form["fields"].as_array_mut().expect("fields") {
+        assert_eq!(f["private"], f["key"] == "contact_phone", "{f}");
+        f["private"] = json!(false);
+    }
+    ts.set_portal(&admin, json!({"support_form": form})).await;
+    let page = ts.get(&format!("/sync?cursor={carla_live}"), &carla).await;
+    assert_eq!(page.body["reset"], true, "{}", page.text);
+    assert_eq!(
+        ts.get(&path, &carla).await.body["form_fields"]["contact_phone"],
+        phone
+    );
+}

@@ -112,3 +112,65 @@ async fn login_sync_tickets_portal_and_offline() {
     assert!(out.contains(&format!("{total} tickets")), "{out}");
     drop(dir);
 }
+
+/// A subject with a bidi override, zero-width characters and a NUL is stored as sent (the API
+/// returns it unchanged) and `deskport tickets` prints it without them; `--json` keeps the
+/// exact value, the invisible characters written as `\uXXXX` escapes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invisible_characters_are_stored_as_sent_and_printed_neutralised() {
+    let ts = demo_server(20).await;
+    let url = format!("http://{}", ts.server.addr);
+    let admin_token = ts.demo_login(ADA).await;
+    let carla = ts.contact(&admin_token, CARLA).await;
+    let subject = "Pay \u{202e}gpj.exe\u{202c} now\u{200b}\u{200c}\u{2060}\u{feff}\u{0}!";
+    let created = ts
+        .post(
+            "/tickets",
+            &admin_token,
+            serde_json::json!({"subject": subject, "description": "d", "contact_id": carla["id"]}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let stored = ts.get(&format!("/tickets/{id}"), &admin_token).await;
+    assert_eq!(stored.body["subject"], subject, "stored as sent");
+
+    let admin = Dirs::new();
+    admin
+        .ok(
+            &[
+                "login",
+                "--server",
+                &url,
+                "--email",
+                ADA,
+                "--password-stdin",
+            ],
+            Some(&format!("{DEMO_PASSWORD}\n")),
+        )
+        .await;
+    let (out, _) = admin.ok(&["tickets"], None).await;
+    let row = out
+        .lines()
+        .find(|l| l.contains("gpj.exe"))
+        .unwrap_or_else(|| panic!("the ticket is listed:\n{out}"));
+    assert!(row.contains("Pay gpj.exe now!"), "{row:?}");
+    assert!(
+        !out.chars()
+            .any(|c| deskport::domain::text::is_invisible_format(c) || c == '\0'),
+        "{out:?}"
+    );
+    let (json, _) = admin.ok(&["tickets", "--json"], None).await;
+    assert!(
+        !json
+            .chars()
+            .any(deskport::domain::text::is_invisible_format),
+        "escaped in the JSON text"
+    );
+    assert!(json.contains(r"\u202egpj.exe\u202c"), "{json}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&json).expect("JSON list");
+    assert!(
+        listed.iter().any(|t| t["subject"] == subject),
+        "the exact value survives"
+    );
+}

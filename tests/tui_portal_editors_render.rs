@@ -134,17 +134,31 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
             key(KeyCode::Down),
             key(KeyCode::Char(' ')),
             key(KeyCode::Down),
+            key(KeyCode::Char(' ')),
+            key(KeyCode::Down),
         ],
     );
     edit(&mut app, "Widget, Gadget");
-    send(&mut app, (0..4).map(|_| key(KeyCode::Up)));
-    send(&mut app, [key(KeyCode::Char('K'))]);
     send(&mut app, (0..5).map(|_| key(KeyCode::Up)));
+    send(&mut app, [key(KeyCode::Char('K'))]);
+    send(&mut app, (0..6).map(|_| key(KeyCode::Up)));
     send(&mut app, [key(KeyCode::Char('d'))]);
     let edited = render_hashed(&mut app, 120, 40);
     assert!(
         edited.contains("Product *") && edited.contains("‹ Widget | Gadget ›"),
         "{edited}"
+    );
+    let private_rows: Vec<&str> = edited
+        .lines()
+        .filter(|l| l.contains("    private "))
+        .collect();
+    assert!(
+        private_rows.len() == 3
+            && private_rows[1].contains("[x] on")
+            && private_rows[2].contains("[x] on")
+            && edited.contains("requester and staff only"),
+        "each field shows its private flag, the new one turned on, the phone one private \
+         by default:\n{edited}"
     );
     insta::assert_snapshot!("settings_support_form_edited_120x40", edited);
 
@@ -183,13 +197,19 @@ async fn admins_edit_the_ticket_view_consent_notice_and_support_form() {
         (
             product.label.as_str(),
             product.required,
+            product.private,
             product.options.clone()
         ),
         (
             "Product",
             true,
+            true,
             vec!["Widget".to_string(), "Gadget".to_string()]
         )
+    );
+    assert!(
+        s.support_form.fields[2].private,
+        "the phone field stays private"
     );
     assert_eq!(
         s.name, "Renamed elsewhere",

@@ -892,3 +892,59 @@ async fn popups_of_the_pane_offer_no_tab_keys() {
         app.update(esc());
     }
 }
+
+/// A subject carrying a bidi override, zero-width characters and a NUL is stored as sent and
+/// drawn without them: the list row reads in order and hides nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invisible_characters_never_reach_the_list_row() {
+    use deskport::domain::wire::{StaffTicketInput, TicketInput, TicketOut};
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = common::render::serve(dir.path(), true).await;
+    let client = common::render::synced_client(
+        &url,
+        "sam@deskport.test",
+        deskport::server::demo::DEMO_PASSWORD,
+        &dir.path().join("sam"),
+        false,
+    )
+    .await;
+    let api = client.api();
+    let carla = api.contacts().await.unwrap();
+    let carla = carla.iter().find(|c| c.email == "carla@acme.test").unwrap();
+    let subject = "Refund spoof-7e2 \u{202e}gpj.exe\u{202c} ad\u{200b}min\u{200d}\u{feff}\u{0} \u{2066}ok\u{2069}\u{200f}";
+    let input = TicketInput::Staff(StaffTicketInput {
+        subject: subject.into(),
+        description: "Hidden characters.".into(),
+        contact_id: carla.id,
+        priority: None,
+        category: None,
+        source: None,
+        inbox_id: None,
+        owner_id: None,
+        tags: vec![],
+        form_fields: Default::default(),
+    });
+    let TicketOut::Staff(row) = api.create_ticket(&input, None).await.unwrap() else {
+        panic!("staff get the staff view");
+    };
+    assert_eq!(row.ticket.subject, subject, "stored as sent");
+    client.sync_now().await.unwrap();
+    let mut pane = Tickets::new(client.clone());
+    type_filter(&mut pane, "spoof-7e2");
+    let screen = lines(&mut pane, 120, 40);
+    let row = screen
+        .iter()
+        .find(|l| l.contains("spoof-7e2"))
+        .unwrap_or_else(|| panic!("the ticket is listed:\n{}", screen.join("\n")));
+    assert!(row.contains("Refund spoof-7e2 gpj.exe admin ok"), "{row}");
+    for line in &screen {
+        assert!(
+            !line
+                .chars()
+                .any(deskport::domain::text::is_invisible_format)
+                && !line.contains('\0'),
+            "{line:?}"
+        );
+    }
+    client.shutdown().await;
+}

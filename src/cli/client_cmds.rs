@@ -6,6 +6,7 @@ use super::output::{count, print};
 use super::paths;
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::{Client, ClientConfig, Session, SyncReport, View, ViewTicket};
+use deskport::domain::text::{escape_invisible_in_json, strip_control};
 use std::io::Write;
 
 mod login;
@@ -111,10 +112,9 @@ pub async fn tickets(json: bool, offline: bool) -> Result<()> {
     if json {
         let items: Vec<serde_json::Value> =
             view.tickets().map(ticket_json).collect::<Result<_>>()?;
-        print(|out| {
-            serde_json::to_writer_pretty(&mut *out, &items)?;
-            writeln!(out)
-        })
+        // The values stay exact; only invisible characters are written as `\uXXXX`.
+        let json = serde_json::to_string_pretty(&items)?;
+        print(|out| writeln!(out, "{}", escape_invisible_in_json(&json)))
     } else {
         print(|out| print_table(out, &view))
     }
@@ -142,7 +142,7 @@ fn ticket_json(t: &ViewTicket) -> Result<serde_json::Value> {
 fn print_table(out: &mut dyn Write, view: &View) -> std::io::Result<()> {
     let staff = view.is_staff();
     let width = |s: &str, n: usize| -> String {
-        let clean = deskport::domain::text::strip_control(s);
+        let clean = strip_control(s);
         if clean.chars().count() > n {
             clean.chars().take(n - 1).collect::<String>() + "…"
         } else {

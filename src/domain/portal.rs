@@ -15,6 +15,7 @@ mod ticket_view;
 
 pub use form::{
     FieldKind, FormField, MAX_BODY, MAX_FIELD_VALUE, MAX_SUBJECT, SupportForm, check_subject,
+    private_by_default,
 };
 pub use ticket_view::{CustomerColumn, SortOrder, TicketView};
 

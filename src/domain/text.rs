@@ -3,7 +3,9 @@
 /// Removes terminal control and escape sequences from text a customer typed, so drawing it
 /// can never set the window title, clear the screen or move the cursor. Newlines and tabs
 /// survive (tabs become spaces); every other control character is dropped, and an escape
-/// sequence (CSI, OSC, DCS and friends) is dropped whole.
+/// sequence (CSI, OSC, DCS and friends) is dropped whole. Invisible format characters go
+/// too (see [`is_invisible_format`]): a bidi override could make a subject read differently
+/// from what it says, and zero-width characters could make two names look the same.
 pub fn strip_control(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
@@ -16,8 +18,38 @@ pub fn strip_control(input: &str) -> String {
             '\u{90}' | '\u{9d}' | '\u{9e}' | '\u{9f}' | '\u{98}' => {
                 skip_until_terminator(&mut chars)
             }
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible_format(c) => {}
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `c` is a character that changes how the text around it is shown without showing
+/// itself: bidi embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+/// U+200E, U+200F, U+061C), zero-width spaces and joiners (U+200B–U+200D, U+2060, U+FEFF),
+/// and the other invisible operators and deprecated format controls of U+2061–U+206F.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+    )
+}
+
+/// Writes each invisible format character of JSON text as a `\uXXXX` escape, so JSON printed
+/// to a terminal keeps every value exact (a parser reads the same strings) and still cannot
+/// reorder or hide what is shown. Valid because JSON allows such characters only in strings.
+pub fn escape_invisible_in_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_invisible_format(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
         }
     }
     out
@@ -54,6 +86,40 @@ fn skip_until_terminator(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             _ => {}
         }
     }
+}
+
+/// Longest run of non-space characters an error message repeats from its input.
+pub const ECHO_WORD_MAX: usize = 64;
+
+/// Bounds text that may repeat what a caller sent (an unknown key, a bad value), so an error
+/// answer stays small however large the input was: every run of non-space characters is cut
+/// to [`ECHO_WORD_MAX`] characters and the whole to `max_bytes` bytes as JSON encodes them,
+/// each cut marked with `…`.
+pub fn bound_echo(text: &str, max_bytes: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_bytes));
+    let (mut bytes, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c.is_whitespace() { 0 } else { run + 1 };
+        if run > ECHO_WORD_MAX {
+            if run == ECHO_WORD_MAX + 1 {
+                out.push('…');
+                bytes += '…'.len_utf8();
+            }
+            continue;
+        }
+        let cost = match c {
+            '"' | '\\' | '\n' | '\t' | '\r' => 2,
+            c if c.is_control() => 6,
+            c => c.len_utf8(),
+        };
+        if bytes + cost > max_bytes.saturating_sub('…'.len_utf8()) {
+            out.push('…');
+            break;
+        }
+        bytes += cost;
+        out.push(c);
+    }
+    out
 }
 
 /// Checks an email address the way a help desk needs: one `@`, a non-empty local part and a
@@ -107,6 +173,59 @@ mod tests {
     #[test]
     fn c1_csi_is_removed() {
         assert_eq!(strip_control("a\u{9b}31mb"), "ab");
+    }
+
+    #[test]
+    fn bidi_controls_and_marks_are_removed() {
+        let spoof = "invoice\u{202e}fdp.exe\u{202c} \u{202a}a\u{202b}b\u{202d}c\u{2066}d\u{2067}e\u{2068}f\u{2069}";
+        assert_eq!(strip_control(spoof), "invoicefdp.exe abcdef");
+        assert_eq!(strip_control("x\u{200e}y\u{200f}z\u{061c}!"), "xyz!");
+    }
+
+    #[test]
+    fn zero_width_characters_and_nul_are_removed() {
+        let hidden = "ad\u{200b}min\u{200c} \u{200d}Ca\u{2060}rla\u{feff}\u{0}!";
+        assert_eq!(strip_control(hidden), "admin Carla!");
+    }
+
+    #[test]
+    fn visible_unicode_next_to_format_ranges_survives() {
+        // Neighbours of the removed ranges: en dash, ellipsis, superscript zero, Arabic letters.
+        let text = "a\u{2013}b\u{2026}c\u{2070}d \u{0628}\u{061f} \u{1f600}";
+        assert_eq!(strip_control(text), text);
+    }
+
+    #[test]
+    fn json_keeps_invisible_characters_as_escapes() {
+        let value = "a\u{202e}b\u{200b}c\u{0}";
+        let json = serde_json::to_string(value).unwrap_or_default();
+        let escaped = escape_invisible_in_json(&json);
+        assert_eq!(escaped, r#""a\u202eb\u200bc\u0000""#);
+        let back: String = serde_json::from_str(&escaped).unwrap_or_default();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn echoes_are_bounded_per_word_and_in_all() {
+        let key = "k".repeat(10_000);
+        let message = format!("unknown field `{key}`, expected `subject`");
+        let short = bound_echo(&message, 400);
+        assert_eq!(
+            short,
+            format!("unknown field `{}… expected `subject`", "k".repeat(63))
+        );
+        let many = "word ".repeat(10_000);
+        let short = bound_echo(&many, 400);
+        assert!(
+            short.len() <= 400 && short.ends_with('…'),
+            "{}",
+            short.len()
+        );
+        // JSON writes a NUL as `\u0000`: six bytes each count against the budget.
+        let nul = " \u{0}".repeat(1_000);
+        let json = serde_json::to_string(&bound_echo(&nul, 400)).unwrap_or_default();
+        assert!(json.len() <= 400 + 2, "{}", json.len());
+        assert_eq!(bound_echo("is required", 400), "is required");
     }
 
     #[test]

@@ -132,8 +132,10 @@ pub fn scope_fingerprint(viewer: &Viewer, portal: &PortalSettings) -> u64 {
     );
     if !viewer.is_staff() {
         text.push_str(&format!(
-            "|{}|{:?}",
-            portal.ticket_view.show_closed, portal.ticket_view.stage_labels
+            "|{}|{:?}|{:?}",
+            portal.ticket_view.show_closed,
+            portal.ticket_view.stage_labels,
+            portal.support_form.private_keys().collect::<Vec<_>>()
         ));
     }
     fnv1a(text.as_bytes())

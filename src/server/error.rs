@@ -2,6 +2,7 @@
 //! right status, never a bare 500 for bad input.
 
 use super::store::StoreError;
+use crate::domain::text::bound_echo;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -90,13 +91,18 @@ impl ApiError {
     }
 }
 
+/// Most bytes an answer's message takes, and its field: a message may repeat what the caller
+/// sent (an unknown key, a bad value), and a 700 KB request must not earn a 3 MB answer.
+const MAX_MESSAGE_BYTES: usize = 480;
+const MAX_FIELD_BYTES: usize = 120;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
-                message: self.message,
-                field: self.field,
+                message: bound_echo(&self.message, MAX_MESSAGE_BYTES),
+                field: self.field.map(|f| bound_echo(&f, MAX_FIELD_BYTES)),
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();

@@ -6,6 +6,7 @@ use super::super::output::print;
 use super::super::{paths, prompt};
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::{ApiClient, ApiError, Session, normalize_server_url};
+use deskport::domain::text::strip_control;
 
 /// How `deskport login` signs in.
 #[derive(Debug, clap::Args)]
@@ -54,7 +55,7 @@ pub async fn login(args: Login) -> Result<()> {
             out,
             "Signed in to {} as {} <{}> ({}).",
             session.server_url,
-            a.name,
+            strip_control(&a.name),
             a.email,
             a.role.as_str()
         )

@@ -4,6 +4,7 @@ use super::super::output::count;
 use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::portal::{PortalPatch, PropertyFilter};
 use deskport::domain::routing::{ConditionOp, MatchValue};
+use deskport::domain::text::strip_control;
 use deskport::domain::wire::PortalFor;
 use deskport::domain::{AccessMode, DomainInfo, PermissionMode, PortalSettings, TicketPermission};
 use std::io::Write;
@@ -37,12 +38,12 @@ pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std:
     match p {
         PortalFor::Staff(staff) => {
             let s = &staff.settings;
-            writeln!(out, "name:              {}", s.name)?;
-            writeln!(out, "url:               {}", staff.portal_url)?;
+            writeln!(out, "name:              {}", strip_control(&s.name))?;
+            writeln!(out, "url:               {}", strip_control(&staff.portal_url))?;
             writeln!(
                 out,
                 "domain:            {}{}",
-                s.domain,
+                strip_control(&s.domain),
                 if staff.system_domain {
                     " (system domain: no registration emails)"
                 } else {
@@ -57,12 +58,12 @@ pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std:
                     out,
                     "{:<19}{} ({})",
                     if i == 0 { "connected domains:" } else { "" },
-                    d.host,
+                    strip_control(&d.host),
                     notes.join(", ")
                 )?;
             }
-            writeln!(out, "slug:              {}", s.slug)?;
-            writeln!(out, "language:          {}", staff.language)?;
+            writeln!(out, "slug:              {}", strip_control(&s.slug))?;
+            writeln!(out, "language:          {}", strip_control(&staff.language))?;
             writeln!(
                 out,
                 "default inbox:     {}",
@@ -112,9 +113,9 @@ pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std:
             writeln!(out, "version:           {}", s.version)
         }
         PortalFor::Public(p) => {
-            writeln!(out, "name:     {}", p.name)?;
-            writeln!(out, "url:      {}", p.portal_url)?;
-            writeln!(out, "language: {}", p.language)?;
+            writeln!(out, "name:     {}", strip_control(&p.name))?;
+            writeln!(out, "url:      {}", strip_control(&p.portal_url))?;
+            writeln!(out, "language: {}", strip_control(&p.language))?;
             writeln!(out, "access:   {}", access_mode(p.access_mode))
         }
     }

@@ -1,6 +1,7 @@
 //! The support form customers open tickets with, and the checks on what they submit.
 
 use super::super::error::ValidationError;
+use crate::domain::text::{ECHO_WORD_MAX, bound_echo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -21,7 +22,7 @@ pub enum FieldKind {
 
 /// An extra field of the support form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "FormFieldIn")]
 pub struct FormField {
     /// Machine name, `[a-z0-9_]`, 1–32 chars; routing rules refer to it as `form:<key>`.
     pub key: String,
@@ -35,6 +36,56 @@ pub struct FormField {
     /// Choices, for `select` only.
     #[serde(default)]
     pub options: Vec<String>,
+    /// Whether only the requester and staff see the answer: in company mode a colleague's
+    /// phone number is not the whole company's business. When a stored or sent form leaves
+    /// it out, contact details are private ([`private_by_default`]) and the rest are not.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// A form field as stored or sent, where `private` may be missing (portals stored before it
+/// existed, API callers that leave it out).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormFieldIn {
+    key: String,
+    label: String,
+    kind: FieldKind,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    options: Vec<String>,
+    #[serde(default)]
+    private: Option<bool>,
+}
+
+impl From<FormFieldIn> for FormField {
+    fn from(f: FormFieldIn) -> Self {
+        let private = f
+            .private
+            .unwrap_or_else(|| private_by_default(f.kind, &f.key, &f.label));
+        FormField {
+            key: f.key,
+            label: f.label,
+            kind: f.kind,
+            required: f.required,
+            options: f.options,
+            private,
+        }
+    }
+}
+
+/// Whether a field holds contact details, which stay between the requester and staff unless
+/// the admin says otherwise: an email field, or one whose key or label names a phone or email.
+pub fn private_by_default(kind: FieldKind, key: &str, label: &str) -> bool {
+    kind == FieldKind::Email || names_contact_detail(key) || names_contact_detail(label)
+}
+
+fn names_contact_detail(name: &str) -> bool {
+    let name = name.to_lowercase();
+    ["phone", "mobile", "email", "e-mail", "e_mail"]
+        .iter()
+        .any(|word| name.contains(word))
 }
 
 /// The support form customers open tickets with.
@@ -116,6 +167,38 @@ impl SupportForm {
         Ok(())
     }
 
+    /// The answers of a ticket that `viewer_is_requester` decides a customer may read: the
+    /// requester reads them all, a colleague only those of fields that are not private. An
+    /// answer no field of the form describes any more is judged by its key.
+    pub fn answers_for(
+        &self,
+        answers: BTreeMap<String, String>,
+        viewer_is_requester: bool,
+    ) -> BTreeMap<String, String> {
+        if viewer_is_requester {
+            return answers;
+        }
+        answers
+            .into_iter()
+            .filter(|(key, _)| !self.is_private(key))
+            .collect()
+    }
+
+    fn is_private(&self, key: &str) -> bool {
+        match self.fields.iter().find(|f| f.key == key) {
+            Some(f) => f.private,
+            None => names_contact_detail(key),
+        }
+    }
+
+    /// The keys of the private fields, for the fingerprint of what a customer's feed shows.
+    pub fn private_keys(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(|f| f.private)
+            .map(|f| f.key.as_str())
+    }
+
     /// Checks a customer's submission against the form: subject and description present and
     /// within limits, required fields filled, select values among the options, emails well
     /// formed, no unknown fields. Returns every problem, so a form can show them all at once.
@@ -135,13 +218,22 @@ impl SupportForm {
                 format!("must be at most {MAX_BODY} characters"),
             ));
         }
-        for key in values.keys() {
-            if !self.fields.iter().any(|f| &f.key == key) {
-                errors.push(ValidationError::new(
-                    format!("form_fields.{key}"),
-                    "is not a field of the support form",
-                ));
-            }
+        // Only the first unknown key is named: a request can carry thousands of them, and
+        // the answer must not grow with it.
+        let mut unknown = values
+            .keys()
+            .filter(|key| !self.fields.iter().any(|f| &f.key == *key));
+        if let Some(first) = unknown.next() {
+            let others = unknown.count();
+            let more = match others {
+                0 => String::new(),
+                1 => " (nor is 1 other key)".to_string(),
+                n => format!(" (nor are {n} other keys)"),
+            };
+            errors.push(ValidationError::new(
+                format!("form_fields.{}", bound_echo(first, 2 * ECHO_WORD_MAX)),
+                format!("is not a field of the support form{more}"),
+            ));
         }
         for f in &self.fields {
             let at = format!("form_fields.{}", f.key);

@@ -88,6 +88,7 @@ fn form_fields_are_validated() {
         kind: FieldKind::Text,
         required: false,
         options: vec![],
+        private: false,
     }];
     assert!(
         p.validate(&domains(), &[1])
@@ -125,6 +126,7 @@ fn submissions_are_checked_against_the_form() {
                 kind: FieldKind::Select,
                 required: true,
                 options: vec!["billing".into(), "tech".into()],
+                private: false,
             },
             FormField {
                 key: "cc".into(),
@@ -132,6 +134,7 @@ fn submissions_are_checked_against_the_form() {
                 kind: FieldKind::Email,
                 required: false,
                 options: vec![],
+                private: true,
             },
         ],
     };
@@ -209,4 +212,67 @@ fn consent_needed_until_current_version_accepted() {
         accepted_at: "t".into(),
     });
     assert!(!p.consent_needed(&contact));
+}
+
+#[test]
+fn contact_details_are_private_unless_the_form_says_otherwise() {
+    // A portal stored before fields had `private`: contact details turn private, the rest not.
+    let stored = r#"{"enabled": true, "fields": [
+        {"key": "cc", "label": "Copy to", "kind": "email"},
+        {"key": "contact_phone", "label": "Call-back number", "kind": "text"},
+        {"key": "reach", "label": "Your mobile", "kind": "text"},
+        {"key": "plan", "label": "Plan", "kind": "select", "options": ["gold"]},
+        {"key": "work_email", "label": "Work address", "kind": "text", "private": false},
+        {"key": "order", "label": "Order", "kind": "text", "private": true}
+    ]}"#;
+    let form: SupportForm = serde_json::from_str(stored).expect("an old form loads");
+    let private: Vec<bool> = form.fields.iter().map(|f| f.private).collect();
+    assert_eq!(private, [true, true, true, false, false, true]);
+    let unknown = r#"{"key": "a", "label": "A", "kind": "text", "secret": true}"#;
+    assert!(serde_json::from_str::<FormField>(unknown).is_err());
+    let again: SupportForm =
+        serde_json::from_str(&serde_json::to_string(&form).expect("json")).expect("reloads");
+    assert_eq!(again, form);
+
+    let answers = BTreeMap::from(
+        [
+            ("cc", "a@b.test"),
+            ("contact_phone", "555"),
+            ("plan", "gold"),
+            ("work_email", "w@b.test"),
+            ("order", "42"),
+            ("home_phone", "556"),
+            ("old_field", "kept"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    assert_eq!(form.answers_for(answers.clone(), true), answers);
+    let colleague = form.answers_for(answers, false);
+    assert_eq!(
+        colleague.keys().collect::<Vec<_>>(),
+        ["old_field", "plan", "work_email"],
+        "an answer no field describes is judged by its key"
+    );
+}
+
+#[test]
+fn unknown_answers_are_named_once_however_many() {
+    let form = SupportForm {
+        enabled: true,
+        fields: vec![],
+    };
+    let many: BTreeMap<String, String> = (0..5000)
+        .map(|i| (format!("k{i:05}"), "v".to_string()))
+        .collect();
+    let errors = form.check_submission("s", "d", &many).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "form_fields.k00000");
+    assert!(
+        errors[0].message.contains("4999 other keys"),
+        "{}",
+        errors[0].message
+    );
+    let huge = BTreeMap::from([("k".repeat(100_000), "v".to_string())]);
+    let errors = form.check_submission("s", "d", &huge).unwrap_err();
+    assert!(errors[0].field.len() < 200, "{}", errors[0].field.len());
 }

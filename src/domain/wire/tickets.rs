@@ -2,7 +2,7 @@
 //! see is decided here, in one place).
 
 use crate::domain::ticket::AuthorKind;
-use crate::domain::{Message, Priority, Source, Stage, Ticket, TicketView, Viewer};
+use crate::domain::{Message, PortalSettings, Priority, Source, Stage, Ticket, Viewer};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -65,7 +65,7 @@ pub struct CustomerTicket {
     pub requester_name: String,
     /// Whether the caller raised it.
     pub own: bool,
-    /// Support-form values.
+    /// Support-form values; a colleague of the requester gets none of the private fields.
     pub form_fields: BTreeMap<String, String>,
     /// RFC 3339.
     pub created_at: String,
@@ -87,25 +87,32 @@ pub enum TicketOut {
     Customer(CustomerTicket),
 }
 
-/// Projects a ticket for `viewer`.
-pub fn ticket_for(viewer: &Viewer, view: &TicketView, row: TicketRow) -> TicketOut {
+/// Projects a ticket for `viewer` under the portal's ticket view and support form.
+pub fn ticket_for(viewer: &Viewer, portal: &PortalSettings, row: TicketRow) -> TicketOut {
     match viewer {
         Viewer::Staff { .. } => TicketOut::Staff(row),
-        Viewer::Contact { contact_id, .. } => TicketOut::Customer(CustomerTicket {
-            id: row.ticket.id,
-            status_label: view.label(row.ticket.stage),
-            closed: row.ticket.stage.is_closed(),
-            priority: row.ticket.priority,
-            own: row.ticket.contact_id == *contact_id,
-            requester_name: row.requester_name,
-            subject: row.ticket.subject,
-            description: row.ticket.description,
-            form_fields: row.ticket.form_fields,
-            created_at: row.ticket.created_at,
-            updated_at: row.ticket.updated_at,
-            closed_at: row.ticket.closed_at,
-            version: row.ticket.version,
-        }),
+        Viewer::Contact { contact_id, .. } => {
+            let own = row.ticket.contact_id == *contact_id;
+            TicketOut::Customer(customer_ticket(portal, own, row))
+        }
+    }
+}
+
+fn customer_ticket(portal: &PortalSettings, own: bool, row: TicketRow) -> CustomerTicket {
+    CustomerTicket {
+        id: row.ticket.id,
+        status_label: portal.ticket_view.label(row.ticket.stage),
+        closed: row.ticket.stage.is_closed(),
+        priority: row.ticket.priority,
+        own,
+        requester_name: row.requester_name,
+        subject: row.ticket.subject,
+        description: row.ticket.description,
+        form_fields: portal.support_form.answers_for(row.ticket.form_fields, own),
+        created_at: row.ticket.created_at,
+        updated_at: row.ticket.updated_at,
+        closed_at: row.ticket.closed_at,
+        version: row.ticket.version,
     }
 }
 

@@ -58,7 +58,7 @@ async fn view_as_contact(
     };
     let scope = ReadScope::of(&viewer, &portal.ticket_permission);
     let rows = state.store.tickets(scope, query).await?;
-    Ok(Json(page_of(rows, limit, &viewer, &portal.ticket_view)))
+    Ok(Json(page_of(rows, limit, &viewer, &portal)))
 }
 
 /// Every contact who can see this ticket, and why (staff only).

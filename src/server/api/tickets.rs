@@ -12,7 +12,7 @@ use crate::domain::wire::{
     MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketOut,
     TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
 };
-use crate::domain::{PortalSettings, Priority, Source, Stage, TicketView};
+use crate::domain::{PortalSettings, Priority, Source, Stage};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{
     Caller, Json, Path, Query, etag, if_match, json_bytes, json_response,
@@ -103,7 +103,7 @@ async fn list_tickets(
             query,
         )
         .await?;
-    let page = page_of(rows, limit, &caller.viewer, &portal.ticket_view);
+    let page = page_of(rows, limit, &caller.viewer, portal);
     let body = json_bytes(&page)
         .map_err(|e| ApiError::internal(format!("cannot serialise a ticket page: {e}")))?;
     state.store.keep_answer(caller.read_from, key, body.clone());
@@ -150,7 +150,7 @@ pub(super) fn page_of(
     mut rows: Vec<TicketRow>,
     limit: usize,
     viewer: &Viewer,
-    view: &TicketView,
+    portal: &PortalSettings,
 ) -> TicketPage {
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
@@ -160,7 +160,7 @@ pub(super) fn page_of(
     };
     let items = rows
         .into_iter()
-        .map(|r| ticket_for(viewer, view, r))
+        .map(|r| ticket_for(viewer, portal, r))
         .collect();
     TicketPage { items, next_cursor }
 }
@@ -240,7 +240,7 @@ async fn create_ticket(
     };
     let (row, _) = state.store.create_ticket(new).await?;
     let version = row.ticket.version;
-    let out = ticket_for(&caller.viewer, &portal.ticket_view, row);
+    let out = ticket_for(&caller.viewer, portal, row);
     Ok((
         StatusCode::CREATED,
         [(header::ETAG, etag(version))],
@@ -277,7 +277,7 @@ async fn detail(
     let version = row.ticket.version;
     let messages = messages_for(&caller.viewer, state.store.messages(row.ticket.id).await?);
     let body = TicketDetail {
-        ticket: ticket_for(&caller.viewer, &portal.ticket_view, row),
+        ticket: ticket_for(&caller.viewer, portal, row),
         messages,
     };
     Ok(([(header::ETAG, etag(version))], Json(body)).into_response())

@@ -4,7 +4,7 @@
 use super::text::rfc3339;
 use super::{BASE, BILLING_INBOX, DAY, PORTAL_DOMAIN, SUPPORT_INBOX, SYSTEM_DOMAIN};
 use crate::domain::people::ConsentRecord;
-use crate::domain::portal::{CustomerColumn, SortOrder};
+use crate::domain::portal::{CustomerColumn, SortOrder, private_by_default};
 use crate::domain::routing::{AssignNamed, AssignTarget, MatchMode, MatchValue, RuleOutcome};
 use crate::domain::{
     Access, AccessMode, Assignment, Company, Condition, ConditionField, ConditionOp, Consent,
@@ -65,6 +65,7 @@ pub fn portal() -> PortalSettings {
         kind,
         required: false,
         options: options.iter().map(|o| o.to_string()).collect(),
+        private: private_by_default(kind, key, label),
     };
     PortalSettings {
         name: "Deskport Demo Support".into(),

@@ -54,7 +54,7 @@ fn delete(entity: &str, id: i64) -> Change {
 
 fn ticket_change(viewer: &Viewer, portal: &PortalSettings, row: TicketRow) -> StoreResult<Change> {
     let id = row.ticket.id;
-    upsert("ticket", id, &ticket_for(viewer, &portal.ticket_view, row))
+    upsert("ticket", id, &ticket_for(viewer, portal, row))
 }
 
 /// Everything but tickets, as a snapshot sends it.

@@ -102,9 +102,14 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
             "Changing the text asks every customer to accept it again (now version {}).",
             s.consent.version
         ))),
-        Part::SupportForm => out.push(Line::raw(
-            "Subject and description are always asked. n adds a field, d removes, J/K move.",
-        )),
+        Part::SupportForm => {
+            out.push(Line::raw(
+                "Subject and description are always asked. n adds a field, d removes, J/K move.",
+            ));
+            out.push(Line::raw(
+                "A private field's answer is for the requester and staff only, not colleagues.",
+            ));
+        }
     }
     out
 }

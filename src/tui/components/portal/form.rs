@@ -66,6 +66,8 @@ pub enum FieldId {
     FormKind,
     /// Whether a support-form field is required.
     FormRequired,
+    /// Whether only the requester and staff see a support-form field's answer.
+    FormPrivate,
     /// A select field's options, comma-separated.
     FormOptions,
 }
@@ -221,6 +223,17 @@ impl Form {
             area,
         });
         true
+    }
+
+    /// The rows as they were when the current edit began (the rows as they are when nothing
+    /// is being edited): a text row takes each keystroke at once, so what an edit changed is
+    /// only seen against this copy.
+    pub fn before_edit(&self) -> Form {
+        let mut form = Form::new(self.fields.clone());
+        if let (Some(edit), Some(field)) = (&self.edit, form.fields.get_mut(self.selected)) {
+            field.value = edit.before.clone();
+        }
+        form
     }
 
     /// Keeps what was typed and stops editing.

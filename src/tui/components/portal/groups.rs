@@ -25,6 +25,7 @@ impl FieldId {
                 FieldId::FormLabel
                     | FieldId::FormKind
                     | FieldId::FormRequired
+                    | FieldId::FormPrivate
                     | FieldId::FormOptions
             ),
             _ => false,

@@ -23,21 +23,21 @@ impl Portal {
     pub(super) fn handle_editing(&mut self, action: Action) -> Outcome {
         match action {
             Action::Confirm => {
-                self.form.commit();
+                self.message = None;
+                self.commit_edit();
                 let id = self.form.current().map(|f| f.id);
                 let host = self.form.get(FieldId::NewHost).trim().to_string();
                 if matches!(id, Some(FieldId::NewHost | FieldId::NewLanguage)) && !host.is_empty() {
                     return self.connect_domain();
                 }
-                self.message = None;
                 Outcome::Changed
             }
             Action::NextField | Action::PrevField => {
-                self.form.commit();
+                self.message = None;
+                self.commit_edit();
                 let delta = if action == Action::NextField { 1 } else { -1 };
                 self.form.selected =
                     crate::tui::components::step(self.form.selected, delta, self.total_rows());
-                self.message = None;
                 Outcome::Changed
             }
             Action::Close => {
@@ -45,7 +45,7 @@ impl Portal {
                 self.say("Edit cancelled.", false)
             }
             Action::Save => {
-                self.form.commit();
+                self.commit_edit();
                 if self.draft.is_some() {
                     self.wizard_step(1)
                 } else {
@@ -134,12 +134,31 @@ impl Portal {
         Outcome::Changed
     }
 
+    /// Keeps the text being edited; a support-form field it makes a contact detail turns
+    /// private.
+    fn commit_edit(&mut self) {
+        let before = sections::contact_details(&self.form.before_edit());
+        self.form.commit();
+        self.privatise(&before);
+    }
+
     /// Changes the selected choice; the message about the old value goes with it.
     fn change_choice(&mut self) {
+        let before = sections::contact_details(&self.form);
         if self.form.cycle() {
             fields::sync_filter_rows(&mut self.form);
             self.message = None;
             self.warned = false;
+            self.privatise(&before);
+        }
+    }
+
+    fn privatise(&mut self, before: &[bool]) {
+        if sections::privatise_new_contact_details(&mut self.form, before) {
+            self.say(
+                "A contact detail: its answer is now private (the requester and staff only).",
+                false,
+            );
         }
     }
 

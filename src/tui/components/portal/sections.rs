@@ -3,7 +3,9 @@
 
 use super::fields::{field, opt, parse, split_list, wire};
 use super::form::{Field, FieldId, Form, Value};
-use crate::domain::portal::{CustomerColumn, FieldKind, FormField, PortalSettings};
+use crate::domain::portal::{
+    CustomerColumn, FieldKind, FormField, PortalSettings, private_by_default,
+};
 use crate::domain::ticket::Stage;
 
 /// Every column a customer's list can show, in their usual order.
@@ -97,7 +99,7 @@ pub fn consent_rows(s: &PortalSettings) -> Vec<Field> {
     ]
 }
 
-/// Support form: on/off, then five rows a field.
+/// Support form: on/off, then six rows a field.
 pub fn support_form_rows(s: &PortalSettings) -> Vec<Field> {
     let f = &s.support_form;
     let mut rows = vec![field(
@@ -132,6 +134,7 @@ pub fn form_field_rows(f: &FormField) -> Vec<Field> {
             "  required",
             Value::Switch(f.required),
         ),
+        field(FieldId::FormPrivate, "  private", Value::Switch(f.private)),
         field(
             FieldId::FormOptions,
             "  options (select)",
@@ -151,13 +154,48 @@ pub fn new_form_field(form: &Form) -> FormField {
     let n = (1..)
         .find(|n| !taken.contains(&format!("field_{n}").as_str()))
         .unwrap_or(1);
+    let (key, label) = (format!("field_{n}"), format!("Field {n}"));
     FormField {
-        key: format!("field_{n}"),
-        label: format!("Field {n}"),
+        private: private_by_default(FieldKind::Text, &key, &label),
+        key,
+        label,
         kind: FieldKind::Text,
         required: false,
         options: Vec::new(),
     }
+}
+
+/// For each support-form field of the rows, whether its kind, key or label makes it a contact
+/// detail, which is private unless the admin says otherwise.
+pub fn contact_details(form: &Form) -> Vec<bool> {
+    form_fields(form)
+        .iter()
+        .map(|f| private_by_default(f.kind, &f.key, &f.label))
+        .collect()
+}
+
+/// Turns "private" on for each support-form field an edit has just made a contact detail
+/// (`before` is what [`contact_details`] said before it), so naming a field "phone" keeps
+/// its answers from colleagues without another keypress; the admin may turn it off again.
+/// Returns whether any was turned on.
+pub fn privatise_new_contact_details(form: &mut Form, before: &[bool]) -> bool {
+    let after = contact_details(form);
+    let (mut group, mut changed) = (None, false);
+    for f in &mut form.fields {
+        match f.id {
+            FieldId::FormKey => group = Some(group.map_or(0, |g| g + 1)),
+            FieldId::FormPrivate => {
+                let became = group
+                    .is_some_and(|g| after.get(g) == Some(&true) && before.get(g) == Some(&false));
+                if became && f.value == Value::Switch(false) {
+                    f.value = Value::Switch(true);
+                    changed = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    changed
 }
 
 /// Writes the rows of these sections that `form` has into `s`.
@@ -228,10 +266,12 @@ fn form_fields(form: &Form) -> Vec<FormField> {
                 kind: FieldKind::Text,
                 required: false,
                 options: Vec::new(),
+                private: false,
             }),
             (FieldId::FormLabel, Some(ff)) => ff.label = v.trim().to_string(),
             (FieldId::FormKind, Some(ff)) => ff.kind = parse(v).unwrap_or(FieldKind::Text),
             (FieldId::FormRequired, Some(ff)) => ff.required = v == "on",
+            (FieldId::FormPrivate, Some(ff)) => ff.private = v == "on",
             (FieldId::FormOptions, Some(ff)) if ff.kind == FieldKind::Select => {
                 ff.options = split_list(v);
             }
@@ -239,4 +279,53 @@ fn form_fields(form: &Form) -> Vec<FormField> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn settings_with(fields: Vec<FormField>) -> PortalSettings {
+        let mut s = PortalSettings::unconfigured("help.example.com");
+        s.support_form.fields = fields;
+        s
+    }
+
+    #[test]
+    fn the_private_row_round_trips_and_contact_details_turn_private() {
+        let mut form = Form::new(support_form_rows(&settings_with(vec![])));
+        let new = new_form_field(&form);
+        assert!(!new.private, "a new text field is public");
+        let end = form.fields.len();
+        form.insert_group(form_field_rows(&new), end);
+        let before = contact_details(&form);
+        assert!(!privatise_new_contact_details(&mut form, &before));
+        // The admin names it a phone number, typed into the row: it turns private once.
+        let label = form.fields.iter().position(|f| f.id == FieldId::FormLabel);
+        form.selected = label.unwrap_or_default();
+        assert!(form.begin_edit());
+        for c in " (mobile)".chars() {
+            form.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        assert!(form.get(FieldId::FormLabel).contains("(mobile)"));
+        let before = contact_details(&form.before_edit());
+        form.commit();
+        assert!(privatise_new_contact_details(&mut form, &before));
+        let mut s = settings_with(vec![]);
+        apply(&form, &mut s);
+        assert!(s.support_form.fields[0].private);
+        // Turned off again, it stays off while it stays a contact detail.
+        let row = form
+            .fields
+            .iter()
+            .position(|f| f.id == FieldId::FormPrivate);
+        form.selected = row.unwrap_or_default();
+        assert!(form.cycle());
+        let before = contact_details(&form);
+        form.set_text(FieldId::FormLabel, "Phone");
+        assert!(!privatise_new_contact_details(&mut form, &before));
+        apply(&form, &mut s);
+        assert!(!s.support_form.fields[0].private);
+    }
 }

@@ -276,6 +276,7 @@ mod tests {
                 kind: FieldKind::Select,
                 required: true,
                 options: vec!["App".into(), "Web".into()],
+                private: false,
             }],
         })
     }

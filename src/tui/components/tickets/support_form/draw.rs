@@ -114,6 +114,7 @@ mod tests {
                 kind: FieldKind::Select,
                 required: false,
                 options: vec!["App".into(), "Web".into()],
+                private: false,
             }],
         })
     }

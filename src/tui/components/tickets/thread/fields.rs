@@ -133,6 +133,7 @@ mod tests {
             kind: FieldKind::Text,
             required: false,
             options: Vec::new(),
+            private: false,
         };
         SupportForm {
             enabled: true,
