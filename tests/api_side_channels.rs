@@ -205,3 +205,45 @@ async fn a_customer_s_stream_wakes_only_for_what_they_can_see() {
     assert_eq!(reply.status, 201);
     assert_eq!(pokes_until_quiet(&mut stream, quiet).await, 1);
 }
+
+#[tokio::test]
+async fn a_database_from_before_public_versions_upgrades_in_place() {
+    use deskport::server::store::sqlite::SqliteStore;
+    use deskport::server::store::{Reader, Store};
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("deskport.db");
+    {
+        let store = SqliteStore::open(&path).expect("store");
+        store
+            .import(deskport::server::demo::demo_batch(3, "x"))
+            .await
+            .expect("import");
+    }
+    // Back to schema 1: no public columns, every ticket at version 5.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("db");
+        conn.execute_batch(
+            "ALTER TABLE tickets DROP COLUMN public_version; \
+             ALTER TABLE tickets DROP COLUMN public_updated_at; \
+             ALTER TABLE changes DROP COLUMN staff_only; \
+             UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
+        )
+        .expect("downgrade");
+    }
+    let store = SqliteStore::open(&path).expect("upgraded");
+    let staff = store.ticket(1, Reader::Staff).await.expect("ticket");
+    let customer = store.ticket(1, Reader::Customer).await.expect("ticket");
+    assert_eq!(
+        (customer.ticket.version, &customer.ticket.updated_at),
+        (5, &staff.ticket.updated_at),
+        "the ETag a customer held before the upgrade still matches"
+    );
+    assert!(
+        store
+            .changes(0, 10)
+            .await
+            .expect("changes")
+            .iter()
+            .all(|c| !c.staff_only)
+    );
+}
