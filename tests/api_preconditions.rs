@@ -277,3 +277,91 @@ async fn idempotency_keys_replay_the_first_answer_once() {
     assert_ne!(d.body["id"], a.body["id"]);
     assert_eq!(d.body["requester_name"], "Dan Ito");
 }
+
+/// PATCH `path` with `If-Match: if_match`.
+async fn patch_with(
+    ts: &TestServer,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+    if_match: &str,
+) -> Answer {
+    ts.call(
+        "PATCH",
+        path,
+        Some(token),
+        Some(body),
+        &[("if-match", if_match)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn if_match_follows_rfc_9110() {
+    let ts = demo_server(10).await;
+    let admin = ts.demo_login(ADA).await;
+    let ticket = ts.first_ticket_of(&admin, CARLA).await;
+    let ticket = format!("/tickets/{}", ticket["id"]);
+    let bodies = [
+        (
+            ticket.as_str(),
+            json!({"priority": "high"}),
+            json!({"priority": "low"}),
+        ),
+        ("/portal", json!({"name": "One"}), json!({"name": "Two"})),
+    ];
+    for (path, first, second) in bodies {
+        let version = ts.get(path, &admin).await.header("etag");
+        let bare = version.trim_matches('"').to_string();
+        // Valid entity-tags that do not match: 412, and nothing changes.
+        for stale in [
+            "\"stale-0\"".to_string(),
+            format!("W/{version}"),
+            format!("\"0{bare}\""),
+            "\"stale-1\", W/\"x\"".to_string(),
+        ] {
+            let a = patch_with(&ts, &admin, path, first.clone(), &stale).await;
+            assert_eq!(assert_error(&a, 412), "version_conflict", "{path} {stale}");
+        }
+        assert_eq!(ts.get(path, &admin).await.header("etag"), version);
+        // Not an entity-tag at all: 400.
+        for malformed in [bare.as_str(), "\"7", "*, \"7\"", "w/\"7\"", ","] {
+            let a = patch_with(&ts, &admin, path, first.clone(), malformed).await;
+            assert_eq!(
+                assert_error(&a, 400),
+                "if_match_malformed",
+                "{path} {malformed}"
+            );
+        }
+        // A list matches when any member does; `*` matches what exists.
+        let list = format!("\"stale-0\", W/\"x\", {version}");
+        let a = patch_with(&ts, &admin, path, first, &list).await;
+        assert_eq!(a.status, 200, "{path} {list}: {}", a.text);
+        let a = patch_with(&ts, &admin, path, second, "*").await;
+        assert_eq!(a.status, 200, "{path} *: {}", a.text);
+        assert_ne!(a.header("etag"), version);
+    }
+}
+
+#[tokio::test]
+async fn an_empty_patch_changes_nothing() {
+    let ts = demo_server(10).await;
+    let admin = ts.demo_login(ADA).await;
+    let ticket = ts.first_ticket_of(&admin, CARLA).await;
+    let ticket = format!("/tickets/{}", ticket["id"]);
+    let (_, cursor) = ts.sync_all(&admin, "", 1000).await;
+    for path in [ticket.as_str(), "/portal"] {
+        let before = ts.get(path, &admin).await;
+        let etag = before.header("etag");
+        let a = patch_with(&ts, &admin, path, json!({}), &etag).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.text);
+        assert_eq!(a.header("etag"), etag, "{path}: no new version");
+        assert_eq!(ts.get(path, &admin).await.body, before.body, "{path}");
+    }
+    let (pages, _) = ts.sync_all(&admin, &cursor, 1000).await;
+    let changes: Vec<&serde_json::Value> = pages
+        .iter()
+        .flat_map(|p| p["changes"].as_array().expect("changes"))
+        .collect();
+    assert!(changes.is_empty(), "no change was logged: {changes:?}");
+}

@@ -97,9 +97,16 @@ async fn internal_notes_never_reach_a_customer() {
             .expect("messages")
             .iter()
             .collect();
+        let text_of = |m: &&Value| (m["body"].clone(), m["created_at"].clone());
         assert_eq!(
-            shown.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
-            public.iter().map(|m| &m["id"]).collect::<Vec<_>>(),
+            shown.iter().map(text_of).collect::<Vec<_>>(),
+            public.iter().map(text_of).collect::<Vec<_>>(),
+            "{path}"
+        );
+        // Numbered 1, 2, … among what the customer sees: no gap where a note is.
+        assert_eq!(
+            shown.iter().map(|m| m["id"].as_i64()).collect::<Vec<_>>(),
+            (1..=shown.len() as i64).map(Some).collect::<Vec<_>>(),
             "{path}"
         );
         for note in staff["messages"]

@@ -335,14 +335,17 @@ async fn events_poke_after_a_write_and_carry_no_data() {
     assert_eq!(resp.status(), 200);
     let reader = tokio::spawn(read_events(resp, 2));
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let a = ts
-        .post(
-            "/tickets/1/messages",
-            &sam,
-            json!({"body": "SECRET-IN-NOTE", "internal": true}),
-        )
-        .await;
-    assert_eq!(a.status, 201);
+    let own = ts.first_ticket_of(&sam, GINA).await["id"].clone();
+    for (body, internal) in [("SECRET-IN-NOTE", true), ("SECRET-IN-REPLY", false)] {
+        let a = ts
+            .post(
+                &format!("/tickets/{own}/messages"),
+                &sam,
+                json!({"body": body, "internal": internal}),
+            )
+            .await;
+        assert_eq!(a.status, 201);
+    }
     let text = reader.await.expect("reader");
     assert!(
         !text.contains("SECRET") && !text.contains("ticket"),

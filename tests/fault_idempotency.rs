@@ -7,7 +7,7 @@ mod common;
 use common::{ADA, demo_server};
 use deskport::domain::ticket::AuthorKind;
 use deskport::server::store::sweep::sweep_once;
-use deskport::server::store::{Store, StoredResponse, one_transaction, settle};
+use deskport::server::store::{Reader, Store, StoredResponse, one_transaction, settle};
 use futures::StreamExt;
 use std::time::Duration;
 
@@ -24,7 +24,10 @@ fn answer(hash: &str) -> StoredResponse {
 async fn a_write_and_its_stored_answer_commit_together() {
     let ts = demo_server(3).await;
     let store = ts.server.store.clone();
-    let ticket = store.tickets_in(vec![1]).await.expect("tickets")[0]
+    let ticket = store
+        .tickets_in(vec![1], Reader::Staff)
+        .await
+        .expect("tickets")[0]
         .ticket
         .id;
     let before = store.messages(ticket).await.expect("messages").len();

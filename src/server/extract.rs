@@ -2,9 +2,10 @@
 //! signed-in account every protected handler starts from.
 
 use super::error::ApiError;
+use super::if_match::IfMatch;
 use super::security::digest;
 use super::state::SharedState;
-use super::store::{Account, FillFrom};
+use super::store::{Account, FillFrom, StoreError};
 use crate::domain::{PortalSettings, Role, Viewer};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -94,27 +95,46 @@ impl Caller {
     pub fn role(&self) -> Role {
         self.viewer.role()
     }
-    /// Refuses non-staff with 403.
-    pub fn require_staff(&self) -> Result<(), ApiError> {
-        if self.viewer.is_staff() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
-    /// Refuses non-admins with 403.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.viewer.is_admin() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden())
-        }
-    }
     /// The author id of messages this caller writes.
     pub fn account_id(&self) -> i64 {
         match &self.account {
             Account::User(u) => u.id,
             Account::Contact(c) => c.id,
+        }
+    }
+}
+
+/// A signed-in staff member. Taken as an extractor (before the body), so a customer on a
+/// staff-only route gets 403 whatever the body, never a 400 that names the route's fields.
+#[derive(Debug, Clone)]
+pub struct Staff(pub Caller);
+
+/// A signed-in admin: like [`Staff`], refusing agents and customers before the body is read.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Caller);
+
+impl FromRequestParts<SharedState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.viewer.is_staff() {
+            Ok(Staff(caller))
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<SharedState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.viewer.is_admin() {
+            Ok(Admin(caller))
+        } else {
+            Err(ApiError::forbidden())
         }
     }
 }
@@ -182,20 +202,29 @@ impl FromRequestParts<SharedState> for Caller {
     }
 }
 
-/// The version an `If-Match` header names: 428 when missing, 400 when not a version ETag.
-pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let raw = headers.get(header::IF_MATCH).ok_or_else(|| {
-        ApiError::new(
+/// The `If-Match` precondition of a request: 428 when missing, 400 when it is not `*` or a
+/// list of entity-tags (see [`IfMatch`]).
+pub fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiError> {
+    let lines = headers.get_all(header::IF_MATCH);
+    if lines.iter().next().is_none() {
+        return Err(ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
             "if_match_required",
             "send If-Match with the version you last read",
-        )
-    })?;
-    raw.to_str()
-        .ok()
-        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|s| s.parse::<i64>().ok())
-        .ok_or_else(|| ApiError::bad_request("If-Match must be the ETag you last read, e.g. \"7\""))
+        ));
+    }
+    IfMatch::parse(lines.iter().map(|v| v.as_bytes()))
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "if_match_malformed", e.to_string()))
+}
+
+/// Refuses (412) a write whose `If-Match` does not match `version`, the resource's current
+/// version as the caller reads it.
+pub fn check_version(condition: &IfMatch, version: i64) -> Result<(), ApiError> {
+    if condition.matches(&version.to_string()) {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(version).into())
+    }
 }
 
 /// The `ETag` header value for a version.

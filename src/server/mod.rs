@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod if_match;
 pub mod mail;
 pub mod ratelimit;
 pub mod security;

@@ -116,6 +116,20 @@ fn customer_ticket(portal: &PortalSettings, own: bool, row: TicketRow) -> Custom
     }
 }
 
+/// Whether a customer who can see the ticket could tell `before` from `after`: the fields
+/// [`ticket_for`] gives them, and the scope that decides who sees it. A change that is not
+/// one leaves the ticket's public version and update time alone.
+pub fn customer_visible_change(before: &Ticket, after: &Ticket) -> bool {
+    before.subject != after.subject
+        || before.description != after.description
+        || before.stage != after.stage
+        || before.priority != after.priority
+        || before.contact_id != after.contact_id
+        || before.company_id != after.company_id
+        || before.form_fields != after.form_fields
+        || before.closed_at != after.closed_at
+}
+
 /// Who wrote a message, as shown.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuthorOut {
@@ -128,7 +142,8 @@ pub struct AuthorOut {
 /// A message on the wire.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MessageOut {
-    /// Id.
+    /// For staff the message's id; for customers its place among the ticket's messages they
+    /// can see (1, 2, …), so the internal notes between them leave no gaps to count.
     pub id: i64,
     /// Text.
     pub body: String,
@@ -155,12 +170,37 @@ impl From<MessageRow> for MessageOut {
     }
 }
 
-/// The messages `viewer` may read: customers never get internal notes.
+/// The messages of one ticket (oldest first) `viewer` may read: customers never get
+/// internal notes, and get each message numbered by its place among those they can see.
 pub fn messages_for(viewer: &Viewer, rows: Vec<MessageRow>) -> Vec<MessageOut> {
+    visible_messages(viewer, rows).map(|(_, m)| m).collect()
+}
+
+/// The message stored as `id`, as [`messages_for`] gives it to `viewer` among the ticket's
+/// `rows`; `None` when they may not read it.
+pub fn message_for(viewer: &Viewer, rows: Vec<MessageRow>, id: i64) -> Option<MessageOut> {
+    visible_messages(viewer, rows)
+        .find(|(stored, _)| *stored == id)
+        .map(|(_, m)| m)
+}
+
+/// Each message `viewer` may read with its stored id.
+fn visible_messages(
+    viewer: &Viewer,
+    rows: Vec<MessageRow>,
+) -> impl Iterator<Item = (i64, MessageOut)> {
+    let staff = viewer.is_staff();
     rows.into_iter()
-        .filter(|m| viewer.is_staff() || !m.message.internal)
-        .map(MessageOut::from)
-        .collect()
+        .filter(move |m| staff || !m.message.internal)
+        .enumerate()
+        .map(move |(place, m)| {
+            let stored = m.message.id;
+            let mut out = MessageOut::from(m);
+            if !staff {
+                out.id = place as i64 + 1;
+            }
+            (stored, out)
+        })
 }
 
 /// A ticket with its visible thread.

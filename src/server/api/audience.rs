@@ -6,9 +6,9 @@ use super::tickets::{page_of, page_request};
 use crate::domain::visibility::{ReadScope, why_visible};
 use crate::domain::wire::{Audience, AudienceEntry, AudienceReason, TicketPage};
 use crate::server::error::{ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, Path, Query, viewer_of};
+use crate::server::extract::{Admin, Json, Path, Query, Staff, viewer_of};
 use crate::server::state::SharedState;
-use crate::server::store::{Account, TicketQuery};
+use crate::server::store::{Account, Reader, TicketQuery};
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -38,11 +38,10 @@ pub struct ViewAsParams {
     security(("bearer" = [])))]
 async fn view_as_contact(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
     Query(p): Query<ViewAsParams>,
 ) -> ApiResult<Json<TicketPage>> {
-    caller.require_admin()?;
     let contact = state.store.contact(id).await?;
     let portal = state.store.portal().await?;
     let viewer = viewer_of(&Account::Contact(contact));
@@ -67,11 +66,10 @@ async fn view_as_contact(
     security(("bearer" = [])))]
 async fn ticket_audience(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Audience>> {
-    caller.require_staff()?;
-    let row = state.store.ticket(id).await?;
+    let row = state.store.ticket(id, Reader::Staff).await?;
     let portal = state.store.portal().await?;
     let listed = portal.ticket_view.show_closed || !row.ticket.stage.is_closed();
     let mut contacts: Vec<AudienceEntry> = state

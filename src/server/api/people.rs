@@ -4,7 +4,7 @@ use super::auth::send_registration;
 use crate::domain::wire::EmailOutcome;
 use crate::domain::{Company, Contact, Registration, User};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, Path};
+use crate::server::extract::{Admin, Json, Path, Staff};
 use crate::server::state::SharedState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -24,9 +24,8 @@ pub fn router() -> OpenApiRouter<SharedState> {
 #[utoipa::path(get, path = "/contacts", tag = "people", responses((status = 200, body = Vec<Contact>)), security(("bearer" = [])))]
 async fn list_contacts(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
 ) -> ApiResult<Json<Vec<Contact>>> {
-    caller.require_staff()?;
     Ok(Json(state.store.contacts().await?))
 }
 
@@ -34,19 +33,14 @@ async fn list_contacts(
 #[utoipa::path(get, path = "/companies", tag = "people", responses((status = 200, body = Vec<Company>)), security(("bearer" = [])))]
 async fn list_companies(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
 ) -> ApiResult<Json<Vec<Company>>> {
-    caller.require_staff()?;
     Ok(Json(state.store.companies().await?))
 }
 
 /// Staff users, for assignment pickers (staff).
 #[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, body = Vec<User>)), security(("bearer" = [])))]
-async fn list_users(
-    State(state): State<SharedState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<User>>> {
-    caller.require_staff()?;
+async fn list_users(State(state): State<SharedState>, _: Staff) -> ApiResult<Json<Vec<User>>> {
     Ok(Json(state.store.users().await?))
 }
 
@@ -56,10 +50,9 @@ async fn list_users(
     responses((status = 200, body = EmailOutcome), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn invite_contact(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<EmailOutcome>> {
-    caller.require_admin()?;
     let contact = state.store.contact(id).await?;
     if contact.registration == Registration::Registered {
         return Err(ApiError::new(

@@ -1,10 +1,10 @@
 //! Portal settings and connected domains.
 
-use crate::domain::DomainInfo;
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{PortalFor, portal_for};
+use crate::domain::{DomainInfo, PortalSettings};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, Path, etag, if_match};
+use crate::server::extract::{Admin, Caller, Json, Path, Staff, check_version, etag, if_match};
 use crate::server::state::SharedState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -45,18 +45,22 @@ async fn get_portal(State(state): State<SharedState>, caller: Caller) -> ApiResu
     security(("bearer" = [])))]
 async fn patch_portal(
     State(state): State<SharedState>,
-    caller: Caller,
+    Admin(caller): Admin,
     headers: HeaderMap,
     Json(patch): Json<PortalPatch>,
 ) -> ApiResult<Response> {
-    caller.require_admin()?;
-    let expected = if_match(&headers)?;
+    let condition = if_match(&headers)?;
     let current = state.store.portal().await?;
-    if current.version != expected {
-        return Err(crate::server::store::StoreError::Conflict(current.version).into());
-    }
+    check_version(&condition, current.version)?;
     let next = patch.apply(&current);
-    state.store.update_portal(next, expected).await?;
+    // A patch that changes nothing is no new version, and no change for anyone to sync.
+    let unchanged = PortalSettings {
+        version: current.version,
+        ..next.clone()
+    } == *current;
+    if !unchanged {
+        state.store.update_portal(next, current.version).await?;
+    }
     portal_response(&state, &caller).await
 }
 
@@ -64,9 +68,8 @@ async fn patch_portal(
 #[utoipa::path(get, path = "/domains", tag = "portal", responses((status = 200, body = Vec<DomainInfo>)), security(("bearer" = [])))]
 async fn list_domains(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
 ) -> ApiResult<Json<Vec<DomainInfo>>> {
-    caller.require_staff()?;
     Ok(Json(state.store.domains().await?))
 }
 
@@ -75,10 +78,9 @@ async fn list_domains(
     responses((status = 201, body = DomainInfo), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn add_domain(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Json(mut domain): Json<DomainInfo>,
 ) -> ApiResult<(StatusCode, Json<DomainInfo>)> {
-    caller.require_admin()?;
     domain.host = domain.host.trim().to_string();
     if domain.host.chars().any(|c| c.is_ascii_uppercase()) {
         return Err(ApiError::invalid("host", "must be lower-case"));
@@ -101,10 +103,9 @@ async fn add_domain(
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn remove_domain(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(host): Path<String>,
 ) -> ApiResult<StatusCode> {
-    caller.require_admin()?;
     state.store.remove_domain(host).await?;
     Ok(StatusCode::NO_CONTENT)
 }

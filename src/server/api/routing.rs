@@ -5,7 +5,7 @@ use crate::domain::wire::{
 };
 use crate::domain::{Inbox, RoutingRule};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Caller, Json, Path};
+use crate::server::extract::{Admin, Json, Path, Staff};
 use crate::server::state::SharedState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -50,9 +50,8 @@ async fn inbox_out(state: &SharedState) -> ApiResult<Vec<InboxOut>> {
 #[utoipa::path(get, path = "/inboxes", tag = "routing", responses((status = 200, body = Vec<InboxOut>)), security(("bearer" = [])))]
 async fn list_inboxes(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
 ) -> ApiResult<Json<Vec<InboxOut>>> {
-    caller.require_staff()?;
     Ok(Json(inbox_out(&state).await?))
 }
 
@@ -61,10 +60,9 @@ async fn list_inboxes(
     responses((status = 201, body = Inbox), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_inbox(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Json(input): Json<InboxInput>,
 ) -> ApiResult<(StatusCode, Json<Inbox>)> {
-    caller.require_admin()?;
     check_capacity(input.capacity)?;
     let inbox = Inbox {
         id: 0,
@@ -96,11 +94,10 @@ fn check_capacity(capacity: Option<u32>) -> ApiResult<()> {
     responses((status = 200, body = Inbox), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_inbox(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
     Json(p): Json<InboxPatch>,
 ) -> ApiResult<Json<Inbox>> {
-    caller.require_admin()?;
     let mut inbox = state
         .store
         .inboxes()
@@ -132,10 +129,9 @@ async fn patch_inbox(
     responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_inbox(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    caller.require_admin()?;
     state.store.delete_inbox(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -144,9 +140,8 @@ async fn delete_inbox(
 #[utoipa::path(get, path = "/routing-rules", tag = "routing", responses((status = 200, body = Vec<RoutingRule>)), security(("bearer" = [])))]
 async fn list_rules(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
 ) -> ApiResult<Json<Vec<RoutingRule>>> {
-    caller.require_staff()?;
     Ok(Json(state.store.rules().await?))
 }
 
@@ -155,10 +150,9 @@ async fn list_rules(
     responses((status = 201, body = RoutingRule), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_rule(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Json(input): Json<RuleInput>,
 ) -> ApiResult<(StatusCode, Json<RoutingRule>)> {
-    caller.require_admin()?;
     Ok((
         StatusCode::CREATED,
         Json(state.store.create_rule(input.into_rule(0)).await?),
@@ -170,11 +164,10 @@ async fn create_rule(
     responses((status = 200, body = RoutingRule), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_rule(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
     Json(p): Json<RulePatch>,
 ) -> ApiResult<Json<RoutingRule>> {
-    caller.require_admin()?;
     let mut rule = state
         .store
         .rules()
@@ -208,10 +201,9 @@ async fn patch_rule(
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_rule(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Admin,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    caller.require_admin()?;
     state.store.delete_rule(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -221,10 +213,9 @@ async fn delete_rule(
     responses((status = 200, body = RouteDecision), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn test_rules(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
     Json(req): Json<RuleTestRequest>,
 ) -> ApiResult<Json<RouteDecision>> {
-    caller.require_staff()?;
     let drafts = match req.rules {
         Some(inputs) => {
             let inboxes = state.store.inboxes().await?;

@@ -6,6 +6,7 @@ use crate::server::extract::{Caller, Json, Query};
 use crate::server::state::SharedState;
 use crate::server::sync::cursor::Cursor;
 use crate::server::sync::page;
+use crate::server::sync::poke::wakes;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
@@ -61,7 +62,8 @@ async fn sync(
     ))
 }
 
-/// Server-Sent Events: an `event: changed` poke after every write; pull `/sync` on each.
+/// Server-Sent Events: an `event: changed` poke after every write the caller may learn of
+/// (customers: in their scope and visible to them); pull `/sync` on each.
 #[utoipa::path(get, path = "/events", tag = "sync",
     responses((status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream")), security(("bearer" = [])))]
 async fn events(
@@ -72,6 +74,7 @@ async fn events(
     let mut ended = state.store.ended_sessions();
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
     let token_hash = caller.token_hash;
+    let viewer = caller.viewer;
     let stream = async_stream(move |tx| async move {
         if tx
             .send(Event::default().event("changed").data(""))
@@ -101,6 +104,8 @@ async fn events(
                 }
             };
             match changed {
+                Ok(poke) if !wakes(state.store.as_ref(), &viewer, &poke).await => {}
+                // Missed some: poke to be sure.
                 Ok(_) | Err(RecvError::Lagged(_)) => {
                     if tx
                         .send(Event::default().event("changed").data(""))

@@ -10,15 +10,15 @@ use crate::domain::visibility::{ReadScope, can_see};
 use crate::domain::wire::{
     BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput,
     MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketOut,
-    TicketPage, TicketPatch, TicketRow, messages_for, ticket_for,
+    TicketPage, TicketPatch, TicketRow, message_for, messages_for, ticket_for,
 };
 use crate::domain::{PortalSettings, Priority, Source, Stage};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{
-    Caller, Json, Path, Query, etag, if_match, json_bytes, json_response,
+    Caller, Json, Path, Query, Staff, check_version, etag, if_match, json_bytes, json_response,
 };
 use crate::server::state::SharedState;
-use crate::server::store::{Account, NewTicket, StoreError, TicketChange, TicketQuery};
+use crate::server::store::{Account, NewTicket, Reader, StoreError, TicketChange, TicketQuery};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -256,7 +256,7 @@ async fn visible_ticket(
     portal: &PortalSettings,
     id: i64,
 ) -> ApiResult<TicketRow> {
-    let row = state.store.ticket(id).await?;
+    let row = state.store.ticket(id, Reader::of(&caller.viewer)).await?;
     if can_see(
         &caller.viewer,
         &portal.ticket_permission,
@@ -318,7 +318,7 @@ async fn patch_ticket(
         )
     };
     let current = visible_ticket(&state, &caller, portal, id).await?;
-    let expected = if_match(&headers)?;
+    check_version(&if_match(&headers)?, current.ticket.version)?;
     // Customers close, or reopen what is closed; reopening an open ticket changes nothing.
     let stage = match closed {
         Some(true) => Some(Stage::Closed),
@@ -326,9 +326,11 @@ async fn patch_ticket(
         _ => change.stage,
     };
     let change = TicketChange { stage, ..change };
+    // The version just matched is checked again in the write, so a change in between is 412.
+    let expected = Some(current.ticket.version);
     let row = state
         .store
-        .update_ticket(id, change, Some(expected))
+        .update_ticket(id, change, Reader::of(&caller.viewer), expected)
         .await?;
     detail(&state, &caller, portal, row).await
 }
@@ -364,7 +366,18 @@ async fn add_message(
         .store
         .add_message(id, author, caller.account_id(), input.body, input.internal)
         .await?;
-    Ok((StatusCode::CREATED, Json(MessageOut::from(row))))
+    let out = if caller.viewer.is_staff() {
+        MessageOut::from(row)
+    } else {
+        // Numbered as the customer's thread numbers it.
+        message_for(
+            &caller.viewer,
+            state.store.messages(id).await?,
+            row.message.id,
+        )
+        .ok_or_else(|| ApiError::internal("a customer's own reply is not in their thread"))?
+    };
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Applies one change to many tickets (staff); reports each success and failure.
@@ -372,17 +385,20 @@ async fn add_message(
     responses((status = 200, body = BulkResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn bulk_update(
     State(state): State<SharedState>,
-    caller: Caller,
+    _: Staff,
     Json(req): Json<BulkRequest>,
 ) -> ApiResult<Json<BulkResponse>> {
-    caller.require_staff()?;
     if req.ids.is_empty() || req.ids.len() > 1000 {
         return Err(ApiError::invalid("ids", "send 1–1000 ticket ids"));
     }
     let change = staff_change(req.patch)?;
     let mut results = Vec::with_capacity(req.ids.len());
     for id in req.ids {
-        let result = match state.store.update_ticket(id, change.clone(), None).await {
+        let result = match state
+            .store
+            .update_ticket(id, change.clone(), Reader::Staff, None)
+            .await
+        {
             Ok(row) => BulkResult {
                 id,
                 ok: true,

@@ -154,6 +154,73 @@ pub struct ChangeRow {
     pub op: String,
     /// Ticket scope before the change (tickets only).
     pub before: Option<crate::domain::visibility::TicketScope>,
+    /// Only staff can see the change (an internal note, a reassignment): customers' feeds
+    /// skip it.
+    pub staff_only: bool,
+}
+
+/// Whose view of a ticket a read returns. Customers read its public version and update time,
+/// which only changes they can see move: a note or a reassignment must not show them that
+/// something happened (by a new `ETag`, a newer `updated_at` or a conflict on `If-Match`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Every change counts.
+    Staff,
+    /// Only changes customers can see count.
+    Customer,
+}
+
+impl Reader {
+    /// The reader `viewer` is.
+    pub fn of(viewer: &crate::domain::Viewer) -> Self {
+        if viewer.is_staff() {
+            Reader::Staff
+        } else {
+            Reader::Customer
+        }
+    }
+}
+
+impl From<ReadScope> for Reader {
+    fn from(scope: ReadScope) -> Self {
+        match scope {
+            ReadScope::All => Reader::Staff,
+            ReadScope::Contact { .. } => Reader::Customer,
+        }
+    }
+}
+
+/// What one commit changed, as `/events` streams need it to decide whom to wake: a
+/// customer's stream wakes only for changes in their scope that they can see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Poke {
+    /// The change sequence after the commit.
+    pub seq: i64,
+    /// Each changed entity.
+    pub touched: Vec<Touched>,
+}
+
+/// One entity a commit changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    /// A ticket: whose it is now and was before (`None` when it did not exist), and whether
+    /// only staff can see the change.
+    Ticket {
+        /// Its scope after the commit.
+        now: Option<crate::domain::visibility::TicketScope>,
+        /// Its scope before the commit.
+        before: Option<crate::domain::visibility::TicketScope>,
+        /// Only staff can see the change.
+        staff_only: bool,
+    },
+    /// The portal settings, which every account reads.
+    Portal,
+    /// A contact's own record.
+    Contact(i64),
+    /// A list only staff read (users, companies, inboxes, rules, domains).
+    StaffList,
+    /// What changed could not be read: every stream wakes, so nobody misses a change.
+    Unknown,
 }
 
 /// An issued one-time code's purpose.
@@ -191,8 +258,8 @@ pub struct StoredResponse {
 /// Everything the API needs from persistence.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// A receiver of the latest change sequence after each commit that appended changes.
-    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64>;
+    /// A receiver of what each commit that appended changes changed.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<std::sync::Arc<Poke>>;
     /// A receiver of the token hashes of sessions as they are ended (sign-out), so an open
     /// event stream of that session can close.
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String>;
@@ -301,19 +368,21 @@ pub trait Store: Send + Sync + 'static {
         rules: Option<Vec<RoutingRule>>,
     ) -> StoreResult<RouteDecision>;
 
-    /// A page of tickets in `scope`, newest first.
+    /// A page of tickets in `scope`, newest first (a contact's scope reads as a customer).
     async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>>;
-    /// One ticket.
-    async fn ticket(&self, id: i64) -> StoreResult<TicketRow>;
+    /// One ticket, as `reader` sees its version.
+    async fn ticket(&self, id: i64, reader: Reader) -> StoreResult<TicketRow>;
     /// Messages of a ticket, oldest first.
     async fn messages(&self, ticket_id: i64) -> StoreResult<Vec<MessageRow>>;
     /// Creates a ticket, routed by the rules and assigned by the inbox's method.
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)>;
-    /// Changes a ticket if `expected_version` (when given) is current.
+    /// Changes a ticket if `expected_version` (when given) is its current version as
+    /// `reader` sees it; returns it as `reader` sees it.
     async fn update_ticket(
         &self,
         id: i64,
         change: TicketChange,
+        reader: Reader,
         expected_version: Option<i64>,
     ) -> StoreResult<TicketRow>;
     /// Appends a message; a customer's reply moves the stage to waiting on us, a staff reply
@@ -331,15 +400,16 @@ pub trait Store: Send + Sync + 'static {
     async fn changes(&self, after_seq: i64, limit: usize) -> StoreResult<Vec<ChangeRow>>;
     /// The latest sequence number.
     async fn current_seq(&self) -> StoreResult<i64>;
-    /// Tickets in `scope` with id above `after_id`, by id, at most `limit`.
+    /// Tickets in `scope` with id above `after_id`, by id, at most `limit` (a contact's scope
+    /// reads as a customer).
     async fn tickets_by_id(
         &self,
         scope: ReadScope,
         after_id: i64,
         limit: usize,
     ) -> StoreResult<Vec<TicketRow>>;
-    /// Tickets by id list (missing ids skipped).
-    async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>>;
+    /// Tickets by id list (missing ids skipped), as `reader` sees their versions.
+    async fn tickets_in(&self, ids: Vec<i64>, reader: Reader) -> StoreResult<Vec<TicketRow>>;
 
     /// Where an answer built from what a request reads from now on must be kept from:
     /// taken before the request reads anything its answer depends on (its session and the

@@ -2,11 +2,12 @@
 //! rule as every other read, with a full snapshot whenever the viewer's scope changed.
 
 pub mod cursor;
+pub mod poke;
 
 use crate::domain::visibility::{ReadScope, can_see, listed_for, scope_fingerprint};
 use crate::domain::wire::{TicketRow, portal_for, ticket_for};
 use crate::domain::{PortalSettings, Viewer};
-use crate::server::store::{Store, StoreResult};
+use crate::server::store::{Reader, Store, StoreResult};
 use cursor::Cursor;
 use serde::Serialize;
 use serde_json::value::{RawValue, to_raw_value};
@@ -177,6 +178,9 @@ async fn live_page(
     let has_more = rows.len() > limit;
     rows.truncate(limit);
     let next_seq = rows.last().map(|r| r.seq).unwrap_or(seq);
+    let staff = viewer.is_staff();
+    // What customers cannot see does not reach their feed: not even as an unchanged upsert.
+    rows.retain(|r| staff || !r.staff_only);
     // Keep each entity once, at its last position; remember whether the viewer could see a
     // ticket before any of its changes in this page.
     let mut order: Vec<(String, i64)> = Vec::new();
@@ -198,13 +202,12 @@ async fn live_page(
         .map(|(_, id)| *id)
         .collect();
     let mut tickets: HashMap<i64, TicketRow> = store
-        .tickets_in(ticket_ids)
+        .tickets_in(ticket_ids, Reader::of(viewer))
         .await?
         .into_iter()
         .map(|r| (r.ticket.id, r))
         .collect();
     let mut changes = Vec::with_capacity(order.len());
-    let staff = viewer.is_staff();
     let mut lists = StaffLists::default();
     for (entity, id) in order {
         match entity.as_str() {

@@ -84,8 +84,8 @@ pub fn import(conn: &Connection, b: &ImportBatch) -> StoreResult<()> {
     {
         let mut stmt = conn.prepare(
             "INSERT INTO tickets (id, subject, description, stage, priority, category, inbox_id, owner_id, contact_id, company_id, \
-             source, form_fields, tags, created_at, updated_at, closed_at, version, message_count) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+             source, form_fields, tags, created_at, updated_at, closed_at, version, message_count, public_version, public_updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17, ?15)",
         )?;
         let mut change = conn.prepare(
             "INSERT INTO changes (entity, entity_id, op) VALUES ('ticket', ?1, 'upsert')",

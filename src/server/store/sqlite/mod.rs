@@ -14,7 +14,7 @@ mod schema;
 mod store_impl;
 mod tickets;
 
-use super::{StoreError, StoreResult};
+use super::{Poke, StoreError, StoreResult, Touched};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
@@ -33,7 +33,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
-    changed: broadcast::Sender<i64>,
+    changed: broadcast::Sender<Arc<Poke>>,
     ended: broadcast::Sender<String>,
     cache: Arc<cache::ReadCache>,
 }
@@ -241,15 +241,20 @@ fn poisoned() -> StoreError {
 fn writer_loop(
     mut conn: Connection,
     jobs: mpsc::Receiver<Job>,
-    changed: broadcast::Sender<i64>,
+    changed: broadcast::Sender<Arc<Poke>>,
     mut last_seq: i64,
 ) {
     while let Ok(job) = jobs.recv() {
         job(&mut conn);
         match changes::current_seq(&conn) {
             Ok(seq) if seq != last_seq => {
+                let touched = changes::touched_since(&conn, last_seq).unwrap_or_else(|e| {
+                    tracing::error!("cannot read what a commit changed: {e}");
+                    vec![Touched::Unknown]
+                });
                 last_seq = seq;
-                let _ = changed.send(seq);
+                // Nobody listening is no error.
+                let _ = changed.send(Arc::new(Poke { seq, touched }));
             }
             Ok(_) => {}
             Err(e) => tracing::error!("cannot read the change sequence: {e}"),

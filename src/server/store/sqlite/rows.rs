@@ -2,16 +2,40 @@
 
 use crate::domain::ticket::AuthorKind;
 use crate::domain::{Message, Priority, Source, Stage, Ticket};
-use crate::server::store::{MessageRow, TicketRow};
+use crate::server::store::{MessageRow, Reader, TicketRow};
 use rusqlite::Row;
 use rusqlite::types::Type;
 
-/// The columns [`ticket_row`] reads, with the joins that resolve names.
-pub const TICKET_SELECT: &str = "SELECT t.id, t.subject, t.description, t.stage, t.priority, t.category, \
- t.inbox_id, t.owner_id, t.contact_id, t.company_id, t.source, t.form_fields, t.tags, t.created_at, \
- t.updated_at, t.closed_at, t.version, t.message_count, c.name, c.email, co.name, u.name, i.name \
+/// The columns [`ticket_row`] reads, with the joins that resolve names, reading the given
+/// version and update-time columns.
+macro_rules! ticket_select {
+    ($updated:literal, $version:literal) => {
+        concat!(
+            "SELECT t.id, t.subject, t.description, t.stage, t.priority, t.category, \
+ t.inbox_id, t.owner_id, t.contact_id, t.company_id, t.source, t.form_fields, t.tags, t.created_at, ",
+            $updated,
+            ", t.closed_at, ",
+            $version,
+            ", t.message_count, c.name, c.email, co.name, u.name, i.name \
  FROM tickets t JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
- LEFT JOIN users u ON u.id = t.owner_id JOIN inboxes i ON i.id = t.inbox_id";
+ LEFT JOIN users u ON u.id = t.owner_id JOIN inboxes i ON i.id = t.inbox_id"
+        )
+    };
+}
+
+/// [`ticket_row`]'s select as staff read tickets.
+const TICKET_SELECT: &str = ticket_select!("t.updated_at", "t.version");
+
+/// [`ticket_row`]'s select as customers read tickets: the public version and update time.
+const CUSTOMER_TICKET_SELECT: &str = ticket_select!("t.public_updated_at", "t.public_version");
+
+/// The select of tickets as `reader` sees them.
+pub fn ticket_select(reader: Reader) -> &'static str {
+    match reader {
+        Reader::Staff => TICKET_SELECT,
+        Reader::Customer => CUSTOMER_TICKET_SELECT,
+    }
+}
 
 fn bad(col: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, Type::Text, format!("unknown {what}").into())

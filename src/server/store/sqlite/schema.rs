@@ -1,9 +1,14 @@
 //! Schema migrations, tracked by `PRAGMA user_version`. The SQL keeps to what PostgreSQL
 //! also accepts, apart from the pragmas.
+//!
+//! 2: a ticket's `public_version` and `public_updated_at`, which customers read instead of
+//! `version` and `updated_at` and which only changes customers can see move; and a
+//! change-log row's `staff_only` mark, so such a change reaches no customer's feed.
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE portal (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system INTEGER NOT NULL);
 CREATE TABLE users (
@@ -49,7 +54,14 @@ CREATE TABLE changes (
 CREATE TABLE idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
   etag TEXT, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));
-"#];
+"#,
+    r#"
+ALTER TABLE tickets ADD COLUMN public_version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE tickets ADD COLUMN public_updated_at TEXT NOT NULL DEFAULT '';
+UPDATE tickets SET public_version = version, public_updated_at = updated_at;
+ALTER TABLE changes ADD COLUMN staff_only INTEGER NOT NULL DEFAULT 0;
+"#,
+];
 
 /// Brings the schema up to date; refuses a database from a newer deskport.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

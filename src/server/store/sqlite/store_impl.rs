@@ -8,14 +8,14 @@ use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket, Poke, Reader,
     RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 
 #[async_trait::async_trait]
 impl Store for SqliteStore {
-    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64> {
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<std::sync::Arc<Poke>> {
         self.changed.subscribe()
     }
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
@@ -185,8 +185,8 @@ impl Store for SqliteStore {
     async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>> {
         self.read(move |c| tickets::list(c, scope, &query)).await
     }
-    async fn ticket(&self, id: i64) -> StoreResult<TicketRow> {
-        self.read(move |c| tickets::get(c, id)).await
+    async fn ticket(&self, id: i64, reader: Reader) -> StoreResult<TicketRow> {
+        self.read(move |c| tickets::get(c, id, reader)).await
     }
     async fn messages(&self, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
         self.read(move |c| tickets::messages(c, ticket_id)).await
@@ -198,9 +198,10 @@ impl Store for SqliteStore {
         &self,
         id: i64,
         change: TicketChange,
+        reader: Reader,
         expected_version: Option<i64>,
     ) -> StoreResult<TicketRow> {
-        self.write(move |c| tickets::update(c, id, &change, expected_version))
+        self.write(move |c| tickets::update(c, id, &change, reader, expected_version))
             .await
     }
     async fn add_message(
@@ -230,8 +231,8 @@ impl Store for SqliteStore {
         self.read(move |c| tickets::by_id(c, scope, after_id, limit))
             .await
     }
-    async fn tickets_in(&self, ids: Vec<i64>) -> StoreResult<Vec<TicketRow>> {
-        self.read(move |c| tickets::in_ids(c, &ids)).await
+    async fn tickets_in(&self, ids: Vec<i64>, reader: Reader) -> StoreResult<Vec<TicketRow>> {
+        self.read(move |c| tickets::in_ids(c, &ids, reader)).await
     }
     fn answer_stamp(&self) -> FillFrom {
         if super::open_transaction() {

@@ -1,16 +1,17 @@
 //! Tickets and their messages.
 
-use super::changes::append_change;
+use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::people::contact;
-use super::rows::{MESSAGE_SELECT, TICKET_SELECT, message_row, now_text, ticket_row};
+use super::rows::{MESSAGE_SELECT, message_row, now_text, ticket_row, ticket_select};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
+use crate::domain::wire::customer_visible_change;
 use crate::domain::{Stage, ValidationError};
 use crate::server::store::{
-    MessageRow, NewTicket, RouteDecision, StoreError, StoreResult, TicketChange, TicketQuery,
-    TicketRow,
+    MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
+    TicketQuery, TicketRow,
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
@@ -123,7 +124,8 @@ fn scoped_page(
     let limit = q.limit;
     let ids = scoped_ids(scope, &filter, names, descending, limit, &mut args);
     let dir = if descending { "DESC" } else { "ASC" };
-    let sql = format!("{TICKET_SELECT} WHERE t.id IN ({ids}) ORDER BY t.id {dir} LIMIT {limit}");
+    let select = ticket_select(scope.into());
+    let sql = format!("{select} WHERE t.id IN ({ids}) ORDER BY t.id {dir} LIMIT {limit}");
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
         .query_map(params_from_iter(args), ticket_row)?
@@ -144,17 +146,18 @@ pub fn by_id(
 ) -> StoreResult<Vec<TicketRow>> {
     let mut args: Vec<Value> = vec![Value::Integer(after)];
     let ids = scoped_ids(scope, " AND t.id > ?1", false, false, limit, &mut args);
-    let sql = format!("{TICKET_SELECT} WHERE t.id IN ({ids}) ORDER BY t.id LIMIT {limit}");
+    let select = ticket_select(scope.into());
+    let sql = format!("{select} WHERE t.id IN ({ids}) ORDER BY t.id LIMIT {limit}");
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt
         .query_map(params_from_iter(args), ticket_row)?
         .collect::<Result<_, _>>()?)
 }
 
-/// Tickets with these ids.
-pub fn in_ids(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<TicketRow>> {
+/// Tickets with these ids, as `reader` sees them.
+pub fn in_ids(conn: &Connection, ids: &[i64], reader: Reader) -> StoreResult<Vec<TicketRow>> {
     let mut out = Vec::with_capacity(ids.len());
-    let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&format!("{} WHERE t.id = ?1", ticket_select(reader)))?;
     for id in ids {
         match stmt.query_row([id], ticket_row) {
             Ok(row) => out.push(row),
@@ -165,10 +168,10 @@ pub fn in_ids(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<TicketRow>> {
     Ok(out)
 }
 
-/// One ticket.
-pub fn get(conn: &Connection, id: i64) -> StoreResult<TicketRow> {
+/// One ticket, as `reader` sees it.
+pub fn get(conn: &Connection, id: i64, reader: Reader) -> StoreResult<TicketRow> {
     Ok(conn
-        .prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?
+        .prepare_cached(&format!("{} WHERE t.id = ?1", ticket_select(reader)))?
         .query_row([id], ticket_row)?)
 }
 
@@ -248,7 +251,8 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     let now = now_text();
     conn.prepare_cached(
         "INSERT INTO tickets (subject, description, stage, priority, category, inbox_id, owner_id, contact_id, company_id, \
-         source, form_fields, tags, created_at, updated_at, version) VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)",
+         source, form_fields, tags, created_at, updated_at, version, public_updated_at, public_version) \
+         VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1, ?12, 1)",
     )?
     .execute(params![
         t.subject.trim(),
@@ -266,22 +270,29 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     ])?;
     let id = conn.last_insert_rowid();
     append_change(conn, "ticket", id, "upsert", None)?;
-    Ok((get(conn, id)?, decision))
+    Ok((get(conn, id, Reader::Staff)?, decision))
 }
 
-/// Applies a change if `expected` (when given) is the current version.
+/// Applies a change if `expected` (when given) is the current version as `reader` sees it;
+/// returns the ticket as `reader` sees it. A change customers cannot see leaves the public
+/// version and update time alone and is logged as staff-only.
 pub fn update(
     conn: &Connection,
     id: i64,
     c: &TicketChange,
+    reader: Reader,
     expected: Option<i64>,
 ) -> StoreResult<TicketRow> {
-    let current = get(conn, id)?;
+    let current = get(conn, id, Reader::Staff)?;
     let mut t = current.ticket.clone();
-    if let Some(v) = expected
-        && v != t.version
-    {
-        return Err(StoreError::Conflict(t.version));
+    if let Some(v) = expected {
+        let seen = match reader {
+            Reader::Staff => t.version,
+            Reader::Customer => get(conn, id, reader)?.ticket.version,
+        };
+        if v != seen {
+            return Err(StoreError::Conflict(seen));
+        }
     }
     if let Some(s) = &c.subject {
         t.subject = s.trim().to_string();
@@ -323,15 +334,17 @@ pub fn update(
         t.stage = stage;
     }
     if t == current.ticket {
-        return Ok(current);
+        return get(conn, id, reader);
     }
+    let public = customer_visible_change(&current.ticket, &t);
     conn.prepare_cached(
         "UPDATE tickets SET subject = ?2, stage = ?3, priority = ?4, category = ?5, owner_id = ?6, inbox_id = ?7, tags = ?8, \
-         closed_at = ?9, updated_at = ?10, version = version + 1 WHERE id = ?1",
+         closed_at = ?9, updated_at = ?10, version = version + 1, \
+         public_version = public_version + ?11, public_updated_at = CASE WHEN ?11 THEN ?10 ELSE public_updated_at END WHERE id = ?1",
     )?
-    .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now])?;
-    append_change(conn, "ticket", id, "upsert", Some(TicketScope::from(&t)))?;
-    get(conn, id)
+    .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public])?;
+    append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
+    get(conn, id, reader)
 }
 
 /// Appends a message and moves the stage: a customer's reply (or any reply on a closed
@@ -345,7 +358,7 @@ pub fn add_message(
     body: &str,
     internal: bool,
 ) -> StoreResult<MessageRow> {
-    let current = get(conn, ticket_id)?;
+    let current = get(conn, ticket_id, Reader::Staff)?;
     let now = now_text();
     conn.prepare_cached("INSERT INTO messages (ticket_id, author_kind, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![ticket_id, if author == AuthorKind::User { "user" } else { "contact" }, author_id, body, internal, now])?;
@@ -366,16 +379,17 @@ pub fn add_message(
     } else {
         None
     };
+    // A note is news to staff only: the public version and update time stay.
     conn.prepare_cached(
-        "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1 WHERE id = ?1",
+        "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1, \
+         public_version = public_version + ?5, public_updated_at = CASE WHEN ?5 THEN ?4 ELSE public_updated_at END WHERE id = ?1",
     )?
-    .execute(params![ticket_id, stage.as_str(), closed_at, updated_at])?;
-    append_change(
+    .execute(params![ticket_id, stage.as_str(), closed_at, updated_at, !internal])?;
+    append_ticket_change(
         conn,
-        "ticket",
         ticket_id,
-        "upsert",
         Some(TicketScope::from(&current.ticket)),
+        internal,
     )?;
     Ok(conn
         .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
