@@ -31,12 +31,22 @@ fn deskport_under_open_umask(args: &[&str]) -> Command {
     cmd
 }
 
-/// Runs `deskport serve` on `data` (which must be refused or fail) and returns its output.
+/// Runs `deskport serve` on `data`, which must be refused, and returns its output; a server
+/// that starts instead is stopped after a while (and fails the test's checks).
 fn serve_output(data: &Path, listen: &str) -> Output {
     let data = data.to_str().expect("utf-8 path");
-    deskport_under_open_umask(&["serve", "--listen", listen, "--demo", "--data-dir", data])
-        .output()
-        .expect("deskport runs")
+    let mut child =
+        deskport_under_open_umask(&["serve", "--listen", listen, "--demo", "--data-dir", data])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("deskport runs");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().expect("output")
 }
 
 /// A `deskport serve` child; killed on drop.
