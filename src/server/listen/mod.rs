@@ -5,6 +5,9 @@
 //! lock everyone out), and when every connection is busy a newcomer gets a quick 503 instead
 //! of waiting in the kernel's queue. `axum::serve` has none of these knobs.
 
+mod refuse;
+mod tracked;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
@@ -12,21 +15,20 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use refuse::{MAX_REFUSALS, refuse};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
+use tracked::Tracked;
 
 /// Bounds on connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +64,6 @@ const EVICTION_WAIT: Duration = Duration::from_secs(1);
 /// Pause after an accept error other than a failed handshake (`EMFILE` and the like), so
 /// the loop neither spins nor stops.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
-
-/// The error body a refused newcomer reads before the connection closes.
-const BUSY_BODY: &str = r#"{"error":{"code":"too_many_connections","message":"every connection is busy; try again shortly"}}"#;
 
 impl ConnectionLimits {
     /// Connections allowed at once: `max_connections`, lowered so that they and the
@@ -262,38 +261,6 @@ async fn take_slot(slots: &Arc<Semaphore>, open: &Open) -> Option<OwnedSemaphore
         .ok()
 }
 
-/// Refused connections being answered at once; past this many a newcomer is just closed.
-const MAX_REFUSALS: usize = 64;
-
-/// Time a refused client gets to read its 503.
-const REFUSAL_LINGER: Duration = Duration::from_secs(1);
-
-/// Answers 503 and closes, rather than leaving the client in the accept queue. The client's
-/// request is read and dropped meanwhile: closing a socket with unread input resets it, and
-/// the reset can destroy the answer before the client reads it.
-fn refuse(stream: TcpStream, refusals: &Arc<Semaphore>) {
-    let Ok(permit) = refusals.clone().try_acquire_owned() else {
-        return;
-    };
-    tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut stream = stream;
-        let response = format!(
-            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{BUSY_BODY}",
-            BUSY_BODY.len()
-        );
-        let answer = async {
-            stream.write_all(response.as_bytes()).await?;
-            stream.shutdown().await?;
-            let mut sink = [0u8; 1024];
-            while stream.read(&mut sink).await? > 0 {}
-            io::Result::Ok(())
-        };
-        let _ = tokio::time::timeout(REFUSAL_LINGER, answer).await;
-        drop(permit);
-    });
-}
-
 /// Lets a repeated log line through at most once a second.
 #[derive(Default)]
 struct Throttle {
@@ -403,68 +370,5 @@ async fn serve_connection(served: Served, _held: (OwnedSemaphorePermit, Registra
                 }
             }
         }
-    }
-}
-
-/// A TCP stream that notes when a byte last moved, for the idle timeout and for picking the
-/// connection to evict.
-struct Tracked {
-    stream: TcpStream,
-    connection: Arc<Connection>,
-}
-
-impl AsyncRead for Tracked {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
-        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            this.connection.touch();
-        }
-        polled
-    }
-}
-
-impl AsyncWrite for Tracked {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.connection.touch();
-        }
-        polled
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.connection.touch();
-        }
-        polled
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
