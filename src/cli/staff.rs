@@ -3,13 +3,12 @@
 
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
-use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::Role;
 use deskport::domain::text::normalize_email;
+use deskport::server::open_database;
 use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
-use deskport::server::store::sqlite::SqliteStore;
-use deskport::server::{database_path, prepare_data_dir};
 use std::path::PathBuf;
 
 /// Staff actions.
@@ -61,10 +60,7 @@ pub async fn run(action: StaffAction) -> Result<()> {
     }
     let password = read_password(password_stdin, "Password for the new account: ")?;
     check_password(&password).map_err(|m| eyre!("the password {m}"))?;
-    prepare_data_dir(&data_dir)?;
-    let path = database_path(&data_dir);
-    let store =
-        SqliteStore::open(&path).wrap_err_with(|| format!("cannot open {}", path.display()))?;
+    let store = open_database(&data_dir)?;
     let hash = hash_password_async(password).await.map_err(|e| eyre!(e))?;
     let role = match role {
         StaffRole::Admin => Role::Admin,

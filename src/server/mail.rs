@@ -3,7 +3,7 @@
 
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An email to send.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ pub struct FileMailer {
 }
 
 impl FileMailer {
-    /// A mailer writing into `dir` (created on first use).
+    /// A mailer writing into `dir` (created 0700 on first use; see [`prepare_mail_dir`]).
     pub fn new(dir: PathBuf) -> Self {
         FileMailer { dir }
     }
@@ -54,27 +54,81 @@ impl FileMailer {
 #[async_trait::async_trait]
 impl Mailer for FileMailer {
     async fn send(&self, mail: Mail) -> Result<(), String> {
-        let message = build(&mail)?;
-        tokio::fs::create_dir_all(&self.dir)
+        let message = build(&mail)?.formatted();
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || write_eml(&dir, &mail.to, &message))
             .await
-            .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f");
-        let safe_to: String = mail
-            .to
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' || c == '@' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = self.dir.join(format!("{stamp}-{safe_to}.eml"));
-        tokio::fs::write(&path, message.formatted())
-            .await
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            .map_err(|e| format!("the mail writer failed: {e}"))?
     }
+}
+
+/// Creates the mail folder 0700, or checks an existing one: it must be a real folder of this
+/// user, never a symbolic link (mail holds live sign-in codes and would land wherever the
+/// link points). One an older version left open to others is closed first (mode 0700).
+pub fn prepare_mail_dir(dir: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+        #[cfg(unix)]
+        Ok(meta) if meta.is_dir() => {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            let mine = meta.uid() == rustix::process::geteuid().as_raw();
+            if mine && meta.mode() & 0o077 != 0 {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(|e| format!("cannot chmod 700 {}: {e}", dir.display()))?;
+            }
+        }
+        Ok(_) => {}
+    }
+    super::data_dir::check_private_dir(dir).map_err(|e| format!("{e:#}"))
+}
+
+/// Writes one message as a new 0600 file in `dir`, named by time and recipient. The file is
+/// created, never opened: an existing file or a planted symbolic link is not written through.
+fn write_eml(dir: &Path, to: &str, message: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    prepare_mail_dir(dir)?;
+    let safe_to: String = to
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '@' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    // Two messages to one recipient within a microsecond: the second takes the next stamp.
+    for _ in 0..100 {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f");
+        let path = dir.join(format!("{stamp}-{safe_to}.eml"));
+        match opts.open(&path) {
+            Ok(mut file) => {
+                return file
+                    .write_all(message)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
+    Err(format!("cannot find a free file name in {}", dir.display()))
 }
 
 /// Sends through an SMTP server given as a URL (`smtp://host:25`, `smtps://user:pass@host`).
@@ -135,5 +189,40 @@ mod tests {
             .await
             .is_err()
         );
+    }
+
+    fn code_mail() -> Mail {
+        Mail {
+            to: "carla@acme.test".into(),
+            subject: "Your code".into(),
+            body: "123456".into(),
+        }
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn mail_is_private_and_never_written_through_a_symbolic_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        // A folder an older version left open is closed; each message is 0600.
+        let mail_dir = dir.path().join("mail");
+        std::fs::create_dir(&mail_dir).unwrap();
+        std::fs::set_permissions(&mail_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        FileMailer::new(mail_dir.clone())
+            .send(code_mail())
+            .await
+            .unwrap();
+        assert_eq!(mode(&mail_dir), 0o700);
+        for entry in std::fs::read_dir(&mail_dir).unwrap() {
+            assert_eq!(mode(&entry.unwrap().path()), 0o600);
+        }
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+        let error = FileMailer::new(linked).send(code_mail()).await.unwrap_err();
+        assert!(error.contains("is a symbolic link"), "{error}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     }
 }

@@ -2,16 +2,19 @@
 //! `deskport serve` or embedded by the TUI.
 
 pub mod api;
+pub mod data_dir;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod if_match;
+pub mod listen;
 pub mod mail;
 pub mod ratelimit;
 pub mod security;
 pub mod state;
 pub mod store;
+pub mod streams;
 pub mod sync;
 pub mod wire;
 
@@ -20,12 +23,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use color_eyre::eyre::{Result, WrapErr, bail};
+use color_eyre::eyre::{Result, WrapErr};
+pub use data_dir::{database_path, open_database, prepare_data_dir};
 use error::ApiError;
 use mail::{FileMailer, Mailer, SmtpMailer};
 use state::{AppState, SharedState};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use store::Store;
 use store::sqlite::SqliteStore;
@@ -43,47 +47,11 @@ pub struct ServerConfig {
     pub smtp: Option<String>,
 }
 
-/// The database file inside a data dir.
-pub fn database_path(data_dir: &Path) -> PathBuf {
-    data_dir.join("deskport.db")
-}
-
-/// Creates the data dir (0700) or checks an existing one is not writable by everyone.
-pub fn prepare_data_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)
-            .wrap_err_with(|| format!("cannot read {}", dir.display()))?
-            .permissions()
-            .mode();
-        if mode & 0o002 != 0 {
-            bail!(
-                "refusing to use {}: it is writable by every user (chmod o-w it)",
-                dir.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Opens the store in `config.data_dir`, seeding it on first use: the demo portal with
 /// `--demo` (into an empty store), otherwise one system domain and a Support inbox for the
 /// setup wizard (also when `deskport staff add` created the store first).
 pub async fn open_store(config: &ServerConfig) -> Result<Arc<SqliteStore>> {
-    prepare_data_dir(&config.data_dir)?;
-    let path = database_path(&config.data_dir);
-    let store = Arc::new(
-        SqliteStore::open(&path)
-            .wrap_err_with(|| format!("cannot open the database {}", path.display()))?,
-    );
+    let store = Arc::new(open_database(&config.data_dir)?);
     if config.demo && store.is_empty().await? {
         let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string())
             .await
@@ -123,11 +91,16 @@ async fn seed_fresh(store: &dyn Store) -> store::StoreResult<()> {
     Ok(())
 }
 
-/// The mailer the config asks for.
+/// The mailer the config asks for; the mail folder is checked (or created) now, so a bad one
+/// stops the server at start rather than failing every sign-in code later.
 pub fn mailer(config: &ServerConfig) -> Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp {
         Some(url) => Arc::new(SmtpMailer::new(url).map_err(|e| color_eyre::eyre::eyre!(e))?),
-        None => Arc::new(FileMailer::new(config.data_dir.join("mail"))),
+        None => {
+            let dir = config.data_dir.join("mail");
+            mail::prepare_mail_dir(&dir).map_err(|e| color_eyre::eyre::eyre!(e))?;
+            Arc::new(FileMailer::new(dir))
+        }
     })
 }
 
@@ -218,10 +191,21 @@ impl RunningServer {
     }
 }
 
-/// Opens the store and serves on `listen` (port 0 picks a free one).
+/// The server's bounds on connections and event streams.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Header and idle timeouts, connections at once.
+    pub connections: listen::ConnectionLimits,
+    /// Event streams per account and overall.
+    pub streams: streams::StreamLimits,
+}
+
+/// Listens on `listen` (port 0 picks a free one), then opens the store and serves. The
+/// address is taken first, so a port in use fails before anything is written to disk.
 pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
+    let listener = bind(listen).await?;
     let store = open_store(config).await?;
-    serve(store, mailer(config)?, listen).await
+    serve_on(store, mailer(config)?, listener, Limits::default()).await
 }
 
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
@@ -231,15 +215,47 @@ pub async fn serve(
     mailer: Arc<dyn Mailer>,
     listen: SocketAddr,
 ) -> Result<RunningServer> {
+    serve_on(store, mailer, bind(listen).await?, Limits::default()).await
+}
+
+/// Event streams send a keep-alive every 15 s, and at least three within the idle timeout,
+/// so that a quiet but open stream is never taken for an idle connection.
+fn stream_keep_alive(limits: &Limits) -> std::time::Duration {
+    (limits.connections.idle / 3).clamp(
+        std::time::Duration::from_millis(100),
+        std::time::Duration::from_secs(15),
+    )
+}
+
+async fn bind(listen: SocketAddr) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {listen}"))
+}
+
+/// Serves an opened store on a bound listener within `limits`.
+pub async fn serve_on(
+    store: Arc<SqliteStore>,
+    mailer: Arc<dyn Mailer>,
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+) -> Result<RunningServer> {
+    let stream_limits = streams::StreamLimits {
+        // Streams never take more than half the connections: the rest stay for requests.
+        total: limits
+            .streams
+            .total
+            .min(limits.connections.cap() / 2)
+            .max(1),
+        ..limits.streams
+    };
     let state = Arc::new(AppState {
         store: store.clone(),
         mailer,
         limiter: Default::default(),
         in_flight: Default::default(),
+        streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),
     });
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .wrap_err_with(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     // Before the first request, so nothing a request writes meanwhile is swept by surprise.
@@ -247,13 +263,7 @@ pub async fn serve(
     let sweeping = store::sweep::sweep_forever(state.store.clone());
     let app = app(state);
     let task = tokio::spawn(async move {
-        let serving = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = rx.await;
-        });
+        let serving = listen::run(listener, app, limits.connections, rx);
         // The sweep never ends; it stops with the server.
         tokio::select! {
             served = serving => served,

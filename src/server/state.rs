@@ -15,6 +15,8 @@ pub struct AppState {
     pub limiter: super::ratelimit::RateLimiter,
     /// Idempotency keys whose first request is still running.
     pub in_flight: Mutex<HashSet<String>>,
+    /// Open `/events` streams, counted against their caps.
+    pub streams: Arc<super::streams::EventStreams>,
 }
 
 /// The state as handlers receive it.

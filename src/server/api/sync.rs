@@ -63,13 +63,22 @@ async fn sync(
 }
 
 /// Server-Sent Events: an `event: changed` poke after every write the caller may learn of
-/// (customers: in their scope and visible to them); pull `/sync` on each.
+/// (customers: in their scope and visible to them); pull `/sync` on each. An account may hold
+/// a few streams at once (8), the server a few hundred (512 at most).
 #[utoipa::path(get, path = "/events", tag = "sync",
-    responses((status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream")), security(("bearer" = [])))]
+    responses(
+        (status = 200, description = "an event stream of `changed` pokes", content_type = "text/event-stream"),
+        (status = 429, description = "`too_many_streams`: the account or the server has as many event streams open as it may; close one, or retry after `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait before trying again")))),
+    security(("bearer" = [])))]
 async fn events(
     State(state): State<SharedState>,
     caller: Caller,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    // Counted until the response body is dropped: when the client goes away, not when the
+    // feeding task next notices.
+    let slot = state.streams.open(&caller.account)?;
+    let keep_alive = KeepAlive::new().interval(state.streams.keep_alive());
     let mut rx = state.store.subscribe();
     let mut ended = state.store.ended_sessions();
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
@@ -86,6 +95,7 @@ async fn events(
         recheck.tick().await;
         loop {
             let changed = tokio::select! {
+                () = tx.closed() => return,
                 r = rx.recv() => r,
                 gone = ended.recv() => match gone {
                     Ok(hash) if hash == token_hash => return,
@@ -119,7 +129,11 @@ async fn events(
             }
         }
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let counted = futures::StreamExt::map(stream, move |event| {
+        let _counted = &slot;
+        event
+    });
+    Ok(Sse::new(counted).keep_alive(keep_alive))
 }
 
 /// How often an open event stream checks that its session still exists.
