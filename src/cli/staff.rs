@@ -1,5 +1,6 @@
-//! `deskport staff add`: creates a staff account directly in a server's data dir (how a fresh
-//! server gets its first admin).
+//! `deskport staff add` creates a staff account directly in a server's data dir (how a fresh
+//! server gets its first admin); `deskport staff unlock` lifts a sign-in lock (how an admin
+//! locked out by someone guessing at their address gets back in before the lock runs out).
 
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
@@ -10,7 +11,7 @@ use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
 use deskport::server::store::sqlite::SqliteStore;
 use deskport::server::{database_path, prepare_data_dir};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Staff actions.
 #[derive(Debug, Subcommand)]
@@ -33,6 +34,15 @@ pub enum StaffAction {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Lifts the lock after too many failed sign-ins to an address (and forgets its failures).
+    Unlock {
+        /// The server's data dir.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The locked email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// A staff role on the command line.
@@ -46,13 +56,44 @@ pub enum StaffRole {
 
 /// Runs a staff action.
 pub async fn run(action: StaffAction) -> Result<()> {
-    let StaffAction::Add {
-        data_dir,
-        email,
-        name,
-        role,
-        password_stdin,
-    } = action;
+    match action {
+        StaffAction::Add {
+            data_dir,
+            email,
+            name,
+            role,
+            password_stdin,
+        } => add(data_dir, email, name, role, password_stdin).await,
+        StaffAction::Unlock { data_dir, email } => unlock(data_dir, email).await,
+    }
+}
+
+/// Opens the store of an existing or new data dir.
+fn open(data_dir: &Path) -> Result<SqliteStore> {
+    prepare_data_dir(data_dir)?;
+    let path = database_path(data_dir);
+    SqliteStore::open(&path).wrap_err_with(|| format!("cannot open {}", path.display()))
+}
+
+async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    let store = open(&data_dir)?;
+    if store.clear_failed_sign_ins(email.clone()).await? {
+        println!("{email} may sign in again");
+    } else {
+        println!("{email} was not locked and had no failed sign-ins");
+    }
+    Ok(())
+}
+
+async fn add(
+    data_dir: PathBuf,
+    email: String,
+    name: String,
+    role: StaffRole,
+    password_stdin: bool,
+) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
     let name = name.trim().to_string();
@@ -61,10 +102,7 @@ pub async fn run(action: StaffAction) -> Result<()> {
     }
     let password = read_password(password_stdin, "Password for the new account: ")?;
     check_password(&password).map_err(|m| eyre!("the password {m}"))?;
-    prepare_data_dir(&data_dir)?;
-    let path = database_path(&data_dir);
-    let store =
-        SqliteStore::open(&path).wrap_err_with(|| format!("cannot open {}", path.display()))?;
+    let store = open(&data_dir)?;
     let hash = hash_password_async(password).await.map_err(|e| eyre!(e))?;
     let role = match role {
         StaffRole::Admin => Role::Admin,

@@ -230,9 +230,12 @@ pub async fn serve(
     mailer: Arc<dyn Mailer>,
     listen: SocketAddr,
 ) -> Result<RunningServer> {
+    let data_dir = store.path().parent().unwrap_or(Path::new("."));
+    let code_key = security::CodeKey::load_or_create(data_dir)?;
     let state = Arc::new(AppState {
         store: store.clone(),
         mailer,
+        code_key,
         limiter: Default::default(),
         in_flight: Default::default(),
     });

@@ -49,6 +49,15 @@ CREATE TABLE changes (
 CREATE TABLE idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
   etag TEXT, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));
+"#, r#"
+CREATE TABLE sign_in_failures (
+  email TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER, last_failed_at INTEGER NOT NULL);
+INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
+  SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM users
+  WHERE failed_logins > 0 OR locked_until IS NOT NULL;
+INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
+  SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM contacts
+  WHERE failed_logins > 0 OR locked_until IS NOT NULL;
 "#];
 
 /// Brings the schema up to date; refuses a database from a newer deskport.
