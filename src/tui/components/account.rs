@@ -127,14 +127,14 @@ impl Component for Account {
     fn commands(&self) -> Vec<Command> {
         if self.form_open() {
             return vec![
-                Command::labelled(Action::Confirm, "next field / change"),
+                Command::labelled(Action::Confirm, "next / change"),
+                Command::labelled(Action::Close, "cancel"),
                 Command::labelled(Action::NextField, "next field"),
                 Command::labelled(Action::PrevField, "previous field"),
-                Command::labelled(Action::Close, "cancel"),
             ];
         }
         let mut commands = vec![
-            Command::new(Action::ChangePassword),
+            Command::labelled(Action::ChangePassword, "new password"),
             Command::new(Action::SignOut),
             Command::new(Action::SignOutEverywhere),
         ];
