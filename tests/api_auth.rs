@@ -270,7 +270,11 @@ async fn changing_the_password_needs_the_old_one_and_ends_the_other_sessions() {
         )
         .await;
     assert_error(&missing, 400);
-    assert_eq!(ts.get("/me", &laptop).await.status, 200, "nothing changed yet");
+    assert_eq!(
+        ts.get("/me", &laptop).await.status,
+        200,
+        "nothing changed yet"
+    );
 
     let done = change(DEMO_PASSWORD, "a-new-long-password").await;
     assert_eq!(done.status, 204, "{}", done.text);

@@ -16,7 +16,11 @@ async fn sign_in_attempts_for_one_account_are_capped_per_minute() {
         let a = s
             .call("POST", "/auth/login", None, Some(body.clone()), &[])
             .await;
-        let want = if i < 10 { "unauthorized" } else { "account_locked" };
+        let want = if i < 10 {
+            "unauthorized"
+        } else {
+            "account_locked"
+        };
         assert_eq!(assert_error_shape(&a), want, "attempt {i}: {:?}", a.body);
     }
     let a = s.call("POST", "/auth/login", None, Some(body), &[]).await;
@@ -100,7 +104,11 @@ async fn registration_emails_are_capped_per_account() {
             .await;
         assert_eq!(a.status, 202, "registration {i}: {:?}", a.body);
     }
-    assert_eq!(common::mails(&s.data_dir()).await.len(), 5, "one email a request");
+    assert_eq!(
+        common::mails(&s.data_dir()).await.len(),
+        5,
+        "one email a request"
+    );
     let a = s
         .call("POST", "/auth/register", None, Some(yuki), &[])
         .await;

@@ -26,7 +26,11 @@ async fn wrong_login(ts: &TestServer, email: &str) -> Answer {
 async fn lock(ts: &TestServer, email: &str) {
     for i in 0..10 {
         let a = wrong_login(ts, email).await;
-        assert_eq!(assert_error(&a, 401), "unauthorized", "{email}, failure {i}");
+        assert_eq!(
+            assert_error(&a, 401),
+            "unauthorized",
+            "{email}, failure {i}"
+        );
     }
 }
 
@@ -69,7 +73,13 @@ async fn a_lock_holds_on_every_way_in_until_staff_unlock() {
     let yuki = "yuki@acme.test";
     let id = ts.contact(&admin, yuki).await["id"].clone();
     let invite = ts
-        .call("POST", &format!("/contacts/{id}/invite"), Some(&admin), None, &[])
+        .call(
+            "POST",
+            &format!("/contacts/{id}/invite"),
+            Some(&admin),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(invite.status, 200, "{}", invite.text);
     let code = code_in(&mails(&ts.data_dir()).await[0]);
@@ -86,7 +96,13 @@ async fn a_lock_holds_on_every_way_in_until_staff_unlock() {
     // neither with the password nor with a code.
     lock(&ts, GINA).await;
     let asked = ts
-        .call("POST", "/auth/code", None, Some(json!({"email": GINA})), &[])
+        .call(
+            "POST",
+            "/auth/code",
+            None,
+            Some(json!({"email": GINA})),
+            &[],
+        )
         .await;
     assert_eq!(asked.status, 202, "{}", asked.text);
     assert_eq!(mails(&ts.data_dir()).await.len(), 1, "no code was sent");
@@ -104,9 +120,7 @@ async fn a_lock_holds_on_every_way_in_until_staff_unlock() {
     // Ten guesses lock an admin out too; `staff unlock` is the way back.
     lock(&ts, ADA).await;
     let ada = json!({"email": ADA, "password": DEMO_PASSWORD});
-    let a = ts
-        .call("POST", "/auth/login", None, Some(ada), &[])
-        .await;
+    let a = ts.call("POST", "/auth/login", None, Some(ada), &[]).await;
     assert_error(&a, 429);
     for email in [ADA, GINA, yuki] {
         assert!(
@@ -123,7 +137,13 @@ async fn a_lock_holds_on_every_way_in_until_staff_unlock() {
     assert_eq!(a.status, 200, "{}", a.text);
     assert!(a.body["token"].is_string(), "{}", a.text);
     let asked = ts
-        .call("POST", "/auth/code", None, Some(json!({"email": GINA})), &[])
+        .call(
+            "POST",
+            "/auth/code",
+            None,
+            Some(json!({"email": GINA})),
+            &[],
+        )
         .await;
     assert_eq!(asked.status, 202);
     let mail = mails(&ts.data_dir()).await;
@@ -190,7 +210,11 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
         }
     };
     for path in ["/auth/code", "/auth/register"] {
-        let known_prefix = if path == "/auth/code" { "registered" } else { "invited" };
+        let known_prefix = if path == "/auth/code" {
+            "registered"
+        } else {
+            "invited"
+        };
         let (mut known, mut unknown) = (Vec::new(), Vec::new());
         for i in 0..N {
             let k = format!("{known_prefix}{i}@timing.test");
@@ -211,5 +235,9 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
             "{path}: known {k:?}, unknown {u:?} (ratio {ratio:.2})"
         );
     }
-    assert_eq!(mails(&data).await.len(), 2 * N, "known addresses got their mail");
+    assert_eq!(
+        mails(&data).await.len(),
+        2 * N,
+        "known addresses got their mail"
+    );
 }

@@ -25,9 +25,7 @@ async fn a_sign_in_with_an_idempotency_key_is_neither_kept_nor_replayed() {
     let first = ts
         .call("POST", "/auth/login", None, Some(body.clone()), &key)
         .await;
-    let second = ts
-        .call("POST", "/auth/login", None, Some(body), &key)
-        .await;
+    let second = ts.call("POST", "/auth/login", None, Some(body), &key).await;
     assert_eq!((first.status, second.status), (200, 200));
     let token = first.body["token"].as_str().expect("token");
     assert_ne!(Some(token), second.body["token"].as_str(), "a new session");
@@ -75,7 +73,13 @@ async fn refused_writes_with_fresh_keys_do_not_fill_the_disk() {
     for i in 0..5 {
         let key = format!("fresh-{i}");
         let a = ts
-            .call("POST", "/tickets", Some(&carla), Some(body.clone()), &[("idempotency-key", &key)])
+            .call(
+                "POST",
+                "/tickets",
+                Some(&carla),
+                Some(body.clone()),
+                &[("idempotency-key", &key)],
+            )
             .await;
         assert_error(&a, 400);
     }
@@ -91,7 +95,13 @@ async fn refused_writes_with_fresh_keys_do_not_fill_the_disk() {
 async fn a_copy_of_the_database_confirms_no_code() {
     let ts = demo_server(20).await;
     let asked = ts
-        .call("POST", "/auth/code", None, Some(json!({"email": GINA})), &[])
+        .call(
+            "POST",
+            "/auth/code",
+            None,
+            Some(json!({"email": GINA})),
+            &[],
+        )
         .await;
     assert_eq!(asked.status, 202);
     let code = code_in(&mails(&ts.data_dir()).await[0]);
@@ -131,7 +141,10 @@ fn the_code_key_is_private_and_a_readable_one_is_refused() {
         .expect("deskport runs");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{said}");
-    assert!(said.contains("server.key") && said.contains("chmod 600"), "{said}");
+    assert!(
+        said.contains("server.key") && said.contains("chmod 600"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

@@ -43,7 +43,10 @@ async fn a_customer_changes_the_password_in_the_account_tab() {
     let refused = settle(&mut app, 80, 24, "current password is wrong").await;
     insta::assert_snapshot!("account_password_refused_80x24", refused);
 
-    send(&mut app, [key(KeyCode::BackTab), key(KeyCode::BackTab), ctrl('u')]);
+    send(
+        &mut app,
+        [key(KeyCode::BackTab), key(KeyCode::BackTab), ctrl('u')],
+    );
     typed(&mut app, DEMO_PASSWORD);
     send(&mut app, [key(KeyCode::BackTab), ctrl('u')]);
     typed(&mut app, "something-else-entirely");
@@ -56,7 +59,11 @@ async fn a_customer_changes_the_password_in_the_account_tab() {
     insta::assert_snapshot!("account_password_changed_80x24", changed);
 
     assert_eq!(me(&url, &app.client().unwrap().session().token).await, 200);
-    assert_eq!(me(&url, &laptop.token).await, 401, "the other session ended");
+    assert_eq!(
+        me(&url, &laptop.token).await,
+        401,
+        "the other session ended"
+    );
     assert!(login(&url, dan, DEMO_PASSWORD).await.is_err());
     assert!(login(&url, dan, NEW).await.is_ok());
     if let Some(client) = app.client() {

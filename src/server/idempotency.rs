@@ -205,7 +205,10 @@ mod tests {
     fn only_successes_of_secret_free_routes_are_kept() {
         assert!(storable(StatusCode::OK) && storable(StatusCode::CREATED));
         for refused in [400, 401, 403, 404, 409, 412, 413, 422, 429, 500] {
-            assert!(!storable(StatusCode::from_u16(refused).unwrap()), "{refused}");
+            assert!(
+                !storable(StatusCode::from_u16(refused).unwrap()),
+                "{refused}"
+            );
         }
         for path in [
             "/api/v1/auth/login",

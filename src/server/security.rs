@@ -1,12 +1,12 @@
 //! Passwords, tokens and one-time codes: how secrets are made, hashed and compared.
 
 use argon2::Argon2;
-use hmac::{Hmac, Mac};
-use std::path::{Path, PathBuf};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Shortest password accepted.

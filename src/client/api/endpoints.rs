@@ -6,9 +6,9 @@ use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
     Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
     InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
-    PasswordChange,
-    PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput, RulePatch,
-    RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
+    PasswordChange, PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput,
+    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch,
+    VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, Stage, User};
 use reqwest::Method;
@@ -48,7 +48,8 @@ impl ApiClient {
 
     /// `POST /auth/logout-all`: ends every session of the account, this one included.
     pub async fn logout_all(&self) -> Result<(), ApiError> {
-        self.empty(Call::new(Method::POST, "/auth/logout-all")).await
+        self.empty(Call::new(Method::POST, "/auth/logout-all"))
+            .await
     }
 
     /// `POST /me/password`: changes the password; the server ends the account's other

@@ -1,8 +1,8 @@
 //! Sign-in, sign-out, password-less codes and the caller's own account; the lockout that
 //! guards every way in.
 
-use crate::domain::text::normalize_email;
 use crate::domain::Registration;
+use crate::domain::text::normalize_email;
 use crate::domain::wire::{
     CodeRequest, ConsentRequest, EmailOutcome, LoginRequest, LoginResponse, MeResponse,
     VerifyRequest,
@@ -112,7 +112,10 @@ pub(super) fn queue_mail(state: &SharedState, mail: Mail) {
     });
 }
 
-pub(super) async fn start_session(state: &SharedState, account: Account) -> ApiResult<LoginResponse> {
+pub(super) async fn start_session(
+    state: &SharedState,
+    account: Account,
+) -> ApiResult<LoginResponse> {
     let (token, hash) = new_token();
     state.store.create_session(hash, account.clone()).await?;
     Ok(LoginResponse {

@@ -1,8 +1,8 @@
 //! The HTTP routes of API v1, each module registering its paths together with their OpenAPI
 //! description, so the served document cannot drift from the router.
 
-pub mod audience;
 pub mod account;
+pub mod audience;
 pub mod auth;
 mod error_responses;
 pub mod meta;

@@ -57,7 +57,11 @@ impl Account {
 
     /// The change-password form, while it is being filled in (not once it succeeded).
     fn open_form(&mut self) -> Option<&mut PasswordForm> {
-        if self.form.as_ref().is_some_and(|f| f.phase() == Phase::Changed) {
+        if self
+            .form
+            .as_ref()
+            .is_some_and(|f| f.phase() == Phase::Changed)
+        {
             self.form = None;
             self.changed = true;
         }
@@ -65,7 +69,9 @@ impl Account {
     }
 
     fn form_open(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.phase() != Phase::Changed)
+        self.form
+            .as_ref()
+            .is_some_and(|f| f.phase() != Phase::Changed)
     }
 }
 

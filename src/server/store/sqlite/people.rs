@@ -150,7 +150,10 @@ pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credent
     let user = conn
         .prepare_cached("SELECT id, email, name, role, password_hash FROM users WHERE email = ?1")?
         .query_row([email], |r| {
-            Ok(Credentials { account: Account::User(user_row(r)?), password_hash: r.get(4)? })
+            Ok(Credentials {
+                account: Account::User(user_row(r)?),
+                password_hash: r.get(4)?,
+            })
         })
         .optional()?;
     if user.is_some() {

@@ -3,7 +3,8 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE portal (id INTEGER PRIMARY KEY, settings TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system INTEGER NOT NULL);
 CREATE TABLE users (
@@ -49,7 +50,8 @@ CREATE TABLE changes (
 CREATE TABLE idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
   etag TEXT, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, key));
-"#, r#"
+"#,
+    r#"
 CREATE TABLE sign_in_failures (
   email TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER, last_failed_at INTEGER NOT NULL);
 INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
@@ -58,7 +60,8 @@ INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
 INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
   SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM contacts
   WHERE failed_logins > 0 OR locked_until IS NOT NULL;
-"#];
+"#,
+];
 
 /// Brings the schema up to date; refuses a database from a newer deskport.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
