@@ -1,4 +1,5 @@
-//! Sessions and sign-in: missing, wrong, signed-out and idle-expired tokens; lockout after
+//! Sessions and sign-in: missing, wrong, signed-out, idle-expired and too old tokens; sign out
+//! everywhere; password changes; lockout after
 //! ten failed sign-ins; and sign-in timing that does not reveal which emails have accounts.
 
 mod common;
@@ -131,7 +132,7 @@ async fn a_failure_after_the_lock_expired_does_not_lock_again() {
     db.busy_timeout(Duration::from_secs(5))
         .expect("busy timeout");
     db.execute(
-        "UPDATE contacts SET locked_until = locked_until - 16 * 60 WHERE email = ?1",
+        "UPDATE sign_in_failures SET locked_until = locked_until - 16 * 60 WHERE email = ?1",
         [GINA],
     )
     .expect("update");
@@ -196,4 +197,111 @@ async fn unknown_and_unregistered_emails_take_as_long_as_known_ones() {
         )
         .await;
     assert_eq!(a.body, b.body, "the same answer either way");
+}
+
+#[tokio::test]
+async fn a_session_ends_after_thirty_days_however_busy() {
+    let ts = demo_server(20).await;
+    let token = ts.demo_login(DAN).await;
+    let db = rusqlite::Connection::open(deskport::server::database_path(&ts.data_dir()))
+        .expect("open the database");
+    db.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
+    // Used a moment ago, but opened 29 days ago: still fine; 31 days: over.
+    for (days, status) in [(29, 200), (31, 401)] {
+        db.execute(
+            "UPDATE sessions SET created_at = strftime('%s', 'now') - ?2 * 86400 WHERE token_hash = ?1",
+            (digest(&token), days),
+        )
+        .expect("update");
+        assert_eq!(ts.get("/me", &token).await.status, status, "{days} days");
+    }
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session_of_the_account_only() {
+    let ts = demo_server(20).await;
+    let here = ts.demo_login(DAN).await;
+    let laptop = ts.demo_login(DAN).await;
+    let carla = ts.demo_login(CARLA).await;
+    let out = ts
+        .call("POST", "/auth/logout-all", Some(&here), None, &[])
+        .await;
+    assert_eq!(out.status, 204, "{}", out.text);
+    for token in [&here, &laptop] {
+        assert_error(&ts.get("/me", token).await, 401);
+    }
+    assert_eq!(ts.get("/me", &carla).await.status, 200, "another account");
+    let again = ts
+        .call("POST", "/auth/logout-all", Some(&here), None, &[])
+        .await;
+    assert_error(&again, 401);
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_old_one_and_ends_the_other_sessions() {
+    let ts = demo_server(20).await;
+    let here = ts.demo_login(DAN).await;
+    let laptop = ts.demo_login(DAN).await;
+    let change = |old: &str, new: &str| {
+        let body = json!({"old_password": old, "new_password": new});
+        ts.call("POST", "/me/password", Some(&here), Some(body), &[])
+    };
+    let short = change(DEMO_PASSWORD, "short").await;
+    assert_error(&short, 400);
+    assert_eq!(short.body["error"]["field"], "new_password");
+    assert!(
+        short.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at least 10")),
+        "{}",
+        short.text
+    );
+    let wrong = change("not-the-password", "a-new-long-password").await;
+    assert_error(&wrong, 400);
+    assert_eq!(wrong.body["error"]["field"], "old_password");
+    let missing = ts
+        .call(
+            "POST",
+            "/me/password",
+            Some(&here),
+            Some(json!({"new_password": "a-new-long-password"})),
+            &[],
+        )
+        .await;
+    assert_error(&missing, 400);
+    assert_eq!(
+        ts.get("/me", &laptop).await.status,
+        200,
+        "nothing changed yet"
+    );
+
+    let done = change(DEMO_PASSWORD, "a-new-long-password").await;
+    assert_eq!(done.status, 204, "{}", done.text);
+    assert_eq!(ts.get("/me", &here).await.status, 200, "this session stays");
+    assert_error(&ts.get("/me", &laptop).await, 401);
+    let old = json!({"email": DAN, "password": DEMO_PASSWORD});
+    assert_error(
+        &ts.call("POST", "/auth/login", None, Some(old), &[]).await,
+        401,
+    );
+    ts.login(DAN, "a-new-long-password").await;
+}
+
+#[tokio::test]
+async fn wrong_old_passwords_count_as_failed_sign_ins() {
+    let ts = demo_server(20).await;
+    let here = ts.demo_login(DAN).await;
+    let body = json!({"old_password": "a-wrong-guess", "new_password": "a-new-long-password"});
+    for _ in 0..10 {
+        let a = ts
+            .call("POST", "/me/password", Some(&here), Some(body.clone()), &[])
+            .await;
+        assert_error(&a, 400);
+    }
+    let right = json!({"old_password": DEMO_PASSWORD, "new_password": "a-new-long-password"});
+    let a = ts
+        .call("POST", "/me/password", Some(&here), Some(right), &[])
+        .await;
+    assert_eq!(assert_error(&a, 429), "account_locked");
 }

@@ -69,6 +69,12 @@ async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
         );
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    for (method, path) in [("post", "/auth/logout-all"), ("post", "/me/password")] {
+        assert!(
+            doc["paths"][path][method]["security"].is_array(),
+            "{method} {path} is not documented as signed in"
+        );
+    }
 }
 
 #[tokio::test]
@@ -154,6 +160,11 @@ fn valid_bodies() -> Vec<(&'static str, &'static str, Value)> {
             json!({"email": "ada@deskport.test", "password": DEMO_PASSWORD}),
         ),
         ("post", "/auth/code", json!({"email": "carla@acme.test"})),
+        (
+            "post",
+            "/me/password",
+            json!({"old_password": DEMO_PASSWORD, "new_password": "a-new-long-password"}),
+        ),
         (
             "post",
             "/tickets/{id}/messages",

@@ -3,18 +3,25 @@
 
 mod common;
 
-use common::{assert_error, demo_server};
+use common::{assert_error, assert_error_shape, demo_server};
 use serde_json::json;
 
 #[tokio::test]
 async fn sign_in_attempts_for_one_account_are_capped_per_minute() {
     let s = demo_server(20).await;
     let body = json!({"email": "nobody@nowhere.test", "password": "wrong-password"});
+    // Ten failures lock the address (an account or not), then the per-account cap of 20 a
+    // minute answers with its own code.
     for i in 0..20 {
         let a = s
             .call("POST", "/auth/login", None, Some(body.clone()), &[])
             .await;
-        assert_eq!(a.status, 401, "attempt {i}: {:?}", a.body);
+        let want = if i < 10 {
+            "unauthorized"
+        } else {
+            "account_locked"
+        };
+        assert_eq!(assert_error_shape(&a), want, "attempt {i}: {:?}", a.body);
     }
     let a = s.call("POST", "/auth/login", None, Some(body), &[]).await;
     assert_eq!(assert_error(&a, 429), "rate_limited");
@@ -52,7 +59,7 @@ async fn code_emails_are_capped_per_account_and_per_address() {
     let a = s.call("POST", "/auth/code", None, Some(carla), &[]).await;
     assert_eq!(assert_error(&a, 429), "rate_limited");
     assert!(!a.header("retry-after").is_empty());
-    let sent = common::mails(&s.data_dir()).len();
+    let sent = common::mails(&s.data_dir()).await.len();
     assert_eq!(sent, 5, "the refused request sent no mail");
 
     for i in 0..24 {
@@ -97,7 +104,11 @@ async fn registration_emails_are_capped_per_account() {
             .await;
         assert_eq!(a.status, 202, "registration {i}: {:?}", a.body);
     }
-    assert_eq!(common::mails(&s.data_dir()).len(), 5, "one email a request");
+    assert_eq!(
+        common::mails(&s.data_dir()).await.len(),
+        5,
+        "one email a request"
+    );
     let a = s
         .call("POST", "/auth/register", None, Some(yuki), &[])
         .await;
@@ -108,7 +119,7 @@ async fn registration_emails_are_capped_per_account() {
         .expect("Retry-After is a number of seconds");
     assert!((1..=3600).contains(&wait), "Retry-After {wait}");
     assert_eq!(
-        common::mails(&s.data_dir()).len(),
+        common::mails(&s.data_dir()).await.len(),
         5,
         "the refused request sent no mail"
     );
@@ -127,5 +138,5 @@ async fn invitations_are_capped_per_admin() {
     let a = s.call("POST", &path, Some(&admin), None, &[]).await;
     assert_eq!(assert_error(&a, 429), "rate_limited");
     assert!(!a.header("retry-after").is_empty());
-    assert_eq!(common::mails(&s.data_dir()).len(), 120);
+    assert_eq!(common::mails(&s.data_dir()).await.len(), 120);
 }

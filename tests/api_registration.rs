@@ -38,7 +38,7 @@ async fn an_invited_contact_registers_with_the_emailed_code_and_signs_in() {
         "{}",
         a.text
     );
-    let mail = mails(&ts.data_dir());
+    let mail = mails(&ts.data_dir()).await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].contains("To: yuki@acme.test"), "{}", mail[0]);
     let code = code_in(&mail[0]);
@@ -153,7 +153,7 @@ async fn a_system_domain_sends_no_registration_mail() {
             .expect("reason")
             .contains("system domain")
     );
-    assert!(mails(&ts.data_dir()).is_empty(), "no .eml written");
+    assert!(mails(&ts.data_dir()).await.is_empty(), "no .eml written");
     assert_eq!(
         registration_of(&ts, &admin, olga).await,
         "none",
@@ -167,7 +167,7 @@ async fn a_system_domain_sends_no_registration_mail() {
     let answers: Vec<_> = register_answers(&ts, &[olga, "stranger@nowhere.test", CARLA]).await;
     assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
     assert_eq!(answers[0]["email_sent"], false);
-    assert!(mails(&ts.data_dir()).is_empty());
+    assert!(mails(&ts.data_dir()).await.is_empty());
 }
 
 async fn register_answers(ts: &TestServer, emails: &[&str]) -> Vec<serde_json::Value> {
@@ -207,7 +207,7 @@ async fn a_passwordless_code_signs_a_customer_in() {
     };
     let a = ask(CARLA).await;
     assert_eq!((a.status, &a.body["email_sent"]), (202, &json!(true)));
-    let mail = mails(&ts.data_dir());
+    let mail = mails(&ts.data_dir()).await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].contains("To: carla@acme.test"));
     let code = code_in(&mail[0]);
@@ -232,11 +232,11 @@ async fn a_passwordless_code_signs_a_customer_in() {
     for email in ["stranger@nowhere.test", ADA, "yuki@acme.test"] {
         assert_eq!(ask(email).await.body, a.body);
     }
-    assert_eq!(mails(&ts.data_dir()).len(), 1);
+    assert_eq!(mails(&ts.data_dir()).await.len(), 1);
 
     // Turned off, neither asking nor a code issued before works.
     assert_eq!(ask(CARLA).await.status, 202);
-    let code = code_in(&mails(&ts.data_dir())[1]);
+    let code = code_in(&mails(&ts.data_dir()).await[1]);
     let access = json!({"mode": "invite_only", "passwordless": false, "idle_timeout_minutes": 60});
     ts.set_portal(&admin, json!({"access": access})).await;
     assert_eq!(
@@ -264,7 +264,7 @@ async fn self_registration_only_when_the_portal_allows_it() {
         )
     };
     assert_eq!(assert_error(&ask().await, 403), "invite_only");
-    assert!(mails(&ts.data_dir()).is_empty());
+    assert!(mails(&ts.data_dir()).await.is_empty());
 
     let access =
         json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
@@ -276,7 +276,7 @@ async fn self_registration_only_when_the_portal_allows_it() {
         "{}",
         a.text
     );
-    let mail = mails(&ts.data_dir());
+    let mail = mails(&ts.data_dir()).await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].contains("To: noah@example.test"));
     let code = code_in(&mail[0]);
@@ -305,7 +305,7 @@ async fn self_registration_only_when_the_portal_allows_it() {
             .await;
         assert_eq!((b.status, &b.body), (202, &a.body));
     }
-    assert_eq!(mails(&ts.data_dir()).len(), 1);
+    assert_eq!(mails(&ts.data_dir()).await.len(), 1);
     let half = ts
         .call(
             "POST",

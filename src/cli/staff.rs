@@ -1,5 +1,6 @@
-//! `deskport staff add`: creates a staff account directly in a server's data dir (how a fresh
-//! server gets its first admin).
+//! `deskport staff add` creates a staff account directly in a server's data dir (how a fresh
+//! server gets its first admin); `deskport staff unlock` lifts a sign-in lock (how an admin
+//! locked out by someone guessing at their address gets back in before the lock runs out).
 
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
@@ -32,6 +33,15 @@ pub enum StaffAction {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Lifts the lock after too many failed sign-ins to an address (and forgets its failures).
+    Unlock {
+        /// The server's data dir.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The locked email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// A staff role on the command line.
@@ -45,13 +55,38 @@ pub enum StaffRole {
 
 /// Runs a staff action.
 pub async fn run(action: StaffAction) -> Result<()> {
-    let StaffAction::Add {
-        data_dir,
-        email,
-        name,
-        role,
-        password_stdin,
-    } = action;
+    match action {
+        StaffAction::Add {
+            data_dir,
+            email,
+            name,
+            role,
+            password_stdin,
+        } => add(data_dir, email, name, role, password_stdin).await,
+        StaffAction::Unlock { data_dir, email } => unlock(data_dir, email).await,
+    }
+}
+
+/// Opens the store of an existing or new data dir.
+async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    let store = open_database(&data_dir)?;
+    if store.clear_failed_sign_ins(email.clone()).await? {
+        println!("{email} may sign in again");
+    } else {
+        println!("{email} was not locked and had no failed sign-ins");
+    }
+    Ok(())
+}
+
+async fn add(
+    data_dir: PathBuf,
+    email: String,
+    name: String,
+    role: StaffRole,
+    password_stdin: bool,
+) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
     let name = name.trim().to_string();

@@ -32,10 +32,20 @@ fn replay(stored: StoredResponse) -> Response {
     resp
 }
 
-/// Whether an answer is worth keeping for replays: not server errors, nor answers that a
-/// retry may legitimately change (sign in again, rate limited, still running).
+/// Whether an answer is kept for replays: only a success, the answer of a request that had
+/// an effect. A refused request changed nothing, so running it again is as safe as
+/// replaying it, and keeping refusals would let anyone fill the disk with error answers.
 fn storable(status: StatusCode) -> bool {
-    !(status.is_server_error() || matches!(status.as_u16(), 401 | 408 | 409 | 429))
+    status.is_success()
+}
+
+/// Routes whose answers carry secrets (session tokens) or check them: sign-in, codes,
+/// registration, sign-out and password changes. They are not idempotent writes of data; a
+/// stored answer would keep a live token at rest and hand it to whoever replays the key,
+/// so the key is ignored there.
+fn never_kept(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    path.starts_with("/auth/") || path == "/me/password"
 }
 
 /// Whose keys a request's key is compared with: the signed-in account (so a write retried
@@ -55,6 +65,9 @@ async fn scope_of(state: &SharedState, token: Option<&str>) -> String {
 /// The middleware.
 pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if never_kept(req.uri().path()) {
         return next.run(req).await;
     }
     let Some(key) = req.headers().get("idempotency-key").cloned() else {
@@ -182,4 +195,31 @@ async fn store_answer(
         return ApiError::from(e).into_response();
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_successes_of_secret_free_routes_are_kept() {
+        assert!(storable(StatusCode::OK) && storable(StatusCode::CREATED));
+        for refused in [400, 401, 403, 404, 409, 412, 413, 422, 429, 500] {
+            assert!(
+                !storable(StatusCode::from_u16(refused).unwrap()),
+                "{refused}"
+            );
+        }
+        for path in [
+            "/api/v1/auth/login",
+            "/api/v1/auth/verify",
+            "/api/v1/auth/register",
+            "/api/v1/auth/logout-all",
+            "/api/v1/me/password",
+        ] {
+            assert!(never_kept(path), "{path}");
+        }
+        assert!(!never_kept("/api/v1/tickets"));
+        assert!(!never_kept("/api/v1/me/consent"));
+    }
 }

@@ -249,9 +249,12 @@ pub async fn serve_on(
             .max(1),
         ..limits.streams
     };
+    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+    let code_key = security::CodeKey::load_or_create(data_dir)?;
     let state = Arc::new(AppState {
         store: store.clone(),
         mailer,
+        code_key,
         limiter: Default::default(),
         in_flight: Default::default(),
         streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),

@@ -41,7 +41,8 @@ pub struct Policy {
 const MINUTE: Duration = Duration::from_secs(60);
 const HOUR: Duration = Duration::from_secs(3600);
 
-/// Sign-in attempts (password or code). The lockout after 10 failures guards each account;
+/// Sign-in attempts (password or code) and password changes (which check the current
+/// password). The lockout after 10 failures guards each account;
 /// this caps how fast one address may try many accounts.
 pub const SIGN_IN: Policy = Policy {
     name: "sign-in",
@@ -86,7 +87,7 @@ pub fn policy_for(method: &Method, path: &str) -> Option<Policy> {
     }
     let path = path.strip_prefix("/api/v1").unwrap_or(path);
     match path {
-        "/auth/login" | "/auth/verify" => Some(SIGN_IN),
+        "/auth/login" | "/auth/verify" | "/me/password" => Some(SIGN_IN),
         "/auth/code" | "/auth/register" => Some(CODE_EMAIL),
         p if p.starts_with("/contacts/") && p.ends_with("/invite") => Some(INVITE),
         _ => None,

@@ -3,8 +3,10 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Shortest password accepted.
@@ -71,7 +73,7 @@ pub async fn verify_login(hash: Option<String>, password: String) -> bool {
     .unwrap_or(false)
 }
 
-/// SHA-256, hex: how tokens and codes are stored (they are random, so no salt is needed).
+/// SHA-256, hex: how session tokens are stored (256 random bits: no salt or key is needed).
 pub fn digest(secret: &str) -> String {
     // One formatting pass over the whole hash (every request hashes its token).
     format!("{:x}", Sha256::digest(secret.as_bytes()))
@@ -84,6 +86,98 @@ pub fn new_token() -> (String, String) {
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let hash = digest(&token);
     (token, hash)
+}
+
+/// The server's secret for hashing one-time codes. A code has only a million values, so a
+/// plain hash of it in the database can be reversed by trying them all; keyed with a secret
+/// kept outside the database (the file `server.key` in the data dir), a copy of the database
+/// alone confirms no code.
+pub struct CodeKey(Hmac<Sha256>);
+
+/// The code key's file name in the data dir.
+pub const CODE_KEY_FILE: &str = "server.key";
+
+/// Why the code key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeKeyError {
+    /// Reading or creating the file failed.
+    #[error("cannot use the key file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// Others than the owner may read or write it.
+    #[error("refusing to start: {path} may be read by others (mode {mode:o}); chmod 600 it")]
+    Loose {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// It is not 32 bytes.
+    #[error("{path} is not a deskport key (32 bytes); move it away to make a new one")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl CodeKey {
+    /// Reads `dir/server.key`, creating it (32 random bytes, mode 0600) the first time;
+    /// refuses one that group or others may access. A new key only invalidates codes
+    /// already sent, never sessions or passwords.
+    pub fn load_or_create(dir: &Path) -> Result<Self, CodeKeyError> {
+        let path = dir.join(CODE_KEY_FILE);
+        let io = |source| CodeKeyError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut key = [0u8; 32];
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&path).map_err(io)?.permissions().mode() & 0o777;
+                    if mode & 0o077 != 0 {
+                        return Err(CodeKeyError::Loose { path, mode });
+                    }
+                }
+                key = bytes
+                    .try_into()
+                    .map_err(|_| CodeKeyError::Malformed { path: path.clone() })?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                write_private(&path, &key).map_err(io)?;
+            }
+            Err(e) => return Err(io(e)),
+        }
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+            .map_err(|_| CodeKeyError::Malformed { path })?;
+        Ok(CodeKey(mac))
+    }
+
+    /// HMAC-SHA256 of a code under this key, hex: how codes are stored and compared.
+    pub fn hash(&self, code: &str) -> String {
+        let mut mac = self.0.clone();
+        mac.update(code.as_bytes());
+        format!("{:x}", mac.finalize().into_bytes())
+    }
+}
+
+/// Creates `path` with `bytes`, readable by the owner only (never replacing a file).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// A new six-digit one-time code.
@@ -139,5 +233,25 @@ mod tests {
         assert_eq!(ha, digest(&a));
         assert_eq!(ha.len(), 64);
         assert_eq!(new_code().len(), 6);
+    }
+
+    #[test]
+    fn code_key_is_made_private_kept_and_refused_when_loose() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = CodeKey::load_or_create(dir.path()).unwrap();
+        let again = CodeKey::load_or_create(dir.path()).unwrap();
+        assert_eq!(key.hash("123456"), again.hash("123456"));
+        assert_ne!(key.hash("123456"), digest("123456"));
+        assert_eq!(key.hash("123456").len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.path().join(CODE_KEY_FILE);
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let refused = CodeKey::load_or_create(dir.path()).err().unwrap();
+            assert!(refused.to_string().contains("chmod 600"), "{refused}");
+        }
     }
 }

@@ -13,6 +13,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     /// Counters of the rate limits on sign-in and mail-sending endpoints.
     pub limiter: super::ratelimit::RateLimiter,
+    /// The key one-time codes are hashed with (kept outside the database).
+    pub code_key: super::security::CodeKey,
     /// Idempotency keys whose first request is still running.
     pub in_flight: Mutex<HashSet<String>>,
     /// Open `/events` streams, counted against their caps.

@@ -111,6 +111,10 @@ pub enum Action {
     ExternalEditor,
     /// Sign out: end the session on the server and forget it here.
     SignOut,
+    /// Sign out everywhere: end every session of the account (other devices too).
+    SignOutEverywhere,
+    /// Change the account's password.
+    ChangePassword,
     /// Show the changes that conflict with someone else's, to settle them.
     Conflicts,
     /// Accept (the consent notice).
@@ -121,7 +125,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 57] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -174,6 +178,8 @@ impl Action {
         Action::WhoCanSee,
         Action::ExternalEditor,
         Action::SignOut,
+        Action::SignOutEverywhere,
+        Action::ChangePassword,
         Action::Conflicts,
         Action::Accept,
         Action::Decline,
@@ -234,6 +240,8 @@ impl Action {
             Action::WhoCanSee => "who_can_see",
             Action::ExternalEditor => "external_editor",
             Action::SignOut => "sign_out",
+            Action::SignOutEverywhere => "sign_out_everywhere",
+            Action::ChangePassword => "change_password",
             Action::Conflicts => "conflicts",
             Action::Accept => "accept",
             Action::Decline => "decline",
@@ -296,6 +304,8 @@ impl Action {
             Action::WhoCanSee => "who can see this ticket",
             Action::ExternalEditor => "continue in $EDITOR",
             Action::SignOut => "sign out",
+            Action::SignOutEverywhere => "sign out everywhere",
+            Action::ChangePassword => "change password",
             Action::Conflicts => "resolve conflicts",
             Action::Accept => "accept",
             Action::Decline => "decline",

@@ -389,6 +389,7 @@ impl App {
             Action::Conflicts => self.show_conflicts(true),
             _ if self.overlay.is_some() => false,
             Action::SignOut => self.leave(Leave::SignedOut),
+            Action::SignOutEverywhere => self.leave(Leave::SignedOutEverywhere),
             Action::Accept => self.accept_consent(),
             Action::Decline if !self.answering_consent() => self.leave(Leave::Declined),
             _ => match &mut self.screen {

@@ -38,6 +38,8 @@ pub enum Context {
     PortalField,
     /// The customer's account pane.
     Account,
+    /// The Account pane's change-password form.
+    AccountForm,
     /// The help popup.
     Help,
     /// The command palette.
@@ -63,6 +65,7 @@ impl Context {
         Context::Portal,
         Context::PortalField,
         Context::Account,
+        Context::AccountForm,
         Context::Help,
         Context::Palette,
         Context::Conflict,
@@ -83,6 +86,7 @@ impl Context {
             Context::Portal => "portal",
             Context::PortalField => "portal_field",
             Context::Account => "account",
+            Context::AccountForm => "account_form",
             Context::Help => "help",
             Context::Palette => "palette",
             Context::Conflict => "conflict",
@@ -96,7 +100,17 @@ impl Context {
         use Action::*;
         match self {
             Context::Global => &[
-                Quit, Help, Palette, NextTab, PrevTab, Tab1, Tab2, Tab3, SignOut, Conflicts,
+                Quit,
+                Help,
+                Palette,
+                NextTab,
+                PrevTab,
+                Tab1,
+                Tab2,
+                Tab3,
+                SignOut,
+                SignOutEverywhere,
+                Conflicts,
             ],
             Context::List => &[Down, Up, Top, Bottom, PageDown, PageUp],
             Context::SignIn => &[Down, Up, NextField, PrevField, Confirm, Quit],
@@ -141,7 +155,8 @@ impl Context {
                 MoveUp, ViewAs, Close,
             ],
             Context::PortalField => &[Confirm, NextField, PrevField, Save, Close],
-            Context::Account => &[],
+            Context::Account => &[ChangePassword, SignOut, SignOutEverywhere],
+            Context::AccountForm => &[Confirm, NextField, PrevField, Close],
             Context::Help => &[Close, Down, Up, PageDown, PageUp],
             Context::Palette => &[Close, Confirm, Down, Up],
             Context::Conflict => &[Revert, Save, Close, Down, Up],

@@ -169,10 +169,17 @@ pub fn accept_consent(client: Client, version: i64, tx: UnboundedSender<Msg>) {
     });
 }
 
-/// Ends `client`'s session on the server (best effort) and stops it, in a task.
-pub fn sign_out(client: Client) {
+/// Ends `client`'s session on the server (best effort) and stops it, in a task;
+/// `everywhere` ends every session of the account (other devices too).
+pub fn sign_out(client: Client, everywhere: bool) {
     tokio::spawn(async move {
-        if let Err(e) = client.api().logout().await {
+        let api = client.api();
+        let ended = if everywhere {
+            api.logout_all().await
+        } else {
+            api.logout().await
+        };
+        if let Err(e) = ended {
             tracing::info!("the server did not take the sign-out: {e}");
         }
         client.shutdown().await;

@@ -367,17 +367,29 @@ impl TestServer {
     }
 }
 
-/// `.eml` files in `dir/mail`, oldest first, as text.
-pub fn mails(data_dir: &std::path::Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("mail")) else {
-        return Vec::new();
+/// `.eml` files in `dir/mail`, oldest first, as text, once no more are being written: the
+/// server sends sign-in and self-registration mail in the background, after its answer.
+pub async fn mails(data_dir: &std::path::Path) -> Vec<String> {
+    let read = || {
+        let Ok(entries) = std::fs::read_dir(data_dir.join("mail")) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("eml"))
+            .collect::<Vec<String>>()
     };
-    let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("eml"))
-        .collect()
+    let mut seen = read();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = read();
+        if now == seen {
+            return now;
+        }
+        seen = now;
+    }
 }
 
 /// The first six-digit number in a mail's body (after soft line breaks are undone).

@@ -6,8 +6,9 @@ use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
     Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
     InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
-    PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput, RulePatch,
-    RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch, VerifyRequest,
+    PasswordChange, PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput,
+    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch,
+    VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, Stage, User};
 use reqwest::Method;
@@ -43,6 +44,23 @@ impl ApiClient {
     /// `POST /auth/logout`.
     pub async fn logout(&self) -> Result<(), ApiError> {
         self.empty(Call::new(Method::POST, "/auth/logout")).await
+    }
+
+    /// `POST /auth/logout-all`: ends every session of the account, this one included.
+    pub async fn logout_all(&self) -> Result<(), ApiError> {
+        self.empty(Call::new(Method::POST, "/auth/logout-all"))
+            .await
+    }
+
+    /// `POST /me/password`: changes the password; the server ends the account's other
+    /// sessions and keeps this one.
+    pub async fn change_password(&self, old: &str, new: &str) -> Result<(), ApiError> {
+        let body = PasswordChange {
+            old_password: old.to_string(),
+            new_password: new.to_string(),
+        };
+        self.empty(Call::new(Method::POST, "/me/password").json(&body)?)
+            .await
     }
 
     /// `POST /auth/code`: emails a password-less sign-in code.

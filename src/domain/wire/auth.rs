@@ -52,6 +52,16 @@ pub struct MeResponse {
     pub consent_version: i64,
 }
 
+/// A new password for the signed-in account.
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The current password (a stolen session alone must not be enough to take the account).
+    pub old_password: String,
+    /// The new password, at least 10 characters.
+    pub new_password: String,
+}
+
 /// Accepting a consent notice version.
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

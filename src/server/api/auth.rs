@@ -1,33 +1,30 @@
-//! Sign-in, sign-out, password-less codes, registration and the caller's own account.
+//! Sign-in, sign-out, password-less codes and the caller's own account; the lockout that
+//! guards every way in.
 
+use crate::domain::Registration;
 use crate::domain::text::normalize_email;
 use crate::domain::wire::{
     CodeRequest, ConsentRequest, EmailOutcome, LoginRequest, LoginResponse, MeResponse,
-    RegisterRequest, RegisterResponse, VerifyRequest,
+    VerifyRequest,
 };
-use crate::domain::{AccessMode, Registration};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Caller, Json};
 use crate::server::mail::Mail;
-use crate::server::security::{
-    check_password, digest, hash_password_async, new_code, new_token, verify_login,
-};
+use crate::server::security::{new_code, new_token, verify_login};
 use crate::server::state::SharedState;
-use crate::server::store::{Account, CodePurpose, Credentials};
+use crate::server::store::{Account, CodePurpose};
 use crate::server::wire::account_out;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// Consecutive failed sign-ins that lock an account.
+/// Consecutive failed sign-ins (passwords and codes alike) that lock an address.
 pub const MAX_FAILED_LOGINS: i64 = 10;
-/// How long a locked account stays locked.
+/// How long a locked address stays locked (`deskport staff unlock` ends it sooner).
 pub const LOCK_SECONDS: i64 = 15 * 60;
 /// Life of a password-less sign-in code.
 pub const LOGIN_CODE_SECONDS: i64 = 15 * 60;
-/// Life of a registration code.
-pub const REGISTER_CODE_SECONDS: i64 = 7 * 24 * 3600;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<SharedState> {
@@ -38,7 +35,6 @@ pub fn router() -> OpenApiRouter<SharedState> {
         .routes(routes!(accept_consent))
         .routes(routes!(request_code))
         .routes(routes!(verify_code))
-        .routes(routes!(register))
 }
 
 fn locked_error(until: i64) -> ApiError {
@@ -63,12 +59,63 @@ fn passwordless_disabled() -> ApiError {
     )
 }
 
-fn is_locked(c: &Credentials) -> Option<i64> {
-    c.locked_until
-        .filter(|until| *until > chrono::Utc::now().timestamp())
+/// Refuses with 429 while `email` is locked. Failures and locks are kept per address,
+/// whether or not it is an account, so no answer tells an account from a stranger.
+pub async fn refuse_if_locked(state: &SharedState, email: &str) -> ApiResult<()> {
+    match state.store.sign_in_locked_until(email.to_string()).await? {
+        Some(until) => Err(locked_error(until)),
+        None => Ok(()),
+    }
 }
 
-async fn start_session(state: &SharedState, account: Account) -> ApiResult<LoginResponse> {
+/// Counts a failed sign-in (password, code or registration code) to `email`.
+pub async fn count_failure(state: &SharedState, email: &str) -> ApiResult<()> {
+    Ok(state
+        .store
+        .record_failed_sign_in(email.to_string(), MAX_FAILED_LOGINS, LOCK_SECONDS)
+        .await?)
+}
+
+fn is_registered(account: &Account) -> bool {
+    match account {
+        Account::Contact(c) => c.registration == Registration::Registered,
+        Account::User(_) => true,
+    }
+}
+
+/// Issues a one-time code for `email`, stored as a keyed hash. An address that gets no code
+/// (`lifetime` is `None`: no such account, locked, already registered) still gets one
+/// written, dead on arrival, so every address costs the same work and the same time.
+pub(super) async fn issue_code(
+    state: &SharedState,
+    email: String,
+    purpose: CodePurpose,
+    lifetime: Option<i64>,
+) -> ApiResult<String> {
+    let code = new_code();
+    let expires = chrono::Utc::now().timestamp() + lifetime.unwrap_or(0);
+    state
+        .store
+        .put_code(email, purpose, state.code_key.hash(&code), expires)
+        .await?;
+    Ok(code)
+}
+
+/// Sends `mail` in the background: an answer that waited for it would take longer exactly
+/// for the addresses that get mail. A failure is logged.
+pub(super) fn queue_mail(state: &SharedState, mail: Mail) {
+    let mailer = state.mailer.clone();
+    tokio::spawn(async move {
+        if let Err(e) = mailer.send(mail).await {
+            tracing::warn!("cannot send an email: {e}");
+        }
+    });
+}
+
+pub(super) async fn start_session(
+    state: &SharedState,
+    account: Account,
+) -> ApiResult<LoginResponse> {
     let (token, hash) = new_token();
     state.store.create_session(hash, account.clone()).await?;
     Ok(LoginResponse {
@@ -85,33 +132,22 @@ async fn login(
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let refused = || ApiError::unauthorized("wrong email or password");
-    let creds = match normalize_email(&req.email) {
-        Some(email) => state.store.credentials(email).await?,
-        None => None,
-    };
-    let Some(creds) = creds else {
+    let Some(email) = normalize_email(&req.email) else {
         verify_login(None, req.password).await;
         return Err(refused());
     };
-    if let Some(until) = is_locked(&creds) {
-        return Err(locked_error(until));
-    }
-    let registered = match &creds.account {
-        Account::Contact(c) => c.registration == Registration::Registered,
-        Account::User(_) => true,
-    };
-    let hash = creds.password_hash.clone().filter(|_| registered);
-    if !verify_login(hash, req.password).await {
-        state
-            .store
-            .record_failed_login(creds.account.clone(), MAX_FAILED_LOGINS, LOCK_SECONDS)
-            .await?;
+    refuse_if_locked(&state, &email).await?;
+    let creds = state.store.credentials(email.clone()).await?;
+    let hash = creds
+        .as_ref()
+        .filter(|c| is_registered(&c.account))
+        .and_then(|c| c.password_hash.clone());
+    let signed_in = verify_login(hash, req.password).await;
+    let Some(creds) = creds.filter(|_| signed_in) else {
+        count_failure(&state, &email).await?;
         return Err(refused());
-    }
-    state
-        .store
-        .reset_failed_logins(creds.account.clone())
-        .await?;
+    };
+    state.store.clear_failed_sign_ins(email).await?;
     Ok(Json(start_session(&state, creds.account).await?))
 }
 
@@ -180,29 +216,27 @@ async fn request_code(
     }
     let email = normalize_email(&req.email)
         .ok_or_else(|| ApiError::invalid("email", "must be an email address"))?;
-    if let Some(creds) = state.store.credentials(email.clone()).await? {
-        let eligible = matches!(&creds.account, Account::Contact(c) if c.registration == Registration::Registered);
-        if eligible && is_locked(&creds).is_none() {
-            let code = new_code();
-            let expires = chrono::Utc::now().timestamp() + LOGIN_CODE_SECONDS;
-            state
-                .store
-                .put_code(email.clone(), CodePurpose::Login, digest(&code), expires)
-                .await?;
-            let body = format!(
-                "Your sign-in code for {} is {code}. It expires in 15 minutes.\n\nIf you did not ask for it, ignore this email.",
-                portal.name
-            );
-            state
-                .mailer
-                .send(Mail {
-                    to: email,
-                    subject: format!("{} sign-in code", portal.name),
-                    body,
-                })
-                .await
-                .map_err(ApiError::internal)?;
-        }
+    let locked = state.store.sign_in_locked_until(email.clone()).await?;
+    let creds = state.store.credentials(email.clone()).await?;
+    let eligible = locked.is_none()
+        && creds.is_some_and(|c| {
+            matches!(&c.account, Account::Contact(c) if c.registration == Registration::Registered)
+        });
+    let lifetime = eligible.then_some(LOGIN_CODE_SECONDS);
+    let code = issue_code(&state, email.clone(), CodePurpose::Login, lifetime).await?;
+    if eligible {
+        let body = format!(
+            "Your sign-in code for {} is {code}. It expires in 15 minutes.\n\nIf you did not ask for it, ignore this email.",
+            portal.name
+        );
+        queue_mail(
+            &state,
+            Mail {
+                to: email,
+                subject: format!("{} sign-in code", portal.name),
+                body,
+            },
+        );
     }
     Ok((
         StatusCode::ACCEPTED,
@@ -214,7 +248,7 @@ async fn request_code(
 }
 
 /// Signs in with an emailed code.
-#[utoipa::path(post, path = "/auth/verify", tag = "auth", request_body = VerifyRequest, responses((status = 200, body = LoginResponse), (status = 401, body = crate::server::error::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/verify", tag = "auth", request_body = VerifyRequest, responses((status = 200, body = LoginResponse), (status = 401, body = crate::server::error::ErrorBody), (status = 429, body = crate::server::error::ErrorBody)))]
 async fn verify_code(
     State(state): State<SharedState>,
     Json(req): Json<VerifyRequest>,
@@ -224,170 +258,20 @@ async fn verify_code(
         return Err(passwordless_disabled());
     }
     let email = normalize_email(&req.email).ok_or_else(refused)?;
-    let creds = state
+    refuse_if_locked(&state, &email).await?;
+    let creds = state.store.credentials(email.clone()).await?;
+    let taken = state
         .store
-        .credentials(email.clone())
-        .await?
-        .ok_or_else(refused)?;
-    if let Some(until) = is_locked(&creds) {
-        return Err(locked_error(until));
-    }
-    if !state
-        .store
-        .take_code(email, CodePurpose::Login, digest(req.code.trim()))
-        .await?
-    {
-        state
-            .store
-            .record_failed_login(creds.account.clone(), MAX_FAILED_LOGINS, LOCK_SECONDS)
-            .await?;
-        return Err(refused());
-    }
-    state
-        .store
-        .reset_failed_logins(creds.account.clone())
-        .await?;
-    Ok(Json(start_session(&state, creds.account).await?))
-}
-
-/// Completes registration from an emailed code, or (self-registration) emails a code.
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 200, body = RegisterResponse), (status = 202, body = RegisterResponse), (status = 401, body = crate::server::error::ErrorBody), (status = 403, body = crate::server::error::ErrorBody)))]
-async fn register(
-    State(state): State<SharedState>,
-    Json(req): Json<RegisterRequest>,
-) -> ApiResult<(StatusCode, Json<RegisterResponse>)> {
-    let email = normalize_email(&req.email)
-        .ok_or_else(|| ApiError::invalid("email", "must be an email address"))?;
-    match (req.code, req.password) {
-        (Some(code), Some(password)) => {
-            check_password(&password).map_err(|m| ApiError::invalid("password", m))?;
-            let refused = || ApiError::unauthorized("wrong or expired registration code");
-            let Some(Credentials {
-                account: Account::Contact(contact),
-                ..
-            }) = state.store.credentials(email.clone()).await?
-            else {
-                return Err(refused());
-            };
-            if !state
-                .store
-                .take_code(email, CodePurpose::Register, digest(code.trim()))
-                .await?
-            {
-                return Err(refused());
-            }
-            let hash = hash_password_async(password)
-                .await
-                .map_err(ApiError::internal)?;
-            let contact = state
-                .store
-                .set_registration(contact.id, Registration::Registered, Some(hash))
-                .await?;
-            let session = start_session(&state, Account::Contact(contact)).await?;
-            Ok((StatusCode::OK, Json(RegisterResponse::Registered(session))))
-        }
-        (None, None) => {
-            let portal = state.store.portal().await?;
-            if portal.access.mode != AccessMode::SelfRegistration {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "invite_only",
-                    "this portal is invite-only: ask support for an invitation",
-                ));
-            }
-            // The same answer for every address, so nobody can probe who is a contact.
-            if let Some(reason) = no_registration_mail(&state, &portal).await? {
-                return Ok((
-                    StatusCode::ACCEPTED,
-                    Json(RegisterResponse::CodeRequested(EmailOutcome {
-                        email_sent: false,
-                        reason: Some(reason),
-                    })),
-                ));
-            }
-            let outcome = match state.store.credentials(email).await? {
-                Some(Credentials {
-                    account: Account::Contact(c),
-                    ..
-                }) if c.registration != Registration::Registered => {
-                    send_registration(&state, &c).await?
-                }
-                _ => EmailOutcome {
-                    email_sent: true,
-                    reason: None,
-                },
-            };
-            Ok((
-                StatusCode::ACCEPTED,
-                Json(RegisterResponse::CodeRequested(outcome)),
-            ))
-        }
-        _ => Err(ApiError::bad_request(
-            "send `email` alone to get a code, or `email`, `code` and `password` to register",
-        )),
-    }
-}
-
-/// Issues a registration code to `contact` and emails it, unless the portal is on a system
-/// domain (which sends no registration emails); the answer says which.
-pub async fn send_registration(
-    state: &SharedState,
-    contact: &crate::domain::Contact,
-) -> ApiResult<EmailOutcome> {
-    let portal = state.store.portal().await?;
-    if let Some(reason) = no_registration_mail(state, &portal).await? {
-        return Ok(EmailOutcome {
-            email_sent: false,
-            reason: Some(reason),
-        });
-    }
-    let code = new_code();
-    let expires = chrono::Utc::now().timestamp() + REGISTER_CODE_SECONDS;
-    state
-        .store
-        .put_code(
-            contact.email.clone(),
-            CodePurpose::Register,
-            digest(&code),
-            expires,
+        .take_code(
+            email.clone(),
+            CodePurpose::Login,
+            state.code_key.hash(req.code.trim()),
         )
         .await?;
-    let body = format!(
-        "Hello {},\n\nYou can now register for {} ({}).\nYour registration code is {code}; it is valid for 7 days.\n\
-         Sign up with your email address and this code, then choose a password.\n",
-        contact.name,
-        portal.name,
-        portal.portal_url()
-    );
-    state
-        .mailer
-        .send(Mail {
-            to: contact.email.clone(),
-            subject: format!("Register for {}", portal.name),
-            body,
-        })
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(EmailOutcome {
-        email_sent: true,
-        reason: None,
-    })
-}
-
-/// Why the portal sends no registration emails (it is on a system domain), if it does not.
-async fn no_registration_mail(
-    state: &SharedState,
-    portal: &crate::domain::PortalSettings,
-) -> ApiResult<Option<String>> {
-    let domains = state.store.domains().await?;
-    Ok(domains
-        .iter()
-        .any(|d| d.host == portal.domain && d.system)
-        .then(|| {
-            format!(
-                "{} is a system domain: portals on it send no registration emails",
-                portal.domain
-            )
-        }))
+    let Some(creds) = creds.filter(|_| taken) else {
+        count_failure(&state, &email).await?;
+        return Err(refused());
+    };
+    state.store.clear_failed_sign_ins(email).await?;
+    Ok(Json(start_session(&state, creds.account).await?))
 }

@@ -1,12 +1,14 @@
 //! The HTTP routes of API v1, each module registering its paths together with their OpenAPI
 //! description, so the served document cannot drift from the router.
 
+pub mod account;
 pub mod audience;
 pub mod auth;
 mod error_responses;
 pub mod meta;
 pub mod people;
 pub mod portal;
+pub mod registration;
 pub mod routing;
 pub mod sync;
 mod ticket_input;
@@ -47,6 +49,8 @@ impl utoipa::Modify for BearerScheme {
 pub fn v1() -> OpenApiRouter<SharedState> {
     let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
+        .merge(account::router())
+        .merge(registration::router())
         .merge(portal::router())
         .merge(routing::router())
         .merge(tickets::router())

@@ -1,6 +1,6 @@
 //! Contacts, companies and staff, and invitations to register.
 
-use super::auth::send_registration;
+use super::registration::send_registration;
 use crate::domain::wire::EmailOutcome;
 use crate::domain::{Company, Contact, Registration, User};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};

@@ -72,11 +72,11 @@ pub struct Credentials {
     pub account: Account,
     /// PHC string, if a password was set.
     pub password_hash: Option<String>,
-    /// Consecutive failures.
-    pub failed_logins: i64,
-    /// Unix seconds until which sign-in is refused.
-    pub locked_until: Option<i64>,
 }
+
+/// The longest a session lives, however often it is used (30 days): a stolen token stops
+/// working at the latest then, even when the portal's idle timeout never ends it.
+pub const SESSION_LIFETIME_SECS: i64 = 30 * 24 * 60 * 60;
 
 /// Filters of a ticket list.
 #[derive(Debug, Clone, Default)]
@@ -308,15 +308,28 @@ pub trait Store: Send + Sync + 'static {
 
     /// Credentials for sign-in, by email (staff first, then contacts).
     async fn credentials(&self, email: String) -> StoreResult<Option<Credentials>>;
-    /// Records a failed sign-in; locks the account for `lock_seconds` at `max_failures`.
-    async fn record_failed_login(
+    /// Until when sign-in to `email` is refused (unix seconds), if it is locked now.
+    async fn sign_in_locked_until(&self, email: String) -> StoreResult<Option<i64>>;
+    /// Records a failed sign-in to `email`, whether or not it is an account; locks it for
+    /// `lock_seconds` at `max_failures`.
+    async fn record_failed_sign_in(
         &self,
-        account: Account,
+        email: String,
         max_failures: i64,
         lock_seconds: i64,
     ) -> StoreResult<()>;
-    /// Clears the failure counter after a good sign-in.
-    async fn reset_failed_logins(&self, account: Account) -> StoreResult<()>;
+    /// Clears the failure count (and lock) of `email`; whether there was one.
+    async fn clear_failed_sign_ins(&self, email: String) -> StoreResult<bool>;
+    /// Sets a new password hash and ends every other session of the account (those signed
+    /// in with the old password), keeping `keep`.
+    async fn change_password(
+        &self,
+        account: Account,
+        password_hash: String,
+        keep: String,
+    ) -> StoreResult<()>;
+    /// Ends every session of `account`.
+    async fn delete_sessions_of(&self, account: Account) -> StoreResult<()>;
     /// Stores a session.
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()>;
     /// Resolves a session; returns the account and the last-seen time (unix seconds).

@@ -38,6 +38,11 @@ impl App {
                 )
             }
         };
+        // An action the pane offers itself (the Account pane's sign-out) is listed once, there.
+        let global: Vec<Command> = global
+            .into_iter()
+            .filter(|g| commands.iter().all(|c| c.action != g.action))
+            .collect();
         let keymap = &self.config.keymap;
         let groups = vec![
             HelpGroup {

@@ -25,6 +25,8 @@ pub enum Leave {
     ServerEnded,
     /// The user asked to sign out.
     SignedOut,
+    /// The user asked to end every session of the account (this one included).
+    SignedOutEverywhere,
     /// The customer declined the consent notice.
     Declined,
 }
@@ -137,15 +139,22 @@ impl App {
                 screen.set_error("the server ended the session; sign in again".to_string());
             }
             Leave::Declined => {
-                session::sign_out(client);
+                session::sign_out(client, false);
                 screen.set_error(
                     "You declined the consent notice, so you were signed out.".to_string(),
                 );
             }
             Leave::SignedOut => {
-                session::sign_out(client);
+                session::sign_out(client, false);
                 self.notice = Some(Notice {
                     text: format!("signed out {email}"),
+                    error: false,
+                });
+            }
+            Leave::SignedOutEverywhere => {
+                session::sign_out(client, true);
+                self.notice = Some(Notice {
+                    text: format!("signed out {email} everywhere"),
                     error: false,
                 });
             }

@@ -50,7 +50,7 @@ impl Main {
                         Some(tx.clone()),
                     )),
                     TabKind::Portal => Box::new(Portal::new(client.clone(), tab.read_only)),
-                    TabKind::Account => Box::new(Account::new(client.clone())),
+                    TabKind::Account => Box::new(Account::new(client.clone()).notify(tx.clone())),
                 }
             })
             .collect();

@@ -1,23 +1,39 @@
 //! The Account pane (customers): who is signed in, the portal they use, and how many of their
-//! tickets are open — all from the client's view.
+//! tickets are open — all from the client's view — with the account's own actions: sign out,
+//! sign out everywhere, and change the password (a small form over the pane).
 
+mod password;
+
+use super::consent::wrap;
 use super::list::{ListCursor, draw_lines, pane_block, wire_name};
 use super::portal::setting;
 use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, View};
 use crate::domain::text::strip_control;
 use crate::domain::wire::PortalFor;
+use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crossterm::event::KeyEvent;
+use password::{PasswordForm, Phase};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Cells before a setting's value: the selection marker and the label column.
+const VALUE_INDENT: usize = 2 + 23;
+/// Said once the server changed the password.
+const CHANGED: &str = "Password changed. Your other sessions were signed out.";
 
 /// The Account pane.
 pub struct Account {
     client: Client,
     cursor: ListCursor,
     rows: usize,
+    form: Option<PasswordForm>,
+    changed: bool,
+    notify: Option<UnboundedSender<Msg>>,
 }
 
 impl Account {
@@ -27,11 +43,39 @@ impl Account {
             client,
             cursor: ListCursor::default(),
             rows: 0,
+            form: None,
+            changed: false,
+            notify: None,
         }
+    }
+
+    /// Sends a redraw to `tx` when a password change is answered.
+    pub fn notify(mut self, tx: UnboundedSender<Msg>) -> Self {
+        self.notify = Some(tx);
+        self
+    }
+
+    /// The change-password form, while it is being filled in (not once it succeeded).
+    fn open_form(&mut self) -> Option<&mut PasswordForm> {
+        if self
+            .form
+            .as_ref()
+            .is_some_and(|f| f.phase() == Phase::Changed)
+        {
+            self.form = None;
+            self.changed = true;
+        }
+        self.form.as_mut()
+    }
+
+    fn form_open(&self) -> bool {
+        self.form
+            .as_ref()
+            .is_some_and(|f| f.phase() != Phase::Changed)
     }
 }
 
-fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
     let a = &view.account;
     let row = |label: &str, value: String| setting(label, value, ctx);
     let mut out = vec![Line::styled("You", ctx.theme.title)];
@@ -62,10 +106,13 @@ fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
                 if p.passwordless { "available" } else { "off" }.to_string(),
             ));
             if p.consent.enabled {
-                out.push(row(
-                    "Consent notice",
-                    strip_control(&p.consent.text).replace('\n', " "),
-                ));
+                let text = wrap(
+                    &strip_control(&p.consent.text),
+                    width.saturating_sub(VALUE_INDENT),
+                );
+                let mut text = text.into_iter();
+                out.push(row("Consent notice", text.next().unwrap_or_default()));
+                out.extend(text.map(|more| row("", more)));
             }
         }
         Some(PortalFor::Staff(p)) => out.push(row("Name", strip_control(&p.settings.name))),
@@ -76,15 +123,78 @@ fn lines(view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
 
 impl Component for Account {
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Account, Context::List]
+        if self.form_open() {
+            &[Context::AccountForm]
+        } else {
+            &[Context::Account, Context::List]
+        }
     }
 
     fn commands(&self) -> Vec<Command> {
-        ListCursor::commands()
+        if self.form_open() {
+            return vec![
+                Command::labelled(Action::Confirm, "next / change"),
+                Command::labelled(Action::Close, "cancel"),
+                Command::labelled(Action::NextField, "next field"),
+                Command::labelled(Action::PrevField, "previous field"),
+            ];
+        }
+        let mut commands = vec![
+            Command::labelled(Action::ChangePassword, "new password"),
+            Command::new(Action::SignOut),
+            Command::new(Action::SignOutEverywhere),
+        ];
+        commands.extend(ListCursor::commands());
+        commands
+    }
+
+    fn captures_text(&self) -> bool {
+        self.form_open()
+    }
+
+    fn modal(&self) -> bool {
+        self.form_open()
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        self.cursor.handle(action, self.rows)
+        let (client, notify) = (self.client.clone(), self.notify.clone());
+        if let Some(form) = self.open_form() {
+            match action {
+                Action::Confirm => form.confirm(&client, notify),
+                Action::NextField => form.move_focus(true),
+                Action::PrevField => form.move_focus(false),
+                Action::Close => self.form = None,
+                _ => return Outcome::Ignored,
+            }
+            return Outcome::Changed;
+        }
+        match action {
+            Action::ChangePassword => {
+                self.form = Some(PasswordForm::default());
+                self.changed = false;
+                Outcome::Changed
+            }
+            // Sign-out ends the screen: the app does it.
+            Action::SignOut | Action::SignOutEverywhere => Outcome::Ignored,
+            _ => self.cursor.handle(action, self.rows),
+        }
+    }
+
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        match self.open_form().map(|form| form.key(key)) {
+            Some(true) => Outcome::Changed,
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> Outcome {
+        match self.open_form() {
+            Some(form) => {
+                form.paste(text);
+                Outcome::Changed
+            }
+            None => Outcome::Ignored,
+        }
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {
@@ -92,8 +202,13 @@ impl Component for Account {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        let form_open = self.open_form().is_some();
         let view = self.client.view();
-        let lines = lines(&view, ctx);
+        let mut lines = lines(&view, ctx, usize::from(area.width.saturating_sub(2)));
+        if self.changed {
+            lines.insert(0, Line::styled(CHANGED, ctx.theme.title));
+            lines.insert(1, Line::default());
+        }
         self.rows = lines.len();
         draw_lines(
             frame,
@@ -103,5 +218,8 @@ impl Component for Account {
             &mut self.cursor,
             ctx,
         );
+        if let Some(form) = self.form.as_ref().filter(|_| form_open) {
+            form.draw(frame, area, ctx);
+        }
     }
 }

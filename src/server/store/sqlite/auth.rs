@@ -1,8 +1,10 @@
-//! Sessions, one-time codes and stored idempotent answers.
+//! Sessions, failed sign-ins, one-time codes and stored idempotent answers.
 
 use super::people::account;
 use super::rows::unix_now;
-use crate::server::store::{Account, CodePurpose, StoreResult, StoredResponse};
+use crate::server::store::{
+    Account, CodePurpose, SESSION_LIFETIME_SECS, StoreResult, StoredResponse,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Most wrong guesses a code survives.
@@ -26,13 +28,16 @@ pub fn create_session(conn: &Connection, token_hash: &str, account: &Account) ->
     Ok(())
 }
 
-/// Resolves a session to its account and last-seen time.
+/// Resolves a session to its account and last-seen time; a session older than
+/// [`SESSION_LIFETIME_SECS`] is no longer found, however recently it was used.
 pub fn session(conn: &Connection, token_hash: &str) -> StoreResult<Option<(Account, i64)>> {
     let found: Option<(String, i64, i64)> = conn
         .prepare_cached(
-            "SELECT account_kind, account_id, last_seen FROM sessions WHERE token_hash = ?1",
+            "SELECT account_kind, account_id, last_seen FROM sessions WHERE token_hash = ?1 AND created_at > ?2",
         )?
-        .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![token_hash, unix_now() - SESSION_LIFETIME_SECS], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     let Some((kind, id, last_seen)) = found else {
         return Ok(None);
@@ -53,6 +58,63 @@ pub fn touch_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
 pub fn delete_session(conn: &Connection, token_hash: &str) -> StoreResult<()> {
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
+}
+
+/// Ends every session of `account` but `keep` (when given); returns the ended token hashes,
+/// so open event streams of those sessions can close.
+pub fn delete_sessions_of(
+    conn: &Connection,
+    account: &Account,
+    keep: Option<&str>,
+) -> StoreResult<Vec<String>> {
+    let (kind, id) = account_key(account);
+    let keep = keep.unwrap_or("");
+    let ended = conn
+        .prepare_cached(
+            "DELETE FROM sessions WHERE account_kind = ?1 AND account_id = ?2 AND token_hash <> ?3 RETURNING token_hash",
+        )?
+        .query_map(params![kind, id, keep], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(ended)
+}
+
+/// Until when sign-in to `email` is refused, if it is locked now.
+pub fn sign_in_locked_until(conn: &Connection, email: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT locked_until FROM sign_in_failures WHERE email = ?1 AND locked_until > ?2",
+        )?
+        .query_row(params![email, unix_now()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Counts a failed sign-in to `email` (an account or not: the answer must not tell them
+/// apart); at `max` failures the address is locked for `lock_seconds`. A lock that has run
+/// out starts the count over, so one more slip does not lock again.
+pub fn record_failed_sign_in(
+    conn: &Connection,
+    email: &str,
+    max: i64,
+    lock_seconds: i64,
+) -> StoreResult<()> {
+    let now = unix_now();
+    conn.execute(
+        "DELETE FROM sign_in_failures WHERE email = ?1 AND locked_until <= ?2",
+        params![email, now],
+    )?;
+    conn.execute(
+        "INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at) VALUES (?1, 1, NULL, ?2) \
+         ON CONFLICT (email) DO UPDATE SET failures = failures + 1, last_failed_at = ?2, \
+         locked_until = CASE WHEN failures + 1 >= ?3 THEN ?4 ELSE locked_until END",
+        params![email, now, max, now + lock_seconds],
+    )?;
+    Ok(())
+}
+
+/// Forgets the failed sign-ins to `email` (a good sign-in, or an admin unlocking it);
+/// whether there were any.
+pub fn clear_failed_sign_ins(conn: &Connection, email: &str) -> StoreResult<bool> {
+    Ok(conn.execute("DELETE FROM sign_in_failures WHERE email = ?1", [email])? > 0)
 }
 
 /// Stores a code, replacing an earlier one for the same email and purpose.
@@ -139,16 +201,26 @@ pub fn put_idempotent(
     Ok(())
 }
 
-/// Deletes sessions unused for over `idle_secs` and stored answers older than `answer_secs`.
+/// How long failed sign-ins to an address are remembered after the last one (when it is not
+/// locked): a day, so slips spread over weeks do not add up to a lock.
+const FORGET_FAILURES_SECS: i64 = 24 * 60 * 60;
+
+/// Deletes sessions unused for over `idle_secs` or past their lifetime, stored answers older
+/// than `answer_secs`, expired codes and stale failure counts.
 pub fn sweep(conn: &Connection, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)> {
     let now = unix_now();
     let sessions = conn.execute(
-        "DELETE FROM sessions WHERE last_seen < ?1",
-        [now - idle_secs],
+        "DELETE FROM sessions WHERE last_seen < ?1 OR created_at <= ?2",
+        [now - idle_secs, now - SESSION_LIFETIME_SECS],
     )?;
     let answers = conn.execute(
         "DELETE FROM idempotency WHERE created_at < ?1",
         [now - answer_secs],
+    )?;
+    conn.execute("DELETE FROM codes WHERE expires_at <= ?1", [now])?;
+    conn.execute(
+        "DELETE FROM sign_in_failures WHERE (locked_until IS NULL OR locked_until <= ?1) AND last_failed_at < ?2",
+        [now, now - FORGET_FAILURES_SECS],
     )?;
     Ok((sessions, answers))
 }

@@ -71,6 +71,18 @@ impl SqliteStore {
         })
     }
 
+    /// The database file: the server keeps its other files (the code key) beside it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Tells open event streams of these sessions that they were ended.
+    fn announce_ended(&self, token_hashes: Vec<String>) {
+        for hash in token_hashes {
+            let _ = self.ended.send(hash);
+        }
+    }
+
     /// Runs `f` on a reader connection on the blocking pool, or inside the current request's
     /// held transaction when it has one (so it sees what the request wrote).
     async fn read<T, F>(&self, f: F) -> StoreResult<T>

@@ -1,7 +1,7 @@
 //! Staff users, contacts and companies, and their sign-in state.
 
 use super::changes::append_change;
-use super::rows::{json, now_text, unix_now};
+use super::rows::{json, now_text};
 use crate::domain::people::ConsentRecord;
 use crate::domain::{Company, Contact, Registration, Role, User};
 use crate::server::store::{Account, Credentials, StoreError, StoreResult};
@@ -148,9 +148,12 @@ pub fn accept_consent(conn: &Connection, id: i64, version: i64) -> StoreResult<C
 /// Credentials by email: staff first, then contacts.
 pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credentials>> {
     let user = conn
-        .prepare_cached("SELECT id, email, name, role, password_hash, failed_logins, locked_until FROM users WHERE email = ?1")?
+        .prepare_cached("SELECT id, email, name, role, password_hash FROM users WHERE email = ?1")?
         .query_row([email], |r| {
-            Ok(Credentials { account: Account::User(user_row(r)?), password_hash: r.get(4)?, failed_logins: r.get(5)?, locked_until: r.get(6)? })
+            Ok(Credentials {
+                account: Account::User(user_row(r)?),
+                password_hash: r.get(4)?,
+            })
         })
         .optional()?;
     if user.is_some() {
@@ -158,51 +161,27 @@ pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credent
     }
     Ok(conn
         .prepare_cached(
-            "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at, password_hash, failed_logins, locked_until FROM contacts WHERE email = ?1",
+            "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at, password_hash FROM contacts WHERE email = ?1",
         )?
         .query_row([email], |r| {
-            Ok(Credentials { account: Account::Contact(contact_row(r)?), password_hash: r.get(8)?, failed_logins: r.get(9)?, locked_until: r.get(10)? })
+            Ok(Credentials { account: Account::Contact(contact_row(r)?), password_hash: r.get(8)? })
         })
         .optional()?)
 }
 
-fn account_table(account: &Account) -> (&'static str, i64) {
-    match account {
+/// Replaces an account's password hash.
+pub fn set_password(conn: &Connection, account: &Account, hash: &str) -> StoreResult<()> {
+    let (table, id) = match account {
         Account::User(u) => ("users", u.id),
         Account::Contact(c) => ("contacts", c.id),
+    };
+    let n = conn.execute(
+        &format!("UPDATE {table} SET password_hash = ?2 WHERE id = ?1"),
+        params![id, hash],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
     }
-}
-
-/// Counts a failed sign-in; at `max` failures the account is locked for `lock_seconds`. A
-/// lock that has run out starts the count over, so one more slip does not lock again.
-pub fn record_failed_login(
-    conn: &Connection,
-    account: &Account,
-    max: i64,
-    lock_seconds: i64,
-) -> StoreResult<()> {
-    let (table, id) = account_table(account);
-    conn.execute(
-        &format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1 AND locked_until <= ?2"),
-        params![id, unix_now()],
-    )?;
-    conn.execute(
-        &format!(
-            "UPDATE {table} SET failed_logins = failed_logins + 1, \
-             locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END WHERE id = ?1"
-        ),
-        params![id, max, unix_now() + lock_seconds],
-    )?;
-    Ok(())
-}
-
-/// Clears failures after a good sign-in.
-pub fn reset_failed_logins(conn: &Connection, account: &Account) -> StoreResult<()> {
-    let (table, id) = account_table(account);
-    conn.execute(
-        &format!("UPDATE {table} SET failed_logins = 0, locked_until = NULL WHERE id = ?1"),
-        [id],
-    )?;
     Ok(())
 }
 

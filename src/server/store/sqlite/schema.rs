@@ -61,6 +61,16 @@ ALTER TABLE tickets ADD COLUMN public_updated_at TEXT NOT NULL DEFAULT '';
 UPDATE tickets SET public_version = version, public_updated_at = updated_at;
 ALTER TABLE changes ADD COLUMN staff_only INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+CREATE TABLE sign_in_failures (
+  email TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER, last_failed_at INTEGER NOT NULL);
+INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
+  SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM users
+  WHERE failed_logins > 0 OR locked_until IS NOT NULL;
+INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
+  SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM contacts
+  WHERE failed_logins > 0 OR locked_until IS NOT NULL;
+"#,
 ];
 
 /// Brings the schema up to date; refuses a database from a newer deskport.

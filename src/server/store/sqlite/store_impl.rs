@@ -88,18 +88,44 @@ impl Store for SqliteStore {
     async fn credentials(&self, email: String) -> StoreResult<Option<Credentials>> {
         self.read(move |c| people::credentials(c, &email)).await
     }
-    async fn record_failed_login(
+    async fn sign_in_locked_until(&self, email: String) -> StoreResult<Option<i64>> {
+        self.read(move |c| auth::sign_in_locked_until(c, &email))
+            .await
+    }
+    async fn record_failed_sign_in(
         &self,
-        account: Account,
+        email: String,
         max_failures: i64,
         lock_seconds: i64,
     ) -> StoreResult<()> {
-        self.write(move |c| people::record_failed_login(c, &account, max_failures, lock_seconds))
+        self.write(move |c| auth::record_failed_sign_in(c, &email, max_failures, lock_seconds))
             .await
     }
-    async fn reset_failed_logins(&self, account: Account) -> StoreResult<()> {
-        self.write(move |c| people::reset_failed_logins(c, &account))
+    async fn clear_failed_sign_ins(&self, email: String) -> StoreResult<bool> {
+        self.write(move |c| auth::clear_failed_sign_ins(c, &email))
             .await
+    }
+    async fn change_password(
+        &self,
+        account: Account,
+        password_hash: String,
+        keep: String,
+    ) -> StoreResult<()> {
+        let ended = self
+            .write(move |c| {
+                people::set_password(c, &account, &password_hash)?;
+                auth::delete_sessions_of(c, &account, Some(&keep))
+            })
+            .await?;
+        self.announce_ended(ended);
+        Ok(())
+    }
+    async fn delete_sessions_of(&self, account: Account) -> StoreResult<()> {
+        let ended = self
+            .write(move |c| auth::delete_sessions_of(c, &account, None))
+            .await?;
+        self.announce_ended(ended);
+        Ok(())
     }
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()> {
         self.write(move |c| auth::create_session(c, &token_hash, &account))
@@ -116,7 +142,7 @@ impl Store for SqliteStore {
         let ended = token_hash.clone();
         self.write(move |c| auth::delete_session(c, &token_hash))
             .await?;
-        let _ = self.ended.send(ended);
+        self.announce_ended(vec![ended]);
         Ok(())
     }
     async fn put_code(
