@@ -95,7 +95,16 @@ impl Context {
                 Quit, Help, Palette, NextTab, PrevTab, Tab1, Tab2, Tab3, SignOut, Conflicts,
             ],
             Context::List => &[Down, Up, Top, Bottom, PageDown, PageUp],
-            Context::SignIn => &[Down, Up, NextField, PrevField, Confirm, Quit],
+            Context::SignIn => &[
+                Down,
+                Up,
+                NextField,
+                PrevField,
+                Confirm,
+                RequestCode,
+                Close,
+                Quit,
+            ],
             Context::Tickets => &[
                 Filter,
                 NextQueue,

@@ -85,11 +85,14 @@ impl App {
             }
             commands.extend(main.tab_commands());
         }
-        commands.extend([
-            Command::new(Action::Help),
-            Command::new(Action::Palette),
-            Command::new(Action::Quit),
-        ]);
+        // The sign-in form takes `:` as text and binds the palette's other key, so there
+        // the palette cannot be opened and is not offered.
+        let palette = !matches!(&self.screen, Screen::SignIn(s) if s.captures_text());
+        commands.push(Command::new(Action::Help));
+        if palette {
+            commands.push(Command::new(Action::Palette));
+        }
+        commands.push(Command::new(Action::Quit));
         if main.is_some() {
             commands.push(Command::new(Action::SignOut));
         }
