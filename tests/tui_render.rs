@@ -6,8 +6,8 @@ mod common;
 
 use common::code_in;
 use common::render::{
-    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, next, render, serve,
-    signed_in_demo, typed,
+    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, next, render, render_hashed,
+    serve, signed_in_demo, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use deskport::domain::Role;
@@ -125,7 +125,7 @@ async fn signin_by_emailed_code_when_the_server_offers_it() {
     app.update(ctrl('e'));
     let sent = next(&mut rx, |m| matches!(m, Msg::CodeSent { .. })).await;
     app.update(sent);
-    insta::assert_snapshot!("signin_code_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("signin_code_80x24", render_hashed(&mut app, 80, 24));
     let mail = eml_files(dir.path());
     assert_eq!(mail.len(), 1);
     typed(&mut app, &code_in(&mail[0]));

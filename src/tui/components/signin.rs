@@ -153,7 +153,7 @@ impl SignIn {
                 *code = Some(LineInput::new(false));
                 *on_password = true;
                 self.status = Some(Status::Info(format!(
-                    "If {email} has an account here, a sign-in code is on its way. Type it above."
+                    "Code sent to {email} if it has an account here."
                 )));
             }
             Err(why) => self.status = Some(Status::Error(why)),
