@@ -229,6 +229,8 @@ async fn admin_tabs_status_bar_help_and_palette() {
     let mut app = signed_in_demo("ada@deskport.test", dir.path()).await;
     insta::assert_snapshot!("admin_tickets_80x24", render(&mut app, 80, 24));
     insta::assert_snapshot!("admin_tickets_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("admin_tickets_100x30", render(&mut app, 100, 30));
+    insta::assert_snapshot!("admin_tickets_200x50", render(&mut app, 200, 50));
 
     let buffer = buffer(&mut app, 80, 24);
     let active_tab = &buffer[(10, 0)];

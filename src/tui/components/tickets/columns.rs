@@ -185,9 +185,9 @@ enum GiveWay {
 const GIVE_WAY: [GiveWay; 9] = [
     GiveWay::Drop(Column::Inbox),
     GiveWay::Drop(Column::Created),
+    GiveWay::ShortStages,
     GiveWay::Drop(Column::Owner),
     GiveWay::Drop(Column::Company),
-    GiveWay::ShortStages,
     GiveWay::Drop(Column::Requester),
     GiveWay::Drop(Column::Updated),
     GiveWay::Drop(Column::Priority),
@@ -314,15 +314,23 @@ mod tests {
                 .find(|(c, _)| *c == column)
                 .map(|(_, w)| *w)
         };
+        assert!(
+            !fitting(&STAFF, 130).short_stages,
+            "long labels when there is room"
+        );
         // 80 columns: the list is 75 cells wide.
         let at_80 = fitting(&STAFF, 75);
         assert!(at_80.short_stages);
         assert!(width_of(&at_80, Column::Subject) >= Some(30), "{at_80:?}");
         // 120 columns, the preview under the list: 115 cells.
         let at_120 = fitting(&STAFF, 115);
-        assert!(!at_120.short_stages);
         assert!(width_of(&at_120, Column::Subject) >= Some(SUBJECT_MIN));
-        for shown in [Column::Requester, Column::Company, Column::Stage] {
+        for shown in [
+            Column::Requester,
+            Column::Company,
+            Column::Owner,
+            Column::Stage,
+        ] {
             assert!(at_120.shown().contains(&shown), "{at_120:?}");
         }
         for width in [60, 75, 95, 115, 119, 195] {
