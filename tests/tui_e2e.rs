@@ -174,3 +174,57 @@ fn a_second_instance_joins_the_embedded_server() {
             .exists()
     );
 }
+
+#[test]
+fn a_joined_instance_takes_over_the_embedded_server_as_a_short_reconnect() {
+    let dirs = Dirs::new();
+    let mut host = App::start(&dirs, &[], &[], (80, 24));
+    host.wait_for("Choose an account:");
+    let mut joined = App::start(&dirs, &["--user", "sam@deskport.test"], &[], (100, 30));
+    joined.wait_for("● online");
+    let before = joined.output().len();
+    let lock = dirs.data().join("embedded/server.lock");
+    host.kill_hard();
+
+    // Until the joined app is back online on a server of its own, no screen it shows calls
+    // the takeover an error or the server unreachable.
+    let deadline = std::time::Instant::now() + common::pty::TIMEOUT;
+    let pid = joined.pid().to_string();
+    loop {
+        let screen = joined.contents();
+        for bad in ["Error", "error:", "refused", "offline", "cannot be reached"] {
+            assert!(
+                !screen.contains(bad),
+                "{bad:?} during the takeover:\n{screen}"
+            );
+        }
+        let owner = std::fs::read_to_string(&lock).unwrap_or_default();
+        let taken = owner.lines().next() == Some(pid.as_str());
+        let written = String::from_utf8_lossy(&joined.output()[before..]).to_string();
+        if taken && written.contains("reconnecting") && screen.contains("● online") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no takeover; the screen shows:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let written = String::from_utf8_lossy(&joined.output()[before..]).to_string();
+    for bad in ["Error", "error:", "refused"] {
+        assert!(!written.contains(bad), "{bad:?} written: {written}");
+    }
+    joined.send("q");
+    assert!(joined.wait_exit().success());
+}
+
+#[test]
+fn sign_in_says_why_an_unknown_user_is_not_signed_in_and_esc_does_not_quit() {
+    let dirs = Dirs::new();
+    let mut app = App::start(&dirs, &["--user", "nobody@example.test"], &[], (100, 30));
+    app.wait_for("--user nobody@example.test: no such demo account; choose one");
+    app.send("\x1b");
+    app.wait_for_running("Nothing to clear; Ctrl-C quits.");
+    app.send("\x03");
+    assert!(app.wait_exit().success());
+}

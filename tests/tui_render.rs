@@ -4,8 +4,17 @@
 
 mod common;
 
-use common::render::{app_on, buffer, demo_logins, key, lines, render, signed_in_demo, typed};
+use common::code_in;
+use common::render::{
+    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, next, render, render_hashed,
+    serve, signed_in_demo, typed,
+};
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use deskport::domain::Role;
+use deskport::tui::components::status_bar::{self, Connection, Identity, StatusInfo, SyncStatus};
+use deskport::tui::components::{Binding, DrawCtx};
+use deskport::tui::keymap::Keymap;
+use deskport::tui::theme::{Theme, ThemeChoice};
 use deskport::tui::{Msg, Server};
 use ratatui::style::{Color, Modifier};
 
@@ -64,6 +73,150 @@ fn signin_help_and_palette() {
 }
 
 #[test]
+fn signin_form_checks_empty_fields_here_and_esc_clears_instead_of_quitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Server::Remote {
+        url: "https://help.example.com".into(),
+    };
+    let (mut app, _rx) = app_on(remote, dir.path());
+    typed(&mut app, "ada@example.com");
+    app.update(key(KeyCode::Enter));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("enter a password"), "{screen}");
+    assert!(!screen.contains("Signing in"), "nothing was sent: {screen}");
+    app.update(key(KeyCode::BackTab));
+    app.update(key(KeyCode::Esc));
+    assert!(!app.should_quit());
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        !screen.contains("ada@example.com"),
+        "Esc cleared the email: {screen}"
+    );
+    app.update(key(KeyCode::Esc));
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("Nothing to clear; Ctrl-C quits."),
+        "{screen}"
+    );
+    assert!(!app.should_quit());
+    app.update(key(KeyCode::Char('?')));
+    app.update(key(KeyCode::Char(':')));
+    app.update(key(KeyCode::F(1)));
+    let help = render(&mut app, 80, 24);
+    insta::assert_snapshot!("signin_form_help_80x24", help);
+    assert!(
+        !help.contains("palette") && !help.contains("commands"),
+        "the palette cannot be opened on the form: {help}"
+    );
+    app.update(ctrl('c'));
+    assert!(app.should_quit());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signin_by_emailed_code_when_the_server_offers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = serve(dir.path(), true).await;
+    let remote = Server::Remote { url };
+    let (mut app, mut rx) = app_on(remote, dir.path());
+    app.update(ctrl('e'));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("enter your email first"), "{screen}");
+    typed(&mut app, "carla@acme.test");
+    app.update(ctrl('e'));
+    let sent = next(&mut rx, |m| matches!(m, Msg::CodeSent { .. })).await;
+    app.update(sent);
+    insta::assert_snapshot!("signin_code_80x24", render_hashed(&mut app, 80, 24));
+    let mail = eml_files(dir.path());
+    assert_eq!(mail.len(), 1);
+    typed(&mut app, &code_in(&mail[0]));
+    app.update(key(KeyCode::Enter));
+    let signed_in = next(&mut rx, |m| matches!(m, Msg::SignedIn(_) | Msg::Consent(_))).await;
+    assert!(!matches!(signed_in, Msg::SignedIn(Err(_))));
+    app.update(signed_in);
+    assert_eq!(
+        app.client().unwrap().session().account.email,
+        "carla@acme.test"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signin_by_code_says_so_when_the_server_does_not_offer_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = serve(dir.path(), false).await;
+    let remote = Server::Remote { url };
+    let (mut app, mut rx) = app_on(remote, dir.path());
+    typed(&mut app, "someone@example.test");
+    app.update(ctrl('e'));
+    let sent = next(&mut rx, |m| matches!(m, Msg::CodeSent { .. })).await;
+    app.update(sent);
+    let screen = render(&mut app, 100, 24);
+    assert!(
+        screen.contains("this portal does not offer sign-in by email code"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Password"),
+        "still on the password: {screen}"
+    );
+}
+
+/// The status bar alone, as the app draws it.
+struct Bar(StatusBarState);
+
+struct StatusBarState {
+    identity: Identity,
+    sync: SyncStatus,
+}
+
+impl Drawn for Bar {
+    fn draw_frame(&mut self, frame: &mut ratatui::Frame) {
+        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
+        let keymap = Keymap::defaults().unwrap();
+        let ctx = DrawCtx {
+            theme: &theme,
+            keymap: &keymap,
+            focused: true,
+        };
+        let hints: Vec<Binding> = Vec::new();
+        let info = StatusInfo {
+            identity: Some(&self.0.identity),
+            server: "help.example.com",
+            sync: Some(&self.0.sync),
+            notice: None,
+            hints: &hints,
+        };
+        status_bar::draw(frame, frame.area(), &info, ctx);
+    }
+}
+
+#[test]
+fn the_status_bar_drops_whole_parts_when_narrow() {
+    let mut bar = Bar(StatusBarState {
+        identity: Identity {
+            email: "ada@deskport.test".into(),
+            role: Role::Admin,
+        },
+        sync: SyncStatus {
+            connection: Connection::Offline,
+            last_sync: Some("14:03:22".into()),
+            pending: 2,
+            conflicts: 0,
+        },
+    });
+    for width in [60, 80, 120] {
+        let shown = render(&mut bar, width, 2);
+        insta::assert_snapshot!(format!("status_bar_offline_pending_{width}"), shown);
+        assert!(
+            shown.contains("○ offline") && shown.contains("2 pending"),
+            "{shown}"
+        );
+    }
+    bar.0.sync.conflicts = 1;
+    let shown = render(&mut bar, 60, 2);
+    assert!(shown.contains("1 conflict (! to settle)"), "{shown}");
+}
+
+#[test]
 fn too_small_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_on(embedded(), dir.path()).0;
@@ -76,6 +229,8 @@ async fn admin_tabs_status_bar_help_and_palette() {
     let mut app = signed_in_demo("ada@deskport.test", dir.path()).await;
     insta::assert_snapshot!("admin_tickets_80x24", render(&mut app, 80, 24));
     insta::assert_snapshot!("admin_tickets_120x40", render(&mut app, 120, 40));
+    insta::assert_snapshot!("admin_tickets_100x30", render(&mut app, 100, 30));
+    insta::assert_snapshot!("admin_tickets_200x50", render(&mut app, 200, 50));
 
     let buffer = buffer(&mut app, 80, 24);
     let active_tab = &buffer[(10, 0)];

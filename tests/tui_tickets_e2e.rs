@@ -44,6 +44,35 @@ fn an_agent_filters_opens_and_takes_a_ticket_and_the_server_has_it() {
     );
 }
 
+#[test]
+fn a_reopened_filter_is_replaced_by_typing_and_a_ticket_taken_away_is_named() {
+    let dirs = Dirs::new();
+    let mut app = App::start(&dirs, &["--user", "sam@deskport.test"], &[], (120, 40));
+    app.wait_for("Unassigned");
+    app.send("/");
+    app.send("priority:high owner:none");
+    app.wait_for("/priority:high owner:none");
+    app.send("\r");
+    app.wait_for("Enter open ticket");
+    app.send("/");
+    app.wait_for("typing replaces it");
+    app.send("company:acme");
+    let screen = app.wait_for("/company:acme");
+    assert!(!screen.contains("owner:nonecompany"), "{screen}");
+    app.send("\x15");
+    app.wait_gone("/company:acme");
+    app.send("owner:none");
+    app.wait_for("/owner:none▏");
+    app.send("\r");
+    app.wait_for("Enter open ticket");
+    let screen = app.contents();
+    let id = row_ids(&screen)[0];
+    app.send("A");
+    app.wait_for(&format!(
+        "#{id} assigned to you — no longer matches the filter"
+    ));
+}
+
 /// The ticket numbers of the rows on `screen` (`▶  #12 `, `   #12 `).
 fn row_ids(screen: &str) -> Vec<i64> {
     screen

@@ -396,6 +396,8 @@ async fn the_filter_is_remembered_when_kept_or_on_close_not_per_keystroke() {
     type_filter(&mut pane, "invoice");
     assert_eq!(Tickets::new(client.clone()).filter_text(), "invoice");
     act(&mut pane, Action::Filter);
+    // Re-opened, the filter is selected; End keeps it to add to.
+    pane.input(&KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
     for c in " owner:none".chars() {
         pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }

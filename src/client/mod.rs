@@ -92,11 +92,27 @@ impl ClientConfig {
 pub async fn login(server_url: &str, email: &str, password: &str) -> Result<Session, ApiError> {
     let api = ApiClient::new(server_url)?;
     let answer = api.login(email, password).await?;
-    Ok(Session {
+    Ok(session_of(&api, answer))
+}
+
+/// Signs in with a password-less code the server emailed to `email` (see
+/// [`ApiClient::request_code`]) and returns the session, like [`login`].
+pub async fn login_with_code(
+    server_url: &str,
+    email: &str,
+    code: &str,
+) -> Result<Session, ApiError> {
+    let api = ApiClient::new(server_url)?;
+    let answer = api.verify_code(email, code).await?;
+    Ok(session_of(&api, answer))
+}
+
+fn session_of(api: &ApiClient, answer: crate::domain::wire::LoginResponse) -> Session {
+    Session {
         server_url: api.server_url().to_string(),
         token: answer.token,
         account: answer.user,
-    })
+    }
 }
 
 /// A ticket's thread, fresh from the server or, offline, from the cache.

@@ -14,6 +14,9 @@ pub enum Connection {
     Online,
     /// Pulling changes (see [`SyncStatus::progress`]).
     Syncing,
+    /// The connection just dropped (the server restarted, or another instance is taking
+    /// over the embedded one); retrying at once, not yet counted as offline.
+    Reconnecting,
     /// The server cannot be reached; working from the cache, retrying with backoff.
     Offline,
     /// The server refused the session (expired or signed out): sign in again.
@@ -29,6 +32,7 @@ impl Connection {
             Connection::Connecting => "connecting",
             Connection::Online => "online",
             Connection::Syncing => "syncing",
+            Connection::Reconnecting => "reconnecting",
             Connection::Offline => "offline",
             Connection::SignedOut => "signed out",
             Connection::CacheOnly => "cache only",

@@ -50,6 +50,14 @@ const SCOPE_RECHECK: Duration = Duration::from_millis(200);
 /// unreachable and polls instead.
 const EVENTS_OPEN_LIMIT: Duration = Duration::from_secs(10);
 
+/// How long after a working connection dropped the engine says "reconnecting" and retries
+/// quickly before it counts the server as unreachable: a server restart, or another
+/// `deskport` taking over the embedded server on the same address, takes a second or two.
+const RECONNECT_GRACE: Duration = Duration::from_secs(10);
+
+/// How often the engine retries while reconnecting.
+const RECONNECT_EVERY: Duration = Duration::from_millis(250);
+
 /// What the engine does next after handling a command.
 enum Flow {
     Continue,
@@ -59,7 +67,10 @@ enum Flow {
 /// The engine's main loop; returns on [`Command::Shutdown`] or when every handle is gone.
 pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command>) {
     let mut backoff = Backoff::new(core.config.retry_min, core.config.retry_max);
+    // When a working connection last dropped, while that is recent enough to be reconnecting.
+    let mut dropped: Option<tokio::time::Instant> = None;
     loop {
+        let reconnecting = dropped.is_some_and(|at| at.elapsed() < RECONNECT_GRACE);
         // Opening the stream is raced with commands (and bounded), so a server that accepts
         // but never answers cannot keep the engine from syncing on demand or stopping.
         let opened = tokio::select! {
@@ -97,8 +108,17 @@ pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command
                         }
                     }
                 }
+                dropped = Some(tokio::time::Instant::now());
+                core.set_status(|s| {
+                    s.connection = Connection::Reconnecting;
+                    s.progress = None;
+                });
             }
             Err(ApiError::Unauthorized(msg)) => signed_out(&core, &msg),
+            // Not an error yet: the server may be back in a moment (taken over, restarted).
+            Err(e) if reconnecting && unreachable(&e) => {
+                tracing::debug!("still reconnecting: {e}");
+            }
             Err(e) => {
                 tracing::debug!("cannot open the event stream: {e}");
                 // Said at once: the pull below may take its own retries to fail as well.
@@ -108,7 +128,11 @@ pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command
                 let _ = cycle(&core).await;
             }
         }
-        let wait = backoff.step();
+        let wait = if dropped.is_some_and(|at| at.elapsed() < RECONNECT_GRACE) {
+            RECONNECT_EVERY
+        } else {
+            backoff.step()
+        };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             cmd = commands.recv() => {

@@ -155,6 +155,31 @@ pub fn is_valid_host(host: &str) -> bool {
         })
 }
 
+/// `text` in at most `width` terminal cells: as it is when it fits, else cut and ending in
+/// `…` (wide characters count two cells, combining marks none), so a cut never passes for
+/// the whole text.
+pub fn cut_to_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let room = width.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +262,16 @@ mod tests {
         for bad in ["", "x", "@a.b", "a@", "a@b", "a b@c.d", "a@@b.c", "a@-b.c"] {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn cutting_to_a_width_ends_in_an_ellipsis_and_counts_wide_characters() {
+        assert_eq!(cut_to_width("Acme", 4), "Acme");
+        assert_eq!(cut_to_width("Acme Corporation", 6), "Acme …");
+        assert_eq!(cut_to_width("日本語のチケット", 7), "日本語…");
+        assert_eq!(cut_to_width("e\u{301}tude", 3), "e\u{301}t…");
+        assert_eq!(cut_to_width("abc", 1), "…");
+        assert_eq!(cut_to_width("abc", 0), "");
     }
 
     #[test]

@@ -121,11 +121,13 @@ pub enum Action {
     Accept,
     /// Decline (the consent notice), which signs out.
     Decline,
+    /// Email a password-less sign-in code to the address typed on the sign-in screen.
+    RequestCode,
 }
 
 impl Action {
     /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 58] = [
         Action::Quit,
         Action::Help,
         Action::Palette,
@@ -183,6 +185,7 @@ impl Action {
         Action::Conflicts,
         Action::Accept,
         Action::Decline,
+        Action::RequestCode,
     ];
 
     /// The name used in keymap.toml.
@@ -245,6 +248,7 @@ impl Action {
             Action::Conflicts => "conflicts",
             Action::Accept => "accept",
             Action::Decline => "decline",
+            Action::RequestCode => "request_code",
         }
     }
 
@@ -309,6 +313,7 @@ impl Action {
             Action::Conflicts => "resolve conflicts",
             Action::Accept => "accept",
             Action::Decline => "decline",
+            Action::RequestCode => "email me a sign-in code",
         }
     }
 }

@@ -12,9 +12,9 @@ use super::components::{Component, Outcome, Request};
 use super::config::Config;
 use super::editor::EditorJob;
 use super::keymap::{Context, KeyCombo};
-use super::session::{self, SignInPlan};
-use super::{Msg, Options, Server};
-use crate::client::{Client, ClientEvent, Session};
+use super::session::Secret;
+use super::{Msg, Options};
+use crate::client::{Client, ClientEvent};
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
@@ -25,11 +25,13 @@ mod commands;
 mod draw;
 mod gates;
 mod main_screen;
+mod sign_in;
 mod sync_text;
 
 use gates::{ConsentScreen, Leave};
 use main_screen::Main;
 pub use sync_text::local_time;
+use sign_in::sign_in_screen;
 
 /// The smallest terminal the app draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 16);
@@ -94,40 +96,6 @@ impl App {
         }
     }
 
-    /// Starts signing in without being asked, where the options say to: `--user` on the
-    /// embedded server, or the remembered session of the configured one.
-    pub fn start(&mut self) {
-        let user = self.options.user.clone();
-        match (&self.options.server, user) {
-            (Server::Embedded { logins, .. }, Some(email)) => {
-                let password = logins.password.clone();
-                self.sign_in(email, password);
-            }
-            (Server::Remote { url }, user) => match Session::load(&self.options.config_dir) {
-                Ok(Some(s))
-                    if &s.server_url == url
-                        && user
-                            .as_ref()
-                            .is_none_or(|u| u.eq_ignore_ascii_case(&s.account.email)) =>
-                {
-                    if let Screen::SignIn(screen) = &mut self.screen {
-                        screen.set_busy(&s.account.email);
-                    }
-                    self.signing_in = true;
-                    session::resume(self.plan(), s, self.tx.clone());
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.notice = Some(Notice {
-                        text: e.to_string(),
-                        error: true,
-                    })
-                }
-            },
-            (Server::Embedded { .. }, None) => {}
-        }
-    }
-
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
@@ -156,23 +124,6 @@ impl App {
         self.editor.take()
     }
 
-    fn plan(&self) -> SignInPlan {
-        SignInPlan {
-            server_url: self.options.server.url().to_string(),
-            data_dir: self.options.data_dir.clone(),
-            remember_in: matches!(self.options.server, Server::Remote { .. })
-                .then(|| self.options.config_dir.clone()),
-        }
-    }
-
-    fn sign_in(&mut self, email: String, password: String) {
-        if let Screen::SignIn(screen) = &mut self.screen {
-            screen.set_busy(&email);
-        }
-        self.signing_in = true;
-        session::sign_in(self.plan(), email, password, self.tx.clone());
-    }
-
     /// Applies one message; returns whether the screen needs drawing again.
     pub fn update(&mut self, msg: Msg) -> bool {
         match msg {
@@ -195,6 +146,12 @@ impl App {
                 self.signing_in = false;
                 self.overlay = None;
                 self.screen = Screen::Main(Box::new(Main::new(client, self.tx.clone())));
+                true
+            }
+            Msg::CodeSent { email, sent } => {
+                if let Screen::SignIn(screen) = &mut self.screen {
+                    screen.code_sent(&email, sent);
+                }
                 true
             }
             Msg::SignedIn(Err(message)) => {
@@ -343,7 +300,19 @@ impl App {
             Outcome::Ignored => false,
             Outcome::Changed => true,
             Outcome::Request(Request::SignIn { email, password }) => {
-                self.sign_in(email, password);
+                self.sign_in(email, Secret::Password(password));
+                true
+            }
+            Outcome::Request(Request::SignInWithCode { email, code }) => {
+                self.sign_in(email, Secret::Code(code));
+                true
+            }
+            Outcome::Request(Request::RequestCode { email }) => {
+                self.request_code(email);
+                true
+            }
+            Outcome::Request(Request::Notice(notice)) => {
+                self.notice = Some(notice);
                 true
             }
             Outcome::Request(Request::Close) => {
@@ -397,12 +366,5 @@ impl App {
                 Screen::SignIn(_) | Screen::Consent(_) => false,
             },
         }
-    }
-}
-
-fn sign_in_screen(options: &Options, email: Option<&str>) -> SignIn {
-    match &options.server {
-        Server::Embedded { url, logins } => SignIn::accounts(url, logins.clone()),
-        Server::Remote { url } => SignIn::form(url, email.or(options.user.as_deref())),
     }
 }

@@ -37,7 +37,6 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
     };
     let result = drive(&mut app, &mut io, test_panic).await;
     input.stop().await;
-    drop(tui);
     if let Some(client) = app.client().cloned() {
         let stopped = tokio::time::timeout(SHUTDOWN_WAIT, client.shutdown())
             .await
@@ -53,6 +52,10 @@ pub async fn run(config: Config, options: Options) -> Result<()> {
             tracing::info!("no first screen left for the next start: {e}");
         }
     }
+    // Keys typed while quitting (the rest of a password, say) were meant for the app: they
+    // are dropped here, in raw mode, rather than left for the shell to echo and run.
+    tui.discard_input();
+    drop(tui);
     result
 }
 

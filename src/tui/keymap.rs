@@ -113,7 +113,16 @@ impl Context {
                 Conflicts,
             ],
             Context::List => &[Down, Up, Top, Bottom, PageDown, PageUp],
-            Context::SignIn => &[Down, Up, NextField, PrevField, Confirm, Quit],
+            Context::SignIn => &[
+                Down,
+                Up,
+                NextField,
+                PrevField,
+                Confirm,
+                RequestCode,
+                Close,
+                Quit,
+            ],
             Context::Tickets => &[
                 Filter,
                 NextQueue,

@@ -83,6 +83,13 @@ pub enum Msg {
     TerminalFailed(String),
     /// A sign-in finished: the running client, or why not.
     SignedIn(Result<Client, String>),
+    /// The server answered a request for a password-less sign-in code sent to `email`.
+    CodeSent {
+        /// Where the code went.
+        email: String,
+        /// Sent, or why not.
+        sent: Result<(), String>,
+    },
     /// The client reported a change.
     Client(ClientEvent),
     /// A customer must accept the consent notice before going on.

@@ -3,7 +3,9 @@
 //! consent notice, as a [`Msg::Consent`]. Accepting and signing out run here too.
 
 use super::Msg;
-use crate::client::{ApiError, Client, ClientConfig, ClientError, Session, login};
+use crate::client::{
+    ApiClient, ApiError, Client, ClientConfig, ClientError, Session, login, login_with_code,
+};
 use crate::domain::Consent;
 use crate::domain::wire::PortalFor;
 use std::path::PathBuf;
@@ -44,13 +46,24 @@ fn explain(e: &ApiError) -> String {
     }
 }
 
-/// Signs in with email and password and starts the client, in a task.
-pub fn sign_in(plan: SignInPlan, email: String, password: String, tx: UnboundedSender<Msg>) {
+/// How a user proves who they are.
+#[derive(Debug, Clone)]
+pub enum Secret {
+    /// Their password.
+    Password(String),
+    /// A password-less code the server emailed them.
+    Code(String),
+}
+
+/// Signs in with email and password (or an emailed code) and starts the client, in a task.
+pub fn sign_in(plan: SignInPlan, email: String, secret: Secret, tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
         let result = async {
-            let session = login(&plan.server_url, &email, &password)
-                .await
-                .map_err(|e| explain(&e))?;
+            let session = match &secret {
+                Secret::Password(password) => login(&plan.server_url, &email, password).await,
+                Secret::Code(code) => login_with_code(&plan.server_url, &email, code).await,
+            }
+            .map_err(|e| explain(&e))?;
             if let Some(dir) = &plan.remember_in
                 && let Err(e) = session.save(dir)
             {
@@ -60,6 +73,27 @@ pub fn sign_in(plan: SignInPlan, email: String, password: String, tx: UnboundedS
         }
         .await;
         gate(result, None, &tx).await;
+    });
+}
+
+/// Asks the server at `server_url`, in a task, to email a password-less sign-in code to
+/// `email`; the answer comes back as a [`Msg::CodeSent`].
+pub fn request_code(server_url: String, email: String, tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let sent = async {
+            ApiClient::new(&server_url)?.request_code(&email).await?;
+            Ok::<_, ApiError>(())
+        }
+        .await
+        .map_err(|e| match e {
+            ApiError::Forbidden { code, .. } if code == "passwordless_disabled" => {
+                "this portal does not offer sign-in by email code; use your password".to_string()
+            }
+            other => format!("no code sent: {}", explain(&other)),
+        });
+        if tx.send(Msg::CodeSent { email, sent }).is_err() {
+            tracing::debug!("a sign-in code was asked for after the app ended");
+        }
     });
 }
 

@@ -88,6 +88,16 @@ impl Tui {
         Ok(())
     }
 
+    /// Drops every key and event the terminal has sent but nobody read (call it once the
+    /// event reader has stopped, before giving the terminal back).
+    pub fn discard_input(&mut self) {
+        while let Ok(true) = crossterm::event::poll(std::time::Duration::ZERO) {
+            if crossterm::event::read().is_err() {
+                break;
+            }
+        }
+    }
+
     /// Draws one frame inside synchronized-update escapes, so a slow link never shows half of
     /// it.
     pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> Result<()> {

@@ -129,6 +129,22 @@ impl<C: vt100::Callbacks + Send + 'static> App<C> {
         self.output.lock().unwrap().clone()
     }
 
+    /// Kills the app at once (SIGKILL): no clean-up of its own runs.
+    pub fn kill_hard(&mut self) {
+        let pid = self.child.process_id().expect("the app runs");
+        let killed = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        self.child.wait().unwrap();
+    }
+
+    /// The app's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the app runs")
+    }
+
     /// The pseudo-terminal's modes (to see whether raw mode was left on).
     pub fn termios(&self) -> String {
         format!("{:?}", self.master.get_termios())

@@ -88,11 +88,15 @@ impl App {
         };
         let conflicts = main.is_some_and(|m| m.client().view().status.conflicts > 0);
         let tabs = main.map(|m| m.tab_commands()).unwrap_or_default();
+        // The sign-in form takes `:` as text and binds the palette's other key, so there
+        // the palette cannot be opened and is not offered.
+        let palette = !matches!(&self.screen, Screen::SignIn(s) if s.captures_text());
         let mut actions: Vec<Action> = Context::Global.actions().to_vec();
         actions.sort_by_key(|a| global_rank(*a, conflicts));
         actions
             .into_iter()
             .filter_map(|action| match action {
+                Action::Palette if !palette => None,
                 Action::Help | Action::Palette | Action::Quit => Some(Command::new(action)),
                 _ if main.is_none() => None,
                 Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {

@@ -28,6 +28,7 @@ pub fn status(view: &View) -> SyncStatus {
             changes: 0,
             snapshot: false,
         },
+        (Connection::Reconnecting, _) => status_bar::Connection::Reconnecting,
         (Connection::Offline, _) => status_bar::Connection::Offline,
         (Connection::SignedOut, _) => status_bar::Connection::SignedOut,
         (Connection::CacheOnly, _) => status_bar::Connection::CacheOnly,

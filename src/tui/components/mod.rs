@@ -57,6 +57,20 @@ pub enum Request {
         /// Password.
         password: String,
     },
+    /// Email a password-less sign-in code to this address.
+    RequestCode {
+        /// Email.
+        email: String,
+    },
+    /// Sign in with this email and the code emailed to it.
+    SignInWithCode {
+        /// Email.
+        email: String,
+        /// The code from the email.
+        code: String,
+    },
+    /// Show this in the status bar (until the next key).
+    Notice(status_bar::Notice),
     /// Close the popup.
     Close,
     /// Close the popup and then perform this action.
@@ -251,11 +265,7 @@ mod tests {
         let found = bindings(&keymap, &[Context::SignIn], &commands, true);
         assert_eq!(keys(&found[0]), ["Enter"]);
         assert_eq!(keys(&found[1]), ["Tab"]);
-        assert_eq!(
-            keys(&found[2]),
-            ["Esc", "Ctrl-C"],
-            "q types a letter in a field"
-        );
+        assert_eq!(keys(&found[2]), ["Ctrl-C"], "q types a letter in a field");
         assert!(found[3].keys.is_empty(), "Tab belongs to the sign-in form");
         let found = bindings(
             &keymap,

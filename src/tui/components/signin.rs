@@ -49,7 +49,22 @@ enum Mode {
         email: LineInput,
         password: LineInput,
         on_password: bool,
+        /// Set once a sign-in code was emailed: the code field stands in for the password.
+        code: Option<LineInput>,
     },
+}
+
+/// The line under the fields: what is under way, what went wrong, or what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    /// A request is under way (signing in, sending a code); keys wait.
+    Busy(String),
+    /// Signing in (or sending the code) failed.
+    Error(String),
+    /// Something to know, e.g. where the code went.
+    Info(String),
+    /// `Esc` had nothing left to clear: say which key quits.
+    QuitHint,
 }
 
 /// The sign-in screen.
@@ -58,9 +73,7 @@ pub struct SignIn {
     mode: Mode,
     /// Where the accounts live, for the heading.
     server: String,
-    /// Set while a sign-in is under way.
-    busy: Option<String>,
-    error: Option<String>,
+    status: Option<Status>,
 }
 
 impl SignIn {
@@ -72,8 +85,7 @@ impl SignIn {
                 selected: 0,
             },
             server: server.to_string(),
-            busy: None,
-            error: None,
+            status: None,
         }
     }
 
@@ -86,53 +98,180 @@ impl SignIn {
                 email,
                 password: LineInput::new(true),
                 on_password,
+                code: None,
             },
             server: server.to_string(),
-            busy: None,
-            error: None,
+            status: None,
         }
     }
 
     /// Marks a sign-in as under way for `email`.
     pub fn set_busy(&mut self, email: &str) {
-        self.busy = Some(email.to_string());
-        self.error = None;
+        self.status = Some(Status::Busy(format!("Signing in as {email}…")));
     }
 
-    /// Shows why signing in failed, and lets the user try again.
+    /// Marks a sign-in code as being sent to `email`.
+    pub fn set_sending_code(&mut self, email: &str) {
+        self.status = Some(Status::Busy(format!("Sending a sign-in code to {email}…")));
+    }
+
+    /// Shows why signing in failed, and lets the user try again (the password, or the code,
+    /// is cleared to be typed again).
     pub fn set_error(&mut self, message: String) {
-        self.busy = None;
-        self.error = Some(message);
+        self.status = Some(Status::Error(format!("Cannot sign in: {message}")));
         if let Mode::Form {
             password,
             on_password,
+            code,
             ..
         } = &mut self.mode
         {
-            password.clear();
+            match code {
+                Some(code) => code.clear(),
+                None => password.clear(),
+            }
             *on_password = true;
         }
     }
 
-    fn confirm(&self) -> Outcome {
-        if self.busy.is_some() {
+    /// Shows `message` as a problem to fix on this screen (not a failed sign-in).
+    pub fn set_problem(&mut self, message: String) {
+        self.status = Some(Status::Error(message));
+    }
+
+    /// A sign-in code was emailed to `email` (or `Err`: why not): asks for the code, or says
+    /// why not and stays on the password.
+    pub fn code_sent(&mut self, email: &str, result: Result<(), String>) {
+        let Mode::Form {
+            code, on_password, ..
+        } = &mut self.mode
+        else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                *code = Some(LineInput::new(false));
+                *on_password = true;
+                self.status = Some(Status::Info(format!(
+                    "Code sent to {email} if it has an account here."
+                )));
+            }
+            Err(why) => self.status = Some(Status::Error(why)),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        matches!(self.status, Some(Status::Busy(_)))
+    }
+
+    fn confirm(&mut self) -> Outcome {
+        if self.busy() {
             return Outcome::Ignored;
         }
-        match &self.mode {
+        let request = match &mut self.mode {
             Mode::Accounts { logins, selected } => match logins.accounts.get(*selected) {
-                Some(a) => Outcome::Request(Request::SignIn {
+                Some(a) => Ok(Request::SignIn {
                     email: a.email.clone(),
                     password: logins.password.clone(),
                 }),
-                None => Outcome::Ignored,
+                None => return Outcome::Ignored,
             },
             Mode::Form {
-                email, password, ..
-            } => Outcome::Request(Request::SignIn {
-                email: email.text().trim().to_string(),
-                password: password.text().to_string(),
-            }),
+                email,
+                password,
+                on_password,
+                code,
+            } => {
+                let address = email.text().trim().to_string();
+                let secret = code.as_ref().unwrap_or(password).text().trim().to_string();
+                if address.is_empty() {
+                    *on_password = false;
+                    Err("enter your email")
+                } else if secret.is_empty() {
+                    *on_password = true;
+                    Err(if code.is_some() {
+                        "enter the code from the email"
+                    } else {
+                        "enter a password"
+                    })
+                } else if code.is_some() {
+                    Ok(Request::SignInWithCode {
+                        email: address,
+                        code: secret,
+                    })
+                } else {
+                    Ok(Request::SignIn {
+                        email: address,
+                        // The password as typed: spaces may be part of it.
+                        password: password.text().to_string(),
+                    })
+                }
+            }
+        };
+        match request {
+            Ok(request) => Outcome::Request(request),
+            Err(why) => {
+                self.status = Some(Status::Error(why.to_string()));
+                Outcome::Changed
+            }
         }
+    }
+
+    /// `Ctrl-E`: emails a sign-in code to the typed address (the server says whether it
+    /// offers password-less sign-in).
+    fn request_code(&mut self) -> Outcome {
+        if self.busy() {
+            return Outcome::Ignored;
+        }
+        let Mode::Form {
+            email, on_password, ..
+        } = &mut self.mode
+        else {
+            return Outcome::Ignored;
+        };
+        let address = email.text().trim().to_string();
+        if address.is_empty() {
+            *on_password = false;
+            self.status = Some(Status::Error(
+                "enter your email first; the code goes there".to_string(),
+            ));
+            return Outcome::Changed;
+        }
+        Outcome::Request(Request::RequestCode { email: address })
+    }
+
+    /// `Esc`: leaves the code step, else clears the focused field; with nothing left to
+    /// clear it says which key quits (so a stray `Esc` never drops the user into the shell
+    /// with the rest of their typing).
+    fn escape(&mut self) -> Outcome {
+        if self.busy() {
+            return Outcome::Ignored;
+        }
+        match &mut self.mode {
+            Mode::Form {
+                code: code @ Some(_),
+                ..
+            } => {
+                *code = None;
+                self.status = None;
+            }
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                ..
+            } => {
+                let field = if *on_password { password } else { email };
+                if field.text().is_empty() {
+                    self.status = Some(Status::QuitHint);
+                } else {
+                    field.clear();
+                    self.status = None;
+                }
+            }
+            Mode::Accounts { .. } => self.status = Some(Status::QuitHint),
+        }
+        Outcome::Changed
     }
 
     fn account_lines(
@@ -168,6 +307,22 @@ impl SignIn {
             })
             .collect()
     }
+
+    fn status_line(&self, ctx: DrawCtx<'_>) -> Option<Line<'static>> {
+        Some(match self.status.as_ref()? {
+            Status::Busy(text) => Line::styled(text.clone(), ctx.theme.warning),
+            Status::Error(text) => Line::styled(text.clone(), ctx.theme.error),
+            Status::Info(text) => Line::styled(text.clone(), ctx.theme.base),
+            Status::QuitHint => {
+                let keys = ctx.keymap.keys(Context::SignIn, Action::Quit);
+                let text = match keys.first() {
+                    Some(key) => format!("Nothing to clear; {key} quits."),
+                    None => "Nothing to clear.".to_string(),
+                };
+                Line::styled(text, ctx.theme.muted)
+            }
+        })
+    }
 }
 
 impl Component for SignIn {
@@ -176,15 +331,23 @@ impl Component for SignIn {
     }
 
     fn commands(&self) -> Vec<Command> {
-        match self.mode {
+        match &self.mode {
             Mode::Accounts { .. } => vec![
                 Command::labelled(Action::Confirm, "sign in"),
                 Command::labelled(Action::Down, "next account"),
                 Command::labelled(Action::Up, "previous account"),
             ],
+            Mode::Form { code: Some(_), .. } => vec![
+                Command::labelled(Action::Confirm, "sign in with the code"),
+                Command::new(Action::NextField),
+                Command::labelled(Action::RequestCode, "send a new code"),
+                Command::labelled(Action::Close, "back to the password"),
+            ],
             Mode::Form { .. } => vec![
                 Command::labelled(Action::Confirm, "sign in"),
                 Command::new(Action::NextField),
+                Command::labelled(Action::RequestCode, "email me a code"),
+                Command::labelled(Action::Close, "clear the field"),
                 Command::new(Action::PrevField),
             ],
         }
@@ -194,6 +357,8 @@ impl Component for SignIn {
         match (&mut self.mode, action) {
             (_, Action::Confirm) => self.confirm(),
             (_, Action::Quit) => Outcome::Request(Request::Quit),
+            (_, Action::Close) => self.escape(),
+            (_, Action::RequestCode) => self.request_code(),
             (Mode::Accounts { logins, selected }, Action::Down | Action::Up) => {
                 let delta = if action == Action::Down { 1 } else { -1 };
                 *selected = step(*selected, delta, logins.accounts.len());
@@ -220,8 +385,13 @@ impl Component for SignIn {
                 email,
                 password,
                 on_password,
+                code,
             } => {
-                let field = if *on_password { password } else { email };
+                let field = match (*on_password, code) {
+                    (false, _) => email,
+                    (true, Some(code)) => code,
+                    (true, None) => password,
+                };
                 if field.key(key) {
                     Outcome::Changed
                 } else {
@@ -238,8 +408,14 @@ impl Component for SignIn {
                 email,
                 password,
                 on_password,
+                code,
             } => {
-                (if *on_password { password } else { email }).insert_str(text);
+                let field = match (*on_password, code) {
+                    (false, _) => email,
+                    (true, Some(code)) => code,
+                    (true, None) => password,
+                };
+                field.insert_str(text);
                 Outcome::Changed
             }
             Mode::Accounts { .. } => Outcome::Ignored,
@@ -276,47 +452,28 @@ impl Component for SignIn {
                 email,
                 password,
                 on_password,
+                code,
             } => {
                 lines.push(Line::styled(
                     format!("Server: {}", self.server),
                     ctx.theme.muted,
                 ));
                 lines.push(Line::default());
+                let second = match code {
+                    Some(code) => ("Code     ", code),
+                    None => ("Password ", password),
+                };
                 for (label, field, focused) in [
                     ("Email    ", email, !*on_password),
-                    ("Password ", password, *on_password),
+                    (second.0, second.1, *on_password),
                 ] {
-                    let marker = if focused { "▶ " } else { "  " };
-                    let mut line = field.line(ctx.theme.input, focused);
-                    let pad = FIELD_WIDTH.saturating_sub(line.width());
-                    line.spans
-                        .push(Span::styled(" ".repeat(pad), ctx.theme.input));
-                    line.spans.insert(
-                        0,
-                        Span::styled(
-                            format!("{marker}{label}"),
-                            if focused {
-                                ctx.theme.title
-                            } else {
-                                ctx.theme.base
-                            },
-                        ),
-                    );
-                    lines.push(line);
+                    lines.push(field_line(label, field, focused, ctx));
                 }
             }
         }
         lines.push(Line::default());
-        if let Some(email) = &self.busy {
-            lines.push(Line::styled(
-                format!("Signing in as {email}…"),
-                ctx.theme.warning,
-            ));
-        } else if let Some(error) = &self.error {
-            lines.push(Line::styled(
-                format!("Cannot sign in: {error}"),
-                ctx.theme.error,
-            ));
+        if let Some(line) = self.status_line(ctx) {
+            lines.push(line);
         }
         let width = lines.iter().map(Line::width).max().unwrap_or(0).max(40);
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
@@ -333,4 +490,25 @@ impl Component for SignIn {
             popup,
         );
     }
+}
+
+/// One labelled input field of the form, padded so an empty one shows.
+fn field_line(label: &str, field: &LineInput, focused: bool, ctx: DrawCtx<'_>) -> Line<'static> {
+    let marker = if focused { "▶ " } else { "  " };
+    let mut line = field.line(ctx.theme.input, focused);
+    let pad = FIELD_WIDTH.saturating_sub(line.width());
+    line.spans
+        .push(Span::styled(" ".repeat(pad), ctx.theme.input));
+    line.spans.insert(
+        0,
+        Span::styled(
+            format!("{marker}{label}"),
+            if focused {
+                ctx.theme.title
+            } else {
+                ctx.theme.base
+            },
+        ),
+    );
+    line
 }

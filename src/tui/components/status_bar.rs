@@ -19,6 +19,8 @@ pub enum Connection {
     Connecting,
     /// Up to date and listening for changes.
     Online,
+    /// The connection dropped a moment ago; retrying.
+    Reconnecting,
     /// The server cannot be reached; working from the cache.
     Offline,
     /// Pulling changes: `changes` applied so far; `snapshot` when it is a full download.
@@ -87,7 +89,10 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     let [status_area, hint_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let Some(notice) = info.notice else {
-        frame.render_widget(status_line(info, ctx), status_area);
+        frame.render_widget(
+            status_line(info, usize::from(status_area.width), ctx),
+            status_area,
+        );
         frame.render_widget(
             hint_line(info.hints, usize::from(hint_area.width), ctx),
             hint_area,
@@ -103,7 +108,10 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     let rows = if lines.len() > 1 {
         vec![status_area, hint_area]
     } else {
-        frame.render_widget(status_line(info, ctx), status_area);
+        frame.render_widget(
+            status_line(info, usize::from(status_area.width), ctx),
+            status_area,
+        );
         vec![hint_area]
     };
     for (text, row) in lines.into_iter().zip(rows) {
@@ -111,24 +119,78 @@ pub fn draw(frame: &mut Frame, area: Rect, info: &StatusInfo<'_>, ctx: DrawCtx<'
     }
 }
 
-/// Who, where and the sync state.
-fn status_line(info: &StatusInfo<'_>, ctx: DrawCtx<'_>) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    match info.identity {
-        Some(id) => spans.extend([
-            Span::styled(id.email.clone(), ctx.theme.status),
-            Span::raw(" · "),
-            Span::raw(id.role.as_str()),
-        ]),
-        None => spans.push(Span::raw("not signed in")),
+/// One part of the status line, kept or dropped whole.
+struct Segment {
+    /// Which parts go first when the line is too narrow (lower: dropped earlier); 9 stays.
+    keep: u8,
+    /// Right of the `│`: the sync state; left of it, who and where.
+    sync: bool,
+    spans: Vec<Span<'static>>,
+}
+
+impl Segment {
+    fn new(keep: u8, sync: bool, span: Span<'static>) -> Self {
+        Segment {
+            keep,
+            sync,
+            spans: vec![span],
+        }
     }
-    spans.push(Span::raw(" · "));
-    spans.push(Span::raw(info.server.to_string()));
+
+    fn width(&self) -> usize {
+        self.spans.iter().map(Span::width).sum()
+    }
+}
+
+/// Who, where and the sync state in `width` cells: when they do not fit, whole parts are
+/// dropped, the least telling first (role, server, last sync, email), so what remains keeps
+/// its words — the connection state, pending writes and conflicts always stay.
+fn status_line(info: &StatusInfo<'_>, width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
+    let mut segments = Vec::new();
+    match info.identity {
+        Some(id) => {
+            segments.push(Segment::new(
+                4,
+                false,
+                Span::styled(id.email.clone(), ctx.theme.status),
+            ));
+            segments.push(Segment::new(1, false, Span::raw(id.role.as_str())));
+        }
+        None => segments.push(Segment::new(9, false, Span::raw("not signed in"))),
+    }
+    segments.push(Segment::new(2, false, Span::raw(info.server.to_string())));
     if let Some(sync) = info.sync {
-        spans.push(Span::raw(" │ "));
-        spans.extend(sync_spans(sync, ctx));
+        segments.extend(sync_segments(sync, ctx));
+    }
+    while line_width(&segments) > width {
+        let Some(drop) = segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.keep < 9)
+            .min_by_key(|(_, s)| s.keep)
+            .map(|(n, _)| n)
+        else {
+            break;
+        };
+        segments.remove(drop);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut previous: Option<bool> = None;
+    for segment in segments {
+        match previous {
+            Some(false) if segment.sync => spans.push(Span::raw(" │ ")),
+            Some(_) => spans.push(Span::raw(" · ")),
+            None => {}
+        }
+        previous = Some(segment.sync);
+        spans.extend(segment.spans);
     }
     Line::from(spans).style(ctx.theme.status)
+}
+
+/// The cells the line of `segments` takes (a leading space, three between parts).
+fn line_width(segments: &[Segment]) -> usize {
+    1 + segments.iter().map(Segment::width).sum::<usize>() + 3 * segments.len().saturating_sub(1)
 }
 
 /// The notice in lines of at most `width` characters: one line when it fits, else two,
@@ -152,11 +214,12 @@ fn notice_lines(notice: &Notice, width: usize) -> Vec<String> {
     lines
 }
 
-fn sync_spans(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Span<'static>> {
+fn sync_segments(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Segment> {
     let theme = ctx.theme;
     let state = match sync.connection {
         Connection::Connecting => Span::styled("… connecting", theme.syncing),
         Connection::Online => Span::styled("● online", theme.online),
+        Connection::Reconnecting => Span::styled("↻ reconnecting…", theme.syncing),
         Connection::Offline => Span::styled("○ offline", theme.offline),
         Connection::Syncing {
             changes,
@@ -169,20 +232,28 @@ fn sync_spans(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Span<'static>> {
         Connection::SignedOut => Span::styled("○ signed out", theme.offline),
         Connection::CacheOnly => Span::styled("○ cache only", theme.offline),
     };
-    let mut spans = vec![state, Span::raw(" · ")];
-    spans.push(Span::raw(match &sync.last_sync {
-        Some(at) => format!("synced {at}"),
-        None => "not synced yet".to_string(),
-    }));
+    let mut segments = vec![
+        Segment::new(9, true, state),
+        Segment::new(
+            3,
+            true,
+            Span::raw(match &sync.last_sync {
+                Some(at) => format!("synced {at}"),
+                None => "not synced yet".to_string(),
+            }),
+        ),
+    ];
     if sync.pending > 0 {
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(
-            format!("{} pending", sync.pending),
-            theme.status.patch(theme.warning),
+        segments.push(Segment::new(
+            9,
+            true,
+            Span::styled(
+                format!("{} pending", sync.pending),
+                theme.status.patch(theme.warning),
+            ),
         ));
     }
     if sync.conflicts > 0 {
-        spans.push(Span::raw(" · "));
         let noun = if sync.conflicts == 1 {
             "conflict"
         } else {
@@ -194,12 +265,16 @@ fn sync_spans(sync: &SyncStatus, ctx: DrawCtx<'_>) -> Vec<Span<'static>> {
             .first()
             .map(|k| format!(" ({k} to settle)"))
             .unwrap_or_default();
-        spans.push(Span::styled(
-            format!("{} {noun}{how}", sync.conflicts),
-            theme.status.patch(theme.error),
+        segments.push(Segment::new(
+            9,
+            true,
+            Span::styled(
+                format!("{} {noun}{how}", sync.conflicts),
+                theme.status.patch(theme.error),
+            ),
         ));
     }
-    spans
+    segments
 }
 
 /// The hints that fit in `width`: each binding's first key and label, in order, with the

@@ -14,6 +14,7 @@ mod draw;
 mod filter;
 mod glance;
 mod keys;
+mod leaving;
 mod marks;
 mod picker;
 mod popups;
@@ -33,7 +34,7 @@ use crate::tui::keymap::Context;
 use columns::Column;
 use composer::Composer;
 use crossterm::event::{KeyCode, KeyEvent};
-use filter::{Query, Queue};
+use filter::{FilterLine, Query, Queue};
 use marks::Marks;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -59,7 +60,7 @@ pub struct Tickets {
     cursor: ListCursor,
     rows: Rows,
     queue: Queue,
-    filter: String,
+    filter: FilterLine,
     query: Query,
     filtering: bool,
     refilter: bool,
@@ -103,7 +104,7 @@ impl Tickets {
             rows: Rows::default(),
             queue: saved.queue,
             query: Query::parse(&saved.filter),
-            filter: saved.filter,
+            filter: FilterLine::new(saved.filter),
             filtering: false,
             refilter: true,
             sort,
@@ -130,7 +131,7 @@ impl Tickets {
 
     /// The filter as typed.
     pub fn filter_text(&self) -> &str {
-        &self.filter
+        &self.filter.text
     }
 
     /// The number of rows shown after filtering (brings them up to date first).
@@ -141,7 +142,7 @@ impl Tickets {
 
     /// Replaces the filter, as if typed, and filters again.
     pub fn set_filter(&mut self, text: &str) {
-        self.filter = text.to_string();
+        self.filter = FilterLine::new(text.to_string());
         self.changed_filter();
     }
 
@@ -193,7 +194,7 @@ impl Tickets {
     }
 
     fn changed_filter(&mut self) {
-        self.query = Query::parse(&self.filter);
+        self.query = Query::parse(&self.filter.text);
         self.refilter = true;
         self.cursor.select(0);
         self.unsaved = true;
@@ -213,6 +214,9 @@ impl Component for Tickets {
             .as_ref()
             .is_some_and(popups::Popup::captures_text)
         {
+            return &[Context::Tickets];
+        }
+        if self.filtering {
             return &[Context::Tickets];
         }
         &[Context::Tickets, Context::List]
@@ -293,8 +297,11 @@ impl Component for Tickets {
                 self.changed_filter();
                 self.save();
             }
-            Action::Filter => self.filtering = true,
-            Action::Close if !self.filter.is_empty() => {
+            Action::Filter => {
+                self.filtering = true;
+                self.filter.reopen();
+            }
+            Action::Close if !self.filter.text.is_empty() => {
                 self.filter.clear();
                 self.changed_filter();
                 self.save();
@@ -351,14 +358,27 @@ impl Component for Tickets {
         if !self.filtering {
             return Outcome::Ignored;
         }
-        match key.code {
-            KeyCode::Char(c) => self.filter.push(c),
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            _ => return Outcome::Ignored,
+        // While the filter is typed only the pane's own keys are mapped (so `Ctrl-U` reaches
+        // the line); the arrows and pages still move the list.
+        let moves = match key.code {
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            _ => None,
+        };
+        if let Some(action) = moves {
+            self.refresh();
+            let len = self.rows.shown().len();
+            return self.cursor.handle(action, len);
         }
-        self.changed_filter();
+        let before = self.filter.text.clone();
+        if !self.filter.key(key) {
+            return Outcome::Ignored;
+        }
+        if self.filter.text != before {
+            self.changed_filter();
+        }
         Outcome::Changed
     }
 
@@ -377,7 +397,7 @@ impl Component for Tickets {
         if !self.filtering {
             return Outcome::Ignored;
         }
-        self.filter.extend(text.chars().filter(|c| !c.is_control()));
+        self.filter.insert(text);
         self.changed_filter();
         Outcome::Changed
     }

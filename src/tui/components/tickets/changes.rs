@@ -1,7 +1,7 @@
 //! Changes to the selected (or open) ticket, sent through the client's outbox: they show at
 //! once, marked pending, and a failure to record one is shown in the pane.
 
-use super::super::Outcome;
+use super::super::{Outcome, Request};
 use super::Tickets;
 use super::popups::{Popup, Then};
 use crate::client::Write;
@@ -53,17 +53,22 @@ impl Tickets {
         }
     }
 
-    /// Sends `patch` for ticket `id` over the version shown.
+    /// Sends `patch` for ticket `id` over the version shown; when the change takes the
+    /// ticket out of the list shown, asks the app to say where it went.
     pub(super) fn patch(&self, id: i64, patch: StaffTicketPatch) -> Outcome {
-        let Some(base_version) = self.client.view().ticket(id).map(|t| t.version()) else {
-            return Outcome::Ignored;
+        let (base_version, leaving) = match self.client.view().ticket(id) {
+            Some(t) => (t.version(), self.leaving_notice(t, &patch)),
+            None => return Outcome::Ignored,
         };
         self.submit(Write::PatchTicket {
             id,
             base_version,
             patch,
         });
-        Outcome::Changed
+        match leaving {
+            Some(notice) => Outcome::Request(Request::Notice(notice)),
+            None => Outcome::Changed,
+        }
     }
 
     /// `x`: asks "Close #N?" before closing the target ticket; reopening a closed one needs

@@ -3,8 +3,9 @@
 
 use super::filter::{inbox_name, owner_name};
 use crate::client::ViewTicket;
+use crate::domain::Stage;
 use crate::domain::portal::CustomerColumn;
-use crate::domain::text::strip_control;
+use crate::domain::text::{cut_to_width, strip_control};
 use std::cmp::Ordering;
 
 /// One column of the table.
@@ -90,37 +91,36 @@ impl Column {
         }
     }
 
-    /// Width in cells (the subject takes what is left); room for the title and the sort
-    /// arrow at least.
-    pub fn width(self) -> u16 {
+    /// Width in cells (for the subject, the least it gets: it takes what is left); room for
+    /// the title and the sort arrow at least. `short`: stages in their short labels.
+    pub fn width(self, short: bool) -> u16 {
         match self {
             Column::Id => 7,
-            Column::Subject => 18,
+            Column::Subject => SUBJECT_MIN,
             Column::Requester | Column::Owner => 14,
             Column::Company | Column::Inbox => 12,
+            Column::Stage if short => STAGE_SHORT,
             Column::Stage => 19,
             Column::Priority => 10,
             Column::Created | Column::Updated => 10,
         }
     }
 
-    /// Which columns go first when the table is too narrow (lower: dropped earlier).
-    pub fn keep(self) -> u8 {
-        match self {
-            Column::Id | Column::Subject => 9,
-            Column::Stage => 8,
-            Column::Priority => 7,
-            Column::Updated => 6,
-            Column::Owner => 5,
-            Column::Requester => 4,
-            Column::Company => 3,
-            Column::Created => 2,
-            Column::Inbox => 1,
-        }
+    /// The cell text of ticket `t` in `width` cells, control sequences stripped; cut text
+    /// ends in `…`. `short`: the stage in its short label.
+    pub fn cell(self, t: &ViewTicket, width: u16, short: bool) -> String {
+        let text = match (self, short) {
+            (Column::Stage, true) => match Stage::parse(t.status()) {
+                Some(stage) => short_stage(stage).to_string(),
+                None => self.text(t),
+            },
+            _ => self.text(t),
+        };
+        cut_to_width(&text, usize::from(width))
     }
 
-    /// The cell text of ticket `t`, control sequences stripped.
-    pub fn cell(self, t: &ViewTicket) -> String {
+    /// The whole text of ticket `t` in this column.
+    fn text(self, t: &ViewTicket) -> String {
         match self {
             Column::Id if t.id() < 0 => "new".into(),
             Column::Id => format!("#{}", t.id()),
@@ -158,24 +158,90 @@ fn date(rfc3339: &str) -> String {
     rfc3339.chars().take(10).collect()
 }
 
-/// The columns of `all` that fit in `width` cells (one cell between columns), dropping the
-/// least useful first.
-pub fn fitting(all: &[Column], width: u16) -> Vec<Column> {
-    let mut cols = all.to_vec();
-    let need = |cols: &[Column]| -> u16 { cols.iter().map(|c| c.width() + 1).sum() };
-    while need(&cols) > width {
-        let Some(drop) = cols
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.keep() < 9)
-            .min_by_key(|(_, c)| c.keep())
-            .map(|(n, _)| n)
-        else {
-            break;
-        };
-        cols.remove(drop);
+/// The least the subject gets: narrower, other columns give way first.
+const SUBJECT_MIN: u16 = 28;
+/// The stage column with short labels.
+const STAGE_SHORT: u16 = 10;
+
+/// A stage in at most [`STAGE_SHORT`] cells, for narrow tables.
+fn short_stage(stage: Stage) -> &'static str {
+    match stage {
+        Stage::New => "new",
+        Stage::WaitingOnContact => "on contact",
+        Stage::WaitingOnUs => "on us",
+        Stage::Closed => "closed",
     }
-    cols
+}
+
+/// One way the table makes room when its columns do not fit.
+#[derive(Debug, Clone, Copy)]
+enum GiveWay {
+    Drop(Column),
+    ShortStages,
+}
+
+/// What gives way, in this order, until the columns fit: the rarely needed columns, then
+/// the long stage labels, then the rest; the number and the subject always stay.
+const GIVE_WAY: [GiveWay; 9] = [
+    GiveWay::Drop(Column::Inbox),
+    GiveWay::Drop(Column::Created),
+    GiveWay::ShortStages,
+    GiveWay::Drop(Column::Owner),
+    GiveWay::Drop(Column::Company),
+    GiveWay::Drop(Column::Requester),
+    GiveWay::Drop(Column::Updated),
+    GiveWay::Drop(Column::Priority),
+    GiveWay::Drop(Column::Stage),
+];
+
+/// The table's columns laid out in a width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fitted {
+    /// The columns shown and their widths; the subject takes the slack.
+    pub columns: Vec<(Column, u16)>,
+    /// Whether stages show their short labels.
+    pub short_stages: bool,
+}
+
+impl Fitted {
+    /// The columns shown, in order.
+    pub fn shown(&self) -> Vec<Column> {
+        self.columns.iter().map(|(c, _)| *c).collect()
+    }
+}
+
+/// The columns of `all` laid out in `width` cells (one cell after each column): what gives
+/// way first goes (see [`GIVE_WAY`]) until the rest fit, and the subject takes what is left.
+pub fn fitting(all: &[Column], width: u16) -> Fitted {
+    let mut cols = all.to_vec();
+    let mut short = false;
+    let need =
+        |cols: &[Column], short: bool| -> u16 { cols.iter().map(|c| c.width(short) + 1).sum() };
+    for step in GIVE_WAY {
+        if need(&cols, short) <= width {
+            break;
+        }
+        match step {
+            GiveWay::Drop(column) => cols.retain(|c| *c != column),
+            GiveWay::ShortStages => short = true,
+        }
+    }
+    let others: u16 = cols
+        .iter()
+        .filter(|c| **c != Column::Subject)
+        .map(|c| c.width(short) + 1)
+        .sum();
+    let subject = width.saturating_sub(others + 1).max(1);
+    Fitted {
+        columns: cols
+            .into_iter()
+            .map(|c| match c {
+                Column::Subject => (c, subject),
+                other => (other, other.width(short)),
+            })
+            .collect(),
+        short_stages: short,
+    }
 }
 
 /// The sort column after `current` among `shown` (the first when `current` is not shown);
@@ -193,15 +259,23 @@ mod tests {
     #[test]
     fn every_title_has_room_for_the_sort_arrow() {
         let all = [STAFF.as_slice(), &[Column::Created]].concat();
-        for c in all {
-            let header = format!("{} ▼", c.title());
-            assert!(header.chars().count() <= usize::from(c.width()), "{header}");
+        for short in [false, true] {
+            for c in &all {
+                let header = format!("{} ▼", c.title());
+                assert!(
+                    header.chars().count() <= usize::from(c.width(short)),
+                    "{header}"
+                );
+            }
+        }
+        for stage in Stage::ALL {
+            assert!(short_stage(stage).chars().count() <= usize::from(STAGE_SHORT));
         }
     }
 
     #[test]
     fn the_sort_cycles_through_the_shown_columns_only() {
-        let shown = fitting(&STAFF, 60);
+        let shown = fitting(&STAFF, 60).shown();
         assert!(!shown.contains(&Column::Owner));
         let mut column = Column::Id;
         let mut seen = Vec::new();
@@ -218,17 +292,51 @@ mod tests {
         );
         assert_eq!(next(&[], Column::Id), None);
         assert!(
-            fitting(&STAFF, 70).contains(&Column::Updated),
-            "the default sort column stays at 120 columns with the preview beside the list"
+            fitting(&STAFF, 70).shown().contains(&Column::Updated),
+            "the default sort column stays in a narrow list"
         );
     }
 
     #[test]
     fn narrow_tables_drop_the_least_useful_columns() {
-        let cols = fitting(&STAFF, 78);
+        let cols = fitting(&STAFF, 78).shown();
         assert!(cols.contains(&Column::Subject) && cols.contains(&Column::Stage));
         assert!(!cols.contains(&Column::Inbox));
-        assert_eq!(fitting(&STAFF, 400), STAFF);
-        assert_eq!(fitting(&STAFF, 5), [Column::Id, Column::Subject]);
+        assert_eq!(fitting(&STAFF, 400).shown(), STAFF);
+        assert_eq!(fitting(&STAFF, 5).shown(), [Column::Id, Column::Subject]);
+    }
+
+    #[test]
+    fn the_subject_takes_the_slack_and_requester_and_company_show_when_there_is_room() {
+        let width_of = |f: &Fitted, column| {
+            f.columns
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map(|(_, w)| *w)
+        };
+        assert!(
+            !fitting(&STAFF, 130).short_stages,
+            "long labels when there is room"
+        );
+        // 80 columns: the list is 75 cells wide.
+        let at_80 = fitting(&STAFF, 75);
+        assert!(at_80.short_stages);
+        assert!(width_of(&at_80, Column::Subject) >= Some(30), "{at_80:?}");
+        // 120 columns, the preview under the list: 115 cells.
+        let at_120 = fitting(&STAFF, 115);
+        assert!(width_of(&at_120, Column::Subject) >= Some(SUBJECT_MIN));
+        for shown in [
+            Column::Requester,
+            Column::Company,
+            Column::Owner,
+            Column::Stage,
+        ] {
+            assert!(at_120.shown().contains(&shown), "{at_120:?}");
+        }
+        for width in [60, 75, 95, 115, 119, 195] {
+            let fitted = fitting(&STAFF, width);
+            let used: u16 = fitted.columns.iter().map(|(_, w)| w + 1).sum();
+            assert_eq!(used, width, "the columns fill the width: {fitted:?}");
+        }
     }
 }

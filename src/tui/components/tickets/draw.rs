@@ -17,8 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use std::sync::PoisonError;
 
-/// Preview beside the list from this width on; below it, under the list.
-const SIDE_BY_SIDE: u16 = 110;
+/// Preview beside the list from this width on; below it, under the list, which then takes
+/// the whole width (so at 120 columns subject, requester and company all fit).
+const SIDE_BY_SIDE: u16 = 150;
 
 /// Draws the whole pane.
 pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
@@ -69,7 +70,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
-    let footer = p.filtering || !p.filter.is_empty() || message.is_some();
+    let footer = p.filtering || !p.filter.text.is_empty() || message.is_some();
     let [bar, body, foot] = Layout::vertical([
         Constraint::Length(u16::from(p.staff)),
         Constraint::Fill(1),
@@ -92,7 +93,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     if p.rows.shown().is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
-                empty_text(&view, p.filter.is_empty()),
+                empty_text(&view, p.filter.text.is_empty()),
                 ctx.theme.muted,
             )),
             body,
@@ -112,7 +113,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         (body, None)
     };
     let columns = p.columns(&view);
-    p.drawn = table::visible(&columns, list);
+    p.drawn = table::visible(&columns, list).shown();
     let shown_rows = Shown {
         view: &view,
         rows: p.rows.shown(),
@@ -182,11 +183,21 @@ fn filter_line(p: &Tickets, message: Option<String>, ctx: DrawCtx<'_>) -> Line<'
     if let Some(m) = message {
         return Line::styled(m, ctx.theme.error);
     }
+    let typed = if p.filtering && p.filter.selected {
+        ctx.theme.selected
+    } else {
+        ctx.theme.base
+    };
     let mut spans = vec![
         Span::styled("/", ctx.theme.key),
-        Span::raw(p.filter.clone()),
+        Span::styled(p.filter.text.clone(), typed),
     ];
-    if p.filtering {
+    if p.filtering && p.filter.selected {
+        spans.push(Span::styled(
+            "  (typing replaces it, End adds to it)",
+            ctx.theme.muted,
+        ));
+    } else if p.filtering {
         spans.push(Span::styled("▏", ctx.theme.key));
     }
     if !p.query.unknown.is_empty() {

@@ -4,6 +4,7 @@
 use super::rows::facts::{Facts, Text};
 use crate::client::ViewTicket;
 use crate::domain::{Priority, Stage};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::{Deserialize, Serialize};
 
 /// A saved view of the ticket list.
@@ -195,6 +196,66 @@ impl Query {
     }
 }
 
+/// The filter line while it is typed. Re-opening it selects the kept text, so the next
+/// character replaces it (instead of running on into it: `owner:me` then `company:acme`
+/// would read `owner:mecompany:acme`); `Ctrl-U` empties it as in a shell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterLine {
+    /// The text as typed.
+    pub text: String,
+    /// The whole text is selected: typing or pasting replaces it, Backspace deletes it.
+    pub selected: bool,
+}
+
+impl FilterLine {
+    /// A line holding `text`, not selected.
+    pub fn new(text: String) -> Self {
+        FilterLine {
+            text,
+            selected: false,
+        }
+    }
+
+    /// Starts typing over the line: what is there is selected.
+    pub fn reopen(&mut self) {
+        self.selected = !self.text.is_empty();
+    }
+
+    /// Empties the line.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.selected = false;
+    }
+
+    /// Adds typed or pasted text (control characters dropped), replacing a selection.
+    pub fn insert(&mut self, text: &str) {
+        if self.selected {
+            self.clear();
+        }
+        self.text.extend(text.chars().filter(|c| !c.is_control()));
+    }
+
+    /// Applies an editing key; returns whether it was one (the text may be unchanged: an
+    /// arrow only drops the selection, keeping the text to add to).
+    pub fn key(&mut self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Char('u') if ctrl => self.clear(),
+            KeyCode::Char(c) if !ctrl && !alt => self.insert(&c.to_string()),
+            KeyCode::Backspace if self.selected => self.clear(),
+            KeyCode::Backspace => {
+                self.text.pop();
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End => {
+                self.selected = false;
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
 /// The owner's name (staff view).
 pub fn owner_name(t: &ViewTicket) -> Option<&str> {
     t.owner_name()
@@ -291,6 +352,42 @@ mod tests {
         assert!(!q("owner:me").narrows(&q("owner:m")));
         assert!(!q("#12").narrows(&q("#1")));
         assert!(!q("stage:new pr").narrows(&q("pr")));
+    }
+
+    fn typed(line: &mut FilterLine, text: &str) {
+        for c in text.chars() {
+            line.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    #[test]
+    fn a_reopened_filter_is_replaced_by_what_is_typed_next() {
+        let mut line = FilterLine::default();
+        typed(&mut line, "priority:high owner:me");
+        line.reopen();
+        typed(&mut line, "company:acme");
+        assert_eq!(line.text, "company:acme");
+        line.reopen();
+        line.key(&KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
+        typed(&mut line, " owner:me");
+        assert_eq!(
+            line.text, "company:acme owner:me",
+            "an arrow keeps the text to add to"
+        );
+        line.reopen();
+        line.key(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        assert_eq!(line.text, "");
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_line_and_other_control_keys_type_nothing() {
+        let mut line = FilterLine::new("owner:me".into());
+        line.key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(line.text, "owner:me");
+        assert!(line.key(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        assert_eq!(line.text, "");
+        line.insert("a\u{1b}b");
+        assert_eq!(line.text, "ab");
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Note {
     fn of(p: &Tickets, figures: Figures) -> Note {
         Note {
             queue: p.queue,
-            filter: p.filter.clone(),
+            filter: p.filter.text.clone(),
             sort: key(p.sort),
             figures,
         }
@@ -97,7 +97,7 @@ impl Tickets {
         if !view.glance_is_current() {
             return None;
         }
-        figures_for(&glance.note, self.queue, &self.filter, self.sort)
+        figures_for(&glance.note, self.queue, &self.filter.text, self.sort)
     }
 
     /// Whether `action` may act now: while the view holds only a glance, moving over the

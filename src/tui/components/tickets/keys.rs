@@ -16,7 +16,6 @@ impl Tickets {
         if self.filtering {
             list.push(Command::labelled(Action::Confirm, "keep filter"));
             list.push(Command::labelled(Action::Close, "clear filter"));
-            list.extend(ListCursor::commands());
             return list;
         }
         let marked = self.open.is_none() && !self.marks.is_empty();

@@ -58,7 +58,7 @@ impl Tickets {
         self.unsaved = false;
         Saved {
             queue: self.queue,
-            filter: self.filter.clone(),
+            filter: self.filter.text.clone(),
         }
         .store(&self.state_path);
     }

@@ -1,7 +1,7 @@
 //! The ticket table: a header and only the rows on screen, built from a window of the
 //! filtered indices, with a scrollbar. Nothing here touches the tickets off screen.
 
-use super::columns::{Column, fitting};
+use super::columns::{Column, Fitted, fitting};
 use super::marks::Marks;
 use super::rows::Sort;
 use crate::client::View;
@@ -30,9 +30,9 @@ pub struct Shown<'a> {
     pub marks: &'a Marks,
 }
 
-/// The columns of `columns` that `draw` shows in `area`; the rest do not fit (the sort key
-/// cycles through these only).
-pub fn visible(columns: &[Column], area: Rect) -> Vec<Column> {
+/// The columns of `columns` that `draw` shows in `area`, with their widths; the rest do not
+/// fit (the sort key cycles through the shown ones only).
+pub fn visible(columns: &[Column], area: Rect) -> Fitted {
     fitting(columns, area.width.saturating_sub(3))
 }
 
@@ -49,11 +49,12 @@ pub fn draw(
         return;
     }
     let body = area.height.saturating_sub(1);
-    let cols = visible(shown.columns, area);
+    let fitted = visible(shown.columns, area);
+    let cols = &fitted.columns;
     let range = cursor.window(rows_in.len(), usize::from(body));
     let selected = cursor.selected();
     let header = Row::new(
-        std::iter::once(Cell::from("  ")).chain(cols.iter().map(|c| {
+        std::iter::once(Cell::from("  ")).chain(cols.iter().map(|(c, _)| {
             let arrow = match shown.sort {
                 Sort {
                     column,
@@ -80,19 +81,24 @@ pub fn draw(
                 Span::raw(if is_selected { "▶" } else { " " }),
                 Span::styled(if is_marked { "✓" } else { " " }, ctx.theme.key),
             ]);
-            let cells = std::iter::once(Cell::from(marker)).chain(cols.iter().map(|c| {
-                let text = c.cell(t);
-                if *c == Column::Subject && t.pending {
-                    Cell::from(Line::from(vec![
-                        Span::styled("⧗ pending ", ctx.theme.warning),
-                        Span::raw(text),
-                    ]))
-                } else if *c == Column::Id {
-                    Cell::from(Span::styled(text, ctx.theme.muted))
-                } else {
-                    Cell::from(text)
-                }
-            }));
+            let cells =
+                std::iter::once(Cell::from(marker)).chain(cols.iter().map(|&(c, width)| {
+                    if c == Column::Subject && t.pending {
+                        const PENDING: &str = "⧗ pending ";
+                        let room = width.saturating_sub(PENDING.chars().count() as u16);
+                        Cell::from(Line::from(vec![
+                            Span::styled(PENDING, ctx.theme.warning),
+                            Span::raw(c.cell(t, room, fitted.short_stages)),
+                        ]))
+                    } else if c == Column::Id {
+                        Cell::from(Span::styled(
+                            c.cell(t, width, fitted.short_stages),
+                            ctx.theme.muted,
+                        ))
+                    } else {
+                        Cell::from(c.cell(t, width, fitted.short_stages))
+                    }
+                }));
             let style = match (is_selected, is_marked) {
                 (true, false) => ctx.theme.selected,
                 (true, true) => ctx.theme.selected.add_modifier(Modifier::BOLD),
@@ -103,10 +109,7 @@ pub fn draw(
         })
         .collect();
     let widths: Vec<Constraint> = std::iter::once(Constraint::Length(2))
-        .chain(cols.iter().map(|c| match c {
-            Column::Subject => Constraint::Fill(1),
-            other => Constraint::Length(other.width()),
-        }))
+        .chain(cols.iter().map(|(_, width)| Constraint::Length(*width)))
         .collect();
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     let table_area = Rect {
