@@ -258,6 +258,7 @@ async fn mailed_code(data: &std::path::Path, email: &str) -> String {
     let started = Instant::now();
     loop {
         let to_them = mails(data)
+            .await
             .into_iter()
             .rfind(|m| m.contains(&format!("To: {email}")) && m.contains("sign-in code"));
         if let Some(mail) = to_them {

@@ -13,6 +13,7 @@ use common::*;
 use deskport::server::mail::FileMailer;
 use deskport::server::security::CodeKey;
 use deskport::server::state::AppState;
+use deskport::server::streams::EventStreams;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -193,6 +194,7 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
         limiter: Default::default(),
         code_key: CodeKey::load_or_create(&data).expect("the code key"),
         in_flight: Default::default(),
+        streams: EventStreams::new(Default::default(), Duration::from_secs(15)),
     });
     let app = deskport::server::app(state);
     let timed = |path: &'static str, email: String| {

@@ -138,7 +138,7 @@ async fn every_file_and_folder_the_server_writes_is_private() {
         .expect("code");
     assert_eq!(code.status(), 202);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while common::mails(&data).is_empty() {
+    while common::mails(&data).await.is_empty() {
         assert!(Instant::now() < deadline, "no sign-in code was written");
         tokio::time::sleep(Duration::from_millis(25)).await;
     }

@@ -30,8 +30,8 @@ mod sync_text;
 
 use gates::{ConsentScreen, Leave};
 use main_screen::Main;
-pub use sync_text::local_time;
 use sign_in::sign_in_screen;
+pub use sync_text::local_time;
 
 /// The smallest terminal the app draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 16);

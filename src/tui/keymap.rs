@@ -54,7 +54,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::List,
         Context::SignIn,

@@ -39,7 +39,11 @@ pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std:
         PortalFor::Staff(staff) => {
             let s = &staff.settings;
             writeln!(out, "name:              {}", strip_control(&s.name))?;
-            writeln!(out, "url:               {}", strip_control(&staff.portal_url))?;
+            writeln!(
+                out,
+                "url:               {}",
+                strip_control(&staff.portal_url)
+            )?;
             writeln!(
                 out,
                 "domain:            {}{}",
