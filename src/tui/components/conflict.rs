@@ -5,6 +5,7 @@
 //! view: closing it loses nothing, and it can be opened again at any time.
 
 use super::list::wire_name;
+use super::routing::wrapped_rows;
 use super::{Component, DrawCtx, Outcome, Request, centered};
 use crate::client::{Client, ClientEvent, OutboxEntry, OutboxState, Resolution, View, WriteId};
 use crate::domain::text::strip_control;
@@ -153,18 +154,31 @@ pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
 
 const GONE: &str = "(not visible any more)";
 
-/// When the server's copy of what `entry` changes was last changed (RFC 3339), where the view
-/// knows: the ticket's `updated_at`.
-pub fn changed_at(view: &View, entry: &OutboxEntry) -> Option<String> {
+/// The server's last change to what a conflicting write changes, as far as the view knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastChange {
+    /// When (RFC 3339): the ticket's `updated_at`.
+    pub at: String,
+    /// Who, when the server recorded it.
+    pub by: Option<String>,
+}
+
+/// When and by whom the server's copy of what `entry` changes was last changed, where the
+/// view knows: the ticket's `updated_at` and `updated_by`.
+pub fn last_change(view: &View, entry: &OutboxEntry) -> Option<LastChange> {
     use crate::client::Write;
     let id = match &entry.write {
         Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } => *id,
         _ => return None,
     };
-    Some(match view.ticket(id)?.server() {
-        TicketOut::Staff(r) => r.ticket.updated_at,
-        TicketOut::Customer(c) => c.updated_at,
-    })
+    let (at, by) = match view.ticket(id)?.server() {
+        TicketOut::Staff(r) => (r.ticket.updated_at, r.updated_by),
+        TicketOut::Customer(c) => (c.updated_at, c.updated_by),
+    };
+    let by = by
+        .map(|name| strip_control(&name).trim().to_string())
+        .filter(|name| !name.is_empty());
+    Some(LastChange { at, by })
 }
 
 /// How long before `now` the RFC 3339 time `at` was, as people say it ("3 minutes ago").
@@ -181,12 +195,18 @@ pub fn ago(at: &str, now: DateTime<Utc>) -> Option<String> {
     Some(format!("{n} {unit}{plural} ago"))
 }
 
-/// The dialog's first line: what of mine ran into what, and when that was, if known.
-fn headline(entry: &OutboxEntry, changed: Option<&str>, now: DateTime<Utc>) -> String {
+/// The dialog's first line: what of mine ran into what, and who made that and when, as far
+/// as known.
+fn headline(entry: &OutboxEntry, changed: Option<&LastChange>, now: DateTime<Utc>) -> String {
     let mine = entry.write.describe();
-    match changed.and_then(|at| ago(at, now)) {
-        Some(when) => format!("Your {mine} ran into a change made on the server {when}."),
-        None => format!("Your {mine} ran into a newer change on the server."),
+    let when = changed.and_then(|c| ago(&c.at, now));
+    match (changed.and_then(|c| c.by.as_deref()), when) {
+        (Some(who), Some(when)) => {
+            format!("Your {mine} ran into a change made on the server by {who} {when}.")
+        }
+        (Some(who), None) => format!("Your {mine} ran into a change made on the server by {who}."),
+        (None, Some(when)) => format!("Your {mine} ran into a change made on the server {when}."),
+        (None, None) => format!("Your {mine} ran into a newer change on the server."),
     }
 }
 
@@ -296,9 +316,9 @@ impl Component for ConflictDialog {
                 OutboxState::Conflict(info) => strip_control(&info.message),
                 _ => String::new(),
             };
-            let changed = changed_at(&self.client.view(), entry);
+            let changed = last_change(&self.client.view(), entry);
             intro.push(Line::styled(
-                headline(entry, changed.as_deref(), Utc::now()),
+                headline(entry, changed.as_ref(), Utc::now()),
                 theme.title,
             ));
             intro.push(Line::styled(format!("Server: {message}"), theme.muted));
@@ -314,9 +334,15 @@ impl Component for ConflictDialog {
         {
             intro.push(Line::styled(e, theme.error));
         }
-        let intro_height = u16::try_from(intro.len()).unwrap_or(u16::MAX);
-        let table_height = u16::try_from(rows.len() + 1).unwrap_or(u16::MAX);
         let width = area.width.saturating_sub(4).min(100);
+        // A long headline (a long name) wraps: count the rows it takes inside the border.
+        let inner_width = usize::from(width.saturating_sub(2).max(1));
+        let intro_rows: usize = intro
+            .iter()
+            .map(|l| wrapped_rows(&l.to_string(), inner_width))
+            .sum();
+        let intro_height = u16::try_from(intro_rows).unwrap_or(u16::MAX);
+        let table_height = u16::try_from(rows.len() + 1).unwrap_or(u16::MAX);
         let height = (intro_height + table_height + 4).min(area.height);
         let popup = centered(area, width, height);
         let title = match queue.len() {

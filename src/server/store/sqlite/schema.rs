@@ -4,6 +4,10 @@
 //! 2: a ticket's `public_version` and `public_updated_at`, which customers read instead of
 //! `version` and `updated_at` and which only changes customers can see move; and a
 //! change-log row's `staff_only` mark, so such a change reaches no customer's feed.
+//!
+//! 3: who made a ticket's last change (`updated_by`, the name as it was then) and its last
+//! change customers can see (`public_updated_by`), so a conflict can say whose change it ran
+//! into without telling a customer who touched the ticket behind their back.
 
 use rusqlite::Connection;
 
@@ -60,6 +64,10 @@ ALTER TABLE tickets ADD COLUMN public_version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE tickets ADD COLUMN public_updated_at TEXT NOT NULL DEFAULT '';
 UPDATE tickets SET public_version = version, public_updated_at = updated_at;
 ALTER TABLE changes ADD COLUMN staff_only INTEGER NOT NULL DEFAULT 0;
+"#,
+    r#"
+ALTER TABLE tickets ADD COLUMN updated_by TEXT;
+ALTER TABLE tickets ADD COLUMN public_updated_by TEXT;
 "#,
 ];
 
