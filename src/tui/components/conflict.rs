@@ -175,9 +175,6 @@ pub fn last_change(view: &View, entry: &OutboxEntry) -> Option<LastChange> {
         TicketOut::Staff(r) => (r.ticket.updated_at, r.updated_by),
         TicketOut::Customer(c) => (c.updated_at, c.updated_by),
     };
-    let by = by
-        .map(|name| strip_control(&name).trim().to_string())
-        .filter(|name| !name.is_empty());
     Some(LastChange { at, by })
 }
 
@@ -195,12 +192,16 @@ pub fn ago(at: &str, now: DateTime<Utc>) -> Option<String> {
     Some(format!("{n} {unit}{plural} ago"))
 }
 
-/// The dialog's first line: what of mine ran into what, and who made that and when, as far
-/// as known.
-fn headline(entry: &OutboxEntry, changed: Option<&LastChange>, now: DateTime<Utc>) -> String {
-    let mine = entry.write.describe();
+/// The dialog's first line: what of mine (`mine`, described) ran into what, and who made
+/// that and when, as far as known. The name is someone else's text: shown without control
+/// characters, on one line.
+fn headline(mine: &str, changed: Option<&LastChange>, now: DateTime<Utc>) -> String {
     let when = changed.and_then(|c| ago(&c.at, now));
-    match (changed.and_then(|c| c.by.as_deref()), when) {
+    let who = changed
+        .and_then(|c| c.by.as_deref())
+        .map(|name| strip_control(name).replace('\n', " ").trim().to_string())
+        .filter(|name| !name.is_empty());
+    match (who, when) {
         (Some(who), Some(when)) => {
             format!("Your {mine} ran into a change made on the server by {who} {when}.")
         }
@@ -318,7 +319,7 @@ impl Component for ConflictDialog {
             };
             let changed = last_change(&self.client.view(), entry);
             intro.push(Line::styled(
-                headline(entry, changed.as_ref(), Utc::now()),
+                headline(&entry.write.describe(), changed.as_ref(), Utc::now()),
                 theme.title,
             ));
             intro.push(Line::styled(format!("Server: {message}"), theme.muted));
@@ -418,5 +419,42 @@ mod tests {
             assert_eq!(ago(at, now).as_deref(), Some(said), "{at}");
         }
         assert_eq!(ago("yesterday", now), None);
+    }
+
+    #[test]
+    fn the_headline_names_who_changed_it_when_known() {
+        let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let change = |at: &str, by: Option<&str>| LastChange {
+            at: at.into(),
+            by: by.map(Into::into),
+        };
+        let mine = "change to ticket #6";
+        let cases = [
+            (
+                Some(change("2026-12-07T11:57:00Z", Some("Sam Carter"))),
+                "Your change to ticket #6 ran into a change made on the server by Sam Carter 3 minutes ago.",
+            ),
+            (
+                Some(change("garbled", Some("Sam\u{1b}[31m\nCarter\u{202e}"))),
+                "Your change to ticket #6 ran into a change made on the server by Sam Carter.",
+            ),
+            (
+                Some(change("2026-12-07T11:57:00Z", Some(" \u{7} "))),
+                "Your change to ticket #6 ran into a change made on the server 3 minutes ago.",
+            ),
+            (
+                Some(change("garbled", None)),
+                "Your change to ticket #6 ran into a newer change on the server.",
+            ),
+            (
+                None,
+                "Your change to ticket #6 ran into a newer change on the server.",
+            ),
+        ];
+        for (changed, said) in cases {
+            assert_eq!(headline(mine, changed.as_ref(), now), said, "{changed:?}");
+        }
     }
 }
