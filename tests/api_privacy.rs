@@ -192,8 +192,10 @@ async fn a_customer_never_sees_another_contacts_email() {
     }
 }
 
-/// The only keys a customer's ticket may carry: no stage, owner, inbox, tags or emails.
-const CUSTOMER_KEYS: [&str; 13] = [
+/// The only keys a customer's ticket may carry: no stage, owner, inbox, tags or emails
+/// (`updated_by` names who made the last change the customer could see, as their thread
+/// names a reply's author).
+const CUSTOMER_KEYS: [&str; 14] = [
     "id",
     "subject",
     "description",
@@ -207,6 +209,7 @@ const CUSTOMER_KEYS: [&str; 13] = [
     "updated_at",
     "closed_at",
     "version",
+    "updated_by",
 ];
 
 #[track_caller]

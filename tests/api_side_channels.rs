@@ -226,6 +226,9 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
             "ALTER TABLE tickets DROP COLUMN public_version; \
              ALTER TABLE tickets DROP COLUMN public_updated_at; \
              ALTER TABLE changes DROP COLUMN staff_only; \
+             ALTER TABLE tickets DROP COLUMN updated_by; \
+             ALTER TABLE tickets DROP COLUMN public_updated_by; \
+             DROP TABLE sign_in_failures; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");
@@ -237,6 +240,11 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
         (customer.ticket.version, &customer.ticket.updated_at),
         (5, &staff.ticket.updated_at),
         "the ETag a customer held before the upgrade still matches"
+    );
+    assert_eq!(
+        (&staff.updated_by, &customer.updated_by),
+        (&None, &None),
+        "who made the last change was not recorded then"
     );
     assert!(
         store

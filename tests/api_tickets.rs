@@ -366,3 +366,74 @@ async fn customers_accept_a_changed_consent_notice_before_going_on() {
         400,
     );
 }
+
+/// Who made a ticket's last change: staff read whoever it was (a bulk change and an internal
+/// note too); customers read who made the last change they could see, never who added a note
+/// or reassigned the ticket behind it.
+#[tokio::test]
+async fn tickets_say_who_changed_them_last_as_each_reader_may_know() {
+    let ts = demo_server(40).await;
+    let admin = ts.demo_login(ADA).await;
+    let sam = ts.demo_login(SAM).await;
+    let lin = ts.demo_login("lin@deskport.test").await;
+    let carla = ts.demo_login(CARLA).await;
+    let t = ticket_of(&ts, &admin, CARLA, &["new", "waiting_on_us"]).await;
+    let id = t["id"].as_i64().expect("id");
+    let path = format!("/tickets/{id}");
+    let by = |body: &Value| body["updated_by"].clone();
+
+    let priority = if t["priority"] == "urgent" {
+        "low"
+    } else {
+        "urgent"
+    };
+    ts.set_ticket(&sam, id, json!({ "priority": priority }))
+        .await;
+    assert_eq!(by(&ts.get(&path, &admin).await.body), "Sam Carter");
+    let seen = ts.get(&path, &carla).await.body;
+    assert_eq!(
+        by(&seen),
+        "Sam Carter",
+        "a change the customer sees: {seen}"
+    );
+
+    // A note and a new owner are staff business: the customer's view stays as it was.
+    let note = json!({"body": "their account is on hold", "internal": true});
+    let a = ts.post(&format!("{path}/messages"), &lin, note).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(by(&ts.get(&path, &admin).await.body), "Lin Chen");
+    let lin_id = ts
+        .get("/users", &admin)
+        .await
+        .body
+        .as_array()
+        .and_then(|users| users.iter().find(|u| u["email"] == "lin@deskport.test"))
+        .map(|u| u["id"].clone())
+        .expect("Lin's id");
+    let owner = if t["owner_id"] == lin_id {
+        Value::Null
+    } else {
+        lin_id
+    };
+    let a = ts
+        .post(
+            "/tickets/bulk",
+            &admin,
+            json!({"ids": [id], "patch": {"owner_id": owner}}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(by(&ts.get(&path, &admin).await.body), "Ada Lovelace");
+    let after = ts.get(&path, &carla).await.body;
+    assert_eq!(
+        (by(&after), &after["version"], &after["updated_at"]),
+        (by(&seen), &seen["version"], &seen["updated_at"]),
+        "the customer reads nothing of the note or the owner: {after}"
+    );
+
+    let reply = json!({"body": "any news?"});
+    let a = ts.post(&format!("{path}/messages"), &carla, reply).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_eq!(by(&ts.get(&path, &admin).await.body), "Carla Reyes");
+    assert_eq!(by(&ts.get(&path, &carla).await.body), "Carla Reyes");
+}

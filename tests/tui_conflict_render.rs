@@ -123,10 +123,10 @@ async fn the_conflict_dialog_queues_conflicts_and_settles_each() {
     let large = render_dated(&mut app, 120, 40);
     assert!(
         large.contains(&format!(
-            "Your change to ticket #{} ran into a change made on the server just now.",
+            "Your change to ticket #{} ran into a change made on the server by Lin Chen just now.",
             first.0
         )),
-        "says when theirs was made: {large}"
+        "says who made theirs and when: {large}"
     );
     let dialog: Vec<&str> = small
         .lines()

@@ -102,6 +102,13 @@ impl Caller {
             Account::Contact(c) => c.id,
         }
     }
+    /// The caller's display name, kept on what they change as its last author.
+    pub fn name(&self) -> &str {
+        match &self.account {
+            Account::User(u) => &u.name,
+            Account::Contact(c) => &c.name,
+        }
+    }
 }
 
 /// A signed-in staff member. Taken as an extractor (before the body), so a customer on a

@@ -49,6 +49,8 @@ struct StaffWire<'a> {
     #[serde(borrow)]
     inbox_name: Cow<'a, str>,
     message_count: i64,
+    #[serde(borrow, default)]
+    updated_by: Option<Cow<'a, str>>,
 }
 
 /// The customer projection (`CustomerTicket`) as it is on the wire.
@@ -75,6 +77,8 @@ struct CustomerWire<'a> {
     #[serde(borrow)]
     closed_at: Option<Cow<'a, str>>,
     version: i64,
+    #[serde(borrow, default)]
+    updated_by: Option<Cow<'a, str>>,
 }
 
 /// Decodes a ticket in the projection the account receives.
@@ -110,6 +114,7 @@ pub(super) fn compact(json: &str, staff: bool) -> Result<Compact, serde_json::Er
             inbox_name: &w.inbox_name,
             tags: &tags,
             form_fields: w.form_fields.get(),
+            updated_by: w.updated_by.as_deref(),
         }))
     } else {
         let w: CustomerWire<'_> = serde_json::from_str(json)?;
@@ -141,6 +146,7 @@ pub(super) fn compact(json: &str, staff: bool) -> Result<Compact, serde_json::Er
             inbox_name: "",
             tags: "",
             form_fields: w.form_fields.get(),
+            updated_by: w.updated_by.as_deref(),
         }))
     }
 }
@@ -180,6 +186,7 @@ mod tests {
             owner_name: None,
             inbox_name: "Billing".into(),
             message_count: 2,
+            updated_by: Some("Sam \"the\" Agent".into()),
         };
         let staff = TicketOut::Staff(row);
         let json = serde_json::to_string(&staff).expect("json");
@@ -203,6 +210,7 @@ mod tests {
             updated_at: "u".into(),
             closed_at: None,
             version: 1,
+            updated_by: Some("Carla".into()),
         });
         let json = serde_json::to_string(&customer).expect("json");
         let c = compact(&json, false).expect("decodes");

@@ -28,12 +28,20 @@ pub(crate) enum Text {
     Tags,
     /// The support-form values as a JSON object.
     FormFields,
+    /// Who made the last change ("" when not known).
+    UpdatedBy,
 }
 
-const TEXTS: usize = 14;
-const FORMAT: u8 = 1;
+const TEXTS: usize = 15;
+const FORMAT: u8 = 2;
+/// Rows of format 1, cached before the last change's author was kept, end at `FormFields`:
+/// they still load, with no author.
+const FORMAT_1_TEXTS: usize = 14;
+
 /// Bytes before the texts: format, flags, stage, priority, source, seven i64s, the text ends.
-const HEADER: usize = 5 + 7 * 8 + TEXTS * 4;
+const fn header(texts: usize) -> usize {
+    5 + 7 * 8 + texts * 4
+}
 
 const STAFF: u8 = 1;
 const CLOSED: u8 = 2;
@@ -76,6 +84,7 @@ impl Compact {
     pub(crate) fn to_ticket(&self) -> TicketOut {
         let s = |t: Text| self.text(t).to_string();
         let opt = |flag: u8, t: Text| (self.flags & flag != 0).then(|| s(t));
+        let updated_by = Some(s(Text::UpdatedBy)).filter(|name| !name.is_empty());
         let form_fields: BTreeMap<String, String> = match self.text(Text::FormFields) {
             "" => BTreeMap::new(),
             json => serde_json::from_str(json).unwrap_or_default(),
@@ -95,6 +104,7 @@ impl Compact {
                 updated_at: s(Text::UpdatedAt),
                 closed_at: opt(HAS_CLOSED_AT, Text::ClosedAt),
                 version: self.version,
+                updated_by,
             });
         }
         TicketOut::Staff(TicketRow {
@@ -126,6 +136,7 @@ impl Compact {
             owner_name: opt(HAS_OWNER_NAME, Text::OwnerName),
             inbox_name: s(Text::InboxName),
             message_count: self.message_count,
+            updated_by,
         })
     }
 
@@ -207,7 +218,7 @@ impl Compact {
 
     /// The serialised form (the cache's row).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER + self.text.len());
+        let mut out = Vec::with_capacity(header(TEXTS) + self.text.len());
         out.extend_from_slice(&[FORMAT, self.flags, self.stage, self.priority, self.source]);
         for v in [
             self.id,
@@ -227,10 +238,17 @@ impl Compact {
         out
     }
 
-    /// Reads [`Compact::to_bytes`] output, checking every offset and the text's encoding.
+    /// Reads [`Compact::to_bytes`] output (or a format 1 row), checking every offset and the
+    /// text's encoding.
     pub(crate) fn from_bytes(b: &[u8]) -> Result<Self, Damaged> {
-        if b.len() < HEADER || b[0] != FORMAT {
-            return Err(Damaged("wrong format"));
+        let texts = match b.first() {
+            Some(&FORMAT) => TEXTS,
+            Some(1) => FORMAT_1_TEXTS,
+            _ => return Err(Damaged("wrong format")),
+        };
+        let header = header(texts);
+        if b.len() < header {
+            return Err(Damaged("truncated"));
         }
         let i64_at = |i: usize| -> Result<i64, Damaged> {
             let at = 5 + i * 8;
@@ -240,7 +258,7 @@ impl Compact {
                 .ok_or(Damaged("truncated"))
         };
         let mut ends = [0u32; TEXTS];
-        for (i, e) in ends.iter_mut().enumerate() {
+        for (i, e) in ends.iter_mut().enumerate().take(texts) {
             let at = 5 + 7 * 8 + i * 4;
             *e = b
                 .get(at..at + 4)
@@ -248,9 +266,9 @@ impl Compact {
                 .map(u32::from_le_bytes)
                 .ok_or(Damaged("truncated"))?;
         }
-        let text = std::str::from_utf8(&b[HEADER..]).map_err(|_| Damaged("bad text"))?;
+        let text = std::str::from_utf8(&b[header..]).map_err(|_| Damaged("bad text"))?;
         let mut last = 0;
-        for e in ends {
+        for &e in &ends[..texts] {
             let e = e as usize;
             if e < last || e > text.len() || !text.is_char_boundary(e) {
                 return Err(Damaged("bad text offsets"));
@@ -259,6 +277,9 @@ impl Compact {
         }
         if last != text.len() {
             return Err(Damaged("trailing bytes"));
+        }
+        for e in &mut ends[texts..] {
+            *e = last as u32;
         }
         let (stage, priority, source) = (b[2], b[3], b[4]);
         if stage as usize >= Stage::ALL.len()

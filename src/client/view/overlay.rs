@@ -162,6 +162,7 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
             updated_at: now.to_string(),
             closed_at: None,
             version: 0,
+            updated_by: None,
         }),
         TicketInput::Staff(s) => {
             let contact = view.contacts.get(&s.contact_id);
@@ -202,6 +203,7 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
                     .map(|i| i.name.clone())
                     .unwrap_or_default(),
                 message_count: 1,
+                updated_by: None,
             })
         }
     }

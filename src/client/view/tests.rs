@@ -46,6 +46,7 @@ pub(crate) fn staff_ticket(id: i64, updated_at: &str, version: i64) -> Delta {
         owner_name: None,
         inbox_name: "Support".into(),
         message_count: 1,
+        updated_by: None,
     });
     Delta::Upsert(Item::Ticket(Box::new(Compact::from_ticket(&t))))
 }

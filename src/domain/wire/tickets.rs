@@ -34,6 +34,10 @@ pub struct TicketRow {
     pub inbox_name: String,
     /// Messages on the thread, internal notes included.
     pub message_count: i64,
+    /// Who made the last change (their name then), so a conflict can say whose change it ran
+    /// into; `None` when not recorded (older tickets and servers).
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 /// A message with its author's display name.
@@ -75,6 +79,9 @@ pub struct CustomerTicket {
     pub closed_at: Option<String>,
     /// For `If-Match`.
     pub version: i64,
+    /// Who made the last change the customer could see; `None` when not recorded.
+    #[serde(default)]
+    pub updated_by: Option<String>,
 }
 
 /// A ticket for one caller: staff get every field, customers the customer projection.
@@ -113,6 +120,7 @@ fn customer_ticket(portal: &PortalSettings, own: bool, row: TicketRow) -> Custom
         updated_at: row.ticket.updated_at,
         closed_at: row.ticket.closed_at,
         version: row.ticket.version,
+        updated_by: row.updated_by,
     }
 }
 

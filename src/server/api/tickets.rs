@@ -330,7 +330,13 @@ async fn patch_ticket(
     let expected = Some(current.ticket.version);
     let row = state
         .store
-        .update_ticket(id, change, Reader::of(&caller.viewer), expected)
+        .update_ticket(
+            id,
+            change,
+            Reader::of(&caller.viewer),
+            expected,
+            caller.name().to_string(),
+        )
         .await?;
     detail(&state, &caller, portal, row).await
 }
@@ -385,7 +391,7 @@ async fn add_message(
     responses((status = 200, body = BulkResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn bulk_update(
     State(state): State<SharedState>,
-    _: Staff,
+    Staff(caller): Staff,
     Json(req): Json<BulkRequest>,
 ) -> ApiResult<Json<BulkResponse>> {
     if req.ids.is_empty() || req.ids.len() > 1000 {
@@ -396,7 +402,13 @@ async fn bulk_update(
     for id in req.ids {
         let result = match state
             .store
-            .update_ticket(id, change.clone(), Reader::Staff, None)
+            .update_ticket(
+                id,
+                change.clone(),
+                Reader::Staff,
+                None,
+                caller.name().to_string(),
+            )
             .await
         {
             Ok(row) => BulkResult {

@@ -390,13 +390,15 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a ticket, routed by the rules and assigned by the inbox's method.
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)>;
     /// Changes a ticket if `expected_version` (when given) is its current version as
-    /// `reader` sees it; returns it as `reader` sees it.
+    /// `reader` sees it; returns it as `reader` sees it. `by` is the display name of who
+    /// changes it, kept as the ticket's last author.
     async fn update_ticket(
         &self,
         id: i64,
         change: TicketChange,
         reader: Reader,
         expected_version: Option<i64>,
+        by: String,
     ) -> StoreResult<TicketRow>;
     /// Appends a message; a customer's reply moves the stage to waiting on us, a staff reply
     /// to waiting on contact.

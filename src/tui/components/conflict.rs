@@ -4,7 +4,10 @@
 //! conflicting write waits in the client's outbox, so the dialog reads its queue from the
 //! view: closing it loses nothing, and it can be opened again at any time.
 
+mod headline;
+
 use super::list::wire_name;
+use super::routing::wrapped_rows;
 use super::{Component, DrawCtx, Outcome, Request, centered};
 use crate::client::{Client, ClientEvent, OutboxEntry, OutboxState, Resolution, View, WriteId};
 use crate::domain::text::strip_control;
@@ -12,7 +15,8 @@ use crate::domain::wire::{StaffTicketPatch, TicketOut};
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use headline::{headline, last_change};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -153,43 +157,6 @@ pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
 
 const GONE: &str = "(not visible any more)";
 
-/// When the server's copy of what `entry` changes was last changed (RFC 3339), where the view
-/// knows: the ticket's `updated_at`.
-pub fn changed_at(view: &View, entry: &OutboxEntry) -> Option<String> {
-    use crate::client::Write;
-    let id = match &entry.write {
-        Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } => *id,
-        _ => return None,
-    };
-    Some(match view.ticket(id)?.server() {
-        TicketOut::Staff(r) => r.ticket.updated_at,
-        TicketOut::Customer(c) => c.updated_at,
-    })
-}
-
-/// How long before `now` the RFC 3339 time `at` was, as people say it ("3 minutes ago").
-pub fn ago(at: &str, now: DateTime<Utc>) -> Option<String> {
-    let then = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
-    let seconds = (now - then).num_seconds().max(0);
-    let (n, unit) = match seconds {
-        0..60 => return Some("just now".to_string()),
-        60..3_600 => (seconds / 60, "minute"),
-        3_600..86_400 => (seconds / 3_600, "hour"),
-        _ => (seconds / 86_400, "day"),
-    };
-    let plural = if n == 1 { "" } else { "s" };
-    Some(format!("{n} {unit}{plural} ago"))
-}
-
-/// The dialog's first line: what of mine ran into what, and when that was, if known.
-fn headline(entry: &OutboxEntry, changed: Option<&str>, now: DateTime<Utc>) -> String {
-    let mine = entry.write.describe();
-    match changed.and_then(|at| ago(at, now)) {
-        Some(when) => format!("Your {mine} ran into a change made on the server {when}."),
-        None => format!("Your {mine} ran into a newer change on the server."),
-    }
-}
-
 fn ticket_diff(
     view: &View,
     server: Option<&TicketOut>,
@@ -296,9 +263,9 @@ impl Component for ConflictDialog {
                 OutboxState::Conflict(info) => strip_control(&info.message),
                 _ => String::new(),
             };
-            let changed = changed_at(&self.client.view(), entry);
+            let changed = last_change(&self.client.view(), entry);
             intro.push(Line::styled(
-                headline(entry, changed.as_deref(), Utc::now()),
+                headline(&entry.write.describe(), changed.as_ref(), Utc::now()),
                 theme.title,
             ));
             intro.push(Line::styled(format!("Server: {message}"), theme.muted));
@@ -314,9 +281,15 @@ impl Component for ConflictDialog {
         {
             intro.push(Line::styled(e, theme.error));
         }
-        let intro_height = u16::try_from(intro.len()).unwrap_or(u16::MAX);
-        let table_height = u16::try_from(rows.len() + 1).unwrap_or(u16::MAX);
         let width = area.width.saturating_sub(4).min(100);
+        // A long headline (a long name) wraps: count the rows it takes inside the border.
+        let inner_width = usize::from(width.saturating_sub(2).max(1));
+        let intro_rows: usize = intro
+            .iter()
+            .map(|l| wrapped_rows(&l.to_string(), inner_width))
+            .sum();
+        let intro_height = u16::try_from(intro_rows).unwrap_or(u16::MAX);
+        let table_height = u16::try_from(rows.len() + 1).unwrap_or(u16::MAX);
         let height = (intro_height + table_height + 4).min(area.height);
         let popup = centered(area, width, height);
         let title = match queue.len() {
@@ -368,29 +341,5 @@ impl Component for ConflictDialog {
         .header(header)
         .column_spacing(2);
         frame.render_widget(table, table_area);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages_read_as_people_say_them() {
-        let now = DateTime::parse_from_rfc3339("2026-12-07T12:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let cases = [
-            ("2026-12-07T11:59:30Z", "just now"),
-            ("2026-12-07T12:00:05Z", "just now"),
-            ("2026-12-07T11:59:00Z", "1 minute ago"),
-            ("2026-12-07T11:57:00+00:00", "3 minutes ago"),
-            ("2026-12-07T10:00:00Z", "2 hours ago"),
-            ("2026-12-04T12:00:00Z", "3 days ago"),
-        ];
-        for (at, said) in cases {
-            assert_eq!(ago(at, now).as_deref(), Some(said), "{at}");
-        }
-        assert_eq!(ago("yesterday", now), None);
     }
 }

@@ -357,7 +357,7 @@ fn draw_notices(frame: &mut Frame, area: Rect, notices: &[String], ctx: DrawCtx<
 }
 
 /// How many rows `text` takes wrapped at word boundaries to `width` columns.
-fn wrapped_rows(text: &str, width: usize) -> usize {
+pub(super) fn wrapped_rows(text: &str, width: usize) -> usize {
     let mut rows = 1;
     let mut used = 0;
     for word in text.split(' ').map(|w| w.chars().count()) {

@@ -65,6 +65,8 @@ pub(crate) struct Parts<'a> {
     pub tags: &'a str,
     /// Support-form values as a JSON object ("" or "{}" for none).
     pub form_fields: &'a str,
+    /// Who made the last change, if known.
+    pub updated_by: Option<&'a str>,
 }
 
 fn form_json(m: &BTreeMap<String, String>) -> String {
@@ -98,6 +100,7 @@ impl Compact {
             p.inbox_name,
             p.tags,
             form,
+            p.updated_by.unwrap_or(""),
         ];
         let mut text = String::with_capacity(texts.iter().map(|t| t.len()).sum());
         let mut ends = [0u32; TEXTS];
@@ -164,6 +167,7 @@ impl Compact {
                     inbox_name: &r.inbox_name,
                     tags: &tags,
                     form_fields: &form,
+                    updated_by: r.updated_by.as_deref(),
                 })
             }
             TicketOut::Customer(c) => {
@@ -196,6 +200,7 @@ impl Compact {
                     inbox_name: "",
                     tags: "",
                     form_fields: &form,
+                    updated_by: c.updated_by.as_deref(),
                 })
             }
         }

@@ -33,6 +33,7 @@ fn staff(
         owner_name: owner.map(|_| "Sam".into()),
         inbox_name: "Support".into(),
         message_count: 4,
+        updated_by: owner.map(|_| "Sam Agent".into()),
     })
 }
 
@@ -80,6 +81,7 @@ fn customer_tickets_round_trip_and_damage_is_caught() {
         updated_at: "u".into(),
         closed_at: Some("x".into()),
         version: 1,
+        updated_by: None,
     });
     let c = Compact::from_ticket(&t);
     assert!(same(&c.to_ticket(), &t));
@@ -90,4 +92,31 @@ fn customer_tickets_round_trip_and_damage_is_caught() {
     let mut bad = bytes.clone();
     bad[2] = 99;
     assert!(Compact::from_bytes(&bad).is_err());
+}
+
+#[test]
+fn format_1_rows_load_without_an_author() {
+    let t = staff("Printer".into(), vec!["vip".into()], Some(3), None);
+    let bytes = Compact::from_ticket(&t).to_bytes();
+    // Format 1: no end for the author's text, and no author text at the end.
+    let author = "Sam Agent".len();
+    let mut old = bytes[..header(FORMAT_1_TEXTS)].to_vec();
+    old[0] = 1;
+    old.extend_from_slice(&bytes[header(TEXTS)..bytes.len() - author]);
+    let back = Compact::from_bytes(&old).expect("a format 1 row loads");
+    let TicketOut::Staff(row) = back.to_ticket() else {
+        panic!("staff row");
+    };
+    let TicketOut::Staff(want) = t else {
+        panic!("staff row");
+    };
+    assert_eq!(row.updated_by, None);
+    assert_eq!(
+        row,
+        TicketRow {
+            updated_by: None,
+            ..want
+        }
+    );
+    assert!(Compact::from_bytes(&old[..old.len() - 1]).is_err());
 }

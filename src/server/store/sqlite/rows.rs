@@ -7,16 +7,18 @@ use rusqlite::Row;
 use rusqlite::types::Type;
 
 /// The columns [`ticket_row`] reads, with the joins that resolve names, reading the given
-/// version and update-time columns.
+/// version, update-time and last-changed-by columns.
 macro_rules! ticket_select {
-    ($updated:literal, $version:literal) => {
+    ($updated:literal, $version:literal, $by:literal) => {
         concat!(
             "SELECT t.id, t.subject, t.description, t.stage, t.priority, t.category, \
  t.inbox_id, t.owner_id, t.contact_id, t.company_id, t.source, t.form_fields, t.tags, t.created_at, ",
             $updated,
             ", t.closed_at, ",
             $version,
-            ", t.message_count, c.name, c.email, co.name, u.name, i.name \
+            ", t.message_count, c.name, c.email, co.name, u.name, i.name, ",
+            $by,
+            " \
  FROM tickets t JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
  LEFT JOIN users u ON u.id = t.owner_id JOIN inboxes i ON i.id = t.inbox_id"
         )
@@ -24,10 +26,15 @@ macro_rules! ticket_select {
 }
 
 /// [`ticket_row`]'s select as staff read tickets.
-const TICKET_SELECT: &str = ticket_select!("t.updated_at", "t.version");
+const TICKET_SELECT: &str = ticket_select!("t.updated_at", "t.version", "t.updated_by");
 
-/// [`ticket_row`]'s select as customers read tickets: the public version and update time.
-const CUSTOMER_TICKET_SELECT: &str = ticket_select!("t.public_updated_at", "t.public_version");
+/// [`ticket_row`]'s select as customers read tickets: the public version, update time and
+/// author of the last change.
+const CUSTOMER_TICKET_SELECT: &str = ticket_select!(
+    "t.public_updated_at",
+    "t.public_version",
+    "t.public_updated_by"
+);
 
 /// The select of tickets as `reader` sees them.
 pub fn ticket_select(reader: Reader) -> &'static str {
@@ -82,6 +89,7 @@ pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
         company_name: row.get(20)?,
         owner_name: row.get(21)?,
         inbox_name: row.get(22)?,
+        updated_by: row.get(23)?,
     })
 }
 

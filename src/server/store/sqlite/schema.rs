@@ -4,6 +4,10 @@
 //! 2: a ticket's `public_version` and `public_updated_at`, which customers read instead of
 //! `version` and `updated_at` and which only changes customers can see move; and a
 //! change-log row's `staff_only` mark, so such a change reaches no customer's feed.
+//!
+//! 3: who made a ticket's last change (`updated_by`, the name as it was then) and its last
+//! change customers can see (`public_updated_by`), so a conflict can say whose change it ran
+//! into without telling a customer who touched the ticket behind their back.
 
 use rusqlite::Connection;
 
@@ -70,6 +74,10 @@ INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
 INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
   SELECT email, failed_logins, locked_until, CAST(strftime('%s', 'now') AS INTEGER) FROM contacts
   WHERE failed_logins > 0 OR locked_until IS NOT NULL;
+"#,
+    r#"
+ALTER TABLE tickets ADD COLUMN updated_by TEXT;
+ALTER TABLE tickets ADD COLUMN public_updated_by TEXT;
 "#,
 ];
 

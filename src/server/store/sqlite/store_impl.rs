@@ -226,8 +226,9 @@ impl Store for SqliteStore {
         change: TicketChange,
         reader: Reader,
         expected_version: Option<i64>,
+        by: String,
     ) -> StoreResult<TicketRow> {
-        self.write(move |c| tickets::update(c, id, &change, reader, expected_version))
+        self.write(move |c| tickets::update(c, id, &change, reader, expected_version, &by))
             .await
     }
     async fn add_message(

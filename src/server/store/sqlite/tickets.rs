@@ -273,15 +273,17 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     Ok((get(conn, id, Reader::Staff)?, decision))
 }
 
-/// Applies a change if `expected` (when given) is the current version as `reader` sees it;
-/// returns the ticket as `reader` sees it. A change customers cannot see leaves the public
-/// version and update time alone and is logged as staff-only.
+/// Applies a change by the account named `by` if `expected` (when given) is the current
+/// version as `reader` sees it; returns the ticket as `reader` sees it. A change customers
+/// cannot see leaves the public version, update time and author alone and is logged as
+/// staff-only.
 pub fn update(
     conn: &Connection,
     id: i64,
     c: &TicketChange,
     reader: Reader,
     expected: Option<i64>,
+    by: &str,
 ) -> StoreResult<TicketRow> {
     let current = get(conn, id, Reader::Staff)?;
     let mut t = current.ticket.clone();
@@ -339,10 +341,11 @@ pub fn update(
     let public = customer_visible_change(&current.ticket, &t);
     conn.prepare_cached(
         "UPDATE tickets SET subject = ?2, stage = ?3, priority = ?4, category = ?5, owner_id = ?6, inbox_id = ?7, tags = ?8, \
-         closed_at = ?9, updated_at = ?10, version = version + 1, \
-         public_version = public_version + ?11, public_updated_at = CASE WHEN ?11 THEN ?10 ELSE public_updated_at END WHERE id = ?1",
+         closed_at = ?9, updated_at = ?10, version = version + 1, updated_by = ?12, \
+         public_version = public_version + ?11, public_updated_at = CASE WHEN ?11 THEN ?10 ELSE public_updated_at END, \
+         public_updated_by = CASE WHEN ?11 THEN ?12 ELSE public_updated_by END WHERE id = ?1",
     )?
-    .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public])?;
+    .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public, by])?;
     append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
     get(conn, id, reader)
 }
@@ -362,7 +365,9 @@ pub fn add_message(
     let now = now_text();
     conn.prepare_cached("INSERT INTO messages (ticket_id, author_kind, author_id, body, internal, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![ticket_id, if author == AuthorKind::User { "user" } else { "contact" }, author_id, body, internal, now])?;
-    let message_id = conn.last_insert_rowid();
+    let message = conn
+        .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
+        .query_row([conn.last_insert_rowid()], message_row)?;
     let stage = match (internal, author) {
         (true, _) => current.ticket.stage,
         (false, AuthorKind::Contact) => Stage::WaitingOnUs,
@@ -379,21 +384,20 @@ pub fn add_message(
     } else {
         None
     };
-    // A note is news to staff only: the public version and update time stay.
+    // A note is news to staff only: the public version, update time and author stay.
     conn.prepare_cached(
         "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1, \
-         public_version = public_version + ?5, public_updated_at = CASE WHEN ?5 THEN ?4 ELSE public_updated_at END WHERE id = ?1",
+         updated_by = ?6, public_version = public_version + ?5, public_updated_at = CASE WHEN ?5 THEN ?4 ELSE public_updated_at END, \
+         public_updated_by = CASE WHEN ?5 THEN ?6 ELSE public_updated_by END WHERE id = ?1",
     )?
-    .execute(params![ticket_id, stage.as_str(), closed_at, updated_at, !internal])?;
+    .execute(params![ticket_id, stage.as_str(), closed_at, updated_at, !internal, message.author_name])?;
     append_ticket_change(
         conn,
         ticket_id,
         Some(TicketScope::from(&current.ticket)),
         internal,
     )?;
-    Ok(conn
-        .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
-        .query_row([message_id], message_row)?)
+    Ok(message)
 }
 
 /// Open and unassigned tickets per inbox.

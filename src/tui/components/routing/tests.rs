@@ -273,6 +273,7 @@ fn ticket_in(id: i64, inbox_id: i64) -> crate::client::ViewTicket {
         owner_name: None,
         inbox_name: String::new(),
         message_count: 0,
+        updated_by: None,
     };
     crate::client::ViewTicket::new(Compact::from_ticket(&TicketOut::Staff(row)))
 }

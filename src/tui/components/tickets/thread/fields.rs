@@ -173,6 +173,7 @@ mod tests {
             updated_at: "2026-11-02T10:00:00Z".into(),
             closed_at: None,
             version: 1,
+            updated_by: None,
         }))
     }
 
@@ -203,6 +204,7 @@ mod tests {
             owner_name: None,
             inbox_name: "Billing".into(),
             message_count: 1,
+            updated_by: None,
         }))
     }
 
