@@ -26,15 +26,20 @@ pub fn private_umask() {
 pub fn prepare_data_dir(dir: &Path) -> Result<()> {
     private_umask();
     if std::fs::symlink_metadata(dir).is_err() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
+        create_private_dir(dir)
             .wrap_err_with(|| format!("cannot create the data dir {}", dir.display()))?;
     }
     check_private_dir(dir)
+}
+
+/// Creates `dir` (and missing parents) 0700 from the start, not chmodded afterwards: there is
+/// no moment in which another user could open it.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// Refuses `dir` unless it is a real folder (not a symbolic link) owned by this user that no

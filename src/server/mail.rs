@@ -68,12 +68,7 @@ impl Mailer for FileMailer {
 pub fn prepare_mail_dir(dir: &Path) -> Result<(), String> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder
-                .create(dir)
+            super::data_dir::create_private_dir(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
