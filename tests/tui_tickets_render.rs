@@ -933,7 +933,8 @@ async fn invisible_characters_never_reach_the_list_row() {
     client.sync_now().await.unwrap();
     let mut pane = Tickets::new(client.clone());
     type_filter(&mut pane, "spoof-7e2");
-    let screen = lines(&mut pane, 120, 40);
+    // Wide enough for the whole subject, so the row shows it uncut.
+    let screen = lines(&mut pane, 200, 50);
     let row = screen
         .iter()
         .find(|l| l.contains("spoof-7e2"))

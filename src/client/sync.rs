@@ -85,9 +85,14 @@ pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command
         };
         match opened {
             Ok(resp) => {
-                backoff.reset();
                 let mut stream = EventStream::new(resp);
-                let _ = cycle(&core).await;
+                // Only a connection that synced counts as working: a stream opened on a
+                // server that then fails or answers garbage is not a reason to reconnect
+                // quickly (the failed pull has already said offline).
+                let working = cycle(&core).await.is_ok();
+                if working {
+                    backoff.reset();
+                }
                 loop {
                     tokio::select! {
                         ev = stream.next() => match ev {
@@ -108,11 +113,13 @@ pub(crate) async fn run(core: Arc<Core>, mut commands: UnboundedReceiver<Command
                         }
                     }
                 }
-                dropped = Some(tokio::time::Instant::now());
-                core.set_status(|s| {
-                    s.connection = Connection::Reconnecting;
-                    s.progress = None;
-                });
+                if working {
+                    dropped = Some(tokio::time::Instant::now());
+                    core.set_status(|s| {
+                        s.connection = Connection::Reconnecting;
+                        s.progress = None;
+                    });
+                }
             }
             Err(ApiError::Unauthorized(msg)) => signed_out(&core, &msg),
             // Not an error yet: the server may be back in a moment (taken over, restarted).

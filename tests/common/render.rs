@@ -213,14 +213,31 @@ pub fn render(screen: &mut impl Drawn, width: u16, height: u16) -> String {
     mask_time(&rows.join("\n"))
 }
 
-/// Like [`render`], today's date (a changed ticket's) masked as `YYYY-MM-DD` too.
+/// Like [`render`], today's date (a changed ticket's) masked as `YYYY-MM-DD` too, and the
+/// time of day that follows it as `HH:MM`.
 pub fn render_dated(screen: &mut impl Drawn, width: u16, height: u16) -> String {
     let today = [chrono::Local::now(), chrono::Utc::now().into()];
-    today
+    let dated = today
         .iter()
         .fold(render(screen, width, height), |text, now| {
             text.replace(&now.format("%Y-%m-%d").to_string(), "YYYY-MM-DD")
-        })
+        });
+    let mut pieces = dated.split("YYYY-MM-DD ");
+    let mut out = pieces.next().unwrap_or_default().to_string();
+    for piece in pieces {
+        out.push_str("YYYY-MM-DD ");
+        let b = piece.as_bytes();
+        let is_time = b.len() >= 5
+            && b[2] == b':'
+            && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+        if is_time {
+            out.push_str("HH:MM");
+            out.push_str(&piece[5..]);
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out
 }
 
 /// The screen as quoted rows, the digits after `synced ` and `127.0.0.1:` masked as `#`.
