@@ -321,3 +321,42 @@ async fn login_with_an_emailed_code() {
     let refused = carla.run(&args, Some("000000\n")).await;
     assert!(failed_with(&refused, 5).contains("does not allow sign-in with an emailed code"));
 }
+
+/// An empty password is a slip: pointed out at once and never sent, so however often it
+/// happens it cannot lock the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_password_is_pointed_out_and_never_sent() {
+    let ts = demo_server(20).await;
+    let url = format!("http://{}", ts.server.addr);
+    let dirs = Dirs::new();
+    let login = [
+        "login",
+        "--server",
+        &url,
+        "--email",
+        ADA,
+        "--password-stdin",
+    ];
+    for _ in 0..11 {
+        let empty = dirs.run(&login, Some("\n")).await;
+        assert_eq!(failed_with(&empty, 1), "deskport: enter a password");
+    }
+    dirs.login(&url, ADA, DEMO_PASSWORD).await;
+}
+
+/// `staff unlock` on a mistyped data dir says so and creates nothing there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_unlock_refuses_a_data_dir_without_a_portal() {
+    let dirs = Dirs::new();
+    let parent = tempfile::tempdir().expect("temp dir");
+    let missing = parent.path().join("no-such-portal");
+    let path = missing.to_string_lossy().to_string();
+    let out = dirs
+        .run(
+            &["staff", "unlock", "--data-dir", &path, "--email", ADA],
+            None,
+        )
+        .await;
+    assert!(failed_with(&out, 1).contains("no portal in"));
+    assert!(!missing.exists(), "nothing created");
+}

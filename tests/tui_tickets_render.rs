@@ -773,6 +773,16 @@ async fn staff_x_asks_before_closing_too() {
         render(&mut pane, 80, 24).contains("y/n"),
         "other keys leave the question open"
     );
+    // `q` too: handed on, it would quit the app from under the question.
+    assert_ne!(
+        pane.handle(Action::Quit),
+        deskport::tui::components::Outcome::Ignored,
+        "q is answered by the question, not passed on to quit"
+    );
+    assert!(
+        render(&mut pane, 80, 24).contains("y/n"),
+        "q leaves it open"
+    );
     act(&mut pane, Action::Confirm);
     until_on_server(&url, id, "closing", |t| t["stage"] == "closed").await;
     sam.shutdown().await;

@@ -8,16 +8,22 @@ use std::io::{BufRead, IsTerminal, Write};
 
 /// Reads a password from stdin (first line) or prompts for it without echo.
 pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
-    if from_stdin {
-        return first_line_of_stdin("the password");
+    let password = if from_stdin {
+        first_line_of_stdin("the password")?
+    } else {
+        eprint!("{prompt}");
+        std::io::stderr().flush()?;
+        enable_raw_mode().wrap_err("no terminal to prompt on; use --password-stdin")?;
+        let typed = read_hidden();
+        disable_raw_mode()?;
+        eprintln!();
+        typed?
+    };
+    // An empty answer is a slip, not an attempt: sent, it would count towards the lockout.
+    if password.is_empty() {
+        bail!("enter a password");
     }
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
-    enable_raw_mode().wrap_err("no terminal to prompt on; use --password-stdin")?;
-    let typed = read_hidden();
-    disable_raw_mode()?;
-    eprintln!();
-    typed
+    Ok(password)
 }
 
 /// Fails unless a prompt can be answered: the answer comes from stdin, or stdin is a

@@ -7,9 +7,9 @@ use clap::{Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::Role;
 use deskport::domain::text::normalize_email;
-use deskport::server::open_database;
 use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
+use deskport::server::{database_path, open_database};
 use std::path::PathBuf;
 
 /// Staff actions.
@@ -71,6 +71,13 @@ pub async fn run(action: StaffAction) -> Result<()> {
 async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    // Unlocking is for a portal that exists: a mistyped data dir must not become a new one.
+    if !database_path(&data_dir).exists() {
+        bail!(
+            "no portal in {}: pass the data dir the server runs on",
+            data_dir.display()
+        );
+    }
     let store = open_database(&data_dir)?;
     if store.clear_failed_sign_ins(email.clone()).await? {
         println!("{email} may sign in again");

@@ -227,9 +227,8 @@ pub fn render_dated(screen: &mut impl Drawn, width: u16, height: u16) -> String 
     for piece in pieces {
         out.push_str("YYYY-MM-DD ");
         let b = piece.as_bytes();
-        let is_time = b.len() >= 5
-            && b[2] == b':'
-            && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+        let is_time =
+            b.len() >= 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
         if is_time {
             out.push_str("HH:MM");
             out.push_str(&piece[5..]);

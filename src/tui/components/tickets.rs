@@ -256,6 +256,11 @@ impl Component for Tickets {
 
     fn handle(&mut self, action: Action) -> Outcome {
         self.refresh();
+        // A yes/no question stays open on every other key, `q` included: passed on, quit
+        // would drop the draft, form or marks the question is about.
+        if action == Action::Quit && self.asking() {
+            return Outcome::Changed;
+        }
         if let Some(c) = &mut self.composer {
             if matches!(action, Action::Quit | Action::Help | Action::Palette) {
                 return Outcome::Ignored;

@@ -186,7 +186,16 @@ pub fn idempotent(
         .optional()?)
 }
 
-/// Stores an answer (the first one wins).
+/// How many stored answers one caller keeps: the newest, at most this many …
+const ANSWERS_PER_SCOPE: i64 = 256;
+/// … and of those, no more bytes than this (the newest one always stays). A small request
+/// can have a large answer (a ticket with its whole thread), so without a bound per caller a
+/// loop of writes under fresh keys, each changing nothing, could fill the disk for 30 days.
+/// A replay is for a retry soon after, which the newest answers serve.
+const ANSWER_BYTES_PER_SCOPE: i64 = 8 * 1024 * 1024;
+
+/// Stores an answer (the first one wins), then drops the caller's oldest answers beyond
+/// [`ANSWERS_PER_SCOPE`] and [`ANSWER_BYTES_PER_SCOPE`].
 pub fn put_idempotent(
     conn: &Connection,
     scope: &str,
@@ -198,6 +207,15 @@ pub fn put_idempotent(
          ON CONFLICT (scope, key) DO NOTHING",
         params![scope, key, resp.request_hash, resp.status as i64, resp.etag, resp.body, unix_now()],
     )?;
+    conn.prepare_cached(
+        "DELETE FROM idempotency WHERE scope = ?1 AND key IN (\
+           SELECT key FROM (\
+             SELECT key, ROW_NUMBER() OVER newest AS n, SUM(length(body)) OVER newest AS bytes \
+             FROM idempotency WHERE scope = ?1 \
+             WINDOW newest AS (ORDER BY created_at DESC, rowid DESC ROWS UNBOUNDED PRECEDING)) \
+           WHERE n > 1 AND (n > ?2 OR bytes > ?3))",
+    )?
+    .execute(params![scope, ANSWERS_PER_SCOPE, ANSWER_BYTES_PER_SCOPE])?;
     Ok(())
 }
 
@@ -223,4 +241,73 @@ pub fn sweep(conn: &Connection, idle_secs: i64, answer_secs: i64) -> StoreResult
         [now, now - FORGET_FAILURES_SECS],
     )?;
     Ok((sessions, answers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(bytes: usize) -> StoredResponse {
+        StoredResponse {
+            request_hash: "h".into(),
+            status: 200,
+            etag: None,
+            body: vec![b'x'; bytes],
+        }
+    }
+
+    fn kept(conn: &Connection, scope: &str) -> (i64, i64) {
+        conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(length(body)), 0) FROM idempotency WHERE scope = ?1",
+            [scope],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    fn database() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::schema::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_caller_keeps_only_its_newest_answers() {
+        let conn = database();
+        for i in 0..300 {
+            put_idempotent(&conn, "a", &format!("k{i}"), &answer(10)).unwrap();
+        }
+        put_idempotent(&conn, "b", "k0", &answer(10)).unwrap();
+        assert_eq!(kept(&conn, "a").0, ANSWERS_PER_SCOPE);
+        assert!(
+            idempotent(&conn, "a", "k299").unwrap().is_some(),
+            "newest kept"
+        );
+        assert!(
+            idempotent(&conn, "a", "k0").unwrap().is_none(),
+            "oldest gone"
+        );
+        assert_eq!(kept(&conn, "b").0, 1, "another caller's are its own");
+    }
+
+    #[test]
+    fn large_answers_under_fresh_keys_cannot_fill_the_disk() {
+        let conn = database();
+        for i in 0..30 {
+            put_idempotent(&conn, "a", &format!("k{i}"), &answer(1 << 20)).unwrap();
+        }
+        let (count, bytes) = kept(&conn, "a");
+        assert!(
+            bytes <= ANSWER_BYTES_PER_SCOPE,
+            "{bytes} bytes in {count} answers"
+        );
+        assert!(
+            idempotent(&conn, "a", "k29").unwrap().is_some(),
+            "newest kept"
+        );
+        // One answer over the whole allowance still stays while it is the newest.
+        put_idempotent(&conn, "a", "huge", &answer(9 << 20)).unwrap();
+        assert!(idempotent(&conn, "a", "huge").unwrap().is_some());
+        assert_eq!(kept(&conn, "a").0, 1);
+    }
 }
