@@ -96,8 +96,40 @@ pub fn open_database(data_dir: &Path) -> Result<SqliteStore> {
     prepare_data_dir(data_dir)?;
     let path = database_path(data_dir);
     create_database_file(&path)?;
+    for file in [
+        path.clone(),
+        sqlite_sidecar(&path, "-wal"),
+        sqlite_sidecar(&path, "-shm"),
+    ] {
+        close_to_others(&file, 0o600)
+            .wrap_err_with(|| format!("cannot chmod 600 {}", file.display()))?;
+    }
     SqliteStore::open(&path)
         .wrap_err_with(|| format!("cannot open the database {}", path.display()))
+}
+
+fn sqlite_sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Gives a file or folder of this user that others may use `mode` (0600 or 0700): what an
+/// older deskport left open (a 0644 database, a 0755 mail folder) is closed on start, so the
+/// promise holds for a data dir it made too. A missing path or a symbolic link is left alone.
+pub(crate) fn close_to_others(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return Ok(());
+        };
+        let mine = meta.uid() == rustix::process::geteuid().as_raw();
+        if mine && !meta.file_type().is_symlink() && meta.mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the database file 0600 when it does not exist yet, before SQLite opens it: SQLite
@@ -115,6 +147,30 @@ fn create_database_file(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_database_an_older_version_left_open_is_closed_on_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        prepare_data_dir(&dir).unwrap();
+        let db = database_path(&dir);
+        let wal = sqlite_sidecar(&db, "-wal");
+        for file in [&db, &wal] {
+            std::fs::write(file, b"").unwrap();
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        drop(open_database(&dir).unwrap());
+        for file in [&db, &wal] {
+            let mode = std::fs::metadata(file).map_or(0, |m| m.permissions().mode() & 0o777);
+            assert!(
+                mode == 0o600 || !file.exists(),
+                "{} is {mode:o}",
+                file.display()
+            );
+        }
+    }
 
     #[cfg(unix)]
     #[test]

@@ -72,18 +72,42 @@ pub fn prepare_mail_dir(dir: &Path) -> Result<(), String> {
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
-        #[cfg(unix)]
-        Ok(meta) if meta.is_dir() => {
-            use std::os::unix::fs::{MetadataExt, PermissionsExt};
-            let mine = meta.uid() == rustix::process::geteuid().as_raw();
-            if mine && meta.mode() & 0o077 != 0 {
-                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                    .map_err(|e| format!("cannot chmod 700 {}: {e}", dir.display()))?;
-            }
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(format!(
+                "refusing to use {}: it is a symbolic link, and mail holds live sign-in codes; \
+                 remove the link (the server then makes a private folder there)",
+                dir.display()
+            ));
         }
+        Ok(meta) if meta.is_dir() => close_open_mail(dir)?,
         Ok(_) => {}
     }
     super::data_dir::check_private_dir(dir).map_err(|e| format!("{e:#}"))
+}
+
+/// Closes a mail folder an older version left open to others (0755, `.eml` files 0644), the
+/// folder and the messages in it; a folder already 0700 is not walked again.
+fn close_open_mail(dir: &Path) -> Result<(), String> {
+    use super::data_dir::close_to_others;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let open =
+            std::fs::symlink_metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
+        if !open {
+            return Ok(());
+        }
+    }
+    let chmod_failed =
+        |path: &Path, e: std::io::Error| format!("cannot chmod {}: {e}", path.display());
+    close_to_others(dir, 0o700).map_err(|e| chmod_failed(dir, e))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        close_to_others(&path, 0o600).map_err(|e| chmod_failed(&path, e))?;
+    }
+    Ok(())
 }
 
 /// Writes one message as a new 0600 file in `dir`, named by time and recipient. The file is
@@ -204,6 +228,9 @@ mod tests {
         let mail_dir = dir.path().join("mail");
         std::fs::create_dir(&mail_dir).unwrap();
         std::fs::set_permissions(&mail_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let old_message = mail_dir.join("old.eml");
+        std::fs::write(&old_message, "Your code is 123456").unwrap();
+        std::fs::set_permissions(&old_message, std::fs::Permissions::from_mode(0o644)).unwrap();
         FileMailer::new(mail_dir.clone())
             .send(code_mail())
             .await
@@ -218,6 +245,10 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
         let error = FileMailer::new(linked).send(code_mail()).await.unwrap_err();
         assert!(error.contains("is a symbolic link"), "{error}");
+        assert!(
+            error.contains("remove the link"),
+            "says how to fix it: {error}"
+        );
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     }
 }
