@@ -5,7 +5,7 @@
 mod common;
 
 use common::pty::{App, Dirs, eventually};
-use common::render::{ADMIN, ADMIN_PASSWORD, eml_files, serve};
+use common::render::{ADMIN, ADMIN_PASSWORD, eml_files, mail_when, serve};
 use deskport::client::{ApiClient, Client, ClientConfig, login};
 use deskport::domain::people::{Contact, Registration};
 use deskport::domain::wire::{PortalFor, RegisterRequest};
@@ -123,12 +123,8 @@ async fn the_wizard_on_a_fresh_server_then_a_customer_signs_in() {
         password,
     };
     api.register(&request(None, None)).await.unwrap();
-    let mails = eml_files(server_dir.path());
-    let mail = mails
-        .iter()
-        .find(|m| m.contains(CUSTOMER))
-        .expect("a registration email to the customer");
-    let code = common::code_in(mail);
+    let mail = mail_when(server_dir.path(), |m| m.contains(CUSTOMER)).await;
+    let code = common::code_in(&mail);
     api.register(&request(Some(code), Some("cleo's long password".into())))
         .await
         .unwrap();

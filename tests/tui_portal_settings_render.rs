@@ -314,3 +314,32 @@ async fn agents_see_the_sections_read_only() {
     );
     app.client().unwrap().shutdown().await;
 }
+
+/// A setting holding invisible characters is shown without them but never rewritten by
+/// showing it: the tab is not "modified", and saving another change keeps it as stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invisible_characters_in_a_setting_are_shown_clean_and_kept_as_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = serve(dir.path(), true).await;
+    let mut app = signed_in(&url, "ada@deskport.test", DEMO_PASSWORD, dir.path()).await;
+    let name = "Desk \u{202e}port\u{202c} Demo";
+    let api = app.client().unwrap().api().clone();
+    let version = api.portal().await.unwrap().version.unwrap();
+    let patch = deskport::domain::portal::PortalPatch {
+        name: Some(name.into()),
+        ..Default::default()
+    };
+    api.patch_portal(version, &patch, None).await.unwrap();
+    app.client().unwrap().sync_now().await.unwrap();
+    app.update(key(KeyCode::Char('3')));
+    wait_for(&mut app, "Desk port Demo").await;
+    let screen = render_hashed(&mut app, 80, 24);
+    assert!(!screen.contains("modified"), "{screen}");
+    assert!(!screen.contains('\u{202e}'), "{screen}");
+    send(&mut app, [ctrl('s')]);
+    let stored = api.portal().await.unwrap().body;
+    let PortalFor::Staff(staff) = stored else {
+        panic!("an admin gets the staff view")
+    };
+    assert_eq!(staff.settings.name, name, "stored as sent");
+}

@@ -6,8 +6,8 @@ mod common;
 
 use common::code_in;
 use common::render::{
-    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, next, render, render_hashed,
-    serve, signed_in_demo, typed,
+    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
+    render_hashed, serve, signed_in_demo, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use deskport::domain::Role;
@@ -126,9 +126,9 @@ async fn signin_by_emailed_code_when_the_server_offers_it() {
     let sent = next(&mut rx, |m| matches!(m, Msg::CodeSent { .. })).await;
     app.update(sent);
     insta::assert_snapshot!("signin_code_80x24", render_hashed(&mut app, 80, 24));
-    let mail = eml_files(dir.path());
-    assert_eq!(mail.len(), 1);
-    typed(&mut app, &code_in(&mail[0]));
+    let mail = mail_when(dir.path(), |m| m.contains("carla@acme.test")).await;
+    assert_eq!(eml_files(dir.path()).len(), 1);
+    typed(&mut app, &code_in(&mail));
     app.update(key(KeyCode::Enter));
     let signed_in = next(&mut rx, |m| matches!(m, Msg::SignedIn(_) | Msg::Consent(_))).await;
     assert!(!matches!(signed_in, Msg::SignedIn(Err(_))));

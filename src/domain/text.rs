@@ -122,6 +122,18 @@ pub fn bound_echo(text: &str, max_bytes: usize) -> String {
     out
 }
 
+/// What a stored text becomes after an editor showed it: editors hold text as
+/// [`strip_control`] shows it, so an untouched field (its text the stored one as shown) keeps
+/// the stored value exactly, invisible characters included, and showing a setting never
+/// rewrites it; a field that was edited becomes what was typed.
+pub fn kept_unless_edited(stored: &str, typed: &str) -> String {
+    if strip_control(stored).trim() == typed.trim() {
+        stored.to_string()
+    } else {
+        typed.to_string()
+    }
+}
+
 /// Checks an email address the way a help desk needs: one `@`, a non-empty local part and a
 /// host with a dot, no spaces or control characters. Returns the address lower-cased.
 pub fn normalize_email(input: &str) -> Option<String> {
@@ -281,5 +293,16 @@ mod tests {
         assert!(!is_valid_host("a..b"));
         assert!(!is_valid_host("-a.b"));
         assert!(!is_valid_host(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn an_untouched_field_keeps_the_stored_text_an_edited_one_the_typed() {
+        let stored = "Desk \u{202e}port\u{202c} Demo";
+        assert_eq!(kept_unless_edited(stored, "Desk port Demo"), stored);
+        assert_eq!(
+            kept_unless_edited(stored, "Desk port Demo 2"),
+            "Desk port Demo 2"
+        );
+        assert_eq!(kept_unless_edited("plain", "plain"), "plain");
     }
 }

@@ -390,3 +390,20 @@ pub fn eml_files(dir: &Path) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The first mail in `dir`'s server mail folder that `wanted` picks, waiting for it: the
+/// server sends sign-in and registration mail after it answered.
+pub async fn mail_when(dir: &Path, wanted: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(mail) = eml_files(dir).into_iter().find(|m| wanted(m)) {
+            return mail;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no such mail in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -187,12 +187,12 @@ pub fn idempotent(
 }
 
 /// How many stored answers one caller keeps: the newest, at most this many …
-const ANSWERS_PER_SCOPE: i64 = 256;
+const ANSWERS_PER_SCOPE: i64 = 10_000;
 /// … and of those, no more bytes than this (the newest one always stays). A small request
 /// can have a large answer (a ticket with its whole thread), so without a bound per caller a
-/// loop of writes under fresh keys, each changing nothing, could fill the disk for 30 days.
-/// A replay is for a retry soon after, which the newest answers serve.
-const ANSWER_BYTES_PER_SCOPE: i64 = 8 * 1024 * 1024;
+/// loop of writes under fresh keys could fill the disk for 30 days. A replay is for a retry,
+/// which the newest answers serve; an older one's key would apply its request again.
+const ANSWER_BYTES_PER_SCOPE: i64 = 64 * 1024 * 1024;
 
 /// Stores an answer (the first one wins), then drops the caller's oldest answers beyond
 /// [`ANSWERS_PER_SCOPE`] and [`ANSWER_BYTES_PER_SCOPE`].
@@ -207,6 +207,12 @@ pub fn put_idempotent(
          ON CONFLICT (scope, key) DO NOTHING",
         params![scope, key, resp.request_hash, resp.status as i64, resp.etag, resp.body, unix_now()],
     )?;
+    drop_oldest_answers(conn, scope, ANSWERS_PER_SCOPE, ANSWER_BYTES_PER_SCOPE)
+}
+
+/// Keeps `scope`'s newest `count` answers and, of those, no more than `bytes` (the newest
+/// one always).
+fn drop_oldest_answers(conn: &Connection, scope: &str, count: i64, bytes: i64) -> StoreResult<()> {
     conn.prepare_cached(
         "DELETE FROM idempotency WHERE scope = ?1 AND key IN (\
            SELECT key FROM (\
@@ -215,7 +221,7 @@ pub fn put_idempotent(
              WINDOW newest AS (ORDER BY created_at DESC, rowid DESC ROWS UNBOUNDED PRECEDING)) \
            WHERE n > 1 AND (n > ?2 OR bytes > ?3))",
     )?
-    .execute(params![scope, ANSWERS_PER_SCOPE, ANSWER_BYTES_PER_SCOPE])?;
+    .execute(params![scope, count, bytes])?;
     Ok(())
 }
 
@@ -274,13 +280,14 @@ mod tests {
     #[test]
     fn a_caller_keeps_only_its_newest_answers() {
         let conn = database();
-        for i in 0..300 {
+        for i in 0..30 {
             put_idempotent(&conn, "a", &format!("k{i}"), &answer(10)).unwrap();
         }
         put_idempotent(&conn, "b", "k0", &answer(10)).unwrap();
-        assert_eq!(kept(&conn, "a").0, ANSWERS_PER_SCOPE);
+        drop_oldest_answers(&conn, "a", 20, i64::MAX).unwrap();
+        assert_eq!(kept(&conn, "a").0, 20);
         assert!(
-            idempotent(&conn, "a", "k299").unwrap().is_some(),
+            idempotent(&conn, "a", "k29").unwrap().is_some(),
             "newest kept"
         );
         assert!(
@@ -288,13 +295,17 @@ mod tests {
             "oldest gone"
         );
         assert_eq!(kept(&conn, "b").0, 1, "another caller's are its own");
+        drop_oldest_answers(&conn, "a", 20, 55).unwrap();
+        assert_eq!(kept(&conn, "a"), (5, 50), "no more bytes than allowed");
+        drop_oldest_answers(&conn, "a", 20, 1).unwrap();
+        assert_eq!(kept(&conn, "a").0, 1, "the newest stays whatever its size");
     }
 
     #[test]
     fn large_answers_under_fresh_keys_cannot_fill_the_disk() {
         let conn = database();
-        for i in 0..30 {
-            put_idempotent(&conn, "a", &format!("k{i}"), &answer(1 << 20)).unwrap();
+        for i in 0..20 {
+            put_idempotent(&conn, "a", &format!("k{i}"), &answer(4 << 20)).unwrap();
         }
         let (count, bytes) = kept(&conn, "a");
         assert!(
@@ -302,12 +313,8 @@ mod tests {
             "{bytes} bytes in {count} answers"
         );
         assert!(
-            idempotent(&conn, "a", "k29").unwrap().is_some(),
+            idempotent(&conn, "a", "k19").unwrap().is_some(),
             "newest kept"
         );
-        // One answer over the whole allowance still stays while it is the newest.
-        put_idempotent(&conn, "a", "huge", &answer(9 << 20)).unwrap();
-        assert!(idempotent(&conn, "a", "huge").unwrap().is_some());
-        assert_eq!(kept(&conn, "a").0, 1);
     }
 }

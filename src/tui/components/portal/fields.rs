@@ -9,7 +9,7 @@ use crate::domain::portal::{
     AccessMode, IDLE_TIMEOUTS, PermissionMode, PortalPatch, PortalSettings, PropertyFilter,
 };
 use crate::domain::routing::{ConditionOp, MatchValue};
-use crate::domain::text::strip_control;
+use crate::domain::text::{kept_unless_edited, strip_control};
 use crate::tui::components::list::wire_name;
 
 /// A group of rows: a wizard step or a settings section.
@@ -254,9 +254,9 @@ pub fn apply(form: &Form, s: &mut PortalSettings) {
     for f in &form.fields {
         let v = f.value.get();
         match f.id {
-            FieldId::Name => s.name = v.trim().to_string(),
+            FieldId::Name => s.name = kept_unless_edited(&s.name, v.trim()),
             FieldId::Domain if !v.is_empty() => s.domain = v.to_string(),
-            FieldId::Slug => s.slug = v.trim().to_string(),
+            FieldId::Slug => s.slug = kept_unless_edited(&s.slug, v.trim()),
             FieldId::Inbox => s.default_inbox_id = v.parse().ok(),
             FieldId::Mode => {
                 if let Some(m) = parse(v) {

@@ -6,6 +6,7 @@ use super::form::{Field, FieldId, Form, Value};
 use crate::domain::portal::{
     CustomerColumn, FieldKind, FormField, PortalSettings, private_by_default,
 };
+use crate::domain::text::kept_unless_edited;
 use crate::domain::ticket::Stage;
 
 /// Every column a customer's list can show, in their usual order.
@@ -207,7 +208,7 @@ pub fn apply(form: &Form, s: &mut PortalSettings) {
         let v = f.value.get();
         match f.id {
             FieldId::ConsentEnabled => s.consent.enabled = v == "on",
-            FieldId::ConsentText => s.consent.text = v.to_string(),
+            FieldId::ConsentText => s.consent.text = kept_unless_edited(&s.consent.text, v),
             FieldId::ConsentRequired => s.consent.required = v == "on",
             FieldId::FormEnabled => s.support_form.enabled = v == "on",
             _ => {}
@@ -233,7 +234,8 @@ fn apply_ticket_view(form: &Form, s: &mut PortalSettings) {
         match f.id {
             FieldId::StageLabel(stage) => {
                 let label = text.trim();
-                if label == v.label(stage) {
+                let stored = v.label(stage);
+                if kept_unless_edited(&stored, label) == stored {
                     continue;
                 }
                 if label == stage.default_label() {
