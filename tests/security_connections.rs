@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::process::listen_address_in_log;
 use common::{CARLA, DAN, GINA, TestServer, assert_error_shape};
 use deskport::server::listen::ConnectionLimits;
 use deskport::server::streams::StreamLimits;
@@ -345,18 +346,7 @@ async fn the_real_server_under_256_files_answers_past_300_half_requests() {
         .stderr(std::fs::File::create(&log).expect("log"))
         .spawn()
         .expect("deskport serve runs");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let base = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(rest) = text.split("deskport portal API on ").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not start: {text}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let base = listen_address_in_log(&log);
     let addr = base
         .trim_start_matches("http://")
         .trim_end_matches("/api/v1")

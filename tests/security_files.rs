@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::process::files_under;
+use common::process::{files_under, listen_address_in_log};
 use common::{CARLA, DEMO_PASSWORD};
 use serde_json::json;
 use std::io::Write;
@@ -78,18 +78,7 @@ fn serve(data: &Path, log: &Path) -> Served {
     .stderr(std::fs::File::create(log).expect("log file"))
     .spawn()
     .expect("deskport serve runs");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let base = loop {
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        if let Some(rest) = text.split("deskport portal API on ").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not start: {text}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let base = listen_address_in_log(log);
     Served { child, base }
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::process::files_under;
+use common::process::{files_under, listen_address_in_log};
 use common::{ADA, CARLA, DEMO_PASSWORD};
 use deskport::server::security::digest;
 use deskport::server::store::Store;
@@ -13,7 +13,6 @@ use deskport::server::store::sqlite::SqliteStore;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// A `deskport serve` child process logging to a file; killed on drop.
 struct Served {
@@ -53,18 +52,7 @@ fn serve() -> Served {
         .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()
         .expect("deskport serve runs");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let base = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(rest) = text.split("deskport portal API on ").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not start: {text}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let base = listen_address_in_log(&log);
     Served {
         child,
         base,

@@ -23,6 +23,22 @@ pub fn deskport(home: &Path) -> Command {
 }
 
 /// A loopback port that was free a moment ago.
+/// The address a `deskport serve` logging to `log` listens on, once it says so (60 s at most).
+pub fn listen_address_in_log(log: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(rest) = text.split("deskport portal API on ").nth(1) {
+            return rest.split_whitespace().next().expect("address").to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not start: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
