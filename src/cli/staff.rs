@@ -67,7 +67,7 @@ pub async fn run(action: StaffAction) -> Result<()> {
     }
 }
 
-/// Opens the store of an existing or new data dir.
+/// Lifts the sign-in lock of `email` in an existing data dir.
 async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;

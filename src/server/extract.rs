@@ -97,10 +97,7 @@ impl Caller {
     }
     /// The author id of messages this caller writes.
     pub fn account_id(&self) -> i64 {
-        match &self.account {
-            Account::User(u) => u.id,
-            Account::Contact(c) => c.id,
-        }
+        self.account.key().1
     }
     /// The caller's display name, kept on what they change as its last author.
     pub fn name(&self) -> &str {
@@ -120,16 +117,25 @@ pub struct Staff(pub Caller);
 #[derive(Debug, Clone)]
 pub struct Admin(pub Caller);
 
+/// The caller, if `allowed` lets its viewer in; 403 otherwise.
+async fn caller_if(
+    parts: &mut Parts,
+    state: &SharedState,
+    allowed: fn(&Viewer) -> bool,
+) -> Result<Caller, ApiError> {
+    let caller = Caller::from_request_parts(parts, state).await?;
+    if allowed(&caller.viewer) {
+        Ok(caller)
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
 impl FromRequestParts<SharedState> for Staff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        if caller.viewer.is_staff() {
-            Ok(Staff(caller))
-        } else {
-            Err(ApiError::forbidden())
-        }
+        caller_if(parts, state, Viewer::is_staff).await.map(Staff)
     }
 }
 
@@ -137,12 +143,7 @@ impl FromRequestParts<SharedState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        if caller.viewer.is_admin() {
-            Ok(Admin(caller))
-        } else {
-            Err(ApiError::forbidden())
-        }
+        caller_if(parts, state, Viewer::is_admin).await.map(Admin)
     }
 }
 

@@ -30,15 +30,8 @@ impl Default for StreamLimits {
 /// Seconds a refused client is told to wait before opening a stream again.
 const RETRY_AFTER_SECS: u64 = 30;
 
-/// Which account a stream counts against: users and contacts number their ids separately.
+/// Which account a stream counts against ([`Account::key`]).
 type Owner = (&'static str, i64);
-
-fn owner(account: &Account) -> Owner {
-    match account {
-        Account::User(user) => ("user", user.id),
-        Account::Contact(contact) => ("contact", contact.id),
-    }
-}
 
 #[derive(Debug, Default)]
 struct Counts {
@@ -74,7 +67,7 @@ impl EventStreams {
     /// `Retry-After`) when the account or the server is at its limit. The stream is counted
     /// until the returned slot is dropped.
     pub fn open(self: &Arc<Self>, account: &Account) -> Result<StreamSlot, ApiError> {
-        let key = owner(account);
+        let key = account.key();
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         let mine = counts.per_owner.get(&key).copied().unwrap_or(0);
         let refusal = if mine >= self.limits.per_account {

@@ -65,6 +65,17 @@ pub enum Account {
     Contact(Contact),
 }
 
+impl Account {
+    /// Which table and id the account is: users and contacts number their ids separately, so
+    /// the id alone does not name an account.
+    pub fn key(&self) -> (&'static str, i64) {
+        match self {
+            Account::User(u) => ("user", u.id),
+            Account::Contact(c) => ("contact", c.id),
+        }
+    }
+}
+
 /// A stored password and lockout state, for sign-in.
 #[derive(Debug, Clone)]
 pub struct Credentials {

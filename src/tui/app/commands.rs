@@ -86,7 +86,7 @@ impl App {
             Screen::Main(main) if !modal => Some(main),
             _ => None,
         };
-        let conflicts = main.is_some_and(|m| m.client().view().status.conflicts > 0);
+        let conflicts = main.is_some() && self.has_conflicts();
         let tabs = main.map(|m| m.tab_commands()).unwrap_or_default();
         // The sign-in form takes `:` as text and binds the palette's other key, so there
         // the palette cannot be opened and is not offered.
@@ -132,6 +132,7 @@ impl App {
             );
         }
         let (_, groups) = self.groups();
+        let conflicts = self.has_conflicts();
         groups
             .into_iter()
             .flat_map(|g| g.bindings)
@@ -141,7 +142,7 @@ impl App {
                     Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::PrevTab
                 )
             })
-            .filter(|b| b.action != Action::Conflicts || self.has_conflicts())
+            .filter(|b| b.action != Action::Conflicts || conflicts)
             .collect()
     }
 

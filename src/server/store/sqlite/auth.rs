@@ -10,16 +10,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// Most wrong guesses a code survives.
 const MAX_CODE_ATTEMPTS: i64 = 5;
 
-fn account_key(account: &Account) -> (&'static str, i64) {
-    match account {
-        Account::User(u) => ("user", u.id),
-        Account::Contact(c) => ("contact", c.id),
-    }
-}
-
 /// Stores a session.
 pub fn create_session(conn: &Connection, token_hash: &str, account: &Account) -> StoreResult<()> {
-    let (kind, id) = account_key(account);
+    let (kind, id) = account.key();
     let now = unix_now();
     conn.execute(
         "INSERT INTO sessions (token_hash, account_kind, account_id, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -67,7 +60,7 @@ pub fn delete_sessions_of(
     account: &Account,
     keep: Option<&str>,
 ) -> StoreResult<Vec<String>> {
-    let (kind, id) = account_key(account);
+    let (kind, id) = account.key();
     let keep = keep.unwrap_or("");
     let ended = conn
         .prepare_cached(
