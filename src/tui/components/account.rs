@@ -15,7 +15,7 @@ use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
-use password::{PasswordForm, Phase};
+use password::PasswordForm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -57,11 +57,7 @@ impl Account {
 
     /// The change-password form, while it is being filled in (not once it succeeded).
     fn open_form(&mut self) -> Option<&mut PasswordForm> {
-        if self
-            .form
-            .as_ref()
-            .is_some_and(|f| f.phase() == Phase::Changed)
-        {
+        if self.form.as_ref().is_some_and(PasswordForm::is_changed) {
             self.form = None;
             self.changed = true;
         }
@@ -69,9 +65,7 @@ impl Account {
     }
 
     fn form_open(&self) -> bool {
-        self.form
-            .as_ref()
-            .is_some_and(|f| f.phase() != Phase::Changed)
+        self.form.as_ref().is_some_and(|f| !f.is_changed())
     }
 }
 
@@ -202,7 +196,7 @@ impl Component for Account {
     }
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let form_open = self.open_form().is_some();
+        self.open_form();
         let view = self.client.view();
         let mut lines = lines(&view, ctx, usize::from(area.width.saturating_sub(2)));
         if self.changed {
@@ -218,7 +212,7 @@ impl Component for Account {
             &mut self.cursor,
             ctx,
         );
-        if let Some(form) = self.form.as_ref().filter(|_| form_open) {
+        if let Some(form) = &self.form {
             form.draw(frame, area, ctx);
         }
     }

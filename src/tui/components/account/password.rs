@@ -59,6 +59,14 @@ impl PasswordForm {
             .clone()
     }
 
+    /// Whether the password was changed (without copying the phase's message).
+    pub fn is_changed(&self) -> bool {
+        matches!(
+            *self.phase.lock().unwrap_or_else(PoisonError::into_inner),
+            Phase::Changed
+        )
+    }
+
     fn set(&self, phase: Phase) {
         *self.phase.lock().unwrap_or_else(PoisonError::into_inner) = phase;
     }
