@@ -21,6 +21,7 @@ async fn main() -> Result<()> {
         demo: true,
         demo_tickets: TICKETS,
         smtp: None,
+        database: None,
     };
     let server = start(&config, "127.0.0.1:0".parse()?).await?;
     let report = load_support::run(&server, CLIENTS, ROUNDS).await;

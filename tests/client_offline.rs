@@ -162,6 +162,7 @@ async fn replies_survive_a_real_server_restart() {
         demo: true,
         demo_tickets: 300,
         smtp: None,
+        database: None,
     };
     let addr = ts.server.addr;
     let dir = tempfile::tempdir().expect("tempdir");

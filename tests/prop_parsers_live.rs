@@ -32,6 +32,7 @@ fn server_url() -> &'static str {
                 demo: true,
                 demo_tickets: 120,
                 smtp: None,
+                database: None,
             };
             let server = start(&config, "127.0.0.1:0".parse().expect("addr"))
                 .await

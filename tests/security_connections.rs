@@ -24,6 +24,7 @@ async fn bounded(limits: Limits) -> TestServer {
         demo: true,
         demo_tickets: 10,
         smtp: None,
+        database: None,
     };
     let store = open_store(&config).await.expect("store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

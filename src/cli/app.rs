@@ -248,6 +248,7 @@ async fn serve(dir: &Path, mut lock: LockFile, addr: SocketAddr) -> Result<Owned
         demo: true,
         demo_tickets: DEFAULT_TICKETS,
         smtp: None,
+        database: None,
     };
     let server = start(&config, addr)
         .await

@@ -25,6 +25,7 @@ pub async fn run(
         demo,
         demo_tickets,
         smtp,
+        database: None,
     };
     let server = start(&config, listen).await?;
     eprintln!(

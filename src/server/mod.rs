@@ -45,12 +45,18 @@ pub struct ServerConfig {
     pub demo_tickets: usize,
     /// SMTP URL; mail goes to `.eml` files when absent.
     pub smtp: Option<String>,
+    /// PostgreSQL URL (`postgres://user@host:port/db`); the SQLite file in `data_dir` when
+    /// absent.
+    pub database: Option<String>,
 }
 
 /// Opens the store in `config.data_dir`, seeding it on first use: the demo portal with
 /// `--demo` (into an empty store), otherwise one system domain and a Support inbox for the
 /// setup wizard (also when `deskport staff add` created the store first).
 pub async fn open_store(config: &ServerConfig) -> Result<Arc<SqliteStore>> {
+    if config.database.is_some() {
+        color_eyre::eyre::bail!("this deskport cannot open a PostgreSQL database yet");
+    }
     let store = Arc::new(open_database(&config.data_dir)?);
     if config.demo && store.is_empty().await? {
         let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string())

@@ -70,6 +70,7 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
         demo,
         demo_tickets: tickets,
         smtp: None,
+        database: None,
     };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");
