@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use deskport::server::store::Store;
 use serde_json::json;
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 use common::{ADA, demo_server};
 use deskport::domain::ticket::AuthorKind;
 use deskport::server::store::sweep::sweep_once;
-use deskport::server::store::{Reader, Store, StoredResponse, one_transaction, settle};
+use deskport::server::store::{Reader, StoredResponse, one_transaction, settle};
 use futures::StreamExt;
 use std::time::Duration;
 
