@@ -303,9 +303,9 @@ both_stores! {
     }
 }
 
-/// An error answer never repeats a large input: 720 KB of unknown support-form keys, or one
-/// huge unknown field name (for a customer and for staff), earn a 400 of under 2 KB that
-/// still names the first thing at fault.
+// An error answer never repeats a large input: 720 KB of unknown support-form keys, or one
+// huge unknown field name (for a customer and for staff), earn a 400 of under 2 KB that
+// still names the first thing at fault.
 both_stores! {
     #[tokio::test]
     async fn error_answers_stay_small_whatever_the_input() {

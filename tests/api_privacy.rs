@@ -285,10 +285,10 @@ both_stores! {
     }
 }
 
-/// In company mode a colleague sees the ticket but not its private answers (the demo form's
-/// phone field is private by default): not in the detail, the list or the sync feed, neither
-/// in a snapshot nor as a live change. The requester and staff see them; once the admin makes
-/// the field public, the colleague's feed starts over and shows it.
+// In company mode a colleague sees the ticket but not its private answers (the demo form's
+// phone field is private by default): not in the detail, the list or the sync feed, neither
+// in a snapshot nor as a live change. The requester and staff see them; once the admin makes
+// the field public, the colleague's feed starts over and shows it.
 both_stores! {
     #[tokio::test]
     async fn private_form_answers_reach_only_the_requester_and_staff() {

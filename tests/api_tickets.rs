@@ -377,9 +377,9 @@ both_stores! {
     }
 }
 
-/// Who made a ticket's last change: staff read whoever it was (a bulk change and an internal
-/// note too); customers read who made the last change they could see, never who added a note
-/// or reassigned the ticket behind it.
+// Who made a ticket's last change: staff read whoever it was (a bulk change and an internal
+// note too); customers read who made the last change they could see, never who added a note
+// or reassigned the ticket behind it.
 both_stores! {
     #[tokio::test]
     async fn tickets_say_who_changed_them_last_as_each_reader_may_know() {

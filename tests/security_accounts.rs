@@ -35,11 +35,11 @@ async fn lock(ts: &TestServer, email: &str) {
     }
 }
 
-/// `deskport staff unlock` on the running server's store; its output.
+/// `deskport staff unlock` on the running server's data dir; its output.
 fn staff_unlock(ts: &TestServer, email: &str) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
-        .args(["staff", "unlock"])
-        .args(ts.store_args())
+        .args(["staff", "unlock", "--data-dir"])
+        .arg(ts.data_dir())
         .args(["--email", email])
         .output()
         .expect("deskport runs");

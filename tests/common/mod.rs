@@ -47,8 +47,6 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     /// HTTP client.
     pub http: reqwest::Client,
-    /// Its PostgreSQL database, when it runs on one.
-    pub database: Option<String>,
 }
 
 /// Starts a demo server with `tickets` demo tickets.
@@ -83,7 +81,6 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
         server,
         dir,
         http: client(),
-        database: config.database,
     }
 }
 
@@ -102,7 +99,6 @@ pub async fn batch_server(batch: ImportBatch) -> TestServer {
         server,
         dir,
         http: client(),
-        database: None,
     }
 }
 
@@ -164,15 +160,6 @@ impl TestServer {
     /// The data dir.
     pub fn data_dir(&self) -> std::path::PathBuf {
         self.dir.path().join("data")
-    }
-
-    /// The command-line options that name this server's store to `deskport staff …`:
-    /// `--database URL` on PostgreSQL, `--data-dir DIR` on SQLite.
-    pub fn store_args(&self) -> [std::ffi::OsString; 2] {
-        match &self.database {
-            Some(url) => ["--database".into(), url.into()],
-            None => ["--data-dir".into(), self.data_dir().into()],
-        }
     }
 
     /// Sends a request with a raw body; `token` adds a bearer token, `headers` extra headers.

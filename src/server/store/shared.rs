@@ -1,5 +1,6 @@
-//! What both stores' SQL and rows share: the ticket and message selects (the same text runs
-//! on SQLite and PostgreSQL), the clock as stored, and enum names as stored.
+//! What both stores share: the ticket and message selects (the same text runs on SQLite and
+//! PostgreSQL), the clock and enum names as stored, and the rules a ticket write follows
+//! whatever the SQL (its routing draft, a change's effect, a message's effect).
 
 /// The columns a ticket row reads, with the joins that resolve names, reading the given
 /// version, update-time and last-changed-by columns.
@@ -20,7 +21,10 @@ macro_rules! ticket_select {
     };
 }
 
-use crate::server::store::{Reader, StoreResult};
+use crate::domain::routing::RoutingInput;
+use crate::domain::ticket::AuthorKind;
+use crate::domain::{Contact, Stage, Ticket};
+use crate::server::store::{NewTicket, Reader, StoreResult, TicketChange};
 
 /// The ticket select as staff read tickets.
 const TICKET_SELECT: &str = ticket_select!("t.updated_at", "t.version", "t.updated_by");
@@ -63,4 +67,77 @@ pub fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
         .as_str()
         .unwrap_or_default()
         .to_string())
+}
+
+/// What routing reads of a new ticket from `requester` (of company `company`).
+pub fn routing_draft(t: &NewTicket, requester: &Contact, company: Option<String>) -> RoutingInput {
+    RoutingInput {
+        subject: t.subject.clone(),
+        description: t.description.clone(),
+        category: t.category.clone(),
+        priority: Some(t.priority),
+        company: company.unwrap_or_default(),
+        email: requester.email.clone(),
+        source: Some(t.source),
+        form_fields: t.form_fields.clone(),
+    }
+}
+
+/// The ticket as `change` leaves it at `now` (a stage change sets or clears `closed_at`).
+/// The owner and inbox it names are the caller's to check first.
+pub fn changed_ticket(current: &Ticket, change: &TicketChange, now: &str) -> Ticket {
+    let mut t = current.clone();
+    if let Some(s) = &change.subject {
+        t.subject = s.trim().to_string();
+    }
+    if let Some(p) = change.priority {
+        t.priority = p;
+    }
+    if let Some(cat) = &change.category {
+        t.category = cat.clone();
+    }
+    if let Some(owner) = change.owner_id {
+        t.owner_id = owner;
+    }
+    if let Some(inbox) = change.inbox_id {
+        t.inbox_id = inbox;
+    }
+    if let Some(tags) = &change.tags {
+        t.tags = tags.clone();
+    }
+    if let Some(stage) = change.stage {
+        if stage != t.stage {
+            t.closed_at = (stage == Stage::Closed).then(|| now.to_string());
+        }
+        t.stage = stage;
+    }
+    t
+}
+
+/// A ticket's stage, update time and close time after a message at `now`: a customer's
+/// reply moves it to waiting on us, a staff reply to waiting on contact (a closed ticket
+/// stays closed); an internal note leaves stage and update time alone.
+pub fn after_message(
+    current: &Ticket,
+    author: AuthorKind,
+    internal: bool,
+    now: String,
+) -> (Stage, String, Option<String>) {
+    let stage = match (internal, author) {
+        (true, _) => current.stage,
+        (false, AuthorKind::Contact) => Stage::WaitingOnUs,
+        (false, AuthorKind::User) if current.stage == Stage::Closed => Stage::Closed,
+        (false, AuthorKind::User) => Stage::WaitingOnContact,
+    };
+    let updated_at = if internal {
+        current.updated_at.clone()
+    } else {
+        now
+    };
+    let closed_at = if stage == Stage::Closed {
+        current.closed_at.clone()
+    } else {
+        None
+    };
+    (stage, updated_at, closed_at)
 }

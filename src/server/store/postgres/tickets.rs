@@ -5,12 +5,13 @@ use super::config::route;
 use super::people::contact;
 use super::rows::{message_row, ticket_row};
 use super::sql::{Db, execute, get, row, row_opt, rows};
-use crate::domain::routing::RoutingInput;
+use crate::domain::ValidationError;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
-use crate::domain::{Stage, ValidationError};
-use crate::server::store::shared::{MESSAGE_SELECT, now_text, ticket_select};
+use crate::server::store::shared::{
+    MESSAGE_SELECT, after_message, changed_ticket, now_text, routing_draft, ticket_select,
+};
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
     TicketQuery, TicketRow,
@@ -223,16 +224,7 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
             }
         }
         None => {
-            let draft = RoutingInput {
-                subject: t.subject.clone(),
-                description: t.description.clone(),
-                category: t.category.clone(),
-                priority: Some(t.priority),
-                company: company_name.unwrap_or_default(),
-                email: requester.email.clone(),
-                source: Some(t.source),
-                form_fields: t.form_fields.clone(),
-            };
+            let draft = routing_draft(&t, &requester, company_name);
             let mut d = route(c, &draft, None, true).await?;
             d.owner_id = t.owner_id.or(d.owner_id);
             d
@@ -289,55 +281,27 @@ pub async fn update(
     by: &str,
 ) -> StoreResult<TicketRow> {
     let current = get_ticket(c, id, Reader::Staff).await?;
-    let mut t = current.ticket.clone();
     if let Some(v) = expected {
         let seen = match reader {
-            Reader::Staff => t.version,
+            Reader::Staff => current.ticket.version,
             Reader::Customer => get_ticket(c, id, reader).await?.ticket.version,
         };
         if v != seen {
             return Err(StoreError::Conflict(seen));
         }
     }
-    if let Some(s) = &change.subject {
-        t.subject = s.trim().to_string();
+    if let Some(Some(o)) = change.owner_id
+        && !staff_exists(c, o).await?
+    {
+        return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
     }
-    if let Some(p) = change.priority {
-        t.priority = p;
-    }
-    if let Some(cat) = &change.category {
-        t.category = cat.clone();
-    }
-    if let Some(owner) = change.owner_id {
-        if let Some(o) = owner
-            && !staff_exists(c, o).await?
-        {
-            return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
-        }
-        t.owner_id = owner;
-    }
-    if let Some(inbox) = change.inbox_id {
-        if !inbox_exists(c, inbox).await? {
-            return Err(
-                ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into(),
-            );
-        }
-        t.inbox_id = inbox;
-    }
-    if let Some(tags) = &change.tags {
-        t.tags = tags.clone();
+    if let Some(inbox) = change.inbox_id
+        && !inbox_exists(c, inbox).await?
+    {
+        return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
     let now = now_text();
-    if let Some(stage) = change.stage {
-        if stage != t.stage {
-            t.closed_at = if stage == Stage::Closed {
-                Some(now.clone())
-            } else {
-                None
-            };
-        }
-        t.stage = stage;
-    }
+    let t = changed_ticket(&current.ticket, change, &now);
     if t == current.ticket {
         return get_ticket(c, id, reader).await;
     }
@@ -402,22 +366,7 @@ pub async fn add_message(
         )
         .await?,
     )?;
-    let stage = match (internal, author) {
-        (true, _) => current.ticket.stage,
-        (false, AuthorKind::Contact) => Stage::WaitingOnUs,
-        (false, AuthorKind::User) if current.ticket.stage == Stage::Closed => Stage::Closed,
-        (false, AuthorKind::User) => Stage::WaitingOnContact,
-    };
-    let updated_at = if internal {
-        current.ticket.updated_at.clone()
-    } else {
-        now
-    };
-    let closed_at = if stage == Stage::Closed {
-        current.ticket.closed_at.clone()
-    } else {
-        None
-    };
+    let (stage, updated_at, closed_at) = after_message(&current.ticket, author, internal, now);
     let public = !internal;
     // A note is news to staff only: the public version, update time and author stay.
     execute(

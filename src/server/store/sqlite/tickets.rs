@@ -4,11 +4,11 @@ use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::people::contact;
 use super::rows::{MESSAGE_SELECT, message_row, now_text, ticket_row, ticket_select};
-use crate::domain::routing::RoutingInput;
+use crate::domain::ValidationError;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
-use crate::domain::{Stage, ValidationError};
+use crate::server::store::shared::{after_message, changed_ticket, routing_draft};
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
     TicketQuery, TicketRow,
@@ -222,16 +222,7 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
             }
         }
         None => {
-            let draft = RoutingInput {
-                subject: t.subject.clone(),
-                description: t.description.clone(),
-                category: t.category.clone(),
-                priority: Some(t.priority),
-                company: company_name.unwrap_or_default(),
-                email: requester.email.clone(),
-                source: Some(t.source),
-                form_fields: t.form_fields.clone(),
-            };
+            let draft = routing_draft(&t, &requester, company_name);
             let mut d = route(conn, &draft, None, true)?;
             d.owner_id = t.owner_id.or(d.owner_id);
             d
@@ -286,55 +277,27 @@ pub fn update(
     by: &str,
 ) -> StoreResult<TicketRow> {
     let current = get(conn, id, Reader::Staff)?;
-    let mut t = current.ticket.clone();
     if let Some(v) = expected {
         let seen = match reader {
-            Reader::Staff => t.version,
+            Reader::Staff => current.ticket.version,
             Reader::Customer => get(conn, id, reader)?.ticket.version,
         };
         if v != seen {
             return Err(StoreError::Conflict(seen));
         }
     }
-    if let Some(s) = &c.subject {
-        t.subject = s.trim().to_string();
+    if let Some(Some(o)) = c.owner_id
+        && !super::people::staff_ids(conn)?.contains(&o)
+    {
+        return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
     }
-    if let Some(p) = c.priority {
-        t.priority = p;
-    }
-    if let Some(cat) = &c.category {
-        t.category = cat.clone();
-    }
-    if let Some(owner) = c.owner_id {
-        if let Some(o) = owner
-            && !super::people::staff_ids(conn)?.contains(&o)
-        {
-            return Err(ValidationError::new("owner_id", format!("no agent with id {o}")).into());
-        }
-        t.owner_id = owner;
-    }
-    if let Some(inbox) = c.inbox_id {
-        if !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox) {
-            return Err(
-                ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into(),
-            );
-        }
-        t.inbox_id = inbox;
-    }
-    if let Some(tags) = &c.tags {
-        t.tags = tags.clone();
+    if let Some(inbox) = c.inbox_id
+        && !super::config::inboxes(conn)?.iter().any(|b| b.id == inbox)
+    {
+        return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
     let now = now_text();
-    if let Some(stage) = c.stage {
-        if stage != t.stage {
-            t.closed_at = if stage == Stage::Closed {
-                Some(now.clone())
-            } else {
-                None
-            };
-        }
-        t.stage = stage;
-    }
+    let t = changed_ticket(&current.ticket, c, &now);
     if t == current.ticket {
         return get(conn, id, reader);
     }
@@ -368,22 +331,7 @@ pub fn add_message(
     let message = conn
         .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
         .query_row([conn.last_insert_rowid()], message_row)?;
-    let stage = match (internal, author) {
-        (true, _) => current.ticket.stage,
-        (false, AuthorKind::Contact) => Stage::WaitingOnUs,
-        (false, AuthorKind::User) if current.ticket.stage == Stage::Closed => Stage::Closed,
-        (false, AuthorKind::User) => Stage::WaitingOnContact,
-    };
-    let updated_at = if internal {
-        current.ticket.updated_at.clone()
-    } else {
-        now
-    };
-    let closed_at = if stage == Stage::Closed {
-        current.ticket.closed_at.clone()
-    } else {
-        None
-    };
+    let (stage, updated_at, closed_at) = after_message(&current.ticket, author, internal, now);
     // A note is news to staff only: the public version, update time and author stay.
     conn.prepare_cached(
         "UPDATE tickets SET message_count = message_count + 1, stage = ?2, closed_at = ?3, updated_at = ?4, version = version + 1, \
