@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::stores::{StoreKind, on_store_blocking};
 use common::*;
 use deskport::domain::people::ConsentRecord;
 use deskport::domain::portal::PropertyFilter;
@@ -319,7 +320,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn contacts_get_exactly_what_visibility_allows(s in scenario()) {
-        runtime().block_on(check(s));
+    fn contacts_get_exactly_what_visibility_allows_on_sqlite(s in scenario()) {
+        on_store_blocking(StoreKind::Sqlite, || runtime().block_on(check(s)));
+    }
+
+    #[test]
+    fn contacts_get_exactly_what_visibility_allows_on_postgres(s in scenario()) {
+        on_store_blocking(StoreKind::Postgres, || runtime().block_on(check(s)));
     }
 }

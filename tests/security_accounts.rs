@@ -35,11 +35,15 @@ async fn lock(ts: &TestServer, email: &str) {
     }
 }
 
-/// `deskport staff unlock` on the running server's data dir; its output.
+/// `deskport staff unlock` on the running server's database; its output.
 fn staff_unlock(ts: &TestServer, email: &str) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
-        .args(["staff", "unlock", "--data-dir"])
-        .arg(ts.data_dir())
+    let mut unlock = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"));
+    unlock.args(["staff", "unlock"]);
+    match &ts.database {
+        Some(url) => unlock.args(["--database", url]),
+        None => unlock.arg("--data-dir").arg(ts.data_dir()),
+    };
+    let out = unlock
         .args(["--email", email])
         .output()
         .expect("deskport runs");

@@ -40,6 +40,7 @@ async fn bounded(limits: Limits) -> TestServer {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("http client"),
+        database: None,
     }
 }
 

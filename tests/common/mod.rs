@@ -14,9 +14,8 @@ pub mod render;
 pub mod stores;
 
 use deskport::server::mail::FileMailer;
-use deskport::server::store::sqlite::SqliteStore;
-use deskport::server::store::{ImportBatch, Store};
-use deskport::server::{RunningServer, ServerConfig, database_path, serve, start};
+use deskport::server::store::ImportBatch;
+use deskport::server::{RunningServer, ServerConfig, open_unseeded, serve, start};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +46,8 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     /// HTTP client.
     pub http: reqwest::Client,
+    /// The PostgreSQL database it runs on; `None` when it runs on the SQLite file in `dir`.
+    pub database: Option<String>,
 }
 
 /// Starts a demo server with `tickets` demo tickets.
@@ -67,13 +68,19 @@ fn client() -> reqwest::Client {
 }
 
 async fn server_with(demo: bool, tickets: usize) -> TestServer {
+    server_on(stores::database(), demo, tickets).await
+}
+
+/// Starts a server on `database` (`None`: SQLite in its own data dir); several servers on
+/// one PostgreSQL database are instances of one portal (the first seeds it).
+pub async fn server_on(database: Option<String>, demo: bool, tickets: usize) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = ServerConfig {
         data_dir: dir.path().join("data"),
         demo,
         demo_tickets: tickets,
         smtp: None,
-        database: stores::database(),
+        database: database.clone(),
     };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");
@@ -81,6 +88,7 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
         server,
         dir,
         http: client(),
+        database,
     }
 }
 
@@ -88,8 +96,15 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
 pub async fn batch_server(batch: ImportBatch) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).expect("data dir");
-    let store = Arc::new(SqliteStore::open(&database_path(&data)).expect("store opens"));
+    let database = stores::database();
+    let config = ServerConfig {
+        data_dir: data.clone(),
+        demo: false,
+        demo_tickets: 0,
+        smtp: None,
+        database: database.clone(),
+    };
+    let store = open_unseeded(&config).await.expect("store opens");
     store.import(batch).await.expect("batch imports");
     let mailer = Arc::new(FileMailer::new(data.join("mail")));
     let server = serve(store, mailer, "127.0.0.1:0".parse().expect("addr"))
@@ -99,6 +114,7 @@ pub async fn batch_server(batch: ImportBatch) -> TestServer {
         server,
         dir,
         http: client(),
+        database,
     }
 }
 

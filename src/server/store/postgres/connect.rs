@@ -71,6 +71,36 @@ pub fn pool(config: tokio_postgres::Config) -> Result<Pool, ConnectError> {
         .map_err(|e| ConnectError::Pool(e.to_string()))
 }
 
+/// The messages a dedicated connection receives while it runs (notifications among them).
+pub type Messages = futures::stream::BoxStream<
+    'static,
+    Result<tokio_postgres::AsyncMessage, tokio_postgres::Error>,
+>;
+
+/// A connection of its own outside the pool, with TLS when the config asks for it: the
+/// change listener's, whose notifications arrive on its [`Messages`] (which must be polled
+/// for the connection to run).
+pub async fn dedicated(
+    config: &tokio_postgres::Config,
+) -> Result<(tokio_postgres::Client, Messages), ConnectError> {
+    let unreachable = |e: tokio_postgres::Error| ConnectError::Unreachable {
+        at: where_to(config),
+        why: describe(&e),
+    };
+    if config.get_ssl_mode() == SslMode::Require {
+        let (client, mut connection) = config.connect(tls()?).await.map_err(unreachable)?;
+        let messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+        Ok((client, Box::pin(messages)))
+    } else {
+        let (client, mut connection) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(unreachable)?;
+        let messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+        Ok((client, Box::pin(messages)))
+    }
+}
+
 /// TLS that checks the server's certificate against the webpki roots.
 fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, ConnectError> {
     let roots = rustls::RootCertStore {

@@ -10,6 +10,7 @@ mod config;
 mod connect;
 pub(super) mod held;
 mod import;
+mod listen;
 mod people;
 mod rows;
 mod schema;
@@ -31,6 +32,8 @@ pub struct PostgresStore {
     pool: Pool,
     announcer: Arc<Announcer>,
     ended: broadcast::Sender<String>,
+    /// Pokes this server's streams for the other servers' commits; stops with the store.
+    _listener: listen::Listener,
 }
 
 /// A connection for one call: pooled, or the request's held transaction.
@@ -92,7 +95,7 @@ impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self, ConnectError> {
         let config = connect::parse(url)?;
         let at = connect::where_to(&config);
-        let pool = connect::pool(config)?;
+        let pool = connect::pool(config.clone())?;
         let conn = pool.get().await.map_err(|e| ConnectError::Unreachable {
             at: at.clone(),
             why: match &e {
@@ -106,10 +109,13 @@ impl PostgresStore {
         };
         schema::migrate(&conn).await.map_err(schema)?;
         let seq = changes::current_seq(&conn).await.map_err(schema)?;
+        let announcer = Arc::new(Announcer::new(broadcast::channel(256).0, seq));
+        let listener = listen::start(config, pool.clone(), Arc::downgrade(&announcer));
         Ok(PostgresStore {
             pool,
-            announcer: Arc::new(Announcer::new(broadcast::channel(256).0, seq)),
+            announcer,
             ended: broadcast::channel(64).0,
+            _listener: listener,
         })
     }
 

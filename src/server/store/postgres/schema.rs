@@ -6,6 +6,9 @@
 //! 1: the schema of SQLite's version 4 in PostgreSQL types (BIGINT ids from sequences,
 //! BOOLEAN flags, text JSON and times as SQLite stores them, so both stores read the same
 //! values), plus `server_secrets` for the one-time code key every server must share.
+//!
+//! 2: a NOTIFY on `deskport_changes` from every statement that appends change rows (see
+//! [`super::listen`]), carrying only the highest sequence number it appended.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -13,7 +16,8 @@ use crate::server::store::{StoreError, StoreResult};
 /// The advisory lock key migrations run under (any constant no other lock uses).
 const MIGRATION_LOCK: i64 = 0x6465_736b_0001;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE portal (id BIGINT PRIMARY KEY, settings TEXT NOT NULL, version BIGINT NOT NULL);
 CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system BOOLEAN NOT NULL);
 CREATE TABLE users (
@@ -65,7 +69,17 @@ CREATE TABLE idempotency (
 CREATE TABLE sign_in_failures (
   email TEXT PRIMARY KEY, failures BIGINT NOT NULL, locked_until BIGINT, last_failed_at BIGINT NOT NULL);
 CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
-"#];
+"#,
+    r#"
+CREATE FUNCTION notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('deskport_changes', (SELECT MAX(seq) FROM new_rows)::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER changes_notify AFTER INSERT ON changes REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION notify_changes();
+"#,
+];
 
 /// Brings the schema up to date under the migration lock; refuses a database from a newer
 /// deskport.
