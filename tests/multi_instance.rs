@@ -1,8 +1,8 @@
 //! Several server instances on one PostgreSQL database act as one portal: a write on one
-//! pokes the event streams on the other, a lockout counts failures on both, an idempotent
-//! request replayed through the other has one effect, a kept list page is never older than a
-//! commit elsewhere, and a client syncing from one while both take writes ends each round
-//! with exactly a fresh snapshot.
+//! pokes the event streams on the other, a lockout and a rate limit count on both, an
+//! idempotent request replayed through the other has one effect, a kept list page is never
+//! older than a commit elsewhere, and a client syncing from one while both take writes ends
+//! each round with exactly a fresh snapshot.
 
 mod common;
 
@@ -260,5 +260,26 @@ async fn a_client_syncing_while_both_instances_write_ends_each_round_with_a_fres
             cache == fresh,
             "round {round}: the synced cache is not the snapshot"
         );
+    }
+}
+
+/// Asks `on` to mail Gina a sign-in code.
+async fn ask(on: &TestServer) -> Answer {
+    let body = json!({"email": GINA});
+    on.call("POST", "/auth/code", None, Some(body), &[]).await
+}
+
+#[tokio::test]
+async fn a_rate_limit_counts_requests_on_both_instances() {
+    let Some((a, b)) = two_instances(5).await else {
+        return;
+    };
+    // Five code mails an hour per account, asked alternately on A and B.
+    for i in 0..5 {
+        let asked = ask(if i % 2 == 0 { &a } else { &b }).await;
+        assert_ne!(asked.status, 429, "request {i}: {}", asked.text);
+    }
+    for on in [&a, &b] {
+        assert_eq!(assert_error(&ask(on).await, 429), "rate_limited");
     }
 }

@@ -199,7 +199,6 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
     let state = Arc::new(AppState {
         store: ts.server.store.clone(),
         mailer: Arc::new(FileMailer::new(data.join("mail"))),
-        limiter: Default::default(),
         code_key: CodeKey::load_or_create(&data).expect("the code key"),
         in_flight: Default::default(),
         streams: EventStreams::new(Default::default(), Duration::from_secs(15)),

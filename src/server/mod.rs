@@ -266,7 +266,6 @@ pub async fn serve_on(
         store: store.clone(),
         mailer,
         code_key,
-        limiter: Default::default(),
         in_flight: Default::default(),
         streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),
     });

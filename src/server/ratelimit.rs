@@ -13,19 +13,10 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// A limit: at most `max` requests per `window`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    /// Requests allowed in one window.
-    pub max: u32,
-    /// The window.
-    pub window: Duration,
-}
+pub use super::store::rate::Limit;
 
 /// The limits of one kind of request, per client address and per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,37 +85,6 @@ pub fn policy_for(method: &Method, path: &str) -> Option<Policy> {
     }
 }
 
-/// Fixed-window counters by key.
-#[derive(Debug, Default)]
-pub struct RateLimiter {
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
-}
-
-/// Counters kept before expired ones are swept.
-const SWEEP_AT: usize = 10_000;
-
-impl RateLimiter {
-    /// Counts a request under `key`; `Err(seconds)` to wait when over `limit`.
-    pub fn check(&self, key: &str, limit: Limit, now: Instant) -> Result<(), u64> {
-        let Ok(mut windows) = self.windows.lock() else {
-            return Ok(());
-        };
-        if windows.len() >= SWEEP_AT {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < HOUR);
-        }
-        let entry = windows.entry(key.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= limit.window {
-            *entry = (now, 0);
-        }
-        if entry.1 >= limit.max {
-            let left = limit.window.saturating_sub(now.duration_since(entry.0));
-            return Err(left.as_secs().max(1));
-        }
-        entry.1 += 1;
-        Ok(())
-    }
-}
-
 fn too_many(policy: &Policy, wait: u64) -> Response {
     let mut e = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
@@ -135,23 +95,35 @@ fn too_many(policy: &Policy, wait: u64) -> Response {
     e.into_response()
 }
 
+/// Counts one request under `key` in the store (shared by every server on its database);
+/// the answer to send instead when over the limit or when the count fails.
+async fn count(
+    state: &SharedState,
+    key: String,
+    limit: Limit,
+    policy: &Policy,
+) -> Result<(), Response> {
+    match state.store.count_request(key, limit).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(wait)) => Err(too_many(policy, wait)),
+        Err(e) => Err(ApiError::from(e).into_response()),
+    }
+}
+
 /// The middleware.
 pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     let Some(policy) = policy_for(req.method(), req.uri().path()) else {
         return next.run(req).await;
     };
-    let now = Instant::now();
     let address = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string());
-    if let Some(ip) = &address
-        && let Err(wait) =
-            state
-                .limiter
-                .check(&format!("{}|ip|{ip}", policy.name), policy.per_address, now)
-    {
-        return too_many(&policy, wait);
+    if let Some(ip) = &address {
+        let key = format!("{}|ip|{ip}", policy.name);
+        if let Err(refused) = count(&state, key, policy.per_address, &policy).await {
+            return refused;
+        }
     }
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
@@ -172,14 +144,11 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
                 .and_then(|e| e.as_str())
                 .map(|e| e.trim().to_lowercase())
         });
-    if let Some(email) = email
-        && let Err(wait) = state.limiter.check(
-            &format!("{}|account|{email}", policy.name),
-            policy.per_account,
-            now,
-        )
-    {
-        return too_many(&policy, wait);
+    if let Some(email) = email {
+        let key = format!("{}|account|{email}", policy.name);
+        if let Err(refused) = count(&state, key, policy.per_account, &policy).await {
+            return refused;
+        }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -188,25 +157,6 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn window_fills_then_resets() {
-        let limiter = RateLimiter::default();
-        let limit = Limit {
-            max: 3,
-            window: MINUTE,
-        };
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(limiter.check("k", limit, t0), Ok(()));
-        }
-        assert_eq!(
-            limiter.check("k", limit, t0 + Duration::from_secs(20)),
-            Err(40)
-        );
-        assert_eq!(limiter.check("other", limit, t0), Ok(()));
-        assert_eq!(limiter.check("k", limit, t0 + MINUTE), Ok(()));
-    }
 
     #[test]
     fn policies_cover_secret_and_mail_endpoints() {

@@ -11,8 +11,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,
-    /// Counters of the rate limits on sign-in and mail-sending endpoints.
-    pub limiter: super::ratelimit::RateLimiter,
     /// The key one-time codes are hashed with (kept outside the database).
     pub code_key: super::security::CodeKey,
     /// Idempotency keys whose first request is still running.

@@ -3,6 +3,7 @@
 
 pub mod held;
 pub mod postgres;
+pub mod rate;
 mod shared;
 pub mod sqlite;
 pub mod sweep;
@@ -277,6 +278,9 @@ pub trait Store: Send + Sync + 'static {
     /// A receiver of the token hashes of sessions as they are ended (sign-out), so an open
     /// event stream of that session can close.
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String>;
+    /// Counts one request under `key` against `limit`; `Ok(Err(seconds))` to wait when over
+    /// it. Kept where every server on this store's data sees the same count.
+    async fn count_request(&self, key: String, limit: rate::Limit) -> StoreResult<Result<(), u64>>;
     /// The portal settings, shared: nearly every request reads them, and a clone of the
     /// whole settings per request was a measurable part of a list request.
     async fn portal(&self) -> StoreResult<std::sync::Arc<PortalSettings>>;

@@ -275,6 +275,7 @@ pub async fn sweep(c: &Db, idle_secs: i64, answer_secs: i64) -> StoreResult<(usi
         &[&now, &(now - FORGET_FAILURES_SECS)],
     )
     .await?;
+    super::rate::sweep(c).await?;
     Ok((sessions as usize, answers as usize))
 }
 

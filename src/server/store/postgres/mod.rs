@@ -12,6 +12,7 @@ pub(super) mod held;
 mod import;
 mod listen;
 mod people;
+mod rate;
 mod rows;
 mod schema;
 mod sql;

@@ -8,7 +8,8 @@
 //! values), plus `server_secrets` for the one-time code key every server must share.
 //!
 //! 2: a NOTIFY on `deskport_changes` from every statement that appends change rows (see
-//! [`super::listen`]), carrying only the highest sequence number it appended.
+//! [`super::listen`]), carrying only the highest sequence number it appended; and
+//! `rate_limits`, the rate-limit counters every server counts against (see [`super::rate`]).
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -78,6 +79,7 @@ BEGIN
 END $$;
 CREATE TRIGGER changes_notify AFTER INSERT ON changes REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION notify_changes();
+CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL);
 "#,
 ];
 

@@ -26,6 +26,15 @@ impl Store for PostgresStore {
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
         self.ended.subscribe()
     }
+    async fn count_request(
+        &self,
+        key: String,
+        limit: crate::server::store::rate::Limit,
+    ) -> StoreResult<Result<(), u64>> {
+        // Outside any request transaction and the write lock: a counter is its own statement.
+        let conn = self.pool.get().await?;
+        super::rate::count(&conn, &key, limit).await
+    }
     async fn portal(&self) -> StoreResult<Arc<PortalSettings>> {
         pg_read!(self, |c| config::portal(c)).map(Arc::new)
     }

@@ -36,6 +36,8 @@ pub struct SqliteStore {
     changed: broadcast::Sender<Arc<Poke>>,
     ended: broadcast::Sender<String>,
     cache: Arc<cache::ReadCache>,
+    /// Rate-limit counters: in memory, as this process is the only server on the file.
+    limiter: super::rate::RateLimiter,
 }
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -68,6 +70,7 @@ impl SqliteStore {
             changed,
             ended: broadcast::channel(64).0,
             cache,
+            limiter: Default::default(),
         })
     }
 

@@ -22,6 +22,13 @@ impl Store for SqliteStore {
     fn ended_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
         self.ended.subscribe()
     }
+    async fn count_request(
+        &self,
+        key: String,
+        limit: crate::server::store::rate::Limit,
+    ) -> StoreResult<Result<(), u64>> {
+        Ok(self.limiter.check(&key, limit, std::time::Instant::now()))
+    }
     async fn portal(&self) -> StoreResult<std::sync::Arc<PortalSettings>> {
         self.cached_portal().await
     }
