@@ -1,7 +1,10 @@
 //! `deskport staff add` creates a staff account directly in a server's data dir (how a fresh
 //! server gets its first admin); `deskport staff unlock` lifts a sign-in lock (how an admin
-//! locked out by someone guessing at their address gets back in before the lock runs out).
+//! locked out by someone guessing at their address gets back in before the lock runs out);
+//! `deskport staff remove` removes a staff user (how a portal whose admins cannot sign in,
+//! or that has no API client at hand, still gets rid of an account).
 
+use super::paths;
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, bail, eyre};
@@ -10,7 +13,7 @@ use deskport::domain::text::normalize_email;
 use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
 use deskport::server::{database_path, open_database};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Staff actions.
 #[derive(Debug, Subcommand)]
@@ -42,6 +45,15 @@ pub enum StaffAction {
         #[arg(long)]
         email: String,
     },
+    /// Removes a staff user: their sessions end, they can no longer sign in, and their open
+    /// tickets become unassigned (their name stays on tickets and messages).
+    Remove {
+        /// The staff user's sign-in email.
+        email: String,
+        /// The server's data dir (default: the one `deskport serve` uses without --data-dir).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 /// A staff role on the command line.
@@ -64,20 +76,53 @@ pub async fn run(action: StaffAction) -> Result<()> {
             password_stdin,
         } => add(data_dir, email, name, role, password_stdin).await,
         StaffAction::Unlock { data_dir, email } => unlock(data_dir, email).await,
+        StaffAction::Remove { email, data_dir } => {
+            remove(data_dir.unwrap_or_else(paths::server_data_dir), email).await
+        }
     }
+}
+
+/// Refuses a data dir without a database: an admin task on a mistyped data dir must not
+/// create a new, empty portal there.
+fn require_portal(data_dir: &Path) -> Result<()> {
+    if !database_path(data_dir).exists() {
+        bail!(
+            "no portal in {}: pass the data dir the server runs on",
+            data_dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes the staff user with `email` from the portal in `data_dir`. A server running on
+/// it stops taking their sessions at its next request, and its open event streams of
+/// theirs close within half a minute.
+async fn remove(data_dir: PathBuf, email: String) -> Result<()> {
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    require_portal(&data_dir)?;
+    let store = open_database(&data_dir)?;
+    let user = store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.email == email)
+        .ok_or_else(|| eyre!("{email} is not a staff user of this portal"))?;
+    let removed = store
+        .remove_user(user.id, "deskport staff remove".into())
+        .await?;
+    println!(
+        "removed {} <{}>: signed out everywhere, open tickets unassigned",
+        removed.name, removed.email
+    );
+    Ok(())
 }
 
 /// Lifts the sign-in lock of `email` in an existing data dir.
 async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
-    // Unlocking is for a portal that exists: a mistyped data dir must not become a new one.
-    if !database_path(&data_dir).exists() {
-        bail!(
-            "no portal in {}: pass the data dir the server runs on",
-            data_dir.display()
-        );
-    }
+    require_portal(&data_dir)?;
     let store = open_database(&data_dir)?;
     if store.clear_failed_sign_ins(email.clone()).await? {
         println!("{email} may sign in again");
