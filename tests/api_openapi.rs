@@ -69,7 +69,11 @@ async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
         );
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-    for (method, path) in [("post", "/auth/logout-all"), ("post", "/me/password")] {
+    for (method, path) in [
+        ("post", "/auth/logout-all"),
+        ("post", "/me/password"),
+        ("delete", "/users/{id}"),
+    ] {
         assert!(
             doc["paths"][path][method]["security"].is_array(),
             "{method} {path} is not documented as signed in"

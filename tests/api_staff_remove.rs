@@ -41,6 +41,16 @@ async fn owned_by(ts: &TestServer, staff: &str, owner: i64) -> Vec<Value> {
         .collect()
 }
 
+/// The ids of the open tickets owned by `owner`.
+async fn open_owned_by(ts: &TestServer, staff: &str, owner: i64) -> Vec<i64> {
+    owned_by(ts, staff, owner)
+        .await
+        .iter()
+        .filter(|t| t["stage"] != "closed")
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect()
+}
+
 async fn sign_in(ts: &TestServer, email: &str, password: &str) -> Answer {
     let body = json!({"email": email, "password": password});
     ts.call("POST", "/auth/login", None, Some(body), &[]).await
@@ -52,12 +62,7 @@ async fn a_removed_user_can_do_nothing_and_is_gone_from_every_list() {
     let admin = ts.demo_login(ADA).await;
     let sam = ts.demo_login(SAM).await;
     let sam_id = user_id(&ts, &admin, SAM).await;
-    let open_before: Vec<i64> = owned_by(&ts, &admin, sam_id)
-        .await
-        .iter()
-        .filter(|t| t["stage"] != "closed")
-        .map(|t| t["id"].as_i64().expect("id"))
-        .collect();
+    let open_before = open_owned_by(&ts, &admin, sam_id).await;
     assert!(!open_before.is_empty(), "the demo gives Sam open tickets");
     let stream = ts
         .http
@@ -239,12 +244,7 @@ async fn staff_clients_sync_the_removal_and_customers_see_none_of_it() {
     let admin = ts.demo_login(ADA).await;
     let lin = ts.demo_login("lin@deskport.test").await;
     let sam_id = user_id(&ts, &admin, SAM).await;
-    let open: Vec<i64> = owned_by(&ts, &admin, sam_id)
-        .await
-        .iter()
-        .filter(|t| t["stage"] != "closed")
-        .map(|t| t["id"].as_i64().expect("id"))
-        .collect();
+    let open = open_owned_by(&ts, &admin, sam_id).await;
     let customer = ts.demo_login(CARLA).await;
     let (_, staff_cursor) = ts.sync_all(&lin, "", 500).await;
     let (_, customer_cursor) = ts.sync_all(&customer, "", 500).await;
@@ -289,4 +289,65 @@ async fn staff_clients_sync_the_removal_and_customers_see_none_of_it() {
         seen.is_empty(),
         "a customer's feed shows staff changes: {seen:?}"
     );
+}
+
+/// `deskport staff remove ARGS` run on the side of a running server; its exit status and
+/// stdout and stderr together.
+fn staff_remove(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
+        .args(["staff", "remove"])
+        .args(args)
+        .output()
+        .expect("deskport runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn staff_remove_on_the_command_line_removes_beside_a_running_server() {
+    let ts = demo_server(20).await;
+    let admin = ts.demo_login(ADA).await;
+    let sam = ts.demo_login(SAM).await;
+    let sam_id = user_id(&ts, &admin, SAM).await;
+    let open = open_owned_by(&ts, &admin, sam_id).await;
+    assert!(!open.is_empty(), "the demo gives Sam open tickets");
+    let data = ts.data_dir();
+    let data = data.to_str().expect("utf-8 path");
+
+    let (ok, text) = staff_remove(&["SAM@deskport.test", "--data-dir", data]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("removed Sam Carter <sam@deskport.test>"),
+        "{text}"
+    );
+    assert_error(&ts.get("/me", &sam).await, 401);
+    assert_error(&sign_in(&ts, SAM, DEMO_PASSWORD).await, 401);
+    let users = ts.get("/users", &admin).await.text;
+    assert!(!users.contains(SAM), "{users}");
+    for t in &open {
+        let t = ts.get(&format!("/tickets/{t}"), &admin).await.body;
+        assert_eq!(t["owner_id"], Value::Null, "{t}");
+        assert_eq!(t["updated_by"], "deskport staff remove", "{t}");
+    }
+
+    let (ok, text) = staff_remove(&[SAM, "--data-dir", data]);
+    assert!(!ok && text.contains("is not a staff user"), "{text}");
+    let (ok, text) = staff_remove(&[ADA, "--data-dir", data]);
+    assert!(!ok && text.contains("last admin"), "{text}");
+    assert_eq!(ts.get("/me", &admin).await.status, 200);
+    let (ok, text) = staff_remove(&["not-an-address", "--data-dir", data]);
+    assert!(!ok && text.contains("is not an email address"), "{text}");
+    let elsewhere = tempfile::tempdir().expect("dir");
+    let typo = elsewhere.path().join("typo");
+    let (ok, text) = staff_remove(&[
+        "lin@deskport.test",
+        "--data-dir",
+        typo.to_str().expect("path"),
+    ]);
+    assert!(!ok && text.contains("no portal in"), "{text}");
+    assert!(!typo.exists(), "a mistyped data dir became a portal");
 }
