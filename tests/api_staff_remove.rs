@@ -6,6 +6,8 @@
 //! never themselves nor the last admin.
 
 mod common;
+#[path = "client_support/mod.rs"]
+mod support;
 
 use common::*;
 use deskport::server::store::{Store, StoreError};
@@ -289,6 +291,34 @@ async fn staff_clients_sync_the_removal_and_customers_see_none_of_it() {
         seen.is_empty(),
         "a customer's feed shows staff changes: {seen:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_staff_client_drops_the_removed_user_from_its_pickers() {
+    let ts = demo_server(40).await;
+    let url = format!("http://{}", ts.server.addr);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lin = "lin@deskport.test";
+    let client = support::start(dir.path(), support::session(&url, lin).await).await;
+    let admin = ts.demo_login(ADA).await;
+    let sam_id = user_id(&ts, &admin, SAM).await;
+    let open = open_owned_by(&ts, &admin, sam_id).await;
+    support::until(&client, "the first sync", |v| {
+        v.users.contains_key(&sam_id) && open.iter().all(|t| v.ticket(*t).is_some())
+    })
+    .await;
+
+    assert_eq!(remove(&ts, &admin, sam_id).await.status, 204);
+    support::until(&client, "the removal", |v| {
+        !v.users.contains_key(&sam_id)
+            && v.inboxes
+                .values()
+                .all(|b| !b.item.members.contains(&sam_id))
+            && open
+                .iter()
+                .all(|t| v.ticket(*t).is_some_and(|t| t.owner_id().is_none()))
+    })
+    .await;
 }
 
 /// `deskport staff remove ARGS` run on the side of a running server; its exit status and
