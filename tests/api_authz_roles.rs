@@ -6,7 +6,6 @@ mod common;
 use common::matrix::{Callers, EVERYONE, Who};
 use common::*;
 use deskport::domain::Role;
-use deskport::server::store::Store;
 use serde_json::{Value, json};
 
 /// Where a request goes; some paths need a fresh resource so that an allowed delete works.
@@ -219,17 +218,23 @@ async fn run(mode: &str) {
     );
 }
 
-#[tokio::test]
-async fn roles_in_contact_mode() {
-    run("contact").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_contact_mode() {
+        run("contact").await;
+    }
 }
 
-#[tokio::test]
-async fn roles_in_company_mode() {
-    run("company").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_company_mode() {
+        run("company").await;
+    }
 }
 
-#[tokio::test]
-async fn roles_in_contact_filter_mode() {
-    run("contact_filter").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_contact_filter_mode() {
+        run("contact_filter").await;
+    }
 }

@@ -1,10 +1,9 @@
-//! `deskport staff add` creates a staff account directly in a server's data dir (how a fresh
-//! server gets its first admin); `deskport staff unlock` lifts a sign-in lock (how an admin
-//! locked out by someone guessing at their address gets back in before the lock runs out);
-//! `deskport staff remove` removes a staff user (how a portal whose admins cannot sign in,
-//! or that has no API client at hand, still gets rid of an account).
+//! `deskport staff add` creates a staff account directly in a server's data dir or PostgreSQL
+//! database (how a fresh server gets its first admin); `deskport staff unlock` lifts a
+//! sign-in lock (how an admin locked out by someone guessing at their address gets back in
+//! before the lock runs out); `deskport staff remove` removes a staff user (how a portal
+//! whose admins cannot sign in, or that has no API client at hand, still gets rid of one).
 
-use super::paths;
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, bail, eyre};
@@ -12,17 +11,31 @@ use deskport::domain::Role;
 use deskport::domain::text::normalize_email;
 use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
+use deskport::server::store::postgres::PostgresStore;
 use deskport::server::{database_path, open_database};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which portal a staff action works on: a data dir's SQLite file or a PostgreSQL database.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Portal {
+    /// The server's data dir.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
+    #[arg(long, env = "DESKPORT_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+}
 
 /// Staff actions.
 #[derive(Debug, Subcommand)]
 pub enum StaffAction {
     /// Adds an admin or agent.
     Add {
-        /// The server's data dir.
-        #[arg(long)]
-        data_dir: PathBuf,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
         /// Sign-in email.
         #[arg(long)]
         email: String,
@@ -38,9 +51,9 @@ pub enum StaffAction {
     },
     /// Lifts the lock after too many failed sign-ins to an address (and forgets its failures).
     Unlock {
-        /// The server's data dir.
-        #[arg(long)]
-        data_dir: PathBuf,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
         /// The locked email address.
         #[arg(long)]
         email: String,
@@ -50,9 +63,9 @@ pub enum StaffAction {
     Remove {
         /// The staff user's sign-in email.
         email: String,
-        /// The server's data dir (default: the one `deskport serve` uses without --data-dir).
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
     },
 }
 
@@ -69,39 +82,55 @@ pub enum StaffRole {
 pub async fn run(action: StaffAction) -> Result<()> {
     match action {
         StaffAction::Add {
-            data_dir,
+            portal,
             email,
             name,
             role,
             password_stdin,
-        } => add(data_dir, email, name, role, password_stdin).await,
-        StaffAction::Unlock { data_dir, email } => unlock(data_dir, email).await,
-        StaffAction::Remove { email, data_dir } => {
-            remove(data_dir.unwrap_or_else(paths::server_data_dir), email).await
-        }
+        } => add(portal, email, name, role, password_stdin).await,
+        StaffAction::Unlock { portal, email } => unlock(portal, email).await,
+        StaffAction::Remove { email, portal } => remove(portal, email).await,
     }
 }
 
-/// Refuses a data dir without a database: an admin task on a mistyped data dir must not
-/// create a new, empty portal there.
-fn require_portal(data_dir: &Path) -> Result<()> {
-    if !database_path(data_dir).exists() {
-        bail!(
-            "no portal in {}: pass the data dir the server runs on",
-            data_dir.display()
-        );
+/// Opens the portal's store; `existing` refuses a data dir with no portal in it (a mistyped
+/// one must not become a new portal).
+async fn open(portal: Portal, existing: bool) -> Result<Arc<dyn Store>> {
+    match (portal.database, portal.data_dir) {
+        (Some(url), _) => Ok(Arc::new(PostgresStore::open(&url).await?)),
+        (None, Some(data_dir)) => {
+            if existing && !database_path(&data_dir).exists() {
+                bail!(
+                    "no portal in {}: pass the data dir the server runs on",
+                    data_dir.display()
+                );
+            }
+            Ok(Arc::new(open_database(&data_dir)?))
+        }
+        (None, None) => bail!("pass --data-dir or --database"),
+    }
+}
+
+/// Lifts the sign-in lock of `email` in an existing portal.
+async fn unlock(portal: Portal, email: String) -> Result<()> {
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    let store = open(portal, true).await?;
+    if store.clear_failed_sign_ins(email.clone()).await? {
+        println!("{email} may sign in again");
+    } else {
+        println!("{email} was not locked and had no failed sign-ins");
     }
     Ok(())
 }
 
-/// Removes the staff user with `email` from the portal in `data_dir`. A server running on
-/// it stops taking their sessions at its next request, and its open event streams of
-/// theirs close within half a minute.
-async fn remove(data_dir: PathBuf, email: String) -> Result<()> {
+/// Removes the staff user with `email` from an existing portal. A server running on it
+/// refuses their sessions from its next request on, and its open event streams of theirs
+/// close within half a minute.
+async fn remove(portal: Portal, email: String) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
-    require_portal(&data_dir)?;
-    let store = open_database(&data_dir)?;
+    let store = open(portal, true).await?;
     let user = store
         .users()
         .await?
@@ -118,22 +147,8 @@ async fn remove(data_dir: PathBuf, email: String) -> Result<()> {
     Ok(())
 }
 
-/// Lifts the sign-in lock of `email` in an existing data dir.
-async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
-    let email =
-        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
-    require_portal(&data_dir)?;
-    let store = open_database(&data_dir)?;
-    if store.clear_failed_sign_ins(email.clone()).await? {
-        println!("{email} may sign in again");
-    } else {
-        println!("{email} was not locked and had no failed sign-ins");
-    }
-    Ok(())
-}
-
 async fn add(
-    data_dir: PathBuf,
+    portal: Portal,
     email: String,
     name: String,
     role: StaffRole,
@@ -147,7 +162,7 @@ async fn add(
     }
     let password = read_password(password_stdin, "Password for the new account: ")?;
     check_password(&password).map_err(|m| eyre!("the password {m}"))?;
-    let store = open_database(&data_dir)?;
+    let store = open(portal, false).await?;
     let hash = hash_password_async(password).await.map_err(|e| eyre!(e))?;
     let role = match role {
         StaffRole::Admin => Role::Admin,
