@@ -5,6 +5,7 @@ mod common;
 
 use common::matrix::{Callers, EVERYONE, Who};
 use common::*;
+use deskport::domain::Role;
 use serde_json::{Value, json};
 
 /// Where a request goes; some paths need a fresh resource so that an allowed delete works.
@@ -14,6 +15,7 @@ enum Target {
     FreshInbox,
     FreshRule,
     FreshDomain,
+    FreshUser,
     UninvitedContact,
 }
 
@@ -77,6 +79,7 @@ fn table() -> Vec<Row> {
         Row("GET",    Fixed("/contacts"),           B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/companies"),          B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/users"),              B::None,               [200, 200, 403, 401]),
+        Row("DELETE", FreshUser,                    B::None,               [204, 403, 403, 401]),
         Row("POST",   UninvitedContact,             B::None,               [200, 403, 403, 401]),
         Row("GET",    Fixed("/sync"),               B::None,               [200, 200, 200, 401]),
         Row("GET",    Fixed("/events"),             B::None,               [200, 200, 200, 401]),
@@ -115,6 +118,18 @@ impl Roles {
                     .await;
                 assert_eq!(a.status, 201, "{}", a.text);
                 format!("/domains/{host}")
+            }
+            Target::FreshUser => {
+                let email = format!("u{}@matrix.test", self.counter);
+                let user = self
+                    .callers
+                    .ts
+                    .server
+                    .store
+                    .add_user(email, "Matrix agent".into(), Role::Agent, "unusable".into())
+                    .await
+                    .expect("a staff user");
+                format!("/users/{}", user.id)
             }
             Target::UninvitedContact => format!(
                 "/contacts/{}/invite",

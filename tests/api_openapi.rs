@@ -70,7 +70,11 @@ both_stores! {
             );
         }
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-        for (method, path) in [("post", "/auth/logout-all"), ("post", "/me/password")] {
+        for (method, path) in [
+            ("post", "/auth/logout-all"),
+            ("post", "/me/password"),
+            ("delete", "/users/{id}"),
+        ] {
             assert!(
                 doc["paths"][path][method]["security"].is_array(),
                 "{method} {path} is not documented as signed in"

@@ -235,6 +235,7 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
              ALTER TABLE tickets DROP COLUMN updated_by; \
              ALTER TABLE tickets DROP COLUMN public_updated_by; \
              DROP TABLE sign_in_failures; \
+             ALTER TABLE users DROP COLUMN removed_at; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");
@@ -251,6 +252,11 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
         (&staff.updated_by, &customer.updated_by),
         (&None, &None),
         "who made the last change was not recorded then"
+    );
+    assert_eq!(
+        store.users().await.expect("users").len(),
+        3,
+        "no staff user counts as removed after the upgrade"
     );
     assert!(
         store

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::render::{ctrl, key, render, send, serve, settle, signed_in, typed};
+use common::render::{
+    ctrl, key, lines, render, send, serve, settle, signed_in, signed_in_demo, typed,
+};
 use crossterm::event::KeyCode;
 use deskport::client::login;
 use deskport::server::demo::DEMO_PASSWORD;
@@ -43,12 +45,10 @@ async fn a_customer_changes_the_password_in_the_account_tab() {
     let refused = settle(&mut app, 80, 24, "current password is wrong").await;
     insta::assert_snapshot!("account_password_refused_80x24", refused);
 
-    send(
-        &mut app,
-        [key(KeyCode::BackTab), key(KeyCode::BackTab), ctrl('u')],
-    );
+    // The refusal put the focus back on the current password.
+    send(&mut app, [ctrl('u')]);
     typed(&mut app, DEMO_PASSWORD);
-    send(&mut app, [key(KeyCode::BackTab), ctrl('u')]);
+    send(&mut app, [key(KeyCode::Tab), key(KeyCode::Tab), ctrl('u')]);
     typed(&mut app, "something-else-entirely");
     send(&mut app, [key(KeyCode::Enter)]);
     assert!(render(&mut app, 80, 24).contains("The two new passwords differ."));
@@ -90,4 +90,28 @@ async fn sign_out_everywhere_ends_the_sessions_on_other_devices() {
         assert!(Instant::now() < deadline, "the laptop's session lives on");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_wider_than_the_account_tab_ends_in_an_ellipsis() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo("gina@globex.test", dir.path()).await;
+    send(&mut app, [key('2')]);
+    let screen = lines(&mut app, 60, 24);
+    let address = screen
+        .iter()
+        .find(|l| l.contains("Address"))
+        .unwrap_or_else(|| panic!("no address in:\n{}", screen.join("\n")));
+    let shown = address.trim_end_matches('│').trim_end();
+    assert!(
+        shown.ends_with('…') && shown.contains("https://support.deskport"),
+        "the cut address does not say so: {address}"
+    );
+    let wide = lines(&mut app, 80, 24);
+    assert!(
+        wide.iter()
+            .any(|l| l.contains("https://support.deskport.test/help ")),
+        "at 80 columns the whole address shows:\n{}",
+        wide.join("\n")
+    );
 }

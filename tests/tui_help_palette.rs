@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::render::{key, render, signed_in_demo};
+use common::render::{key, render, send, signed_in_demo, typed};
 use crossterm::event::KeyCode;
 use deskport::tui::action::Action;
 use deskport::tui::keymap::Context;
@@ -77,4 +77,32 @@ async fn every_global_action_is_in_help_and_the_palette_on_every_tab_of_every_ro
             client.shutdown().await;
         }
     }
+}
+
+/// While a yes/no question is open the hint bar lists what it takes (its answers, help and
+/// the palette), not quit: `q` leaves the question open, since quitting would drop what it
+/// asks about.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hint_bar_of_an_open_question_lists_what_it_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo("sam@deskport.test", dir.path()).await;
+    let hints = |app: &mut deskport::tui::app::App| {
+        common::render::lines(app, 80, 24)
+            .pop()
+            .expect("the hint bar")
+    };
+    assert!(hints(&mut app).contains("q quit"), "{}", hints(&mut app));
+    send(&mut app, [key('n')]);
+    typed(&mut app, "A draft");
+    send(&mut app, [key(KeyCode::Esc)]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Discard this note? y/n"), "{screen}");
+    let bar = hints(&mut app);
+    assert!(
+        bar.contains("y yes") && bar.contains("n no") && bar.contains("? help"),
+        "{bar}"
+    );
+    assert!(!bar.contains("quit"), "q does not quit here: {bar}");
+    send(&mut app, [key('q')]);
+    assert!(render(&mut app, 80, 24).contains("Discard this note? y/n"));
 }

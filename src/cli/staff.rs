@@ -1,7 +1,8 @@
 //! `deskport staff add` creates a staff account directly in a server's data dir or PostgreSQL
 //! database (how a fresh server gets its first admin); `deskport staff unlock` lifts a
 //! sign-in lock (how an admin locked out by someone guessing at their address gets back in
-//! before the lock runs out).
+//! before the lock runs out); `deskport staff remove` removes a staff user (how a portal
+//! whose admins cannot sign in, or that has no API client at hand, still gets rid of one).
 
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
@@ -57,6 +58,15 @@ pub enum StaffAction {
         #[arg(long)]
         email: String,
     },
+    /// Removes a staff user: their sessions end, they can no longer sign in, and their open
+    /// tickets become unassigned (their name stays on tickets and messages).
+    Remove {
+        /// The staff user's sign-in email.
+        email: String,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
+    },
 }
 
 /// A staff role on the command line.
@@ -79,6 +89,7 @@ pub async fn run(action: StaffAction) -> Result<()> {
             password_stdin,
         } => add(portal, email, name, role, password_stdin).await,
         StaffAction::Unlock { portal, email } => unlock(portal, email).await,
+        StaffAction::Remove { email, portal } => remove(portal, email).await,
     }
 }
 
@@ -110,6 +121,29 @@ async fn unlock(portal: Portal, email: String) -> Result<()> {
     } else {
         println!("{email} was not locked and had no failed sign-ins");
     }
+    Ok(())
+}
+
+/// Removes the staff user with `email` from an existing portal. A server running on it
+/// refuses their sessions from its next request on, and its open event streams of theirs
+/// close within half a minute.
+async fn remove(portal: Portal, email: String) -> Result<()> {
+    let email =
+        normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
+    let store = open(portal, true).await?;
+    let user = store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.email == email)
+        .ok_or_else(|| eyre!("{email} is not a staff user of this portal"))?;
+    let removed = store
+        .remove_user(user.id, "deskport staff remove".into())
+        .await?;
+    println!(
+        "removed {} <{}>: signed out everywhere, open tickets unassigned",
+        removed.name, removed.email
+    );
     Ok(())
 }
 

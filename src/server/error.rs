@@ -124,6 +124,11 @@ impl From<StoreError> for ApiError {
                 format!("changed by someone else; the current version is {current}"),
             ),
             StoreError::Duplicate(m) => ApiError::new(StatusCode::CONFLICT, "duplicate", m),
+            StoreError::LastAdmin => ApiError::new(
+                StatusCode::CONFLICT,
+                "last_admin",
+                StoreError::LastAdmin.to_string(),
+            ),
             StoreError::Invalid(v) => ApiError::invalid(v.field, v.message),
             StoreError::Database(m) => ApiError::internal(m),
         }

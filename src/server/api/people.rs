@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<SharedState> {
         .routes(routes!(list_contacts))
         .routes(routes!(list_companies))
         .routes(routes!(list_users))
+        .routes(routes!(remove_user))
         .routes(routes!(invite_contact))
 }
 
@@ -42,6 +43,31 @@ async fn list_companies(
 #[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, body = Vec<User>)), security(("bearer" = [])))]
 async fn list_users(State(state): State<SharedState>, _: Staff) -> ApiResult<Json<Vec<User>>> {
     Ok(Json(state.store.users().await?))
+}
+
+/// Removes a staff user (admins): their sessions end at once and they can no longer sign
+/// in; they leave the user list, inboxes and rules, and their open tickets become
+/// unassigned. Their name stays on the tickets and messages they worked on. Refused for
+/// yourself (400) and for the last admin (409).
+#[utoipa::path(delete, path = "/users/{id}", tag = "people", params(("id" = i64, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn remove_user(
+    State(state): State<SharedState>,
+    Admin(caller): Admin,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    if caller.account.key() == ("user", id) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "cannot_remove_self",
+            "you cannot remove yourself; another admin can",
+        ));
+    }
+    state
+        .store
+        .remove_user(id, caller.name().to_string())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Invites a contact to register: emails a registration code to the contact's email, or says

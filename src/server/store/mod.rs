@@ -34,6 +34,10 @@ pub enum StoreError {
     /// A unique value is already taken (e.g. an email).
     #[error("{0}")]
     Duplicate(String),
+    /// Removing this staff user would leave the portal without an admin, and nobody could
+    /// change its settings any more.
+    #[error("this is the last admin; add another admin first (deskport staff add --role admin)")]
+    LastAdmin,
     /// The change breaks a domain rule.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
@@ -308,6 +312,10 @@ pub trait Store: Send + Sync + 'static {
         role: Role,
         password_hash: String,
     ) -> StoreResult<User>;
+    /// Removes staff user `id` on behalf of `by`: the account stops being one (no sign-in,
+    /// no session, in no list, inbox or rule) while its name stays on tickets; its open
+    /// tickets become unassigned. Refuses the last admin ([`StoreError::LastAdmin`]).
+    async fn remove_user(&self, id: i64, by: String) -> StoreResult<User>;
     /// Contacts.
     async fn contacts(&self) -> StoreResult<Vec<Contact>>;
     /// One contact.

@@ -76,11 +76,12 @@ impl App {
     /// The app's own commands: every action of the keymap's `[global]` section that works on
     /// this screen (so a global key is never missing from help and the palette), in the
     /// hint bar's order. While the pane's popup, form or composer holds the keys, only help,
-    /// the palette and quit get past it, so only those are offered.
+    /// the palette and quit get past it, so only those are offered; while it asks a yes/no
+    /// question, quit does not get past either.
     fn global_commands(&mut self) -> Vec<Command> {
-        let modal = match &mut self.screen {
-            Screen::Main(main) => main.pane().modal(),
-            Screen::SignIn(_) | Screen::Consent(_) => false,
+        let (modal, asking) = match &mut self.screen {
+            Screen::Main(main) => (main.pane().modal(), main.pane().asking()),
+            Screen::SignIn(_) | Screen::Consent(_) => (false, false),
         };
         let main = match &self.screen {
             Screen::Main(main) if !modal => Some(main),
@@ -97,6 +98,7 @@ impl App {
             .into_iter()
             .filter_map(|action| match action {
                 Action::Palette if !palette => None,
+                Action::Quit if asking => None,
                 Action::Help | Action::Palette | Action::Quit => Some(Command::new(action)),
                 _ if main.is_none() => None,
                 Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {

@@ -9,7 +9,7 @@ use super::list::{ListCursor, draw_lines, pane_block, wire_name};
 use super::portal::setting;
 use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, View};
-use crate::domain::text::strip_control;
+use crate::domain::text::{cut_to_width, strip_control};
 use crate::domain::wire::PortalFor;
 use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
@@ -71,7 +71,9 @@ impl Account {
 
 fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
     let a = &view.account;
-    let row = |label: &str, value: String| setting(label, value, ctx);
+    // A value wider than the pane ends in `…`, so a cut address never passes for the whole.
+    let room = width.saturating_sub(VALUE_INDENT);
+    let row = |label: &str, value: String| setting(label, cut_to_width(&value, room), ctx);
     let mut out = vec![Line::styled("You", ctx.theme.title)];
     out.push(row("Name", strip_control(&a.name)));
     out.push(row("Email", strip_control(&a.email)));
@@ -100,10 +102,7 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
                 if p.passwordless { "available" } else { "off" }.to_string(),
             ));
             if p.consent.enabled {
-                let text = wrap(
-                    &strip_control(&p.consent.text),
-                    width.saturating_sub(VALUE_INDENT),
-                );
+                let text = wrap(&strip_control(&p.consent.text), room);
                 let mut text = text.into_iter();
                 out.push(row("Consent notice", text.next().unwrap_or_default()));
                 out.extend(text.map(|more| row("", more)));

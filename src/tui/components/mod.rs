@@ -98,6 +98,13 @@ pub trait Component {
         false
     }
 
+    /// Whether a yes/no question is open: it takes its answers, help and the palette, and
+    /// leaves every other key unanswered (quit included, which would drop what it asks
+    /// about), so the app offers nothing else of its own meanwhile.
+    fn asking(&self) -> bool {
+        false
+    }
+
     /// Whether a popup, form or composer of the component holds every key, so the app's own
     /// keys (switching tabs) do nothing and are not offered.
     fn modal(&self) -> bool {

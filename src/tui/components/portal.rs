@@ -319,6 +319,10 @@ impl Component for Portal {
         self.question.is_some()
     }
 
+    fn asking(&self) -> bool {
+        self.question.is_some()
+    }
+
     fn captures_text(&self) -> bool {
         !self.read_only && self.form.typing() && self.question.is_none()
     }

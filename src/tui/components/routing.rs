@@ -201,8 +201,13 @@ impl Component for Routing {
     }
 
     fn commands(&self) -> Vec<Command> {
-        if self.question.is_some() {
-            return Question::commands();
+        if let Some((_, then)) = &self.question {
+            let mut answers = Question::commands();
+            // Over "Quit?", quit again says yes.
+            if *then == ask::Then::Quit {
+                answers.push(Command::new(Action::Quit));
+            }
+            return answers;
         }
         if self.prompt.is_some() {
             return vec![Command::labelled(Action::Close, "keep the inbox")];
@@ -236,6 +241,10 @@ impl Component for Routing {
 
     fn modal(&self) -> bool {
         self.prompt.is_some() || self.question.is_some()
+    }
+
+    fn asking(&self) -> bool {
+        self.question.is_some()
     }
 
     fn captures_text(&self) -> bool {

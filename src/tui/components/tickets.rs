@@ -239,6 +239,10 @@ impl Component for Tickets {
         self.popup.is_some() || self.composer.is_some() || self.form.is_some()
     }
 
+    fn asking(&self) -> bool {
+        Tickets::asking(self)
+    }
+
     fn first_screen(&mut self) -> Option<crate::client::Glance> {
         self.take_glance()
     }

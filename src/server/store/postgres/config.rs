@@ -132,7 +132,7 @@ fn inbox_from_row(r: &Row) -> StoreResult<(Inbox, i64)> {
     ))
 }
 
-async fn inboxes_with_cursor(c: &Db) -> StoreResult<Vec<(Inbox, i64)>> {
+pub(super) async fn inboxes_with_cursor(c: &Db) -> StoreResult<Vec<(Inbox, i64)>> {
     rows(
         c,
         "SELECT id, name, kind, members, assignment, capacity, rr_cursor FROM inboxes ORDER BY id",

@@ -16,6 +16,7 @@ mod rate;
 mod rows;
 mod schema;
 mod sql;
+mod staff_removal;
 mod store_impl;
 mod tickets;
 

@@ -128,7 +128,7 @@ pub async fn accept_consent(c: &Db, id: i64, version: i64) -> StoreResult<Contac
 pub async fn credentials(c: &Db, email: &str) -> StoreResult<Option<Credentials>> {
     if let Some(r) = row_opt(
         c,
-        "SELECT id, email, name, role, password_hash FROM users WHERE email = $1",
+        "SELECT id, email, name, role, password_hash FROM users WHERE email = $1 AND removed_at IS NULL",
         &[&email],
     )
     .await?
@@ -169,7 +169,7 @@ pub async fn set_password(c: &Db, account: &Account, hash: &str) -> StoreResult<
 /// The account a session belongs to.
 pub async fn account(c: &Db, kind: &str, id: i64) -> StoreResult<Option<Account>> {
     if kind == "user" {
-        match row_opt(c, &format!("{USER_SELECT} WHERE id = $1"), &[&id]).await? {
+        match row_opt(c, &format!("{USER_SELECT} AND id = $1"), &[&id]).await? {
             Some(r) => Ok(Some(Account::User(user_row(&r)?))),
             None => Ok(None),
         }

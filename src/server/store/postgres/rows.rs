@@ -65,7 +65,9 @@ pub fn message_row(row: &Row) -> StoreResult<MessageRow> {
 }
 
 /// The columns [`user_row`] reads.
-pub const USER_SELECT: &str = "SELECT id, email, name, role FROM users";
+/// Staff users who were not removed: a removed user's row stays for the names on tickets,
+/// but is no account (no sign-in, no session, in no list or picker).
+pub const USER_SELECT: &str = "SELECT id, email, name, role FROM users WHERE removed_at IS NULL";
 
 /// The columns [`contact_row`] reads.
 pub const CONTACT_SELECT: &str = "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at FROM contacts";

@@ -10,6 +10,8 @@
 //! 2: a NOTIFY on `deskport_changes` from every statement that appends change rows (see
 //! [`super::listen`]), carrying only the highest sequence number it appended; and
 //! `rate_limits`, the rate-limit counters every server counts against (see [`super::rate`]).
+//!
+//! 3: when a staff user was removed (`removed_at`, unix seconds), as SQLite's version 5.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -80,6 +82,9 @@ END $$;
 CREATE TRIGGER changes_notify AFTER INSERT ON changes REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION notify_changes();
 CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL);
+"#,
+    r#"
+ALTER TABLE users ADD COLUMN removed_at BIGINT;
 "#,
 ];
 

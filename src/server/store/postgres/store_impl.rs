@@ -2,7 +2,9 @@
 //! transaction (or both inside the request's held transaction). Nothing read is kept between
 //! requests: another server may commit at any time, so kept answers and memos are off.
 
-use super::{PostgresStore, auth, changes, config, import, people, pg_read, pg_write, tickets};
+use super::{
+    PostgresStore, auth, changes, config, import, people, pg_read, pg_write, staff_removal, tickets,
+};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
@@ -73,6 +75,11 @@ impl Store for PostgresStore {
             role,
             &password_hash
         ))
+    }
+    async fn remove_user(&self, id: i64, by: String) -> StoreResult<User> {
+        let (user, ended) = pg_write!(self, |c| staff_removal::remove_user(c, id, &by))?;
+        self.announce_ended(ended);
+        Ok(user)
     }
     async fn contacts(&self) -> StoreResult<Vec<Contact>> {
         pg_read!(self, |c| people::contacts(c))

@@ -136,7 +136,7 @@ fn inbox_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Inbox, i64)> {
     ))
 }
 
-fn inboxes_with_cursor(conn: &Connection) -> StoreResult<Vec<(Inbox, i64)>> {
+pub(super) fn inboxes_with_cursor(conn: &Connection) -> StoreResult<Vec<(Inbox, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, kind, members, assignment, capacity, rr_cursor FROM inboxes ORDER BY id",
     )?;

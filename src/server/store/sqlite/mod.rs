@@ -11,6 +11,7 @@ mod import;
 mod people;
 mod rows;
 mod schema;
+mod staff_removal;
 mod store_impl;
 mod tickets;
 

@@ -7,7 +7,9 @@ use crate::domain::{Company, Contact, Registration, Role, User};
 use crate::server::store::{Account, Credentials, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-const USER_SELECT: &str = "SELECT id, email, name, role FROM users";
+/// Staff users who were not removed: a removed user's row stays for the names on tickets,
+/// but is no account (no sign-in, no session, in no list or picker).
+const USER_SELECT: &str = "SELECT id, email, name, role FROM users WHERE removed_at IS NULL";
 const CONTACT_SELECT: &str = "SELECT id, email, name, company_id, properties, registration, consent_version, consent_at FROM contacts";
 
 fn user_row(r: &Row<'_>) -> rusqlite::Result<User> {
@@ -148,7 +150,7 @@ pub fn accept_consent(conn: &Connection, id: i64, version: i64) -> StoreResult<C
 /// Credentials by email: staff first, then contacts.
 pub fn credentials(conn: &Connection, email: &str) -> StoreResult<Option<Credentials>> {
     let user = conn
-        .prepare_cached("SELECT id, email, name, role, password_hash FROM users WHERE email = ?1")?
+        .prepare_cached("SELECT id, email, name, role, password_hash FROM users WHERE email = ?1 AND removed_at IS NULL")?
         .query_row([email], |r| {
             Ok(Credentials {
                 account: Account::User(user_row(r)?),
@@ -189,7 +191,7 @@ pub fn set_password(conn: &Connection, account: &Account, hash: &str) -> StoreRe
 pub fn account(conn: &Connection, kind: &str, id: i64) -> StoreResult<Option<Account>> {
     if kind == "user" {
         Ok(conn
-            .prepare_cached(&format!("{USER_SELECT} WHERE id = ?1"))?
+            .prepare_cached(&format!("{USER_SELECT} AND id = ?1"))?
             .query_row([id], user_row)
             .optional()?
             .map(Account::User))

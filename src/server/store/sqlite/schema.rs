@@ -8,6 +8,9 @@
 //! 3: who made a ticket's last change (`updated_by`, the name as it was then) and its last
 //! change customers can see (`public_updated_by`), so a conflict can say whose change it ran
 //! into without telling a customer who touched the ticket behind their back.
+//!
+//! 5: when a staff user was removed (`removed_at`, unix seconds): removal keeps the row, so
+//! tickets keep their owner's and authors' names, but a removed user is no account any more.
 
 use rusqlite::Connection;
 
@@ -78,6 +81,9 @@ INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
     r#"
 ALTER TABLE tickets ADD COLUMN updated_by TEXT;
 ALTER TABLE tickets ADD COLUMN public_updated_by TEXT;
+"#,
+    r#"
+ALTER TABLE users ADD COLUMN removed_at INTEGER;
 "#,
 ];
 

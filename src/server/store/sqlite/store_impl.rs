@@ -1,6 +1,6 @@
 //! [`Store`] for [`SqliteStore`]: each call picks the reader pool or the writer thread.
 
-use super::{FillFrom, SqliteStore, auth, changes, config, people, tickets};
+use super::{FillFrom, SqliteStore, auth, changes, config, people, staff_removal, tickets};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
@@ -68,6 +68,13 @@ impl Store for SqliteStore {
     ) -> StoreResult<User> {
         self.write(move |c| people::add_user(c, &email, &name, role, &password_hash))
             .await
+    }
+    async fn remove_user(&self, id: i64, by: String) -> StoreResult<User> {
+        let (user, ended) = self
+            .write(move |c| staff_removal::remove_user(c, id, &by))
+            .await?;
+        self.announce_ended(ended);
+        Ok(user)
     }
     async fn contacts(&self) -> StoreResult<Vec<Contact>> {
         self.read(people::contacts).await

@@ -8,8 +8,14 @@ use crate::tui::components::confirm::Question;
 
 /// What the pane offers right now.
 pub fn commands(p: &Portal) -> Vec<Command> {
-    if p.question.is_some() {
-        return Question::commands();
+    if let Some((_, leaving)) = &p.question {
+        let mut answers = Question::commands();
+        // The key that asked says yes when pressed again; quit is the one not offered
+        // otherwise while the question is open.
+        if *leaving == Action::Quit {
+            answers.push(Command::new(Action::Quit));
+        }
+        return answers;
     }
     if p.viewing.is_some() {
         return vec![
