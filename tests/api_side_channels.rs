@@ -229,6 +229,9 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
              ALTER TABLE tickets DROP COLUMN updated_by; \
              ALTER TABLE tickets DROP COLUMN public_updated_by; \
              DROP TABLE sign_in_failures; \
+             DROP TABLE mail_queue; \
+             ALTER TABLE messages DROP COLUMN channel; \
+             ALTER TABLE messages DROP COLUMN sender_address; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");

@@ -8,6 +8,10 @@
 //! 3: who made a ticket's last change (`updated_by`, the name as it was then) and its last
 //! change customers can see (`public_updated_by`), so a conflict can say whose change it ran
 //! into without telling a customer who touched the ticket behind their back.
+//!
+//! 5: the mail queue (`mail_queue`), written in the transaction of the change a mail is
+//! about and read by the sender; each mail's `Message-ID` is kept so replies can be threaded.
+//! A message's channel (`portal` or `email`) and, for mail, its sender address.
 
 use rusqlite::Connection;
 
@@ -78,6 +82,19 @@ INSERT INTO sign_in_failures (email, failures, locked_until, last_failed_at)
     r#"
 ALTER TABLE tickets ADD COLUMN updated_by TEXT;
 ALTER TABLE tickets ADD COLUMN public_updated_by TEXT;
+"#,
+    r#"
+CREATE TABLE mail_queue (
+  id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL, recipient_id INTEGER NOT NULL, recipient TEXT NOT NULL,
+  sender TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,
+  in_reply_to TEXT, refs TEXT NOT NULL, reply_domain TEXT NOT NULL, state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+  created_at TEXT NOT NULL, sent_at TEXT);
+CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
+CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
+ALTER TABLE messages ADD COLUMN sender_address TEXT;
 "#,
 ];
 
