@@ -19,8 +19,20 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Tries every second, for as long as a test runs.
+const EVERY_SECOND: Delivery = Delivery {
+    first_retry: Duration::from_secs(1),
+    max_retry: Duration::from_secs(1),
+    max_attempts: 1000,
+};
+
 /// A demo server whose mail goes to `smtp_port`, retrying every second.
 async fn server_mailing(smtp_port: u16) -> TestServer {
+    server_delivering(smtp_port, EVERY_SECOND).await
+}
+
+/// A demo server whose mail goes to `smtp_port`, retrying as `delivery` says.
+async fn server_delivering(smtp_port: u16, delivery: Delivery) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).expect("data dir");
@@ -32,11 +44,7 @@ async fn server_mailing(smtp_port: u16) -> TestServer {
         .expect("demo imports");
     let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), None).expect("mailer");
     let limits = Limits {
-        mail: Delivery {
-            first_retry: Duration::from_secs(1),
-            max_retry: Duration::from_secs(1),
-            max_attempts: 1000,
-        },
+        mail: delivery,
         ..Limits::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -257,6 +265,114 @@ async fn an_italian_portal_mails_in_italian_and_templates_refuse_unknown_placeho
         mails[1].contains("Carla: Arriva il tecnico."),
         "{}",
         mails[1]
+    );
+    drop(sink);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_mails_the_requester_and_assigning_mails_the_agent() {
+    if !mail_support::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let maildir = dir.path().join("maildir");
+    let sink = Sink::start(free_port(), &maildir);
+    let ts = server_mailing(sink.port).await;
+    let ada = ts.demo_login(ADA).await;
+    let ticket = ts.first_ticket_of(&ada, CARLA).await;
+    let id = ticket["id"].as_i64().expect("id");
+    if ticket["stage"] == "closed" {
+        ts.set_ticket(&ada, id, json!({"stage": "waiting_on_us"}))
+            .await;
+    }
+    let sam_id = ts
+        .get("/users", &ada)
+        .await
+        .body
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["email"] == SAM)
+        .expect("sam")["id"]
+        .clone();
+    ts.set_ticket(&ada, id, json!({"owner_id": Value::Null}))
+        .await;
+    ts.set_ticket(&ada, id, json!({"owner_id": sam_id})).await;
+    let assigned = mails_to(&maildir, SAM, 1).await.remove(0);
+    let subject = header(&assigned, "Subject").expect("subject");
+    assert!(
+        subject.starts_with(&format!("[#{id}] Assigned to you: ")),
+        "{subject}"
+    );
+    ts.set_ticket(&ada, id, json!({"stage": "closed"})).await;
+    let closed = mails_to(&maildir, CARLA, 1).await.remove(0);
+    let subject = header(&closed, "Subject").expect("subject");
+    assert!(
+        subject.starts_with(&format!("[#{id}] Closed: ")),
+        "{subject}"
+    );
+    assert!(
+        closed.contains("opens again"),
+        "says how to reopen: {closed}"
+    );
+    // The requester's and the agent's threads are apart: neither answers the other's mail.
+    assert_eq!(header(&closed, "In-Reply-To"), None);
+    drop(sink);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_mail_shows_the_reason_and_an_admin_retry_sends_it() {
+    if !mail_support::available() {
+        return;
+    }
+    let port = free_port();
+    let once = Delivery {
+        max_attempts: 1,
+        ..EVERY_SECOND
+    };
+    let ts = server_delivering(port, once).await;
+    let sam = ts.demo_login(SAM).await;
+    let ada = ts.demo_login(ADA).await;
+    let ticket = ts.first_ticket_of(&sam, CARLA).await;
+    reply(&ts, &sam, &ticket, "Try this first.", false).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let failed = loop {
+        let listed = queue(&ts, &ada).await;
+        if let Some(m) = listed.into_iter().find(|m| m["state"] == "failed") {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the mail never failed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let reason = failed["last_error"].as_str().expect("the reason");
+    assert!(reason.contains("Connection refused"), "{reason}");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let maildir = dir.path().join("maildir");
+    let sink = Sink::start(port, &maildir);
+    let path = format!("/mail/queue/{}/retry", failed["id"]);
+    assert_error(&ts.post(&path, &sam, json!(null)).await, 403);
+    let a = ts.post(&path, &ada, json!(null)).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.body["state"], "queued");
+    let mails = wait_for_mails(&maildir, 1).await;
+    assert!(mails[0].contains("Try this first."));
+    // A sent mail is not sent again, and an unknown one is a 404.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while queue(&ts, &ada).await[0]["state"] != "sent" {
+        assert!(std::time::Instant::now() < deadline, "never marked sent");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        assert_error(&ts.post(&path, &ada, json!(null)).await, 400),
+        "invalid"
+    );
+    assert_error(
+        &ts.post("/mail/queue/999999/retry", &ada, json!(null)).await,
+        404,
     );
     drop(sink);
 }
