@@ -376,3 +376,36 @@ async fn a_failed_mail_shows_the_reason_and_an_admin_retry_sends_it() {
     );
     drop(sink);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_and_its_mail_commit_together_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("deskport.db");
+    let store = SqliteStore::open(&path).expect("store opens");
+    store
+        .import(deskport::server::demo::demo_batch(3, "x"))
+        .await
+        .expect("demo imports");
+    let before = store.messages(1).await.expect("thread").len();
+    // A queue that refuses every mail: the reply that causes one must not be kept either.
+    rusqlite::Connection::open(&path)
+        .expect("db")
+        .execute_batch(
+            "CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_queue \
+             BEGIN SELECT RAISE(ABORT, 'the queue is full'); END;",
+        )
+        .expect("trigger");
+    let author = deskport::domain::ticket::AuthorKind::User;
+    let refused = store
+        .add_message(1, author, 1, "an answer".into(), false)
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(store.messages(1).await.expect("thread").len(), before);
+    assert!(store.mail_queue(10).await.expect("queue").is_empty());
+    // An internal note queues no mail, so it is kept.
+    store
+        .add_message(1, author, 1, "a note".into(), true)
+        .await
+        .expect("a note needs no mail");
+    assert_eq!(store.messages(1).await.expect("thread").len(), before + 1);
+}
