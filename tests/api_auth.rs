@@ -9,31 +9,33 @@ use deskport::server::security::digest;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-#[tokio::test]
-async fn missing_wrong_and_signed_out_tokens_get_401() {
-    let ts = demo_server(20).await;
-    for token in [None, Some("not-a-token"), Some("")] {
-        let a = ts.call("GET", "/me", token, None, &[]).await;
-        assert_eq!(assert_error(&a, 401), "unauthorized");
-    }
-    for header in ["Basic YWRhOmRlc2twb3J0", "Bearer", "bearer abc", "Token x"] {
-        let a = ts
-            .call_raw("GET", "/tickets", None, None, &[("authorization", header)])
+both_stores! {
+    #[tokio::test]
+    async fn missing_wrong_and_signed_out_tokens_get_401() {
+        let ts = demo_server(20).await;
+        for token in [None, Some("not-a-token"), Some("")] {
+            let a = ts.call("GET", "/me", token, None, &[]).await;
+            assert_eq!(assert_error(&a, 401), "unauthorized");
+        }
+        for header in ["Basic YWRhOmRlc2twb3J0", "Bearer", "bearer abc", "Token x"] {
+            let a = ts
+                .call_raw("GET", "/tickets", None, None, &[("authorization", header)])
+                .await;
+            assert_error(&a, 401);
+        }
+        let token = ts.demo_login(CARLA).await;
+        assert_eq!(ts.get("/me", &token).await.status, 200);
+        let out = ts
+            .call("POST", "/auth/logout", Some(&token), None, &[])
             .await;
-        assert_error(&a, 401);
+        assert_eq!(out.status, 204);
+        assert_error(&ts.get("/me", &token).await, 401);
+        assert_error(
+            &ts.call("POST", "/auth/logout", Some(&token), None, &[])
+                .await,
+            401,
+        );
     }
-    let token = ts.demo_login(CARLA).await;
-    assert_eq!(ts.get("/me", &token).await.status, 200);
-    let out = ts
-        .call("POST", "/auth/logout", Some(&token), None, &[])
-        .await;
-    assert_eq!(out.status, 204);
-    assert_error(&ts.get("/me", &token).await, 401);
-    assert_error(
-        &ts.call("POST", "/auth/logout", Some(&token), None, &[])
-            .await,
-        401,
-    );
 }
 
 #[tokio::test]
@@ -75,40 +77,42 @@ async fn an_idle_session_expires() {
     assert_eq!(ts.get("/tickets", &other).await.status, 200);
 }
 
-#[tokio::test]
-async fn the_eleventh_sign_in_is_locked_even_with_the_right_password() {
-    let ts = demo_server(20).await;
-    let login = |password: &'static str| {
-        ts.call(
-            "POST",
-            "/auth/login",
-            None,
-            Some(json!({"email": DAN, "password": password})),
-            &[],
-        )
-    };
-    for _ in 0..10 {
-        assert_error(&login("wrong-password").await, 401);
+both_stores! {
+    #[tokio::test]
+    async fn the_eleventh_sign_in_is_locked_even_with_the_right_password() {
+        let ts = demo_server(20).await;
+        let login = |password: &'static str| {
+            ts.call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": DAN, "password": password})),
+                &[],
+            )
+        };
+        for _ in 0..10 {
+            assert_error(&login("wrong-password").await, 401);
+        }
+        let a = login(DEMO_PASSWORD).await;
+        assert_eq!(assert_error(&a, 429), "account_locked");
+        let wait: u64 = a
+            .header("retry-after")
+            .parse()
+            .expect("Retry-After in seconds");
+        assert!((1..=15 * 60).contains(&wait), "{wait}");
+        let code = ts
+            .call(
+                "POST",
+                "/auth/verify",
+                None,
+                Some(json!({"email": DAN, "code": "123456"})),
+                &[],
+            )
+            .await;
+        assert_error(&code, 429);
+        // Another account is not affected.
+        ts.demo_login(CARLA).await;
     }
-    let a = login(DEMO_PASSWORD).await;
-    assert_eq!(assert_error(&a, 429), "account_locked");
-    let wait: u64 = a
-        .header("retry-after")
-        .parse()
-        .expect("Retry-After in seconds");
-    assert!((1..=15 * 60).contains(&wait), "{wait}");
-    let code = ts
-        .call(
-            "POST",
-            "/auth/verify",
-            None,
-            Some(json!({"email": DAN, "code": "123456"})),
-            &[],
-        )
-        .await;
-    assert_error(&code, 429);
-    // Another account is not affected.
-    ts.demo_login(CARLA).await;
 }
 
 #[tokio::test]
@@ -164,39 +168,41 @@ async fn fastest(ts: &TestServer, email: &str) -> Duration {
     best
 }
 
-#[tokio::test]
-async fn unknown_and_unregistered_emails_take_as_long_as_known_ones() {
-    let ts = demo_server(20).await;
-    let known = fastest(&ts, "owen@stark.test").await;
-    for email in ["nobody@nowhere.test", "yuki@acme.test", "tom@acme.test"] {
-        let other = fastest(&ts, email).await;
-        // Without the dummy hash an unknown email answers hundreds of times faster; a factor
-        // of 10 catches that while leaving room for a loaded machine (the known account's
-        // failure also waits for a write on the store's writer thread).
-        assert!(
-            other * 10 >= known,
-            "{email}: {other:?} against {known:?} for a known account"
-        );
+both_stores! {
+    #[tokio::test]
+    async fn unknown_and_unregistered_emails_take_as_long_as_known_ones() {
+        let ts = demo_server(20).await;
+        let known = fastest(&ts, "owen@stark.test").await;
+        for email in ["nobody@nowhere.test", "yuki@acme.test", "tom@acme.test"] {
+            let other = fastest(&ts, email).await;
+            // Without the dummy hash an unknown email answers hundreds of times faster; a factor
+            // of 10 catches that while leaving room for a loaded machine (the known account's
+            // failure also waits for a write on the store's writer thread).
+            assert!(
+                other * 10 >= known,
+                "{email}: {other:?} against {known:?} for a known account"
+            );
+        }
+        let a = ts
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": "nobody@nowhere.test", "password": "x"})),
+                &[],
+            )
+            .await;
+        let b = ts
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": "owen@stark.test", "password": "x"})),
+                &[],
+            )
+            .await;
+        assert_eq!(a.body, b.body, "the same answer either way");
     }
-    let a = ts
-        .call(
-            "POST",
-            "/auth/login",
-            None,
-            Some(json!({"email": "nobody@nowhere.test", "password": "x"})),
-            &[],
-        )
-        .await;
-    let b = ts
-        .call(
-            "POST",
-            "/auth/login",
-            None,
-            Some(json!({"email": "owen@stark.test", "password": "x"})),
-            &[],
-        )
-        .await;
-    assert_eq!(a.body, b.body, "the same answer either way");
 }
 
 #[tokio::test]
@@ -218,90 +224,96 @@ async fn a_session_ends_after_thirty_days_however_busy() {
     }
 }
 
-#[tokio::test]
-async fn sign_out_everywhere_ends_every_session_of_the_account_only() {
-    let ts = demo_server(20).await;
-    let here = ts.demo_login(DAN).await;
-    let laptop = ts.demo_login(DAN).await;
-    let carla = ts.demo_login(CARLA).await;
-    let out = ts
-        .call("POST", "/auth/logout-all", Some(&here), None, &[])
-        .await;
-    assert_eq!(out.status, 204, "{}", out.text);
-    for token in [&here, &laptop] {
-        assert_error(&ts.get("/me", token).await, 401);
-    }
-    assert_eq!(ts.get("/me", &carla).await.status, 200, "another account");
-    let again = ts
-        .call("POST", "/auth/logout-all", Some(&here), None, &[])
-        .await;
-    assert_error(&again, 401);
-}
-
-#[tokio::test]
-async fn changing_the_password_needs_the_old_one_and_ends_the_other_sessions() {
-    let ts = demo_server(20).await;
-    let here = ts.demo_login(DAN).await;
-    let laptop = ts.demo_login(DAN).await;
-    let change = |old: &str, new: &str| {
-        let body = json!({"old_password": old, "new_password": new});
-        ts.call("POST", "/me/password", Some(&here), Some(body), &[])
-    };
-    let short = change(DEMO_PASSWORD, "short").await;
-    assert_error(&short, 400);
-    assert_eq!(short.body["error"]["field"], "new_password");
-    assert!(
-        short.body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("at least 10")),
-        "{}",
-        short.text
-    );
-    let wrong = change("not-the-password", "a-new-long-password").await;
-    assert_error(&wrong, 400);
-    assert_eq!(wrong.body["error"]["field"], "old_password");
-    let missing = ts
-        .call(
-            "POST",
-            "/me/password",
-            Some(&here),
-            Some(json!({"new_password": "a-new-long-password"})),
-            &[],
-        )
-        .await;
-    assert_error(&missing, 400);
-    assert_eq!(
-        ts.get("/me", &laptop).await.status,
-        200,
-        "nothing changed yet"
-    );
-
-    let done = change(DEMO_PASSWORD, "a-new-long-password").await;
-    assert_eq!(done.status, 204, "{}", done.text);
-    assert_eq!(ts.get("/me", &here).await.status, 200, "this session stays");
-    assert_error(&ts.get("/me", &laptop).await, 401);
-    let old = json!({"email": DAN, "password": DEMO_PASSWORD});
-    assert_error(
-        &ts.call("POST", "/auth/login", None, Some(old), &[]).await,
-        401,
-    );
-    ts.login(DAN, "a-new-long-password").await;
-}
-
-#[tokio::test]
-async fn wrong_old_passwords_count_as_failed_sign_ins() {
-    let ts = demo_server(20).await;
-    let here = ts.demo_login(DAN).await;
-    let body = json!({"old_password": "a-wrong-guess", "new_password": "a-new-long-password"});
-    for _ in 0..10 {
-        let a = ts
-            .call("POST", "/me/password", Some(&here), Some(body.clone()), &[])
+both_stores! {
+    #[tokio::test]
+    async fn sign_out_everywhere_ends_every_session_of_the_account_only() {
+        let ts = demo_server(20).await;
+        let here = ts.demo_login(DAN).await;
+        let laptop = ts.demo_login(DAN).await;
+        let carla = ts.demo_login(CARLA).await;
+        let out = ts
+            .call("POST", "/auth/logout-all", Some(&here), None, &[])
             .await;
-        assert_error(&a, 400);
+        assert_eq!(out.status, 204, "{}", out.text);
+        for token in [&here, &laptop] {
+            assert_error(&ts.get("/me", token).await, 401);
+        }
+        assert_eq!(ts.get("/me", &carla).await.status, 200, "another account");
+        let again = ts
+            .call("POST", "/auth/logout-all", Some(&here), None, &[])
+            .await;
+        assert_error(&again, 401);
     }
-    let right = json!({"old_password": DEMO_PASSWORD, "new_password": "a-new-long-password"});
-    let a = ts
-        .call("POST", "/me/password", Some(&here), Some(right), &[])
-        .await;
-    assert_eq!(assert_error(&a, 429), "account_locked");
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn changing_the_password_needs_the_old_one_and_ends_the_other_sessions() {
+        let ts = demo_server(20).await;
+        let here = ts.demo_login(DAN).await;
+        let laptop = ts.demo_login(DAN).await;
+        let change = |old: &str, new: &str| {
+            let body = json!({"old_password": old, "new_password": new});
+            ts.call("POST", "/me/password", Some(&here), Some(body), &[])
+        };
+        let short = change(DEMO_PASSWORD, "short").await;
+        assert_error(&short, 400);
+        assert_eq!(short.body["error"]["field"], "new_password");
+        assert!(
+            short.body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("at least 10")),
+            "{}",
+            short.text
+        );
+        let wrong = change("not-the-password", "a-new-long-password").await;
+        assert_error(&wrong, 400);
+        assert_eq!(wrong.body["error"]["field"], "old_password");
+        let missing = ts
+            .call(
+                "POST",
+                "/me/password",
+                Some(&here),
+                Some(json!({"new_password": "a-new-long-password"})),
+                &[],
+            )
+            .await;
+        assert_error(&missing, 400);
+        assert_eq!(
+            ts.get("/me", &laptop).await.status,
+            200,
+            "nothing changed yet"
+        );
+
+        let done = change(DEMO_PASSWORD, "a-new-long-password").await;
+        assert_eq!(done.status, 204, "{}", done.text);
+        assert_eq!(ts.get("/me", &here).await.status, 200, "this session stays");
+        assert_error(&ts.get("/me", &laptop).await, 401);
+        let old = json!({"email": DAN, "password": DEMO_PASSWORD});
+        assert_error(
+            &ts.call("POST", "/auth/login", None, Some(old), &[]).await,
+            401,
+        );
+        ts.login(DAN, "a-new-long-password").await;
+    }
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn wrong_old_passwords_count_as_failed_sign_ins() {
+        let ts = demo_server(20).await;
+        let here = ts.demo_login(DAN).await;
+        let body = json!({"old_password": "a-wrong-guess", "new_password": "a-new-long-password"});
+        for _ in 0..10 {
+            let a = ts
+                .call("POST", "/me/password", Some(&here), Some(body.clone()), &[])
+                .await;
+            assert_error(&a, 400);
+        }
+        let right = json!({"old_password": DEMO_PASSWORD, "new_password": "a-new-long-password"});
+        let a = ts
+            .call("POST", "/me/password", Some(&here), Some(right), &[])
+            .await;
+        assert_eq!(assert_error(&a, 429), "account_locked");
+    }
 }

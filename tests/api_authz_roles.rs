@@ -203,17 +203,23 @@ async fn run(mode: &str) {
     );
 }
 
-#[tokio::test]
-async fn roles_in_contact_mode() {
-    run("contact").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_contact_mode() {
+        run("contact").await;
+    }
 }
 
-#[tokio::test]
-async fn roles_in_company_mode() {
-    run("company").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_company_mode() {
+        run("company").await;
+    }
 }
 
-#[tokio::test]
-async fn roles_in_contact_filter_mode() {
-    run("contact_filter").await;
+both_stores! {
+    #[tokio::test]
+    async fn roles_in_contact_filter_mode() {
+        run("contact_filter").await;
+    }
 }

@@ -19,44 +19,46 @@ async fn remove(ts: &TestServer, host: &str, token: Option<&str>) -> Answer {
         .await
 }
 
-#[tokio::test]
-async fn admins_remove_a_domain_unless_the_portal_needs_it() {
-    let ts = demo_server(20).await;
-    let admin = ts.demo_login(ADA).await;
-    let agent = ts.demo_login(SAM).await;
-    let carla = ts.demo_login(CARLA).await;
-    let fresh = json!({"host": "spare.acme.test", "primary_language": "en"});
-    assert_eq!(ts.post("/domains", &admin, fresh).await.status, 201);
-    let (_, cursor) = ts.sync_all(&admin, "", 500).await;
+both_stores! {
+    #[tokio::test]
+    async fn admins_remove_a_domain_unless_the_portal_needs_it() {
+        let ts = demo_server(20).await;
+        let admin = ts.demo_login(ADA).await;
+        let agent = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        let fresh = json!({"host": "spare.acme.test", "primary_language": "en"});
+        assert_eq!(ts.post("/domains", &admin, fresh).await.status, 201);
+        let (_, cursor) = ts.sync_all(&admin, "", 500).await;
 
-    for (token, status) in [(Some(&agent), 403), (Some(&carla), 403), (None, 401)] {
-        let a = remove(&ts, "spare.acme.test", token.map(String::as_str)).await;
-        assert_error(&a, status);
+        for (token, status) in [(Some(&agent), 403), (Some(&carla), 403), (None, 401)] {
+            let a = remove(&ts, "spare.acme.test", token.map(String::as_str)).await;
+            assert_error(&a, status);
+        }
+        let a = remove(&ts, "spare.acme.test", Some(&admin)).await;
+        assert_eq!(a.status, 204, "{}", a.text);
+        assert!(!hosts(&ts.get("/domains", &admin).await.body).contains(&"spare.acme.test".into()));
+        let (pages, _) = ts.sync_all(&admin, &cursor, 500).await;
+        let listed = pages
+            .iter()
+            .flat_map(|p| p["changes"].as_array().expect("changes").clone())
+            .rfind(|c| c["entity"] == "domains")
+            .expect("the feed sends the domain list again");
+        assert!(
+            !hosts(&listed["data"]).contains(&"spare.acme.test".into()),
+            "{listed}"
+        );
+
+        let again = remove(&ts, "spare.acme.test", Some(&admin)).await;
+        assert_error(&again, 404);
+        let own = remove(&ts, "support.deskport.test", Some(&admin)).await;
+        assert_eq!(assert_error(&own, 400), "invalid");
+        assert!(own.text.contains("served on it"), "{}", own.text);
+        let system = remove(&ts, "acme-help.deskport-sites.test", Some(&admin)).await;
+        assert_error(&system, 400);
+        let list = hosts(&ts.get("/domains", &admin).await.body);
+        assert!(
+            list.contains(&"support.deskport.test".into()) && list.len() == 3,
+            "{list:?}"
+        );
     }
-    let a = remove(&ts, "spare.acme.test", Some(&admin)).await;
-    assert_eq!(a.status, 204, "{}", a.text);
-    assert!(!hosts(&ts.get("/domains", &admin).await.body).contains(&"spare.acme.test".into()));
-    let (pages, _) = ts.sync_all(&admin, &cursor, 500).await;
-    let listed = pages
-        .iter()
-        .flat_map(|p| p["changes"].as_array().expect("changes").clone())
-        .rfind(|c| c["entity"] == "domains")
-        .expect("the feed sends the domain list again");
-    assert!(
-        !hosts(&listed["data"]).contains(&"spare.acme.test".into()),
-        "{listed}"
-    );
-
-    let again = remove(&ts, "spare.acme.test", Some(&admin)).await;
-    assert_error(&again, 404);
-    let own = remove(&ts, "support.deskport.test", Some(&admin)).await;
-    assert_eq!(assert_error(&own, 400), "invalid");
-    assert!(own.text.contains("served on it"), "{}", own.text);
-    let system = remove(&ts, "acme-help.deskport-sites.test", Some(&admin)).await;
-    assert_error(&system, 400);
-    let list = hosts(&ts.get("/domains", &admin).await.body);
-    assert!(
-        list.contains(&"support.deskport.test".into()) && list.len() == 3,
-        "{list:?}"
-    );
 }

@@ -52,103 +52,107 @@ const JUNK: [&str; 8] = [
     "{\"a\":",
 ];
 
-#[tokio::test]
-async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
-    let ts = demo_server(20).await;
-    let doc = document(&ts).await;
-    assert!(
-        doc["openapi"].as_str().expect("openapi").starts_with("3."),
-        "{}",
-        doc["openapi"]
-    );
-    assert!(doc["info"]["title"].is_string());
-    for (method, path) in PROMISED {
+both_stores! {
+    #[tokio::test]
+    async fn the_document_is_openapi_3_and_lists_every_route_of_the_design() {
+        let ts = demo_server(20).await;
+        let doc = document(&ts).await;
         assert!(
-            doc["paths"][path][method].is_object(),
-            "{method} {path} is not documented"
+            doc["openapi"].as_str().expect("openapi").starts_with("3."),
+            "{}",
+            doc["openapi"]
         );
-    }
-    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-    for (method, path) in [("post", "/auth/logout-all"), ("post", "/me/password")] {
-        assert!(
-            doc["paths"][path][method]["security"].is_array(),
-            "{method} {path} is not documented as signed in"
-        );
+        assert!(doc["info"]["title"].is_string());
+        for (method, path) in PROMISED {
+            assert!(
+                doc["paths"][path][method].is_object(),
+                "{method} {path} is not documented"
+            );
+        }
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        for (method, path) in [("post", "/auth/logout-all"), ("post", "/me/password")] {
+            assert!(
+                doc["paths"][path][method]["security"].is_array(),
+                "{method} {path} is not documented as signed in"
+            );
+        }
     }
 }
 
-#[tokio::test]
-async fn every_documented_operation_answers() {
-    let ts = demo_server(20).await;
-    let doc = document(&ts).await;
-    let admin = ts.demo_login(ADA).await;
-    let throwaway = ts.demo_login(SAM).await;
-    let yuki = ts.contact(&admin, "yuki@acme.test").await["id"].clone();
-    let inbox = ts
-        .post(
-            "/inboxes",
-            &admin,
-            json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
-        )
-        .await
-        .body["id"]
-        .clone();
-    let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
-                      "then": {"inbox_id": 1, "assign": "none"}});
-    let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
-    let spare = json!({"host": "spare.example.test", "primary_language": "en"});
-    assert_eq!(ts.post("/domains", &admin, spare).await.status, 201);
-    let mut checked = 0;
-    for (template, operations) in doc["paths"].as_object().expect("paths") {
-        let path = if template.starts_with("/inboxes/") {
-            template.replace("{id}", &inbox.to_string())
-        } else if template.starts_with("/routing-rules/") {
-            template.replace("{id}", &rule.to_string())
-        } else if template.starts_with("/contacts/") {
-            template.replace("{id}", &yuki.to_string())
-        } else if template.starts_with("/domains/") {
-            template.replace("{host}", "spare.example.test")
-        } else {
-            template.replace("{id}", "1")
-        };
-        assert!(!path.contains('{'), "an unfilled parameter in {template}");
-        // Deletes last, so the other operations still find the resource.
-        let mut methods: Vec<&String> =
-            operations.as_object().expect("operations").keys().collect();
-        methods.sort_by_key(|m| *m == "delete");
-        for method in methods {
-            let token = if path == "/auth/logout" {
-                &throwaway
+both_stores! {
+    #[tokio::test]
+    async fn every_documented_operation_answers() {
+        let ts = demo_server(20).await;
+        let doc = document(&ts).await;
+        let admin = ts.demo_login(ADA).await;
+        let throwaway = ts.demo_login(SAM).await;
+        let yuki = ts.contact(&admin, "yuki@acme.test").await["id"].clone();
+        let inbox = ts
+            .post(
+                "/inboxes",
+                &admin,
+                json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
+            )
+            .await
+            .body["id"]
+            .clone();
+        let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
+                          "then": {"inbox_id": 1, "assign": "none"}});
+        let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
+        let spare = json!({"host": "spare.example.test", "primary_language": "en"});
+        assert_eq!(ts.post("/domains", &admin, spare).await.status, 201);
+        let mut checked = 0;
+        for (template, operations) in doc["paths"].as_object().expect("paths") {
+            let path = if template.starts_with("/inboxes/") {
+                template.replace("{id}", &inbox.to_string())
+            } else if template.starts_with("/routing-rules/") {
+                template.replace("{id}", &rule.to_string())
+            } else if template.starts_with("/contacts/") {
+                template.replace("{id}", &yuki.to_string())
+            } else if template.starts_with("/domains/") {
+                template.replace("{host}", "spare.example.test")
             } else {
-                &admin
+                template.replace("{id}", "1")
             };
-            let status = if path == "/events" {
-                let resp = ts
-                    .http
-                    .get(format!("{}{path}", ts.base()))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .expect("sent");
-                resp.status().as_u16()
-            } else {
-                let body = (method != "get" && method != "delete").then(|| json!({}));
-                let a = ts
-                    .call(&method.to_uppercase(), &path, Some(token), body, &[])
-                    .await;
-                if a.status >= 400 {
-                    assert_error_shape(&a);
-                }
-                a.status
-            };
-            assert!(
-                ![404, 405].contains(&status) && status < 500,
-                "{method} {path}: {status}"
-            );
-            checked += 1;
+            assert!(!path.contains('{'), "an unfilled parameter in {template}");
+            // Deletes last, so the other operations still find the resource.
+            let mut methods: Vec<&String> =
+                operations.as_object().expect("operations").keys().collect();
+            methods.sort_by_key(|m| *m == "delete");
+            for method in methods {
+                let token = if path == "/auth/logout" {
+                    &throwaway
+                } else {
+                    &admin
+                };
+                let status = if path == "/events" {
+                    let resp = ts
+                        .http
+                        .get(format!("{}{path}", ts.base()))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .expect("sent");
+                    resp.status().as_u16()
+                } else {
+                    let body = (method != "get" && method != "delete").then(|| json!({}));
+                    let a = ts
+                        .call(&method.to_uppercase(), &path, Some(token), body, &[])
+                        .await;
+                    if a.status >= 400 {
+                        assert_error_shape(&a);
+                    }
+                    a.status
+                };
+                assert!(
+                    ![404, 405].contains(&status) && status < 500,
+                    "{method} {path}: {status}"
+                );
+                checked += 1;
+            }
         }
+        assert!(checked >= 31, "{checked} operations");
     }
-    assert!(checked >= 31, "{checked} operations");
 }
 
 /// A valid body for each documented request schema that is closed to unknown fields.
@@ -202,156 +206,160 @@ fn valid_bodies() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-#[tokio::test]
-async fn what_deny_unknown_fields_refuses_matches_the_schemas() {
-    let ts = demo_server(20).await;
-    let doc = document(&ts).await;
-    let admin = ts.demo_login(ADA).await;
-    let inbox = ts
-        .post(
-            "/inboxes",
-            &admin,
-            json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
-        )
-        .await
-        .body["id"]
-        .clone();
-    let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
-                      "then": {"inbox_id": 1, "assign": "none"}});
-    let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
-    for (method, template, body) in valid_bodies() {
-        let op = &doc["paths"][template][method];
-        let schema = resolve(
-            &doc,
-            &op["requestBody"]["content"]["application/json"]["schema"],
-        );
-        assert_eq!(
-            schema["additionalProperties"], false,
-            "{method} {template}: the schema must be closed: {schema}"
-        );
-        let properties = schema["properties"].as_object().expect("properties");
-        let required: Vec<&str> = schema["required"]
-            .as_array()
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let keys = body.as_object().expect("object");
-        assert!(
-            keys.keys().all(|k| properties.contains_key(k)),
-            "{template}: {body} has a key the schema lacks"
-        );
-        assert!(
-            required.iter().all(|k| keys.contains_key(*k)),
-            "{template}: {body} lacks a required key {required:?}"
-        );
-
-        let path = template.replace(
-            "{id}",
-            &if template.starts_with("/inboxes") {
-                inbox.to_string()
-            } else if template.starts_with("/routing") {
-                rule.to_string()
-            } else {
-                "1".into()
-            },
-        );
-        let etag = ts.get("/portal", &admin).await.header("etag");
-        let headers = [("if-match", etag.as_str())];
-        let mut extra = body.clone();
-        extra["unexpected_field"] = json!(1);
-        let refused = ts
-            .call(
-                &method.to_uppercase(),
-                &path,
-                Some(&admin),
-                Some(extra),
-                &headers,
+both_stores! {
+    #[tokio::test]
+    async fn what_deny_unknown_fields_refuses_matches_the_schemas() {
+        let ts = demo_server(20).await;
+        let doc = document(&ts).await;
+        let admin = ts.demo_login(ADA).await;
+        let inbox = ts
+            .post(
+                "/inboxes",
+                &admin,
+                json!({"name": "Spare", "kind": "inbox", "assignment": "manual"}),
             )
-            .await;
-        assert_error(&refused, 400);
-        assert!(
-            refused.text.contains("unexpected_field"),
-            "{template}: the error names the field: {}",
-            refused.text
-        );
-        for key in required {
-            let mut missing = body.clone();
-            missing.as_object_mut().expect("object").remove(key);
-            assert_error(
-                &ts.call(
+            .await
+            .body["id"]
+            .clone();
+        let rule = json!({"name": "Spare", "match": "all", "conditions": [{"field": "subject", "op": "contains", "value": "spare"}],
+                          "then": {"inbox_id": 1, "assign": "none"}});
+        let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
+        for (method, template, body) in valid_bodies() {
+            let op = &doc["paths"][template][method];
+            let schema = resolve(
+                &doc,
+                &op["requestBody"]["content"]["application/json"]["schema"],
+            );
+            assert_eq!(
+                schema["additionalProperties"], false,
+                "{method} {template}: the schema must be closed: {schema}"
+            );
+            let properties = schema["properties"].as_object().expect("properties");
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let keys = body.as_object().expect("object");
+            assert!(
+                keys.keys().all(|k| properties.contains_key(k)),
+                "{template}: {body} has a key the schema lacks"
+            );
+            assert!(
+                required.iter().all(|k| keys.contains_key(*k)),
+                "{template}: {body} lacks a required key {required:?}"
+            );
+
+            let path = template.replace(
+                "{id}",
+                &if template.starts_with("/inboxes") {
+                    inbox.to_string()
+                } else if template.starts_with("/routing") {
+                    rule.to_string()
+                } else {
+                    "1".into()
+                },
+            );
+            let etag = ts.get("/portal", &admin).await.header("etag");
+            let headers = [("if-match", etag.as_str())];
+            let mut extra = body.clone();
+            extra["unexpected_field"] = json!(1);
+            let refused = ts
+                .call(
                     &method.to_uppercase(),
                     &path,
                     Some(&admin),
-                    Some(missing),
+                    Some(extra),
                     &headers,
                 )
-                .await,
-                400,
+                .await;
+            assert_error(&refused, 400);
+            assert!(
+                refused.text.contains("unexpected_field"),
+                "{template}: the error names the field: {}",
+                refused.text
+            );
+            for key in required {
+                let mut missing = body.clone();
+                missing.as_object_mut().expect("object").remove(key);
+                assert_error(
+                    &ts.call(
+                        &method.to_uppercase(),
+                        &path,
+                        Some(&admin),
+                        Some(missing),
+                        &headers,
+                    )
+                    .await,
+                    400,
+                );
+            }
+            let accepted = ts
+                .call(
+                    &method.to_uppercase(),
+                    &path,
+                    Some(&admin),
+                    Some(body.clone()),
+                    &headers,
+                )
+                .await;
+            assert!(
+                (200..300).contains(&accepted.status),
+                "{method} {template} {body}: {} {}",
+                accepted.status,
+                accepted.text
             );
         }
-        let accepted = ts
-            .call(
-                &method.to_uppercase(),
-                &path,
-                Some(&admin),
-                Some(body.clone()),
-                &headers,
-            )
-            .await;
-        assert!(
-            (200..300).contains(&accepted.status),
-            "{method} {template} {body}: {} {}",
-            accepted.status,
-            accepted.text
-        );
     }
 }
 
-#[tokio::test]
-async fn junk_never_causes_a_500() {
-    let ts = demo_server(20).await;
-    let doc = document(&ts).await;
-    let admin = ts.demo_login(ADA).await;
-    let carla = ts.demo_login(CARLA).await;
-    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
-    for (template, operations) in doc["paths"].as_object().expect("paths") {
-        let path = template.replace("{id}", "1");
-        for method in operations.as_object().expect("operations").keys() {
-            if method == "get" || path == "/auth/logout" {
-                continue;
-            }
-            for token in [Some(admin.as_str()), Some(carla.as_str()), None] {
-                for junk in JUNK.iter().copied().chain([deep.as_str()]) {
-                    let headers = [("content-type", "application/json"), ("if-match", "\"1\"")];
-                    let a = ts
-                        .call_raw(
-                            &method.to_uppercase(),
-                            &path,
-                            token,
-                            Some(junk.as_bytes().to_vec()),
-                            &headers,
-                        )
-                        .await;
-                    assert!(
-                        a.status < 500,
-                        "{method} {path} with {:.20}: {}",
-                        junk,
-                        a.text
-                    );
-                    if a.status >= 400 {
-                        assert_error_shape(&a);
+both_stores! {
+    #[tokio::test]
+    async fn junk_never_causes_a_500() {
+        let ts = demo_server(20).await;
+        let doc = document(&ts).await;
+        let admin = ts.demo_login(ADA).await;
+        let carla = ts.demo_login(CARLA).await;
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        for (template, operations) in doc["paths"].as_object().expect("paths") {
+            let path = template.replace("{id}", "1");
+            for method in operations.as_object().expect("operations").keys() {
+                if method == "get" || path == "/auth/logout" {
+                    continue;
+                }
+                for token in [Some(admin.as_str()), Some(carla.as_str()), None] {
+                    for junk in JUNK.iter().copied().chain([deep.as_str()]) {
+                        let headers = [("content-type", "application/json"), ("if-match", "\"1\"")];
+                        let a = ts
+                            .call_raw(
+                                &method.to_uppercase(),
+                                &path,
+                                token,
+                                Some(junk.as_bytes().to_vec()),
+                                &headers,
+                            )
+                            .await;
+                        assert!(
+                            a.status < 500,
+                            "{method} {path} with {:.20}: {}",
+                            junk,
+                            a.text
+                        );
+                        if a.status >= 400 {
+                            assert_error_shape(&a);
+                        }
                     }
                 }
             }
         }
-    }
-    for path in [
-        "/tickets?limit=-1",
-        "/tickets?limit=99999999999999999999",
-        "/tickets/99999999999999999999",
-        "/sync?cursor=bC45OTk5OTk5OTk5OTk5OTk5OTk5LjA",
-    ] {
-        let a = ts.get(path, &admin).await;
-        assert!(a.status < 500, "{path}: {}", a.text);
-        assert_error_shape(&a);
+        for path in [
+            "/tickets?limit=-1",
+            "/tickets?limit=99999999999999999999",
+            "/tickets/99999999999999999999",
+            "/sync?cursor=bC45OTk5OTk5OTk5OTk5OTk5OTk5LjA",
+        ] {
+            let a = ts.get(path, &admin).await;
+            assert!(a.status < 500, "{path}: {}", a.text);
+            assert_error_shape(&a);
+        }
     }
 }

@@ -6,137 +6,145 @@ mod common;
 use common::{assert_error, assert_error_shape, demo_server};
 use serde_json::json;
 
-#[tokio::test]
-async fn sign_in_attempts_for_one_account_are_capped_per_minute() {
-    let s = demo_server(20).await;
-    let body = json!({"email": "nobody@nowhere.test", "password": "wrong-password"});
-    // Ten failures lock the address (an account or not), then the per-account cap of 20 a
-    // minute answers with its own code.
-    for i in 0..20 {
-        let a = s
-            .call("POST", "/auth/login", None, Some(body.clone()), &[])
+both_stores! {
+    #[tokio::test]
+    async fn sign_in_attempts_for_one_account_are_capped_per_minute() {
+        let s = demo_server(20).await;
+        let body = json!({"email": "nobody@nowhere.test", "password": "wrong-password"});
+        // Ten failures lock the address (an account or not), then the per-account cap of 20 a
+        // minute answers with its own code.
+        for i in 0..20 {
+            let a = s
+                .call("POST", "/auth/login", None, Some(body.clone()), &[])
+                .await;
+            let want = if i < 10 {
+                "unauthorized"
+            } else {
+                "account_locked"
+            };
+            assert_eq!(assert_error_shape(&a), want, "attempt {i}: {:?}", a.body);
+        }
+        let a = s.call("POST", "/auth/login", None, Some(body), &[]).await;
+        assert_eq!(assert_error(&a, 429), "rate_limited");
+        let wait: u64 = a
+            .header("retry-after")
+            .parse()
+            .expect("Retry-After is a number of seconds");
+        assert!((1..=60).contains(&wait), "Retry-After {wait}");
+        let other = s
+            .call(
+                "POST",
+                "/auth/login",
+                None,
+                Some(json!({"email": "ada@deskport.test", "password": "deskport-demo"})),
+                &[],
+            )
             .await;
-        let want = if i < 10 {
-            "unauthorized"
-        } else {
-            "account_locked"
-        };
-        assert_eq!(assert_error_shape(&a), want, "attempt {i}: {:?}", a.body);
+        assert_eq!(
+            other.status, 200,
+            "another account is not limited: {:?}",
+            other.body
+        );
     }
-    let a = s.call("POST", "/auth/login", None, Some(body), &[]).await;
-    assert_eq!(assert_error(&a, 429), "rate_limited");
-    let wait: u64 = a
-        .header("retry-after")
-        .parse()
-        .expect("Retry-After is a number of seconds");
-    assert!((1..=60).contains(&wait), "Retry-After {wait}");
-    let other = s
-        .call(
-            "POST",
-            "/auth/login",
-            None,
-            Some(json!({"email": "ada@deskport.test", "password": "deskport-demo"})),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        other.status, 200,
-        "another account is not limited: {:?}",
-        other.body
-    );
 }
 
-#[tokio::test]
-async fn code_emails_are_capped_per_account_and_per_address() {
-    let s = demo_server(20).await;
-    let carla = json!({"email": "carla@acme.test"});
-    for i in 0..5 {
-        let a = s
-            .call("POST", "/auth/code", None, Some(carla.clone()), &[])
-            .await;
-        assert_eq!(a.status, 202, "code {i}: {:?}", a.body);
-    }
-    let a = s.call("POST", "/auth/code", None, Some(carla), &[]).await;
-    assert_eq!(assert_error(&a, 429), "rate_limited");
-    assert!(!a.header("retry-after").is_empty());
-    let sent = common::mails(&s.data_dir()).await.len();
-    assert_eq!(sent, 5, "the refused request sent no mail");
+both_stores! {
+    #[tokio::test]
+    async fn code_emails_are_capped_per_account_and_per_address() {
+        let s = demo_server(20).await;
+        let carla = json!({"email": "carla@acme.test"});
+        for i in 0..5 {
+            let a = s
+                .call("POST", "/auth/code", None, Some(carla.clone()), &[])
+                .await;
+            assert_eq!(a.status, 202, "code {i}: {:?}", a.body);
+        }
+        let a = s.call("POST", "/auth/code", None, Some(carla), &[]).await;
+        assert_eq!(assert_error(&a, 429), "rate_limited");
+        assert!(!a.header("retry-after").is_empty());
+        let sent = common::mails(&s.data_dir()).await.len();
+        assert_eq!(sent, 5, "the refused request sent no mail");
 
-    for i in 0..24 {
+        for i in 0..24 {
+            let a = s
+                .call(
+                    "POST",
+                    "/auth/code",
+                    None,
+                    Some(json!({"email": format!("someone{i}@example.test")})),
+                    &[],
+                )
+                .await;
+            assert_eq!(a.status, 202, "address count {i}: {:?}", a.body);
+        }
         let a = s
             .call(
                 "POST",
                 "/auth/code",
                 None,
-                Some(json!({"email": format!("someone{i}@example.test")})),
+                Some(json!({"email": "fresh@example.test"})),
                 &[],
             )
             .await;
-        assert_eq!(a.status, 202, "address count {i}: {:?}", a.body);
+        assert_eq!(
+            assert_error(&a, 429),
+            "rate_limited",
+            "the 31st code request from one address is refused"
+        );
     }
-    let a = s
-        .call(
-            "POST",
-            "/auth/code",
-            None,
-            Some(json!({"email": "fresh@example.test"})),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        assert_error(&a, 429),
-        "rate_limited",
-        "the 31st code request from one address is refused"
-    );
 }
 
-#[tokio::test]
-async fn registration_emails_are_capped_per_account() {
-    let s = demo_server(20).await;
-    let admin = s.demo_login(common::ADA).await;
-    let access =
-        json!({"mode": "self_registration", "passwordless": true, "idle_timeout_minutes": 60});
-    s.set_portal(&admin, json!({"access": access})).await;
-    let yuki = json!({"email": "yuki@acme.test"});
-    for i in 0..5 {
+both_stores! {
+    #[tokio::test]
+    async fn registration_emails_are_capped_per_account() {
+        let s = demo_server(20).await;
+        let admin = s.demo_login(common::ADA).await;
+        let access =
+            json!({"mode": "self_registration", "passwordless": true, "idle_timeout_minutes": 60});
+        s.set_portal(&admin, json!({"access": access})).await;
+        let yuki = json!({"email": "yuki@acme.test"});
+        for i in 0..5 {
+            let a = s
+                .call("POST", "/auth/register", None, Some(yuki.clone()), &[])
+                .await;
+            assert_eq!(a.status, 202, "registration {i}: {:?}", a.body);
+        }
+        assert_eq!(
+            common::mails(&s.data_dir()).await.len(),
+            5,
+            "one email a request"
+        );
         let a = s
-            .call("POST", "/auth/register", None, Some(yuki.clone()), &[])
+            .call("POST", "/auth/register", None, Some(yuki), &[])
             .await;
-        assert_eq!(a.status, 202, "registration {i}: {:?}", a.body);
+        assert_eq!(assert_error(&a, 429), "rate_limited");
+        let wait: u64 = a
+            .header("retry-after")
+            .parse()
+            .expect("Retry-After is a number of seconds");
+        assert!((1..=3600).contains(&wait), "Retry-After {wait}");
+        assert_eq!(
+            common::mails(&s.data_dir()).await.len(),
+            5,
+            "the refused request sent no mail"
+        );
     }
-    assert_eq!(
-        common::mails(&s.data_dir()).await.len(),
-        5,
-        "one email a request"
-    );
-    let a = s
-        .call("POST", "/auth/register", None, Some(yuki), &[])
-        .await;
-    assert_eq!(assert_error(&a, 429), "rate_limited");
-    let wait: u64 = a
-        .header("retry-after")
-        .parse()
-        .expect("Retry-After is a number of seconds");
-    assert!((1..=3600).contains(&wait), "Retry-After {wait}");
-    assert_eq!(
-        common::mails(&s.data_dir()).await.len(),
-        5,
-        "the refused request sent no mail"
-    );
 }
 
-#[tokio::test]
-async fn invitations_are_capped_per_admin() {
-    let s = demo_server(20).await;
-    let admin = s.demo_login(common::ADA).await;
-    let id = s.contact(&admin, "yuki@acme.test").await["id"].clone();
-    let path = format!("/contacts/{id}/invite");
-    for i in 0..120 {
+both_stores! {
+    #[tokio::test]
+    async fn invitations_are_capped_per_admin() {
+        let s = demo_server(20).await;
+        let admin = s.demo_login(common::ADA).await;
+        let id = s.contact(&admin, "yuki@acme.test").await["id"].clone();
+        let path = format!("/contacts/{id}/invite");
+        for i in 0..120 {
+            let a = s.call("POST", &path, Some(&admin), None, &[]).await;
+            assert_eq!(a.status, 200, "invitation {i}: {:?}", a.body);
+        }
         let a = s.call("POST", &path, Some(&admin), None, &[]).await;
-        assert_eq!(a.status, 200, "invitation {i}: {:?}", a.body);
+        assert_eq!(assert_error(&a, 429), "rate_limited");
+        assert!(!a.header("retry-after").is_empty());
+        assert_eq!(common::mails(&s.data_dir()).await.len(), 120);
     }
-    let a = s.call("POST", &path, Some(&admin), None, &[]).await;
-    assert_eq!(assert_error(&a, 429), "rate_limited");
-    assert!(!a.header("retry-after").is_empty());
-    assert_eq!(common::mails(&s.data_dir()).await.len(), 120);
 }

@@ -25,59 +25,63 @@ const BODIES: &[Option<&str>] = &[
     Some("[]"),
 ];
 
-#[tokio::test]
-async fn a_role_that_may_not_use_a_route_gets_403_before_its_body_is_read() {
-    let ts = demo_server(5).await;
-    let agent = ts.demo_login(SAM).await;
-    let customer = ts.demo_login(CARLA).await;
-    let refused = ADMIN_ONLY
-        .iter()
-        .flat_map(|route| [(route, &agent), (route, &customer)])
-        .chain(STAFF_ONLY.iter().map(|route| (route, &customer)));
-    let mut checked = 0;
-    for ((method, path), token) in refused {
-        for body in BODIES {
-            let a = ts
-                .call_raw(
-                    method,
-                    path,
-                    Some(token),
-                    body.map(|b| b.as_bytes().to_vec()),
-                    &[("content-type", "application/json"), ("if-match", "\"1\"")],
-                )
-                .await;
-            assert_eq!(
-                (a.status, assert_error_shape(&a)),
-                (403, "forbidden".to_string()),
-                "{method} {path} with {body:?}: {}",
-                a.text
-            );
-            assert_eq!(
-                a.body,
-                serde_json::json!({"error": {"code": "forbidden", "message": "your role may not do this"}}),
-                "{method} {path}: the answer says nothing about the body"
-            );
-            checked += 1;
+both_stores! {
+    #[tokio::test]
+    async fn a_role_that_may_not_use_a_route_gets_403_before_its_body_is_read() {
+        let ts = demo_server(5).await;
+        let agent = ts.demo_login(SAM).await;
+        let customer = ts.demo_login(CARLA).await;
+        let refused = ADMIN_ONLY
+            .iter()
+            .flat_map(|route| [(route, &agent), (route, &customer)])
+            .chain(STAFF_ONLY.iter().map(|route| (route, &customer)));
+        let mut checked = 0;
+        for ((method, path), token) in refused {
+            for body in BODIES {
+                let a = ts
+                    .call_raw(
+                        method,
+                        path,
+                        Some(token),
+                        body.map(|b| b.as_bytes().to_vec()),
+                        &[("content-type", "application/json"), ("if-match", "\"1\"")],
+                    )
+                    .await;
+                assert_eq!(
+                    (a.status, assert_error_shape(&a)),
+                    (403, "forbidden".to_string()),
+                    "{method} {path} with {body:?}: {}",
+                    a.text
+                );
+                assert_eq!(
+                    a.body,
+                    serde_json::json!({"error": {"code": "forbidden", "message": "your role may not do this"}}),
+                    "{method} {path}: the answer says nothing about the body"
+                );
+                checked += 1;
+            }
         }
+        assert_eq!(
+            checked,
+            (ADMIN_ONLY.len() * 2 + STAFF_ONLY.len()) * BODIES.len()
+        );
     }
-    assert_eq!(
-        checked,
-        (ADMIN_ONLY.len() * 2 + STAFF_ONLY.len()) * BODIES.len()
-    );
 }
 
-#[tokio::test]
-async fn an_allowed_role_still_gets_400_for_a_bad_body() {
-    let ts = demo_server(5).await;
-    let admin = ts.demo_login(ADA).await;
-    let a = ts
-        .call_raw(
-            "POST",
-            "/inboxes",
-            Some(&admin),
-            Some(b"{{ not json".to_vec()),
-            &[("content-type", "application/json")],
-        )
-        .await;
-    assert_error(&a, 400);
+both_stores! {
+    #[tokio::test]
+    async fn an_allowed_role_still_gets_400_for_a_bad_body() {
+        let ts = demo_server(5).await;
+        let admin = ts.demo_login(ADA).await;
+        let a = ts
+            .call_raw(
+                "POST",
+                "/inboxes",
+                Some(&admin),
+                Some(b"{{ not json".to_vec()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_error(&a, 400);
+    }
 }

@@ -38,111 +38,117 @@ fn assert_documented_error(method: &str, path: &str, op: &Value, status: u16) {
     );
 }
 
-#[tokio::test]
-async fn every_error_an_operation_answers_is_documented() {
-    let ts = demo_server(20).await;
-    let doc = document(&ts).await;
-    let customer = ts.demo_login(CARLA).await;
-    for (method, template, op) in operations(&doc) {
-        if template == "/auth/logout" {
-            continue;
-        }
-        let path = template.replace("{id}", "1");
-        let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
-        let has_body = op["requestBody"].is_object();
-        let upper = method.to_uppercase();
-        if secured {
-            let a = ts.call(&upper, &path, None, None, &[]).await;
-            assert_error(&a, 401);
-            assert_documented_error(&method, &template, &op, 401);
-        }
-        if has_body {
-            let token = secured.then_some(customer.as_str());
-            let broken = ts
-                .call_raw(
-                    &upper,
-                    &path,
-                    token,
-                    Some(b"{\"a\":".to_vec()),
-                    &[("content-type", "application/json")],
-                )
-                .await;
-            assert_error_shape(&broken);
-            assert_documented_error(&method, &template, &op, broken.status);
-            let not_json = ts
-                .call_raw(&upper, &path, token, Some(b"x".to_vec()), &[])
-                .await;
-            assert_error_shape(&not_json);
-            assert_documented_error(&method, &template, &op, not_json.status);
-        }
-        if template.contains("{id}") {
-            let token = secured.then_some(customer.as_str());
-            let a = ts
-                .call(&upper, &template.replace("{id}", "x"), token, None, &[])
-                .await;
-            assert_error_shape(&a);
-            assert_documented_error(&method, &template, &op, a.status);
+both_stores! {
+    #[tokio::test]
+    async fn every_error_an_operation_answers_is_documented() {
+        let ts = demo_server(20).await;
+        let doc = document(&ts).await;
+        let customer = ts.demo_login(CARLA).await;
+        for (method, template, op) in operations(&doc) {
+            if template == "/auth/logout" {
+                continue;
+            }
+            let path = template.replace("{id}", "1");
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let has_body = op["requestBody"].is_object();
+            let upper = method.to_uppercase();
+            if secured {
+                let a = ts.call(&upper, &path, None, None, &[]).await;
+                assert_error(&a, 401);
+                assert_documented_error(&method, &template, &op, 401);
+            }
+            if has_body {
+                let token = secured.then_some(customer.as_str());
+                let broken = ts
+                    .call_raw(
+                        &upper,
+                        &path,
+                        token,
+                        Some(b"{\"a\":".to_vec()),
+                        &[("content-type", "application/json")],
+                    )
+                    .await;
+                assert_error_shape(&broken);
+                assert_documented_error(&method, &template, &op, broken.status);
+                let not_json = ts
+                    .call_raw(&upper, &path, token, Some(b"x".to_vec()), &[])
+                    .await;
+                assert_error_shape(&not_json);
+                assert_documented_error(&method, &template, &op, not_json.status);
+            }
+            if template.contains("{id}") {
+                let token = secured.then_some(customer.as_str());
+                let a = ts
+                    .call(&upper, &template.replace("{id}", "x"), token, None, &[])
+                    .await;
+                assert_error_shape(&a);
+                assert_documented_error(&method, &template, &op, a.status);
+            }
         }
     }
 }
 
-#[tokio::test]
-async fn rate_limited_operations_document_429() {
-    let ts = demo_server(5).await;
-    let doc = document(&ts).await;
-    for path in [
-        "/auth/login",
-        "/auth/verify",
-        "/auth/code",
-        "/auth/register",
-        "/contacts/{id}/invite",
-    ] {
-        let op = &doc["paths"][path]["post"];
-        assert_documented_error("post", path, op, 429);
+both_stores! {
+    #[tokio::test]
+    async fn rate_limited_operations_document_429() {
+        let ts = demo_server(5).await;
+        let doc = document(&ts).await;
+        for path in [
+            "/auth/login",
+            "/auth/verify",
+            "/auth/code",
+            "/auth/register",
+            "/contacts/{id}/invite",
+        ] {
+            let op = &doc["paths"][path]["post"];
+            assert_documented_error("post", path, op, 429);
+        }
+        assert!(
+            doc["paths"]["/tickets"]["get"]["responses"]["429"].is_null(),
+            "GET /tickets is not rate limited, so it must not claim 429"
+        );
     }
-    assert!(
-        doc["paths"]["/tickets"]["get"]["responses"]["429"].is_null(),
-        "GET /tickets is not rate limited, so it must not claim 429"
-    );
 }
 
-#[tokio::test]
-async fn inbox_capacity_beyond_int32_is_refused() {
-    let ts = demo_server(5).await;
-    let admin = ts.demo_login(ADA).await;
-    let too_big = i64::from(i32::MAX) + 1;
-    let created = ts
-        .post(
-            "/inboxes",
-            &admin,
-            json!({"name": "Huge", "kind": "inbox", "members": [], "assignment": "manual", "capacity": too_big}),
-        )
-        .await;
-    assert_eq!(assert_error(&created, 400), "invalid");
-    assert_eq!(created.body["error"]["field"], "capacity");
+both_stores! {
+    #[tokio::test]
+    async fn inbox_capacity_beyond_int32_is_refused() {
+        let ts = demo_server(5).await;
+        let admin = ts.demo_login(ADA).await;
+        let too_big = i64::from(i32::MAX) + 1;
+        let created = ts
+            .post(
+                "/inboxes",
+                &admin,
+                json!({"name": "Huge", "kind": "inbox", "members": [], "assignment": "manual", "capacity": too_big}),
+            )
+            .await;
+        assert_eq!(assert_error(&created, 400), "invalid");
+        assert_eq!(created.body["error"]["field"], "capacity");
 
-    let patched = ts
-        .call(
-            "PATCH",
-            "/inboxes/1",
-            Some(&admin),
-            Some(json!({"capacity": too_big})),
-            &[],
-        )
-        .await;
-    assert_eq!(assert_error(&patched, 400), "invalid");
-    let inboxes = ts.get("/inboxes", &admin).await;
-    let first = inboxes.body.as_array().expect("inboxes")[0].clone();
-    assert_ne!(first["capacity"], json!(too_big), "nothing was stored");
+        let patched = ts
+            .call(
+                "PATCH",
+                "/inboxes/1",
+                Some(&admin),
+                Some(json!({"capacity": too_big})),
+                &[],
+            )
+            .await;
+        assert_eq!(assert_error(&patched, 400), "invalid");
+        let inboxes = ts.get("/inboxes", &admin).await;
+        let first = inboxes.body.as_array().expect("inboxes")[0].clone();
+        assert_ne!(first["capacity"], json!(too_big), "nothing was stored");
 
-    let fine = ts
-        .call(
-            "PATCH",
-            "/inboxes/1",
-            Some(&admin),
-            Some(json!({"capacity": i32::MAX})),
-            &[],
-        )
-        .await;
-    assert_eq!(fine.status, 200, "{}", fine.text);
+        let fine = ts
+            .call(
+                "PATCH",
+                "/inboxes/1",
+                Some(&admin),
+                Some(json!({"capacity": i32::MAX})),
+                &[],
+            )
+            .await;
+        assert_eq!(fine.status, 200, "{}", fine.text);
+    }
 }

@@ -29,119 +29,123 @@ async fn synced_tickets(ts: &TestServer, token: &str, cursor: &str) -> (Vec<i64>
     (ids, cursor)
 }
 
-#[tokio::test]
-async fn staff_only_changes_leave_the_customer_s_view_as_it_was() {
-    let ts = demo_server(20).await;
-    let sam = ts.demo_login(SAM).await;
-    let carla = ts.demo_login(CARLA).await;
-    let ticket = ts.first_ticket_of(&sam, CARLA).await;
-    let id = ticket["id"].clone();
-    let (_, cursor) = ts.sync_all(&carla, "", 1000).await;
-    let (etag, before) = seen(&ts, &carla, &id).await;
+both_stores! {
+    #[tokio::test]
+    async fn staff_only_changes_leave_the_customer_s_view_as_it_was() {
+        let ts = demo_server(20).await;
+        let sam = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        let ticket = ts.first_ticket_of(&sam, CARLA).await;
+        let id = ticket["id"].clone();
+        let (_, cursor) = ts.sync_all(&carla, "", 1000).await;
+        let (etag, before) = seen(&ts, &carla, &id).await;
 
-    let note = ts
-        .post(
-            &format!("/tickets/{id}/messages"),
+        let note = ts
+            .post(
+                &format!("/tickets/{id}/messages"),
+                &sam,
+                json!({"body": "Check the invoice first", "internal": true}),
+            )
+            .await;
+        assert_eq!(note.status, 201, "{}", note.text);
+        ts.set_ticket(
             &sam,
-            json!({"body": "Check the invoice first", "internal": true}),
+            id.as_i64().expect("id"),
+            json!({"tags": ["vip"], "owner_id": null}),
         )
         .await;
-    assert_eq!(note.status, 201, "{}", note.text);
-    ts.set_ticket(
-        &sam,
-        id.as_i64().expect("id"),
-        json!({"tags": ["vip"], "owner_id": null}),
-    )
-    .await;
 
-    let (etag_after, after) = seen(&ts, &carla, &id).await;
-    assert_eq!(etag_after, etag, "the ETag moved");
-    assert_eq!(after, before, "the customer's view moved");
-    let (changed, cursor) = synced_tickets(&ts, &carla, &cursor).await;
-    assert_eq!(
-        changed,
-        Vec::<i64>::new(),
-        "the sync feed told the customer"
-    );
+        let (etag_after, after) = seen(&ts, &carla, &id).await;
+        assert_eq!(etag_after, etag, "the ETag moved");
+        assert_eq!(after, before, "the customer's view moved");
+        let (changed, cursor) = synced_tickets(&ts, &carla, &cursor).await;
+        assert_eq!(
+            changed,
+            Vec::<i64>::new(),
+            "the sync feed told the customer"
+        );
 
-    // Staff see every change; their version moved on.
-    let staff_etag = ts.get(&format!("/tickets/{id}"), &sam).await.header("etag");
-    assert_ne!(staff_etag, etag);
+        // Staff see every change; their version moved on.
+        let staff_etag = ts.get(&format!("/tickets/{id}"), &sam).await.header("etag");
+        assert_ne!(staff_etag, etag);
 
-    // The customer's If-Match is checked against what they saw: no conflict from a note.
-    let flip = !before["closed"].as_bool().expect("closed");
-    let close = ts
-        .call(
-            "PATCH",
-            &format!("/tickets/{id}"),
-            Some(&carla),
-            Some(json!({"closed": flip})),
-            &[("if-match", &etag)],
-        )
-        .await;
-    assert_eq!(close.status, 200, "{}", close.text);
-    assert_ne!(close.header("etag"), etag);
-    assert_eq!(close.header("etag"), seen(&ts, &carla, &id).await.0);
-    let (changed, cursor) = synced_tickets(&ts, &carla, &cursor).await;
-    assert_eq!(changed, vec![id.as_i64().expect("id")]);
+        // The customer's If-Match is checked against what they saw: no conflict from a note.
+        let flip = !before["closed"].as_bool().expect("closed");
+        let close = ts
+            .call(
+                "PATCH",
+                &format!("/tickets/{id}"),
+                Some(&carla),
+                Some(json!({"closed": flip})),
+                &[("if-match", &etag)],
+            )
+            .await;
+        assert_eq!(close.status, 200, "{}", close.text);
+        assert_ne!(close.header("etag"), etag);
+        assert_eq!(close.header("etag"), seen(&ts, &carla, &id).await.0);
+        let (changed, cursor) = synced_tickets(&ts, &carla, &cursor).await;
+        assert_eq!(changed, vec![id.as_i64().expect("id")]);
 
-    // A public reply is a change the customer sees.
-    let (etag, _) = seen(&ts, &carla, &id).await;
-    let reply = ts
-        .post(
-            &format!("/tickets/{id}/messages"),
-            &sam,
-            json!({"body": "Reopened and fixed"}),
-        )
-        .await;
-    assert_eq!(reply.status, 201);
-    assert_ne!(seen(&ts, &carla, &id).await.0, etag);
-    let (changed, _) = synced_tickets(&ts, &carla, &cursor).await;
-    assert_eq!(changed, vec![id.as_i64().expect("id")]);
+        // A public reply is a change the customer sees.
+        let (etag, _) = seen(&ts, &carla, &id).await;
+        let reply = ts
+            .post(
+                &format!("/tickets/{id}/messages"),
+                &sam,
+                json!({"body": "Reopened and fixed"}),
+            )
+            .await;
+        assert_eq!(reply.status, 201);
+        assert_ne!(seen(&ts, &carla, &id).await.0, etag);
+        let (changed, _) = synced_tickets(&ts, &carla, &cursor).await;
+        assert_eq!(changed, vec![id.as_i64().expect("id")]);
+    }
 }
 
-#[tokio::test]
-async fn a_customer_s_message_ids_leave_no_gap_where_a_note_is() {
-    let ts = demo_server(20).await;
-    let sam = ts.demo_login(SAM).await;
-    let carla = ts.demo_login(CARLA).await;
-    let id = ts.first_ticket_of(&sam, CARLA).await["id"].clone();
-    let path = format!("/tickets/{id}/messages");
-    for (body, internal) in [("one", true), ("two", false), ("three", true)] {
-        let a = ts
-            .post(&path, &sam, json!({"body": body, "internal": internal}))
-            .await;
-        assert_eq!(a.status, 201, "{}", a.text);
+both_stores! {
+    #[tokio::test]
+    async fn a_customer_s_message_ids_leave_no_gap_where_a_note_is() {
+        let ts = demo_server(20).await;
+        let sam = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        let id = ts.first_ticket_of(&sam, CARLA).await["id"].clone();
+        let path = format!("/tickets/{id}/messages");
+        for (body, internal) in [("one", true), ("two", false), ("three", true)] {
+            let a = ts
+                .post(&path, &sam, json!({"body": body, "internal": internal}))
+                .await;
+            assert_eq!(a.status, 201, "{}", a.text);
+        }
+        let mine = ts.post(&path, &carla, json!({"body": "four"})).await;
+        assert_eq!(mine.status, 201, "{}", mine.text);
+
+        let thread = seen(&ts, &carla, &id).await.1;
+        let ids: Vec<i64> = thread["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter_map(|m| m["id"].as_i64())
+            .collect();
+        let expected: Vec<i64> = (1..=ids.len() as i64).collect();
+        assert_eq!(ids, expected, "{thread}");
+        assert_eq!(mine.body["id"].as_i64(), ids.last().copied());
+        assert_eq!(thread["messages"][ids.len() - 1]["body"], "four");
+
+        // Staff keep the stored ids, notes included.
+        let staff = ts.get(&format!("/tickets/{id}"), &sam).await.body;
+        let staff_messages = staff["messages"].as_array().expect("messages");
+        let staff_ids: Vec<i64> = staff_messages
+            .iter()
+            .filter_map(|m| m["id"].as_i64())
+            .collect();
+        let notes = staff_messages
+            .iter()
+            .filter(|m| m["internal"] == true)
+            .count();
+        assert!(notes >= 2);
+        assert_eq!(staff_ids.len(), ids.len() + notes);
+        assert!(staff_ids.windows(2).all(|w| w[0] < w[1]));
     }
-    let mine = ts.post(&path, &carla, json!({"body": "four"})).await;
-    assert_eq!(mine.status, 201, "{}", mine.text);
-
-    let thread = seen(&ts, &carla, &id).await.1;
-    let ids: Vec<i64> = thread["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["id"].as_i64())
-        .collect();
-    let expected: Vec<i64> = (1..=ids.len() as i64).collect();
-    assert_eq!(ids, expected, "{thread}");
-    assert_eq!(mine.body["id"].as_i64(), ids.last().copied());
-    assert_eq!(thread["messages"][ids.len() - 1]["body"], "four");
-
-    // Staff keep the stored ids, notes included.
-    let staff = ts.get(&format!("/tickets/{id}"), &sam).await.body;
-    let staff_messages = staff["messages"].as_array().expect("messages");
-    let staff_ids: Vec<i64> = staff_messages
-        .iter()
-        .filter_map(|m| m["id"].as_i64())
-        .collect();
-    let notes = staff_messages
-        .iter()
-        .filter(|m| m["internal"] == true)
-        .count();
-    assert!(notes >= 2);
-    assert_eq!(staff_ids.len(), ids.len() + notes);
-    assert!(staff_ids.windows(2).all(|w| w[0] < w[1]));
 }
 
 /// Counts the `changed` events `stream` delivers until it has been quiet for `quiet`.
@@ -156,54 +160,56 @@ async fn pokes_until_quiet<B: AsRef<[u8]>>(
     text.matches("event: changed").count()
 }
 
-#[tokio::test]
-async fn a_customer_s_stream_wakes_only_for_what_they_can_see() {
-    let ts = demo_server(20).await;
-    let sam = ts.demo_login(SAM).await;
-    let carla = ts.demo_login(CARLA).await;
-    let own = ts.first_ticket_of(&sam, CARLA).await["id"].clone();
-    let other = ts.first_ticket_of(&sam, GINA).await["id"]
-        .as_i64()
-        .expect("id");
-    let resp = ts
-        .http
-        .get(format!("{}/events", ts.base()))
-        .bearer_auth(&carla)
-        .send()
-        .await
-        .expect("stream");
-    assert_eq!(resp.status(), 200);
-    let mut stream = resp.bytes_stream();
-    let quiet = Duration::from_millis(700);
-    assert_eq!(
-        pokes_until_quiet(&mut stream, quiet).await,
-        1,
-        "the first poke"
-    );
+both_stores! {
+    #[tokio::test]
+    async fn a_customer_s_stream_wakes_only_for_what_they_can_see() {
+        let ts = demo_server(20).await;
+        let sam = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        let own = ts.first_ticket_of(&sam, CARLA).await["id"].clone();
+        let other = ts.first_ticket_of(&sam, GINA).await["id"]
+            .as_i64()
+            .expect("id");
+        let resp = ts
+            .http
+            .get(format!("{}/events", ts.base()))
+            .bearer_auth(&carla)
+            .send()
+            .await
+            .expect("stream");
+        assert_eq!(resp.status(), 200);
+        let mut stream = resp.bytes_stream();
+        let quiet = Duration::from_millis(700);
+        assert_eq!(
+            pokes_until_quiet(&mut stream, quiet).await,
+            1,
+            "the first poke"
+        );
 
-    // Another company's ticket, and a note on Carla's own: nothing for her.
-    ts.set_ticket(&sam, other, json!({"priority": "urgent"}))
-        .await;
-    let note = ts
-        .post(
-            &format!("/tickets/{own}/messages"),
-            &sam,
-            json!({"body": "internal only", "internal": true}),
-        )
-        .await;
-    assert_eq!(note.status, 201);
-    assert_eq!(pokes_until_quiet(&mut stream, quiet).await, 0);
+        // Another company's ticket, and a note on Carla's own: nothing for her.
+        ts.set_ticket(&sam, other, json!({"priority": "urgent"}))
+            .await;
+        let note = ts
+            .post(
+                &format!("/tickets/{own}/messages"),
+                &sam,
+                json!({"body": "internal only", "internal": true}),
+            )
+            .await;
+        assert_eq!(note.status, 201);
+        assert_eq!(pokes_until_quiet(&mut stream, quiet).await, 0);
 
-    // A public reply on her ticket wakes her.
-    let reply = ts
-        .post(
-            &format!("/tickets/{own}/messages"),
-            &sam,
-            json!({"body": "We are on it"}),
-        )
-        .await;
-    assert_eq!(reply.status, 201);
-    assert_eq!(pokes_until_quiet(&mut stream, quiet).await, 1);
+        // A public reply on her ticket wakes her.
+        let reply = ts
+            .post(
+                &format!("/tickets/{own}/messages"),
+                &sam,
+                json!({"body": "We are on it"}),
+            )
+            .await;
+        assert_eq!(reply.status, 201);
+        assert_eq!(pokes_until_quiet(&mut stream, quiet).await, 1);
+    }
 }
 
 #[tokio::test]

@@ -9,7 +9,6 @@ mod support;
 use common::{ADA, CARLA, DEMO_PASSWORD, demo_server};
 use deskport::client::{Client, Session, Write};
 use deskport::domain::wire::MessageInput;
-use deskport::server::store::Store;
 use rand::Rng;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};

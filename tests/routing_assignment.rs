@@ -80,98 +80,106 @@ impl Desk {
     }
 }
 
-#[tokio::test]
-async fn round_robin_spreads_a_thousand_tickets_evenly() {
-    let d = desk().await;
-    let fair = d.inbox("Fair", "round_robin", None).await;
-    d.rule("Fairness", "fairness", fair, true).await;
-    let mut counts: HashMap<i64, usize> = HashMap::new();
-    for n in 0..1000 {
-        let (inbox, owner) = d.raise(&format!("fairness check {n}")).await;
-        assert_eq!(inbox, fair);
-        *counts
-            .entry(owner.expect("round robin assigns"))
-            .or_default() += 1;
-    }
-    assert_eq!(counts.len(), 2, "{counts:?}");
-    for agent in AGENTS {
-        assert_eq!(counts.get(&agent), Some(&500), "{counts:?}");
+both_stores! {
+    #[tokio::test]
+    async fn round_robin_spreads_a_thousand_tickets_evenly() {
+        let d = desk().await;
+        let fair = d.inbox("Fair", "round_robin", None).await;
+        d.rule("Fairness", "fairness", fair, true).await;
+        let mut counts: HashMap<i64, usize> = HashMap::new();
+        for n in 0..1000 {
+            let (inbox, owner) = d.raise(&format!("fairness check {n}")).await;
+            assert_eq!(inbox, fair);
+            *counts
+                .entry(owner.expect("round robin assigns"))
+                .or_default() += 1;
+        }
+        assert_eq!(counts.len(), 2, "{counts:?}");
+        for agent in AGENTS {
+            assert_eq!(counts.get(&agent), Some(&500), "{counts:?}");
+        }
     }
 }
 
-#[tokio::test]
-async fn round_robin_never_exceeds_capacity_and_then_leaves_tickets_unassigned() {
-    let d = desk().await;
-    let before = d.open_per_agent().await;
-    let capacity = before.values().max().copied().unwrap_or(0) + 3;
-    let small = d.inbox("Small", "round_robin", Some(capacity)).await;
-    d.rule("Small things", "smallish", small, true).await;
-    let room: usize = before.values().map(|n| capacity - n).sum();
-    let mut unassigned = 0;
-    for n in 0..room + 5 {
-        let (inbox, owner) = d.raise(&format!("smallish {n}")).await;
-        assert_eq!(inbox, small);
-        if owner.is_none() {
-            unassigned += 1;
+both_stores! {
+    #[tokio::test]
+    async fn round_robin_never_exceeds_capacity_and_then_leaves_tickets_unassigned() {
+        let d = desk().await;
+        let before = d.open_per_agent().await;
+        let capacity = before.values().max().copied().unwrap_or(0) + 3;
+        let small = d.inbox("Small", "round_robin", Some(capacity)).await;
+        d.rule("Small things", "smallish", small, true).await;
+        let room: usize = before.values().map(|n| capacity - n).sum();
+        let mut unassigned = 0;
+        for n in 0..room + 5 {
+            let (inbox, owner) = d.raise(&format!("smallish {n}")).await;
+            assert_eq!(inbox, small);
+            if owner.is_none() {
+                unassigned += 1;
+            }
+            let open = d.open_per_agent().await;
+            assert!(
+                open.values().all(|n| *n <= capacity),
+                "{open:?} > {capacity}"
+            );
         }
+        assert_eq!(
+            unassigned, 5,
+            "once everyone is full, tickets wait unassigned"
+        );
         let open = d.open_per_agent().await;
-        assert!(
-            open.values().all(|n| *n <= capacity),
-            "{open:?} > {capacity}"
+        assert!(open.values().all(|n| *n == capacity), "{open:?}");
+        let counts = d.ts.get("/inboxes", &d.admin).await.body;
+        let counts = counts
+            .as_array()
+            .expect("inboxes")
+            .iter()
+            .find(|b| b["id"] == small)
+            .cloned()
+            .expect("the small inbox");
+        assert_eq!(
+            (&counts["open"], &counts["unassigned"]),
+            (&json!(room + 5), &json!(5))
         );
     }
-    assert_eq!(
-        unassigned, 5,
-        "once everyone is full, tickets wait unassigned"
-    );
-    let open = d.open_per_agent().await;
-    assert!(open.values().all(|n| *n == capacity), "{open:?}");
-    let counts = d.ts.get("/inboxes", &d.admin).await.body;
-    let counts = counts
-        .as_array()
-        .expect("inboxes")
-        .iter()
-        .find(|b| b["id"] == small)
-        .cloned()
-        .expect("the small inbox");
-    assert_eq!(
-        (&counts["open"], &counts["unassigned"]),
-        (&json!(room + 5), &json!(5))
-    );
 }
 
-#[tokio::test]
-async fn least_loaded_picks_the_member_with_fewest_open_tickets() {
-    let d = desk().await;
-    let light = d.inbox("Light", "least_loaded", None).await;
-    d.rule("Light load", "lightly", light, true).await;
-    for n in 0..12 {
-        let open = d.open_per_agent().await;
-        let fewest = open.values().min().copied().expect("agents");
-        let (inbox, owner) = d.raise(&format!("lightly {n}")).await;
-        assert_eq!(inbox, light);
-        let owner = owner.expect("least loaded assigns");
-        assert_eq!(open[&owner], fewest, "{owner} had {open:?}");
+both_stores! {
+    #[tokio::test]
+    async fn least_loaded_picks_the_member_with_fewest_open_tickets() {
+        let d = desk().await;
+        let light = d.inbox("Light", "least_loaded", None).await;
+        d.rule("Light load", "lightly", light, true).await;
+        for n in 0..12 {
+            let open = d.open_per_agent().await;
+            let fewest = open.values().min().copied().expect("agents");
+            let (inbox, owner) = d.raise(&format!("lightly {n}")).await;
+            assert_eq!(inbox, light);
+            let owner = owner.expect("least loaded assigns");
+            assert_eq!(open[&owner], fewest, "{owner} had {open:?}");
+        }
     }
 }
 
-#[tokio::test]
-async fn a_disabled_rule_never_fires_and_rule_order_decides() {
-    let d = desk().await;
-    let first = d.inbox("First", "manual", None).await;
-    let second = d.inbox("Second", "manual", None).await;
-    let off = d.rule("Switched off", "zebra", first, false).await;
-    for n in 0..5 {
-        let (inbox, _) = d.raise(&format!("zebra {n}")).await;
-        assert_ne!(inbox, first, "a disabled rule never fires");
+both_stores! {
+    #[tokio::test]
+    async fn a_disabled_rule_never_fires_and_rule_order_decides() {
+        let d = desk().await;
+        let first = d.inbox("First", "manual", None).await;
+        let second = d.inbox("Second", "manual", None).await;
+        let off = d.rule("Switched off", "zebra", first, false).await;
+        for n in 0..5 {
+            let (inbox, _) = d.raise(&format!("zebra {n}")).await;
+            assert_ne!(inbox, first, "a disabled rule never fires");
+        }
+        d.patch(&format!("/routing-rules/{off}"), json!({"enabled": true}))
+            .await;
+        assert_eq!(d.raise("zebra again").await.0, first);
+        // A second matching rule placed on top wins; moving the first back up restores it.
+        d.rule("Also zebras", "zebra", second, true).await;
+        assert_eq!(d.raise("zebra crossing").await.0, second);
+        d.patch(&format!("/routing-rules/{off}"), json!({"position": 0}))
+            .await;
+        assert_eq!(d.raise("zebra stripes").await.0, first);
     }
-    d.patch(&format!("/routing-rules/{off}"), json!({"enabled": true}))
-        .await;
-    assert_eq!(d.raise("zebra again").await.0, first);
-    // A second matching rule placed on top wins; moving the first back up restores it.
-    d.rule("Also zebras", "zebra", second, true).await;
-    assert_eq!(d.raise("zebra crossing").await.0, second);
-    d.patch(&format!("/routing-rules/{off}"), json!({"position": 0}))
-        .await;
-    assert_eq!(d.raise("zebra stripes").await.0, first);
 }

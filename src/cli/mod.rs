@@ -52,6 +52,11 @@ pub enum Command {
         /// DESKPORT_SMTP_PASSWORD from the environment.
         #[arg(long)]
         smtp: Option<String>,
+        /// Keep the portal in this PostgreSQL database (postgres://USER@HOST:PORT/DB; password
+        /// from the URL or PGPASSWORD; `?sslmode=require` for TLS) instead of the SQLite file
+        /// in the data dir, which still holds mail and logs.
+        #[arg(long, env = "DESKPORT_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
     },
     /// Signs in to a portal server (with a password, or a code it emails) and stores the session.
     Login(client_cmds::Login),
@@ -135,15 +140,16 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             demo,
             demo_tickets,
             smtp,
+            database,
         }) => {
-            serve::run(
-                listen,
-                data_dir.unwrap_or_else(paths::server_data_dir),
+            let config = deskport::server::ServerConfig {
+                data_dir: data_dir.unwrap_or_else(paths::server_data_dir),
                 demo,
                 demo_tickets,
                 smtp,
-            )
-            .await
+                database,
+            };
+            serve::run(listen, config).await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,

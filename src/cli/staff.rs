@@ -1,6 +1,7 @@
-//! `deskport staff add` creates a staff account directly in a server's data dir (how a fresh
-//! server gets its first admin); `deskport staff unlock` lifts a sign-in lock (how an admin
-//! locked out by someone guessing at their address gets back in before the lock runs out).
+//! `deskport staff add` creates a staff account directly in a server's data dir or PostgreSQL
+//! database (how a fresh server gets its first admin); `deskport staff unlock` lifts a
+//! sign-in lock (how an admin locked out by someone guessing at their address gets back in
+//! before the lock runs out).
 
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
@@ -9,17 +10,31 @@ use deskport::domain::Role;
 use deskport::domain::text::normalize_email;
 use deskport::server::security::{check_password, hash_password_async};
 use deskport::server::store::Store;
+use deskport::server::store::postgres::PostgresStore;
 use deskport::server::{database_path, open_database};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which portal a staff action works on: a data dir's SQLite file or a PostgreSQL database.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Portal {
+    /// The server's data dir.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
+    #[arg(long, env = "DESKPORT_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+}
 
 /// Staff actions.
 #[derive(Debug, Subcommand)]
 pub enum StaffAction {
     /// Adds an admin or agent.
     Add {
-        /// The server's data dir.
-        #[arg(long)]
-        data_dir: PathBuf,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
         /// Sign-in email.
         #[arg(long)]
         email: String,
@@ -35,9 +50,9 @@ pub enum StaffAction {
     },
     /// Lifts the lock after too many failed sign-ins to an address (and forgets its failures).
     Unlock {
-        /// The server's data dir.
-        #[arg(long)]
-        data_dir: PathBuf,
+        /// Where the portal is.
+        #[command(flatten)]
+        portal: Portal,
         /// The locked email address.
         #[arg(long)]
         email: String,
@@ -57,28 +72,39 @@ pub enum StaffRole {
 pub async fn run(action: StaffAction) -> Result<()> {
     match action {
         StaffAction::Add {
-            data_dir,
+            portal,
             email,
             name,
             role,
             password_stdin,
-        } => add(data_dir, email, name, role, password_stdin).await,
-        StaffAction::Unlock { data_dir, email } => unlock(data_dir, email).await,
+        } => add(portal, email, name, role, password_stdin).await,
+        StaffAction::Unlock { portal, email } => unlock(portal, email).await,
     }
 }
 
-/// Lifts the sign-in lock of `email` in an existing data dir.
-async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
+/// Opens the portal's store; `existing` refuses a data dir with no portal in it (a mistyped
+/// one must not become a new portal).
+async fn open(portal: Portal, existing: bool) -> Result<Arc<dyn Store>> {
+    match (portal.database, portal.data_dir) {
+        (Some(url), _) => Ok(Arc::new(PostgresStore::open(&url).await?)),
+        (None, Some(data_dir)) => {
+            if existing && !database_path(&data_dir).exists() {
+                bail!(
+                    "no portal in {}: pass the data dir the server runs on",
+                    data_dir.display()
+                );
+            }
+            Ok(Arc::new(open_database(&data_dir)?))
+        }
+        (None, None) => bail!("pass --data-dir or --database"),
+    }
+}
+
+/// Lifts the sign-in lock of `email` in an existing portal.
+async fn unlock(portal: Portal, email: String) -> Result<()> {
     let email =
         normalize_email(&email).ok_or_else(|| eyre!("`{email}` is not an email address"))?;
-    // Unlocking is for a portal that exists: a mistyped data dir must not become a new one.
-    if !database_path(&data_dir).exists() {
-        bail!(
-            "no portal in {}: pass the data dir the server runs on",
-            data_dir.display()
-        );
-    }
-    let store = open_database(&data_dir)?;
+    let store = open(portal, true).await?;
     if store.clear_failed_sign_ins(email.clone()).await? {
         println!("{email} may sign in again");
     } else {
@@ -88,7 +114,7 @@ async fn unlock(data_dir: PathBuf, email: String) -> Result<()> {
 }
 
 async fn add(
-    data_dir: PathBuf,
+    portal: Portal,
     email: String,
     name: String,
     role: StaffRole,
@@ -102,7 +128,7 @@ async fn add(
     }
     let password = read_password(password_stdin, "Password for the new account: ")?;
     check_password(&password).map_err(|m| eyre!("the password {m}"))?;
-    let store = open_database(&data_dir)?;
+    let store = open(portal, false).await?;
     let hash = hash_password_async(password).await.map_err(|e| eyre!(e))?;
     let role = match role {
         StaffRole::Admin => Role::Admin,

@@ -99,14 +99,50 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         parts.uri.path(),
         String::from_utf8_lossy(&bytes)
     ));
-    let Some(_flight) = Flight::claim(&state, format!("{scope}:{key}")) else {
-        return ApiError::new(
-            StatusCode::CONFLICT,
-            "in_progress",
-            "a request with this Idempotency-Key is still running",
-        )
-        .into_response();
+    let name = format!("{scope}:{key}");
+    let Some(_flight) = Flight::claim(&state, name.clone()) else {
+        return in_progress();
     };
+    // The handler's writes and the stored answer commit in one transaction; if this future is
+    // dropped before that (the client went away), the writes roll back unacknowledged.
+    store::one_transaction(async {
+        let resp = answer(&state, parts, bytes, name, scope, key, request_hash, next).await;
+        match store::settle().await {
+            Ok(()) => resp,
+            Err(e) => ApiError::from(e).into_response(),
+        }
+    })
+    .await
+}
+
+fn in_progress() -> Response {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "in_progress",
+        "a request with this Idempotency-Key is still running",
+    )
+    .into_response()
+}
+
+/// Inside the request's transaction: claims the key on every server sharing the store, then
+/// replays the stored answer, refuses a reused key, or runs the request and stores its
+/// answer.
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    state: &SharedState,
+    parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    name: String,
+    scope: String,
+    key: String,
+    request_hash: String,
+    next: Next,
+) -> Response {
+    match state.store.claim_idempotency_key(name).await {
+        Ok(true) => {}
+        Ok(false) => return in_progress(),
+        Err(e) => return ApiError::from(e).into_response(),
+    }
     // Looked up once the key is ours, so a duplicate that finished a moment ago is seen.
     match state.store.idempotent(scope.clone(), key.clone()).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(stored),
@@ -121,19 +157,10 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         Ok(None) => {}
         Err(e) => return ApiError::from(e).into_response(),
     }
-    // The handler's writes and the stored answer commit in one transaction; if this future is
-    // dropped before that (the client went away), the writes roll back unacknowledged.
-    store::one_transaction(async {
-        let resp = next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
-        let resp = store_answer(&state, scope, key, request_hash, resp).await;
-        match store::settle().await {
-            Ok(()) => resp,
-            Err(e) => ApiError::from(e).into_response(),
-        }
-    })
-    .await
+    let resp = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    store_answer(state, scope, key, request_hash, resp).await
 }
 
 /// A key claimed by a running request; the claim ends when this is dropped, even if the

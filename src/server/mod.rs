@@ -33,7 +33,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use store::Store;
-use store::sqlite::SqliteStore;
+use store::postgres::PostgresStore;
 
 /// How to run a server.
 #[derive(Debug, Clone)]
@@ -51,14 +51,20 @@ pub struct ServerConfig {
     pub database: Option<String>,
 }
 
-/// Opens the store in `config.data_dir`, seeding it on first use: the demo portal with
+/// Opens the store without seeding it: the PostgreSQL database `config.database` names, or
+/// else the SQLite file in `config.data_dir`.
+pub async fn open_unseeded(config: &ServerConfig) -> Result<Arc<dyn Store>> {
+    Ok(match &config.database {
+        Some(url) => Arc::new(PostgresStore::open(url).await?),
+        None => Arc::new(open_database(&config.data_dir)?),
+    })
+}
+
+/// Opens the store (see [`open_unseeded`]), seeding it on first use: the demo portal with
 /// `--demo` (into an empty store), otherwise one system domain and a Support inbox for the
 /// setup wizard (also when `deskport staff add` created the store first).
-pub async fn open_store(config: &ServerConfig) -> Result<Arc<SqliteStore>> {
-    if config.database.is_some() {
-        color_eyre::eyre::bail!("this deskport cannot open a PostgreSQL database yet");
-    }
-    let store = Arc::new(open_database(&config.data_dir)?);
+pub async fn open_store(config: &ServerConfig) -> Result<Arc<dyn Store>> {
+    let store = open_unseeded(config).await?;
     if config.demo && store.is_empty().await? {
         let hash = security::hash_password_async(demo::DEMO_PASSWORD.to_string())
             .await
@@ -177,7 +183,7 @@ pub struct RunningServer {
     /// Where it listens.
     pub addr: SocketAddr,
     /// The store (tests and the embedded mode reach it directly).
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -236,7 +242,7 @@ pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningS
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
 /// through `mailer`.
 pub async fn serve(
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
     listen: SocketAddr,
 ) -> Result<RunningServer> {
@@ -260,7 +266,7 @@ async fn bind(listen: SocketAddr) -> Result<tokio::net::TcpListener> {
 
 /// Serves an opened store on a bound listener within `limits`.
 pub async fn serve_on(
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
     listener: tokio::net::TcpListener,
     limits: Limits,
@@ -274,8 +280,7 @@ pub async fn serve_on(
             .max(1),
         ..limits.streams
     };
-    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
-    let code_key = security::CodeKey::load_or_create(data_dir)?;
+    let code_key = store.code_key().await?;
     let state = Arc::new(AppState {
         store: store.clone(),
         mailer,

@@ -91,7 +91,8 @@ pub fn new_token() -> (String, String) {
 /// The server's secret for hashing one-time codes. A code has only a million values, so a
 /// plain hash of it in the database can be reversed by trying them all; keyed with a secret
 /// kept outside the database (the file `server.key` in the data dir), a copy of the database
-/// alone confirms no code.
+/// alone confirms no code. A PostgreSQL store keeps it in its database instead, because every
+/// server on that database must hash codes alike (see [`super::store::Store::code_key`]).
 pub struct CodeKey(Hmac<Sha256>);
 
 /// The code key's file name in the data dir.
@@ -122,6 +123,9 @@ pub enum CodeKeyError {
         /// The file.
         path: PathBuf,
     },
+    /// A store that keeps the key in its database (PostgreSQL) could not read or create it.
+    #[error("cannot read or create the code key in the database: {0}")]
+    Stored(String),
 }
 
 impl CodeKey {
@@ -135,8 +139,7 @@ impl CodeKey {
             path: path.clone(),
             source,
         };
-        let mut key = [0u8; 32];
-        match std::fs::read(&path) {
+        let key: [u8; 32] = match std::fs::read(&path) {
             Ok(bytes) => {
                 #[cfg(unix)]
                 {
@@ -146,19 +149,41 @@ impl CodeKey {
                         return Err(CodeKeyError::Loose { path, mode });
                     }
                 }
-                key = bytes
+                bytes
                     .try_into()
-                    .map_err(|_| CodeKeyError::Malformed { path: path.clone() })?;
+                    .map_err(|_| CodeKeyError::Malformed { path: path.clone() })?
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                rand::rngs::OsRng.fill_bytes(&mut key);
+                let key = Self::fresh_bytes();
                 write_private(&path, &key).map_err(io)?;
+                key
             }
             Err(e) => return Err(io(e)),
-        }
+        };
         let mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
             .map_err(|_| CodeKeyError::Malformed { path })?;
         Ok(CodeKey(mac))
+    }
+
+    /// 32 new random bytes: a key for a store that keeps it in its database, where every
+    /// server sharing the database reads it.
+    pub fn fresh_bytes() -> [u8; 32] {
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        key
+    }
+
+    /// The key from bytes a store kept; refuses anything but 32 bytes.
+    pub fn from_bytes(key: &[u8]) -> Result<Self, CodeKeyError> {
+        if key.len() != 32 {
+            return Err(CodeKeyError::Stored(format!(
+                "the stored key has {} bytes, not 32",
+                key.len()
+            )));
+        }
+        <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .map(CodeKey)
+            .map_err(|e| CodeKeyError::Stored(e.to_string()))
     }
 
     /// HMAC-SHA256 of a code under this key, hex: how codes are stored and compared.

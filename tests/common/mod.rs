@@ -1,14 +1,17 @@
 //! Shared test harness: a real server in-process on a loopback port with a temporary data
 //! dir, and a small JSON client for calling it. Its modules hold the other harnesses: `pty`
 //! (the binary in a pseudo-terminal), `render` (the app drawn in-process to text), `process`
-//! (the binary as a child process) and `matrix` (who may do what).
+//! (the binary as a child process), `matrix` (who may do what), `postgres` (a PostgreSQL for
+//! tests) and `stores` (running one test on both stores).
 
 #![allow(dead_code)]
 
 pub mod matrix;
+pub mod postgres;
 pub mod process;
 pub mod pty;
 pub mod render;
+pub mod stores;
 
 use deskport::server::mail::FileMailer;
 use deskport::server::store::sqlite::SqliteStore;
@@ -70,7 +73,7 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
         demo,
         demo_tickets: tickets,
         smtp: None,
-        database: None,
+        database: stores::database(),
     };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");

@@ -6,7 +6,6 @@
 
 use deskport::server::RunningServer;
 use deskport::server::security::new_token;
-use deskport::server::store::Store;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -1,11 +1,14 @@
 //! Persistence behind one trait, so the API never sees SQL and a PostgreSQL store can join the
 //! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
 
+pub mod held;
+pub mod postgres;
+mod shared;
 pub mod sqlite;
 pub mod sweep;
 
+pub use held::{one_transaction, settle};
 pub use sqlite::FillFrom;
-pub use sqlite::held::{one_transaction, settle};
 
 pub use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
 
@@ -462,6 +465,17 @@ pub trait Store: Send + Sync + 'static {
         key: String,
         response: StoredResponse,
     ) -> StoreResult<()>;
+
+    /// Claims an idempotency key (`scope:key`) for the rest of the current request (inside
+    /// [`one_transaction`]) on every server sharing this store; false when another request
+    /// holds it. The SQLite store is one process's, whose own claims
+    /// (`AppState::in_flight`) already cover it: it always says yes.
+    async fn claim_idempotency_key(&self, name: String) -> StoreResult<bool>;
+
+    /// The key one-time codes are hashed with, the same for every server on this store.
+    async fn code_key(
+        &self,
+    ) -> Result<crate::server::security::CodeKey, crate::server::security::CodeKeyError>;
 
     /// Deletes sessions idle longer than `idle_secs` and stored idempotent answers older than
     /// `answer_secs`, so neither table grows without end; returns how many of each went.

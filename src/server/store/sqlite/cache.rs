@@ -42,7 +42,7 @@ pub struct FillFrom {
 impl FillFrom {
     /// A stamp no fill accepts: for reads that must not be cached (inside a request's open
     /// transaction, which may hold uncommitted writes) or a poisoned lock.
-    pub(super) fn never() -> Self {
+    pub(in crate::server::store) fn never() -> Self {
         FillFrom {
             generation: u64::MAX,
             wal: None,

@@ -152,13 +152,7 @@ pub fn inboxes(conn: &Connection) -> StoreResult<Vec<Inbox>> {
         .collect())
 }
 
-/// The wire name of a unit enum (e.g. `round_robin`), as stored in text columns.
-pub(super) fn enum_text<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    Ok(serde_json::to_value(v)?
-        .as_str()
-        .unwrap_or_default()
-        .to_string())
-}
+pub(super) use crate::server::store::shared::enum_text;
 
 fn check_members(conn: &Connection, inbox: &Inbox) -> StoreResult<()> {
     inbox.validate()?;

@@ -43,14 +43,14 @@ tokio::task_local! {
     static HELD: Held;
 }
 
-/// Runs one request so that its store calls share one transaction from its first write on;
-/// the request must end with [`settle`] (dropping it unsettled rolls its writes back).
-pub async fn one_transaction<F: Future>(request: F) -> F::Output {
+/// Runs one request so that its SQLite calls share one transaction from its first write on
+/// (see [`crate::server::store::one_transaction`]).
+pub(in crate::server::store) async fn scope<F: Future>(request: F) -> F::Output {
     HELD.scope(Held::default(), request).await
 }
 
-/// Commits the current request's held transaction, if it opened one.
-pub async fn settle() -> StoreResult<()> {
+/// Commits the current request's held SQLite transaction, if it opened one.
+pub(in crate::server::store) async fn settle() -> StoreResult<()> {
     let Some(sender) = current().and_then(|h| h.take()) else {
         return Ok(());
     };

@@ -6,7 +6,7 @@ mod auth;
 mod cache;
 mod changes;
 mod config;
-pub mod held;
+pub(super) mod held;
 mod import;
 mod mail_queue;
 mod people;

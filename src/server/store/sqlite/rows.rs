@@ -2,47 +2,10 @@
 
 use crate::domain::ticket::AuthorKind;
 use crate::domain::{Message, Priority, Source, Stage, Ticket};
-use crate::server::store::{MessageRow, Reader, TicketRow};
+pub use crate::server::store::shared::{MESSAGE_SELECT, now_text, ticket_select, unix_now};
+use crate::server::store::{MessageRow, TicketRow};
 use rusqlite::Row;
 use rusqlite::types::Type;
-
-/// The columns [`ticket_row`] reads, with the joins that resolve names, reading the given
-/// version, update-time and last-changed-by columns.
-macro_rules! ticket_select {
-    ($updated:literal, $version:literal, $by:literal) => {
-        concat!(
-            "SELECT t.id, t.subject, t.description, t.stage, t.priority, t.category, \
- t.inbox_id, t.owner_id, t.contact_id, t.company_id, t.source, t.form_fields, t.tags, t.created_at, ",
-            $updated,
-            ", t.closed_at, ",
-            $version,
-            ", t.message_count, c.name, c.email, co.name, u.name, i.name, ",
-            $by,
-            " \
- FROM tickets t JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
- LEFT JOIN users u ON u.id = t.owner_id JOIN inboxes i ON i.id = t.inbox_id"
-        )
-    };
-}
-
-/// [`ticket_row`]'s select as staff read tickets.
-const TICKET_SELECT: &str = ticket_select!("t.updated_at", "t.version", "t.updated_by");
-
-/// [`ticket_row`]'s select as customers read tickets: the public version, update time and
-/// author of the last change.
-const CUSTOMER_TICKET_SELECT: &str = ticket_select!(
-    "t.public_updated_at",
-    "t.public_version",
-    "t.public_updated_by"
-);
-
-/// The select of tickets as `reader` sees them.
-pub fn ticket_select(reader: Reader) -> &'static str {
-    match reader {
-        Reader::Staff => TICKET_SELECT,
-        Reader::Customer => CUSTOMER_TICKET_SELECT,
-    }
-}
 
 fn bad(col: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, Type::Text, format!("unknown {what}").into())
@@ -61,7 +24,7 @@ pub fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, col: usize) -> rusqli
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
 }
 
-/// Reads a row selected with [`TICKET_SELECT`].
+/// Reads a row selected with [`ticket_select`].
 pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
     Ok(TicketRow {
         ticket: Ticket {
@@ -93,12 +56,6 @@ pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
     })
 }
 
-/// The columns [`message_row`] reads.
-pub const MESSAGE_SELECT: &str = "SELECT m.id, m.ticket_id, m.author_kind, m.author_id, m.body, m.internal, \
- m.created_at, COALESCE(CASE m.author_kind WHEN 'user' THEN u.name ELSE c.name END, '?') \
- FROM messages m LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id \
- LEFT JOIN contacts c ON m.author_kind = 'contact' AND c.id = m.author_id";
-
 /// Reads a row selected with [`MESSAGE_SELECT`].
 pub fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
     let kind: String = row.get(2)?;
@@ -118,14 +75,4 @@ pub fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
         },
         author_name: row.get(7)?,
     })
-}
-
-/// Now, as stored in text columns: RFC 3339 UTC with milliseconds (sorts as text).
-pub fn now_text() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// Now, in unix seconds.
-pub fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
 }

@@ -8,6 +8,7 @@ use crate::domain::wire::QueuedMail;
 use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
+use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MessageRow, NewTicket,
     Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
@@ -291,6 +292,12 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         self.write(move |c| auth::put_idempotent(c, &scope, &key, &response))
             .await
+    }
+    async fn claim_idempotency_key(&self, _name: String) -> StoreResult<bool> {
+        Ok(true)
+    }
+    async fn code_key(&self) -> Result<CodeKey, CodeKeyError> {
+        CodeKey::load_or_create(self.path().parent().unwrap_or(std::path::Path::new(".")))
     }
     async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)> {
         self.write(move |c| auth::sweep(c, idle_secs, answer_secs))

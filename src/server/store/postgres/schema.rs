@@ -1,0 +1,124 @@
+//! Schema migrations, tracked in `schema_migrations` (one row per applied version) and applied
+//! under a session advisory lock, so two servers starting together on one database migrate
+//! once: the second waits, then finds nothing left to do. A database whose schema is newer
+//! than this binary is refused, naming both versions.
+//!
+//! 1: the schema of SQLite's version 4 in PostgreSQL types (BIGINT ids from sequences,
+//! BOOLEAN flags, text JSON and times as SQLite stores them, so both stores read the same
+//! values), plus `server_secrets` for the one-time code key every server must share.
+
+use super::sql::{Db, describe};
+use crate::server::store::{StoreError, StoreResult};
+
+/// The advisory lock key migrations run under (any constant no other lock uses).
+const MIGRATION_LOCK: i64 = 0x6465_736b_0001;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE portal (id BIGINT PRIMARY KEY, settings TEXT NOT NULL, version BIGINT NOT NULL);
+CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system BOOLEAN NOT NULL);
+CREATE TABLE users (
+  id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
+  password_hash TEXT);
+CREATE TABLE companies (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, domain TEXT NOT NULL);
+CREATE TABLE contacts (
+  id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+  company_id BIGINT REFERENCES companies(id), properties TEXT NOT NULL, registration TEXT NOT NULL,
+  consent_version BIGINT, consent_at TEXT, password_hash TEXT);
+CREATE INDEX contacts_company ON contacts(company_id);
+CREATE TABLE inboxes (
+  id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, members TEXT NOT NULL,
+  assignment TEXT NOT NULL, capacity BIGINT, rr_cursor BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE routing_rules (
+  id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, enabled BOOLEAN NOT NULL, position BIGINT NOT NULL,
+  match_mode TEXT NOT NULL, conditions TEXT NOT NULL, outcome TEXT NOT NULL);
+CREATE TABLE tickets (
+  id BIGSERIAL PRIMARY KEY, subject TEXT NOT NULL, description TEXT NOT NULL, stage TEXT NOT NULL,
+  priority TEXT NOT NULL, category TEXT NOT NULL, inbox_id BIGINT NOT NULL REFERENCES inboxes(id),
+  owner_id BIGINT REFERENCES users(id), contact_id BIGINT NOT NULL REFERENCES contacts(id),
+  company_id BIGINT REFERENCES companies(id), source TEXT NOT NULL, form_fields TEXT NOT NULL,
+  tags TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT,
+  version BIGINT NOT NULL, message_count BIGINT NOT NULL DEFAULT 0,
+  public_version BIGINT NOT NULL DEFAULT 1, public_updated_at TEXT NOT NULL DEFAULT '',
+  updated_by TEXT, public_updated_by TEXT);
+CREATE INDEX tickets_contact ON tickets(contact_id, id);
+CREATE INDEX tickets_company ON tickets(company_id, id);
+CREATE INDEX tickets_owner ON tickets(owner_id, stage);
+CREATE INDEX tickets_inbox ON tickets(inbox_id, stage);
+CREATE TABLE messages (
+  id BIGSERIAL PRIMARY KEY, ticket_id BIGINT NOT NULL REFERENCES tickets(id), author_kind TEXT NOT NULL,
+  author_id BIGINT NOT NULL, body TEXT NOT NULL, internal BOOLEAN NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX messages_ticket ON messages(ticket_id);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, account_kind TEXT NOT NULL, account_id BIGINT NOT NULL,
+  created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL);
+CREATE INDEX sessions_account ON sessions(account_kind, account_id);
+CREATE TABLE codes (
+  email TEXT NOT NULL, purpose TEXT NOT NULL, code_hash TEXT NOT NULL, expires_at BIGINT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (email, purpose));
+CREATE TABLE changes (
+  seq BIGSERIAL PRIMARY KEY, entity TEXT NOT NULL, entity_id BIGINT NOT NULL, op TEXT NOT NULL,
+  contact_before BIGINT, company_before BIGINT, staff_only BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE idempotency (
+  id BIGSERIAL, scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+  status BIGINT NOT NULL, etag TEXT, body BYTEA NOT NULL, created_at BIGINT NOT NULL,
+  PRIMARY KEY (scope, key));
+CREATE TABLE sign_in_failures (
+  email TEXT PRIMARY KEY, failures BIGINT NOT NULL, locked_until BIGINT, last_failed_at BIGINT NOT NULL);
+CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
+"#];
+
+/// Brings the schema up to date under the migration lock; refuses a database from a newer
+/// deskport.
+pub async fn migrate(c: &Db) -> StoreResult<()> {
+    c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let result = migrate_locked(c).await;
+    let unlocked = c
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
+    result?;
+    unlocked?;
+    Ok(())
+}
+
+async fn migrate_locked(c: &Db) -> StoreResult<()> {
+    c.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .await?;
+    let version: i64 = c
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Database(format!(
+            "the database has schema version {version}, newer than this deskport knows ({known}); run a newer deskport"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let next = i as i64 + 1;
+        let applied = async {
+            c.batch_execute("BEGIN").await?;
+            c.batch_execute(sql).await?;
+            c.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                &[&next],
+            )
+            .await?;
+            c.batch_execute("COMMIT").await
+        }
+        .await;
+        if let Err(e) = applied {
+            let _ = c.batch_execute("ROLLBACK").await;
+            return Err(StoreError::Database(format!(
+                "cannot apply schema migration {next}: {}",
+                describe(&e)
+            )));
+        }
+    }
+    Ok(())
+}
