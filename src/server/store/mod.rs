@@ -2,6 +2,7 @@
 //! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
 
 pub mod held;
+mod mail_compose;
 pub mod postgres;
 mod shared;
 pub mod sqlite;

@@ -10,6 +10,7 @@ mod config;
 mod connect;
 pub(super) mod held;
 mod import;
+mod mail_queue;
 mod people;
 mod rows;
 mod schema;

@@ -6,6 +6,8 @@
 //! 1: the schema of SQLite's version 4 in PostgreSQL types (BIGINT ids from sequences,
 //! BOOLEAN flags, text JSON and times as SQLite stores them, so both stores read the same
 //! values), plus `server_secrets` for the one-time code key every server must share.
+//!
+//! 2: the mail queue and a message's channel and sender address (SQLite's version 5).
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -13,7 +15,8 @@ use crate::server::store::{StoreError, StoreResult};
 /// The advisory lock key migrations run under (any constant no other lock uses).
 const MIGRATION_LOCK: i64 = 0x6465_736b_0001;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE portal (id BIGINT PRIMARY KEY, settings TEXT NOT NULL, version BIGINT NOT NULL);
 CREATE TABLE domains (host TEXT PRIMARY KEY, primary_language TEXT NOT NULL, system BOOLEAN NOT NULL);
 CREATE TABLE users (
@@ -65,7 +68,21 @@ CREATE TABLE idempotency (
 CREATE TABLE sign_in_failures (
   email TEXT PRIMARY KEY, failures BIGINT NOT NULL, locked_until BIGINT, last_failed_at BIGINT NOT NULL);
 CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
-"#];
+"#,
+    r#"
+CREATE TABLE mail_queue (
+  id BIGSERIAL PRIMARY KEY, ticket_id BIGINT NOT NULL REFERENCES tickets(id), event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL, recipient_id BIGINT NOT NULL, recipient TEXT NOT NULL,
+  sender TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,
+  in_reply_to TEXT, refs TEXT NOT NULL, reply_domain TEXT NOT NULL, state TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+  created_at TEXT NOT NULL, sent_at TEXT);
+CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
+CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
+ALTER TABLE messages ADD COLUMN sender_address TEXT;
+"#,
+];
 
 /// Brings the schema up to date under the migration lock; refuses a database from a newer
 /// deskport.

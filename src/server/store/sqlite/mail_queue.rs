@@ -3,17 +3,12 @@
 //! then claimed, sent and settled by the sender task.
 
 use super::rows::{now_text, unix_now};
-use crate::domain::mail::{MailEvent, MailValues, render};
+use crate::domain::ValidationError;
+use crate::domain::mail::MailEvent;
 use crate::domain::wire::{MailState, QueuedMail};
-use crate::domain::{PortalSettings, ValidationError};
+use crate::server::store::mail_compose::{QUEUE_COLUMNS, compose, recipient};
 use crate::server::store::{MailOutcome, Reader, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-
-/// How many earlier Message-IDs a mail's `References` keeps (the newest ones).
-const MAX_REFERENCES: usize = 20;
-
-const QUEUE_COLUMNS: &str = "id, ticket_id, event, recipient, sender, subject, body, message_id, \
- in_reply_to, refs, reply_domain, state, attempts, last_error, created_at, sent_at, next_attempt_at";
 
 fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
     let bad = |col: usize, what: &str, value: String| {
@@ -47,15 +42,6 @@ fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
     })
 }
 
-/// The language the portal's mails are written in: its domain's primary language.
-fn portal_language(conn: &Connection, portal: &PortalSettings) -> StoreResult<String> {
-    Ok(super::config::domains(conn)?
-        .into_iter()
-        .find(|d| d.host == portal.domain)
-        .map(|d| d.primary_language)
-        .unwrap_or_else(|| "en".into()))
-}
-
 /// Queues the mail `event` on ticket `ticket_id` causes (`message`: the staff reply), to the
 /// requester, or to the assigned agent for [`MailEvent::AssignedToYou`] (none when the ticket
 /// has no owner). Call it inside the write that makes the change.
@@ -66,65 +52,28 @@ pub fn enqueue(
     message: &str,
 ) -> StoreResult<()> {
     let row = super::tickets::get(conn, ticket_id, Reader::Staff)?;
-    let (kind, recipient_id, recipient, recipient_name) = match event {
-        MailEvent::AssignedToYou => {
-            let Some(owner) = row.ticket.owner_id else {
-                return Ok(());
-            };
-            let (email, name): (String, String) = conn
-                .prepare_cached("SELECT email, name FROM users WHERE id = ?1")?
-                .query_row([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            ("user", owner, email, name)
-        }
-        _ => (
-            "contact",
-            row.ticket.contact_id,
-            row.requester_email.clone(),
-            row.requester_name.clone(),
+    let owner: Option<(String, String)> = match (event, row.ticket.owner_id) {
+        (MailEvent::AssignedToYou, Some(owner)) => Some(
+            conn.prepare_cached("SELECT email, name FROM users WHERE id = ?1")?
+                .query_row([owner], |r| Ok((r.get(0)?, r.get(1)?)))?,
         ),
+        _ => None,
     };
-    let portal = super::config::portal(conn)?;
-    let language = portal_language(conn, &portal)?;
-    let values = MailValues {
-        ticket_number: ticket_id,
-        subject: row.ticket.subject.clone(),
-        recipient_name,
-        requester: row.requester_name.clone(),
-        portal_url: portal.portal_url(),
-        portal_name: portal.name.clone(),
-        message: message.to_string(),
+    let Some(to) = recipient(event, &row, owner) else {
+        return Ok(());
     };
-    let mail = render(&portal.email.template(event, &language), &values);
-    let domain = portal
-        .email
-        .inbound_domain
-        .clone()
-        .unwrap_or_else(|| portal.domain.clone());
-    let display: String = portal
-        .name
-        .chars()
-        .filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n'))
-        .collect();
-    let sender = format!("\"{display}\" <support@{domain}>");
-    let message_id = format!("<{:032x}@{domain}>", rand::random::<u128>());
     let previous: Option<(String, String)> = conn
         .prepare_cached(
             "SELECT message_id, refs FROM mail_queue WHERE ticket_id = ?1 AND recipient = ?2 \
              ORDER BY id DESC LIMIT 1",
         )?
-        .query_row(params![ticket_id, recipient], |r| {
+        .query_row(params![ticket_id, to.address], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    let (in_reply_to, refs) = match previous {
-        Some((last, refs)) => {
-            let mut chain: Vec<&str> = refs.split_whitespace().collect();
-            chain.push(&last);
-            let keep = chain.len().saturating_sub(MAX_REFERENCES);
-            (Some(last.clone()), chain[keep..].join(" "))
-        }
-        None => (None, String::new()),
-    };
+    let portal = super::config::portal(conn)?;
+    let domains = super::config::domains(conn)?;
+    let mail = compose(event, &row, to, &portal, &domains, message, previous);
     conn.prepare_cached(
         "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
          subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at) \
@@ -133,16 +82,16 @@ pub fn enqueue(
     .execute(params![
         ticket_id,
         event.as_str(),
-        kind,
-        recipient_id,
-        recipient,
-        sender,
+        mail.recipient.kind,
+        mail.recipient.id,
+        mail.recipient.address,
+        mail.sender,
         mail.subject,
         mail.body,
-        message_id,
-        in_reply_to,
-        refs,
-        domain,
+        mail.message_id,
+        mail.in_reply_to,
+        mail.references,
+        mail.reply_domain,
         unix_now(),
         now_text()
     ])?;
