@@ -10,10 +10,9 @@ use common::process::free_port;
 use common::{ADA, CARLA, SAM, TestServer, assert_error};
 use deskport::server::mail::SmtpMailer;
 use deskport::server::mail_sender::Delivery;
-use deskport::server::security::CodeKey;
 use deskport::server::store::Store;
 use deskport::server::store::sqlite::SqliteStore;
-use deskport::server::{Limits, database_path, serve_on};
+use deskport::server::{Limits, ServerConfig, open_store, serve_on};
 use mail_support::{Sink, header, received, wait_for_mails};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -31,17 +30,18 @@ async fn server_mailing(smtp_port: u16) -> TestServer {
     server_delivering(smtp_port, EVERY_SECOND).await
 }
 
-/// A demo server whose mail goes to `smtp_port`, retrying as `delivery` says.
+/// A demo server (on the test's store) whose mail goes to `smtp_port`, retrying as
+/// `delivery` says.
 async fn server_delivering(smtp_port: u16, delivery: Delivery) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).expect("data dir");
-    let store = Arc::new(SqliteStore::open(&database_path(&data)).expect("store opens"));
-    let hash = deskport::server::security::hash_password(common::DEMO_PASSWORD).expect("hash");
-    store
-        .import(deskport::server::demo::demo_batch(12, &hash))
-        .await
-        .expect("demo imports");
+    let config = ServerConfig {
+        data_dir: dir.path().join("data"),
+        demo: true,
+        demo_tickets: 12,
+        smtp: None,
+        database: common::stores::database(),
+    };
+    let store = open_store(&config).await.expect("store opens");
     let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), None).expect("mailer");
     let limits = Limits {
         mail: delivery,
@@ -90,6 +90,7 @@ async fn queue(ts: &TestServer, admin: &str) -> Vec<Value> {
     a.body.as_array().expect("a list").clone()
 }
 
+both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_staff_reply_arrives_threaded_and_an_internal_note_sends_nothing() {
     if !mail_support::available() {
@@ -123,7 +124,7 @@ async fn a_staff_reply_arrives_threaded_and_an_internal_note_sends_nothing() {
         .strip_prefix(&format!("support+{id}."))
         .and_then(|rest| rest.strip_suffix("@support.deskport.test"))
         .unwrap_or_else(|| panic!("reply address {reply_to}"));
-    let key = CodeKey::load_or_create(&ts.data_dir()).expect("the server key");
+    let key = ts.server.store.code_key().await.expect("the server key");
     assert!(key.check_reply_token(id, token));
     assert!(!key.check_reply_token(id + 1, token));
 
@@ -156,6 +157,9 @@ async fn a_staff_reply_arrives_threaded_and_an_internal_note_sends_nothing() {
     drop(sink);
 }
 
+}
+
+both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_queued_while_the_sink_is_down_is_sent_once_when_it_returns() {
     if !mail_support::available() {
@@ -203,6 +207,8 @@ async fn mail_queued_while_the_sink_is_down_is_sent_once_when_it_returns() {
     let listed = queue(&ts, &ada).await;
     assert!(listed.iter().all(|m| m["state"] == "sent"), "{listed:#?}");
     drop(sink);
+}
+
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
