@@ -236,6 +236,9 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
              ALTER TABLE tickets DROP COLUMN public_updated_by; \
              DROP TABLE sign_in_failures; \
              ALTER TABLE users DROP COLUMN removed_at; \
+             DROP TABLE mail_queue; \
+             ALTER TABLE messages DROP COLUMN channel; \
+             ALTER TABLE messages DROP COLUMN sender_address; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");

@@ -202,6 +202,7 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
         code_key: CodeKey::load_or_create(&data).expect("the code key"),
         in_flight: Default::default(),
         streams: EventStreams::new(Default::default(), Duration::from_secs(15)),
+        mail_retried: Default::default(),
     });
     let app = deskport::server::app(state);
     let timed = |path: &'static str, email: String| {

@@ -52,6 +52,7 @@ fn connection_limits(header_read_ms: u64, idle_ms: u64, max_connections: usize) 
             max_connections,
         },
         streams: StreamLimits::default(),
+        mail: Default::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod app;
 mod client_cmds;
 pub mod failure;
+mod mail;
 mod output;
 mod paths;
 mod prompt;
@@ -46,7 +47,9 @@ pub enum Command {
         /// How many demo tickets to generate (with --demo).
         #[arg(long, default_value_t = deskport::server::demo::DEFAULT_TICKETS)]
         demo_tickets: usize,
-        /// Send mail through this SMTP server (e.g. smtp://localhost:25) instead of writing .eml files.
+        /// Send mail through this SMTP server instead of writing .eml files: smtp://host:port
+        /// (STARTTLS) or smtps://host:port (TLS); sign in with DESKPORT_SMTP_USER and
+        /// DESKPORT_SMTP_PASSWORD from the environment.
         #[arg(long)]
         smtp: Option<String>,
         /// Keep the portal in this PostgreSQL database (postgres://USER@HOST:PORT/DB; password
@@ -79,6 +82,12 @@ pub enum Command {
         /// The staff action.
         #[command(subcommand)]
         action: staff::StaffAction,
+    },
+    /// Shows the mail queue of a server's data dir.
+    Mail {
+        /// The mail action.
+        #[command(subcommand)]
+        action: mail::MailAction,
     },
 }
 
@@ -143,6 +152,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             serve::run(listen, config).await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
+        Some(Command::Mail { action }) => mail::run(action).await,
         Some(Command::Login(args)) => client_cmds::login(args).await,
         Some(Command::Sync) => client_cmds::sync().await,
         Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,

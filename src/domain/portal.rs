@@ -1,6 +1,7 @@
 //! The portal's settings: what the setup wizard fills in and the Portal pane edits.
 
 use super::error::ValidationError;
+use super::mail::EmailSettings;
 use super::people::Contact;
 use super::routing::{ConditionOp, MatchValue};
 use super::text::is_valid_host;
@@ -194,6 +195,10 @@ pub struct PortalSettings {
     pub consent: Consent,
     /// The support form.
     pub support_form: SupportForm,
+    /// Where mail replies go and the portal's own wording of its mails (settings stored by
+    /// an older deskport have none: the defaults).
+    #[serde(default)]
+    pub email: EmailSettings,
     /// False until the setup wizard finishes.
     pub configured: bool,
     /// Bumped on every change; the `ETag`.
@@ -284,7 +289,8 @@ impl PortalSettings {
                 format!("must be at most {MAX_BODY} characters"),
             ));
         }
-        self.support_form.validate()
+        self.support_form.validate()?;
+        self.email.validate()
     }
 
     /// Whether a contact must accept the consent notice before using the portal.
@@ -325,6 +331,8 @@ pub struct PortalPatch {
     pub consent: Option<Consent>,
     /// New support form.
     pub support_form: Option<SupportForm>,
+    /// New email settings (inbound domain and template overrides).
+    pub email: Option<EmailSettings>,
     /// Set by the setup wizard when it finishes.
     pub configured: Option<bool>,
 }
@@ -366,6 +374,9 @@ impl PortalPatch {
         if let Some(v) = self.support_form {
             next.support_form = v;
         }
+        if let Some(v) = self.email {
+            next.email = v;
+        }
         if let Some(v) = self.configured {
             next.configured = v;
         }
@@ -402,6 +413,7 @@ impl PortalSettings {
                 enabled: true,
                 fields: vec![],
             },
+            email: EmailSettings::default(),
             configured: false,
             version: 1,
         }

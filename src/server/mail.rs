@@ -1,7 +1,10 @@
-//! The one mailer registration and sign-in codes go through: `.eml` files under the data
-//! dir by default, SMTP when a URL is given.
+//! The one mailer every mail goes through: `.eml` files under the data dir by default, SMTP
+//! when a URL is given. Sign-in and registration codes are sent directly ([`Mailer::send`]);
+//! ticket mail comes from the queue, with its threading headers ([`Mailer::deliver`]).
 
 use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::{Path, PathBuf};
 
@@ -16,27 +19,55 @@ pub struct Mail {
     pub body: String,
 }
 
+/// Why a mail was not sent, and whether trying again can help: the queue retries a
+/// transient failure (server down, `4xx`) and gives up on a permanent one (`5xx`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SendError {
+    /// What went wrong, with the mail server's answer when it gave one.
+    pub message: String,
+    /// Trying again will not help.
+    pub permanent: bool,
+}
+
+impl SendError {
+    /// A failure that no retry can fix (a malformed address, a message that cannot be built).
+    pub fn permanent(message: impl Into<String>) -> Self {
+        SendError {
+            message: message.into(),
+            permanent: true,
+        }
+    }
+}
+
 /// Sends mail.
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync + 'static {
-    /// Sends one message; the error says why it could not be.
-    async fn send(&self, mail: Mail) -> Result<(), String>;
+    /// Sends one built message; the error says why it could not be.
+    async fn deliver(&self, message: Message) -> Result<(), SendError>;
+
+    /// Sends a plain mail from the server's no-reply address.
+    async fn send(&self, mail: Mail) -> Result<(), SendError> {
+        self.deliver(build(&mail)?).await
+    }
 }
 
 const FROM: &str = "deskport <no-reply@deskport.invalid>";
 
-fn build(mail: &Mail) -> Result<Message, String> {
-    let from: Mailbox = FROM.parse().map_err(|e| format!("bad sender: {e}"))?;
-    let to: Mailbox = mail
-        .to
+/// Parses an address for a header, saying which one is wrong.
+pub fn mailbox(what: &str, address: &str) -> Result<Mailbox, SendError> {
+    address
         .parse()
-        .map_err(|e| format!("bad recipient {}: {e}", mail.to))?;
+        .map_err(|e| SendError::permanent(format!("bad {what} {address}: {e}")))
+}
+
+fn build(mail: &Mail) -> Result<Message, SendError> {
     Message::builder()
-        .from(from)
-        .to(to)
+        .from(mailbox("sender", FROM)?)
+        .to(mailbox("recipient", &mail.to)?)
         .subject(mail.subject.clone())
         .body(mail.body.clone())
-        .map_err(|e| format!("cannot build the message: {e}"))
+        .map_err(|e| SendError::permanent(format!("cannot build the message: {e}")))
 }
 
 /// Writes each message as an `.eml` file in a folder (the default: `DATA_DIR/mail/`).
@@ -53,12 +84,23 @@ impl FileMailer {
 
 #[async_trait::async_trait]
 impl Mailer for FileMailer {
-    async fn send(&self, mail: Mail) -> Result<(), String> {
-        let message = build(&mail)?.formatted();
+    async fn deliver(&self, message: Message) -> Result<(), SendError> {
+        let to = message
+            .envelope()
+            .to()
+            .first()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let bytes = message.formatted();
         let dir = self.dir.clone();
-        tokio::task::spawn_blocking(move || write_eml(&dir, &mail.to, &message))
+        tokio::task::spawn_blocking(move || write_eml(&dir, &to, &bytes))
             .await
-            .map_err(|e| format!("the mail writer failed: {e}"))?
+            .map_err(|e| format!("the mail writer failed: {e}"))
+            .and_then(|written| written)
+            .map_err(|message| SendError {
+                message,
+                permanent: false,
+            })
     }
 }
 
@@ -150,30 +192,81 @@ fn write_eml(dir: &Path, to: &str, message: &[u8]) -> Result<(), String> {
     Err(format!("cannot find a free file name in {}", dir.display()))
 }
 
-/// Sends through an SMTP server given as a URL (`smtp://host:25`, `smtps://user:pass@host`).
+/// Sends through an SMTP server given as a URL: `smtp://host[:port]` (STARTTLS when the
+/// server offers it, required when signing in) or `smtps://host[:port]` (TLS from the start).
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
+/// How long one SMTP exchange may take before the try counts as failed.
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl SmtpMailer {
-    /// A mailer for `url`.
-    pub fn new(url: &str) -> Result<Self, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| format!("bad SMTP URL: {e}"))?
-            .build();
-        Ok(SmtpMailer { transport })
+    /// A mailer for `url`, signing in with `credentials` (user, password) when given. A URL
+    /// carrying credentials is refused: they would show in the process list and shell
+    /// history; they come from the environment instead.
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Result<Self, String> {
+        let (implicit_tls, rest) = if let Some(rest) = url.strip_prefix("smtps://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("smtp://") {
+            (false, rest)
+        } else {
+            return Err(format!(
+                "bad SMTP URL {url}: it must start with smtp:// (STARTTLS) or smtps:// (TLS)"
+            ));
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.contains('@') {
+            return Err(
+                "bad SMTP URL: put no user or password in it; set DESKPORT_SMTP_USER \
+                 and DESKPORT_SMTP_PASSWORD instead"
+                    .into(),
+            );
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (
+                host,
+                port.parse::<u16>()
+                    .map_err(|_| format!("bad SMTP URL {url}: `{port}` is not a port"))?,
+            ),
+            None => (authority, if implicit_tls { 465 } else { 25 }),
+        };
+        if host.is_empty() || host.contains(['/', '?', '#']) {
+            return Err(format!("bad SMTP URL {url}: expected smtp://host:port"));
+        }
+        let tls_parameters =
+            TlsParameters::new(host.into()).map_err(|e| format!("cannot set up TLS: {e}"))?;
+        let tls = if implicit_tls {
+            Tls::Wrapper(tls_parameters)
+        } else if credentials.is_some() {
+            Tls::Required(tls_parameters)
+        } else {
+            Tls::Opportunistic(tls_parameters)
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .tls(tls)
+            .timeout(Some(SMTP_TIMEOUT));
+        if let Some((user, password)) = credentials {
+            builder = builder.credentials(Credentials::new(user, password));
+        }
+        Ok(SmtpMailer {
+            transport: builder.build(),
+        })
     }
 }
 
 #[async_trait::async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, mail: Mail) -> Result<(), String> {
-        let message = build(&mail)?;
+    async fn deliver(&self, message: Message) -> Result<(), SendError> {
         self.transport
             .send(message)
             .await
             .map(|_| ())
-            .map_err(|e| format!("SMTP send failed: {e}"))
+            .map_err(|e| SendError {
+                message: format!("SMTP send failed: {e}"),
+                permanent: e.is_permanent(),
+            })
     }
 }
 
@@ -243,7 +336,11 @@ mod tests {
         std::fs::create_dir(&elsewhere).unwrap();
         let linked = dir.path().join("linked");
         std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
-        let error = FileMailer::new(linked).send(code_mail()).await.unwrap_err();
+        let error = FileMailer::new(linked)
+            .send(code_mail())
+            .await
+            .unwrap_err()
+            .message;
         assert!(error.contains("is a symbolic link"), "{error}");
         assert!(
             error.contains("remove the link"),

@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod if_match;
 pub mod listen;
 pub mod mail;
+pub mod mail_sender;
 pub mod ratelimit;
 pub mod security;
 pub mod state;
@@ -107,13 +108,29 @@ async fn seed_fresh(store: &dyn Store) -> store::StoreResult<()> {
 /// stops the server at start rather than failing every sign-in code later.
 pub fn mailer(config: &ServerConfig) -> Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp {
-        Some(url) => Arc::new(SmtpMailer::new(url).map_err(|e| color_eyre::eyre::eyre!(e))?),
+        Some(url) => Arc::new(
+            SmtpMailer::new(url, smtp_credentials()?).map_err(|e| color_eyre::eyre::eyre!(e))?,
+        ),
         None => {
             let dir = config.data_dir.join("mail");
             mail::prepare_mail_dir(&dir).map_err(|e| color_eyre::eyre::eyre!(e))?;
             Arc::new(FileMailer::new(dir))
         }
     })
+}
+
+/// The SMTP user and password from `DESKPORT_SMTP_USER` and `DESKPORT_SMTP_PASSWORD` (never
+/// from the URL, which the process list shows); one without the other is refused.
+fn smtp_credentials() -> Result<Option<(String, String)>> {
+    let user = std::env::var("DESKPORT_SMTP_USER").ok();
+    let password = std::env::var("DESKPORT_SMTP_PASSWORD").ok();
+    match (user, password) {
+        (Some(user), Some(password)) => Ok(Some((user, password))),
+        (None, None) => Ok(None),
+        _ => color_eyre::eyre::bail!(
+            "set both DESKPORT_SMTP_USER and DESKPORT_SMTP_PASSWORD, or neither"
+        ),
+    }
 }
 
 /// The whole HTTP app: API v1 under `/api/v1`, its OpenAPI document, JSON errors everywhere.
@@ -210,6 +227,8 @@ pub struct Limits {
     pub connections: listen::ConnectionLimits,
     /// Event streams per account and overall.
     pub streams: streams::StreamLimits,
+    /// How queued mail is retried.
+    pub mail: mail_sender::Delivery,
 }
 
 /// Listens on `listen` (port 0 picks a free one), then opens the store and serves. The
@@ -268,19 +287,22 @@ pub async fn serve_on(
         code_key,
         in_flight: Default::default(),
         streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),
+        mail_retried: Default::default(),
     });
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     // Before the first request, so nothing a request writes meanwhile is swept by surprise.
     store::sweep::sweep_and_log(state.store.as_ref()).await;
     let sweeping = store::sweep::sweep_forever(state.store.clone());
+    let sending = mail_sender::send_forever(state.clone(), limits.mail);
     let app = app(state);
     let task = tokio::spawn(async move {
         let serving = listen::run(listener, app, limits.connections, rx);
-        // The sweep never ends; it stops with the server.
+        // The sweep and the mail sender never end; they stop with the server.
         tokio::select! {
             served = serving => served,
             never = sweeping => match never {},
+            never = sending => match never {},
         }
     });
     tracing::info!("serving the portal API on http://{addr}/api/v1");

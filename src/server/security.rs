@@ -131,7 +131,8 @@ pub enum CodeKeyError {
 impl CodeKey {
     /// Reads `dir/server.key`, creating it (32 random bytes, mode 0600) the first time;
     /// refuses one that group or others may access. A new key only invalidates codes
-    /// already sent, never sessions or passwords.
+    /// already sent and the reply addresses of mails already sent, never sessions or
+    /// passwords.
     pub fn load_or_create(dir: &Path) -> Result<Self, CodeKeyError> {
         let path = dir.join(CODE_KEY_FILE);
         let io = |source| CodeKeyError::Io {
@@ -191,7 +192,45 @@ impl CodeKey {
         mac.update(code.as_bytes());
         format!("{:x}", mac.finalize().into_bytes())
     }
+
+    /// The token in ticket `ticket_id`'s reply address (`support+<ticket>.<token>@…`): the
+    /// first 80 bits of an HMAC of the ticket number under this key, hex. Nobody without the
+    /// key can make the token of another ticket, so a reply threads into a ticket only when
+    /// it answers a mail of that ticket.
+    pub fn reply_token(&self, ticket_id: i64) -> String {
+        let mut mac = self.0.clone();
+        mac.update(REPLY_TOKEN_CONTEXT);
+        mac.update(ticket_id.to_string().as_bytes());
+        let digest = mac.finalize().into_bytes();
+        digest[..REPLY_TOKEN_BYTES]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether `token` is ticket `ticket_id`'s reply token (compared in constant time).
+    pub fn check_reply_token(&self, ticket_id: i64, token: &str) -> bool {
+        let bytes: Option<Vec<u8>> = (token.len() == REPLY_TOKEN_BYTES * 2)
+            .then(|| {
+                (0..REPLY_TOKEN_BYTES)
+                    .map(|i| u8::from_str_radix(token.get(i * 2..i * 2 + 2)?, 16).ok())
+                    .collect()
+            })
+            .flatten();
+        let Some(bytes) = bytes else {
+            return false;
+        };
+        let mut mac = self.0.clone();
+        mac.update(REPLY_TOKEN_CONTEXT);
+        mac.update(ticket_id.to_string().as_bytes());
+        mac.verify_truncated_left(&bytes).is_ok()
+    }
 }
+
+/// What a reply token's HMAC input starts with, so it can never equal a code's hash.
+const REPLY_TOKEN_CONTEXT: &[u8] = b"deskport reply-to\0";
+/// Bytes of the HMAC a reply token keeps (80 bits: guessing one takes 2^79 tries on average).
+const REPLY_TOKEN_BYTES: usize = 10;
 
 /// Creates `path` with `bytes`, readable by the owner only (never replacing a file).
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -258,6 +297,33 @@ mod tests {
         assert_eq!(ha, digest(&a));
         assert_eq!(ha.len(), 64);
         assert_eq!(new_code().len(), 6);
+    }
+
+    #[test]
+    fn reply_tokens_check_only_for_their_ticket_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = CodeKey::load_or_create(dir.path()).unwrap();
+        let token = key.reply_token(123);
+        assert_eq!(token.len(), 20);
+        assert_eq!(token, key.reply_token(123));
+        assert!(key.check_reply_token(123, &token));
+        assert!(
+            !key.check_reply_token(124, &token),
+            "another ticket's token"
+        );
+        assert_ne!(key.reply_token(124), token);
+        assert!(!key.check_reply_token(123, &token[..18]));
+        assert!(!key.check_reply_token(123, "zz"));
+        assert!(!key.check_reply_token(123, &"é".repeat(10)));
+        let mut flipped = token.clone().into_bytes();
+        flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
+        assert!(!key.check_reply_token(123, &String::from_utf8(flipped).unwrap()));
+        let other_dir = tempfile::tempdir().unwrap();
+        let other = CodeKey::load_or_create(other_dir.path()).unwrap();
+        assert!(
+            !other.check_reply_token(123, &token),
+            "another server's key"
+        );
     }
 
     #[test]

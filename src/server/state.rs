@@ -17,6 +17,9 @@ pub struct AppState {
     pub in_flight: Mutex<HashSet<String>>,
     /// Open `/events` streams, counted against their caps.
     pub streams: Arc<super::streams::EventStreams>,
+    /// Wakes the mail sender when an admin queues a failed mail again (a retry changes no
+    /// synced data, so no commit announcement wakes it).
+    pub mail_retried: tokio::sync::Notify,
 }
 
 /// The state as handlers receive it.

@@ -3,6 +3,7 @@
 
 pub mod audience;
 pub mod auth;
+pub mod mail;
 pub mod portal;
 pub mod routing;
 pub mod sync;
@@ -10,6 +11,7 @@ pub mod tickets;
 
 pub use audience::*;
 pub use auth::*;
+pub use mail::*;
 pub use portal::*;
 pub use routing::*;
 pub use sync::*;

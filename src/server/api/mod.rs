@@ -5,6 +5,7 @@ pub mod account;
 pub mod audience;
 pub mod auth;
 mod error_responses;
+pub mod mail;
 pub mod meta;
 pub mod people;
 pub mod portal;
@@ -56,6 +57,7 @@ pub fn v1() -> OpenApiRouter<SharedState> {
         .merge(tickets::router())
         .merge(people::router())
         .merge(audience::router())
+        .merge(mail::router())
         .merge(sync::router())
         .merge(meta::router());
     error_responses::document(router.get_openapi_mut());

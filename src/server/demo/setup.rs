@@ -124,6 +124,7 @@ pub fn portal() -> PortalSettings {
                 ),
             ],
         },
+        email: Default::default(),
         configured: true,
         version: 1,
     }

@@ -2,6 +2,7 @@
 //! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
 
 pub mod held;
+mod mail_compose;
 pub mod postgres;
 pub mod rate;
 mod shared;
@@ -11,7 +12,7 @@ pub mod sweep;
 pub use held::{one_transaction, settle};
 pub use sqlite::FillFrom;
 
-pub use crate::domain::wire::{MessageRow, RouteDecision, RuleRef, TicketRow};
+pub use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
 
 use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
@@ -497,6 +498,42 @@ pub trait Store: Send + Sync + 'static {
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Loads a whole data set into an empty store in one transaction, keeping its ids.
     async fn import(&self, batch: ImportBatch) -> StoreResult<()>;
+
+    /// The newest `limit` mails of the queue, newest first. Mails are queued by the writes
+    /// that cause them (a new ticket, a staff reply, closing, assigning), in their
+    /// transaction.
+    async fn mail_queue(&self, limit: usize) -> StoreResult<Vec<QueuedMail>>;
+    /// When the next queued mail is due (unix seconds), so the sender can sleep until then
+    /// without writing while there is nothing to send.
+    async fn mail_due_at(&self) -> StoreResult<Option<i64>>;
+    /// Marks the next mail due at `now` as being sent (counting the try) and returns it.
+    async fn claim_mail(&self, now: i64) -> StoreResult<Option<QueuedMail>>;
+    /// Records how sending a claimed mail went.
+    async fn settle_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()>;
+    /// At start: queues again each mail a stopped server was sending, and makes every queued
+    /// mail due now; returns how many were interrupted mid-send.
+    async fn resume_mail(&self, now: i64) -> StoreResult<usize>;
+    /// Queues a failed mail again for a try at `now` (refused for one already sent).
+    async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail>;
+}
+
+/// How one try to send a queued mail went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// The mail server took it.
+    Sent,
+    /// It failed for now (server down, a temporary refusal): try again at `at` (unix seconds).
+    Retry {
+        /// The mail server's answer, or why it could not be reached.
+        error: String,
+        /// When to try again.
+        at: i64,
+    },
+    /// It will not be sent: refused for good, or out of tries.
+    Failed {
+        /// The mail server's answer.
+        error: String,
+    },
 }
 
 /// A whole data set with ids already assigned (the demo portal, or data moved in).

@@ -11,6 +11,7 @@ mod connect;
 pub(super) mod held;
 mod import;
 mod listen;
+mod mail_queue;
 mod people;
 mod rate;
 mod rows;

@@ -12,6 +12,8 @@
 //! `rate_limits`, the rate-limit counters every server counts against (see [`super::rate`]).
 //!
 //! 3: when a staff user was removed (`removed_at`, unix seconds), as SQLite's version 5.
+//!
+//! 4: the mail queue and a message's channel and sender address (SQLite's version 6).
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -85,6 +87,19 @@ CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hi
 "#,
     r#"
 ALTER TABLE users ADD COLUMN removed_at BIGINT;
+"#,
+    r#"
+CREATE TABLE mail_queue (
+  id BIGSERIAL PRIMARY KEY, ticket_id BIGINT NOT NULL REFERENCES tickets(id), event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL, recipient_id BIGINT NOT NULL, recipient TEXT NOT NULL,
+  sender TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,
+  in_reply_to TEXT, refs TEXT NOT NULL, reply_domain TEXT NOT NULL, state TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+  created_at TEXT NOT NULL, sent_at TEXT);
+CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
+CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
+ALTER TABLE messages ADD COLUMN sender_address TEXT;
 "#,
 ];
 

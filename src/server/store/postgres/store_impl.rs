@@ -3,19 +3,21 @@
 //! requests: another server may commit at any time, so kept answers and memos are off.
 
 use super::{
-    PostgresStore, auth, changes, config, import, people, pg_read, pg_write, staff_removal, tickets,
+    PostgresStore, auth, changes, config, import, mail_queue, people, pg_read, pg_write, staff_removal,
+    tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
+use crate::domain::wire::QueuedMail;
 use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, MessageRow, NewTicket,
-    Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
-    TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, MailOutcome, MessageRow,
+    NewTicket, Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange,
+    TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -312,5 +314,23 @@ impl Store for PostgresStore {
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
         pg_write!(self, |c| import::import(c, &batch))
+    }
+    async fn mail_queue(&self, limit: usize) -> StoreResult<Vec<QueuedMail>> {
+        pg_read!(self, |c| mail_queue::list(c, limit))
+    }
+    async fn mail_due_at(&self) -> StoreResult<Option<i64>> {
+        pg_read!(self, |c| mail_queue::due_at(c))
+    }
+    async fn claim_mail(&self, now: i64) -> StoreResult<Option<QueuedMail>> {
+        pg_write!(self, |c| mail_queue::claim(c, now))
+    }
+    async fn settle_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()> {
+        pg_write!(self, |c| mail_queue::settle(c, id, &outcome))
+    }
+    async fn resume_mail(&self, now: i64) -> StoreResult<usize> {
+        pg_write!(self, |c| mail_queue::resume(c, now))
+    }
+    async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail> {
+        pg_write!(self, |c| mail_queue::retry(c, id, now))
     }
 }

@@ -2,10 +2,13 @@
 
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
+use super::mail_queue::enqueue;
 use super::people::contact;
 use super::rows::{message_row, ticket_row};
 use super::sql::{Db, execute, get, row, row_opt, rows};
 use crate::domain::ValidationError;
+use crate::domain::mail::MailEvent;
+use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
@@ -265,6 +268,8 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
     .await?;
     let id: i64 = get(&added, 0)?;
     append_change(c, "ticket", id, "upsert", None).await?;
+    enqueue(c, id, MailEvent::TicketCreated, "").await?;
+    enqueue(c, id, MailEvent::AssignedToYou, "").await?;
     Ok((get_ticket(c, id, Reader::Staff).await?, decision))
 }
 
@@ -330,6 +335,12 @@ pub async fn update(
     )
     .await?;
     append_ticket_change(c, id, Some(TicketScope::from(&current.ticket)), !public).await?;
+    if t.stage == Stage::Closed && current.ticket.stage != Stage::Closed {
+        enqueue(c, id, MailEvent::TicketClosed, "").await?;
+    }
+    if t.owner_id.is_some() && t.owner_id != current.ticket.owner_id {
+        enqueue(c, id, MailEvent::AssignedToYou, "").await?;
+    }
     get_ticket(c, id, reader).await
 }
 
@@ -385,6 +396,9 @@ pub async fn add_message(
         internal,
     )
     .await?;
+    if !internal && author == AuthorKind::User {
+        enqueue(c, ticket_id, MailEvent::StaffReply, body).await?;
+    }
     Ok(message)
 }
 

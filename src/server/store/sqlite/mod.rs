@@ -8,6 +8,7 @@ mod changes;
 mod config;
 pub(super) mod held;
 mod import;
+mod mail_queue;
 mod people;
 mod rows;
 mod schema;

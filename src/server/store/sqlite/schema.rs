@@ -11,6 +11,10 @@
 //!
 //! 5: when a staff user was removed (`removed_at`, unix seconds): removal keeps the row, so
 //! tickets keep their owner's and authors' names, but a removed user is no account any more.
+//!
+//! 6: the mail queue (`mail_queue`), written in the transaction of the change a mail is
+//! about and read by the sender; each mail's `Message-ID` is kept so replies can be threaded.
+//! A message's channel (`portal` or `email`) and, for mail, its sender address.
 
 use rusqlite::Connection;
 
@@ -84,6 +88,19 @@ ALTER TABLE tickets ADD COLUMN public_updated_by TEXT;
 "#,
     r#"
 ALTER TABLE users ADD COLUMN removed_at INTEGER;
+"#,
+    r#"
+CREATE TABLE mail_queue (
+  id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL, recipient_id INTEGER NOT NULL, recipient TEXT NOT NULL,
+  sender TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,
+  in_reply_to TEXT, refs TEXT NOT NULL, reply_domain TEXT NOT NULL, state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+  created_at TEXT NOT NULL, sent_at TEXT);
+CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
+CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
+ALTER TABLE messages ADD COLUMN sender_address TEXT;
 "#,
 ];
 

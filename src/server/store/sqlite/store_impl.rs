@@ -1,16 +1,20 @@
 //! [`Store`] for [`SqliteStore`]: each call picks the reader pool or the writer thread.
 
-use super::{FillFrom, SqliteStore, auth, changes, config, people, staff_removal, tickets};
+use super::{
+    FillFrom, SqliteStore, auth, changes, config, mail_queue, people, staff_removal, tickets,
+};
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
+use crate::domain::wire::QueuedMail;
 use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MessageRow, NewTicket, Poke, Reader,
-    RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MessageRow, NewTicket,
+    Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
+    TicketRow,
 };
 use axum::body::Bytes;
 
@@ -320,5 +324,24 @@ impl Store for SqliteStore {
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
         self.write(move |c| super::import::import(c, &batch)).await
+    }
+    async fn mail_queue(&self, limit: usize) -> StoreResult<Vec<QueuedMail>> {
+        self.read(move |c| mail_queue::list(c, limit)).await
+    }
+    async fn mail_due_at(&self) -> StoreResult<Option<i64>> {
+        self.read(mail_queue::due_at).await
+    }
+    async fn claim_mail(&self, now: i64) -> StoreResult<Option<QueuedMail>> {
+        self.write(move |c| mail_queue::claim(c, now)).await
+    }
+    async fn settle_mail(&self, id: i64, outcome: MailOutcome) -> StoreResult<()> {
+        self.write(move |c| mail_queue::settle(c, id, &outcome))
+            .await
+    }
+    async fn resume_mail(&self, now: i64) -> StoreResult<usize> {
+        self.write(move |c| mail_queue::resume(c, now)).await
+    }
+    async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail> {
+        self.write(move |c| mail_queue::retry(c, id, now)).await
     }
 }

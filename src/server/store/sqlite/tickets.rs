@@ -2,9 +2,12 @@
 
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
+use super::mail_queue::enqueue;
 use super::people::contact;
 use super::rows::{MESSAGE_SELECT, message_row, now_text, ticket_row, ticket_select};
 use crate::domain::ValidationError;
+use crate::domain::mail::MailEvent;
+use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
@@ -261,6 +264,8 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     ])?;
     let id = conn.last_insert_rowid();
     append_change(conn, "ticket", id, "upsert", None)?;
+    enqueue(conn, id, MailEvent::TicketCreated, "")?;
+    enqueue(conn, id, MailEvent::AssignedToYou, "")?;
     Ok((get(conn, id, Reader::Staff)?, decision))
 }
 
@@ -310,6 +315,12 @@ pub fn update(
     )?
     .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public, by])?;
     append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
+    if t.stage == Stage::Closed && current.ticket.stage != Stage::Closed {
+        enqueue(conn, id, MailEvent::TicketClosed, "")?;
+    }
+    if t.owner_id.is_some() && t.owner_id != current.ticket.owner_id {
+        enqueue(conn, id, MailEvent::AssignedToYou, "")?;
+    }
     get(conn, id, reader)
 }
 
@@ -345,6 +356,9 @@ pub fn add_message(
         Some(TicketScope::from(&current.ticket)),
         internal,
     )?;
+    if !internal && author == AuthorKind::User {
+        enqueue(conn, ticket_id, MailEvent::StaffReply, body)?;
+    }
     Ok(message)
 }
 

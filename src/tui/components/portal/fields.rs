@@ -331,6 +331,7 @@ pub fn diff(before: &PortalSettings, after: &PortalSettings) -> PortalPatch {
         ticket_view: changed(&before.ticket_view, &after.ticket_view),
         consent: changed(&before.consent, &after.consent),
         support_form: changed(&before.support_form, &after.support_form),
+        email: changed(&before.email, &after.email),
         configured: None,
     }
 }

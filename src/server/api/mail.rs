@@ -1,0 +1,61 @@
+//! The mail queue for admins: what was sent, what waits and what failed with the mail
+//! server's answer, and a retry of a failed mail.
+
+use crate::domain::wire::QueuedMail;
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::extract::{Admin, Json, Path, Query};
+use crate::server::state::SharedState;
+use axum::extract::State;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_queue))
+        .routes(routes!(retry_mail))
+}
+
+/// Most mails one answer lists.
+const MAX_LIMIT: usize = 1000;
+
+/// Queue list parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    /// How many of the newest mails, 1–1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// The newest mails of the queue, newest first: queued, being sent, sent, and failed with
+/// the mail server's answer (admins).
+#[utoipa::path(get, path = "/mail/queue", tag = "mail", params(QueueParams),
+    responses((status = 200, body = Vec<QueuedMail>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_queue(
+    State(state): State<SharedState>,
+    _: Admin,
+    Query(p): Query<QueueParams>,
+) -> ApiResult<Json<Vec<QueuedMail>>> {
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+    }
+    Ok(Json(state.store.mail_queue(limit).await?))
+}
+
+/// Queues a failed mail again, to be tried now with its retries counted afresh (admins); a
+/// mail already sent or being sent is refused (400).
+#[utoipa::path(post, path = "/mail/queue/{id}/retry", tag = "mail", params(("id" = i64, Path, description = "the mail's queue id")),
+    responses((status = 200, body = QueuedMail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn retry_mail(
+    State(state): State<SharedState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<QueuedMail>> {
+    let now = chrono::Utc::now().timestamp();
+    let mail = state.store.retry_mail(id, now).await?;
+    state.mail_retried.notify_one();
+    Ok(Json(mail))
+}
