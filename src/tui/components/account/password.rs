@@ -3,18 +3,16 @@
 //! the background; the server judges the rest, and its refusal (a wrong current password, a
 //! short new one) is shown in the form, which stays open with what was typed.
 
-use crate::client::{ApiError, Client, ClientEvent};
+use crate::client::{ApiError, Client};
 use crate::domain::text::strip_control;
-use crate::tui::Msg;
 use crate::tui::components::input::LineInput;
 use crate::tui::components::{DrawCtx, centered};
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The fields, in order.
 const LABELS: [&str; 3] = ["Current password", "New password", "New password again"];
@@ -37,7 +35,9 @@ pub enum Phase {
 pub struct PasswordForm {
     fields: [LineInput; 3],
     focus: usize,
-    phase: Arc<Mutex<Phase>>,
+    phase: Phase,
+    /// The change on its way to the server, until it is answered.
+    task: Option<TaskId>,
 }
 
 impl Default for PasswordForm {
@@ -45,30 +45,39 @@ impl Default for PasswordForm {
         PasswordForm {
             fields: std::array::from_fn(|_| LineInput::new(true)),
             focus: 0,
-            phase: Arc::new(Mutex::new(Phase::Editing(None))),
+            phase: Phase::Editing(None),
+            task: None,
         }
     }
 }
 
 impl PasswordForm {
-    /// Where the change stands now.
-    pub fn phase(&self) -> Phase {
-        self.phase
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Whether the password was changed (without copying the phase's message).
+    /// Whether the password was changed.
     pub fn is_changed(&self) -> bool {
-        matches!(
-            *self.phase.lock().unwrap_or_else(PoisonError::into_inner),
-            Phase::Changed
-        )
+        self.phase == Phase::Changed
     }
 
-    fn set(&self, phase: Phase) {
-        *self.phase.lock().unwrap_or_else(PoisonError::into_inner) = phase;
+    fn set(&mut self, phase: Phase) {
+        self.phase = phase;
+    }
+
+    /// Takes the server's answer to the change sent; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.task) {
+            Ok(Answer::PasswordChanged(answer)) => {
+                self.task = None;
+                self.phase = match answer {
+                    Ok(()) => Phase::Changed,
+                    Err(why) => Phase::Editing(Some(why)),
+                };
+                None
+            }
+            Ok(other) => {
+                tracing::warn!("the password change answered {other:?}");
+                None
+            }
+            Err(done) => Some(done),
+        }
     }
 
     /// Moves the focus to the next (or previous) field, wrapping around.
@@ -79,20 +88,20 @@ impl PasswordForm {
 
     /// An editing key or pasted text for the focused field; whether it was taken.
     pub fn key(&mut self, key: &KeyEvent) -> bool {
-        self.phase() != Phase::Sending && self.fields[self.focus].key(key)
+        self.phase != Phase::Sending && self.fields[self.focus].key(key)
     }
 
     /// Pasted text for the focused field.
     pub fn paste(&mut self, text: &str) {
-        if self.phase() != Phase::Sending {
+        if self.phase != Phase::Sending {
             self.fields[self.focus].insert_str(text);
         }
     }
 
     /// Enter: the next field, or from the last one, checks the form and sends the change
-    /// through `client`; `notify` hears when the answer is in, so the app redraws.
-    pub fn confirm(&mut self, client: &Client, notify: Option<UnboundedSender<Msg>>) {
-        if self.phase() == Phase::Sending {
+    /// through `client`; the answer comes back through `tasks` for [`PasswordForm::receive`].
+    pub fn confirm(&mut self, client: &Client, tasks: &Tasks) {
+        if self.phase == Phase::Sending {
             return;
         }
         if self.focus + 1 < self.fields.len() {
@@ -112,22 +121,18 @@ impl PasswordForm {
             return;
         }
         self.set(Phase::Sending);
-        let phase = self.phase.clone();
         let client = client.clone();
-        tokio::spawn(async move {
+        let task = tasks.spawn(async move {
             let answer = match client.api().change_password(&old, &new).await {
-                Ok(()) => Phase::Changed,
-                Err(ApiError::Offline(_)) => Phase::Editing(Some(
-                    "The server cannot be reached; try again later.".to_string(),
-                )),
-                Err(e) => Phase::Editing(Some(e.to_string())),
+                Ok(()) => Ok(()),
+                Err(ApiError::Offline(_)) => {
+                    Err("The server cannot be reached; try again later.".to_string())
+                }
+                Err(e) => Err(e.to_string()),
             };
-            *phase.lock().unwrap_or_else(PoisonError::into_inner) = answer;
-            if let Some(tx) = notify {
-                let revision = client.view().revision();
-                let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-            }
+            Answer::PasswordChanged(answer)
         });
+        self.task = Some(task);
     }
 
     /// Draws the form as a popup centred in `area`.
@@ -143,8 +148,8 @@ impl PasswordForm {
             lines.push(line);
         }
         lines.push(Line::default());
-        lines.push(match self.phase() {
-            Phase::Editing(Some(why)) => Line::styled(strip_control(&why), theme.error),
+        lines.push(match &self.phase {
+            Phase::Editing(Some(why)) => Line::styled(strip_control(why), theme.error),
             Phase::Editing(None) => Line::styled(
                 "Your other sessions end; this one stays signed in.",
                 theme.muted,
