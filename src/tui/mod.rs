@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod config_file;
 pub mod editor;
 pub mod event_loop;
 pub mod keymap;

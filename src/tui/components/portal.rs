@@ -17,6 +17,7 @@ mod preview;
 mod save;
 mod sections;
 mod tasks;
+mod values;
 mod view_as;
 mod wizard;
 
