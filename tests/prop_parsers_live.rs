@@ -82,7 +82,9 @@ fn synced_pane(dir: &std::path::Path) -> Tickets {
         client
     });
     let _guard = rt().enter();
-    Tickets::new(client)
+    // Filtering starts no background work, so nothing listens for answers.
+    let (tx, _answers) = tokio::sync::mpsc::unbounded_channel();
+    Tickets::new(client, deskport::tui::msg::Tasks::new(tx))
 }
 
 /// Filter text: field tokens (known and unknown keys, good and bad values), ids and words.

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::render::{client, lines, render, serve, synced_client};
+use common::render::{client, lines, render, serve, synced_client, wired};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::Client;
 use deskport::server::demo::DEMO_PASSWORD;
@@ -30,7 +30,7 @@ fn typed(pane: &mut Tickets, text: &str) {
 async fn agent_internal_note_composer() {
     let dir = tempfile::tempdir().unwrap();
     let client = client("sam@deskport.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     pane.handle(Action::Note);
     assert!(pane.captures_text(), "the composer takes typed letters");
     typed(
@@ -56,7 +56,7 @@ async fn agent_internal_note_composer() {
 async fn customer_reply_composer() {
     let dir = tempfile::tempdir().unwrap();
     let (_server, client) = own_server("carla@acme.test", dir.path()).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     pane.handle(Action::Note);
     assert!(!pane.captures_text(), "customers write no internal notes");
     pane.handle(Action::Reply);
@@ -87,7 +87,7 @@ async fn customer_reply_composer() {
 async fn customer_support_form_with_inline_errors() {
     let dir = tempfile::tempdir().unwrap();
     let (_server, client) = own_server("carla@acme.test", dir.path()).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     let before = pane.shown_len();
     pane.handle(Action::New);
     assert!(pane.captures_text(), "the form takes typed letters");

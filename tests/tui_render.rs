@@ -6,8 +6,8 @@ mod common;
 
 use common::code_in;
 use common::render::{
-    Drawn, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
-    render_hashed, serve, signed_in_demo, typed,
+    Drawn, app, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
+    render_hashed, serve, shared_demo_url, signed_in_demo, synced_client, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use deskport::domain::Role;
@@ -158,6 +158,33 @@ async fn signin_by_code_says_so_when_the_server_does_not_offer_it() {
         screen.contains("Password"),
         "still on the password: {screen}"
     );
+}
+
+/// Background work reaches the screen only as a message on the app's channel: the thread of
+/// an opened ticket is not drawn until the app takes the `Msg::Done` carrying it, and taking
+/// it asks for a redraw (no shared slot read behind the event loop's back, no faked client
+/// event).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loaded_thread_arrives_as_a_message_and_asks_for_a_redraw() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = shared_demo_url();
+    let email = "sam@deskport.test";
+    let password = deskport::server::demo::DEMO_PASSWORD;
+    let client = synced_client(url, email, password, &dir.path().join(email), false).await;
+    let (mut app, mut rx) = app(url, dir.path());
+    assert!(app.update(Msg::SignedIn(Ok(client))));
+    app.update(key(KeyCode::Enter));
+    assert!(render(&mut app, 120, 40).contains("Loading the thread"));
+    let done = next(&mut rx, |m| matches!(m, Msg::Done(_))).await;
+    let screen = render(&mut app, 120, 40);
+    assert!(
+        screen.contains("Loading the thread"),
+        "nothing but the message brings the thread: {screen}"
+    );
+    assert!(app.update(done), "the answer asks for a redraw");
+    let screen = render(&mut app, 120, 40);
+    assert!(!screen.contains("Loading the thread"), "{screen}");
+    assert!(screen.contains("── reply · "), "{screen}");
 }
 
 /// The status bar alone, as the app draws it.

@@ -5,14 +5,14 @@
 
 mod common;
 
-use common::render::{buffer, ctrl, key, lines, render, settle, signed_in_demo, typed};
+use common::render::{Wired, buffer, ctrl, key, lines, render, settle, signed_in_demo, typed};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use deskport::tui::Msg;
 use deskport::tui::app::App;
 use ratatui::style::Color;
 
 /// An app on the Routing tab with the inbox counts loaded.
-async fn routing(email: &str, dir: &std::path::Path) -> App {
+async fn routing(email: &str, dir: &std::path::Path) -> Wired<App> {
     let mut app = signed_in_demo(email, dir).await;
     app.update(key(KeyCode::Char('2')));
     settle(&mut app, 80, 24, "open, ").await;

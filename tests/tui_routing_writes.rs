@@ -6,13 +6,13 @@
 
 mod common;
 
-use common::render::{ctrl, key, render, settle, typed};
+use common::render::{Wired, ctrl, key, render, settle, typed};
 use crossterm::event::KeyCode;
 use deskport::tui::app::App;
 
 /// An admin app on the Routing tab of a demo server of its own (these tests change the data),
 /// with the inbox counts loaded.
-async fn own_routing(dir: &std::path::Path) -> (deskport::server::RunningServer, App) {
+async fn own_routing(dir: &std::path::Path) -> (deskport::server::RunningServer, Wired<App>) {
     let (server, url) = common::render::serve(dir, true).await;
     let mut app = common::render::signed_in(
         &url,

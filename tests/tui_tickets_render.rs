@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::render::{buffer, client, lines, render};
+use common::render::{Wired, buffer, client, lines, render, wired};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::Write;
 use deskport::domain::wire::StaffTicketPatch;
@@ -21,12 +21,12 @@ fn act(pane: &mut Tickets, action: deskport::tui::action::Action) {
 }
 
 /// Opens the selected ticket and waits until its thread has arrived.
-async fn open(pane: &mut Tickets) {
+async fn open(pane: &mut Wired<Tickets>) {
     act(pane, deskport::tui::action::Action::Confirm);
     let deadline = Instant::now() + Duration::from_secs(10);
     while render(pane, 120, 40).contains("Loading the thread") {
         assert!(Instant::now() < deadline, "the thread did not load");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        pane.next(Duration::from_secs(10)).await;
     }
 }
 
@@ -55,7 +55,7 @@ async fn agent_list_preview_and_thread() {
     use deskport::tui::action::Action;
     let dir = tempfile::tempdir().unwrap();
     let client = client("sam@deskport.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     insta::assert_snapshot!("agent_list_preview_80x24", render(&mut pane, 80, 24));
     insta::assert_snapshot!("agent_list_preview_120x40", render(&mut pane, 120, 40));
 
@@ -112,7 +112,7 @@ async fn internal_notes_are_labelled_and_styled_apart() {
         }
         found.expect("a demo ticket with an internal note")
     };
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     pane.set_filter(&format!("#{with_note} "));
     open(&mut pane).await;
     let buf = buffer(&mut pane, 120, 40);
@@ -152,7 +152,7 @@ async fn a_change_shows_at_once_marked_pending() {
         })
         .await
         .unwrap();
-    let mut pane = Tickets::new(offline.clone());
+    let mut pane = wired(|tasks| Tickets::new(offline.clone(), tasks));
     pane.handle(deskport::tui::action::Action::TogglePreview);
     pane.set_filter(&format!("#{} ", t.id()));
     let buf = buffer(&mut pane, 120, 40);
@@ -166,7 +166,7 @@ async fn a_change_shows_at_once_marked_pending() {
 async fn customer_list_and_thread() {
     let dir = tempfile::tempdir().unwrap();
     let client = client("carla@acme.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     insta::assert_snapshot!("customer_list_80x24", render(&mut pane, 80, 24));
     insta::assert_snapshot!("customer_list_120x40", render(&mut pane, 120, 40));
     open(&mut pane).await;
@@ -185,7 +185,7 @@ async fn agent_assign_picker_marks_and_bulk_confirmation() {
     use deskport::tui::action::Action;
     let dir = tempfile::tempdir().unwrap();
     let client = client("sam@deskport.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     act(&mut pane, Action::TogglePreview);
 
     act(&mut pane, Action::Assign);
@@ -298,7 +298,7 @@ async fn a_bulk_change_reports_successes_and_failures() {
 }
 
 /// Opens "who can see this ticket?" and waits until the server's answer is drawn.
-async fn who_can_see(pane: &mut Tickets) -> String {
+async fn who_can_see(pane: &mut Wired<Tickets>) -> String {
     act(pane, deskport::tui::action::Action::WhoCanSee);
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -307,7 +307,7 @@ async fn who_can_see(pane: &mut Tickets) -> String {
             return screen;
         }
         assert!(Instant::now() < deadline, "the audience did not load");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        pane.next(Duration::from_secs(10)).await;
     }
 }
 
@@ -323,7 +323,7 @@ async fn who_can_see_a_ticket_for_staff_only() {
         .map(|t| t.id())
         .min()
         .expect("a ticket of Dan's");
-    let mut pane = Tickets::new(ada.clone());
+    let mut pane = wired(|tasks| Tickets::new(ada.clone(), tasks));
     assert!(
         pane.commands()
             .iter()
@@ -359,7 +359,7 @@ async fn who_can_see_a_ticket_for_staff_only() {
     ada.shutdown().await;
 
     let offline = client("ada@deskport.test", dir.path(), true).await;
-    let mut pane = Tickets::new(offline.clone());
+    let mut pane = wired(|tasks| Tickets::new(offline.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     act(&mut pane, Action::WhoCanSee);
     let screen = render(&mut pane, 80, 24);
@@ -368,7 +368,7 @@ async fn who_can_see_a_ticket_for_staff_only() {
 
     let dir = tempfile::tempdir().unwrap();
     let customer = client("dan@acme.test", dir.path(), false).await;
-    let mut pane = Tickets::new(customer.clone());
+    let mut pane = wired(|tasks| Tickets::new(customer.clone(), tasks));
     assert!(
         !pane
             .commands()
@@ -392,9 +392,12 @@ async fn the_filter_is_remembered_when_kept_or_on_close_not_per_keystroke() {
         .parent()
         .unwrap()
         .join("tickets-sam_deskport_test.json");
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     type_filter(&mut pane, "invoice");
-    assert_eq!(Tickets::new(client.clone()).filter_text(), "invoice");
+    assert_eq!(
+        wired(|tasks| Tickets::new(client.clone(), tasks)).filter_text(),
+        "invoice"
+    );
     act(&mut pane, Action::Filter);
     // Re-opened, the filter is selected; End keeps it to add to.
     pane.input(&KeyEvent::new(KeyCode::End, KeyModifiers::NONE));
@@ -404,7 +407,7 @@ async fn the_filter_is_remembered_when_kept_or_on_close_not_per_keystroke() {
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(!saved.contains("owner"), "written per keystroke: {saved}");
     drop(pane);
-    let pane = Tickets::new(client.clone());
+    let pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     assert_eq!(pane.filter_text(), "invoice owner:none", "kept on close");
     client.shutdown().await;
 }
@@ -457,7 +460,7 @@ async fn staff_see_category_tags_and_support_form_answers() {
     let dir = tempfile::tempdir().unwrap();
     let client = client("sam@deskport.test", dir.path(), false).await;
     let id = with_answer(&client, "order_number");
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     let screen = render(&mut pane, 120, 40);
     for wanted in [
@@ -507,7 +510,7 @@ async fn wrapped_messages_keep_their_indent_off_the_border() {
         }
     }
     let id = long.expect("a demo ticket with a message longer than a line");
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     open(&mut pane).await;
     for (w, h) in [(80, 24), (80, 60), (120, 40)] {
@@ -532,7 +535,7 @@ async fn customer_preview_with_their_support_form_answers() {
     let dir = tempfile::tempdir().unwrap();
     let client = client("carla@acme.test", dir.path(), false).await;
     let id = with_answer(&client, "contact_phone");
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     act(&mut pane, Action::TogglePreview);
     pane.set_filter(&format!("#{id} "));
     let screen = render(&mut pane, 80, 24);
@@ -557,7 +560,7 @@ async fn customer_preview_with_their_support_form_answers() {
 }
 
 /// The header row of the ticket table at `width`×30.
-fn header_at(pane: &mut Tickets, width: u16) -> String {
+fn header_at(pane: &mut Wired<Tickets>, width: u16) -> String {
     common::render::lines(pane, width, 30)
         .into_iter()
         .find(|l| l.contains("Subject"))
@@ -569,7 +572,7 @@ async fn the_sort_key_cycles_only_through_the_columns_on_screen() {
     use deskport::tui::action::Action;
     let dir = tempfile::tempdir().unwrap();
     let client = common::render::client("sam@deskport.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     // 120 columns with the preview beside the list, then 100 without it: both hide columns.
     for (width, toggle) in [(120, false), (100, true)] {
         if toggle {
@@ -658,7 +661,7 @@ async fn category_tags_and_stage_keys_change_the_ticket_on_the_server() {
         .find(|t| !t.is_closed() && t.stage() != Some(Stage::New))
         .map(|t| t.id())
         .expect("an open ticket past the new stage");
-    let mut pane = Tickets::new(sam.clone());
+    let mut pane = wired(|tasks| Tickets::new(sam.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     assert!(common::render::render(&mut pane, 120, 40).contains(&format!("▶  #{id} ")));
 
@@ -706,7 +709,7 @@ async fn a_customer_closes_and_reopens_a_ticket_with_x() {
         .map(|t| t.id())
         .expect("an open ticket of Carla's");
     assert_ne!(on_server(&url, id).await["stage"], "closed");
-    let mut pane = Tickets::new(carla.clone());
+    let mut pane = wired(|tasks| Tickets::new(carla.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     open(&mut pane).await;
     act(&mut pane, Action::ToggleClosed);
@@ -762,7 +765,7 @@ async fn staff_x_asks_before_closing_too() {
         .find(|t| !t.is_closed())
         .map(|t| t.id())
         .expect("an open ticket");
-    let mut pane = Tickets::new(sam.clone());
+    let mut pane = wired(|tasks| Tickets::new(sam.clone(), tasks));
     pane.set_filter(&format!("#{id} "));
     act(&mut pane, Action::ToggleClosed);
     let asked = render(&mut pane, 80, 24);
@@ -793,7 +796,7 @@ async fn the_view_and_the_filter_survive_a_restart_of_the_pane() {
     use deskport::tui::action::Action;
     let dir = tempfile::tempdir().unwrap();
     let client = common::render::client("lin@deskport.test", dir.path(), false).await;
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     act(&mut pane, Action::NextQueue);
     type_filter(&mut pane, "invoice");
     let queue_bar = |pane: &mut Tickets| {
@@ -806,7 +809,7 @@ async fn the_view_and_the_filter_survive_a_restart_of_the_pane() {
     assert!(before.contains("[Waiting on contact"), "{before}");
     let shown = pane.shown_len();
     drop(pane);
-    let mut again = Tickets::new(client.clone());
+    let mut again = wired(|tasks| Tickets::new(client.clone(), tasks));
     assert_eq!(again.filter_text(), "invoice");
     assert_eq!(
         queue_bar(&mut again),
@@ -941,7 +944,7 @@ async fn invisible_characters_never_reach_the_list_row() {
     };
     assert_eq!(row.ticket.subject, subject, "stored as sent");
     client.sync_now().await.unwrap();
-    let mut pane = Tickets::new(client.clone());
+    let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     type_filter(&mut pane, "spoof-7e2");
     // Wide enough for the whole subject, so the row shows it uncut.
     let screen = lines(&mut pane, 200, 50);

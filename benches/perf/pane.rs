@@ -24,7 +24,9 @@ pub fn figures(client: &Client) -> Result<Vec<Figure>> {
         keymap: &keymap,
         focused: true,
     };
-    let mut pane = Tickets::new(client.clone());
+    // Drawing and filtering start no background work: nothing listens for answers.
+    let (tx, _answers) = tokio::sync::mpsc::unbounded_channel();
+    let mut pane = Tickets::new(client.clone(), deskport::tui::msg::Tasks::new(tx));
     pane.set_filter("");
     let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
     let t = Instant::now();

@@ -2,6 +2,7 @@
 //! (through the keymap of the focused context), actions go to the focused component first and
 //! to the app's global handling if it ignores them.
 
+use super::Options;
 use super::action::Action;
 use super::components::conflict::ConflictDialog;
 use super::components::help::Help;
@@ -12,8 +13,8 @@ use super::components::{Component, Outcome, Request};
 use super::config::Config;
 use super::editor::EditorJob;
 use super::keymap::{Context, KeyCombo};
+use super::msg::{Done, Msg};
 use super::session::Secret;
-use super::{Msg, Options};
 use crate::client::{Client, ClientEvent};
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -163,6 +164,23 @@ impl App {
             }
             Msg::Client(event) => self.on_client(event),
             Msg::Consent(gate) => self.hold_at_consent(*gate),
+            Msg::Done(done) => self.on_done(done),
+        }
+    }
+
+    /// Hands the answer of background work to the popup or pane that started it; an answer
+    /// nobody waits for any more (its popup was closed) is dropped.
+    fn on_done(&mut self, done: Done) -> bool {
+        let done = match &mut self.overlay {
+            Some(overlay) => match overlay.component().background(done) {
+                Some(done) => done,
+                None => return true,
+            },
+            None => done,
+        };
+        match &mut self.screen {
+            Screen::Main(main) => main.background(done).is_none(),
+            Screen::SignIn(_) | Screen::Consent(_) => false,
         }
     }
 

@@ -1,49 +1,29 @@
 //! Continuing a text in the user's own editor (`$EDITOR`, else `$VISUAL`, else `vi`). A
 //! component asks for it with an [`EditorJob`]; the event loop gives the terminal to the
-//! editor (see `event_loop.rs`), runs it on a private temporary file and hands the edited
-//! text back through the job, which the component reads with [`EditorReply::take`].
+//! editor (see `event_loop.rs`), runs it on a private temporary file and sends the edited
+//! text back as the job's [`Answer::Edited`](crate::tui::msg::Answer::Edited) message.
 
+use crate::tui::msg::TaskId;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
 
 /// What the editor made of the text: the new text, or why there is none.
 pub type Edited = Result<String, String>;
 
-type Slot = Arc<Mutex<Option<Edited>>>;
-
-/// A request to edit `text` in the external editor.
-#[derive(Debug, Clone)]
+/// A request to edit `text` in the external editor; its answer carries the job's task id.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditorJob {
     text: String,
-    slot: Slot,
+    task: TaskId,
 }
-
-/// Where the component that asked finds the result once the editor has exited.
-#[derive(Debug, Clone)]
-pub struct EditorReply {
-    slot: Slot,
-}
-
-impl PartialEq for EditorJob {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.slot, &other.slot)
-    }
-}
-
-impl Eq for EditorJob {}
 
 impl EditorJob {
-    /// A job over `text` and the handle its result arrives through.
-    pub fn new(text: String) -> (Self, EditorReply) {
-        let slot: Slot = Arc::default();
-        (
-            EditorJob {
-                text,
-                slot: slot.clone(),
-            },
-            EditorReply { slot },
-        )
+    /// A job over `text`, with a fresh task id for its answer.
+    pub fn new(text: String) -> Self {
+        EditorJob {
+            text,
+            task: TaskId::next(),
+        }
     }
 
     /// The text to start the editor with.
@@ -51,19 +31,9 @@ impl EditorJob {
         &self.text
     }
 
-    /// Hands the result to whoever asked.
-    pub fn finish(self, edited: Edited) {
-        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(edited);
-    }
-}
-
-impl EditorReply {
-    /// The result, once (None while the editor has not finished).
-    pub fn take(&self) -> Option<Edited> {
-        self.slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+    /// The id the answer comes back with.
+    pub fn task(&self) -> TaskId {
+        self.task
     }
 }
 
@@ -162,15 +132,5 @@ mod tests {
     fn cleaning_drops_controls_and_the_trailing_newline() {
         assert_eq!(clean("a\r\nb\u{1b}c\n"), "a\nbc");
         assert_eq!(clean("a\n\n"), "a\n");
-    }
-
-    #[test]
-    fn the_job_hands_its_result_to_the_reply_once() {
-        let (job, reply) = EditorJob::new("x".into());
-        assert_eq!(job.text(), "x");
-        assert!(reply.take().is_none());
-        job.finish(Ok("y".into()));
-        assert_eq!(reply.take(), Some(Ok("y".into())));
-        assert!(reply.take().is_none());
     }
 }

@@ -4,11 +4,12 @@
 //! uses no CPU. When the app asks for the external editor, the loop stops reading the
 //! terminal, hands it to the editor, and takes it back when the editor exits.
 
+use super::Options;
 use super::app::App;
 use super::config::Config;
 use super::editor::{self, EditorJob};
+use super::msg::{Answer, Done, Msg};
 use super::terminal::Tui;
-use super::{Msg, Options};
 use color_eyre::eyre::{Result, bail};
 use crossterm::event::EventStream;
 use futures::StreamExt;
@@ -96,7 +97,7 @@ struct Io<'a> {
 }
 
 /// Runs the external editor on `job`'s text with the terminal handed over, then takes the
-/// terminal back and gives the job its result.
+/// terminal back and sends the result to the app as the job's answer.
 async fn run_editor(io: &mut Io<'_>, job: EditorJob) -> Result<()> {
     io.input.stop().await;
     io.tui.suspend()?;
@@ -106,7 +107,12 @@ async fn run_editor(io: &mut Io<'_>, job: EditorJob) -> Result<()> {
         .unwrap_or_else(|e| Err(format!("the editor task failed: {e}")));
     let resumed = io.tui.resume();
     io.input.restart();
-    job.finish(edited);
+    let answer = Answer::Edited(edited);
+    // The receiver is this loop's own: it is open while the loop runs.
+    let _ = io.input.tx.send(Msg::Done(Done {
+        task: job.task(),
+        answer,
+    }));
     resumed
 }
 

@@ -2,7 +2,7 @@
 //! shipped `assets/keymap.toml` with the user's `keymap.toml` on top.
 
 use super::action::Action;
-use super::config::ConfigError;
+use super::config_file::{ConfigError, read_optional};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -203,7 +203,7 @@ impl Keymap {
     /// The shipped keymap with the user's file (if any) on top.
     pub fn load(user_file: &Path) -> Result<Self, ConfigError> {
         let mut keymap = Self::defaults()?;
-        if let Some(text) = super::config::read_optional(user_file)? {
+        if let Some(text) = read_optional(user_file)? {
             keymap.merge(user_file, &text)?;
         }
         Ok(keymap)

@@ -6,17 +6,19 @@ pub mod action;
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod config_file;
 pub mod editor;
 pub mod event_loop;
 pub mod keymap;
+pub mod msg;
 pub mod session;
 pub mod terminal;
 pub mod theme;
 
 pub use components::signin::{DemoAccount, DemoLogins};
 pub use config::{Config, config_dir};
+pub use msg::Msg;
 
-use crate::client::{Client, ClientEvent};
 use color_eyre::eyre::{Result, eyre};
 use std::path::PathBuf;
 
@@ -73,27 +75,6 @@ pub struct Options {
     /// Panic right after the first frame (`DESKPORT_TEST_PANIC=1`), so tests can check that
     /// the terminal is restored.
     pub test_panic: bool,
-}
-
-/// What the event loop feeds the app: everything that can change what is on screen.
-pub enum Msg {
-    /// A key, mouse, paste or resize event from the terminal.
-    Terminal(crossterm::event::Event),
-    /// The terminal's event stream failed.
-    TerminalFailed(String),
-    /// A sign-in finished: the running client, or why not.
-    SignedIn(Result<Client, String>),
-    /// The server answered a request for a password-less sign-in code sent to `email`.
-    CodeSent {
-        /// Where the code went.
-        email: String,
-        /// Sent, or why not.
-        sent: Result<(), String>,
-    },
-    /// The client reported a change.
-    Client(ClientEvent),
-    /// A customer must accept the consent notice before going on.
-    Consent(Box<session::ConsentGate>),
 }
 
 /// Reads the keymap, theme and settings from `config_dir` (monochrome under `NO_COLOR`). Call

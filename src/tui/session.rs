@@ -2,7 +2,7 @@
 //! to the app as a [`Msg::SignedIn`] — or, for a customer who must first accept the portal's
 //! consent notice, as a [`Msg::Consent`]. Accepting and signing out run here too.
 
-use super::Msg;
+use super::msg::{ConsentGate, Msg};
 use crate::client::{
     ApiClient, ApiError, Client, ClientConfig, ClientError, Session, login, login_with_code,
 };
@@ -12,18 +12,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
-
-/// A signed-in customer held at the consent notice: the running client, the notice to show
-/// and, after a failed attempt, what went wrong.
-#[derive(Debug)]
-pub struct ConsentGate {
-    /// The running client.
-    pub client: Client,
-    /// The notice (its text and the version accepting it records).
-    pub notice: Consent,
-    /// Why the last answer did not go through.
-    pub error: Option<String>,
-}
 
 /// Where a sign-in happens and what to do with the session.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Styles, loaded from TOML: the shipped 16-colour theme or the monochrome one (chosen
 //! automatically under `NO_COLOR`), with the user's `theme.toml` changing single styles.
 
-use super::config::{ConfigError, read_optional};
+use super::config_file::{ConfigError, read_optional};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;

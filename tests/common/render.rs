@@ -10,12 +10,14 @@ use deskport::tui::app::App;
 use deskport::tui::components::tickets::Tickets;
 use deskport::tui::components::{Component, DrawCtx};
 use deskport::tui::keymap::Keymap;
+use deskport::tui::msg::Tasks;
 use deskport::tui::theme::{Theme, ThemeChoice};
 use deskport::tui::{Config, DemoAccount, DemoLogins, Msg, Options, Server};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::{Frame, Terminal};
 use std::io::Write;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -153,31 +155,109 @@ pub fn app(url: &str, data_dir: &Path) -> (App, mpsc::UnboundedReceiver<Msg>) {
 }
 
 /// An app signed in to `url`, once its client (cached under `dir/email`) has synced.
-pub async fn signed_in(url: &str, email: &str, password: &str, dir: &Path) -> App {
+pub async fn signed_in(url: &str, email: &str, password: &str, dir: &Path) -> Wired<App> {
     let client = synced_client(url, email, password, &dir.join(email), false).await;
-    let (mut app, _rx) = app(url, dir);
+    let (mut app, rx) = app(url, dir);
     assert!(app.update(Msg::SignedIn(Ok(client))));
-    app
+    Wired { inner: app, rx }
 }
 
 /// An app signed in to the shared demo server as the demo account `email`.
-pub async fn signed_in_demo(email: &str, dir: &Path) -> App {
+pub async fn signed_in_demo(email: &str, dir: &Path) -> Wired<App> {
     signed_in(shared_demo_url(), email, DEMO_PASSWORD, dir).await
+}
+
+/// A pane whose background work answers to the returned harness, as the app's would.
+pub fn wired<T>(make: impl FnOnce(Tasks) -> T) -> Wired<T> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    Wired {
+        inner: make(Tasks::new(tx)),
+        rx,
+    }
+}
+
+/// The app or a pane together with the channel its background work answers on: drawing it
+/// first hands over the answers that came (as the event loop does), and [`Wired::next`]
+/// waits for the next message instead of polling.
+pub struct Wired<T> {
+    inner: T,
+    rx: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl<T> Deref for Wired<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T> DerefMut for Wired<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: Drawn> Wired<T> {
+    /// Hands over every background answer already queued; client events are dropped (the
+    /// tests read the client's view as it is when they draw).
+    pub fn deliver(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            if let Msg::Done(_) = msg {
+                self.inner.take(msg);
+            }
+        }
+    }
+
+    /// Waits (at most `within`) for the next message on the channel — a background answer or
+    /// a client event saying the view changed — and hands over the answers queued.
+    pub async fn next(&mut self, within: Duration) {
+        if let Ok(Some(msg)) = tokio::time::timeout(within, self.rx.recv()).await
+            && let Msg::Done(_) = msg
+        {
+            self.inner.take(msg);
+        }
+        self.deliver();
+    }
 }
 
 /// Something the harness can draw: the whole app or a pane.
 pub trait Drawn {
     /// Draws itself over the whole frame.
     fn draw_frame(&mut self, frame: &mut Frame);
+
+    /// Takes a message from its channel (an answer of its background work); what starts
+    /// none takes nothing.
+    fn take(&mut self, _msg: Msg) {}
 }
 
 impl Drawn for App {
     fn draw_frame(&mut self, frame: &mut Frame) {
         self.draw(frame);
     }
+
+    fn take(&mut self, msg: Msg) {
+        self.update(msg);
+    }
+}
+
+impl<T: Drawn> Drawn for Wired<T> {
+    fn draw_frame(&mut self, frame: &mut Frame) {
+        self.deliver();
+        self.inner.draw_frame(frame);
+    }
+
+    fn take(&mut self, msg: Msg) {
+        self.inner.take(msg);
+    }
 }
 
 impl Drawn for Tickets {
+    fn take(&mut self, msg: Msg) {
+        if let Msg::Done(done) = msg {
+            self.background(done);
+        }
+    }
+
     fn draw_frame(&mut self, frame: &mut Frame) {
         let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
         let keymap = Keymap::defaults().unwrap();
@@ -337,16 +417,23 @@ pub fn edit(app: &mut App, text: &str) {
 }
 
 /// Renders until the screen shows `text` (answers from the server arrive in the background).
-pub async fn settle(app: &mut App, width: u16, height: u16, text: &str) -> String {
+pub async fn settle<T: Drawn>(app: &mut Wired<T>, width: u16, height: u16, text: &str) -> String {
     until_drawn(app, text, |app| render(app, width, height)).await
 }
 
 /// Like [`settle`] at 80×24, drawn with [`render_hashed`].
-pub async fn wait_for(app: &mut App, text: &str) -> String {
+pub async fn wait_for<T: Drawn>(app: &mut Wired<T>, text: &str) -> String {
     until_drawn(app, text, |app| render_hashed(app, 80, 24)).await
 }
 
-async fn until_drawn(app: &mut App, text: &str, draw: impl Fn(&mut App) -> String) -> String {
+/// Draws after each message that arrives until the screen shows `text`. A change that sends
+/// no message of its own (a write leaving the outbox shows in the view, and client events are
+/// not applied here) is caught by drawing again at least every 200 ms.
+async fn until_drawn<T: Drawn>(
+    app: &mut Wired<T>,
+    text: &str,
+    draw: impl Fn(&mut Wired<T>) -> String,
+) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let screen = draw(app);
@@ -354,7 +441,7 @@ async fn until_drawn(app: &mut App, text: &str, draw: impl Fn(&mut App) -> Strin
             return screen;
         }
         assert!(Instant::now() < deadline, "no {text:?} in:\n{screen}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        app.next(Duration::from_millis(200)).await;
     }
 }
 

@@ -8,7 +8,8 @@ use crate::tui::Server;
 use crate::tui::components::conflict::{ConflictDialog, conflicts};
 use crate::tui::components::consent::ConsentNotice;
 use crate::tui::components::status_bar::Notice;
-use crate::tui::session::{self, ConsentGate};
+use crate::tui::msg::{ConsentGate, Tasks};
+use crate::tui::session;
 
 /// A signed-in customer held at the consent notice.
 pub struct ConsentScreen {
@@ -113,7 +114,7 @@ impl App {
         }
         self.overlay = Some(Overlay::Conflict(ConflictDialog::new(
             client,
-            Some(self.tx.clone()),
+            Tasks::new(self.tx.clone()),
         )));
         true
     }

@@ -3,7 +3,6 @@
 
 use crate::client::Client;
 use crate::domain::wire::PortalFor;
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::Component;
 use crate::tui::components::account::Account;
@@ -11,6 +10,7 @@ use crate::tui::components::portal::Portal;
 use crate::tui::components::routing::Routing;
 use crate::tui::components::tabs::{Tab, TabKind, tabs_for};
 use crate::tui::components::tickets::Tickets;
+use crate::tui::msg::{Done, Msg, Tasks};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
@@ -39,18 +39,16 @@ impl Main {
     /// The screen for `client`'s account; its events go to `tx`.
     pub fn new(client: Client, tx: UnboundedSender<Msg>) -> Self {
         let tabs = tabs_for(client.session().account.role);
+        let tasks = Tasks::new(tx.clone());
         let panes = tabs
             .iter()
             .map(|tab| -> Box<dyn Component> {
+                let (client, tasks) = (client.clone(), tasks.clone());
                 match tab.kind {
-                    TabKind::Tickets => Box::new(Tickets::new(client.clone()).notify(tx.clone())),
-                    TabKind::Routing => Box::new(Routing::new(
-                        client.clone(),
-                        tab.read_only,
-                        Some(tx.clone()),
-                    )),
-                    TabKind::Portal => Box::new(Portal::new(client.clone(), tab.read_only)),
-                    TabKind::Account => Box::new(Account::new(client.clone()).notify(tx.clone())),
+                    TabKind::Tickets => Box::new(Tickets::new(client, tasks)),
+                    TabKind::Routing => Box::new(Routing::new(client, tab.read_only, tasks)),
+                    TabKind::Portal => Box::new(Portal::new(client, tab.read_only, tasks)),
+                    TabKind::Account => Box::new(Account::new(client, tasks)),
                 }
             })
             .collect();
@@ -124,6 +122,14 @@ impl Main {
     /// Index of the shown tab.
     pub fn active(&self) -> usize {
         self.active
+    }
+
+    /// Hands the answer of background work to the pane that started it (shown or not); gives
+    /// it back when no pane waits for it.
+    pub fn background(&mut self, done: Done) -> Option<Done> {
+        self.panes
+            .iter_mut()
+            .try_fold(done, |done, pane| pane.background(done))
     }
 
     /// The shown tab's pane.

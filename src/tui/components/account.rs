@@ -11,15 +11,14 @@ use super::{Component, DrawCtx, Outcome};
 use crate::client::{Client, View};
 use crate::domain::text::{cut_to_width, strip_control};
 use crate::domain::wire::PortalFor;
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
 use password::PasswordForm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// Cells before a setting's value: the selection marker and the label column.
 const VALUE_INDENT: usize = 2 + 23;
@@ -33,26 +32,20 @@ pub struct Account {
     rows: usize,
     form: Option<PasswordForm>,
     changed: bool,
-    notify: Option<UnboundedSender<Msg>>,
+    tasks: Tasks,
 }
 
 impl Account {
-    /// The pane over `client`'s view.
-    pub fn new(client: Client) -> Self {
+    /// The pane over `client`'s view; the password change answers through `tasks`.
+    pub fn new(client: Client, tasks: Tasks) -> Self {
         Account {
             client,
             cursor: ListCursor::default(),
             rows: 0,
             form: None,
             changed: false,
-            notify: None,
+            tasks,
         }
-    }
-
-    /// Sends a redraw to `tx` when a password change is answered.
-    pub fn notify(mut self, tx: UnboundedSender<Msg>) -> Self {
-        self.notify = Some(tx);
-        self
     }
 
     /// The change-password form, while it is being filled in (not once it succeeded).
@@ -149,11 +142,18 @@ impl Component for Account {
         self.form_open()
     }
 
+    fn background(&mut self, done: Done) -> Option<Done> {
+        match &mut self.form {
+            Some(form) => form.receive(done),
+            None => Some(done),
+        }
+    }
+
     fn handle(&mut self, action: Action) -> Outcome {
-        let (client, notify) = (self.client.clone(), self.notify.clone());
+        let (client, tasks) = (self.client.clone(), self.tasks.clone());
         if let Some(form) = self.open_form() {
             match action {
-                Action::Confirm => form.confirm(&client, notify),
+                Action::Confirm => form.confirm(&client, &tasks),
                 Action::NextField => form.move_focus(true),
                 Action::PrevField => form.move_focus(false),
                 Action::Close => self.form = None,

@@ -9,20 +9,18 @@ mod headline;
 use super::list::wire_name;
 use super::routing::wrapped_rows;
 use super::{Component, DrawCtx, Outcome, Request, centered};
-use crate::client::{Client, ClientEvent, OutboxEntry, OutboxState, Resolution, View, WriteId};
+use crate::client::{Client, OutboxEntry, OutboxState, Resolution, View, WriteId};
 use crate::domain::text::strip_control;
 use crate::domain::wire::{StaffTicketPatch, TicketOut};
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use chrono::Utc;
 use headline::{headline, last_change};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Row, Table, Wrap};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// One field of a conflicting change: the server's value and mine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,21 +36,25 @@ pub struct FieldDiff {
 /// The conflict dialog.
 pub struct ConflictDialog {
     client: Client,
-    notify: Option<UnboundedSender<Msg>>,
+    tasks: Tasks,
     selected: usize,
     resolving: Vec<WriteId>,
-    error: Arc<Mutex<Option<String>>>,
+    /// Resolutions on their way, until each is settled or refused.
+    settling: Vec<TaskId>,
+    error: Option<String>,
 }
 
 impl ConflictDialog {
-    /// The dialog over `client`'s conflicts; `notify` gets a poke when a resolution fails.
-    pub fn new(client: Client, notify: Option<UnboundedSender<Msg>>) -> Self {
+    /// The dialog over `client`'s conflicts; resolutions answer through `tasks`, so one
+    /// that fails is shown here.
+    pub fn new(client: Client, tasks: Tasks) -> Self {
         ConflictDialog {
             client,
-            notify,
+            tasks,
             selected: 0,
             resolving: Vec::new(),
-            error: Arc::default(),
+            settling: Vec::new(),
+            error: None,
         }
     }
 
@@ -78,21 +80,13 @@ impl ConflictDialog {
         };
         let id = entry.id;
         self.resolving.push(id);
-        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        let (client, error, notify) =
-            (self.client.clone(), self.error.clone(), self.notify.clone());
-        if tokio::runtime::Handle::try_current().is_ok() {
-            tokio::spawn(async move {
-                if let Err(e) = client.resolve_conflict(id, resolution).await {
-                    *error.lock().unwrap_or_else(PoisonError::into_inner) =
-                        Some(format!("could not settle {id}: {e}"));
-                }
-                if let Some(tx) = notify {
-                    let revision = client.view().revision();
-                    let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-                }
-            });
-        }
+        self.error = None;
+        let client = self.client.clone();
+        let task = self.tasks.spawn(async move {
+            let settled = client.resolve_conflict(id, resolution).await;
+            Answer::Settled(settled.map_err(|e| format!("could not settle {id}: {e}")))
+        });
+        self.settling.push(task);
         if queue.len() <= 1 {
             Outcome::Request(Request::Close)
         } else {
@@ -227,6 +221,17 @@ impl Component for ConflictDialog {
         &[Context::Conflict]
     }
 
+    fn background(&mut self, done: Done) -> Option<Done> {
+        let Some(at) = self.settling.iter().position(|t| *t == done.task) else {
+            return Some(done);
+        };
+        self.settling.remove(at);
+        if let Answer::Settled(Err(e)) = done.answer {
+            self.error = Some(e);
+        }
+        None
+    }
+
     fn commands(&self) -> Vec<Command> {
         vec![
             Command::labelled(Action::Revert, "keep theirs"),
@@ -273,13 +278,8 @@ impl Component for ConflictDialog {
         } else {
             intro.push(Line::raw("Nothing to settle right now."));
         }
-        if let Some(e) = self
-            .error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-        {
-            intro.push(Line::styled(e, theme.error));
+        if let Some(e) = &self.error {
+            intro.push(Line::styled(e.clone(), theme.error));
         }
         let width = area.width.saturating_sub(4).min(100);
         // A long headline (a long name) wraps: count the rows it takes inside the border.

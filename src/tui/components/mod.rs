@@ -20,6 +20,7 @@ pub mod tickets;
 
 use super::action::{Action, Command};
 use super::keymap::{Context, KeyCombo, Keymap};
+use super::msg::Done;
 use super::theme::Theme;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -125,6 +126,13 @@ pub trait Component {
     /// Text pasted into the terminal.
     fn paste(&mut self, _text: &str) -> Outcome {
         Outcome::Ignored
+    }
+
+    /// Takes the answer of background work this component started (see
+    /// [`Tasks`](crate::tui::msg::Tasks)); an answer that is not its own is given back for
+    /// the next component to look at.
+    fn background(&mut self, done: Done) -> Option<Done> {
+        Some(done)
     }
 
     /// Scrolls by `rows` (negative: up), from the mouse wheel.

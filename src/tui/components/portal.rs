@@ -17,6 +17,7 @@ mod preview;
 mod save;
 mod sections;
 mod tasks;
+mod values;
 mod view_as;
 mod wizard;
 
@@ -30,12 +31,12 @@ use crate::domain::portal::{PortalPatch, PortalSettings};
 use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use crossterm::event::KeyEvent;
 use fields::Part;
 use form::Form;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use tasks::Slot;
 
 /// The settings sections, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +128,10 @@ pub struct Portal {
     /// Rows of the overview at the last draw.
     rows: usize,
     overview: ListCursor,
-    results: Slot,
+    /// Its background work answers through these.
+    tasks: Tasks,
+    /// Domain connections and invitations on their way; each answer becomes the message.
+    reporting: Vec<TaskId>,
     /// The "view as contact" popup, while open.
     viewing: Option<view_as::ViewAs>,
     /// The save waiting for the server's answer.
@@ -135,8 +139,9 @@ pub struct Portal {
 }
 
 impl Portal {
-    /// The pane over `client`'s view; `read_only` for agents.
-    pub fn new(client: Client, read_only: bool) -> Self {
+    /// The pane over `client`'s view; `read_only` for agents; its background work answers
+    /// through `tasks`.
+    pub fn new(client: Client, read_only: bool, tasks: Tasks) -> Self {
         Portal {
             client,
             read_only,
@@ -150,7 +155,8 @@ impl Portal {
             question: None,
             rows: 0,
             overview: ListCursor::default(),
-            results: Slot::default(),
+            tasks,
+            reporting: Vec::new(),
             viewing: None,
             saving: None,
         }
@@ -344,6 +350,27 @@ impl Component for Portal {
         }
     }
 
+    fn background(&mut self, done: Done) -> Option<Done> {
+        let done = match &mut self.saving {
+            Some(saving) => saving.receive(done)?,
+            None => done,
+        };
+        let done = match &mut self.viewing {
+            Some(viewing) => viewing.receive(done, &self.client.view())?,
+            None => done,
+        };
+        let at = self.reporting.iter().position(|t| *t == done.task);
+        let Some(at) = at else {
+            return Some(done);
+        };
+        self.reporting.remove(at);
+        match done.answer {
+            Answer::Report { text, error } => self.message = Some(Message { text, error }),
+            other => tracing::warn!("a portal call answered {other:?}"),
+        }
+        None
+    }
+
     fn scroll(&mut self, rows: i32) -> Outcome {
         if self.form.typing() {
             return Outcome::Ignored;
@@ -357,9 +384,6 @@ impl Component for Portal {
         let view = client.view();
         self.refresh(&view);
         self.settle(&view);
-        if let Some((text, error)) = self.results.take() {
-            self.message = Some(Message { text, error });
-        }
         draw::draw(self, &view, frame, area, ctx);
         if let Some(v) = &mut self.viewing {
             v.draw(frame, area, ctx);

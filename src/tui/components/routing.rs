@@ -21,9 +21,9 @@ use super::{Component, DrawCtx, Outcome};
 use crate::client::Client;
 use crate::domain::text::strip_control;
 use crate::domain::wire::RulePatch;
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
 use delete::MovePrompt;
 use form::Form;
@@ -36,7 +36,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use remote::Remote;
 use rule_editor::RuleEditor;
 use tester::Tester;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// What the pane shows.
 enum Mode {
@@ -83,11 +82,11 @@ fn changed(yes: bool) -> Outcome {
 }
 
 impl Routing {
-    /// The pane over `client`'s view; `read_only` for agents; `poke` asks for a redraw when
-    /// a server answer arrives.
-    pub fn new(client: Client, read_only: bool, poke: Option<UnboundedSender<Msg>>) -> Self {
+    /// The pane over `client`'s view; `read_only` for agents; the server's answers come back
+    /// through `tasks`.
+    pub fn new(client: Client, read_only: bool, tasks: Tasks) -> Self {
         Routing {
-            remote: Remote::new(client.clone(), poke),
+            remote: Remote::new(client.clone(), tasks),
             client,
             read_only,
             cursor: ListCursor::default(),
@@ -283,6 +282,10 @@ impl Component for Routing {
         }
     }
 
+    fn background(&mut self, done: Done) -> Option<Done> {
+        self.remote.receive(done)
+    }
+
     fn scroll(&mut self, rows: i32) -> Outcome {
         match self.mode {
             Mode::List => self
@@ -295,14 +298,15 @@ impl Component for Routing {
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let client = self.client.clone();
         let view = client.view();
-        // Read before asking again, so one draw never mixes old and new answers.
-        let load = self.remote.counts();
         self.remote.refresh_counts(view.revision());
         if let Some(refusal) = self.remote.settle(&view) {
             self.follow_refusal(refusal, &view);
         }
         let notices: Vec<String> = [
-            self.remote.notice().or_else(|| self.remote.counts_error()),
+            self.remote
+                .notice()
+                .or_else(|| self.remote.counts_error())
+                .map(str::to_string),
             self.prompt.as_ref().map(MovePrompt::text),
         ]
         .into_iter()
@@ -328,7 +332,7 @@ impl Component for Routing {
             frame,
             area,
             pane_block(title.to_string(), ctx),
-            lists::lines(&view, &load, ctx),
+            lists::lines(&view, self.remote.counts(), ctx),
             selected,
             &mut self.offset,
             ctx,

@@ -20,6 +20,7 @@ mod picker;
 mod popups;
 mod prompt;
 mod rows;
+mod sending;
 mod state;
 mod support_form;
 mod table;
@@ -28,9 +29,9 @@ mod thread;
 use super::list::ListCursor;
 use super::{Component, DrawCtx, Outcome, confirm};
 use crate::client::{Client, View, ViewTicket};
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::keymap::Context;
+use crate::tui::msg::{Done, TaskId, Tasks};
 use columns::Column;
 use composer::Composer;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -41,9 +42,7 @@ use ratatui::layout::Rect;
 use rows::{Rows, Sort, default_sort, show_closed};
 use state::Saved;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use thread::Thread;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The full view of one ticket and how far it is scrolled.
 struct Open {
@@ -54,7 +53,7 @@ struct Open {
 /// The Tickets pane.
 pub struct Tickets {
     client: Client,
-    notify: Option<UnboundedSender<Msg>>,
+    tasks: Tasks,
     staff: bool,
     me: i64,
     cursor: ListCursor,
@@ -73,7 +72,7 @@ pub struct Tickets {
     popup: Option<popups::Popup>,
     marks: Marks,
     composer: Option<Composer>,
-    sent: Option<composer::Sent>,
+    sent: Option<sending::Sent>,
     form: Option<support_form::Form>,
     state_path: PathBuf,
     /// The filter changed since the state file was written (it is written when the filter is
@@ -83,12 +82,16 @@ pub struct Tickets {
     /// the cursor stays when the view changes under it (view indices shift as tickets come
     /// and go).
     selected: Option<i64>,
-    message: Arc<Mutex<Option<String>>>,
+    /// Why the last change could not be recorded, shown in the footer.
+    message: Option<String>,
+    /// Changes on their way into the outbox, until each is recorded (or refused).
+    recording: Vec<TaskId>,
 }
 
 impl Tickets {
-    /// The pane over `client`'s view, with the queue and filter of the last run.
-    pub fn new(client: Client) -> Self {
+    /// The pane over `client`'s view, with the queue and filter of the last run; its
+    /// background work answers through `tasks`.
+    pub fn new(client: Client, tasks: Tasks) -> Self {
         let state_path = state::path_for(client.cache_path(), &client.session().account.email);
         let saved = Saved::load(&state_path);
         let (staff, me, sort) = {
@@ -97,7 +100,7 @@ impl Tickets {
         };
         Tickets {
             client,
-            notify: None,
+            tasks,
             staff,
             me,
             cursor: ListCursor::default(),
@@ -119,14 +122,9 @@ impl Tickets {
             state_path,
             unsaved: false,
             selected: None,
-            message: Arc::new(Mutex::new(None)),
+            message: None,
+            recording: Vec::new(),
         }
-    }
-
-    /// Tells the app through `tx` when a thread loaded in the background arrives.
-    pub fn notify(mut self, tx: UnboundedSender<Msg>) -> Self {
-        self.notify = Some(tx);
-        self
     }
 
     /// The filter as typed.
@@ -339,7 +337,7 @@ impl Component for Tickets {
                 let Some(id) = self.selected_id(&self.client.view()) else {
                     return Outcome::Ignored;
                 };
-                let thread = Thread::load(&self.client, id, self.notify.clone());
+                let thread = Thread::load(&self.client, id, &self.tasks);
                 self.open = Some(Open { thread, scroll: 0 });
             }
             Action::New => return self.open_form(),
@@ -409,6 +407,16 @@ impl Component for Tickets {
         self.filter.insert(text);
         self.changed_filter();
         Outcome::Changed
+    }
+
+    fn background(&mut self, done: Done) -> Option<Done> {
+        let done = match &mut self.open {
+            Some(open) => open.thread.receive(done)?,
+            None => done,
+        };
+        let done = self.popup_receive(done)?;
+        let done = self.composer_receive(done)?;
+        self.recorded(done)
     }
 
     fn scroll(&mut self, rows: i32) -> Outcome {

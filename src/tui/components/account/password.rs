@@ -4,19 +4,16 @@
 //! short new one) is shown in the form, which stays open with what was typed, the focus on
 //! the field at fault when the refusal names one (a wrong current password).
 
-use crate::client::{ApiError, Client, ClientEvent};
+use crate::client::{ApiError, Client};
 use crate::domain::text::strip_control;
-use crate::tui::Msg;
 use crate::tui::components::input::LineInput;
 use crate::tui::components::{DrawCtx, centered};
+use crate::tui::msg::{Answer, Done, PasswordRefusal, TaskId, Tasks};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The fields, in order.
 const LABELS: [&str; 3] = ["Current password", "New password", "New password again"];
@@ -40,77 +37,82 @@ pub enum Phase {
 #[derive(Debug)]
 pub struct PasswordForm {
     fields: [LineInput; 3],
-    /// The focused field; shared, so the server's answer can move it to the field at fault.
-    focus: Arc<AtomicUsize>,
-    phase: Arc<Mutex<Phase>>,
+    focus: usize,
+    phase: Phase,
+    /// The change on its way to the server, until it is answered.
+    task: Option<TaskId>,
 }
 
 impl Default for PasswordForm {
     fn default() -> Self {
         PasswordForm {
             fields: std::array::from_fn(|_| LineInput::new(true)),
-            focus: Arc::default(),
-            phase: Arc::new(Mutex::new(Phase::Editing(None))),
+            focus: 0,
+            phase: Phase::Editing(None),
+            task: None,
         }
     }
 }
 
 impl PasswordForm {
-    /// Where the change stands now.
-    pub fn phase(&self) -> Phase {
-        self.phase
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Whether the password was changed (without copying the phase's message).
+    /// Whether the password was changed.
     pub fn is_changed(&self) -> bool {
-        matches!(
-            *self.phase.lock().unwrap_or_else(PoisonError::into_inner),
-            Phase::Changed
-        )
+        self.phase == Phase::Changed
     }
 
-    fn set(&self, phase: Phase) {
-        *self.phase.lock().unwrap_or_else(PoisonError::into_inner) = phase;
+    fn set(&mut self, phase: Phase) {
+        self.phase = phase;
     }
 
-    fn focus(&self) -> usize {
-        self.focus.load(Ordering::Relaxed)
-    }
-
-    fn set_focus(&self, field: usize) {
-        self.focus.store(field, Ordering::Relaxed);
+    /// Takes the server's answer to the change sent; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.task) {
+            Ok(Answer::PasswordChanged(answer)) => {
+                self.task = None;
+                self.phase = match answer {
+                    Ok(()) => Phase::Changed,
+                    Err(PasswordRefusal { why, field }) => {
+                        if let Some(at) = field {
+                            self.focus = at;
+                        }
+                        Phase::Editing(Some(why))
+                    }
+                };
+                None
+            }
+            Ok(other) => {
+                tracing::warn!("the password change answered {other:?}");
+                None
+            }
+            Err(done) => Some(done),
+        }
     }
 
     /// Moves the focus to the next (or previous) field, wrapping around.
     pub fn move_focus(&mut self, forward: bool) {
         let n = self.fields.len();
-        self.set_focus((self.focus() + if forward { 1 } else { n - 1 }) % n);
+        self.focus = (self.focus + if forward { 1 } else { n - 1 }) % n;
     }
 
     /// An editing key or pasted text for the focused field; whether it was taken.
     pub fn key(&mut self, key: &KeyEvent) -> bool {
-        let focus = self.focus();
-        self.phase() != Phase::Sending && self.fields[focus].key(key)
+        self.phase != Phase::Sending && self.fields[self.focus].key(key)
     }
 
     /// Pasted text for the focused field.
     pub fn paste(&mut self, text: &str) {
-        if self.phase() != Phase::Sending {
-            let focus = self.focus();
-            self.fields[focus].insert_str(text);
+        if self.phase != Phase::Sending {
+            self.fields[self.focus].insert_str(text);
         }
     }
 
     /// Enter: the next field, or from the last one, checks the form and sends the change
-    /// through `client`; `notify` hears when the answer is in, so the app redraws.
-    pub fn confirm(&mut self, client: &Client, notify: Option<UnboundedSender<Msg>>) {
-        if self.phase() == Phase::Sending {
+    /// through `client`; the answer comes back through `tasks` for [`PasswordForm::receive`].
+    pub fn confirm(&mut self, client: &Client, tasks: &Tasks) {
+        if self.phase == Phase::Sending {
             return;
         }
-        if self.focus() + 1 < self.fields.len() {
+        if self.focus + 1 < self.fields.len() {
             self.move_focus(true);
             return;
         }
@@ -127,34 +129,29 @@ impl PasswordForm {
             return;
         }
         self.set(Phase::Sending);
-        let (phase, focus) = (self.phase.clone(), self.focus.clone());
         let client = client.clone();
-        tokio::spawn(async move {
+        let task = tasks.spawn(async move {
             let answer = match client.api().change_password(&old, &new).await {
-                Ok(()) => Phase::Changed,
-                Err(ApiError::Offline(_)) => Phase::Editing(Some(
-                    "The server cannot be reached; try again later.".to_string(),
-                )),
-                Err(e) => {
-                    if let Some(at) = at_fault(&e) {
-                        focus.store(at, Ordering::Relaxed);
-                    }
-                    Phase::Editing(Some(e.to_string()))
-                }
+                Ok(()) => Ok(()),
+                Err(ApiError::Offline(_)) => Err(PasswordRefusal {
+                    why: "The server cannot be reached; try again later.".to_string(),
+                    field: None,
+                }),
+                Err(e) => Err(PasswordRefusal {
+                    field: at_fault(&e),
+                    why: e.to_string(),
+                }),
             };
-            *phase.lock().unwrap_or_else(PoisonError::into_inner) = answer;
-            if let Some(tx) = notify {
-                let revision = client.view().revision();
-                let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-            }
+            Answer::PasswordChanged(answer)
         });
+        self.task = Some(task);
     }
 
     /// Draws the form as a popup centred in `area`.
     pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let theme = ctx.theme;
         let mut lines = Vec::new();
-        let focus = self.focus();
+        let focus = self.focus;
         for (i, (label, field)) in LABELS.iter().zip(&self.fields).enumerate() {
             let focused = i == focus;
             let mut line = field.line(theme.input, focused);
@@ -164,8 +161,8 @@ impl PasswordForm {
             lines.push(line);
         }
         lines.push(Line::default());
-        lines.push(match self.phase() {
-            Phase::Editing(Some(why)) => Line::styled(strip_control(&why), theme.error),
+        lines.push(match &self.phase {
+            Phase::Editing(Some(why)) => Line::styled(strip_control(why), theme.error),
             Phase::Editing(None) => Line::styled(
                 "Your other sessions end; this one stays signed in.",
                 theme.muted,
@@ -207,7 +204,7 @@ mod tests {
         form.paste("new");
         form.move_focus(false);
         form.move_focus(false);
-        assert_eq!(form.focus(), 2);
+        assert_eq!(form.focus, 2);
         assert_eq!(form.fields[0].text(), "old");
         assert_eq!(form.fields[1].text(), "new");
     }

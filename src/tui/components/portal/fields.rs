@@ -3,6 +3,7 @@
 
 use super::form::{Field, FieldId, Form, Value};
 use super::sections;
+use super::values::{field, opt, parse, split_list, wire};
 use crate::client::View;
 use crate::domain::error::ValidationError;
 use crate::domain::portal::{
@@ -31,25 +32,6 @@ pub enum Part {
     Consent,
     /// The support form's extra fields.
     SupportForm,
-}
-
-/// The wire name of `value`, e.g. `contact_filter`.
-pub fn wire<T: serde::Serialize>(value: &T) -> String {
-    wire_name(value).replace(' ', "_")
-}
-
-/// A choice's option: its wire value and the label shown.
-pub fn opt(value: &str, label: &str) -> (String, String) {
-    (value.to_string(), label.to_string())
-}
-
-/// A row.
-pub fn field(id: FieldId, label: impl Into<String>, value: Value) -> Field {
-    Field {
-        id,
-        label: label.into(),
-        value,
-    }
 }
 
 /// The rows of `part`, filled from `s` and the view's domains and inboxes.
@@ -244,11 +226,6 @@ pub fn sync_filter_rows(form: &mut Form) {
     }
 }
 
-/// Reads a wire name back into its value.
-pub fn parse<T: serde::de::DeserializeOwned>(wire: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(wire.to_string())).ok()
-}
-
 /// Writes the rows of `form` into `s` (rows it lacks leave their settings alone).
 pub fn apply(form: &Form, s: &mut PortalSettings) {
     for f in &form.fields {
@@ -306,14 +283,6 @@ fn conditions(form: &Form) -> Vec<PropertyFilter> {
         }
     }
     out
-}
-
-/// The non-empty items of a comma-separated list, trimmed.
-pub fn split_list(raw: &str) -> Vec<String> {
-    raw.split(',')
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .collect()
 }
 
 /// The patch that turns `before` into `after`, for the settings these rows edit.

@@ -119,8 +119,11 @@ impl Portal {
         let fields = self.form.fields.len();
         if self.form.selected >= fields {
             let index = self.form.selected - fields;
-            return tasks::invite(&self.client, index, &self.results)
-                .map_or(Outcome::Ignored, |t| self.say(t, false));
+            let Some((text, task)) = tasks::invite(&self.client, &self.tasks, index) else {
+                return Outcome::Ignored;
+            };
+            self.reporting.push(task);
+            return self.say(text, false);
         }
         if self.form.begin_edit() {
             let keys = if self.form.typing_lines() {
@@ -165,8 +168,9 @@ impl Portal {
     fn connect_domain(&mut self) -> Outcome {
         let host = self.form.get(FieldId::NewHost).trim().to_lowercase();
         let language = self.form.get(FieldId::NewLanguage).trim().to_string();
-        match tasks::add_domain(&self.client, host, language, &self.results) {
-            Ok(text) => {
+        match tasks::add_domain(&self.client, &self.tasks, host, language) {
+            Ok((text, task)) => {
+                self.reporting.push(task);
                 self.form.set_text(FieldId::NewHost, "");
                 self.say(text, false)
             }

@@ -6,6 +6,7 @@ use crate::client::{OutboxState, Resolution, View, Write, WriteId};
 use crate::domain::portal::PortalPatch;
 use crate::domain::text::strip_control;
 use crate::tui::components::Outcome;
+use crate::tui::msg::{Answer, Done, TaskId};
 
 /// A settings write on its way: followed through the outbox until the server confirms it
 /// (the write leaves the outbox and the view's portal version moves past `since`) or refuses
@@ -21,7 +22,10 @@ pub struct Saving {
     /// What the pane said when the save started; a confirmation replaces only that, never a
     /// newer message (a failure is always shown).
     announced: String,
-    queued: tasks::Queued,
+    /// The task putting the write into the outbox, until it answers.
+    task: Option<TaskId>,
+    /// The write's outbox id once recorded, or why it was not; `None` while not known yet.
+    recorded: Option<Result<WriteId, String>>,
 }
 
 impl Saving {
@@ -33,8 +37,24 @@ impl Saving {
             done,
             since,
             announced,
-            queued: tasks::Queued::default(),
+            task: None,
+            recorded: None,
         }
+    }
+
+    /// Takes the answer of the task recording this save; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.task) {
+            Ok(Answer::Recorded(Ok(Some(id)))) => self.recorded = Some(Ok(id)),
+            Ok(Answer::Recorded(Err(e))) => self.recorded = Some(Err(e)),
+            Ok(other) => {
+                tracing::warn!("a portal save answered {other:?}");
+                self.recorded = Some(Err("no write was recorded".into()));
+            }
+            Err(done) => return Some(done),
+        }
+        self.task = None;
+        None
     }
 
     /// What the pane says while the save is on its way.
@@ -50,9 +70,9 @@ impl Saving {
                 error: true,
             })
         };
-        let id = match self.queued.get()? {
-            Ok(id) => id,
-            Err(e) => return failed(format!("{}.", strip_control(&e))),
+        let id = match self.recorded.as_ref()? {
+            Ok(id) => *id,
+            Err(e) => return failed(format!("{}.", strip_control(e))),
         };
         match view.outbox.iter().find(|e| e.id == id).map(|e| &e.state) {
             Some(OutboxState::Pending) => None,
@@ -103,15 +123,12 @@ impl Portal {
     }
 
     /// Sends `patch` over `base_version`, following it as `saving`.
-    pub(super) fn submit(&mut self, base_version: i64, patch: PortalPatch, saving: Saving) {
-        tasks::submit(
-            &self.client,
-            Write::PatchPortal {
-                base_version,
-                patch,
-            },
-            &saving.queued,
-        );
+    pub(super) fn submit(&mut self, base_version: i64, patch: PortalPatch, mut saving: Saving) {
+        let write = Write::PatchPortal {
+            base_version,
+            patch,
+        };
+        saving.task = Some(tasks::submit(&self.client, &self.tasks, write));
         self.saving = Some(saving);
         self.base = None;
         self.warned = false;
@@ -128,18 +145,14 @@ impl Portal {
             let since = Self::settings(&view).map_or(0, |s| s.version);
             drop(view);
             let (what, done) = self.saved_text();
-            let saving = Saving::new(
+            let mut saving = Saving::new(
                 what,
                 done,
                 since,
                 "Saving your version over the server's…".into(),
             );
-            tasks::resolve(
-                &self.client,
-                id,
-                Resolution::ApplyMine,
-                Some(saving.queued.clone()),
-            );
+            let task = tasks::resolve(&self.client, &self.tasks, id, Resolution::ApplyMine);
+            saving.task = Some(task);
             let announced = saving.announced();
             self.saving = Some(saving);
             return self.say(announced, false);
@@ -166,7 +179,7 @@ impl Portal {
     pub(super) fn revert(&mut self) -> Outcome {
         let trouble = Self::trouble(&self.client.view());
         if let Some((id, _)) = trouble {
-            tasks::resolve(&self.client, id, Resolution::KeepTheirs, None);
+            tasks::resolve(&self.client, &self.tasks, id, Resolution::KeepTheirs);
         }
         self.saving = None;
         self.base = None;
@@ -230,14 +243,14 @@ mod tests {
 
     #[test]
     fn a_save_is_confirmed_once_the_server_took_it() {
-        let saving = Saving::new(
+        let mut saving = Saving::new(
             "Tickets",
             "Saved Tickets.".into(),
             3,
             "Saving Tickets…".into(),
         );
         assert_eq!(saving.outcome(&view(3, vec![])), None, "not queued yet");
-        saving.queued.put(Ok(WriteId(7)));
+        saving.recorded = Some(Ok(WriteId(7)));
         let pending = view(3, vec![entry(OutboxState::Pending)]);
         assert_eq!(saving.outcome(&pending), None);
         assert_eq!(
@@ -252,13 +265,13 @@ mod tests {
 
     #[test]
     fn a_failed_save_says_why() {
-        let saving = Saving::new(
+        let mut saving = Saving::new(
             "Tickets",
             "Saved Tickets.".into(),
             3,
             "Saving Tickets…".into(),
         );
-        saving.queued.put(Ok(WriteId(7)));
+        saving.recorded = Some(Ok(WriteId(7)));
         let conflict = entry(OutboxState::Conflict(ConflictInfo {
             message: "changed".into(),
             server_version: Some(4),
@@ -277,13 +290,13 @@ mod tests {
             text(saving.outcome(&view(3, vec![refused]))).as_deref(),
             Some("Tickets not saved: refused by the server: slug taken.")
         );
-        let unrecorded = Saving::new(
+        let mut unrecorded = Saving::new(
             "General",
             "Saved General.".into(),
             3,
             "Saving General…".into(),
         );
-        unrecorded.queued.put(Err("disk full".into()));
+        unrecorded.recorded = Some(Err("disk full".into()));
         assert_eq!(
             text(unrecorded.outcome(&view(3, vec![]))).as_deref(),
             Some("General not saved: disk full.")

@@ -1,8 +1,8 @@
 //! The rows of the Ticket view, Consent notice and Support form sections, and how they are
 //! written back into the settings.
 
-use super::fields::{field, opt, parse, split_list, wire};
 use super::form::{Field, FieldId, Form, Value};
+use super::values::{field, opt, parse, split_list, wire};
 use crate::domain::portal::{
     CustomerColumn, FieldKind, FormField, PortalSettings, private_by_default,
 };

@@ -1,85 +1,41 @@
 //! The pane's background work: recording settings writes in the outbox, settling conflicts,
-//! connecting a domain and inviting a contact. Answers land in a [`Slot`] the pane reads when
-//! it draws; a sync request afterwards makes the app draw again.
+//! connecting a domain and inviting a contact. Each runs through the pane's [`Tasks`] and
+//! returns the task's id; the answer comes back as a message the pane takes in
+//! `Portal::background`.
 
 use crate::client::{Client, Resolution, Write, WriteId};
 use crate::domain::DomainInfo;
 use crate::domain::text::strip_control;
-use std::sync::{Arc, Mutex, PoisonError};
+use crate::tui::msg::{self, Answer, TaskId, Tasks};
 
-/// The latest answer of a background call: its text and whether it is an error.
-#[derive(Debug, Clone, Default)]
-pub struct Slot(Arc<Mutex<Option<(String, bool)>>>);
-
-impl Slot {
-    fn put(&self, text: String, error: bool) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((text, error));
-    }
-
-    /// Takes the answer, if one came.
-    pub fn take(&self) -> Option<(String, bool)> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
-    }
+/// Records `write` in the outbox (the client sends it with `If-Match`); the answer is
+/// [`Answer::Recorded`] with the write's id.
+pub fn submit(client: &Client, tasks: &Tasks, write: Write) -> TaskId {
+    tasks.spawn(msg::record(client.clone(), vec![write]))
 }
 
-/// The outbox id of a write once it is queued to be sent (or why it is not), so the pane can
-/// follow it until the server answers.
-#[derive(Debug, Clone, Default)]
-pub struct Queued(Arc<Mutex<Option<Result<WriteId, String>>>>);
-
-impl Queued {
-    /// Records the outcome of queuing the write.
-    pub(super) fn put(&self, result: Result<WriteId, String>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
-    }
-
-    /// The write's id once queued, or why it was not; `None` while that is not known yet.
-    pub fn get(&self) -> Option<Result<WriteId, String>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
-
-/// Records `write` in the outbox (the client sends it with `If-Match`) and tells `queued`.
-pub fn submit(client: &Client, write: Write, queued: &Queued) {
+/// Settles a conflicting or refused settings write; the answer is [`Answer::Recorded`] with
+/// `id`, which is back in the queue when the resolution sends it again.
+pub fn resolve(client: &Client, tasks: &Tasks, id: WriteId, resolution: Resolution) -> TaskId {
     let client = client.clone();
-    let queued = queued.clone();
-    tokio::spawn(async move {
-        let result = client.submit(write).await;
-        if let Err(e) = &result {
-            tracing::warn!("cannot record the portal settings change: {e}");
-        }
-        queued.put(result.map_err(|e| e.to_string()));
-        client.request_sync();
-    });
-}
-
-/// Settles a conflicting or refused settings write; tells `queued` once a write sent again
-/// over the server's version is back in the queue.
-pub fn resolve(client: &Client, id: WriteId, resolution: Resolution, queued: Option<Queued>) {
-    let client = client.clone();
-    tokio::spawn(async move {
+    tasks.spawn(async move {
         let result = client.resolve_conflict(id, resolution).await;
         if let Err(e) = &result {
             tracing::warn!("cannot settle the portal settings conflict: {e}");
         }
-        if let Some(queued) = queued {
-            queued.put(result.map(|()| id).map_err(|e| e.to_string()));
-        }
-        client.request_sync();
-    });
+        Answer::Recorded(result.map(|()| Some(id)).map_err(|e| e.to_string()))
+    })
 }
 
 /// Connects the domain `host` with `language` as its primary language, after checking both;
-/// returns what to say now, or why not.
+/// returns what to say now and the task whose [`Answer::Report`] says how it went, or why
+/// not.
 pub fn add_domain(
     client: &Client,
+    tasks: &Tasks,
     host: String,
     language: String,
-    slot: &Slot,
-) -> Result<String, String> {
+) -> Result<(String, TaskId), String> {
     let domain = DomainInfo {
         host,
         primary_language: language,
@@ -93,11 +49,10 @@ pub fn add_domain(
         )
     })?;
     let client = client.clone();
-    let slot = slot.clone();
     let text = format!("Connecting {}…", domain.host);
-    tokio::spawn(async move {
+    let task = tasks.spawn(async move {
         match client.api().add_domain(&domain).await {
-            Ok(d) => slot.put(
+            Ok(d) => report(
                 format!(
                     "Connected {} (language {}).",
                     strip_control(&d.host),
@@ -105,39 +60,41 @@ pub fn add_domain(
                 ),
                 false,
             ),
-            Err(e) => slot.put(format!("Domain not added: {e}"), true),
+            Err(e) => report(format!("Domain not added: {e}"), true),
         }
-        client.request_sync();
     });
-    Ok(text)
+    Ok((text, task))
+}
+
+fn report(text: String, error: bool) -> Answer {
+    Answer::Report { text, error }
 }
 
 /// Invites the contact at `index` of the view's contacts (in id order); returns what to say
-/// now, or `None` when there is no such contact.
-pub fn invite(client: &Client, index: usize, slot: &Slot) -> Option<String> {
+/// now and the task whose [`Answer::Report`] says how it went, or `None` when there is no
+/// such contact.
+pub fn invite(client: &Client, tasks: &Tasks, index: usize) -> Option<(String, TaskId)> {
     let (id, email) = {
         let view = client.view();
         let contact = view.contacts.values().nth(index)?;
         (contact.id, strip_control(&contact.email))
     };
     let client = client.clone();
-    let slot = slot.clone();
     let text = format!("Inviting {email}…");
-    tokio::spawn(async move {
+    let task = tasks.spawn(async move {
         match client.api().invite(id).await {
             Ok(outcome) if outcome.email_sent => {
-                slot.put(format!("Registration email sent to {email}."), false);
+                report(format!("Registration email sent to {email}."), false)
             }
             Ok(outcome) => {
                 let why = outcome.reason.map_or_else(
                     || "the server gave no reason".to_string(),
                     |r| strip_control(&r),
                 );
-                slot.put(format!("No email sent to {email}: {why}."), true);
+                report(format!("No email sent to {email}: {why}."), true)
             }
-            Err(e) => slot.put(format!("Could not invite {email}: {e}"), true),
+            Err(e) => report(format!("Could not invite {email}: {e}"), true),
         }
-        client.request_sync();
     });
-    Some(text)
+    Some((text, task))
 }

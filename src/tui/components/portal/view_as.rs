@@ -5,17 +5,17 @@
 
 use super::Portal;
 use super::customer_list::{self, CustomerRow};
-use crate::client::Client;
+use crate::client::{Client, View};
 use crate::domain::portal::TicketView;
 use crate::domain::text::strip_control;
-use crate::domain::wire::TicketOut;
+use crate::domain::wire::{CustomerTicket, TicketOut};
 use crate::tui::components::list::wire_name;
 use crate::tui::components::{DrawCtx, Outcome, centered, read_only_for_agents};
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
-use std::sync::{Arc, Mutex, PoisonError};
 
 /// Tickets asked for per page (the server's default page size).
 const PAGE: usize = 50;
@@ -27,20 +27,20 @@ struct Listing {
     rows: Vec<CustomerRow>,
 }
 
-/// What the server answered: the contact's list, or why not.
-type Answer = Option<Result<Listing, String>>;
-
 /// The open popup: whose list it shows and the server's answer once it came.
 #[derive(Debug, Clone)]
 pub struct ViewAs {
     name: String,
-    answer: Arc<Mutex<Answer>>,
+    /// The list on its way, until it arrives.
+    task: Option<TaskId>,
+    /// The contact's list, or why not; `None` while the server has not answered.
+    answer: Option<Result<Listing, String>>,
     /// Rows scrolled past.
     offset: usize,
 }
 
 /// Every ticket listed for contact `id`, following the pages' cursors.
-async fn fetch(client: &Client, id: i64) -> Result<Vec<CustomerRow>, String> {
+async fn fetch(client: &Client, id: i64) -> Result<Vec<CustomerTicket>, String> {
     let mut rows = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -49,8 +49,8 @@ async fn fetch(client: &Client, id: i64) -> Result<Vec<CustomerRow>, String> {
             .tickets_as_contact(id, PAGE, cursor.as_deref())
             .await
             .map_err(|e| e.to_string())?;
-        rows.extend(page.items.iter().filter_map(|t| match t {
-            TicketOut::Customer(c) => Some(CustomerRow::from_ticket(c)),
+        rows.extend(page.items.into_iter().filter_map(|t| match t {
+            TicketOut::Customer(c) => Some(c),
             TicketOut::Staff(_) => None,
         }));
         match page.next_cursor {
@@ -63,28 +63,37 @@ async fn fetch(client: &Client, id: i64) -> Result<Vec<CustomerRow>, String> {
 }
 
 impl ViewAs {
-    /// Asks the server for the list of contact `id` (`name`); the app draws again once the
-    /// answer lands.
-    fn start(client: &Client, id: i64, name: String) -> Self {
-        let answer: Arc<Mutex<Answer>> = Arc::default();
-        let slot = answer.clone();
+    /// Asks the server, through `tasks`, for the list of contact `id` (`name`); the answer
+    /// comes back as a message for [`ViewAs::receive`].
+    fn start(client: &Client, tasks: &Tasks, id: i64, name: String) -> Self {
         let client = client.clone();
-        tokio::spawn(async move {
-            let result = fetch(&client, id).await.map(|mut rows| {
-                let view = Portal::settings(&client.view())
-                    .map(|s| s.ticket_view)
-                    .unwrap_or_default();
-                customer_list::sort(&mut rows, &view);
-                Listing { view, rows }
-            });
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
-            client.request_sync();
-        });
+        let task = tasks.spawn(async move { Answer::ContactTickets(fetch(&client, id).await) });
         ViewAs {
             name,
-            answer,
+            task: Some(task),
+            answer: None,
             offset: 0,
         }
+    }
+
+    /// Takes the contact's list, laid out by the portal's ticket view in `view`; any other
+    /// message is given back.
+    pub fn receive(&mut self, done: Done, view: &View) -> Option<Done> {
+        let tickets = match done.answer_to(self.task) {
+            Ok(Answer::ContactTickets(tickets)) => tickets,
+            Ok(other) => Err(format!("unexpected answer {other:?}")),
+            Err(done) => return Some(done),
+        };
+        self.task = None;
+        self.answer = Some(tickets.map(|tickets| {
+            let view = Portal::settings(view)
+                .map(|s| s.ticket_view)
+                .unwrap_or_default();
+            let mut rows: Vec<CustomerRow> = tickets.iter().map(CustomerRow::from_ticket).collect();
+            customer_list::sort(&mut rows, &view);
+            Listing { view, rows }
+        }));
+        None
     }
 
     /// Scrolls the list by `delta` rows.
@@ -101,8 +110,7 @@ impl ViewAs {
     ) -> (String, String, Vec<Line<'static>>) {
         let whose = format!("{}'s ticket list, as they see it", self.name);
         let keys = "↑↓ scroll · Esc closes".to_string();
-        let answer = self.answer.lock().unwrap_or_else(PoisonError::into_inner);
-        let list = match answer.as_ref() {
+        let list = match self.answer.as_ref() {
             None => {
                 let wait = Line::styled("Asking the server…", ctx.theme.muted);
                 return (whose, keys, vec![wait]);
@@ -191,7 +199,7 @@ impl Portal {
             .flatten();
         match contact {
             Some((id, name)) => {
-                self.viewing = Some(ViewAs::start(&self.client, id, name));
+                self.viewing = Some(ViewAs::start(&self.client, &self.tasks, id, name));
                 Outcome::Changed
             }
             None => self.say(

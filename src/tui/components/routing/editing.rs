@@ -146,7 +146,7 @@ impl Routing {
                 ])
                 .areas(inner);
                 t.form.draw(frame, top, ctx);
-                let lines = tester::result_lines(&self.remote.test(), view, ctx);
+                let lines = tester::result_lines(self.remote.test(), view, ctx);
                 frame.render_widget(Paragraph::new(lines), bottom);
             }
             Mode::List => {}

@@ -1,16 +1,11 @@
 //! The Routing pane's calls outside the sync model — inbox counts and the rule tester — and
-//! its writes through the outbox. Each runs on its own task and leaves its answer in a slot the
-//! pane reads when it draws; the task then asks the event loop for a redraw.
+//! its writes through the outbox. Each runs through the pane's [`Tasks`]; its answer comes
+//! back as a message for [`Remote::receive`].
 
-use crate::client::{Client, ClientEvent, OutboxState, View, Write, WriteId};
+use crate::client::{Client, OutboxState, View, Write, WriteId};
 use crate::domain::wire::{InboxOut, RouteDecision, RuleTestRequest};
-use crate::tui::Msg;
+use crate::tui::msg::{self, Answer, Done, TaskId, Tasks};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
-
-/// Where a background call leaves its answer.
-type Slot<T> = Arc<Mutex<T>>;
 
 /// The tester's state: nothing asked yet, waiting, or the answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,55 +57,85 @@ pub struct Refusal {
 /// Background calls of the Routing pane.
 pub struct Remote {
     client: Client,
-    poke: Option<UnboundedSender<Msg>>,
-    counts: Slot<HashMap<i64, InboxOut>>,
-    counts_error: Slot<Option<String>>,
+    tasks: Tasks,
+    counts: HashMap<i64, InboxOut>,
+    counts_error: Option<String>,
+    /// The view revision the counts were last asked for.
     fetched: Option<u64>,
-    test: Slot<TestState>,
-    notice: Slot<Option<String>>,
+    /// The counts on their way, until they arrive.
+    counting: Option<TaskId>,
+    test: TestState,
+    /// The test run on its way (an older run's answer is dropped).
+    testing: Option<TaskId>,
+    notice: Option<String>,
+    /// Writes on their way into the outbox, with the job each is part of.
+    submitting: Vec<(TaskId, Job)>,
+    /// Refused writes being dropped from the outbox.
+    dismissing: Vec<TaskId>,
     /// The last write sent from this pane, followed until the server answers it.
-    watched: Slot<Option<(WriteId, Job)>>,
-}
-
-fn read<T: Clone>(slot: &Slot<T>) -> T {
-    slot.lock().unwrap_or_else(PoisonError::into_inner).clone()
-}
-
-fn put<T>(slot: &Slot<T>, value: T) {
-    *slot.lock().unwrap_or_else(PoisonError::into_inner) = value;
+    watched: Option<(WriteId, Job)>,
 }
 
 impl Remote {
-    /// Calls over `client`; `poke` is told when an answer arrives.
-    pub fn new(client: Client, poke: Option<UnboundedSender<Msg>>) -> Self {
+    /// Calls over `client`, answering through `tasks`.
+    pub fn new(client: Client, tasks: Tasks) -> Self {
         Remote {
             client,
-            poke,
-            counts: Slot::default(),
-            counts_error: Slot::default(),
+            tasks,
+            counts: HashMap::new(),
+            counts_error: None,
             fetched: None,
-            test: Slot::default(),
-            notice: Slot::default(),
-            watched: Slot::default(),
+            counting: None,
+            test: TestState::Idle,
+            testing: None,
+            notice: None,
+            submitting: Vec::new(),
+            dismissing: Vec::new(),
+            watched: None,
         }
     }
 
-    fn spawn<F>(&self, work: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::warn!("no async runtime: the routing pane cannot call the server");
-            return;
-        };
-        let poke = self.poke.clone();
-        runtime.spawn(async move {
-            work.await;
-            if let Some(poke) = poke {
-                // The event loop may be gone (shutting down); then nobody needs a redraw.
-                let _ = poke.send(Msg::Client(ClientEvent::ViewChanged { revision: 0 }));
+    /// Takes the answer of one of this pane's calls; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        let task = done.task;
+        if self.counting == Some(task) {
+            self.counting = None;
+            match done.answer {
+                Answer::Inboxes(Ok(list)) => {
+                    self.counts = list.into_iter().map(|i| (i.inbox.id, i)).collect();
+                    self.counts_error = None;
+                }
+                Answer::Inboxes(Err(e)) => {
+                    self.counts_error = Some(format!("counts unavailable: {e}"));
+                }
+                other => tracing::warn!("the inbox counts answered {other:?}"),
             }
-        });
+        } else if self.testing == Some(task) {
+            self.testing = None;
+            self.test = match done.answer {
+                Answer::RouteTest(Ok(decision)) => TestState::Done(decision),
+                Answer::RouteTest(Err(e)) => TestState::Failed(e),
+                other => TestState::Failed(format!("unexpected answer {other:?}")),
+            };
+        } else if let Some(at) = self.submitting.iter().position(|(t, _)| *t == task) {
+            let (_, job) = self.submitting.remove(at);
+            match done.answer {
+                Answer::Recorded(Ok(Some(id))) => self.watched = Some((id, job)),
+                Answer::Recorded(Ok(None)) => {}
+                Answer::Recorded(Err(e)) => {
+                    self.notice = Some(format!("{} not saved: {e}", job.what));
+                }
+                other => tracing::warn!("a routing write answered {other:?}"),
+            }
+        } else if let Some(at) = self.dismissing.iter().position(|t| *t == task) {
+            self.dismissing.remove(at);
+            if let Answer::Recorded(Err(e)) = done.answer {
+                self.notice = Some(format!("could not clear the refused write: {e}"));
+            }
+        } else {
+            return Some(done);
+        }
+        None
     }
 
     /// Fetches the inboxes' open and unassigned counts when the view has changed since the
@@ -121,87 +146,63 @@ impl Remote {
         }
         self.fetched = Some(revision);
         let client = self.client.clone();
-        let (counts, error) = (self.counts.clone(), self.counts_error.clone());
-        self.spawn(async move {
-            match client.api().inboxes().await {
-                Ok(list) => {
-                    put(&counts, list.into_iter().map(|i| (i.inbox.id, i)).collect());
-                    put(&error, None);
-                }
-                Err(e) => put(&error, Some(format!("counts unavailable: {e}"))),
-            }
+        let task = self.tasks.spawn(async move {
+            let list = client.api().inboxes().await;
+            Answer::Inboxes(list.map_err(|e| e.to_string()))
         });
+        self.counting = Some(task);
     }
 
     /// The last counts fetched, by inbox id.
-    pub fn counts(&self) -> HashMap<i64, InboxOut> {
-        read(&self.counts)
+    pub fn counts(&self) -> &HashMap<i64, InboxOut> {
+        &self.counts
     }
 
     /// Why the counts could not be fetched, if they could not.
-    pub fn counts_error(&self) -> Option<String> {
-        read(&self.counts_error)
+    pub fn counts_error(&self) -> Option<&str> {
+        self.counts_error.as_deref()
     }
 
     /// Asks the server where `request`'s draft ticket would go.
-    pub fn run_test(&self, request: RuleTestRequest) {
-        put(&self.test, TestState::Running);
+    pub fn run_test(&mut self, request: RuleTestRequest) {
+        self.test = TestState::Running;
         let client = self.client.clone();
-        let slot = self.test.clone();
-        self.spawn(async move {
-            let state = match client.api().test_rules(&request).await {
-                Ok(decision) => TestState::Done(decision),
-                Err(e) => TestState::Failed(e.to_string()),
-            };
-            put(&slot, state);
+        let task = self.tasks.spawn(async move {
+            let decision = client.api().test_rules(&request).await;
+            Answer::RouteTest(decision.map_err(|e| e.to_string()))
         });
+        self.testing = Some(task);
     }
 
     /// The tester's state.
-    pub fn test(&self) -> TestState {
-        read(&self.test)
+    pub fn test(&self) -> &TestState {
+        &self.test
     }
 
-    /// Forgets the last test answer.
-    pub fn clear_test(&self) {
-        put(&self.test, TestState::Idle);
+    /// Forgets the last test answer (and one still on its way).
+    pub fn clear_test(&mut self) {
+        self.test = TestState::Idle;
+        self.testing = None;
     }
 
     /// Records `write` in the outbox and shows `job`'s progress as the notice; the server's
     /// answer replaces it (see [`Remote::settle`]).
-    pub fn submit(&self, write: Write, job: Job) {
+    pub fn submit(&mut self, write: Write, job: Job) {
         self.submit_all(vec![write], job);
     }
 
     /// Records `writes` in the outbox in their order (the outbox sends them in that order)
     /// and follows the last one as `job`.
-    pub fn submit_all(&self, writes: Vec<Write>, job: Job) {
-        let client = self.client.clone();
-        let notice = self.notice.clone();
-        let watched = self.watched.clone();
-        put(&notice, Some(format!("{}…", job.what)));
-        self.spawn(async move {
-            let mut last = None;
-            for write in writes {
-                match client.submit(write).await {
-                    Ok(id) => last = Some(id),
-                    Err(e) => {
-                        put(&notice, Some(format!("{} not saved: {e}", job.what)));
-                        return;
-                    }
-                }
-            }
-            if let Some(id) = last {
-                put(&watched, Some((id, job)));
-            }
-        });
+    pub fn submit_all(&mut self, writes: Vec<Write>, job: Job) {
+        self.notice = Some(format!("{}…", job.what));
+        let task = self.tasks.spawn(msg::record(self.client.clone(), writes));
+        self.submitting.push((task, job));
     }
 
     /// Follows the write sent last from this pane: once the server has answered, the notice
     /// says how it went; returns a refused inbox deletion so the pane can offer a way out.
-    pub fn settle(&self, view: &View) -> Option<Refusal> {
-        let mut watched = self.watched.lock().unwrap_or_else(PoisonError::into_inner);
-        let (id, job) = watched.as_ref()?;
+    pub fn settle(&mut self, view: &View) -> Option<Refusal> {
+        let (id, job) = self.watched.as_ref()?;
         let (text, refusal) = match view.outbox.iter().find(|e| e.id == *id).map(|e| &e.state) {
             Some(OutboxState::Pending) => return None,
             None => (job.done.clone(), None),
@@ -215,38 +216,33 @@ impl Remote {
             ),
             Some(OutboxState::Conflict(c)) => (format!("{}: {}", job.what, c.message), None),
         };
-        *watched = None;
-        drop(watched);
-        put(&self.notice, Some(text));
+        self.watched = None;
+        self.notice = Some(text);
         refusal
     }
 
     /// Drops a refused write the pane has dealt with from the outbox.
-    pub fn dismiss(&self, write: WriteId) {
+    pub fn dismiss(&mut self, write: WriteId) {
         let client = self.client.clone();
-        let notice = self.notice.clone();
-        self.spawn(async move {
-            if let Err(e) = client.dismiss(write).await {
-                put(
-                    &notice,
-                    Some(format!("could not clear the refused write: {e}")),
-                );
-            }
+        let task = self.tasks.spawn(async move {
+            let dismissed = client.dismiss(write).await;
+            Answer::Recorded(dismissed.map(|()| None).map_err(|e| e.to_string()))
         });
+        self.dismissing.push(task);
     }
 
     /// Shows `text` as the pane's notice.
-    pub fn set_notice(&self, text: impl Into<String>) {
-        put(&self.notice, Some(text.into()));
+    pub fn set_notice(&mut self, text: impl Into<String>) {
+        self.notice = Some(text.into());
     }
 
-    /// Takes the notice to show, if any (shown until the next key).
-    pub fn notice(&self) -> Option<String> {
-        read(&self.notice)
+    /// The notice to show, if any (shown until the next key).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// Clears the notice (shown until the next key).
-    pub fn clear_notice(&self) {
-        put(&self.notice, None);
+    pub fn clear_notice(&mut self) {
+        self.notice = None;
     }
 }

@@ -3,22 +3,20 @@
 //! permission mode in the title. The answer is fetched in the background, so the popup shows
 //! a loading line first; it needs the server, and says so when it cannot be reached.
 
-use crate::client::{ApiError, Client, ClientEvent, Connection};
+use crate::client::{ApiError, Client, Connection};
 use crate::domain::portal::PermissionMode;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{Audience, PortalFor};
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::centered;
 use crate::tui::components::consent::wrap;
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 use std::cell::Cell;
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// Widest the popup gets, in cells.
 const MAX_WIDTH: u16 = 84;
@@ -59,16 +57,18 @@ pub enum Handled {
 #[derive(Debug)]
 pub struct AudiencePopup {
     id: i64,
-    loaded: Arc<Mutex<Loaded>>,
+    loaded: Loaded,
+    /// The question on its way to the server, until it is answered.
+    task: Option<TaskId>,
     scroll: usize,
     /// Lines of text and rows to show them in at the last draw, to stop scrolling at the end.
     drawn: Cell<(usize, usize)>,
 }
 
 impl AudiencePopup {
-    /// Starts asking the server who can see ticket `id`; `tx` hears when the answer arrives,
-    /// so the app redraws.
-    pub fn load(client: &Client, id: i64, tx: Option<UnboundedSender<Msg>>) -> Self {
+    /// Starts asking the server who can see ticket `id`; the answer comes back through
+    /// `tasks` as a message for [`AudiencePopup::receive`].
+    pub fn load(client: &Client, id: i64, tasks: &Tasks) -> Self {
         let cache_only = client.view().status.connection == Connection::CacheOnly;
         let early = match (id < 0, cache_only) {
             (true, _) => Some(NOT_SENT),
@@ -78,36 +78,40 @@ impl AudiencePopup {
         if let Some(reason) = early {
             return Self::with(id, Loaded::Failed(reason.to_string()));
         }
-        let popup = Self::with(id, Loaded::Waiting);
-        if tokio::runtime::Handle::try_current().is_ok() {
-            let slot = popup.loaded.clone();
-            let client = client.clone();
-            tokio::spawn(async move {
-                let result = fetch(&client, id).await;
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = result;
-                let revision = client.view().revision();
-                if let Some(tx) = tx {
-                    let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-                }
-            });
-        }
+        let client = client.clone();
+        let task = tasks.spawn(async move { Answer::Audience(fetch(&client, id).await) });
+        let mut popup = Self::with(id, Loaded::Waiting);
+        popup.task = Some(task);
         popup
     }
 
     fn with(id: i64, loaded: Loaded) -> Self {
         AudiencePopup {
             id,
-            loaded: Arc::new(Mutex::new(loaded)),
+            loaded,
+            task: None,
             scroll: 0,
             drawn: Cell::new((0, 0)),
         }
     }
 
-    fn current(&self) -> Loaded {
-        self.loaded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// Takes the server's answer to this popup's question; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.task) {
+            Ok(Answer::Audience(answer)) => {
+                self.task = None;
+                self.loaded = match answer {
+                    Ok((audience, mode)) => Loaded::Ready { audience, mode },
+                    Err(why) => Loaded::Failed(why),
+                };
+                None
+            }
+            Ok(other) => {
+                tracing::warn!("the audience question answered {other:?}");
+                None
+            }
+            Err(done) => Some(done),
+        }
     }
 
     /// The keys the popup offers.
@@ -185,9 +189,9 @@ impl AudiencePopup {
 
     /// Draws the popup in the middle of `area`, scrolled.
     pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        let loaded = self.current();
-        let title = self.title(&loaded);
-        let lines = Self::lines(&loaded, ctx);
+        let loaded = &self.loaded;
+        let title = self.title(loaded);
+        let lines = Self::lines(loaded, ctx);
         let widest = lines
             .iter()
             .map(Line::width)
@@ -228,7 +232,7 @@ impl AudiencePopup {
 
 /// Asks for the audience and the portal settings together, so the mode in the title is the
 /// one the answer was computed under.
-async fn fetch(client: &Client, id: i64) -> Loaded {
+async fn fetch(client: &Client, id: i64) -> Result<(Audience, Option<PermissionMode>), String> {
     let api = client.api();
     match tokio::try_join!(api.audience(id), api.portal()) {
         Ok((audience, portal)) => {
@@ -236,11 +240,11 @@ async fn fetch(client: &Client, id: i64) -> Loaded {
                 PortalFor::Staff(p) => Some(p.settings.ticket_permission.mode),
                 PortalFor::Public(_) => None,
             };
-            Loaded::Ready { audience, mode }
+            Ok((audience, mode))
         }
-        Err(ApiError::Offline(_)) => Loaded::Failed(NEEDS_SERVER.to_string()),
-        Err(ApiError::NotFound) => Loaded::Failed(format!("Ticket #{id} is not on the server.")),
-        Err(e) => Loaded::Failed(format!("Who can see this ticket could not be read: {e}")),
+        Err(ApiError::Offline(_)) => Err(NEEDS_SERVER.to_string()),
+        Err(ApiError::NotFound) => Err(format!("Ticket #{id} is not on the server.")),
+        Err(e) => Err(format!("Who can see this ticket could not be read: {e}")),
     }
 }
 

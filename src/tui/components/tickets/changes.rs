@@ -8,30 +8,31 @@ use crate::client::Write;
 use crate::domain::Stage;
 use crate::domain::wire::StaffTicketPatch;
 use crate::tui::components::confirm::Question;
-use std::sync::PoisonError;
+use crate::tui::msg::{self, Answer, Done};
 
 impl Tickets {
-    pub(super) fn submit(&self, write: Write) {
+    pub(super) fn submit(&mut self, write: Write) {
         self.submit_all(vec![write]);
     }
 
-    /// Records `writes` in the outbox, in order.
-    pub(super) fn submit_all(&self, writes: Vec<Write>) {
-        let client = self.client.clone();
-        let message = self.message.clone();
-        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
+    /// Records `writes` in the outbox, in order; a failure comes back as the pane's message.
+    pub(super) fn submit_all(&mut self, writes: Vec<Write>) {
+        self.message = None;
+        let task = self.tasks.spawn(msg::record(self.client.clone(), writes));
+        self.recording.push(task);
+    }
+
+    /// Takes the answer of a change this pane put into the outbox; any other is given back.
+    pub(super) fn recorded(&mut self, done: Done) -> Option<Done> {
+        let at = self.recording.iter().position(|t| *t == done.task);
+        let Some(at) = at else {
+            return Some(done);
+        };
+        self.recording.remove(at);
+        if let Answer::Recorded(Err(e)) = done.answer {
+            self.message = Some(format!("could not record the change: {e}"));
         }
-        tokio::spawn(async move {
-            for write in writes {
-                if let Err(e) = client.submit(write).await {
-                    *message.lock().unwrap_or_else(PoisonError::into_inner) =
-                        Some(format!("could not record the change: {e}"));
-                    return;
-                }
-            }
-        });
+        None
     }
 
     /// The ticket the keys act on, when it exists on the server.
@@ -40,7 +41,7 @@ impl Tickets {
         self.client.view().ticket(id).cloned()
     }
 
-    pub(super) fn assign_me(&self) -> Outcome {
+    pub(super) fn assign_me(&mut self) -> Outcome {
         match self.target() {
             Some(t) if self.staff => self.patch(
                 t.id(),
@@ -55,7 +56,7 @@ impl Tickets {
 
     /// Sends `patch` for ticket `id` over the version shown; when the change takes the
     /// ticket out of the list shown, asks the app to say where it went.
-    pub(super) fn patch(&self, id: i64, patch: StaffTicketPatch) -> Outcome {
+    pub(super) fn patch(&mut self, id: i64, patch: StaffTicketPatch) -> Outcome {
         let (base_version, leaving) = match self.client.view().ticket(id) {
             Some(t) => (t.version(), self.leaving_notice(t, &patch)),
             None => return Outcome::Ignored,
@@ -87,7 +88,7 @@ impl Tickets {
 
     /// Closes (or reopens) ticket `id` over the version the view has now: staff set the
     /// stage, customers use the portal's close.
-    pub(super) fn set_closed(&self, id: i64, closed: bool) -> Outcome {
+    pub(super) fn set_closed(&mut self, id: i64, closed: bool) -> Outcome {
         let Some(t) = self.client.view().ticket(id).cloned() else {
             return Outcome::Ignored;
         };

@@ -6,22 +6,19 @@
 
 use super::thread::Thread;
 use super::{Open, Outcome};
-use crate::client::{ClientEvent, Write};
+use crate::client::Write;
 use crate::domain::wire::MessageInput;
-use crate::tui::Msg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::confirm::{Answer, Question};
 use crate::tui::components::{DrawCtx, Request};
-use crate::tui::editor::{Edited, EditorJob, EditorReply};
+use crate::tui::editor::{Edited, EditorJob};
+use crate::tui::msg::{self, Done, TaskId};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType};
 use ratatui_textarea::{TextArea, WrapMode};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError};
-use std::time::Duration;
 
 mod popup;
 pub(super) use popup::popup_in_pane;
@@ -42,16 +39,6 @@ pub enum Composed {
     External(EditorJob),
 }
 
-/// A message sent from the composer, followed until the server has it, so the open thread
-/// is loaded again with it in place of its pending copy.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    ticket: i64,
-    delivered: Arc<AtomicBool>,
-    shown: bool,
-    reloaded: bool,
-}
-
 /// The open composer.
 #[derive(Debug)]
 pub struct Composer {
@@ -61,7 +48,8 @@ pub struct Composer {
     /// "Discard this reply?", while it is asked.
     question: Option<Question>,
     error: Option<String>,
-    editing: Option<EditorReply>,
+    /// The external editor's job, until its text comes back.
+    editing: Option<TaskId>,
 }
 
 impl Composer {
@@ -133,8 +121,8 @@ impl Composer {
             }
             Action::Save => return self.send(),
             Action::ExternalEditor => {
-                let (job, reply) = EditorJob::new(self.body());
-                self.editing = Some(reply);
+                let job = EditorJob::new(self.body());
+                self.editing = Some(job.task());
                 self.error = None;
                 return Composed::External(job);
             }
@@ -174,13 +162,21 @@ impl Composer {
     }
 
     /// Takes in what the external editor saved, once it has exited: the saved text replaces
-    /// the draft; if the editor failed, the draft stays and the failure is shown.
-    fn take_edited(&mut self) {
-        let Some(edited) = self.editing.as_ref().and_then(EditorReply::take) else {
-            return;
-        };
-        self.editing = None;
-        self.finish_editing(edited);
+    /// the draft; if the editor failed, the draft stays and the failure is shown. Any other
+    /// message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.editing) {
+            Ok(msg::Answer::Edited(edited)) => {
+                self.editing = None;
+                self.finish_editing(edited);
+                None
+            }
+            Ok(other) => {
+                tracing::warn!("the external editor answered {other:?}");
+                None
+            }
+            Err(done) => Some(done),
+        }
     }
 
     fn finish_editing(&mut self, edited: Edited) {
@@ -212,7 +208,6 @@ impl Composer {
 
     /// Draws the popup over `area`.
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        self.take_edited();
         let popup = popup_in_pane(frame, area, 100, 24);
         let theme = ctx.theme;
         let border = if self.internal {
@@ -265,7 +260,7 @@ impl super::Tickets {
                     match &mut self.open {
                         Some(open) => open.scroll = u16::MAX,
                         None => {
-                            let thread = Thread::load(&self.client, ticket, self.notify.clone());
+                            let thread = Thread::load(&self.client, ticket, &self.tasks);
                             self.open = Some(Open {
                                 thread,
                                 scroll: u16::MAX,
@@ -277,70 +272,6 @@ impl super::Tickets {
             }
         }
         Outcome::Changed
-    }
-}
-
-impl super::Tickets {
-    /// Records the message `write` on `ticket` and watches the outbox until it is delivered.
-    fn send(&mut self, ticket: i64, write: Write) {
-        let delivered = Arc::new(AtomicBool::new(false));
-        self.sent = Some(Sent {
-            ticket,
-            delivered: delivered.clone(),
-            shown: false,
-            reloaded: false,
-        });
-        let (client, message, notify) = (
-            self.client.clone(),
-            self.message.clone(),
-            self.notify.clone(),
-        );
-        *message.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        if tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        tokio::spawn(async move {
-            let id = match client.submit(write).await {
-                Ok(id) => id,
-                Err(e) => {
-                    *message.lock().unwrap_or_else(PoisonError::into_inner) =
-                        Some(format!("could not record the message: {e}"));
-                    return;
-                }
-            };
-            while client.view().pending_messages(ticket).any(|(w, _)| w == id) {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-            delivered.store(true, Ordering::Release);
-            if let Some(tx) = notify {
-                let revision = client.view().revision();
-                let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-            }
-        });
-    }
-
-    /// Shows the end of the open thread when the message sent from it appears there (pending),
-    /// and loads the thread again, at its end, once the message has left the outbox.
-    pub(super) fn follow_sent(&mut self) {
-        let Some(sent) = &mut self.sent else {
-            return;
-        };
-        let Some(open) = self.open.as_mut().filter(|o| o.thread.id() == sent.ticket) else {
-            self.sent = None;
-            return;
-        };
-        if sent.reloaded {
-            if !open.thread.is_loading() {
-                open.scroll = u16::MAX;
-                self.sent = None;
-            }
-        } else if sent.delivered.load(Ordering::Acquire) {
-            open.thread = Thread::load(&self.client, sent.ticket, self.notify.clone());
-            sent.reloaded = true;
-        } else if !sent.shown && self.client.view().pending_messages(sent.ticket).count() > 0 {
-            open.scroll = u16::MAX;
-            sent.shown = true;
-        }
     }
 }
 

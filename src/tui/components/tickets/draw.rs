@@ -15,7 +15,6 @@ use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use std::sync::PoisonError;
 
 /// Preview beside the list from this width on; below it, under the list, which then takes
 /// the whole width (so at 120 columns subject, requester and company all fit).
@@ -65,11 +64,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     let block = pane_block(title, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let message = p
-        .message
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
+    let message = p.message.clone();
     let footer = p.filtering || !p.filter.text.is_empty() || message.is_some();
     let [bar, body, foot] = Layout::vertical([
         Constraint::Length(u16::from(p.staff)),

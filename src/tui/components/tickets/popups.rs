@@ -15,6 +15,7 @@ use crate::domain::wire::StaffTicketPatch;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::confirm::{Answer, Question};
+use crate::tui::msg::Done;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -188,9 +189,17 @@ impl Tickets {
         let Some(id) = self.target_id().filter(|_| self.staff) else {
             return Outcome::Ignored;
         };
-        let popup = AudiencePopup::load(&self.client, id, self.notify.clone());
+        let popup = AudiencePopup::load(&self.client, id, &self.tasks);
         self.popup = Some(Popup::Audience(popup));
         Outcome::Changed
+    }
+
+    /// Gives the answer of background work to the open popup, if it is its own.
+    pub(super) fn popup_receive(&mut self, done: Done) -> Option<Done> {
+        match &mut self.popup {
+            Some(Popup::Audience(a)) => a.receive(done),
+            _ => Some(done),
+        }
     }
 
     /// Gives `action` to the open popup; `None` when there is none.

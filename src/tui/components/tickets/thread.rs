@@ -2,15 +2,13 @@
 //! them: loaded in the background through the client (from the cache when offline), replies
 //! and internal notes told apart by a label, not by colour alone.
 
-use crate::client::{Client, ClientEvent, TicketThread, View};
+use crate::client::{Client, TicketThread, View};
 use crate::domain::text::strip_control;
-use crate::tui::Msg;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::consent::wrap;
+use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::mpsc::UnboundedSender;
 
 mod fields;
 pub use fields::{summary, support_form};
@@ -30,29 +28,46 @@ enum Loaded {
 #[derive(Debug, Clone)]
 pub struct Thread {
     id: i64,
-    loaded: Arc<Mutex<Loaded>>,
+    loaded: Loaded,
+    /// The load on its way, until its answer arrives.
+    task: Option<TaskId>,
 }
 
 impl Thread {
-    /// Starts loading ticket `id`'s thread; `tx` hears when it arrives, so the app redraws.
-    pub fn load(client: &Client, id: i64, tx: Option<UnboundedSender<Msg>>) -> Thread {
-        let loaded = Arc::new(Mutex::new(Loaded::Waiting));
-        if id > 0 && tokio::runtime::Handle::try_current().is_ok() {
-            let slot = loaded.clone();
+    /// Starts loading ticket `id`'s thread through `tasks`; the answer comes back as a
+    /// message for [`Thread::receive`].
+    pub fn load(client: &Client, id: i64, tasks: &Tasks) -> Thread {
+        let task = (id > 0).then(|| {
             let client = client.clone();
-            tokio::spawn(async move {
-                let result = match client.ticket_detail(id).await {
-                    Ok(thread) => Loaded::Thread(Box::new(thread)),
-                    Err(e) => Loaded::Failed(e.to_string()),
-                };
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = result;
-                let revision = client.view().revision();
-                if let Some(tx) = tx {
-                    let _ = tx.send(Msg::Client(ClientEvent::ViewChanged { revision }));
-                }
-            });
+            tasks.spawn(async move {
+                let loaded = client.ticket_detail(id).await;
+                Answer::Thread(loaded.map(Box::new).map_err(|e| e.to_string()))
+            })
+        });
+        Thread {
+            id,
+            loaded: Loaded::Waiting,
+            task,
         }
-        Thread { id, loaded }
+    }
+
+    /// Takes the answer of this thread's load; any other message is given back.
+    pub fn receive(&mut self, done: Done) -> Option<Done> {
+        match done.answer_to(self.task) {
+            Ok(Answer::Thread(loaded)) => {
+                self.task = None;
+                self.loaded = match loaded {
+                    Ok(thread) => Loaded::Thread(thread),
+                    Err(e) => Loaded::Failed(e),
+                };
+                None
+            }
+            Ok(other) => {
+                tracing::warn!("a thread load answered {other:?}");
+                None
+            }
+            Err(done) => Some(done),
+        }
     }
 
     /// The ticket whose thread this is.
@@ -62,10 +77,7 @@ impl Thread {
 
     /// Whether the thread is still on its way.
     pub fn is_loading(&self) -> bool {
-        matches!(
-            *self.loaded.lock().unwrap_or_else(PoisonError::into_inner),
-            Loaded::Waiting
-        )
+        matches!(self.loaded, Loaded::Waiting)
     }
 
     /// The ticket's fields and thread as lines for a column `width` cells wide: messages come
@@ -83,16 +95,11 @@ impl Thread {
             ]));
             body(t.description(), false, width, theme, &mut lines);
         }
-        let loaded = self
-            .loaded
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match loaded {
+        match &self.loaded {
             Loaded::Waiting if self.id < 0 => {}
             Loaded::Waiting => lines.push(Line::styled("Loading the thread…", theme.muted)),
             Loaded::Failed(e) => lines.push(Line::styled(
-                format!("The thread could not be loaded: {}", strip_control(&e)),
+                format!("The thread could not be loaded: {}", strip_control(e)),
                 theme.error,
             )),
             Loaded::Thread(thread) => {
