@@ -57,6 +57,7 @@ async fn server_delivering(smtp_port: u16, delivery: Delivery) -> TestServer {
         server,
         dir,
         http: reqwest::Client::new(),
+        database: config.database,
     }
 }
 

@@ -21,6 +21,7 @@ macro_rules! ticket_select {
     };
 }
 
+use crate::domain::mail::MailEvent;
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::{Contact, Stage, Ticket};
@@ -112,6 +113,19 @@ pub fn changed_ticket(current: &Ticket, change: &TicketChange, now: &str) -> Tic
         t.stage = stage;
     }
     t
+}
+
+/// The mails a ticket change sends, in the order they are queued: the requester hears
+/// when the ticket is closed, the new owner when it is assigned to them.
+pub fn change_mails(before: &Ticket, after: &Ticket) -> Vec<MailEvent> {
+    let mut mails = Vec::new();
+    if after.stage == Stage::Closed && before.stage != Stage::Closed {
+        mails.push(MailEvent::TicketClosed);
+    }
+    if after.owner_id.is_some() && after.owner_id != before.owner_id {
+        mails.push(MailEvent::AssignedToYou);
+    }
+    mails
 }
 
 /// A ticket's stage, update time and close time after a message at `now`: a customer's

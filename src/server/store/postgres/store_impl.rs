@@ -3,8 +3,8 @@
 //! requests: another server may commit at any time, so kept answers and memos are off.
 
 use super::{
-    PostgresStore, auth, changes, config, import, mail_queue, people, pg_read, pg_write, staff_removal,
-    tickets,
+    PostgresStore, auth, changes, config, import, mail_queue, people, pg_read, pg_write,
+    staff_removal, tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;

@@ -8,12 +8,12 @@ use super::rows::{message_row, ticket_row};
 use super::sql::{Db, execute, get, row, row_opt, rows};
 use crate::domain::ValidationError;
 use crate::domain::mail::MailEvent;
-use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
 use crate::server::store::shared::{
-    MESSAGE_SELECT, after_message, changed_ticket, now_text, routing_draft, ticket_select,
+    MESSAGE_SELECT, after_message, change_mails, changed_ticket, now_text, routing_draft,
+    ticket_select,
 };
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
@@ -335,11 +335,8 @@ pub async fn update(
     )
     .await?;
     append_ticket_change(c, id, Some(TicketScope::from(&current.ticket)), !public).await?;
-    if t.stage == Stage::Closed && current.ticket.stage != Stage::Closed {
-        enqueue(c, id, MailEvent::TicketClosed, "").await?;
-    }
-    if t.owner_id.is_some() && t.owner_id != current.ticket.owner_id {
-        enqueue(c, id, MailEvent::AssignedToYou, "").await?;
+    for mail in change_mails(&current.ticket, &t) {
+        enqueue(c, id, mail, "").await?;
     }
     get_ticket(c, id, reader).await
 }

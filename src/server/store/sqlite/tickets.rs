@@ -7,11 +7,10 @@ use super::people::contact;
 use super::rows::{MESSAGE_SELECT, message_row, now_text, ticket_row, ticket_select};
 use crate::domain::ValidationError;
 use crate::domain::mail::MailEvent;
-use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
-use crate::server::store::shared::{after_message, changed_ticket, routing_draft};
+use crate::server::store::shared::{after_message, change_mails, changed_ticket, routing_draft};
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
     TicketQuery, TicketRow,
@@ -315,11 +314,8 @@ pub fn update(
     )?
     .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public, by])?;
     append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
-    if t.stage == Stage::Closed && current.ticket.stage != Stage::Closed {
-        enqueue(conn, id, MailEvent::TicketClosed, "")?;
-    }
-    if t.owner_id.is_some() && t.owner_id != current.ticket.owner_id {
-        enqueue(conn, id, MailEvent::AssignedToYou, "")?;
+    for mail in change_mails(&current.ticket, &t) {
+        enqueue(conn, id, mail, "")?;
     }
     get(conn, id, reader)
 }
