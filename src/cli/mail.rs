@@ -1,13 +1,13 @@
-//! `deskport mail queue`: the server's mail queue read straight from its data dir, so an
-//! admin can see what was sent and what failed (with the mail server's answer) even while
-//! the server is down.
+//! `deskport mail queue`: the server's mail queue read straight from its data dir or
+//! database, so an admin can see what was sent and what failed (with the mail server's
+//! answer) even while the server is down.
 
 use super::output::{count, print};
+use super::portal_store::{Portal, open};
 use clap::Subcommand;
-use color_eyre::eyre::{Result, bail};
+use color_eyre::eyre::Result;
+use deskport::domain::text::{escape_invisible_in_json, strip_control};
 use deskport::domain::wire::{MailState, QueuedMail};
-use deskport::server::store::Store;
-use deskport::server::{database_path, open_database};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,6 +19,14 @@ pub enum MailAction {
         /// The server's data dir (default: the user data dir's `server/`).
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
+        #[arg(
+            long,
+            env = "DESKPORT_DATABASE_URL",
+            hide_env_values = true,
+            conflicts_with = "data_dir"
+        )]
+        database: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -33,21 +41,19 @@ pub async fn run(action: MailAction) -> Result<()> {
     match action {
         MailAction::Queue {
             data_dir,
+            database,
             json,
             limit,
         } => {
-            let data_dir = data_dir.unwrap_or_else(super::paths::server_data_dir);
+            let portal = Portal {
+                data_dir: Some(data_dir.unwrap_or_else(super::paths::server_data_dir)),
+                database,
+            };
             // Reading the queue of a portal that does not exist must not create one.
-            if !database_path(&data_dir).exists() {
-                bail!(
-                    "no portal in {}: pass the data dir the server runs on",
-                    data_dir.display()
-                );
-            }
-            let mails = open_database(&data_dir)?.mail_queue(limit).await?;
+            let mails = open(portal, true).await?.mail_queue(limit).await?;
             if json {
                 let text = serde_json::to_string_pretty(&mails)?;
-                print(|out| writeln!(out, "{text}"))
+                print(|out| writeln!(out, "{}", escape_invisible_in_json(&text)))
             } else {
                 print(|out| table(out, &mails))
             }
@@ -74,13 +80,13 @@ fn table(out: &mut dyn Write, mails: &[QueuedMail]) -> std::io::Result<()> {
             m.attempts,
             format!("#{}", m.ticket_id),
             m.event.as_str(),
-            m.recipient,
-            m.subject
+            strip_control(&m.recipient),
+            strip_control(&m.subject)
         )?;
         if m.state != MailState::Sent
             && let Some(error) = &m.last_error
         {
-            writeln!(out, "{:>6}  server said: {error}", "")?;
+            writeln!(out, "{:>6}  server said: {}", "", strip_control(error))?;
         }
     }
     let failed = mails

@@ -7,6 +7,7 @@ pub mod failure;
 mod mail;
 mod output;
 mod paths;
+mod portal_store;
 mod prompt;
 mod serve;
 mod staff;
@@ -83,7 +84,7 @@ pub enum Command {
         #[command(subcommand)]
         action: staff::StaffAction,
     },
-    /// Shows the mail queue of a server's data dir.
+    /// Shows the mail queue of a server's data dir or database.
     Mail {
         /// The mail action.
         #[command(subcommand)]

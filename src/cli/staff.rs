@@ -4,29 +4,13 @@
 //! before the lock runs out); `deskport staff remove` removes a staff user (how a portal
 //! whose admins cannot sign in, or that has no API client at hand, still gets rid of one).
 
+use super::portal_store::{Portal, open};
 use super::prompt::read_password;
 use clap::{Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, bail, eyre};
 use deskport::domain::Role;
 use deskport::domain::text::normalize_email;
 use deskport::server::security::{check_password, hash_password_async};
-use deskport::server::store::Store;
-use deskport::server::store::postgres::PostgresStore;
-use deskport::server::{database_path, open_database};
-use std::path::PathBuf;
-use std::sync::Arc;
-
-/// Which portal a staff action works on: a data dir's SQLite file or a PostgreSQL database.
-#[derive(Debug, clap::Args)]
-#[group(required = true, multiple = false)]
-pub struct Portal {
-    /// The server's data dir.
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-    /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
-    #[arg(long, env = "DESKPORT_DATABASE_URL", hide_env_values = true)]
-    database: Option<String>,
-}
 
 /// Staff actions.
 #[derive(Debug, Subcommand)]
@@ -90,24 +74,6 @@ pub async fn run(action: StaffAction) -> Result<()> {
         } => add(portal, email, name, role, password_stdin).await,
         StaffAction::Unlock { portal, email } => unlock(portal, email).await,
         StaffAction::Remove { email, portal } => remove(portal, email).await,
-    }
-}
-
-/// Opens the portal's store; `existing` refuses a data dir with no portal in it (a mistyped
-/// one must not become a new portal).
-async fn open(portal: Portal, existing: bool) -> Result<Arc<dyn Store>> {
-    match (portal.database, portal.data_dir) {
-        (Some(url), _) => Ok(Arc::new(PostgresStore::open(&url).await?)),
-        (None, Some(data_dir)) => {
-            if existing && !database_path(&data_dir).exists() {
-                bail!(
-                    "no portal in {}: pass the data dir the server runs on",
-                    data_dir.display()
-                );
-            }
-            Ok(Arc::new(open_database(&data_dir)?))
-        }
-        (None, None) => bail!("pass --data-dir or --database"),
     }
 }
 
