@@ -5,46 +5,24 @@
 
 mod common;
 
-use common::process::{deskport, free_port, until_healthy};
+use common::process::Served;
 use rand::Rng;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const ROUNDS: usize = 4;
 const WRITERS: usize = 6;
 
-/// A `deskport serve` child; killed when dropped.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
-    let port = free_port();
-    let mut cmd = deskport(home);
-    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir);
+    let data_dir = data_dir.to_str().expect("a UTF-8 temp path");
+    let mut args = vec!["--data-dir", data_dir];
     if demo {
-        cmd.args(["--demo", "--demo-tickets", "10"]);
+        args.extend(["--demo", "--demo-tickets", "10"]);
     }
-    let served = Served {
-        child: cmd.spawn().expect("deskport serve starts"),
-        base: format!("http://127.0.0.1:{port}/api/v1"),
-    };
-    until_healthy(&served.base).await;
-    served
+    Served::start(home, &args).await
 }
 
 /// One write of the load: where it goes, its body and its key.
@@ -195,8 +173,7 @@ async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
         }
         let delay = rand::thread_rng().gen_range(150..900);
         tokio::time::sleep(Duration::from_millis(delay)).await;
-        server.child.kill().expect("kill -9");
-        server.child.wait().expect("reaped");
+        server.kill_9();
         for task in load {
             task.await.expect("a writer panicked");
         }

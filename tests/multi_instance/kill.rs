@@ -1,0 +1,244 @@
+//! Two real `deskport serve` instances on one PostgreSQL database, one killed with SIGKILL
+//! under six concurrent writers, four rounds (each instance killed twice). A writer whose
+//! request goes unanswered sends it again, with the same Idempotency-Key, through the other
+//! instance. After each round the database's indexes pass `amcheck`, every acknowledged
+//! write is stored exactly once and none twice; the killed instance restarts and replays of
+//! every write of the round, with their keys, change nothing.
+
+use crate::common::postgres;
+use crate::common::process::Served;
+use rand::Rng;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 4;
+const WRITERS: usize = 6;
+/// Every mark (reply body or ticket subject) of this test starts so.
+const MARK: &str = "killed-instance load";
+
+/// One write of the load: where it goes and its body; `mark` is its Idempotency-Key and the
+/// text that marks it in the data.
+#[derive(Debug, Clone)]
+struct Write {
+    path: String,
+    body: Value,
+    mark: String,
+}
+
+async fn instance(home: &Path, database: &str, demo: bool) -> Served {
+    let data = home.join("data");
+    let data = data.to_str().expect("a UTF-8 temp path");
+    let mut args = vec!["--database", database, "--data-dir", data];
+    if demo {
+        args.extend(["--demo", "--demo-tickets", "10"]);
+    }
+    Served::start(home, &args).await
+}
+
+/// Sends `w` with its key to `base`; `Some(status)` when an answer came back.
+async fn send(http: &reqwest::Client, base: &str, token: &str, w: &Write) -> Option<u16> {
+    let answer = http
+        .post(format!("{base}{}", w.path))
+        .bearer_auth(token)
+        .header("idempotency-key", &w.mark)
+        .json(&w.body)
+        .send()
+        .await
+        .ok()?;
+    let status = answer.status().as_u16();
+    answer.bytes().await.ok()?;
+    Some(status)
+}
+
+/// Sends `w` to `bases[*on]` until it is answered, switching `on` to the other instance after
+/// a request that got no answer or found the key still held by the killed one (409); the
+/// final status and how many times it was sent again.
+async fn until_answered(
+    http: &reqwest::Client,
+    bases: &[String; 2],
+    on: &mut usize,
+    token: &str,
+    w: &Write,
+) -> (u16, usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut again = 0;
+    loop {
+        match send(http, &bases[*on], token, w).await {
+            Some(status) if status != 409 && status < 500 => return (status, again),
+            _ => *on = 1 - *on,
+        }
+        again += 1;
+        assert!(Instant::now() < deadline, "{w:?} was never answered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Each mark of this test in the database (ticket subjects and message bodies) and how often
+/// it occurs.
+fn stored_marks(database: &str) -> std::collections::BTreeMap<String, usize> {
+    let sql = format!(
+        "SELECT subject FROM tickets WHERE subject LIKE '{MARK}%' \
+         UNION ALL SELECT body FROM messages WHERE body LIKE '{MARK}%'"
+    );
+    let mut seen = std::collections::BTreeMap::new();
+    for line in postgres::query(database, &[&sql]).lines() {
+        *seen.entry(line.to_string()).or_insert(0) += 1;
+    }
+    seen
+}
+
+/// PostgreSQL's own check of every B-tree index of the portal's tables against the rows
+/// (fails the test through `psql` if one is corrupt).
+fn check_indexes(database: &str) {
+    postgres::query(
+        database,
+        &[
+            "CREATE EXTENSION IF NOT EXISTS amcheck",
+            "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE am.amname = 'btree' AND n.nspname = 'public'",
+        ],
+    );
+}
+
+/// Writer `writer`'s `n`th write of `round`: a new ticket every fourth, else a reply.
+fn nth_write(round: usize, writer: usize, n: usize, tickets: &[i64], contact: &Value) -> Write {
+    let mark = format!("{MARK} r{round} w{writer} n{n}");
+    if n % 4 == 3 {
+        Write {
+            path: "/tickets".into(),
+            body: json!({"subject": mark, "description": "load", "contact_id": contact}),
+            mark,
+        }
+    } else {
+        let id = tickets[(writer + n) % tickets.len()];
+        Write {
+            path: format!("/tickets/{id}/messages"),
+            body: json!({"body": mark, "internal": n % 2 == 0}),
+            mark,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_killed_under_load_loses_no_acknowledged_write() {
+    if !postgres::available() {
+        return;
+    }
+    let database = postgres::fresh_database();
+    let home = tempfile::tempdir().expect("home");
+    let homes = [home.path().join("a"), home.path().join("b")];
+    let mut servers = [
+        instance(&homes[0], &database, true).await,
+        instance(&homes[1], &database, false).await,
+    ];
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let signed_in: Value = http
+        .post(format!("{}/auth/login", servers[0].base))
+        .json(&json!({"email": crate::common::ADA, "password": crate::common::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login answered")
+        .json()
+        .await
+        .expect("login JSON");
+    let token = signed_in["token"].as_str().expect("token").to_string();
+    let listed: Value = http
+        .get(format!("{}/tickets?limit=3", servers[1].base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list answered")
+        .json()
+        .await
+        .expect("list JSON");
+    let items = listed["items"].as_array().expect("items");
+    let tickets: Vec<i64> = items.iter().filter_map(|t| t["id"].as_i64()).collect();
+    let contact = items[0]["contact_id"].clone();
+    let mut acked: Vec<Write> = Vec::new();
+    let mut all: Vec<Write> = Vec::new();
+    let retries = Arc::new(AtomicUsize::new(0));
+    for round in 0..ROUNDS {
+        let bases = [servers[0].base.clone(), servers[1].base.clone()];
+        let stop = Arc::new(AtomicBool::new(false));
+        let sent = Arc::new(Mutex::new(Vec::<Write>::new()));
+        let done = Arc::new(Mutex::new(Vec::<Write>::new()));
+        let mut load = Vec::new();
+        for writer in 0..WRITERS {
+            let (http, bases, token) = (http.clone(), bases.clone(), token.clone());
+            let (stop, sent, done) = (stop.clone(), sent.clone(), done.clone());
+            let retries = retries.clone();
+            let (tickets, contact) = (tickets.clone(), contact.clone());
+            load.push(tokio::spawn(async move {
+                let mut on = writer % 2;
+                for n in 0.. {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let w = nth_write(round, writer, n, &tickets, &contact);
+                    sent.lock().expect("lock").push(w.clone());
+                    let (status, again) = until_answered(&http, &bases, &mut on, &token, &w).await;
+                    assert!(status < 300, "{w:?} answered {status}");
+                    retries.fetch_add(again, Ordering::SeqCst);
+                    done.lock().expect("lock").push(w);
+                }
+            }));
+        }
+        let victim = round % 2;
+        let delay = rand::thread_rng().gen_range(150..900);
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        servers[victim].kill_9();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stop.store(true, Ordering::SeqCst);
+        for task in load {
+            task.await.expect("a writer panicked");
+        }
+        check_indexes(&database);
+        let sent = sent.lock().expect("lock").clone();
+        acked.extend(done.lock().expect("lock").iter().cloned());
+        let seen = stored_marks(&database);
+        for w in &acked {
+            assert_eq!(
+                seen.get(&w.mark),
+                Some(&1),
+                "acknowledged {w:?}, round {round}"
+            );
+        }
+        assert!(
+            seen.values().all(|n| *n == 1),
+            "a write stored twice in round {round}"
+        );
+        servers[victim] = instance(&homes[victim], &database, false).await;
+        for w in &sent {
+            let status = send(&http, &servers[victim].base, &token, w).await;
+            assert!(
+                status.is_some_and(|s| s < 300),
+                "replay of {w:?}: {status:?}"
+            );
+        }
+        all.extend(sent);
+    }
+    let seen = stored_marks(&database);
+    for w in &all {
+        assert_eq!(seen.get(&w.mark), Some(&1), "{w:?} after its replay");
+    }
+    assert!(
+        acked.len() > ROUNDS * WRITERS,
+        "the load wrote too little: {}",
+        acked.len()
+    );
+    // Writers that were on the killed instance always send at least once more.
+    let retries = retries.load(Ordering::SeqCst);
+    assert!(retries >= ROUNDS, "only {retries} retries");
+    eprintln!(
+        "{} writes acknowledged over {ROUNDS} kills, {retries} sent again through the other instance",
+        acked.len(),
+    );
+}
