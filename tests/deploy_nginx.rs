@@ -3,7 +3,8 @@
 //! `deploy/nginx/deskport.conf`. The terminal app, in a pseudo-terminal, works through nginx;
 //! one instance is killed with SIGKILL in the middle of its replies; the app keeps working
 //! through the other, every reply it took is in the database exactly once, its outbox drains,
-//! and a change made on the surviving instance still reaches it live.
+//! and a change made on the surviving instance still reaches it live. Rate limits count each
+//! client behind nginx on its own (`--trust-proxy` and the forwarded address).
 
 mod common;
 
@@ -19,11 +20,13 @@ const REPLIES: usize = 6;
 /// The reply after which the first instance is killed (while it may still be sending).
 const KILLED_AFTER: usize = 2;
 
-/// `deskport serve` on `database` with its own data dir under `home`.
+/// `deskport serve` on `database` with its own data dir under `home`, behind nginx on this
+/// host as docs/deploy.md runs it.
 async fn instance(home: &Path, database: &str, demo: bool) -> Served {
     let data = home.join("data");
     let data = data.to_str().expect("a UTF-8 temp path");
     let mut args = vec!["--database", database, "--data-dir", data];
+    args.extend(["--trust-proxy", "127.0.0.1"]);
     if demo {
         args.extend(["--demo", "--demo-tickets", "20"]);
     }
@@ -44,6 +47,21 @@ fn stored(database: &str, id: i64, bodies: &[String]) -> (Vec<usize>, String) {
     );
     let owner = postgres::query(database, &[&sql]).trim().to_string();
     (counts, owner)
+}
+
+/// A code request for `email` through nginx from the loopback address `from`; its status.
+async fn code_from(proxy: &Nginx, from: &str, email: &str) -> u16 {
+    let http = reqwest::Client::builder()
+        .local_address(from.parse::<std::net::IpAddr>().expect("address"))
+        .build()
+        .expect("client");
+    let answer = http
+        .post(format!("{}/api/v1/auth/code", proxy.url()))
+        .json(&serde_json::json!({ "email": email }))
+        .send()
+        .await
+        .expect("answered");
+    answer.status().as_u16()
 }
 
 #[test]
@@ -141,6 +159,23 @@ fn the_app_keeps_working_through_nginx_when_an_instance_is_killed() {
             .expect("Ada's change");
     });
     app.wait_for_running(renamed);
+
+    // Rate limits count the address nginx saw, not nginx's own: one client using up its
+    // code requests (30 an hour) leaves another one alone.
+    rt.block_on(async {
+        for i in 0..30 {
+            let email = format!("client{i}@example.test");
+            assert_eq!(
+                code_from(&proxy, "127.0.0.2", &email).await,
+                202,
+                "code {i}"
+            );
+        }
+        let refused = code_from(&proxy, "127.0.0.2", "more@example.test").await;
+        assert_eq!(refused, 429, "the 31st code request of one client");
+        let other = code_from(&proxy, "127.0.0.3", "more@example.test").await;
+        assert_eq!(other, 202, "another client behind the same nginx");
+    });
     app.wait_for_running("● online");
     app.send("q");
     let status = app.wait_exit();
