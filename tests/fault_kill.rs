@@ -5,9 +5,10 @@
 
 mod common;
 
+use common::load::{self, Write, get, nth_write, send};
 use common::process::Served;
 use rand::Rng;
-use serde_json::{Value, json};
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -23,46 +24,6 @@ async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
         args.extend(["--demo", "--demo-tickets", "10"]);
     }
     Served::start(home, &args).await
-}
-
-/// One write of the load: where it goes, its body and its key.
-#[derive(Debug, Clone)]
-struct Write {
-    path: String,
-    body: Value,
-    key: String,
-    /// The text that marks it in the data (a reply body or a ticket subject).
-    mark: String,
-}
-
-/// Sends a write; `Some(status)` when an answer came back.
-async fn send(http: &reqwest::Client, base: &str, token: &str, w: &Write) -> Option<u16> {
-    let answer = http
-        .post(format!("{base}{}", w.path))
-        .bearer_auth(token)
-        .header("idempotency-key", &w.key)
-        .json(&w.body)
-        .send()
-        .await
-        .ok()?;
-    let status = answer.status().as_u16();
-    answer.bytes().await.ok()?;
-    Some(status)
-}
-
-async fn get(http: &reqwest::Client, base: &str, token: &str, path: &str) -> Value {
-    let answer = http
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET answered");
-    assert!(
-        answer.status().is_success(),
-        "GET {path}: {}",
-        answer.status()
-    );
-    answer.json().await.expect("JSON")
 }
 
 /// How many times each mark occurs in the tickets' subjects and messages.
@@ -101,36 +62,14 @@ async fn marks_seen(
     seen
 }
 
-async fn login(http: &reqwest::Client, base: &str) -> String {
-    let answer: Value = http
-        .post(format!("{base}/auth/login"))
-        .json(&json!({"email": "ada@deskport.test", "password": "deskport-demo"}))
-        .send()
-        .await
-        .expect("login answered")
-        .json()
-        .await
-        .expect("login JSON");
-    answer["token"].as_str().expect("token").to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
     let home = tempfile::tempdir().expect("home");
     let data = home.path().join("data");
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
+    let http = load::http();
     let mut server = serve(home.path(), &data, true).await;
-    let token = login(&http, &server.base).await;
-    let first = get(&http, &server.base, &token, "/tickets?limit=3").await;
-    let items = first["items"].as_array().expect("items");
-    let tickets: Vec<i64> = items
-        .iter()
-        .map(|t| t["id"].as_i64().expect("id"))
-        .collect();
-    let contact = items[0]["contact_id"].clone();
+    let token = load::admin_token(&http, &server.base).await;
+    let (tickets, contact) = load::targets(&http, &server.base, &token).await;
     let mut all: Vec<Write> = Vec::new();
     let mut acked: Vec<Write> = Vec::new();
     for round in 0..ROUNDS {
@@ -144,22 +83,7 @@ async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
             load.push(tokio::spawn(async move {
                 for n in 0.. {
                     let mark = format!("fault r{round} w{writer} n{n}");
-                    let w = if n % 4 == 3 {
-                        Write {
-                            path: "/tickets".into(),
-                            body: json!({"subject": mark, "description": "load", "contact_id": contact}),
-                            key: mark.clone(),
-                            mark,
-                        }
-                    } else {
-                        let id = tickets[(writer + n) % tickets.len()];
-                        Write {
-                            path: format!("/tickets/{id}/messages"),
-                            body: json!({"body": mark, "internal": n % 2 == 0}),
-                            key: mark.clone(),
-                            mark,
-                        }
-                    };
+                    let w = nth_write(mark, writer, n, &tickets, &contact);
                     sent.lock().expect("lock").push(w.clone());
                     match send(&http, &base, &token, &w).await {
                         Some(status) => {

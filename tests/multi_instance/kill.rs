@@ -5,10 +5,10 @@
 //! write is stored exactly once and none twice; the killed instance restarts and replays of
 //! every write of the round, with their keys, change nothing.
 
+use crate::common::load::{self, Write, nth_write, send};
 use crate::common::postgres;
 use crate::common::process::Served;
 use rand::Rng;
-use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,15 +19,6 @@ const WRITERS: usize = 6;
 /// Every mark (reply body or ticket subject) of this test starts so.
 const MARK: &str = "killed-instance load";
 
-/// One write of the load: where it goes and its body; `mark` is its Idempotency-Key and the
-/// text that marks it in the data.
-#[derive(Debug, Clone)]
-struct Write {
-    path: String,
-    body: Value,
-    mark: String,
-}
-
 async fn instance(home: &Path, database: &str, demo: bool) -> Served {
     let data = home.join("data");
     let data = data.to_str().expect("a UTF-8 temp path");
@@ -36,21 +27,6 @@ async fn instance(home: &Path, database: &str, demo: bool) -> Served {
         args.extend(["--demo", "--demo-tickets", "10"]);
     }
     Served::start(home, &args).await
-}
-
-/// Sends `w` with its key to `base`; `Some(status)` when an answer came back.
-async fn send(http: &reqwest::Client, base: &str, token: &str, w: &Write) -> Option<u16> {
-    let answer = http
-        .post(format!("{base}{}", w.path))
-        .bearer_auth(token)
-        .header("idempotency-key", &w.mark)
-        .json(&w.body)
-        .send()
-        .await
-        .ok()?;
-    let status = answer.status().as_u16();
-    answer.bytes().await.ok()?;
-    Some(status)
 }
 
 /// Sends `w` to `bases[*on]` until it is answered, switching `on` to the other instance after
@@ -105,25 +81,6 @@ fn check_indexes(database: &str) {
     );
 }
 
-/// Writer `writer`'s `n`th write of `round`: a new ticket every fourth, else a reply.
-fn nth_write(round: usize, writer: usize, n: usize, tickets: &[i64], contact: &Value) -> Write {
-    let mark = format!("{MARK} r{round} w{writer} n{n}");
-    if n % 4 == 3 {
-        Write {
-            path: "/tickets".into(),
-            body: json!({"subject": mark, "description": "load", "contact_id": contact}),
-            mark,
-        }
-    } else {
-        let id = tickets[(writer + n) % tickets.len()];
-        Write {
-            path: format!("/tickets/{id}/messages"),
-            body: json!({"body": mark, "internal": n % 2 == 0}),
-            mark,
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_instance_killed_under_load_loses_no_acknowledged_write() {
     if !postgres::available() {
@@ -136,32 +93,9 @@ async fn an_instance_killed_under_load_loses_no_acknowledged_write() {
         instance(&homes[0], &database, true).await,
         instance(&homes[1], &database, false).await,
     ];
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
-    let signed_in: Value = http
-        .post(format!("{}/auth/login", servers[0].base))
-        .json(&json!({"email": crate::common::ADA, "password": crate::common::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("login answered")
-        .json()
-        .await
-        .expect("login JSON");
-    let token = signed_in["token"].as_str().expect("token").to_string();
-    let listed: Value = http
-        .get(format!("{}/tickets?limit=3", servers[1].base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("list answered")
-        .json()
-        .await
-        .expect("list JSON");
-    let items = listed["items"].as_array().expect("items");
-    let tickets: Vec<i64> = items.iter().filter_map(|t| t["id"].as_i64()).collect();
-    let contact = items[0]["contact_id"].clone();
+    let http = load::http();
+    let token = load::admin_token(&http, &servers[0].base).await;
+    let (tickets, contact) = load::targets(&http, &servers[1].base, &token).await;
     let mut acked: Vec<Write> = Vec::new();
     let mut all: Vec<Write> = Vec::new();
     let retries = Arc::new(AtomicUsize::new(0));
@@ -182,7 +116,8 @@ async fn an_instance_killed_under_load_loses_no_acknowledged_write() {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
-                    let w = nth_write(round, writer, n, &tickets, &contact);
+                    let mark = format!("{MARK} r{round} w{writer} n{n}");
+                    let w = nth_write(mark, writer, n, &tickets, &contact);
                     sent.lock().expect("lock").push(w.clone());
                     let (status, again) = until_answered(&http, &bases, &mut on, &token, &w).await;
                     assert!(status < 300, "{w:?} answered {status}");
