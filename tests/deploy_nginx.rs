@@ -146,7 +146,7 @@ fn the_app_keeps_working_through_nginx_when_an_instance_is_killed() {
     app.send("\r");
     app.wait_for_running(&format!("▶  #{id} "));
     let renamed = "Renamed by Ada on the surviving instance";
-    rt.block_on(async {
+    let changed = rt.block_on(async {
         let ada = api(&format!("http://127.0.0.1:{}", second.port), common::ADA).await;
         let version = ada.ticket(id).await.expect("the ticket").version;
         let patch = TicketPatch::Staff(StaffTicketPatch {
@@ -157,8 +157,13 @@ fn the_app_keeps_working_through_nginx_when_an_instance_is_killed() {
         ada.patch_ticket(id, version, &patch, None)
             .await
             .expect("Ada's change");
+        Instant::now()
     });
     app.wait_for_running(renamed);
+    eprintln!(
+        "a change on the surviving instance to the app's screen through nginx: {:?}",
+        changed.elapsed()
+    );
 
     // Rate limits count the address nginx saw, not nginx's own: one client using up its
     // code requests (30 an hour) leaves another one alone.
