@@ -102,6 +102,19 @@ impl Drop for Served {
     }
 }
 
+/// `login --server URL --email EMAIL --password-stdin`: the sign-in of a client that the
+/// tests run, the password then written to its stdin.
+pub fn login_args<'a>(url: &'a str, email: &'a str) -> [&'a str; 6] {
+    [
+        "login",
+        "--server",
+        url,
+        "--email",
+        email,
+        "--password-stdin",
+    ]
+}
+
 /// Every file under `dir`, at any depth.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -192,17 +205,7 @@ impl Dirs {
 
     /// `deskport login --server URL --email EMAIL --password-stdin` with `password`.
     pub async fn login(&self, url: &str, email: &str, password: &str) {
-        self.ok(
-            &[
-                "login",
-                "--server",
-                url,
-                "--email",
-                email,
-                "--password-stdin",
-            ],
-            Some(&format!("{password}\n")),
-        )
-        .await;
+        self.ok(&login_args(url, email), Some(&format!("{password}\n")))
+            .await;
     }
 }

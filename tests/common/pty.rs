@@ -232,14 +232,7 @@ impl<C: vt100::Callbacks> Drop for App<C> {
 /// password, so that the app started next uses that server.
 pub fn login_to(dirs: &Dirs, url: &str, email: &str) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
-        .args([
-            "login",
-            "--server",
-            url,
-            "--email",
-            email,
-            "--password-stdin",
-        ])
+        .args(super::process::login_args(url, email))
         .env("DESKPORT_DATA_DIR", dirs.data())
         .env("DESKPORT_CONFIG_DIR", dirs.config())
         .stdin(std::process::Stdio::piped())
