@@ -22,6 +22,7 @@ async fn main() -> Result<()> {
         demo_tickets: TICKETS,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let server = start(&config, "127.0.0.1:0".parse()?).await?;
     let report = load_support::run(&server, CLIENTS, ROUNDS).await;

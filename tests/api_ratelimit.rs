@@ -1,9 +1,11 @@
 //! Rate limits on sign-in and on requests that send email: 429 with `Retry-After`, counted
-//! per account and per client address, and never confused with the account lockout.
+//! per account and per client address, and never confused with the account lockout. Behind
+//! the reverse proxy named by `--trust-proxy` the client address is the last one in its
+//! `X-Forwarded-For`; from anyone else that header is ignored.
 
 mod common;
 
-use common::{assert_error, assert_error_shape, demo_server};
+use common::{TestServer, assert_error, assert_error_shape, demo_server, server_behind_proxy};
 use serde_json::json;
 
 both_stores! {
@@ -146,5 +148,58 @@ both_stores! {
         assert_eq!(assert_error(&a, 429), "rate_limited");
         assert!(!a.header("retry-after").is_empty());
         assert_eq!(common::mails(&s.data_dir()).await.len(), 120);
+    }
+}
+
+/// The per-address limit of code requests (30 an hour), used up by client `198.51.100.7`
+/// as a proxy on loopback forwards it; each request names another email, so no account
+/// limit interferes.
+async fn use_up_codes_of_one_client(s: &TestServer) {
+    for i in 0..30 {
+        let body = json!({"email": format!("forwarded{i}@example.test")});
+        let header = [("x-forwarded-for", "198.51.100.7")];
+        let a = s
+            .call("POST", "/auth/code", None, Some(body), &header)
+            .await;
+        assert_eq!(a.status, 202, "code {i}: {:?}", a.body);
+    }
+}
+
+/// One more code request with `X-Forwarded-For: forwarded`.
+async fn one_more_code(s: &TestServer, forwarded: &str) -> Option<String> {
+    let body = json!({"email": "one-more@example.test"});
+    let header = [("x-forwarded-for", forwarded)];
+    let a = s
+        .call("POST", "/auth/code", None, Some(body), &header)
+        .await;
+    (a.status != 202).then(|| assert_error(&a, 429))
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn behind_the_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+        let s = server_behind_proxy("127.0.0.1".parse().expect("address")).await;
+        use_up_codes_of_one_client(&s).await;
+        assert_eq!(
+            one_more_code(&s, "198.51.100.7").await.as_deref(),
+            Some("rate_limited"),
+            "the 31st request of the same client"
+        );
+        // Another client, though it put the first one's address in front: the proxy appends
+        // the address it saw, and that last one counts.
+        assert_eq!(one_more_code(&s, "198.51.100.7, 198.51.100.8").await, None);
+    }
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn forwarded_addresses_from_anyone_but_the_trusted_proxy_are_ignored() {
+        let s = server_behind_proxy("127.0.0.2".parse().expect("address")).await;
+        use_up_codes_of_one_client(&s).await;
+        assert_eq!(
+            one_more_code(&s, "198.51.100.8").await.as_deref(),
+            Some("rate_limited"),
+            "a header from 127.0.0.1 names no other client"
+        );
     }
 }

@@ -163,6 +163,7 @@ async fn replies_survive_a_real_server_restart() {
         demo_tickets: 300,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let addr = ts.server.addr;
     let dir = tempfile::tempdir().expect("tempdir");

@@ -195,6 +195,7 @@ async fn a_starting_server_sweeps_idle_sessions() {
         demo_tickets: 0,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let again = deskport::server::start(&config, "127.0.0.1:0".parse().expect("addr"))
         .await

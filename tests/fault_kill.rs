@@ -5,86 +5,25 @@
 
 mod common;
 
-use common::process::{deskport, free_port, until_healthy};
+use common::load::{self, Write, get, nth_write, send};
+use common::process::Served;
 use rand::Rng;
-use serde_json::{Value, json};
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const ROUNDS: usize = 4;
 const WRITERS: usize = 6;
 
-/// A `deskport serve` child; killed when dropped.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn serve(home: &Path, data_dir: &Path, demo: bool) -> Served {
-    let port = free_port();
-    let mut cmd = deskport(home);
-    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(data_dir);
+    let data_dir = data_dir.to_str().expect("a UTF-8 temp path");
+    let mut args = vec!["--data-dir", data_dir];
     if demo {
-        cmd.args(["--demo", "--demo-tickets", "10"]);
+        args.extend(["--demo", "--demo-tickets", "10"]);
     }
-    let served = Served {
-        child: cmd.spawn().expect("deskport serve starts"),
-        base: format!("http://127.0.0.1:{port}/api/v1"),
-    };
-    until_healthy(&served.base).await;
-    served
-}
-
-/// One write of the load: where it goes, its body and its key.
-#[derive(Debug, Clone)]
-struct Write {
-    path: String,
-    body: Value,
-    key: String,
-    /// The text that marks it in the data (a reply body or a ticket subject).
-    mark: String,
-}
-
-/// Sends a write; `Some(status)` when an answer came back.
-async fn send(http: &reqwest::Client, base: &str, token: &str, w: &Write) -> Option<u16> {
-    let answer = http
-        .post(format!("{base}{}", w.path))
-        .bearer_auth(token)
-        .header("idempotency-key", &w.key)
-        .json(&w.body)
-        .send()
-        .await
-        .ok()?;
-    let status = answer.status().as_u16();
-    answer.bytes().await.ok()?;
-    Some(status)
-}
-
-async fn get(http: &reqwest::Client, base: &str, token: &str, path: &str) -> Value {
-    let answer = http
-        .get(format!("{base}{path}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET answered");
-    assert!(
-        answer.status().is_success(),
-        "GET {path}: {}",
-        answer.status()
-    );
-    answer.json().await.expect("JSON")
+    Served::start(home, &args).await
 }
 
 /// How many times each mark occurs in the tickets' subjects and messages.
@@ -123,36 +62,14 @@ async fn marks_seen(
     seen
 }
 
-async fn login(http: &reqwest::Client, base: &str) -> String {
-    let answer: Value = http
-        .post(format!("{base}/auth/login"))
-        .json(&json!({"email": "ada@deskport.test", "password": "deskport-demo"}))
-        .send()
-        .await
-        .expect("login answered")
-        .json()
-        .await
-        .expect("login JSON");
-    answer["token"].as_str().expect("token").to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
     let home = tempfile::tempdir().expect("home");
     let data = home.path().join("data");
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
+    let http = load::http();
     let mut server = serve(home.path(), &data, true).await;
-    let token = login(&http, &server.base).await;
-    let first = get(&http, &server.base, &token, "/tickets?limit=3").await;
-    let items = first["items"].as_array().expect("items");
-    let tickets: Vec<i64> = items
-        .iter()
-        .map(|t| t["id"].as_i64().expect("id"))
-        .collect();
-    let contact = items[0]["contact_id"].clone();
+    let token = load::admin_token(&http, &server.base).await;
+    let (tickets, contact) = load::targets(&http, &server.base, &token).await;
     let mut all: Vec<Write> = Vec::new();
     let mut acked: Vec<Write> = Vec::new();
     for round in 0..ROUNDS {
@@ -166,22 +83,7 @@ async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
             load.push(tokio::spawn(async move {
                 for n in 0.. {
                     let mark = format!("fault r{round} w{writer} n{n}");
-                    let w = if n % 4 == 3 {
-                        Write {
-                            path: "/tickets".into(),
-                            body: json!({"subject": mark, "description": "load", "contact_id": contact}),
-                            key: mark.clone(),
-                            mark,
-                        }
-                    } else {
-                        let id = tickets[(writer + n) % tickets.len()];
-                        Write {
-                            path: format!("/tickets/{id}/messages"),
-                            body: json!({"body": mark, "internal": n % 2 == 0}),
-                            key: mark.clone(),
-                            mark,
-                        }
-                    };
+                    let w = nth_write(mark, writer, n, &tickets, &contact);
                     sent.lock().expect("lock").push(w.clone());
                     match send(&http, &base, &token, &w).await {
                         Some(status) => {
@@ -195,8 +97,7 @@ async fn acknowledged_writes_survive_kill_9_and_replays_apply_once() {
         }
         let delay = rand::thread_rng().gen_range(150..900);
         tokio::time::sleep(Duration::from_millis(delay)).await;
-        server.child.kill().expect("kill -9");
-        server.child.wait().expect("reaped");
+        server.kill_9();
         for task in load {
             task.await.expect("a writer panicked");
         }

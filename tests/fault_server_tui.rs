@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::pty::{App, Dirs};
-use std::io::Write;
+use common::pty::{App, Dirs, login_to};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -122,23 +121,7 @@ fn the_app_stays_usable_when_the_server_is_slow_broken_or_garbled() {
         (ts, proxy)
     });
     let dirs = Dirs::new();
-    let login = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
-        .args(["login", "--server", &format!("http://{}", proxy.addr)])
-        .args(["--email", common::ADA, "--password-stdin"])
-        .env("DESKPORT_DATA_DIR", dirs.data())
-        .env("DESKPORT_CONFIG_DIR", dirs.config())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .and_then(|mut child| {
-            let mut stdin = child.stdin.take().expect("stdin");
-            writeln!(stdin, "{}", common::DEMO_PASSWORD)?;
-            drop(stdin);
-            child.wait()
-        })
-        .expect("login runs");
-    assert!(login.success(), "login through the proxy");
+    login_to(&dirs, &format!("http://{}", proxy.addr), common::ADA);
 
     let mut app = App::start(&dirs, &[], &[], (110, 30));
     app.wait_for_running("of 40");

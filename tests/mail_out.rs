@@ -40,6 +40,7 @@ async fn server_delivering(smtp_port: u16, delivery: Delivery) -> TestServer {
         demo_tickets: 12,
         smtp: None,
         database: common::stores::database(),
+        trusted_proxy: None,
     };
     let store = open_store(&config).await.expect("store opens");
     let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), None).expect("mailer");

@@ -1,10 +1,14 @@
 //! Several server instances on one PostgreSQL database act as one portal: a write on one
 //! pokes the event streams on the other, a lockout and a rate limit count on both, an
 //! idempotent request replayed through the other has one effect, a kept list page is never
-//! older than a commit elsewhere, and a client syncing from one while both take writes ends
-//! each round with exactly a fresh snapshot.
+//! older than a commit elsewhere, a client syncing from one while both take writes ends
+//! each round with exactly a fresh snapshot, and an instance killed with SIGKILL under load
+//! loses no acknowledged write while its writers carry on through the other.
 
 mod common;
+
+#[path = "multi_instance/kill.rs"]
+mod kill;
 
 use common::*;
 use futures::StreamExt;

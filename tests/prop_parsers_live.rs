@@ -33,6 +33,7 @@ fn server_url() -> &'static str {
                 demo_tickets: 120,
                 smtp: None,
                 database: None,
+                trusted_proxy: None,
             };
             let server = start(&config, "127.0.0.1:0".parse().expect("addr"))
                 .await

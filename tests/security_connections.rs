@@ -25,6 +25,7 @@ async fn bounded(limits: Limits) -> TestServer {
         demo_tickets: 10,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let store = open_store(&config).await.expect("store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -53,6 +54,7 @@ fn connection_limits(header_read_ms: u64, idle_ms: u64, max_connections: usize) 
         },
         streams: StreamLimits::default(),
         mail: Default::default(),
+        trusted_proxy: None,
     }
 }
 

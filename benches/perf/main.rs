@@ -68,6 +68,7 @@ async fn main() -> Result<ExitCode> {
         demo_tickets: n,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let server = start(&server_config, "127.0.0.1:0".parse()?).await?;
     let url = format!("http://{}", server.addr);

@@ -249,6 +249,7 @@ async fn serve(dir: &Path, mut lock: LockFile, addr: SocketAddr) -> Result<Owned
         demo_tickets: DEFAULT_TICKETS,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let server = start(&config, addr)
         .await

@@ -58,6 +58,11 @@ pub enum Command {
         /// in the data dir, which still holds mail and logs.
         #[arg(long, env = "DESKPORT_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
+        /// The address of a reverse proxy in front of the server (e.g. 127.0.0.1 for nginx on
+        /// this host): on its requests rate limits count the client address it puts last in
+        /// X-Forwarded-For; without it every client behind the proxy shares its address.
+        #[arg(long, value_name = "ADDRESS")]
+        trust_proxy: Option<std::net::IpAddr>,
     },
     /// Signs in to a portal server (with a password, or a code it emails) and stores the session.
     Login(client_cmds::Login),
@@ -142,6 +147,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             demo_tickets,
             smtp,
             database,
+            trust_proxy,
         }) => {
             let config = deskport::server::ServerConfig {
                 data_dir: data_dir.unwrap_or_else(paths::server_data_dir),
@@ -149,6 +155,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
                 demo_tickets,
                 smtp,
                 database,
+                trusted_proxy: trust_proxy,
             };
             serve::run(listen, config).await
         }

@@ -49,6 +49,11 @@ pub struct ServerConfig {
     /// PostgreSQL URL (`postgres://user@host:port/db`); the SQLite file in `data_dir` when
     /// absent.
     pub database: Option<String>,
+    /// The reverse proxy in front of the server (e.g. nginx on 127.0.0.1): on its requests
+    /// the client address that rate limits count is the last one in `X-Forwarded-For`.
+    /// Without it the TCP peer is the client, and every client behind a proxy shares its
+    /// address.
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// Opens the store without seeding it: the PostgreSQL database `config.database` names, or
@@ -220,7 +225,8 @@ impl RunningServer {
     }
 }
 
-/// The server's bounds on connections and event streams.
+/// The server's bounds on connections, event streams and mail retries, and whose word it
+/// takes for a client's address.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Limits {
     /// Header and idle timeouts, connections at once.
@@ -229,6 +235,8 @@ pub struct Limits {
     pub streams: streams::StreamLimits,
     /// How queued mail is retried.
     pub mail: mail_sender::Delivery,
+    /// See [`ServerConfig::trusted_proxy`].
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// Listens on `listen` (port 0 picks a free one), then opens the store and serves. The
@@ -236,7 +244,11 @@ pub struct Limits {
 pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
     let listener = bind(listen).await?;
     let store = open_store(config).await?;
-    serve_on(store, mailer(config)?, listener, Limits::default()).await
+    let limits = Limits {
+        trusted_proxy: config.trusted_proxy,
+        ..Limits::default()
+    };
+    serve_on(store, mailer(config)?, listener, limits).await
 }
 
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
@@ -288,6 +300,7 @@ pub async fn serve_on(
         in_flight: Default::default(),
         streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),
         mail_retried: Default::default(),
+        trusted_proxy: limits.trusted_proxy,
     });
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -2,7 +2,8 @@
 //! codes, registration and invitations. Each request counts against its client address and,
 //! when the body names one, its account email; past the limit the answer is 429 with
 //! `Retry-After`. The address is the TCP peer: forwarded headers are not trusted, because
-//! anyone can send them.
+//! anyone can send them, except from the one reverse proxy the operator names
+//! (`serve --trust-proxy`), whose last `X-Forwarded-For` entry is the address it saw.
 
 use super::error::ApiError;
 use super::idempotency::MAX_BODY_BYTES;
@@ -13,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 pub use super::store::rate::Limit;
@@ -110,16 +111,31 @@ async fn count(
     }
 }
 
+/// The address `req` counts against: its TCP peer, or, when that is `trusted_proxy`, the
+/// last address in the proxy's `X-Forwarded-For` (the one the proxy saw; entries before it
+/// come from the client and prove nothing). `None` without a peer (the app in process).
+fn client_address(req: &Request, trusted_proxy: Option<IpAddr>) -> Option<IpAddr> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    if Some(peer) != trusted_proxy {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok());
+    Some(forwarded.unwrap_or(peer))
+}
+
 /// The middleware.
 pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -> Response {
     let Some(policy) = policy_for(req.method(), req.uri().path()) else {
         return next.run(req).await;
     };
-    let address = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    if let Some(ip) = &address {
+    if let Some(ip) = client_address(&req, state.trusted_proxy) {
         let key = format!("{}|ip|{ip}", policy.name);
         if let Err(refused) = count(&state, key, policy.per_address, &policy).await {
             return refused;

@@ -20,6 +20,9 @@ pub struct AppState {
     /// Wakes the mail sender when an admin queues a failed mail again (a retry changes no
     /// synced data, so no commit announcement wakes it).
     pub mail_retried: tokio::sync::Notify,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (see
+    /// [`super::ServerConfig::trusted_proxy`]).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 /// The state as handlers receive it.

@@ -2,11 +2,14 @@
 //! dir, and a small JSON client for calling it. Its modules hold the other harnesses: `pty`
 //! (the binary in a pseudo-terminal), `render` (the app drawn in-process to text), `process`
 //! (the binary as a child process), `matrix` (who may do what), `postgres` (a PostgreSQL for
-//! tests) and `stores` (running one test on both stores).
+//! tests), `nginx` (nginx in front of servers), `load` (the kill tests' writes) and `stores`
+//! (running one test on both stores).
 
 #![allow(dead_code)]
 
+pub mod load;
 pub mod matrix;
+pub mod nginx;
 pub mod postgres;
 pub mod process;
 pub mod pty;
@@ -74,6 +77,21 @@ async fn server_with(demo: bool, tickets: usize) -> TestServer {
 /// Starts a server on `database` (`None`: SQLite in its own data dir); several servers on
 /// one PostgreSQL database are instances of one portal (the first seeds it).
 pub async fn server_on(database: Option<String>, demo: bool, tickets: usize) -> TestServer {
+    server_configured(database, demo, tickets, None).await
+}
+
+/// A demo server on the store under test that takes the client address of rate limits from
+/// the `X-Forwarded-For` of requests from `trusted_proxy` (`serve --trust-proxy`).
+pub async fn server_behind_proxy(trusted_proxy: std::net::IpAddr) -> TestServer {
+    server_configured(stores::database(), true, 5, Some(trusted_proxy)).await
+}
+
+async fn server_configured(
+    database: Option<String>,
+    demo: bool,
+    tickets: usize,
+    trusted_proxy: Option<std::net::IpAddr>,
+) -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = ServerConfig {
         data_dir: dir.path().join("data"),
@@ -81,6 +99,7 @@ pub async fn server_on(database: Option<String>, demo: bool, tickets: usize) -> 
         demo_tickets: tickets,
         smtp: None,
         database: database.clone(),
+        trusted_proxy,
     };
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let server = start(&config, addr).await.expect("server starts");
@@ -103,6 +122,7 @@ pub async fn batch_server(batch: ImportBatch) -> TestServer {
         demo_tickets: 0,
         smtp: None,
         database: database.clone(),
+        trusted_proxy: None,
     };
     let store = open_unseeded(&config).await.expect("store opens");
     store.import(batch).await.expect("batch imports");

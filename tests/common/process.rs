@@ -5,7 +5,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
@@ -22,7 +22,6 @@ pub fn deskport(home: &Path) -> Command {
     cmd
 }
 
-/// A loopback port that was free a moment ago.
 /// The address a `deskport serve` logging to `log` listens on, once it says so (60 s at most).
 pub fn listen_address_in_log(log: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -39,6 +38,7 @@ pub fn listen_address_in_log(log: &Path) -> String {
     }
 }
 
+/// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
@@ -59,6 +59,60 @@ pub async fn until_healthy(base: &str) {
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// A `deskport serve` child process on a loopback port; killed when dropped.
+pub struct Served {
+    /// The process.
+    pub child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// `http://127.0.0.1:PORT/api/v1`.
+    pub base: String,
+}
+
+impl Served {
+    /// Runs `deskport serve ARGS` (with `home` as its user dirs) on a free loopback port and
+    /// waits until it answers its health check.
+    pub async fn start(home: &Path, args: &[&str]) -> Served {
+        let port = free_port();
+        let mut cmd = deskport(home);
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(args);
+        let served = Served {
+            child: cmd.spawn().expect("deskport serve starts"),
+            port,
+            base: format!("http://127.0.0.1:{port}/api/v1"),
+        };
+        until_healthy(&served.base).await;
+        served
+    }
+
+    /// Kills the server with SIGKILL (no clean-up of its own runs) and reaps it.
+    pub fn kill_9(&mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `login --server URL --email EMAIL --password-stdin`: the sign-in of a client that the
+/// tests run, the password then written to its stdin.
+pub fn login_args<'a>(url: &'a str, email: &'a str) -> [&'a str; 6] {
+    [
+        "login",
+        "--server",
+        url,
+        "--email",
+        email,
+        "--password-stdin",
+    ]
 }
 
 /// Every file under `dir`, at any depth.
@@ -151,17 +205,7 @@ impl Dirs {
 
     /// `deskport login --server URL --email EMAIL --password-stdin` with `password`.
     pub async fn login(&self, url: &str, email: &str, password: &str) {
-        self.ok(
-            &[
-                "login",
-                "--server",
-                url,
-                "--email",
-                email,
-                "--password-stdin",
-            ],
-            Some(&format!("{password}\n")),
-        )
-        .await;
+        self.ok(&login_args(url, email), Some(&format!("{password}\n")))
+            .await;
     }
 }

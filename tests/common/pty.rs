@@ -228,6 +228,29 @@ impl<C: vt100::Callbacks> Drop for App<C> {
     }
 }
 
+/// `deskport login --server URL --email EMAIL --password-stdin` in `dirs` with the demo
+/// password, so that the app started next uses that server.
+pub fn login_to(dirs: &Dirs, url: &str, email: &str) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_deskport"))
+        .args(super::process::login_args(url, email))
+        .env("DESKPORT_DATA_DIR", dirs.data())
+        .env("DESKPORT_CONFIG_DIR", dirs.config())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{PASSWORD}").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "login to {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The embedded server's URL, from the lock file the app wrote.
 pub fn server_url(dirs: &Dirs) -> String {
     let path = dirs.data().join("embedded").join("server.lock");

@@ -69,6 +69,7 @@ pub async fn serve(dir: &Path, demo: bool) -> (RunningServer, String) {
         demo_tickets: DEFAULT_TICKETS,
         smtp: None,
         database: None,
+        trusted_proxy: None,
     };
     let server = start(&config, "127.0.0.1:0".parse().unwrap())
         .await
