@@ -10,54 +10,62 @@ mod mail_support;
 
 use common::process::free_port;
 use common::{ADA, CARLA, DAN, SAM, TestServer};
-use deskport::server::mail::SmtpMailer;
 use deskport::server::mail_sender::Delivery;
-use deskport::server::{Limits, ServerConfig, open_store, serve_receiving};
-use mail_support::{Sink, header, received, wait_for_mails};
+use mail_support::{Sink, header, mails_to, received, server_delivering};
 use serde_json::Value;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// A demo server (on the test's store) taking mail by SMTP and sending its own to the sink.
-async fn server_receiving(sink: &Sink) -> TestServer {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = ServerConfig {
-        data_dir: dir.path().join("data"),
-        demo: true,
-        demo_tickets: 12,
-        smtp: None,
-        database: common::stores::database(),
-    };
-    let store = open_store(&config).await.expect("store opens");
-    let mailer = SmtpMailer::new(&sink.url(), None).expect("mailer");
-    let limits = Limits {
-        mail: Delivery {
-            first_retry: Duration::from_secs(1),
-            max_retry: Duration::from_secs(1),
-            max_attempts: 1000,
-        },
-        ..Limits::default()
-    };
-    let bind = || async {
-        tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind")
-    };
-    let server = serve_receiving(
-        store,
-        Arc::new(mailer),
-        bind().await,
-        limits,
-        Some(bind().await),
-    )
-    .await
-    .expect("server starts");
-    TestServer {
-        server,
-        dir,
-        http: reqwest::Client::new(),
-        database: config.database,
+/// Tries every second, for as long as a test runs.
+const EVERY_SECOND: Delivery = Delivery {
+    first_retry: Duration::from_secs(1),
+    max_retry: Duration::from_secs(1),
+    max_attempts: 1000,
+};
+
+/// A demo server taking mail by SMTP and sending its own to a sink, with staff signed in.
+struct Desk {
+    ts: TestServer,
+    maildir: std::path::PathBuf,
+    /// Ada, admin.
+    ada: String,
+    /// Sam, agent.
+    sam: String,
+    /// `support@<reply domain>`.
+    support: String,
+    /// The reply domain.
+    domain: String,
+    /// The sink (stopped when dropped: a test binds it to keep it).
+    _sink: Sink,
+    /// Holds the sink's Maildir and the server's data (deleted when dropped).
+    _dir: tempfile::TempDir,
+}
+
+/// Starts a sink and a [`Desk`]; `None` (the test skips) where aiosmtpd is missing.
+async fn desk() -> Option<Desk> {
+    if !mail_support::available() {
+        return None;
     }
+    let dir = tempfile::tempdir().expect("dir");
+    let maildir = dir.path().join("maildir");
+    let sink = Sink::start(free_port(), &maildir);
+    let ts = server_delivering(sink.port, EVERY_SECOND, true).await;
+    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
+    let portal = ts.get("/portal", &ada).await.body;
+    let domain = portal["email"]["inbound_domain"]
+        .as_str()
+        .or(portal["domain"].as_str())
+        .expect("domain")
+        .to_string();
+    Some(Desk {
+        support: format!("support@{domain}"),
+        domain,
+        ts,
+        maildir,
+        ada,
+        sam,
+        _sink: sink,
+        _dir: dir,
+    })
 }
 
 /// The reply codes a real SMTP client got: to `MAIL`, to each `RCPT`, and to the message
@@ -121,16 +129,6 @@ fn mail(from: &str, to: &str, subject: &str, extra_headers: &str, body: &str) ->
     .into_bytes()
 }
 
-/// The portal's reply domain.
-async fn reply_domain(ts: &TestServer, admin: &str) -> String {
-    let portal = ts.get("/portal", admin).await.body;
-    portal["email"]["inbound_domain"]
-        .as_str()
-        .or(portal["domain"].as_str())
-        .expect("domain")
-        .to_string()
-}
-
 /// The newest ticket with `subject` (staff view), waiting a little for the listener's write.
 async fn ticket_titled(ts: &TestServer, staff: &str, subject: &str) -> Vec<Value> {
     ts.all_tickets(staff)
@@ -152,16 +150,9 @@ async fn thread(ts: &TestServer, staff: &str, id: &Value) -> Vec<Value> {
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote() {
-    if !mail_support::available() {
+    let Some(Desk { ts, maildir, sam, support, _sink, _dir, .. }) = desk().await else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("dir");
-    let maildir = dir.path().join("maildir");
-    let sink = Sink::start(free_port(), &maildir);
-    let ts = server_receiving(&sink).await;
-    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
-    let domain = reply_domain(&ts, &ada).await;
-    let support = format!("support@{domain}");
+    };
     let codes = send(&ts, CARLA, &[&support], &mail(CARLA, &support, "Printer on fire", "", "It smokes.\r\n.leading dot")).await;
     assert_eq!((codes.mail, codes.rcpt.clone(), codes.data), (250, vec![250], Some(250)));
     let opened = ticket_titled(&ts, &sam, "Printer on fire").await;
@@ -172,7 +163,7 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
     let description = ticket["description"].as_str().unwrap_or_default();
     assert!(description.contains("It smokes.\n.leading dot"), "{ticket}");
     // The requester hears their ticket exists, with a reply address.
-    let confirmation = wait_for_mails(&maildir, 1).await.remove(0);
+    let confirmation = mails_to(&maildir, CARLA, 1).await.remove(0);
     assert!(header(&confirmation, "Subject").unwrap_or_default().contains("Printer on fire"));
     let reply_to = header(&confirmation, "Reply-To").expect("Reply-To");
     let reply_to = reply_to.trim_start_matches('<').trim_end_matches('>').to_string();
@@ -191,14 +182,9 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranger_with_another_tickets_reply_address_opens_their_own_ticket() {
-    if !mail_support::available() {
+    let Some(Desk { ts, sam, domain, _sink, _dir, .. }) = desk().await else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("dir");
-    let sink = Sink::start(free_port(), &dir.path().join("maildir"));
-    let ts = server_receiving(&sink).await;
-    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
-    let domain = reply_domain(&ts, &ada).await;
+    };
     let carlas = ts.first_ticket_of(&sam, CARLA).await;
     let id = carlas["id"].as_i64().expect("id");
     let key = ts.server.store.code_key().await.expect("key");
@@ -220,16 +206,10 @@ async fn a_stranger_with_another_tickets_reply_address_opens_their_own_ticket() 
 
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_auto_reply_gets_no_answer_and_a_repeated_message_id_is_taken_once() {
-    if !mail_support::available() {
+async fn an_auto_reply_gets_no_answer_a_bounce_is_recorded_and_a_repeat_is_taken_once() {
+    let Some(Desk { ts, maildir, ada, sam, support, _sink, _dir, .. }) = desk().await else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("dir");
-    let maildir = dir.path().join("maildir");
-    let sink = Sink::start(free_port(), &maildir);
-    let ts = server_receiving(&sink).await;
-    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
-    let support = format!("support@{}", reply_domain(&ts, &ada).await);
+    };
     let auto = mail(CARLA, &support, "Out of office", "Auto-Submitted: auto-replied\r\n", "I am away.");
     assert_eq!(send(&ts, CARLA, &[&support], &auto).await.data, Some(250));
     let bulk = mail(CARLA, &support, "Newsletter", "Precedence: bulk\r\n", "News.");
@@ -241,26 +221,44 @@ async fn an_auto_reply_gets_no_answer_and_a_repeated_message_id_is_taken_once() 
     assert_eq!(ticket_titled(&ts, &sam, "Out of office").await.len(), 1, "the auto-reply is kept");
     assert_eq!(ticket_titled(&ts, &sam, "A real question").await.len(), 1, "one ticket for one Message-ID");
     // The human's confirmation arrives; none for the machines, sent before it.
-    wait_for_mails(&maildir, 1).await;
+    mails_to(&maildir, CARLA, 1).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let subjects: Vec<String> = received(&maildir).iter().filter_map(|m| header(m, "Subject")).collect();
+    let subjects: Vec<String> = received(&maildir)
+        .iter()
+        .filter(|m| header(m, "To").as_deref() == Some(CARLA))
+        .filter_map(|m| header(m, "Subject"))
+        .collect();
     assert_eq!(subjects.iter().filter(|s| s.contains("A real question")).count(), 1, "{subjects:?}");
     assert!(!subjects.iter().any(|s| s.contains("Out of office") || s.contains("Newsletter")), "{subjects:?}");
+    // A bounce of that confirmation is recorded on its queued mail, and opens no ticket.
+    let confirmation = mails_to(&maildir, CARLA, 1).await.remove(0);
+    let bounced_id = header(&confirmation, "Message-ID").expect("Message-ID");
+    let report = format!(
+        "From: MAILER-DAEMON@mx.acme.test\r\nTo: {support}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+Message-ID: <dsn1@mx.acme.test>\r\nAuto-Submitted: auto-replied\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nMailbox carla@acme.test is full.\r\n\
+--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.acme.test\r\n\r\n\
+Final-Recipient: rfc822; carla@acme.test\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n\
+--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {bounced_id}\r\nTo: carla@acme.test\r\n\
+--b--\r\n"
+    );
+    assert_eq!(send(&ts, "", &[&support], report.as_bytes()).await.data, Some(250));
+    assert!(ticket_titled(&ts, &sam, "Undelivered Mail Returned to Sender").await.is_empty());
+    let queue = ts.get("/mail/queue", &ada).await;
+    assert_eq!(queue.status, 200, "{}", queue.text);
+    let row = queue.body.as_array().expect("queue").iter().find(|m| m["message_id"] == bounced_id.as_str()).cloned().expect("the bounced mail");
+    assert_eq!(row["state"], "failed", "{row}");
+    assert!(row["last_error"].as_str().unwrap_or_default().contains("Mailbox carla@acme.test is full"), "{row}");
 }
 }
 
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_recipients_oversize_strangers_and_garbage() {
-    if !mail_support::available() {
+    let Some(Desk { ts, ada, sam, support, domain, _sink, _dir, .. }) = desk().await else {
         return;
-    }
-    let dir = tempfile::tempdir().expect("dir");
-    let sink = Sink::start(free_port(), &dir.path().join("maildir"));
-    let ts = server_receiving(&sink).await;
-    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
-    let domain = reply_domain(&ts, &ada).await;
-    let support = format!("support@{domain}");
+    };
     let foreign = ["sales@".to_string() + &domain, "support@elsewhere.test".to_string()];
     let codes = send(&ts, CARLA, &[&foreign[0], &foreign[1]], b"Subject: x\r\n\r\nx").await;
     assert_eq!((codes.rcpt, codes.data), (vec![550, 550], None));
@@ -273,6 +271,15 @@ async fn foreign_recipients_oversize_strangers_and_garbage() {
     let codes = send(&ts, stranger, &[&support], &mail(stranger, &support, "Hi from a stranger", "", "?")).await;
     assert_eq!(codes.data, Some(550));
     assert!(ticket_titled(&ts, &sam, "Hi from a stranger").await.is_empty());
+    // On a portal open to self-registration, the stranger becomes a contact with a ticket.
+    let access = serde_json::json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
+    ts.set_portal(&ada, serde_json::json!({ "access": access })).await;
+    let again = mail(stranger, &support, "Hi again from a stranger", "", "?");
+    assert_eq!(send(&ts, stranger, &[&support], &again).await.data, Some(250));
+    let opened = ticket_titled(&ts, &sam, "Hi again from a stranger").await;
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0]["requester_email"], stranger);
+    assert_eq!(ts.contact(&sam, stranger).await["email"], stranger);
     // A message that is not MIME at all is kept as its text.
     let garbage = b"\x00\x01{{{ this is not a mail header\r\nnor MIME \xff\xfe but words\r\n";
     assert_eq!(send(&ts, CARLA, &[&support], garbage).await.data, Some(250));
