@@ -103,7 +103,8 @@ impl PortalDesk {
             message_id,
             sender: sender.clone(),
             subject: mail.subject.clone(),
-            raw: String::from_utf8_lossy(&message).into_owned(),
+            // PostgreSQL text holds no NUL, and a mail may (never a valid one).
+            raw: String::from_utf8_lossy(&message).replace('\0', "\u{fffd}"),
             action,
         };
         let received = store.receive_mail(inbound).await?;

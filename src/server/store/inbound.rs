@@ -14,7 +14,7 @@ pub struct InboundMail {
     pub sender: String,
     /// Its subject.
     pub subject: String,
-    /// The whole message as received (bytes that are not UTF-8 replaced).
+    /// The whole message as received (bytes that are not UTF-8, and NUL, replaced).
     pub raw: String,
     /// What threading decided.
     pub action: InboundAction,
