@@ -168,6 +168,9 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
     let reply_to = header(&confirmation, "Reply-To").expect("Reply-To");
     let reply_to = reply_to.trim_start_matches('<').trim_end_matches('>').to_string();
     let parent = header(&confirmation, "Message-ID").expect("Message-ID");
+    // Closed meanwhile: the reply reopens it, as any customer reply does.
+    let id = ticket["id"].as_i64().expect("id");
+    ts.set_ticket(&sam, id, serde_json::json!({"stage": "closed"})).await;
     let answer = mail(CARLA, &reply_to, "Re: Printer on fire", &format!("In-Reply-To: {parent}\r\n"),
         "Still smoking after a restart.\r\n\r\nOn Mon, 7 Dec 2026, Support <support@x> wrote:\r\n> Did you restart it?\r\n");
     let codes = send(&ts, CARLA, &[&reply_to], &answer).await;
@@ -175,6 +178,8 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
     let messages = thread(&ts, &sam, &ticket["id"]).await;
     let last = messages.last().expect("the reply");
     assert_eq!(last["body"], "Still smoking after a restart.");
+    let now = ts.get(&format!("/tickets/{id}"), &sam).await.body;
+    assert_eq!(now["stage"], "waiting_on_us", "{now}");
     assert_eq!(ticket_titled(&ts, &sam, "Re: Printer on fire").await.len(), 0, "no second ticket");
 }
 }

@@ -376,9 +376,12 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
+    /// What a session handed over: sender, recipients, message.
+    type Delivered = (String, Vec<String>, Vec<u8>);
+
     /// Takes mail for `in@h.test` and keeps what it is handed.
     #[derive(Default)]
-    struct Keeper(Mutex<Vec<(String, Vec<String>, Vec<u8>)>>);
+    struct Keeper(Mutex<Vec<Delivered>>);
 
     #[async_trait::async_trait]
     impl Desk for Keeper {
