@@ -14,7 +14,8 @@ const MAX_COMMAND_LINE: usize = 512;
 const MAX_TEXT_LINE: usize = 64 * 1024;
 /// Recipients of one message.
 const MAX_RECIPIENTS: usize = 100;
-/// Commands in one session before it is closed.
+/// Commands without a message taken before the session is closed (a client that talks and
+/// never sends mail); each message taken starts the count again.
 const MAX_COMMANDS: usize = 1000;
 /// Refused commands in one session before it is closed.
 const MAX_ERRORS: usize = 10;
@@ -163,7 +164,9 @@ where
     )
     .await?;
     let mut errors = 0;
-    for _ in 0..MAX_COMMANDS {
+    let mut commands = 0;
+    while commands < MAX_COMMANDS {
+        commands += 1;
         let line = match tokio::time::timeout(timeouts.command, read_line(reader, MAX_COMMAND_LINE))
             .await
         {
@@ -178,6 +181,10 @@ where
             Line::Text(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 match command(reader, writer, desk, host, timeouts, &mut env, &text).await? {
+                    Step::Taken(reply) => {
+                        commands = 0;
+                        reply
+                    }
                     Step::Reply(reply) => reply,
                     Step::Sent => continue,
                     Step::Quit => {
@@ -202,6 +209,8 @@ where
 enum Step {
     /// Send this reply and read the next command.
     Reply(Reply),
+    /// A message was handed over: send this reply (the desk's answer) and read on.
+    Taken(Reply),
     /// The reply was sent already (a multi-line one).
     Sent,
     /// Say goodbye and close.
@@ -284,13 +293,15 @@ where
         "DATA" if env.recipients.is_empty() => Reply::new(503, "5.5.1 RCPT first"),
         "DATA" => {
             send(writer, &Reply::new(354, "end with <CRLF>.<CRLF>")).await?;
-            let reply = match read_message(reader, timeouts).await? {
+            let step = match read_message(reader, timeouts).await? {
                 Message::Whole(bytes) => {
                     let sender = env.sender.clone().unwrap_or_default();
-                    desk.deliver(&sender, &env.recipients, bytes).await
+                    Step::Taken(desk.deliver(&sender, &env.recipients, bytes).await)
                 }
-                Message::TooBig => Reply::new(552, "5.3.4 message too big"),
-                Message::LineTooLong => Reply::new(500, "5.5.2 a line of the message is too long"),
+                Message::TooBig => Step::Reply(Reply::new(552, "5.3.4 message too big")),
+                Message::LineTooLong => {
+                    Step::Reply(Reply::new(500, "5.5.2 a line of the message is too long"))
+                }
                 Message::TimedOut => {
                     return Ok(Step::Close(Reply::new(421, "4.4.2 timeout; closing")));
                 }
@@ -298,7 +309,7 @@ where
             };
             env.sender = None;
             env.recipients.clear();
-            reply
+            return Ok(step);
         }
         "RSET" => {
             env.sender = None;
@@ -372,91 +383,4 @@ async fn read_message<R: AsyncBufRead + Unpin>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Mutex;
-
-    /// What a session handed over: sender, recipients, message.
-    type Delivered = (String, Vec<String>, Vec<u8>);
-
-    /// Takes mail for `in@h.test` and keeps what it is handed.
-    #[derive(Default)]
-    struct Keeper(Mutex<Vec<Delivered>>);
-
-    #[async_trait::async_trait]
-    impl Desk for Keeper {
-        async fn accepts(&self, recipient: &str) -> bool {
-            recipient == "in@h.test"
-        }
-        async fn deliver(&self, sender: &str, recipients: &[String], message: Vec<u8>) -> Reply {
-            if let Ok(mut kept) = self.0.lock() {
-                kept.push((sender.into(), recipients.to_vec(), message));
-            }
-            Reply::new(250, "2.0.0 taken")
-        }
-    }
-
-    /// Runs a session fed `input`; returns the reply codes it sent.
-    async fn talk(desk: &Keeper, input: &[u8], timeouts: SmtpTimeouts) -> Vec<u16> {
-        let mut reader = tokio::io::BufReader::new(input);
-        let mut out = Vec::new();
-        serve(&mut reader, &mut out, desk, "h.test", timeouts)
-            .await
-            .unwrap();
-        String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .filter(|l| l.len() >= 4 && &l[3..4] == " ")
-            .map(|l| l[..3].parse().unwrap())
-            .collect()
-    }
-
-    #[tokio::test]
-    async fn a_whole_session_delivers_one_unstuffed_message() {
-        let desk = Keeper::default();
-        let input =
-            b"EHLO client\r\nMAIL FROM:<c@acme.test> SIZE=100\r\nRCPT TO:<other@h.test>\r\n\
-RCPT TO:<in@h.test>\r\nDATA\r\nSubject: x\r\n\r\n..a dot\r\nline\r\n.\r\nNOOP\r\nRSET\r\nQUIT\r\n";
-        let codes = talk(&desk, input, SmtpTimeouts::default()).await;
-        assert_eq!(
-            codes,
-            vec![220, 250, 250, 550, 250, 354, 250, 250, 250, 221]
-        );
-        let kept = desk.0.lock().unwrap();
-        assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].0, "c@acme.test");
-        assert_eq!(kept[0].1, vec!["in@h.test".to_string()]);
-        assert_eq!(kept[0].2, b"Subject: x\r\n\r\n.a dot\r\nline\r\n");
-    }
-
-    #[tokio::test]
-    async fn order_size_and_line_limits_are_kept() {
-        let desk = Keeper::default();
-        let long = format!("NOOP {}\r\n", "x".repeat(600));
-        let input = format!(
-            "MAIL FROM:<a@b.test>\r\nHELO c\r\nRCPT TO:<in@h.test>\r\nDATA\r\n{long}\
-MAIL FROM:<a@b.test> SIZE=999999999\r\nBOGUS\r\n"
-        );
-        let codes = talk(&desk, input.as_bytes(), SmtpTimeouts::default()).await;
-        assert_eq!(codes, vec![220, 503, 250, 503, 503, 500, 552, 502]);
-        assert!(desk.0.lock().unwrap().is_empty());
-    }
-
-    #[tokio::test]
-    async fn a_quiet_client_is_closed() {
-        let desk = Keeper::default();
-        let (client, server) = tokio::io::duplex(1024);
-        let (read, mut write) = tokio::io::split(server);
-        let mut reader = tokio::io::BufReader::new(read);
-        let timeouts = SmtpTimeouts {
-            command: Duration::from_millis(50),
-            data_line: Duration::from_millis(50),
-        };
-        let session = serve(&mut reader, &mut write, &desk, "h.test", timeouts);
-        tokio::time::timeout(Duration::from_secs(5), session)
-            .await
-            .expect("the session ends by itself")
-            .unwrap();
-        drop(client);
-    }
-}
+mod tests;
