@@ -279,6 +279,9 @@ async fn foreign_recipients_oversize_strangers_and_garbage() {
     // On a portal open to self-registration, the stranger becomes a contact with a ticket.
     let access = serde_json::json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
     ts.set_portal(&ada, serde_json::json!({ "access": access })).await;
+    // Staff are no strangers: their mail is refused for good, not retried.
+    let from_staff = mail(SAM, &support, "Mail from an agent", "", "?");
+    assert_eq!(send(&ts, SAM, &[&support], &from_staff).await.data, Some(550));
     let again = mail(stranger, &support, "Hi again from a stranger", "", "?");
     assert_eq!(send(&ts, stranger, &[&support], &again).await.data, Some(250));
     let opened = ticket_titled(&ts, &sam, "Hi again from a stranger").await;

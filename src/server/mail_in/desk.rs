@@ -10,8 +10,8 @@ use crate::domain::{Priority, Source};
 use crate::server::state::SharedState;
 use crate::server::store::rate::Limit;
 use crate::server::store::{
-    InboundAction, InboundMail, NewTicket, Reader, Received, Requester, StoreError, StoreResult,
-    TicketRow,
+    Account, Credentials, InboundAction, InboundMail, NewTicket, Reader, Received, Requester,
+    StoreError, StoreResult, TicketRow,
 };
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -151,16 +151,19 @@ impl PortalDesk {
                 body,
             });
         }
-        let requester = match self
-            .state
-            .store
-            .contact_by_email(sender.to_string())
-            .await?
+        let store = &self.state.store;
+        if let Some(Credentials {
+            account: Account::User(_),
+            ..
+        }) = store.credentials(sender.to_string()).await?
         {
+            return Ok(InboundAction::Refuse {
+                reason: "mail from staff addresses is not taken; answer in deskport".into(),
+            });
+        }
+        let requester = match store.contact_by_email(sender.to_string()).await? {
             Some(contact) => Requester::Known(contact.id),
-            None if self.state.store.portal().await?.access.mode
-                == AccessMode::SelfRegistration =>
-            {
+            None if store.portal().await?.access.mode == AccessMode::SelfRegistration => {
                 Requester::New {
                     email: sender.to_string(),
                     name: mail
