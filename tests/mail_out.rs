@@ -8,14 +8,11 @@ mod mail_support;
 
 use common::process::free_port;
 use common::{ADA, CARLA, SAM, TestServer, assert_error};
-use deskport::server::mail::SmtpMailer;
 use deskport::server::mail_sender::Delivery;
 use deskport::server::store::Store;
 use deskport::server::store::sqlite::SqliteStore;
-use deskport::server::{Limits, ServerConfig, open_store, serve_on};
-use mail_support::{Sink, header, received, wait_for_mails};
+use mail_support::{Sink, header, mails_to, received, server_delivering, wait_for_mails};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Tries every second, for as long as a test runs.
@@ -27,39 +24,7 @@ const EVERY_SECOND: Delivery = Delivery {
 
 /// A demo server whose mail goes to `smtp_port`, retrying every second.
 async fn server_mailing(smtp_port: u16) -> TestServer {
-    server_delivering(smtp_port, EVERY_SECOND).await
-}
-
-/// A demo server (on the test's store) whose mail goes to `smtp_port`, retrying as
-/// `delivery` says.
-async fn server_delivering(smtp_port: u16, delivery: Delivery) -> TestServer {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = ServerConfig {
-        data_dir: dir.path().join("data"),
-        demo: true,
-        demo_tickets: 12,
-        smtp: None,
-        database: common::stores::database(),
-        trusted_proxy: None,
-    };
-    let store = open_store(&config).await.expect("store opens");
-    let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), None).expect("mailer");
-    let limits = Limits {
-        mail: delivery,
-        ..Limits::default()
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let server = serve_on(store, Arc::new(mailer), listener, limits)
-        .await
-        .expect("server starts");
-    TestServer {
-        server,
-        dir,
-        http: reqwest::Client::new(),
-        database: config.database,
-    }
+    server_delivering(smtp_port, EVERY_SECOND, false).await
 }
 
 async fn reply(ts: &TestServer, token: &str, ticket: &Value, body: &str, internal: bool) {
@@ -68,22 +33,6 @@ async fn reply(ts: &TestServer, token: &str, ticket: &Value, body: &str, interna
         .post(&path, token, json!({"body": body, "internal": internal}))
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
-}
-
-/// Waits until `n` mails to `address` arrived in `maildir` (60 s at most), and returns them.
-async fn mails_to(maildir: &std::path::Path, address: &str, n: usize) -> Vec<String> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let mails: Vec<String> = received(maildir)
-            .into_iter()
-            .filter(|m| header(m, "To").as_deref() == Some(address))
-            .collect();
-        if mails.len() >= n {
-            return mails;
-        }
-        assert!(std::time::Instant::now() < deadline, "{mails:#?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn queue(ts: &TestServer, admin: &str) -> Vec<Value> {
@@ -338,7 +287,7 @@ async fn a_failed_mail_shows_the_reason_and_an_admin_retry_sends_it() {
         max_attempts: 1,
         ..EVERY_SECOND
     };
-    let ts = server_delivering(port, once).await;
+    let ts = server_delivering(port, once, false).await;
     let sam = ts.demo_login(SAM).await;
     let ada = ts.demo_login(ADA).await;
     let ticket = ts.first_ticket_of(&sam, CARLA).await;

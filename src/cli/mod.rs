@@ -53,6 +53,10 @@ pub enum Command {
         /// DESKPORT_SMTP_PASSWORD from the environment.
         #[arg(long)]
         smtp: Option<String>,
+        /// Also take mail by SMTP on this address (e.g. 127.0.0.1:2525): replies to ticket mail
+        /// and new mail to the support address at the portal's reply domain.
+        #[arg(long)]
+        smtp_listen: Option<SocketAddr>,
         /// Keep the portal in this PostgreSQL database (postgres://USER@HOST:PORT/DB; password
         /// from the URL or PGPASSWORD; `?sslmode=require` for TLS) instead of the SQLite file
         /// in the data dir, which still holds mail and logs.
@@ -146,6 +150,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             demo,
             demo_tickets,
             smtp,
+            smtp_listen,
             database,
             trust_proxy,
         }) => {
@@ -157,7 +162,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
                 database,
                 trusted_proxy: trust_proxy,
             };
-            serve::run(listen, config).await
+            serve::run(listen, smtp_listen, config).await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,

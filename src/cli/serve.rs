@@ -1,18 +1,22 @@
 //! `deskport serve`.
 
 use color_eyre::eyre::Result;
-use deskport::server::{ServerConfig, start};
+use deskport::server::{ServerConfig, start_receiving};
 use std::net::SocketAddr;
 
-/// Serves the portal API until Ctrl-C.
-pub async fn run(listen: SocketAddr, config: ServerConfig) -> Result<()> {
+/// Serves the portal API (and takes mail by SMTP on `smtp_listen`) until Ctrl-C.
+pub async fn run(
+    listen: SocketAddr,
+    smtp_listen: Option<SocketAddr>,
+    config: ServerConfig,
+) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let server = start(&config, listen).await?;
+    let server = start_receiving(&config, listen, smtp_listen).await?;
     let data_dir = config.data_dir.display();
     let (data, store_option) = match config.database {
         Some(_) => (
@@ -26,6 +30,9 @@ pub async fn run(listen: SocketAddr, config: ServerConfig) -> Result<()> {
     };
     eprintln!("deskport portal API on {} ({data})", server.base_url());
     eprintln!("OpenAPI document: {}/openapi.json", server.base_url());
+    if let Some(smtp) = server.smtp_addr {
+        eprintln!("taking mail by SMTP on {smtp}");
+    }
     if server.store.users().await?.is_empty() {
         eprintln!(
             "no staff account yet: create the first admin with\n  deskport staff add {store_option} --email you@example.com --name \"Your Name\" --role admin"

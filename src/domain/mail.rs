@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 mod defaults;
+pub mod inbound;
 #[cfg(test)]
 mod tests;
 

@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod if_match;
 pub mod listen;
 pub mod mail;
+pub mod mail_in;
 pub mod mail_sender;
 pub mod ratelimit;
 pub mod security;
@@ -187,6 +188,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2
 pub struct RunningServer {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where it takes mail by SMTP, if it does.
+    pub smtp_addr: Option<SocketAddr>,
     /// The store (tests and the embedded mode reach it directly).
     pub store: Arc<dyn Store>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -242,13 +245,27 @@ pub struct Limits {
 /// Listens on `listen` (port 0 picks a free one), then opens the store and serves. The
 /// address is taken first, so a port in use fails before anything is written to disk.
 pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
+    start_receiving(config, listen, None).await
+}
+
+/// [`start`], also taking mail by SMTP on `smtp_listen` when given (bound before the store
+/// opens, like `listen`).
+pub async fn start_receiving(
+    config: &ServerConfig,
+    listen: SocketAddr,
+    smtp_listen: Option<SocketAddr>,
+) -> Result<RunningServer> {
     let listener = bind(listen).await?;
+    let smtp = match smtp_listen {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let store = open_store(config).await?;
     let limits = Limits {
         trusted_proxy: config.trusted_proxy,
         ..Limits::default()
     };
-    serve_on(store, mailer(config)?, listener, limits).await
+    serve_receiving(store, mailer(config)?, listener, limits, smtp).await
 }
 
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
@@ -283,6 +300,18 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     limits: Limits,
 ) -> Result<RunningServer> {
+    serve_receiving(store, mailer, listener, limits, None).await
+}
+
+/// [`serve_on`], also taking mail by SMTP on `smtp` when given; the SMTP listener stops
+/// with the HTTP server.
+pub async fn serve_receiving(
+    store: Arc<dyn Store>,
+    mailer: Arc<dyn Mailer>,
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+    smtp: Option<tokio::net::TcpListener>,
+) -> Result<RunningServer> {
     let stream_limits = streams::StreamLimits {
         // Streams never take more than half the connections: the rest stay for requests.
         total: limits
@@ -308,19 +337,37 @@ pub async fn serve_on(
     store::sweep::sweep_and_log(state.store.as_ref()).await;
     let sweeping = store::sweep::sweep_forever(state.store.clone());
     let sending = mail_sender::send_forever(state.clone(), limits.mail);
-    let app = app(state);
+    let smtp_addr = smtp.as_ref().and_then(|l| l.local_addr().ok());
+    let app = app(state.clone());
+    let receiving = async move {
+        match smtp {
+            Some(listener) => {
+                let desk = mail_in::desk::PortalDesk {
+                    state: state.clone(),
+                };
+                mail_in::receive_forever(listener, desk, Default::default()).await
+            }
+            None => std::future::pending().await,
+        }
+    };
     let task = tokio::spawn(async move {
         let serving = listen::run(listener, app, limits.connections, rx);
-        // The sweep and the mail sender never end; they stop with the server.
+        // The sweep, the mail sender and the SMTP listener never end; they stop with the
+        // server.
         tokio::select! {
             served = serving => served,
             never = sweeping => match never {},
             never = sending => match never {},
+            never = receiving => match never {},
         }
     });
+    if let Some(smtp_addr) = smtp_addr {
+        tracing::info!("taking mail by SMTP on {smtp_addr}");
+    }
     tracing::info!("serving the portal API on http://{addr}/api/v1");
     Ok(RunningServer {
         addr,
+        smtp_addr,
         store,
         shutdown: Some(tx),
         task,

@@ -147,3 +147,70 @@ pub fn header(mail: &str, name: &str) -> Option<String> {
     }
     value
 }
+
+/// A demo server (on the test's store) whose mail goes to `smtp_port`, retrying as
+/// `delivery` says; with `receive`, it also takes mail by SMTP (`server.smtp_addr`).
+pub async fn server_delivering(
+    smtp_port: u16,
+    delivery: deskport::server::mail_sender::Delivery,
+    receive: bool,
+) -> crate::common::TestServer {
+    use deskport::server::{Limits, ServerConfig, open_store, serve_receiving};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = ServerConfig {
+        data_dir: dir.path().join("data"),
+        demo: true,
+        demo_tickets: 12,
+        smtp: None,
+        database: crate::common::stores::database(),
+        trusted_proxy: None,
+    };
+    let store = open_store(&config).await.expect("store opens");
+    let mailer =
+        deskport::server::mail::SmtpMailer::new(&format!("smtp://127.0.0.1:{smtp_port}"), None)
+            .expect("mailer");
+    let limits = Limits {
+        mail: delivery,
+        ..Limits::default()
+    };
+    let bind = || async {
+        tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind")
+    };
+    let smtp = match receive {
+        true => Some(bind().await),
+        false => None,
+    };
+    let server = serve_receiving(
+        store,
+        std::sync::Arc::new(mailer),
+        bind().await,
+        limits,
+        smtp,
+    )
+    .await
+    .expect("server starts");
+    crate::common::TestServer {
+        server,
+        dir,
+        http: reqwest::Client::new(),
+        database: config.database,
+    }
+}
+
+/// Waits until `n` mails to `address` arrived in `maildir` (60 s at most), and returns them.
+pub async fn mails_to(maildir: &Path, address: &str, n: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let mails: Vec<String> = received(maildir)
+            .into_iter()
+            .filter(|m| header(m, "To").as_deref() == Some(address))
+            .collect();
+        if mails.len() >= n {
+            return mails;
+        }
+        assert!(Instant::now() < deadline, "{mails:#?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

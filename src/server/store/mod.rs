@@ -2,6 +2,7 @@
 //! SQLite one later. Every write and the change-log rows it causes commit in one transaction.
 
 pub mod held;
+pub mod inbound;
 mod mail_compose;
 pub mod postgres;
 pub mod rate;
@@ -10,6 +11,7 @@ pub mod sqlite;
 pub mod sweep;
 
 pub use held::{one_transaction, settle};
+pub use inbound::{InboundAction, InboundMail, Received, Requester};
 pub use sqlite::FillFrom;
 
 pub use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
@@ -515,6 +517,15 @@ pub trait Store: Send + Sync + 'static {
     async fn resume_mail(&self, now: i64) -> StoreResult<usize>;
     /// Queues a failed mail again for a try at `now` (refused for one already sent).
     async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail>;
+
+    /// The contact with this (lower-case) address, if any.
+    async fn contact_by_email(&self, email: String) -> StoreResult<Option<Contact>>;
+    /// The ticket of a queued mail with one of these Message-IDs (the first that names one),
+    /// so a reply is threaded by its `In-Reply-To` and `References`.
+    async fn ticket_of_mail(&self, message_ids: Vec<String>) -> StoreResult<Option<i64>>;
+    /// Takes a received mail in one transaction: records it, unless one with its
+    /// Message-ID was received before ([`Received::Duplicate`]), and carries out its action.
+    async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received>;
 }
 
 /// How one try to send a queued mail went.

@@ -10,6 +10,7 @@ mod config;
 mod connect;
 pub(super) mod held;
 mod import;
+mod inbound;
 mod listen;
 mod mail_queue;
 mod people;

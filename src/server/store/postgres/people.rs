@@ -180,3 +180,33 @@ pub async fn account(c: &Db, kind: &str, id: i64) -> StoreResult<Option<Account>
         }
     }
 }
+
+/// The contact with this (lower-case) address, if any.
+pub async fn contact_by_email(c: &Db, email: &str) -> StoreResult<Option<Contact>> {
+    row_opt(c, &format!("{CONTACT_SELECT} WHERE email = $1"), &[&email])
+        .await?
+        .as_ref()
+        .map(contact_row)
+        .transpose()
+}
+
+/// Creates a contact who wrote in by mail (not registered; in the company whose domain their
+/// address has, if any) and returns its id.
+pub async fn create_contact(c: &Db, email: &str, name: &str) -> StoreResult<i64> {
+    if email_taken(c, email).await? {
+        return Err(StoreError::Duplicate(format!(
+            "{email} is already an account"
+        )));
+    }
+    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    let added = row(
+        c,
+        "INSERT INTO contacts (email, name, company_id, properties, registration) VALUES \
+         ($1, $2, (SELECT MIN(id) FROM companies WHERE domain = $3), '{}', $4) RETURNING id",
+        &[&email, &name, &domain, &Registration::None.as_str()],
+    )
+    .await?;
+    let id: i64 = get(&added, 0)?;
+    append_change(c, "contact", id, "upsert", None).await?;
+    Ok(id)
+}

@@ -14,6 +14,8 @@
 //! 3: when a staff user was removed (`removed_at`, unix seconds), as SQLite's version 5.
 //!
 //! 4: the mail queue and a message's channel and sender address (SQLite's version 6).
+//!
+//! 5: received mail (`inbound_mail`), as SQLite's version 7.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -100,6 +102,13 @@ CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
 CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
 ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
 ALTER TABLE messages ADD COLUMN sender_address TEXT;
+"#,
+    r#"
+CREATE TABLE inbound_mail (
+  id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, subject TEXT NOT NULL,
+  raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id BIGINT REFERENCES tickets(id), note TEXT,
+  received_at TEXT NOT NULL);
+CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
 "#,
 ];
 

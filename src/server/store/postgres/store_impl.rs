@@ -15,9 +15,9 @@ use crate::domain::{
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, MailOutcome, MessageRow,
-    NewTicket, Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange,
-    TicketQuery, TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOutcome,
+    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
+    StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -332,5 +332,14 @@ impl Store for PostgresStore {
     }
     async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail> {
         pg_write!(self, |c| mail_queue::retry(c, id, now))
+    }
+    async fn contact_by_email(&self, email: String) -> StoreResult<Option<Contact>> {
+        pg_read!(self, |c| super::people::contact_by_email(c, &email))
+    }
+    async fn ticket_of_mail(&self, message_ids: Vec<String>) -> StoreResult<Option<i64>> {
+        pg_read!(self, |c| super::inbound::ticket_of_mail(c, &message_ids))
+    }
+    async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received> {
+        pg_write!(self, |c| super::inbound::receive(c, mail))
     }
 }

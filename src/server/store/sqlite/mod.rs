@@ -8,6 +8,7 @@ mod changes;
 mod config;
 pub(super) mod held;
 mod import;
+mod inbound;
 mod mail_queue;
 mod people;
 mod rows;

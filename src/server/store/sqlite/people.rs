@@ -203,3 +203,30 @@ pub fn account(conn: &Connection, kind: &str, id: i64) -> StoreResult<Option<Acc
             .map(Account::Contact))
     }
 }
+
+/// The contact with this (lower-case) address, if any.
+pub fn contact_by_email(conn: &Connection, email: &str) -> StoreResult<Option<Contact>> {
+    Ok(conn
+        .prepare_cached(&format!("{CONTACT_SELECT} WHERE email = ?1"))?
+        .query_row([email], contact_row)
+        .optional()?)
+}
+
+/// Creates a contact who wrote in by mail (not registered; in the company whose domain their
+/// address has, if any) and returns its id.
+pub fn create_contact(conn: &Connection, email: &str, name: &str) -> StoreResult<i64> {
+    if email_taken(conn, email)? {
+        return Err(StoreError::Duplicate(format!(
+            "{email} is already an account"
+        )));
+    }
+    let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    conn.prepare_cached(
+        "INSERT INTO contacts (email, name, company_id, properties, registration) VALUES \
+         (?1, ?2, (SELECT MIN(id) FROM companies WHERE domain = ?3), '{}', ?4)",
+    )?
+    .execute(params![email, name, domain, Registration::None.as_str()])?;
+    let id = conn.last_insert_rowid();
+    append_change(conn, "contact", id, "upsert", None)?;
+    Ok(id)
+}

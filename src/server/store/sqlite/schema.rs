@@ -15,6 +15,10 @@
 //! 6: the mail queue (`mail_queue`), written in the transaction of the change a mail is
 //! about and read by the sender; each mail's `Message-ID` is kept so replies can be threaded.
 //! A message's channel (`portal` or `email`) and, for mail, its sender address.
+//!
+//! 7: received mail (`inbound_mail`): each message as received, under its unique Message-ID
+//! (so a repeat is taken once), with what became of it (a reply, a new ticket, a bounce, or
+//! refused and why).
 
 use rusqlite::Connection;
 
@@ -101,6 +105,13 @@ CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);
 CREATE INDEX mail_queue_thread ON mail_queue(ticket_id, recipient);
 ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'portal';
 ALTER TABLE messages ADD COLUMN sender_address TEXT;
+"#,
+    r#"
+CREATE TABLE inbound_mail (
+  id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL, subject TEXT NOT NULL,
+  raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id INTEGER REFERENCES tickets(id), note TEXT,
+  received_at TEXT NOT NULL);
+CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
 "#,
 ];
 

@@ -12,9 +12,9 @@ use crate::domain::{
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MessageRow, NewTicket,
-    Poke, Reader, RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
-    TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOutcome,
+    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
+    StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 
@@ -343,5 +343,16 @@ impl Store for SqliteStore {
     }
     async fn retry_mail(&self, id: i64, now: i64) -> StoreResult<QueuedMail> {
         self.write(move |c| mail_queue::retry(c, id, now)).await
+    }
+    async fn contact_by_email(&self, email: String) -> StoreResult<Option<Contact>> {
+        self.read(move |c| super::people::contact_by_email(c, &email))
+            .await
+    }
+    async fn ticket_of_mail(&self, message_ids: Vec<String>) -> StoreResult<Option<i64>> {
+        self.read(move |c| super::inbound::ticket_of_mail(c, &message_ids))
+            .await
+    }
+    async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received> {
+        self.write(move |c| super::inbound::receive(c, mail)).await
     }
 }

@@ -1,0 +1,300 @@
+//! Mail in, through a real SMTP client (Python's smtplib) to the server's SMTP listener, with
+//! the server's own mail going to a real sink (aiosmtpd): a new mail from a contact opens a
+//! ticket, a reply lands in its thread without the quote, a stranger holding another
+//! ticket's reply address opens their own ticket, an auto-reply is never answered, a repeated
+//! Message-ID is taken once, a foreign recipient gets 550, an oversize mail 552, an unknown
+//! sender is refused on an invite-only portal, and a message that is not MIME is kept as text.
+
+mod common;
+mod mail_support;
+
+use common::process::free_port;
+use common::{ADA, CARLA, DAN, SAM, TestServer};
+use deskport::server::mail_sender::Delivery;
+use mail_support::{Sink, header, mails_to, received, server_delivering};
+use serde_json::Value;
+use std::time::Duration;
+
+/// Tries every second, for as long as a test runs.
+const EVERY_SECOND: Delivery = Delivery {
+    first_retry: Duration::from_secs(1),
+    max_retry: Duration::from_secs(1),
+    max_attempts: 1000,
+};
+
+/// A demo server taking mail by SMTP and sending its own to a sink, with staff signed in.
+struct Desk {
+    ts: TestServer,
+    maildir: std::path::PathBuf,
+    /// Ada, admin.
+    ada: String,
+    /// Sam, agent.
+    sam: String,
+    /// `support@<reply domain>`.
+    support: String,
+    /// The reply domain.
+    domain: String,
+    /// The sink (stopped when dropped: a test binds it to keep it).
+    _sink: Sink,
+    /// Holds the sink's Maildir and the server's data (deleted when dropped).
+    _dir: tempfile::TempDir,
+}
+
+/// Starts a sink and a [`Desk`]; `None` (the test skips) where aiosmtpd is missing.
+async fn desk() -> Option<Desk> {
+    if !mail_support::available() {
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let maildir = dir.path().join("maildir");
+    let sink = Sink::start(free_port(), &maildir);
+    let ts = server_delivering(sink.port, EVERY_SECOND, true).await;
+    let (ada, sam) = (ts.demo_login(ADA).await, ts.demo_login(SAM).await);
+    let portal = ts.get("/portal", &ada).await.body;
+    let domain = portal["email"]["inbound_domain"]
+        .as_str()
+        .or(portal["domain"].as_str())
+        .expect("domain")
+        .to_string();
+    Some(Desk {
+        support: format!("support@{domain}"),
+        domain,
+        ts,
+        maildir,
+        ada,
+        sam,
+        _sink: sink,
+        _dir: dir,
+    })
+}
+
+/// The reply codes a real SMTP client got: to `MAIL`, to each `RCPT`, and to the message
+/// (when a recipient was taken).
+#[derive(Debug, serde::Deserialize)]
+struct Codes {
+    mail: u16,
+    rcpt: Vec<u16>,
+    data: Option<u16>,
+}
+
+const CLIENT: &str = r#"
+import json, smtplib, sys
+host, port, sender, rcpts, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split(","), sys.argv[5]
+message = open(path, "rb").read()
+s = smtplib.SMTP(host, port, timeout=120)
+s.ehlo("tester.test")
+out = {"mail": s.mail(sender)[0], "rcpt": [s.rcpt(r)[0] for r in rcpts], "data": None}
+if 250 in out["rcpt"]:
+    try:
+        out["data"] = s.data(message)[0]
+    except smtplib.SMTPDataError as e:
+        out["data"] = e.smtp_code
+s.quit()
+print(json.dumps(out))
+"#;
+
+/// Sends `message` from `sender` to `rcpts` through smtplib.
+async fn send(ts: &TestServer, sender: &str, rcpts: &[&str], message: &[u8]) -> Codes {
+    let port = ts.server.smtp_addr.expect("smtp listener").port();
+    let file = ts.dir.path().join(format!("out-{}.eml", rand_suffix()));
+    std::fs::write(&file, message).expect("write message");
+    let out = tokio::process::Command::new("python3")
+        .args(["-c", CLIENT, "127.0.0.1", &port.to_string(), sender])
+        .arg(rcpts.join(","))
+        .arg(&file)
+        .output()
+        .await
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "smtplib failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("codes")
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A plain mail.
+fn mail(from: &str, to: &str, subject: &str, extra_headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{}.{}@client.test>\r\n{extra_headers}\r\n{body}\r\n",
+        subject.replace(' ', "-"),
+        rand_suffix()
+    )
+    .into_bytes()
+}
+
+/// The newest ticket with `subject` (staff view), waiting a little for the listener's write.
+async fn ticket_titled(ts: &TestServer, staff: &str, subject: &str) -> Vec<Value> {
+    ts.all_tickets(staff)
+        .await
+        .into_iter()
+        .filter(|t| t["subject"] == subject)
+        .collect()
+}
+
+async fn thread(ts: &TestServer, staff: &str, id: &Value) -> Vec<Value> {
+    let detail = ts.get(&format!("/tickets/{id}"), staff).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    detail.body["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+both_stores! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote() {
+    let Some(Desk { ts, maildir, sam, support, _sink, _dir, .. }) = desk().await else {
+        return;
+    };
+    let codes = send(&ts, CARLA, &[&support], &mail(CARLA, &support, "Printer on fire", "", "It smokes.\r\n.leading dot")).await;
+    assert_eq!((codes.mail, codes.rcpt.clone(), codes.data), (250, vec![250], Some(250)));
+    let opened = ticket_titled(&ts, &sam, "Printer on fire").await;
+    assert_eq!(opened.len(), 1, "one ticket");
+    let ticket = &opened[0];
+    assert_eq!(ticket["source"], "email");
+    assert_eq!(ticket["requester_email"], CARLA);
+    let description = ticket["description"].as_str().unwrap_or_default();
+    assert!(description.contains("It smokes.\n.leading dot"), "{ticket}");
+    // The requester hears their ticket exists, with a reply address.
+    let confirmation = mails_to(&maildir, CARLA, 1).await.remove(0);
+    assert!(header(&confirmation, "Subject").unwrap_or_default().contains("Printer on fire"));
+    let reply_to = header(&confirmation, "Reply-To").expect("Reply-To");
+    let reply_to = reply_to.trim_start_matches('<').trim_end_matches('>').to_string();
+    let parent = header(&confirmation, "Message-ID").expect("Message-ID");
+    // Closed meanwhile: the reply reopens it, as any customer reply does.
+    let id = ticket["id"].as_i64().expect("id");
+    ts.set_ticket(&sam, id, serde_json::json!({"stage": "closed"})).await;
+    let answer = mail(CARLA, &reply_to, "Re: Printer on fire", &format!("In-Reply-To: {parent}\r\n"),
+        "Still smoking after a restart.\r\n\r\nOn Mon, 7 Dec 2026, Support <support@x> wrote:\r\n> Did you restart it?\r\n");
+    let codes = send(&ts, CARLA, &[&reply_to], &answer).await;
+    assert_eq!(codes.data, Some(250));
+    let messages = thread(&ts, &sam, &ticket["id"]).await;
+    let last = messages.last().expect("the reply");
+    assert_eq!(last["body"], "Still smoking after a restart.");
+    let now = ts.get(&format!("/tickets/{id}"), &sam).await.body;
+    assert_eq!(now["stage"], "waiting_on_us", "{now}");
+    assert_eq!(ticket_titled(&ts, &sam, "Re: Printer on fire").await.len(), 0, "no second ticket");
+}
+}
+
+both_stores! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_with_another_tickets_reply_address_opens_their_own_ticket() {
+    let Some(Desk { ts, sam, domain, _sink, _dir, .. }) = desk().await else {
+        return;
+    };
+    let carlas = ts.first_ticket_of(&sam, CARLA).await;
+    let id = carlas["id"].as_i64().expect("id");
+    let key = ts.server.store.code_key().await.expect("key");
+    let address = format!("support+{id}.{}@{domain}", key.reply_token(id));
+    let before = thread(&ts, &sam, &carlas["id"]).await.len();
+    let codes = send(&ts, DAN, &[&address], &mail(DAN, &address, &format!("Re: [#{id}] hello"), "", "Me too!")).await;
+    assert_eq!(codes.data, Some(250));
+    assert_eq!(thread(&ts, &sam, &carlas["id"]).await.len(), before, "Carla's thread is untouched");
+    let opened = ticket_titled(&ts, &sam, &format!("Re: [#{id}] hello")).await;
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0]["requester_email"], DAN);
+    // A forged token threads nothing either: the subject tag is Dan's to use only on his own.
+    let forged = format!("support+{id}.00000000000000000000@{domain}");
+    let codes = send(&ts, CARLA, &[&forged], &mail(CARLA, &forged, "forged token", "", "x")).await;
+    assert_eq!(codes.data, Some(250));
+    assert_eq!(ticket_titled(&ts, &sam, "forged token").await.len(), 1, "a new ticket");
+}
+}
+
+both_stores! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auto_reply_gets_no_answer_a_bounce_is_recorded_and_a_repeat_is_taken_once() {
+    let Some(Desk { ts, maildir, ada, sam, support, _sink, _dir, .. }) = desk().await else {
+        return;
+    };
+    let auto = mail(CARLA, &support, "Out of office", "Auto-Submitted: auto-replied\r\n", "I am away.");
+    assert_eq!(send(&ts, CARLA, &[&support], &auto).await.data, Some(250));
+    let bulk = mail(CARLA, &support, "Newsletter", "Precedence: bulk\r\n", "News.");
+    assert_eq!(send(&ts, CARLA, &[&support], &bulk).await.data, Some(250));
+    let human = mail(CARLA, &support, "A real question", "", "How do I print?");
+    for _ in 0..2 {
+        assert_eq!(send(&ts, CARLA, &[&support], &human).await.data, Some(250));
+    }
+    assert_eq!(ticket_titled(&ts, &sam, "Out of office").await.len(), 1, "the auto-reply is kept");
+    assert_eq!(ticket_titled(&ts, &sam, "A real question").await.len(), 1, "one ticket for one Message-ID");
+    // The human's confirmation arrives; none for the machines, sent before it.
+    mails_to(&maildir, CARLA, 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let subjects: Vec<String> = received(&maildir)
+        .iter()
+        .filter(|m| header(m, "To").as_deref() == Some(CARLA))
+        .filter_map(|m| header(m, "Subject"))
+        .collect();
+    assert_eq!(subjects.iter().filter(|s| s.contains("A real question")).count(), 1, "{subjects:?}");
+    assert!(!subjects.iter().any(|s| s.contains("Out of office") || s.contains("Newsletter")), "{subjects:?}");
+    // A bounce of that confirmation is recorded on its queued mail, and opens no ticket.
+    let confirmation = mails_to(&maildir, CARLA, 1).await.remove(0);
+    let bounced_id = header(&confirmation, "Message-ID").expect("Message-ID");
+    let report = format!(
+        "From: MAILER-DAEMON@mx.acme.test\r\nTo: {support}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+Message-ID: <dsn1@mx.acme.test>\r\nAuto-Submitted: auto-replied\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nMailbox carla@acme.test is full.\r\n\
+--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.acme.test\r\n\r\n\
+Final-Recipient: rfc822; carla@acme.test\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n\
+--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {bounced_id}\r\nTo: carla@acme.test\r\n\
+--b--\r\n"
+    );
+    assert_eq!(send(&ts, "", &[&support], report.as_bytes()).await.data, Some(250));
+    assert!(ticket_titled(&ts, &sam, "Undelivered Mail Returned to Sender").await.is_empty());
+    let queue = ts.get("/mail/queue", &ada).await;
+    assert_eq!(queue.status, 200, "{}", queue.text);
+    let row = queue.body.as_array().expect("queue").iter().find(|m| m["message_id"] == bounced_id.as_str()).cloned().expect("the bounced mail");
+    assert_eq!(row["state"], "failed", "{row}");
+    assert!(row["last_error"].as_str().unwrap_or_default().contains("Mailbox carla@acme.test is full"), "{row}");
+}
+}
+
+both_stores! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_recipients_oversize_strangers_and_garbage() {
+    let Some(Desk { ts, ada, sam, support, domain, _sink, _dir, .. }) = desk().await else {
+        return;
+    };
+    let foreign = ["sales@".to_string() + &domain, "support@elsewhere.test".to_string()];
+    let codes = send(&ts, CARLA, &[&foreign[0], &foreign[1]], b"Subject: x\r\n\r\nx").await;
+    assert_eq!((codes.rcpt, codes.data), (vec![550, 550], None));
+    let mut big = mail(CARLA, &support, "Huge", "", "").to_vec();
+    big.extend(std::iter::repeat_n(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n".as_slice(), 26 * 1024 * 1024 / 65).flatten());
+    assert_eq!(send(&ts, CARLA, &[&support], &big).await.data, Some(552));
+    assert!(ticket_titled(&ts, &sam, "Huge").await.is_empty());
+    // An unknown sender is refused on an invite-only portal.
+    let stranger = "stranger@nowhere.test";
+    let codes = send(&ts, stranger, &[&support], &mail(stranger, &support, "Hi from a stranger", "", "?")).await;
+    assert_eq!(codes.data, Some(550));
+    assert!(ticket_titled(&ts, &sam, "Hi from a stranger").await.is_empty());
+    // On a portal open to self-registration, the stranger becomes a contact with a ticket.
+    let access = serde_json::json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
+    ts.set_portal(&ada, serde_json::json!({ "access": access })).await;
+    // Staff are no strangers: their mail is refused for good, not retried.
+    let from_staff = mail(SAM, &support, "Mail from an agent", "", "?");
+    assert_eq!(send(&ts, SAM, &[&support], &from_staff).await.data, Some(550));
+    let again = mail(stranger, &support, "Hi again from a stranger", "", "?");
+    assert_eq!(send(&ts, stranger, &[&support], &again).await.data, Some(250));
+    let opened = ticket_titled(&ts, &sam, "Hi again from a stranger").await;
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0]["requester_email"], stranger);
+    assert_eq!(ts.contact(&sam, stranger).await["email"], stranger);
+    // A message that is not MIME at all is kept as its text.
+    let garbage = b"\x00\x01{{{ this is not a mail header\r\nnor MIME \xff\xfe but words\r\n";
+    assert_eq!(send(&ts, CARLA, &[&support], garbage).await.data, Some(250));
+    let opened = ticket_titled(&ts, &sam, "(no subject)").await;
+    assert_eq!(opened.len(), 1);
+    let detail = ts.get(&format!("/tickets/{}", opened[0]["id"]), &sam).await;
+    assert!(detail.text.contains("but words"), "{}", detail.text);
+    assert_eq!(opened[0]["requester_email"], CARLA);
+}
+}
