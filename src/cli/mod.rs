@@ -5,6 +5,7 @@ mod app;
 mod client_cmds;
 pub mod failure;
 mod mail;
+mod migrate;
 mod output;
 mod paths;
 mod prompt;
@@ -83,6 +84,9 @@ pub enum Command {
         #[command(subcommand)]
         action: staff::StaffAction,
     },
+    /// Copies a portal from its SQLite data dir into an empty PostgreSQL database, ids, change
+    /// log and code key included; then serve it with `deskport serve --database URL`.
+    Migrate(migrate::Migrate),
     /// Shows the mail queue of a server's data dir.
     Mail {
         /// The mail action.
@@ -153,6 +157,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,
+        Some(Command::Migrate(args)) => migrate::run(args).await,
         Some(Command::Login(args)) => client_cmds::login(args).await,
         Some(Command::Sync) => client_cmds::sync().await,
         Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,

@@ -11,6 +11,7 @@ pub mod if_match;
 pub mod listen;
 pub mod mail;
 pub mod mail_sender;
+pub mod move_to_postgres;
 pub mod ratelimit;
 pub mod security;
 pub mod state;
