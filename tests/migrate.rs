@@ -200,8 +200,8 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
     );
     assert_eq!(stored.trim(), hex);
 
-    // New rows continue after the moved ones: a new ticket gets a fresh id, and a client
-    // that synced before the move gets it as the next change after its cursor.
+    // New rows continue after the moved ones: a new ticket gets an id above every moved one,
+    // and its change follows the moved change log, so a cursor reaches it.
     let (_, carla_now) = moved.sync_all(&carla, "", 50).await;
     let a = moved
         .post(
