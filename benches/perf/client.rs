@@ -20,24 +20,27 @@ pub fn config(dir: &Path, background: bool) -> ClientConfig {
     c
 }
 
+/// How long `session`'s client takes to sync every ticket into an empty cache in `dir`;
+/// fails when it holds fewer than `n` tickets afterwards.
+pub async fn one_initial_sync(dir: &Path, session: &Session, n: usize) -> Result<Duration> {
+    let client = Client::start(config(dir, false), session.clone()).await?;
+    let t = Instant::now();
+    client.sync_now().await?;
+    let took = t.elapsed();
+    let count = client.view().ticket_count();
+    client.shutdown().await;
+    if count < n {
+        return Err(eyre!("synced {count} tickets, expected {n}"));
+    }
+    Ok(took)
+}
+
 /// Initial sync (3 runs, each into an empty cache under `root`), the baseline and their ratio.
 /// Leaves a filled cache in `root/initial-0`.
 pub async fn initial_sync(root: &Path, ada: &Session, n: usize) -> Result<Vec<Figure>> {
     let mut initial = Vec::new();
     for i in 0..3 {
-        let client = Client::start(
-            config(&root.join(format!("initial-{i}")), false),
-            ada.clone(),
-        )
-        .await?;
-        let t = Instant::now();
-        client.sync_now().await?;
-        initial.push(t.elapsed());
-        let count = client.view().ticket_count();
-        client.shutdown().await;
-        if count < n {
-            return Err(eyre!("synced {count} tickets, expected {n}"));
-        }
+        initial.push(one_initial_sync(&root.join(format!("initial-{i}")), ada, n).await?);
     }
     let limit = ClientConfig::new(root).page_size;
     let mut fetches = Vec::new();

@@ -6,14 +6,26 @@
 //!
 //! Run with `cargo bench --bench perf` (or `scripts/bench.sh`). Exits non-zero if a target
 //! is missed, after printing the table and writing the JSON. Names after `--` run only those
-//! sections (`sync`, `cache`, `pane`, `startup`, `write`, `server`), e.g.
-//! `cargo bench --bench perf -- pane startup`; sections they need still run first.
+//! sections (`sync`, `cache`, `pane`, `startup`, `write`, `server`, `store`), e.g.
+//! `cargo bench --bench perf -- pane startup`; sections they need still run first. `store`
+//! compares the SQLite server with one on a throwaway PostgreSQL cluster, started as the
+//! tests start theirs.
 
 mod client;
 mod load;
 mod pane;
 mod report;
 mod startup;
+mod store;
+
+/// The tests' throwaway PostgreSQL cluster, for the `store` section.
+#[allow(dead_code)]
+#[path = "../../tests/common/postgres.rs"]
+mod postgres;
+/// What the cluster launcher needs of the tests' process helpers (a free port).
+#[allow(dead_code)]
+#[path = "../../tests/common/process.rs"]
+mod process;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use deskport::client::{Client, Session};
@@ -194,6 +206,18 @@ async fn main() -> Result<ExitCode> {
         );
     }
 
+    let mut store_figures = Vec::new();
+    if sections.any(&["store"]) {
+        eprintln!("the stores side by side");
+        store_figures = or_failed(
+            store::figures(tmp.path(), &server, n).await,
+            &[(
+                "store: never-kept list page, SQLite ÷ PostgreSQL req/s",
+                Goal::AtMost(2.0),
+            )],
+        );
+    }
+
     let mut boot = boot.into_iter();
     figures.extend(boot.by_ref().take(2));
     figures.extend(pane);
@@ -203,6 +227,7 @@ async fn main() -> Result<ExitCode> {
     figures.extend(incremental);
     figures.extend(boot);
     figures.extend(server_figures);
+    figures.extend(store_figures);
     drop(server);
 
     report::print(n, &figures, &load_before);

@@ -5,6 +5,7 @@ mod app;
 mod client_cmds;
 pub mod failure;
 mod mail;
+mod migrate;
 mod output;
 mod paths;
 mod portal_store;
@@ -93,6 +94,9 @@ pub enum Command {
         #[command(subcommand)]
         action: staff::StaffAction,
     },
+    /// Copies a portal from its SQLite data dir into an empty PostgreSQL database, ids, change
+    /// log and code key included; then serve it with `deskport serve --database URL`.
+    Migrate(migrate::Migrate),
     /// Shows the mail queue of a server's data dir or database.
     Mail {
         /// The mail action.
@@ -166,6 +170,7 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,
+        Some(Command::Migrate(args)) => migrate::run(args).await,
         Some(Command::Login(args)) => client_cmds::login(args).await,
         Some(Command::Sync) => client_cmds::sync().await,
         Some(Command::Tickets { json, offline }) => client_cmds::tickets(json, offline).await,

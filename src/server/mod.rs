@@ -12,6 +12,7 @@ pub mod listen;
 pub mod mail;
 pub mod mail_in;
 pub mod mail_sender;
+pub mod move_to_postgres;
 pub mod ratelimit;
 pub mod security;
 pub mod state;

@@ -135,11 +135,32 @@ impl CodeKey {
     /// passwords.
     pub fn load_or_create(dir: &Path) -> Result<Self, CodeKeyError> {
         let path = dir.join(CODE_KEY_FILE);
+        let key = match Self::stored_in(dir)? {
+            Some(key) => key,
+            None => {
+                let key = Self::fresh_bytes();
+                write_private(&path, &key).map_err(|source| CodeKeyError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                key
+            }
+        };
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+            .map_err(|_| CodeKeyError::Malformed { path })?;
+        Ok(CodeKey(mac))
+    }
+
+    /// The key file's bytes in data dir `dir`, checked as [`CodeKey::load_or_create`] checks
+    /// them; `None` when there is no key file yet. Moving a portal to PostgreSQL copies them,
+    /// so the reply addresses of mails already sent still verify.
+    pub fn stored_in(dir: &Path) -> Result<Option<[u8; 32]>, CodeKeyError> {
+        let path = dir.join(CODE_KEY_FILE);
         let io = |source| CodeKeyError::Io {
             path: path.clone(),
             source,
         };
-        let key: [u8; 32] = match std::fs::read(&path) {
+        match std::fs::read(&path) {
             Ok(bytes) => {
                 #[cfg(unix)]
                 {
@@ -149,20 +170,14 @@ impl CodeKey {
                         return Err(CodeKeyError::Loose { path, mode });
                     }
                 }
-                bytes
+                let key = bytes
                     .try_into()
-                    .map_err(|_| CodeKeyError::Malformed { path: path.clone() })?
+                    .map_err(|_| CodeKeyError::Malformed { path: path.clone() })?;
+                Ok(Some(key))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::fresh_bytes();
-                write_private(&path, &key).map_err(io)?;
-                key
-            }
-            Err(e) => return Err(io(e)),
-        };
-        let mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
-            .map_err(|_| CodeKeyError::Malformed { path })?;
-        Ok(CodeKey(mac))
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(e)),
+        }
     }
 
     /// 32 new random bytes: a key for a store that keeps it in its database, where every

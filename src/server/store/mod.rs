@@ -9,6 +9,7 @@ pub mod rate;
 mod shared;
 pub mod sqlite;
 pub mod sweep;
+pub mod table_copy;
 
 pub use held::{one_transaction, settle};
 pub use inbound::{InboundAction, InboundMail, Received, Requester};

@@ -8,6 +8,7 @@ mod auth;
 mod changes;
 mod config;
 mod connect;
+mod copy_in;
 pub(super) mod held;
 mod import;
 mod inbound;
@@ -22,6 +23,7 @@ mod staff_removal;
 mod store_impl;
 mod tickets;
 
+use super::table_copy::{MoveReport, TableRows, TableSpec};
 use super::{StoreError, StoreResult};
 use changes::Announcer;
 pub use connect::ConnectError;
@@ -178,6 +180,28 @@ impl PostgresStore {
         for hash in token_hashes {
             let _ = self.ended.send(hash);
         }
+    }
+
+    /// The moved tables as this database defines them: where `deskport migrate` copies a
+    /// SQLite portal to. Refuses a database that already holds a portal.
+    pub async fn move_target(&self) -> StoreResult<Vec<TableSpec>> {
+        pg_read!(self, |c| async move {
+            let taken = copy_in::occupied(c).await?;
+            if !taken.is_empty() {
+                return Err(copy_in::not_empty(&taken));
+            }
+            copy_in::table_specs(c).await
+        })
+    }
+
+    /// Loads the tables of a SQLite portal and its code key into this empty database, in one
+    /// transaction: a failure leaves it empty.
+    pub async fn load_moved(
+        &self,
+        tables: Vec<TableRows>,
+        code_key: Option<Vec<u8>>,
+    ) -> StoreResult<MoveReport> {
+        pg_write!(self, |c| copy_in::load(c, &tables, code_key.as_deref()))
     }
 
     /// The code key in the database, `fresh` stored first if there was none.

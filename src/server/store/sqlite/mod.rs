@@ -6,6 +6,7 @@ mod auth;
 mod cache;
 mod changes;
 mod config;
+mod export;
 pub(super) mod held;
 mod import;
 mod inbound;
@@ -80,6 +81,15 @@ impl SqliteStore {
     /// The database file: the server keeps its other files (the code key) beside it.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every row of the tables `specs` name, read at one moment: the source of a move to
+    /// PostgreSQL (`deskport migrate`).
+    pub async fn export(
+        &self,
+        specs: Vec<super::table_copy::TableSpec>,
+    ) -> StoreResult<Vec<super::table_copy::TableRows>> {
+        self.read(move |c| export::read_tables(c, &specs)).await
     }
 
     /// Tells open event streams of these sessions that they were ended.
