@@ -204,6 +204,26 @@ pub fn step(selected: usize, delta: i64, len: usize) -> usize {
 }
 
 /// Drawing helpers shared by the components' unit tests.
+/// How many rows `text` takes wrapped at word boundaries to `width` columns.
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ').map(|w| w.chars().count()) {
+        if used > 0 && used + 1 + word <= width {
+            used += 1 + word;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // A word longer than the width is broken over several rows.
+        let extra = word.saturating_sub(1) / width;
+        rows += extra;
+        used = word - extra * width;
+    }
+    rows
+}
+
 #[cfg(test)]
 pub(crate) mod test_draw {
     use super::DrawCtx;

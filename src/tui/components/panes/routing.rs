@@ -21,7 +21,7 @@ use crate::domain::wire::RulePatch;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::popups::confirm::{self, Question};
 use crate::tui::components::widgets::list::{ListCursor, pane_block};
-use crate::tui::components::{Component, DrawCtx, Outcome};
+use crate::tui::components::{Component, DrawCtx, Outcome, wrapped_rows};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
@@ -367,24 +367,4 @@ fn draw_notices(frame: &mut Frame, area: Rect, notices: &[String], ctx: DrawCtx<
         .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), bottom);
     rest
-}
-
-/// How many rows `text` takes wrapped at word boundaries to `width` columns.
-pub(super) fn wrapped_rows(text: &str, width: usize) -> usize {
-    let mut rows = 1;
-    let mut used = 0;
-    for word in text.split(' ').map(|w| w.chars().count()) {
-        if used > 0 && used + 1 + word <= width {
-            used += 1 + word;
-            continue;
-        }
-        if used > 0 {
-            rows += 1;
-        }
-        // A word longer than the width is broken over several rows.
-        let extra = word.saturating_sub(1) / width;
-        rows += extra;
-        used = word - extra * width;
-    }
-    rows
 }

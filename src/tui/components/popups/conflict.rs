@@ -10,9 +10,8 @@ use crate::client::{Client, OutboxEntry, OutboxState, Resolution, View, WriteId}
 use crate::domain::text::strip_control;
 use crate::domain::wire::{StaffTicketPatch, TicketOut};
 use crate::tui::action::{Action, Command};
-use crate::tui::components::panes::routing::wrapped_rows;
 use crate::tui::components::widgets::list::wire_name;
-use crate::tui::components::{Component, DrawCtx, Outcome, Request, centered};
+use crate::tui::components::{Component, DrawCtx, Outcome, Request, centered, wrapped_rows};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use chrono::Utc;

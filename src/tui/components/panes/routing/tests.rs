@@ -374,7 +374,7 @@ fn a_long_text_field_scrolls_to_keep_the_cursor_in_view() {
 
 #[test]
 fn notices_take_the_rows_their_wrapped_words_need() {
-    use super::wrapped_rows;
+    use crate::tui::components::wrapped_rows;
     assert_eq!(wrapped_rows("short", 10), 1);
     assert_eq!(wrapped_rows("aaaa bbbb cccc", 9), 2);
     assert_eq!(wrapped_rows("aaaa bbbbbbbbbbbbbbbbbbbbb", 10), 4);
