@@ -59,7 +59,7 @@ enum Layer {
     /// A picker, prompt, yes/no question or "who can see".
     Popup(Popup),
     /// The reply and note composer.
-    Composer(Composer),
+    Composer(Box<Composer>),
     /// The customer's support form.
     Form(Form),
 }

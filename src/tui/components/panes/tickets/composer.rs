@@ -238,7 +238,7 @@ impl super::Tickets {
     pub(super) fn compose(&mut self, internal: bool) -> Outcome {
         match self.target() {
             Some(t) if self.staff || !internal => {
-                self.layer = Some(Layer::Composer(Composer::new(t.id(), internal)));
+                self.layer = Some(Layer::Composer(Box::new(Composer::new(t.id(), internal))));
                 Outcome::Changed
             }
             _ => Outcome::Ignored,
