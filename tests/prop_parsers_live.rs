@@ -6,7 +6,7 @@
 use deskport::client::{Client, ClientConfig, Connection, login};
 use deskport::server::demo::DEMO_PASSWORD;
 use deskport::server::{ServerConfig, start};
-use deskport::tui::components::tickets::Tickets;
+use deskport::tui::components::panes::tickets::Tickets;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

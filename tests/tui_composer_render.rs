@@ -12,7 +12,7 @@ use deskport::client::Client;
 use deskport::server::demo::DEMO_PASSWORD;
 use deskport::tui::action::Action;
 use deskport::tui::components::Component;
-use deskport::tui::components::tickets::Tickets;
+use deskport::tui::components::panes::tickets::Tickets;
 use std::time::{Duration, Instant};
 
 fn typed(pane: &mut Tickets, text: &str) {

@@ -4,14 +4,16 @@
 
 mod common;
 
+use chrono::TimeZone;
 use common::code_in;
 use common::render::{
     Drawn, app, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
     render_hashed, serve, shared_demo_url, signed_in_demo, synced_client, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use deskport::client::{Connection, SyncStatus};
 use deskport::domain::Role;
-use deskport::tui::components::status_bar::{self, Connection, Identity, StatusInfo, SyncStatus};
+use deskport::tui::components::widgets::status_bar::{self, Identity, StatusInfo};
 use deskport::tui::components::{Binding, DrawCtx};
 use deskport::tui::keymap::Keymap;
 use deskport::tui::theme::{Theme, ThemeChoice};
@@ -193,6 +195,7 @@ struct Bar(StatusBarState);
 struct StatusBarState {
     identity: Identity,
     sync: SyncStatus,
+    now: chrono::DateTime<chrono::Local>,
 }
 
 impl Drawn for Bar {
@@ -209,6 +212,7 @@ impl Drawn for Bar {
             identity: Some(&self.0.identity),
             server: "help.example.com",
             sync: Some(&self.0.sync),
+            now: self.0.now,
             notice: None,
             hints: &hints,
         };
@@ -218,6 +222,10 @@ impl Drawn for Bar {
 
 #[test]
 fn the_status_bar_drops_whole_parts_when_narrow() {
+    let synced = chrono::Local
+        .with_ymd_and_hms(2026, 3, 4, 14, 3, 22)
+        .single()
+        .unwrap();
     let mut bar = Bar(StatusBarState {
         identity: Identity {
             email: "ada@deskport.test".into(),
@@ -225,10 +233,11 @@ fn the_status_bar_drops_whole_parts_when_narrow() {
         },
         sync: SyncStatus {
             connection: Connection::Offline,
-            last_sync: Some("14:03:22".into()),
-            pending: 2,
-            conflicts: 0,
+            last_sync: Some(synced.with_timezone(&chrono::Utc)),
+            pending_writes: 2,
+            ..SyncStatus::default()
         },
+        now: synced + chrono::TimeDelta::hours(1),
     });
     for width in [60, 80, 120] {
         let shown = render(&mut bar, width, 2);

@@ -101,7 +101,7 @@ fn a_customer_sees_colleagues_tickets_once_the_mode_changes() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dans = rt.block_on(async {
         let (dan, _) = api_as(&url, "dan@acme.test").await;
-        let query = deskport::client::TicketQuery {
+        let query = deskport::domain::wire::TicketListQuery {
             limit: Some(500),
             ..Default::default()
         };
@@ -278,7 +278,7 @@ fn an_admin_sees_who_can_see_a_ticket_after_switching_to_company_mode() {
     let id = rt.block_on(async {
         let (dan, _) = api_as(&url, "dan@acme.test").await;
         let page = dan
-            .tickets(&deskport::client::TicketQuery::default())
+            .tickets(&deskport::domain::wire::TicketListQuery::default())
             .await
             .unwrap();
         let first = page.items.first().expect("Dan has tickets");

@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::Write;
 use deskport::domain::wire::StaffTicketPatch;
 use deskport::tui::components::Component;
-use deskport::tui::components::tickets::Tickets;
+use deskport::tui::components::panes::tickets::Tickets;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use std::time::{Duration, Instant};

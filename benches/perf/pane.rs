@@ -5,7 +5,7 @@ use crate::report::{Figure, Goal, timed};
 use color_eyre::eyre::Result;
 use deskport::client::Client;
 use deskport::tui::action::Action;
-use deskport::tui::components::tickets::Tickets;
+use deskport::tui::components::panes::tickets::Tickets;
 use deskport::tui::components::{Component, DrawCtx};
 use deskport::tui::keymap::Keymap;
 use deskport::tui::theme::{Theme, ThemeChoice};

@@ -29,7 +29,7 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// Opens the terminal app.
 pub async fn run(user: Option<String>, server: Option<String>) -> Result<()> {
     let data_dir = paths::data_dir();
-    let config_dir = tui::config_dir();
+    let config_dir = paths::config_dir();
     let config = tui::load_config(&config_dir)?;
     let _log = init_logging(&data_dir)?;
     let remembered = match &server {

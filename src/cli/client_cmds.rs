@@ -125,7 +125,7 @@ fn cache_age(last_sync: Option<chrono::DateTime<chrono::Utc>>) -> String {
     match last_sync {
         Some(at) => format!(
             "showing the cache as of {}",
-            deskport::tui::app::local_time(at, chrono::Local::now())
+            deskport::tui::components::widgets::status_bar::local_time(at, chrono::Local::now())
         ),
         None => "nothing has been synced yet".into(),
     }

@@ -26,7 +26,7 @@ pub enum StaffAction {
         /// Display name.
         #[arg(long)]
         name: String,
-        /// Role.
+        /// What the account may do: agents work tickets, admins also change settings.
         #[arg(long, value_enum)]
         role: StaffRole,
         /// Read the password from standard input instead of prompting.

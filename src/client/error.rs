@@ -73,11 +73,6 @@ impl ApiError {
             ApiError::Offline(_) | ApiError::RateLimited { .. } | ApiError::Server { .. }
         )
     }
-
-    /// The server could not be reached at all.
-    pub fn is_offline(&self) -> bool {
-        matches!(self, ApiError::Offline(_))
-    }
 }
 
 /// What went wrong in a [`crate::client::Client`] operation.

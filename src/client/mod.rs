@@ -32,7 +32,7 @@ mod sync;
 pub mod view;
 pub mod write;
 
-pub use api::{ApiClient, Tagged, TicketQuery};
+pub use api::{ApiClient, Tagged};
 pub use error::{ApiError, ClientError};
 pub use glance::Glance;
 pub use session::{Session, cache_path, normalize_server_url};

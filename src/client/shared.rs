@@ -21,7 +21,7 @@ pub(crate) enum Command {
     Sync(Option<oneshot::Sender<Result<SyncReport, ClientError>>>),
     /// The outbox changed: send what is pending.
     Replay,
-    /// Stop.
+    /// End the sync task (the client is dropped or signs out).
     Shutdown,
 }
 

@@ -243,7 +243,7 @@ pub enum AssignNamed {
 pub struct RuleOutcome {
     /// Destination inbox.
     pub inbox_id: i64,
-    /// Assignment.
+    /// Who gets tickets the rule sends here.
     pub assign: AssignTarget,
     /// Priority to set, if any.
     #[serde(default)]
@@ -266,7 +266,7 @@ pub struct RoutingRule {
     pub match_mode: MatchMode,
     /// Conditions (at least one).
     pub conditions: Vec<Condition>,
-    /// Outcome.
+    /// What a matching rule does to the ticket.
     pub then: RuleOutcome,
 }
 
@@ -321,13 +321,10 @@ impl RoutingRule {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingInput {
-    /// Subject.
     #[serde(default)]
     pub subject: String,
-    /// Description.
     #[serde(default)]
     pub description: String,
-    /// Category.
     #[serde(default)]
     pub category: String,
     /// Priority, if set.
@@ -339,7 +336,6 @@ pub struct RoutingInput {
     /// Requester's email.
     #[serde(default)]
     pub email: String,
-    /// Source.
     #[serde(default)]
     pub source: Option<Source>,
     /// Support-form values.

@@ -16,7 +16,7 @@ pub enum Stage {
     WaitingOnContact,
     /// The contact answered; our move.
     WaitingOnUs,
-    /// Done.
+    /// Finished; a customer may reopen it.
     Closed,
 }
 
@@ -66,13 +66,13 @@ impl Stage {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
-    /// Whenever.
+    /// When there is time.
     Low,
     /// The default.
     Medium,
-    /// Soon.
+    /// Before the medium ones.
     High,
-    /// Now.
+    /// Before anything else.
     Urgent,
 }
 
@@ -146,7 +146,6 @@ pub struct Ticket {
     pub description: String,
     /// Pipeline stage.
     pub stage: Stage,
-    /// Priority.
     pub priority: Priority,
     /// Free category, e.g. `billing`.
     pub category: String,
@@ -154,7 +153,7 @@ pub struct Ticket {
     pub inbox_id: i64,
     /// Assigned agent, if any.
     pub owner_id: Option<i64>,
-    /// Requester.
+    /// The contact the ticket is for.
     pub contact_id: i64,
     /// Company the ticket belongs to (the requester's primary company when it was raised).
     pub company_id: Option<i64>,
@@ -195,7 +194,6 @@ pub struct Message {
     pub author_kind: AuthorKind,
     /// The contact's or user's id.
     pub author_id: i64,
-    /// Text.
     pub body: String,
     /// Staff-only note.
     pub internal: bool,

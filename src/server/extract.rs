@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::if_match::IfMatch;
+use super::request::bearer;
 use super::security::digest;
 use super::state::SharedState;
 use super::store::{Account, FillFrom, StoreError};
@@ -160,17 +161,6 @@ pub fn viewer_of(account: &Account) -> Viewer {
             properties: c.properties.clone(),
         },
     }
-}
-
-/// The bearer token of a request, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
 }
 
 impl FromRequestParts<SharedState> for Caller {

@@ -6,14 +6,14 @@ pub mod data_dir;
 pub mod demo;
 pub mod error;
 pub mod extract;
-pub mod idempotency;
 pub mod if_match;
 pub mod listen;
 pub mod mail;
 pub mod mail_in;
 pub mod mail_sender;
+pub mod middleware;
 pub mod move_to_postgres;
-pub mod ratelimit;
+pub mod request;
 pub mod security;
 pub mod state;
 pub mod store;
@@ -172,13 +172,13 @@ pub fn app(state: SharedState) -> Router {
         .fallback(|| async { ApiError::not_found().into_response() })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            idempotency::layer,
+            middleware::idempotency::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            ratelimit::layer,
+            middleware::ratelimit::layer,
         ))
-        .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(request::MAX_BODY_BYTES))
         .with_state(state)
 }
 

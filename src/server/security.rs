@@ -39,13 +39,6 @@ pub async fn hash_password_async(password: String) -> Result<String, String> {
         .map_err(|e| e.to_string())?
 }
 
-/// [`verify_password`] on the blocking pool.
-pub async fn verify_password_async(hash: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .unwrap_or(false)
-}
-
 /// The hash of a password no account has, computed once: sign-ins that have no real hash to
 /// check (unknown email, unregistered contact) verify against it, so they cost the same
 /// Argon2 work as real ones and their timing does not reveal which accounts exist.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 /// Shared server state.
 pub struct AppState {
-    /// Persistence.
+    /// Where every handler reads and writes: one trait over SQLite and PostgreSQL.
     pub store: Arc<dyn Store>,
     /// Outgoing mail.
     pub mailer: Arc<dyn Mailer>,

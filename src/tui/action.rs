@@ -1,321 +1,160 @@
 //! What a user can ask the terminal app to do. Keys map to these through the keymap; the help
 //! popup, the hint bar and the command palette all list them, so they share one vocabulary.
 
+use super::config_file::by_name;
 use std::fmt;
 use std::str::FromStr;
 
-/// A user's request, independent of the key that produced it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    /// Leave the app.
-    Quit,
-    /// Open the help popup.
-    Help,
-    /// Open the command palette.
-    Palette,
-    /// Show the next tab.
-    NextTab,
-    /// Show the previous tab.
-    PrevTab,
-    /// Show the first tab.
-    Tab1,
-    /// Show the second tab.
-    Tab2,
-    /// Show the third tab.
-    Tab3,
-    /// Move the selection down one row.
-    Down,
-    /// Move the selection up one row.
-    Up,
-    /// Jump to the first row.
-    Top,
-    /// Jump to the last row.
-    Bottom,
-    /// Move down one screen.
-    PageDown,
-    /// Move up one screen.
-    PageUp,
-    /// Focus the next input field.
-    NextField,
-    /// Focus the previous input field.
-    PrevField,
-    /// Accept: sign in, run the chosen command.
-    Confirm,
-    /// Close the popup.
-    Close,
-    /// Type a filter over the list.
-    Filter,
-    /// Show the next saved view of the list.
-    NextQueue,
-    /// Show the previous saved view of the list.
-    PrevQueue,
-    /// Sort by the next column.
-    SortNext,
-    /// Reverse the sort.
-    SortReverse,
-    /// Show or hide the preview beside the list.
-    TogglePreview,
-    /// Assign the selected ticket to me.
-    AssignMe,
-    /// Close or reopen the selected ticket.
-    ToggleClosed,
-    /// Choose the selected ticket's stage.
-    SetStage,
-    /// Choose the selected ticket's priority.
-    SetPriority,
-    /// Choose who owns the selected (or marked) tickets.
-    Assign,
-    /// Set the selected ticket's category.
-    SetCategory,
-    /// Edit the selected ticket's tags.
-    SetTags,
-    /// Mark or unmark the selected row for a bulk change.
-    Mark,
-    /// Mark the rows from the last mark to the selected one.
-    MarkRange,
-    /// Mark every row shown (or clear the marks when all are marked).
-    MarkAll,
-    /// Move the selected item down in an ordered list.
-    MoveDown,
-    /// Move the selected item up in an ordered list.
-    MoveUp,
-    /// Switch the selected item (or the focused choice) to its next state.
-    Toggle,
-    /// Create a new item.
-    New,
-    /// Edit the selected item.
-    Edit,
-    /// Delete the selected item.
-    Delete,
-    /// Try something out (the routing tester).
-    Try,
-    /// Save the editor's changes.
-    Save,
-    /// Make the selected item the default.
-    MakeDefault,
-    /// See the selected contact's ticket list as they see it.
-    ViewAs,
-    /// Go to the next step or section of a multi-part form.
-    NextStep,
-    /// Go back to the previous step or section of a multi-part form.
-    PrevStep,
-    /// Throw away unsaved changes (or, in a conflict, keep the server's version).
-    Revert,
-    /// Write a reply on the selected ticket.
-    Reply,
-    /// Write an internal note on the selected ticket (staff).
-    Note,
-    /// List the contacts who can see the selected ticket, and why (staff).
-    WhoCanSee,
-    /// Continue the text being written in `$EDITOR`.
-    ExternalEditor,
-    /// Sign out: end the session on the server and forget it here.
-    SignOut,
-    /// Sign out everywhere: end every session of the account (other devices too).
-    SignOutEverywhere,
-    /// Change the account's password.
-    ChangePassword,
-    /// Show the changes that conflict with someone else's, to settle them.
-    Conflicts,
-    /// Accept (the consent notice).
-    Accept,
-    /// Decline (the consent notice), which signs out.
-    Decline,
-    /// Email a password-less sign-in code to the address typed on the sign-in screen.
-    RequestCode,
+/// Declares [`Action`] from one table, so the enum, [`Action::ALL`], [`Action::name`] and
+/// [`Action::describe`] cannot drift apart: each row is a variant, its keymap name and its
+/// generic description.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $describe:literal;)*) => {
+        /// A user's request, independent of the key that produced it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order help and the palette list them.
+            pub const ALL: [Action; [$($name),*].len()] = [$(Action::$variant),*];
+
+            /// The name used in keymap.toml.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            /// A short description for hints, help and the palette, used when the pane
+            /// offering the action has no more specific one.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $describe,)*
+                }
+            }
+        }
+    };
 }
 
-impl Action {
-    /// Every action, in the order help and the palette list them.
-    pub const ALL: [Action; 58] = [
-        Action::Quit,
-        Action::Help,
-        Action::Palette,
-        Action::NextTab,
-        Action::PrevTab,
-        Action::Tab1,
-        Action::Tab2,
-        Action::Tab3,
-        Action::Down,
-        Action::Up,
-        Action::Top,
-        Action::Bottom,
-        Action::PageDown,
-        Action::PageUp,
-        Action::NextField,
-        Action::PrevField,
-        Action::Confirm,
-        Action::Close,
-        Action::Filter,
-        Action::NextQueue,
-        Action::PrevQueue,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::TogglePreview,
-        Action::AssignMe,
-        Action::ToggleClosed,
-        Action::SetStage,
-        Action::SetPriority,
-        Action::Assign,
-        Action::SetCategory,
-        Action::SetTags,
-        Action::Mark,
-        Action::MarkRange,
-        Action::MarkAll,
-        Action::MoveDown,
-        Action::MoveUp,
-        Action::Toggle,
-        Action::New,
-        Action::Edit,
-        Action::Delete,
-        Action::Try,
-        Action::Save,
-        Action::MakeDefault,
-        Action::ViewAs,
-        Action::NextStep,
-        Action::PrevStep,
-        Action::Revert,
-        Action::Reply,
-        Action::Note,
-        Action::WhoCanSee,
-        Action::ExternalEditor,
-        Action::SignOut,
-        Action::SignOutEverywhere,
-        Action::ChangePassword,
-        Action::Conflicts,
-        Action::Accept,
-        Action::Decline,
-        Action::RequestCode,
-    ];
-
-    /// The name used in keymap.toml.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Palette => "palette",
-            Action::NextTab => "next_tab",
-            Action::PrevTab => "prev_tab",
-            Action::Tab1 => "tab_1",
-            Action::Tab2 => "tab_2",
-            Action::Tab3 => "tab_3",
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::NextField => "next_field",
-            Action::PrevField => "prev_field",
-            Action::Confirm => "confirm",
-            Action::Close => "close",
-            Action::Filter => "filter",
-            Action::NextQueue => "next_queue",
-            Action::PrevQueue => "prev_queue",
-            Action::SortNext => "sort_next",
-            Action::SortReverse => "sort_reverse",
-            Action::TogglePreview => "toggle_preview",
-            Action::AssignMe => "assign_me",
-            Action::ToggleClosed => "toggle_closed",
-            Action::SetStage => "set_stage",
-            Action::SetPriority => "set_priority",
-            Action::Assign => "assign",
-            Action::SetCategory => "set_category",
-            Action::SetTags => "set_tags",
-            Action::Mark => "mark",
-            Action::MarkRange => "mark_range",
-            Action::MarkAll => "mark_all",
-            Action::MoveDown => "move_down",
-            Action::MoveUp => "move_up",
-            Action::Toggle => "toggle",
-            Action::New => "new",
-            Action::Edit => "edit",
-            Action::Delete => "delete",
-            Action::Try => "try",
-            Action::Save => "save",
-            Action::MakeDefault => "make_default",
-            Action::ViewAs => "view_as",
-            Action::NextStep => "next_step",
-            Action::PrevStep => "prev_step",
-            Action::Revert => "revert",
-            Action::Reply => "reply",
-            Action::Note => "note",
-            Action::WhoCanSee => "who_can_see",
-            Action::ExternalEditor => "external_editor",
-            Action::SignOut => "sign_out",
-            Action::SignOutEverywhere => "sign_out_everywhere",
-            Action::ChangePassword => "change_password",
-            Action::Conflicts => "conflicts",
-            Action::Accept => "accept",
-            Action::Decline => "decline",
-            Action::RequestCode => "request_code",
-        }
-    }
-
-    /// A short description for hints, help and the palette, used when the pane offering the
-    /// action has no more specific one.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Palette => "commands",
-            Action::NextTab => "next tab",
-            Action::PrevTab => "previous tab",
-            Action::Tab1 => "first tab",
-            Action::Tab2 => "second tab",
-            Action::Tab3 => "third tab",
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::Top => "first",
-            Action::Bottom => "last",
-            Action::PageDown => "page down",
-            Action::PageUp => "page up",
-            Action::NextField => "next field",
-            Action::PrevField => "previous field",
-            Action::Confirm => "confirm",
-            Action::Close => "close",
-            Action::Filter => "filter",
-            Action::NextQueue => "next view",
-            Action::PrevQueue => "previous view",
-            Action::SortNext => "sort by next column",
-            Action::SortReverse => "reverse sort",
-            Action::TogglePreview => "toggle preview",
-            Action::AssignMe => "assign to me",
-            Action::ToggleClosed => "close or reopen",
-            Action::SetStage => "set stage",
-            Action::SetPriority => "set priority",
-            Action::Assign => "assign",
-            Action::SetCategory => "set category",
-            Action::SetTags => "edit tags",
-            Action::Mark => "mark",
-            Action::MarkRange => "mark range",
-            Action::MarkAll => "mark all shown",
-            Action::MoveDown => "move down",
-            Action::MoveUp => "move up",
-            Action::Toggle => "switch",
-            Action::New => "new",
-            Action::Edit => "edit",
-            Action::Delete => "delete",
-            Action::Try => "try out",
-            Action::Save => "save",
-            Action::MakeDefault => "make default",
-            Action::ViewAs => "view as contact",
-            Action::NextStep => "next step",
-            Action::PrevStep => "previous step",
-            Action::Revert => "discard changes",
-            Action::Reply => "reply",
-            Action::Note => "internal note",
-            Action::WhoCanSee => "who can see this ticket",
-            Action::ExternalEditor => "continue in $EDITOR",
-            Action::SignOut => "sign out",
-            Action::SignOutEverywhere => "sign out everywhere",
-            Action::ChangePassword => "change password",
-            Action::Conflicts => "resolve conflicts",
-            Action::Accept => "accept",
-            Action::Decline => "decline",
-            Action::RequestCode => "email me a sign-in code",
-        }
-    }
+actions! {
+    /// Leave the app.
+    Quit = "quit", "quit";
+    /// Open the help popup.
+    Help = "help", "help";
+    /// Open the command palette.
+    Palette = "palette", "commands";
+    /// Show the next tab.
+    NextTab = "next_tab", "next tab";
+    /// Show the previous tab.
+    PrevTab = "prev_tab", "previous tab";
+    /// Show the first tab.
+    Tab1 = "tab_1", "first tab";
+    /// Show the second tab.
+    Tab2 = "tab_2", "second tab";
+    /// Show the third tab.
+    Tab3 = "tab_3", "third tab";
+    /// Move the selection down one row.
+    Down = "down", "down";
+    /// Move the selection up one row.
+    Up = "up", "up";
+    /// Jump to the first row.
+    Top = "top", "first";
+    /// Jump to the last row.
+    Bottom = "bottom", "last";
+    /// Move down one screen.
+    PageDown = "page_down", "page down";
+    /// Move up one screen.
+    PageUp = "page_up", "page up";
+    /// Focus the next input field.
+    NextField = "next_field", "next field";
+    /// Focus the previous input field.
+    PrevField = "prev_field", "previous field";
+    /// Accept: sign in, run the chosen command.
+    Confirm = "confirm", "confirm";
+    /// Close the popup.
+    Close = "close", "close";
+    /// Type a filter over the list.
+    Filter = "filter", "filter";
+    /// Show the next saved view of the list.
+    NextQueue = "next_queue", "next view";
+    /// Show the previous saved view of the list.
+    PrevQueue = "prev_queue", "previous view";
+    /// Sort by the next column.
+    SortNext = "sort_next", "sort by next column";
+    /// Reverse the sort.
+    SortReverse = "sort_reverse", "reverse sort";
+    /// Show or hide the preview beside the list.
+    TogglePreview = "toggle_preview", "toggle preview";
+    /// Assign the selected ticket to me.
+    AssignMe = "assign_me", "assign to me";
+    /// Close or reopen the selected ticket.
+    ToggleClosed = "toggle_closed", "close or reopen";
+    /// Choose the selected ticket's stage.
+    SetStage = "set_stage", "set stage";
+    /// Choose the selected ticket's priority.
+    SetPriority = "set_priority", "set priority";
+    /// Choose who owns the selected (or marked) tickets.
+    Assign = "assign", "assign";
+    /// Set the selected ticket's category.
+    SetCategory = "set_category", "set category";
+    /// Edit the selected ticket's tags.
+    SetTags = "set_tags", "edit tags";
+    /// Mark or unmark the selected row for a bulk change.
+    Mark = "mark", "mark";
+    /// Mark the rows from the last mark to the selected one.
+    MarkRange = "mark_range", "mark range";
+    /// Mark every row shown (or clear the marks when all are marked).
+    MarkAll = "mark_all", "mark all shown";
+    /// Move the selected item down in an ordered list.
+    MoveDown = "move_down", "move down";
+    /// Move the selected item up in an ordered list.
+    MoveUp = "move_up", "move up";
+    /// Switch the selected item (or the focused choice) to its next state.
+    Toggle = "toggle", "switch";
+    /// Create a new item.
+    New = "new", "new";
+    /// Edit the selected item.
+    Edit = "edit", "edit";
+    /// Delete the selected item.
+    Delete = "delete", "delete";
+    /// Try something out (the routing tester).
+    Try = "try", "try out";
+    /// Save the editor's changes.
+    Save = "save", "save";
+    /// Make the selected item the default.
+    MakeDefault = "make_default", "make default";
+    /// See the selected contact's ticket list as they see it.
+    ViewAs = "view_as", "view as contact";
+    /// Go to the next step or section of a multi-part form.
+    NextStep = "next_step", "next step";
+    /// Go back to the previous step or section of a multi-part form.
+    PrevStep = "prev_step", "previous step";
+    /// Throw away unsaved changes (or, in a conflict, keep the server's version).
+    Revert = "revert", "discard changes";
+    /// Write a reply on the selected ticket.
+    Reply = "reply", "reply";
+    /// Write an internal note on the selected ticket (staff).
+    Note = "note", "internal note";
+    /// List the contacts who can see the selected ticket, and why (staff).
+    WhoCanSee = "who_can_see", "who can see this ticket";
+    /// Continue the text being written in `$EDITOR`.
+    ExternalEditor = "external_editor", "continue in $EDITOR";
+    /// Sign out: end the session on the server and forget it here.
+    SignOut = "sign_out", "sign out";
+    /// Sign out everywhere: end every session of the account (other devices too).
+    SignOutEverywhere = "sign_out_everywhere", "sign out everywhere";
+    /// Change the account's password.
+    ChangePassword = "change_password", "change password";
+    /// Show the changes that conflict with someone else's, to settle them.
+    Conflicts = "conflicts", "resolve conflicts";
+    /// Accept (the consent notice).
+    Accept = "accept", "accept";
+    /// Decline (the consent notice), which signs out.
+    Decline = "decline", "decline";
+    /// Email a password-less sign-in code to the address typed on the sign-in screen.
+    RequestCode = "request_code", "email me a sign-in code";
 }
 
 impl fmt::Display for Action {
@@ -328,16 +167,9 @@ impl FromStr for Action {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Action::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!(
-                    "unknown action \"{s}\"; the actions are: {}",
-                    names.join(", ")
-                )
-            })
+        let named = Action::ALL.map(|a| (a.name(), a));
+        by_name(&named, s)
+            .map_err(|names| format!("unknown action \"{s}\"; the actions are: {names}"))
     }
 }
 

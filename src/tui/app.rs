@@ -4,11 +4,11 @@
 
 use super::Options;
 use super::action::Action;
-use super::components::conflict::ConflictDialog;
-use super::components::help::Help;
-use super::components::palette::Palette;
-use super::components::signin::SignIn;
-use super::components::status_bar::Notice;
+use super::components::panes::signin::SignIn;
+use super::components::popups::conflict::ConflictDialog;
+use super::components::popups::help::Help;
+use super::components::popups::palette::Palette;
+use super::components::widgets::status_bar::Notice;
 use super::components::{Component, Outcome, Request};
 use super::config::Config;
 use super::editor::EditorJob;
@@ -27,12 +27,10 @@ mod draw;
 mod gates;
 mod main_screen;
 mod sign_in;
-mod sync_text;
 
 use gates::{ConsentScreen, Leave};
 use main_screen::Main;
 use sign_in::sign_in_screen;
-pub use sync_text::local_time;
 
 /// The smallest terminal the app draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 16);

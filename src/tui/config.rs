@@ -6,20 +6,10 @@ use super::config_file::{ConfigError, read_optional};
 use super::keymap::Keymap;
 use super::theme::{Theme, ThemeChoice};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The settings shipped with deskport.
 pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
-
-/// Where deskport looks for its configuration files.
-pub fn config_dir() -> PathBuf {
-    std::env::var_os("DESKPORT_CONFIG_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            directories::ProjectDirs::from("", "", "deskport").map(|p| p.config_dir().to_path_buf())
-        })
-        .unwrap_or_else(|| PathBuf::from(".deskport-config"))
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +23,6 @@ struct Settings {
 pub struct Config {
     /// Key bindings.
     pub keymap: Keymap,
-    /// Styles.
     pub theme: Theme,
     /// Whether to capture the mouse.
     pub mouse: bool,

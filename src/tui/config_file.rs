@@ -1,6 +1,6 @@
 //! Reading one configuration file and saying what is wrong with it: the error type the
 //! settings, keymap and theme loaders share (its file and line), and reading a file that may
-//! be absent. A leaf module, so `config` can use `keymap` and `theme` while they use this.
+//! be absent, and looking up the names those files use. A leaf module, so `config` can use `keymap` and `theme` while they use this.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -52,6 +52,20 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// Looks `name` up in `table` (the names a configuration file may give and what each stands
+/// for): the one lookup behind action, keymap section, colour and modifier names. A miss
+/// gives the names there are, comma-separated, for the caller's message.
+pub fn by_name<T: Copy>(table: &[(&str, T)], name: &str) -> Result<T, String> {
+    table
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+            names.join(", ")
+        })
+}
 
 /// Reads a file that may be absent; `None` when it does not exist.
 pub fn read_optional(file: &Path) -> Result<Option<String>, ConfigError> {

@@ -2,7 +2,7 @@
 //! shipped `assets/keymap.toml` with the user's `keymap.toml` on top.
 
 use super::action::Action;
-use super::config_file::{ConfigError, read_optional};
+use super::config_file::{ConfigError, by_name, read_optional};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -48,7 +48,7 @@ pub enum Context {
     Conflict,
     /// The consent notice a customer must answer before going on.
     Consent,
-    /// A yes/no question (see `components::confirm`), the same in every pane.
+    /// A yes/no question (see `components::popups::confirm`), the same in every pane.
     Confirm,
 }
 
@@ -178,16 +178,10 @@ impl Context {
 impl<'de> Deserialize<'de> for Context {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Context::ALL
-            .into_iter()
-            .find(|c| c.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
-                serde::de::Error::custom(format!(
-                    "unknown section [{s}]; the sections are: {}",
-                    names.join(", ")
-                ))
-            })
+        let named = Context::ALL.map(|c| (c.name(), c));
+        by_name(&named, &s).map_err(|names| {
+            serde::de::Error::custom(format!("unknown section [{s}]; the sections are: {names}"))
+        })
     }
 }
 

@@ -15,8 +15,8 @@ pub mod session;
 pub mod terminal;
 pub mod theme;
 
-pub use components::signin::{DemoAccount, DemoLogins};
-pub use config::{Config, config_dir};
+pub use components::panes::signin::{DemoAccount, DemoLogins};
+pub use config::Config;
 pub use msg::Msg;
 
 use color_eyre::eyre::{Result, eyre};

@@ -1,7 +1,7 @@
 //! Styles, loaded from TOML: the shipped 16-colour theme or the monochrome one (chosen
 //! automatically under `NO_COLOR`), with the user's `theme.toml` changing single styles.
 
-use super::config_file::{ConfigError, read_optional};
+use super::config_file::{ConfigError, by_name, read_optional};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -152,17 +152,9 @@ struct NamedColor(Color);
 impl<'de> Deserialize<'de> for NamedColor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        COLORS
-            .iter()
-            .find(|(n, _)| *n == s)
-            .map(|(_, c)| NamedColor(*c))
-            .ok_or_else(|| {
-                let names: Vec<&str> = COLORS.iter().map(|(n, _)| *n).collect();
-                serde::de::Error::custom(format!(
-                    "unknown colour \"{s}\"; the colours are: {}",
-                    names.join(", ")
-                ))
-            })
+        by_name(&COLORS, &s).map(NamedColor).map_err(|names| {
+            serde::de::Error::custom(format!("unknown colour \"{s}\"; the colours are: {names}"))
+        })
     }
 }
 
@@ -172,17 +164,11 @@ struct NamedModifier(Modifier);
 impl<'de> Deserialize<'de> for NamedModifier {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        MODIFIERS
-            .iter()
-            .find(|(n, _)| *n == s)
-            .map(|(_, m)| NamedModifier(*m))
-            .ok_or_else(|| {
-                let names: Vec<&str> = MODIFIERS.iter().map(|(n, _)| *n).collect();
-                serde::de::Error::custom(format!(
-                    "unknown modifier \"{s}\"; the modifiers are: {}",
-                    names.join(", ")
-                ))
-            })
+        by_name(&MODIFIERS, &s).map(NamedModifier).map_err(|names| {
+            serde::de::Error::custom(format!(
+                "unknown modifier \"{s}\"; the modifiers are: {names}"
+            ))
+        })
     }
 }
 

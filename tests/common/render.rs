@@ -7,7 +7,7 @@ use deskport::client::{Client, ClientConfig, Connection, login};
 use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
 use deskport::server::{RunningServer, ServerConfig, start};
 use deskport::tui::app::App;
-use deskport::tui::components::tickets::Tickets;
+use deskport::tui::components::panes::tickets::Tickets;
 use deskport::tui::components::{Component, DrawCtx};
 use deskport::tui::keymap::Keymap;
 use deskport::tui::msg::Tasks;

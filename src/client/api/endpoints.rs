@@ -7,28 +7,11 @@ use crate::domain::wire::{
     Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
     InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
     PasswordChange, PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput,
-    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketOut, TicketPage, TicketPatch,
-    VerifyRequest,
+    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketListQuery, TicketOut, TicketPage,
+    TicketPatch, VerifyRequest,
 };
-use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, Stage, User};
+use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
 use reqwest::Method;
-
-/// Filters of `GET /tickets`.
-#[derive(Debug, Clone, Default)]
-pub struct TicketQuery {
-    /// Words to find in id, subject, requester or company.
-    pub q: Option<String>,
-    /// Stage (staff only).
-    pub stage: Option<Stage>,
-    /// `me`, `none` or a user id (staff only).
-    pub owner: Option<String>,
-    /// Inbox id (staff only).
-    pub inbox: Option<i64>,
-    /// Page size, 1–500.
-    pub limit: Option<usize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
 
 impl ApiClient {
     /// `POST /auth/login`.
@@ -227,7 +210,7 @@ impl ApiClient {
     }
 
     /// `GET /tickets`.
-    pub async fn tickets(&self, q: &TicketQuery) -> Result<TicketPage, ApiError> {
+    pub async fn tickets(&self, q: &TicketListQuery) -> Result<TicketPage, ApiError> {
         let mut call = Call::new(Method::GET, "/tickets");
         if let Some(v) = &q.q {
             call = call.query("q", v);

@@ -4,8 +4,6 @@
 
 mod endpoints;
 
-pub use endpoints::TicketQuery;
-
 use super::error::ApiError;
 use super::session::normalize_server_url;
 use reqwest::header::{ETAG, HeaderMap, IF_MATCH, RETRY_AFTER};

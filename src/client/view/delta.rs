@@ -99,6 +99,6 @@ impl EntityKind {
 pub(crate) enum Delta {
     /// Insert or replace.
     Upsert(Item),
-    /// Remove.
+    /// Drop this entity from the view.
     Delete(EntityKind, i64),
 }

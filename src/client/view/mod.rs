@@ -166,11 +166,6 @@ impl View {
         self.position(id).ok().and_then(|i| self.tickets.get(i))
     }
 
-    /// Entries waiting for the user: conflicts to resolve and rejections to acknowledge.
-    pub fn attention(&self) -> impl Iterator<Item = &OutboxEntry> {
-        self.outbox.iter().filter(|e| !e.is_pending())
-    }
-
     /// Writes still to be sent.
     pub fn pending_writes(&self) -> usize {
         self.outbox.iter().filter(|e| e.is_pending()).count()

@@ -59,7 +59,6 @@ impl ViewTicket {
         self.base.as_deref().unwrap_or(&self.shown).version()
     }
 
-    /// Subject.
     pub fn subject(&self) -> &str {
         self.shown.text(Text::Subject)
     }
@@ -87,7 +86,6 @@ impl ViewTicket {
         self.shown.closed()
     }
 
-    /// Priority.
     pub fn priority(&self) -> Priority {
         self.shown.priority()
     }

@@ -12,11 +12,9 @@ use utoipa::ToSchema;
 pub enum CustomerColumn {
     /// Ticket number.
     Id,
-    /// Subject.
     Subject,
     /// Customer label of the stage.
     Status,
-    /// Priority.
     Priority,
     /// Who raised it (name only).
     Requester,

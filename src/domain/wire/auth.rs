@@ -15,7 +15,6 @@ pub struct AccountOut {
     pub role: Role,
     /// Display name.
     pub name: String,
-    /// Email.
     pub email: String,
     /// For contacts: their primary company's id.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -26,9 +25,7 @@ pub struct AccountOut {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// Email.
     pub email: String,
-    /// Password.
     pub password: String,
 }
 
@@ -44,7 +41,7 @@ pub struct LoginResponse {
 /// The caller's account and what it must do first.
 #[derive(Debug, Serialize, Deserialize, Clone, ToSchema)]
 pub struct MeResponse {
-    /// Account.
+    /// Who is signed in.
     pub user: AccountOut,
     /// For customers: the consent notice must be accepted before using the portal.
     pub consent_required: bool,
@@ -74,7 +71,6 @@ pub struct ConsentRequest {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
-    /// Email.
     pub email: String,
 }
 
@@ -93,7 +89,6 @@ pub struct EmailOutcome {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    /// Email.
     pub email: String,
     /// The six digits.
     pub code: String,

@@ -7,6 +7,7 @@ pub mod mail;
 pub mod portal;
 pub mod routing;
 pub mod sync;
+pub mod ticket_list;
 pub mod tickets;
 
 pub use audience::*;
@@ -15,4 +16,5 @@ pub use mail::*;
 pub use portal::*;
 pub use routing::*;
 pub use sync::*;
+pub use ticket_list::*;
 pub use tickets::*;

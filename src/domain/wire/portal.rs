@@ -22,11 +22,11 @@ pub struct PortalOut {
 /// The public part of the settings, for customers.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicPortal {
-    /// Title.
+    /// The portal's name, shown to customers.
     pub name: String,
-    /// Address.
+    /// Where customers reach the portal.
     pub portal_url: String,
-    /// Language.
+    /// The language customers see the portal in.
     pub language: String,
     /// How the customer's list looks.
     pub ticket_view: TicketView,
@@ -48,9 +48,9 @@ pub struct PublicPortal {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum PortalFor {
-    /// Staff.
+    /// What staff get: every setting.
     Staff(Box<PortalOut>),
-    /// Customers.
+    /// What customers get: the public part only.
     Public(PublicPortal),
 }
 

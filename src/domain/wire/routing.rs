@@ -24,7 +24,6 @@ pub struct InboxOut {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboxInput {
-    /// Name.
     pub name: String,
     /// Inbox or help desk.
     pub kind: InboxKind,
@@ -42,13 +41,12 @@ pub struct InboxInput {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboxPatch {
-    /// Name.
     pub name: Option<String>,
-    /// Kind.
+    /// Inbox or help desk.
     pub kind: Option<InboxKind>,
-    /// Members.
+    /// Staff user ids (replaces them).
     pub members: Option<Vec<i64>>,
-    /// Method.
+    /// How tickets in it get an owner.
     pub assignment: Option<Assignment>,
     /// Capacity; `null` removes the limit.
     #[serde(
@@ -64,7 +62,6 @@ pub struct InboxPatch {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
-    /// Name.
     pub name: String,
     /// Enabled (default true).
     #[serde(default = "yes")]
@@ -75,9 +72,8 @@ pub struct RuleInput {
     /// All or any.
     #[serde(rename = "match")]
     pub match_mode: MatchMode,
-    /// Conditions.
     pub conditions: Vec<Condition>,
-    /// Outcome.
+    /// What a matching rule does to the ticket.
     pub then: RuleOutcome,
 }
 
@@ -104,18 +100,15 @@ impl RuleInput {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RulePatch {
-    /// Name.
     pub name: Option<String>,
-    /// Enabled.
     pub enabled: Option<bool>,
     /// New position (others shift).
     pub position: Option<i64>,
     /// All or any.
     #[serde(rename = "match")]
     pub match_mode: Option<MatchMode>,
-    /// Conditions.
     pub conditions: Option<Vec<Condition>>,
-    /// Outcome.
+    /// What a matching rule does to the ticket.
     pub then: Option<RuleOutcome>,
 }
 

@@ -55,7 +55,6 @@ pub struct MessageRow {
 pub struct CustomerTicket {
     /// Ticket number.
     pub id: i64,
-    /// Subject.
     pub subject: String,
     /// First message.
     pub description: String,
@@ -63,7 +62,6 @@ pub struct CustomerTicket {
     pub status_label: String,
     /// Whether it is closed (customers may reopen).
     pub closed: bool,
-    /// Priority.
     pub priority: Priority,
     /// Requester's name (never their email).
     pub requester_name: String,
@@ -153,11 +151,9 @@ pub struct MessageOut {
     /// For staff the message's id; for customers its place among the ticket's messages they
     /// can see (1, 2, …), so the internal notes between them leave no gaps to count.
     pub id: i64,
-    /// Text.
     pub body: String,
     /// Staff-only note (never sent to customers).
     pub internal: bool,
-    /// Author.
     pub author: AuthorOut,
     /// RFC 3339.
     pub created_at: String,
@@ -234,9 +230,7 @@ pub struct TicketPage {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerTicketInput {
-    /// Subject.
     pub subject: String,
-    /// Description.
     pub description: String,
     /// The support form's extra fields.
     #[serde(default)]
@@ -247,16 +241,13 @@ pub struct CustomerTicketInput {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffTicketInput {
-    /// Subject.
     pub subject: String,
-    /// Description.
     pub description: String,
-    /// Requester.
+    /// The contact the ticket is for.
     pub contact_id: i64,
     /// Priority (default medium).
     #[serde(default)]
     pub priority: Option<Priority>,
-    /// Category.
     #[serde(default)]
     pub category: Option<String>,
     /// Source (default agent).
@@ -268,7 +259,6 @@ pub struct StaffTicketInput {
     /// Assign directly.
     #[serde(default)]
     pub owner_id: Option<i64>,
-    /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Form values.
@@ -280,9 +270,9 @@ pub struct StaffTicketInput {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum TicketInput {
-    /// Customers.
+    /// The body a customer sends (the support form).
     Customer(CustomerTicketInput),
-    /// Staff.
+    /// The body staff send.
     Staff(StaffTicketInput),
 }
 
@@ -290,13 +280,9 @@ pub enum TicketInput {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffTicketPatch {
-    /// Subject.
     pub subject: Option<String>,
-    /// Stage.
     pub stage: Option<Stage>,
-    /// Priority.
     pub priority: Option<Priority>,
-    /// Category.
     pub category: Option<String>,
     /// Owner; `null` unassigns.
     #[serde(
@@ -306,7 +292,7 @@ pub struct StaffTicketPatch {
     )]
     #[schema(value_type = Option<i64>)]
     pub owner_id: Option<Option<i64>>,
-    /// Inbox.
+    /// Moves the ticket to this inbox (no routing rule runs).
     pub inbox_id: Option<i64>,
     /// Tags (replaces them).
     pub tags: Option<Vec<String>>,
@@ -324,9 +310,9 @@ pub struct CustomerTicketPatch {
 #[derive(Debug, Deserialize, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum TicketPatch {
-    /// Staff.
+    /// The body staff send.
     Staff(StaffTicketPatch),
-    /// Customers.
+    /// The body a customer sends (the support form).
     Customer(CustomerTicketPatch),
 }
 

@@ -2,7 +2,7 @@
 //! (a token, parameters, a body, a write, a rate limit), so the OpenAPI document lists each
 //! status the server may send without repeating it on every handler.
 
-use crate::server::ratelimit::policy_for;
+use crate::server::middleware::ratelimit::policy_for;
 use axum::http::Method;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};

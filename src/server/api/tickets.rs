@@ -9,8 +9,8 @@ use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, can_see};
 use crate::domain::wire::{
     BulkRequest, BulkResponse, BulkResult, CustomerTicketInput, CustomerTicketPatch, MessageInput,
-    MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketOut,
-    TicketPage, TicketPatch, TicketRow, message_for, messages_for, ticket_for,
+    MessageOut, StaffTicketInput, StaffTicketPatch, TicketDetail, TicketInput, TicketListQuery,
+    TicketOut, TicketPage, TicketPatch, TicketRow, message_for, messages_for, ticket_for,
 };
 use crate::domain::{PortalSettings, Priority, Source, Stage};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
@@ -22,9 +22,7 @@ use crate::server::store::{Account, NewTicket, Reader, StoreError, TicketChange,
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -40,31 +38,13 @@ pub fn router() -> OpenApiRouter<SharedState> {
 /// Largest page.
 const MAX_LIMIT: usize = 500;
 
-/// List filters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    /// Words to find in id, subject, requester or company.
-    pub q: Option<String>,
-    /// Stage (staff only).
-    pub stage: Option<Stage>,
-    /// `me`, `none` or a user id (staff only).
-    pub owner: Option<String>,
-    /// Inbox id (staff only).
-    pub inbox: Option<i64>,
-    /// Page size, 1–500 (default 50).
-    pub limit: Option<usize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Visible tickets, newest first, paged.
-#[utoipa::path(get, path = "/tickets", tag = "tickets", params(ListParams),
+#[utoipa::path(get, path = "/tickets", tag = "tickets", params(TicketListQuery),
     responses((status = 200, body = TicketPage), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_tickets(
     State(state): State<SharedState>,
     caller: Caller,
-    Query(p): Query<ListParams>,
+    Query(p): Query<TicketListQuery>,
 ) -> ApiResult<Response> {
     let portal = super::require_consent(&caller)?;
     let staff = caller.viewer.is_staff();

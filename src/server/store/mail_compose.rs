@@ -62,7 +62,6 @@ pub struct NewMail {
     pub sender: String,
     /// Subject, with `[#<ticket>]`.
     pub subject: String,
-    /// Body.
     pub body: String,
     /// Its new Message-ID.
     pub message_id: String,

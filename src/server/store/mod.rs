@@ -71,7 +71,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A signed-in account as the session table resolves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Account {
-    /// Staff.
+    /// A staff user (agent or admin).
     User(User),
     /// A contact.
     Contact(Contact),
@@ -123,21 +123,16 @@ pub struct TicketQuery {
 /// A new ticket before routing.
 #[derive(Debug, Clone)]
 pub struct NewTicket {
-    /// Subject.
     pub subject: String,
-    /// Description.
     pub description: String,
-    /// Category.
     pub category: String,
     /// Priority (before any rule changes it).
     pub priority: Priority,
-    /// Requester.
+    /// The contact the ticket is for.
     pub contact_id: i64,
-    /// Source.
     pub source: Source,
     /// Form values.
     pub form_fields: BTreeMap<String, String>,
-    /// Tags.
     pub tags: Vec<String>,
     /// Staff may place the ticket directly; otherwise rules decide.
     pub inbox_id: Option<i64>,
@@ -274,7 +269,6 @@ pub struct StoredResponse {
     pub status: u16,
     /// `ETag` header, if any.
     pub etag: Option<String>,
-    /// Body.
     pub body: Vec<u8>,
 }
 
@@ -320,11 +314,11 @@ pub trait Store: Send + Sync + 'static {
     /// no session, in no list, inbox or rule) while its name stays on tickets; its open
     /// tickets become unassigned. Refuses the last admin ([`StoreError::LastAdmin`]).
     async fn remove_user(&self, id: i64, by: String) -> StoreResult<User>;
-    /// Contacts.
+    /// Every contact, for staff lists and the sync snapshot.
     async fn contacts(&self) -> StoreResult<Vec<Contact>>;
     /// One contact.
     async fn contact(&self, id: i64) -> StoreResult<Contact>;
-    /// Companies.
+    /// Every company, for staff lists and the sync snapshot.
     async fn companies(&self) -> StoreResult<Vec<Company>>;
     /// Sets a contact's registration state (and password hash when registering).
     async fn set_registration(
@@ -384,7 +378,7 @@ pub trait Store: Send + Sync + 'static {
         code_hash: String,
     ) -> StoreResult<bool>;
 
-    /// Inboxes.
+    /// Every inbox, for routing and staff lists.
     async fn inboxes(&self) -> StoreResult<Vec<Inbox>>;
     /// Creates an inbox (id ignored).
     async fn create_inbox(&self, inbox: Inbox) -> StoreResult<Inbox>;
@@ -553,20 +547,17 @@ pub enum MailOutcome {
 pub struct ImportBatch {
     /// Portal settings.
     pub portal: Option<PortalSettings>,
-    /// Domains.
     pub domains: Vec<DomainInfo>,
     /// Staff with password hashes.
     pub users: Vec<(User, String)>,
-    /// Companies.
+    /// Every company, for staff lists and the sync snapshot.
     pub companies: Vec<Company>,
     /// Contacts with password hashes for registered ones.
     pub contacts: Vec<(Contact, Option<String>)>,
-    /// Inboxes.
+    /// Every inbox, for routing and staff lists.
     pub inboxes: Vec<Inbox>,
     /// Routing rules.
     pub rules: Vec<RoutingRule>,
-    /// Tickets.
     pub tickets: Vec<Ticket>,
-    /// Messages.
     pub messages: Vec<Message>,
 }

@@ -3,9 +3,9 @@
 
 use super::{App, Screen};
 use crate::tui::action::{Action, Command};
-use crate::tui::components::help::{Help, HelpGroup};
-use crate::tui::components::palette::Palette;
-use crate::tui::components::tabs::TabKind;
+use crate::tui::components::popups::help::{Help, HelpGroup};
+use crate::tui::components::popups::palette::Palette;
+use crate::tui::components::widgets::tabs::TabKind;
 use crate::tui::components::{Binding, Component, bindings};
 use crate::tui::keymap::Context;
 

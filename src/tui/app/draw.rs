@@ -1,9 +1,9 @@
 //! Drawing the whole screen: tab bar, the shown pane, a popup, the status bar; or a note when
 //! the terminal is too small.
 
-use super::{App, MIN_SIZE, Screen, sync_text};
-use crate::tui::components::status_bar::{self, Identity, StatusInfo};
-use crate::tui::components::tabs;
+use super::{App, MIN_SIZE, Screen};
+use crate::tui::components::widgets::status_bar::{self, Identity, StatusInfo};
+use crate::tui::components::widgets::tabs;
 use crate::tui::components::{Component, DrawCtx};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -67,7 +67,7 @@ impl App {
                     email: account.email.clone(),
                     role: account.role,
                 };
-                (Some(identity), Some(sync_text::status(&m.client().view())))
+                (Some(identity), Some(m.client().view().status.clone()))
             }
         };
         if let Some(overlay) = &mut self.overlay {
@@ -77,6 +77,7 @@ impl App {
             identity: identity.as_ref(),
             server: &server,
             sync: sync.as_ref(),
+            now: chrono::Local::now(),
             notice: self.notice.as_ref(),
             hints: &hints,
         };

@@ -5,9 +5,9 @@
 use super::{App, Overlay, Screen, sign_in_screen};
 use crate::client::{Client, Session};
 use crate::tui::Server;
-use crate::tui::components::conflict::{ConflictDialog, conflicts};
-use crate::tui::components::consent::ConsentNotice;
-use crate::tui::components::status_bar::Notice;
+use crate::tui::components::panes::consent::ConsentNotice;
+use crate::tui::components::popups::conflict::{ConflictDialog, conflicts};
+use crate::tui::components::widgets::status_bar::Notice;
 use crate::tui::msg::{ConsentGate, Tasks};
 use crate::tui::session;
 

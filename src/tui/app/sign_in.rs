@@ -3,8 +3,8 @@
 
 use super::{App, Screen};
 use crate::client::Session;
-use crate::tui::components::signin::SignIn;
-use crate::tui::components::status_bar::Notice;
+use crate::tui::components::panes::signin::SignIn;
+use crate::tui::components::widgets::status_bar::Notice;
 use crate::tui::session::{self, Secret, SignInPlan};
 use crate::tui::{Options, Server};
 

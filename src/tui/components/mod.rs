@@ -2,21 +2,15 @@
 //! keymap contexts it reads ([`Component::contexts`]) and which actions it offers right now
 //! ([`Component::commands`]); that one list feeds the hint bar, the `?` help and the `:`
 //! palette, so none of them can go stale.
+//!
+//! `panes/` holds the tabs of the main screen and the screens before it (sign-in, consent);
+//! `popups/` what opens over a pane or the whole app (help, palette, conflicts, the yes/no
+//! question); `widgets/` the pieces they draw with (list cursor, line input, tab bar, status
+//! bar).
 
-pub mod account;
-pub mod confirm;
-pub mod conflict;
-pub mod consent;
-pub mod help;
-pub mod input;
-pub mod list;
-pub mod palette;
-pub mod portal;
-pub mod routing;
-pub mod signin;
-pub mod status_bar;
-pub mod tabs;
-pub mod tickets;
+pub mod panes;
+pub mod popups;
+pub mod widgets;
 
 use super::action::{Action, Command};
 use super::keymap::{Context, KeyCombo, Keymap};
@@ -29,7 +23,6 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 /// What drawing needs besides the component itself.
 #[derive(Debug, Clone, Copy)]
 pub struct DrawCtx<'a> {
-    /// Styles.
     pub theme: &'a Theme,
     /// Key bindings, for components that show keys.
     pub keymap: &'a Keymap,
@@ -52,26 +45,17 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     /// Sign in with this email and password.
-    SignIn {
-        /// Email.
-        email: String,
-        /// Password.
-        password: String,
-    },
+    SignIn { email: String, password: String },
     /// Email a password-less sign-in code to this address.
-    RequestCode {
-        /// Email.
-        email: String,
-    },
+    RequestCode { email: String },
     /// Sign in with this email and the code emailed to it.
     SignInWithCode {
-        /// Email.
         email: String,
         /// The code from the email.
         code: String,
     },
     /// Show this in the status bar (until the next key).
-    Notice(status_bar::Notice),
+    Notice(widgets::status_bar::Notice),
     /// Close the popup.
     Close,
     /// Close the popup and then perform this action.
@@ -220,6 +204,26 @@ pub fn step(selected: usize, delta: i64, len: usize) -> usize {
 }
 
 /// Drawing helpers shared by the components' unit tests.
+/// How many rows `text` takes wrapped at word boundaries to `width` columns.
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ').map(|w| w.chars().count()) {
+        if used > 0 && used + 1 + word <= width {
+            used += 1 + word;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // A word longer than the width is broken over several rows.
+        let extra = word.saturating_sub(1) / width;
+        rows += extra;
+        used = word - extra * width;
+    }
+    rows
+}
+
 #[cfg(test)]
 pub(crate) mod test_draw {
     use super::DrawCtx;

@@ -13,19 +13,15 @@ use std::collections::BTreeMap;
 pub(crate) struct Parts<'a> {
     /// Staff projection.
     pub staff: bool,
-    /// Closed.
     pub closed: bool,
     /// Customer projection: raised by the viewer.
     pub own: bool,
     /// Stage (staff).
     pub stage: Stage,
-    /// Priority.
     pub priority: Priority,
     /// Source (staff).
     pub source: Source,
-    /// Id.
     pub id: i64,
-    /// Version.
     pub version: i64,
     /// Inbox (staff).
     pub inbox_id: i64,
@@ -37,9 +33,7 @@ pub(crate) struct Parts<'a> {
     pub company_id: Option<i64>,
     /// Messages (staff).
     pub message_count: i64,
-    /// Subject.
     pub subject: &'a str,
-    /// Description.
     pub description: &'a str,
     /// Customer label of the stage.
     pub status_label: &'a str,

@@ -1,0 +1,513 @@
+//! The sign-in screen: on the embedded demo server, a list of the demo accounts (role and
+//! company beside each) to pick with the arrows and Enter; on a configured server, an email
+//! and password form.
+
+use crate::domain::Role;
+use crate::domain::text::strip_control;
+use crate::tui::action::{Action, Command};
+use crate::tui::components::widgets::input::LineInput;
+use crate::tui::components::{Component, DrawCtx, Outcome, Request, centered, step};
+use crate::tui::keymap::Context;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+
+/// Cells an input field takes at least, so an empty one is visible.
+const FIELD_WIDTH: usize = 32;
+
+/// An account offered on the sign-in screen of the embedded demo server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Sign-in address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    pub role: Role,
+    /// The contact's company, if any.
+    pub company: Option<String>,
+}
+
+/// The demo accounts and their shared password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogins {
+    /// The accounts, in the order to list them.
+    pub accounts: Vec<DemoAccount>,
+    /// The password every one of them has.
+    pub password: String,
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    Accounts {
+        logins: DemoLogins,
+        selected: usize,
+    },
+    Form {
+        email: LineInput,
+        password: LineInput,
+        on_password: bool,
+        /// Set once a sign-in code was emailed: the code field stands in for the password.
+        code: Option<LineInput>,
+    },
+}
+
+/// The line under the fields: what is under way, what went wrong, or what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    /// A request is under way (signing in, sending a code); keys wait.
+    Busy(String),
+    /// Signing in (or sending the code) failed.
+    Error(String),
+    /// Something to know, e.g. where the code went.
+    Info(String),
+    /// `Esc` had nothing left to clear: say which key quits.
+    QuitHint,
+}
+
+/// The sign-in screen.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    mode: Mode,
+    /// Where the accounts live, for the heading.
+    server: String,
+    status: Option<Status>,
+}
+
+impl SignIn {
+    /// The account list of the embedded demo server at `server`.
+    pub fn accounts(server: &str, logins: DemoLogins) -> Self {
+        SignIn {
+            mode: Mode::Accounts {
+                logins,
+                selected: 0,
+            },
+            server: server.to_string(),
+            status: None,
+        }
+    }
+
+    /// The email and password form for `server`, with `email` filled in if known.
+    pub fn form(server: &str, email: Option<&str>) -> Self {
+        let email = LineInput::with_text(email.unwrap_or_default(), false);
+        let on_password = !email.text().is_empty();
+        SignIn {
+            mode: Mode::Form {
+                email,
+                password: LineInput::new(true),
+                on_password,
+                code: None,
+            },
+            server: server.to_string(),
+            status: None,
+        }
+    }
+
+    /// Marks a sign-in as under way for `email`.
+    pub fn set_busy(&mut self, email: &str) {
+        self.status = Some(Status::Busy(format!("Signing in as {email}…")));
+    }
+
+    /// Marks a sign-in code as being sent to `email`.
+    pub fn set_sending_code(&mut self, email: &str) {
+        self.status = Some(Status::Busy(format!("Sending a sign-in code to {email}…")));
+    }
+
+    /// Shows why signing in failed, and lets the user try again (the password, or the code,
+    /// is cleared to be typed again).
+    pub fn set_error(&mut self, message: String) {
+        self.status = Some(Status::Error(format!("Cannot sign in: {message}")));
+        if let Mode::Form {
+            password,
+            on_password,
+            code,
+            ..
+        } = &mut self.mode
+        {
+            match code {
+                Some(code) => code.clear(),
+                None => password.clear(),
+            }
+            *on_password = true;
+        }
+    }
+
+    /// Shows `message` as a problem to fix on this screen (not a failed sign-in).
+    pub fn set_problem(&mut self, message: String) {
+        self.status = Some(Status::Error(message));
+    }
+
+    /// A sign-in code was emailed to `email` (or `Err`: why not): asks for the code, or says
+    /// why not and stays on the password.
+    pub fn code_sent(&mut self, email: &str, result: Result<(), String>) {
+        let Mode::Form {
+            code, on_password, ..
+        } = &mut self.mode
+        else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                *code = Some(LineInput::new(false));
+                *on_password = true;
+                self.status = Some(Status::Info(format!(
+                    "Code sent to {email} if it has an account here."
+                )));
+            }
+            Err(why) => self.status = Some(Status::Error(why)),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        matches!(self.status, Some(Status::Busy(_)))
+    }
+
+    fn confirm(&mut self) -> Outcome {
+        if self.busy() {
+            return Outcome::Ignored;
+        }
+        let request = match &mut self.mode {
+            Mode::Accounts { logins, selected } => match logins.accounts.get(*selected) {
+                Some(a) => Ok(Request::SignIn {
+                    email: a.email.clone(),
+                    password: logins.password.clone(),
+                }),
+                None => return Outcome::Ignored,
+            },
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                code,
+            } => {
+                let address = email.text().trim().to_string();
+                let secret = code.as_ref().unwrap_or(password).text().trim().to_string();
+                if address.is_empty() {
+                    *on_password = false;
+                    Err("enter your email")
+                } else if secret.is_empty() {
+                    *on_password = true;
+                    Err(if code.is_some() {
+                        "enter the code from the email"
+                    } else {
+                        "enter a password"
+                    })
+                } else if code.is_some() {
+                    Ok(Request::SignInWithCode {
+                        email: address,
+                        code: secret,
+                    })
+                } else {
+                    Ok(Request::SignIn {
+                        email: address,
+                        // The password as typed: spaces may be part of it.
+                        password: password.text().to_string(),
+                    })
+                }
+            }
+        };
+        match request {
+            Ok(request) => Outcome::Request(request),
+            Err(why) => {
+                self.status = Some(Status::Error(why.to_string()));
+                Outcome::Changed
+            }
+        }
+    }
+
+    /// `Ctrl-E`: emails a sign-in code to the typed address (the server says whether it
+    /// offers password-less sign-in).
+    fn request_code(&mut self) -> Outcome {
+        if self.busy() {
+            return Outcome::Ignored;
+        }
+        let Mode::Form {
+            email, on_password, ..
+        } = &mut self.mode
+        else {
+            return Outcome::Ignored;
+        };
+        let address = email.text().trim().to_string();
+        if address.is_empty() {
+            *on_password = false;
+            self.status = Some(Status::Error(
+                "enter your email first; the code goes there".to_string(),
+            ));
+            return Outcome::Changed;
+        }
+        Outcome::Request(Request::RequestCode { email: address })
+    }
+
+    /// `Esc`: leaves the code step, else clears the focused field; with nothing left to
+    /// clear it says which key quits (so a stray `Esc` never drops the user into the shell
+    /// with the rest of their typing).
+    fn escape(&mut self) -> Outcome {
+        if self.busy() {
+            return Outcome::Ignored;
+        }
+        match &mut self.mode {
+            Mode::Form {
+                code: code @ Some(_),
+                ..
+            } => {
+                *code = None;
+                self.status = None;
+            }
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                ..
+            } => {
+                let field = if *on_password { password } else { email };
+                if field.text().is_empty() {
+                    self.status = Some(Status::QuitHint);
+                } else {
+                    field.clear();
+                    self.status = None;
+                }
+            }
+            Mode::Accounts { .. } => self.status = Some(Status::QuitHint),
+        }
+        Outcome::Changed
+    }
+
+    fn account_lines(
+        &self,
+        logins: &DemoLogins,
+        selected: usize,
+        ctx: DrawCtx<'_>,
+    ) -> Vec<Line<'static>> {
+        let width = |f: fn(&DemoAccount) -> usize| logins.accounts.iter().map(f).max().unwrap_or(0);
+        let name_w = width(|a| a.name.chars().count());
+        let email_w = width(|a| a.email.chars().count());
+        logins
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let chosen = i == selected;
+                let style = if chosen {
+                    ctx.theme.selected
+                } else {
+                    ctx.theme.base
+                };
+                let role = match &a.company {
+                    Some(company) => format!("{} · {}", a.role.as_str(), company),
+                    None => a.role.as_str().to_string(),
+                };
+                Line::from(vec![
+                    Span::styled(if chosen { "▶ " } else { "  " }, style),
+                    Span::styled(format!("{:<name_w$}  ", strip_control(&a.name)), style),
+                    Span::styled(format!("{:<email_w$}  ", a.email), style),
+                    Span::styled(role, if chosen { style } else { ctx.theme.muted }),
+                ])
+            })
+            .collect()
+    }
+
+    fn status_line(&self, ctx: DrawCtx<'_>) -> Option<Line<'static>> {
+        Some(match self.status.as_ref()? {
+            Status::Busy(text) => Line::styled(text.clone(), ctx.theme.warning),
+            Status::Error(text) => Line::styled(text.clone(), ctx.theme.error),
+            Status::Info(text) => Line::styled(text.clone(), ctx.theme.base),
+            Status::QuitHint => {
+                let keys = ctx.keymap.keys(Context::SignIn, Action::Quit);
+                let text = match keys.first() {
+                    Some(key) => format!("Nothing to clear; {key} quits."),
+                    None => "Nothing to clear.".to_string(),
+                };
+                Line::styled(text, ctx.theme.muted)
+            }
+        })
+    }
+}
+
+impl Component for SignIn {
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::SignIn]
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        match &self.mode {
+            Mode::Accounts { .. } => vec![
+                Command::labelled(Action::Confirm, "sign in"),
+                Command::labelled(Action::Down, "next account"),
+                Command::labelled(Action::Up, "previous account"),
+            ],
+            Mode::Form { code: Some(_), .. } => vec![
+                Command::labelled(Action::Confirm, "sign in with the code"),
+                Command::new(Action::NextField),
+                Command::labelled(Action::RequestCode, "send a new code"),
+                Command::labelled(Action::Close, "back to the password"),
+            ],
+            Mode::Form { .. } => vec![
+                Command::labelled(Action::Confirm, "sign in"),
+                Command::new(Action::NextField),
+                Command::labelled(Action::RequestCode, "email me a code"),
+                Command::labelled(Action::Close, "clear the field"),
+                Command::new(Action::PrevField),
+            ],
+        }
+    }
+
+    fn handle(&mut self, action: Action) -> Outcome {
+        match (&mut self.mode, action) {
+            (_, Action::Confirm) => self.confirm(),
+            (_, Action::Quit) => Outcome::Request(Request::Quit),
+            (_, Action::Close) => self.escape(),
+            (_, Action::RequestCode) => self.request_code(),
+            (Mode::Accounts { logins, selected }, Action::Down | Action::Up) => {
+                let delta = if action == Action::Down { 1 } else { -1 };
+                *selected = step(*selected, delta, logins.accounts.len());
+                Outcome::Changed
+            }
+            (
+                Mode::Form { on_password, .. },
+                Action::NextField | Action::PrevField | Action::Down | Action::Up,
+            ) => {
+                *on_password = !*on_password;
+                Outcome::Changed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.mode, Mode::Form { .. })
+    }
+
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        match &mut self.mode {
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                code,
+            } => {
+                let field = match (*on_password, code) {
+                    (false, _) => email,
+                    (true, Some(code)) => code,
+                    (true, None) => password,
+                };
+                if field.key(key) {
+                    Outcome::Changed
+                } else {
+                    Outcome::Ignored
+                }
+            }
+            Mode::Accounts { .. } => Outcome::Ignored,
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> Outcome {
+        match &mut self.mode {
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                code,
+            } => {
+                let field = match (*on_password, code) {
+                    (false, _) => email,
+                    (true, Some(code)) => code,
+                    (true, None) => password,
+                };
+                field.insert_str(text);
+                Outcome::Changed
+            }
+            Mode::Accounts { .. } => Outcome::Ignored,
+        }
+    }
+
+    fn scroll(&mut self, rows: i32) -> Outcome {
+        match &mut self.mode {
+            Mode::Accounts { logins, selected } => {
+                *selected = step(*selected, i64::from(rows), logins.accounts.len());
+                Outcome::Changed
+            }
+            Mode::Form { .. } => Outcome::Ignored,
+        }
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        let mut lines = Vec::new();
+        match &self.mode {
+            Mode::Accounts { logins, selected } => {
+                lines.push(Line::styled(
+                    format!("Demo portal, embedded at {}", self.server),
+                    ctx.theme.muted,
+                ));
+                lines.push(Line::raw(format!(
+                    "Every demo account's password is {}.",
+                    logins.password
+                )));
+                lines.push(Line::default());
+                lines.push(Line::styled("Choose an account:", ctx.theme.title));
+                lines.extend(self.account_lines(logins, *selected, ctx));
+            }
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                code,
+            } => {
+                lines.push(Line::styled(
+                    format!("Server: {}", self.server),
+                    ctx.theme.muted,
+                ));
+                lines.push(Line::default());
+                let second = match code {
+                    Some(code) => ("Code     ", code),
+                    None => ("Password ", password),
+                };
+                for (label, field, focused) in [
+                    ("Email    ", email, !*on_password),
+                    (second.0, second.1, *on_password),
+                ] {
+                    lines.push(field_line(label, field, focused, ctx));
+                }
+            }
+        }
+        lines.push(Line::default());
+        if let Some(line) = self.status_line(ctx) {
+            lines.push(line);
+        }
+        let width = lines.iter().map(Line::width).max().unwrap_or(0).max(40);
+        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        let popup = centered(area, u16::try_from(width + 4).unwrap_or(u16::MAX), height);
+        let block = Block::bordered()
+            .padding(Padding::horizontal(1))
+            .border_type(BorderType::Rounded)
+            .border_style(ctx.theme.border_focused)
+            .title(Line::styled(" Sign in to deskport ", ctx.theme.title));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            popup,
+        );
+    }
+}
+
+/// One labelled input field of the form, padded so an empty one shows.
+fn field_line(label: &str, field: &LineInput, focused: bool, ctx: DrawCtx<'_>) -> Line<'static> {
+    let marker = if focused { "▶ " } else { "  " };
+    let mut line = field.line(ctx.theme.input, focused);
+    let pad = FIELD_WIDTH.saturating_sub(line.width());
+    line.spans
+        .push(Span::styled(" ".repeat(pad), ctx.theme.input));
+    line.spans.insert(
+        0,
+        Span::styled(
+            format!("{marker}{label}"),
+            if focused {
+                ctx.theme.title
+            } else {
+                ctx.theme.base
+            },
+        ),
+    );
+    line
+}

@@ -1,0 +1,222 @@
+//! Drawing the Tickets pane: the queue bar with counts, the table, the preview beside it, the
+//! filter line, and the full view of one ticket.
+
+use super::Tickets;
+use super::filter::Queue;
+use super::glance::Figures;
+use super::table::{self, Shown};
+use super::thread;
+use crate::client::{Connection, View};
+use crate::domain::text::strip_control;
+use crate::tui::components::DrawCtx;
+use crate::tui::components::widgets::list::pane_block;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// Preview beside the list from this width on; below it, under the list, which then takes
+/// the whole width (so at 120 columns subject, requester and company all fit).
+const SIDE_BY_SIDE: u16 = 150;
+
+/// Draws the whole pane.
+pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+    let client = p.client.clone();
+    let mut view = client.view();
+    // The view may have changed since the rows were built (the engine runs alongside):
+    // their indices would then name other tickets, so build them again first.
+    while !p.rows.is_built_for(&view) {
+        drop(view);
+        p.refresh();
+        view = client.view();
+    }
+    if let Some(open) = &mut p.open {
+        let id = open.thread.id();
+        let block = pane_block(format!("Ticket #{id}"), ctx);
+        let inner = block.inner(area).inner(Margin::new(1, 0));
+        frame.render_widget(block, area);
+        let lines = open.thread.lines(&view, inner.width, ctx);
+        let height = wrapped_height(&lines, inner.width);
+        let max = height.saturating_sub(inner.height);
+        open.scroll = open.scroll.min(max);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((open.scroll, 0)),
+            inner,
+        );
+        return;
+    }
+    let figures = p.figures(&view);
+    let title = match (&figures, p.staff) {
+        (None, true) => "Tickets · loading…".to_string(),
+        (None, false) => "Your tickets · loading…".to_string(),
+        (Some(f), true) if !p.marks.is_empty() => format!(
+            "Tickets · {} of {} · {} marked",
+            f.shown,
+            f.total,
+            p.marks.len()
+        ),
+        (Some(f), true) => format!("Tickets · {} of {}", f.shown, f.total),
+        (Some(f), false) => format!("Your tickets · {}", f.shown),
+    };
+    let block = pane_block(title, ctx);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let message = p.message.clone();
+    let footer = p.filtering || !p.filter.text.is_empty() || message.is_some();
+    let [bar, body, foot] = Layout::vertical([
+        Constraint::Length(u16::from(p.staff)),
+        Constraint::Fill(1),
+        Constraint::Length(u16::from(footer)),
+    ])
+    .areas(inner);
+    if p.staff {
+        frame.render_widget(Paragraph::new(queue_bar(p, figures.as_ref(), ctx)), bar);
+    }
+    if footer {
+        frame.render_widget(Paragraph::new(filter_line(p, message, ctx)), foot);
+    }
+    let Some(figures) = figures else {
+        frame.render_widget(
+            Paragraph::new(Line::styled("Loading the cached tickets…", ctx.theme.muted)),
+            body,
+        );
+        return;
+    };
+    if p.rows.shown().is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                empty_text(&view, p.filter.text.is_empty()),
+                ctx.theme.muted,
+            )),
+            body,
+        );
+        return;
+    }
+    let (list, preview) = if p.preview {
+        let wide = body.width >= SIDE_BY_SIDE;
+        let layout = if wide {
+            Layout::horizontal([Constraint::Percentage(62), Constraint::Fill(1)])
+        } else {
+            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)])
+        };
+        let [list, preview] = layout.areas(body);
+        (list, Some((preview, wide)))
+    } else {
+        (body, None)
+    };
+    let columns = p.columns(&view);
+    p.drawn = table::visible(&columns, list).shown();
+    let shown_rows = Shown {
+        view: &view,
+        rows: p.rows.shown(),
+        length: figures.shown,
+        columns: &columns,
+        sort: p.sort,
+        marks: &p.marks,
+    };
+    table::draw(frame, list, &shown_rows, &mut p.cursor, ctx);
+    if let Some((area, wide)) = preview {
+        draw_preview(p, &view, frame, area, wide, ctx);
+    }
+}
+
+fn draw_preview(
+    p: &Tickets,
+    view: &View,
+    frame: &mut Frame,
+    area: Rect,
+    wide: bool,
+    ctx: DrawCtx<'_>,
+) {
+    let block = Block::new()
+        .borders(if wide { Borders::LEFT } else { Borders::TOP })
+        .border_style(ctx.theme.border)
+        .title(Line::styled(" Preview ", ctx.theme.muted));
+    let inner = block.inner(area).inner(Margin::new(1, 0));
+    frame.render_widget(block, area);
+    let Some(t) = p.selected_id(view).and_then(|id| view.ticket(id)) else {
+        return;
+    };
+    let mut lines = thread::summary(t, thread::support_form(view), ctx.theme);
+    lines.push(Line::raw(""));
+    lines.extend(
+        strip_control(t.description())
+            .lines()
+            .map(|l| Line::raw(l.to_string())),
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Enter: the whole thread", ctx.theme.muted));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn queue_bar(p: &Tickets, figures: Option<&Figures>, ctx: DrawCtx<'_>) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (n, q) in Queue::ALL.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::styled(" │ ", ctx.theme.muted));
+        }
+        let text = match figures {
+            Some(f) => format!("{} {}", q.label(), f.queue(*q)),
+            None => format!("{} …", q.label()),
+        };
+        if *q == p.queue {
+            spans.push(Span::styled(
+                format!("[{text}]"),
+                ctx.theme.tab_active.add_modifier(Modifier::BOLD),
+            ));
+        } else {
+            spans.push(Span::styled(text, ctx.theme.tab));
+        }
+    }
+    Line::from(spans)
+}
+
+fn filter_line(p: &Tickets, message: Option<String>, ctx: DrawCtx<'_>) -> Line<'static> {
+    if let Some(m) = message {
+        return Line::styled(m, ctx.theme.error);
+    }
+    let typed = if p.filtering && p.filter.selected {
+        ctx.theme.selected
+    } else {
+        ctx.theme.base
+    };
+    let mut spans = vec![
+        Span::styled("/", ctx.theme.key),
+        Span::styled(p.filter.text.clone(), typed),
+    ];
+    if p.filtering && p.filter.selected {
+        spans.push(Span::styled(
+            "  (typing replaces it, End adds to it)",
+            ctx.theme.muted,
+        ));
+    } else if p.filtering {
+        spans.push(Span::styled("▏", ctx.theme.key));
+    }
+    if !p.query.unknown.is_empty() {
+        spans.push(Span::styled(
+            format!("   not understood: {}", p.query.unknown.join(" ")),
+            ctx.theme.warning,
+        ));
+    }
+    Line::from(spans)
+}
+
+fn empty_text(view: &View, unfiltered: bool) -> &'static str {
+    match (view.status.last_sync, view.status.connection) {
+        (None, Connection::Offline) => "Offline, and nothing cached yet.",
+        (None, _) => "Loading tickets…",
+        (Some(_), _) if unfiltered => "No tickets to show.",
+        (Some(_), _) => "No ticket matches the filter.",
+    }
+}
+
+/// Lines `lines` take when wrapped to `width` cells (an estimate: wrapping at words may take
+/// a little more).
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
