@@ -168,6 +168,7 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
         demo_tickets: 0,
         smtp: None,
         database: Some(url.clone()),
+        trusted_proxy: None,
     };
     let server = start(&config, "127.0.0.1:0".parse().expect("addr"))
         .await

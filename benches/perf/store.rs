@@ -37,6 +37,7 @@ pub async fn figures(root: &Path, sqlite: &RunningServer, n: usize) -> Result<Ve
         demo_tickets: n,
         smtp: None,
         database: Some(postgres::fresh_database()),
+        trusted_proxy: None,
     };
     let t = Instant::now();
     let pg = start(&config, "127.0.0.1:0".parse()?).await?;
