@@ -239,6 +239,7 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
              DROP TABLE mail_queue; \
              ALTER TABLE messages DROP COLUMN channel; \
              ALTER TABLE messages DROP COLUMN sender_address; \
+             DROP TABLE inbound_mail; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");

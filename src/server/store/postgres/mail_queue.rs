@@ -8,7 +8,7 @@ use crate::domain::mail::MailEvent;
 use crate::domain::wire::{MailState, QueuedMail};
 use crate::server::store::mail_compose::{QUEUE_COLUMNS, compose, recipient};
 use crate::server::store::shared::{now_text, unix_now};
-use crate::server::store::{MailOutcome, Reader, StoreError, StoreResult};
+use crate::server::store::{MailOutcome, StoreError, StoreResult, TicketRow};
 use tokio_postgres::Row;
 
 fn queued_mail(r: &Row) -> StoreResult<QueuedMail> {
@@ -38,9 +38,14 @@ fn queued_mail(r: &Row) -> StoreResult<QueuedMail> {
     })
 }
 
-/// Queues the mail `event` on ticket `ticket_id` causes (see the SQLite store's `enqueue`).
-pub async fn enqueue(c: &Db, ticket_id: i64, event: MailEvent, message: &str) -> StoreResult<()> {
-    let ticket = super::tickets::get_ticket(c, ticket_id, Reader::Staff).await?;
+/// Queues the mail `event` on ticket `ticket` causes (see the SQLite store's `enqueue`).
+pub async fn enqueue(
+    c: &Db,
+    ticket: &TicketRow,
+    event: MailEvent,
+    message: &str,
+) -> StoreResult<()> {
+    let ticket_id = ticket.ticket.id;
     let owner = match (event, ticket.ticket.owner_id) {
         (MailEvent::AssignedToYou, Some(owner)) => {
             let r = row(c, "SELECT email, name FROM users WHERE id = $1", &[&owner]).await?;
@@ -48,7 +53,7 @@ pub async fn enqueue(c: &Db, ticket_id: i64, event: MailEvent, message: &str) ->
         }
         _ => None,
     };
-    let Some(to) = recipient(event, &ticket, owner) else {
+    let Some(to) = recipient(event, ticket, owner) else {
         return Ok(());
     };
     let previous = row_opt(
@@ -62,7 +67,7 @@ pub async fn enqueue(c: &Db, ticket_id: i64, event: MailEvent, message: &str) ->
     .transpose()?;
     let portal = super::config::portal(c).await?;
     let domains = super::config::domains(c).await?;
-    let mail = compose(event, &ticket, to, &portal, &domains, message, previous);
+    let mail = compose(event, ticket, to, &portal, &domains, message, previous);
     execute(
         c,
         "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \

@@ -268,9 +268,10 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
     .await?;
     let id: i64 = get(&added, 0)?;
     append_change(c, "ticket", id, "upsert", None).await?;
-    enqueue(c, id, MailEvent::TicketCreated, "").await?;
-    enqueue(c, id, MailEvent::AssignedToYou, "").await?;
-    Ok((get_ticket(c, id, Reader::Staff).await?, decision))
+    let created = get_ticket(c, id, Reader::Staff).await?;
+    enqueue(c, &created, MailEvent::TicketCreated, "").await?;
+    enqueue(c, &created, MailEvent::AssignedToYou, "").await?;
+    Ok((created, decision))
 }
 
 /// Applies a change by the account named `by` if `expected` (when given) is the current
@@ -335,8 +336,12 @@ pub async fn update(
     )
     .await?;
     append_ticket_change(c, id, Some(TicketScope::from(&current.ticket)), !public).await?;
-    for mail in change_mails(&current.ticket, &t) {
-        enqueue(c, id, mail, "").await?;
+    let mails = change_mails(&current.ticket, &t);
+    if !mails.is_empty() {
+        let changed = get_ticket(c, id, Reader::Staff).await?;
+        for mail in mails {
+            enqueue(c, &changed, mail, "").await?;
+        }
     }
     get_ticket(c, id, reader).await
 }
@@ -394,7 +399,8 @@ pub async fn add_message(
     )
     .await?;
     if !internal && author == AuthorKind::User {
-        enqueue(c, ticket_id, MailEvent::StaffReply, body).await?;
+        let replied = get_ticket(c, ticket_id, Reader::Staff).await?;
+        enqueue(c, &replied, MailEvent::StaffReply, body).await?;
     }
     Ok(message)
 }

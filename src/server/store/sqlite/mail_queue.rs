@@ -7,7 +7,7 @@ use crate::domain::ValidationError;
 use crate::domain::mail::MailEvent;
 use crate::domain::wire::{MailState, QueuedMail};
 use crate::server::store::mail_compose::{QUEUE_COLUMNS, compose, recipient};
-use crate::server::store::{MailOutcome, Reader, StoreError, StoreResult};
+use crate::server::store::{MailOutcome, StoreError, StoreResult, TicketRow};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
@@ -42,16 +42,17 @@ fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
     })
 }
 
-/// Queues the mail `event` on ticket `ticket_id` causes (`message`: the staff reply), to the
-/// requester, or to the assigned agent for [`MailEvent::AssignedToYou`] (none when the ticket
-/// has no owner). Call it inside the write that makes the change.
+/// Queues the mail `event` on ticket `row` (as staff read it, after the change) causes
+/// (`message`: the staff reply), to the requester, or to the assigned agent for
+/// [`MailEvent::AssignedToYou`] (none when the ticket has no owner). Call it inside the write
+/// that makes the change.
 pub fn enqueue(
     conn: &Connection,
-    ticket_id: i64,
+    row: &TicketRow,
     event: MailEvent,
     message: &str,
 ) -> StoreResult<()> {
-    let row = super::tickets::get(conn, ticket_id, Reader::Staff)?;
+    let ticket_id = row.ticket.id;
     let owner: Option<(String, String)> = match (event, row.ticket.owner_id) {
         (MailEvent::AssignedToYou, Some(owner)) => Some(
             conn.prepare_cached("SELECT email, name FROM users WHERE id = ?1")?
@@ -59,7 +60,7 @@ pub fn enqueue(
         ),
         _ => None,
     };
-    let Some(to) = recipient(event, &row, owner) else {
+    let Some(to) = recipient(event, row, owner) else {
         return Ok(());
     };
     let previous: Option<(String, String)> = conn
@@ -73,7 +74,7 @@ pub fn enqueue(
         .optional()?;
     let portal = super::config::portal(conn)?;
     let domains = super::config::domains(conn)?;
-    let mail = compose(event, &row, to, &portal, &domains, message, previous);
+    let mail = compose(event, row, to, &portal, &domains, message, previous);
     conn.prepare_cached(
         "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
          subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at) \

@@ -263,9 +263,10 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     ])?;
     let id = conn.last_insert_rowid();
     append_change(conn, "ticket", id, "upsert", None)?;
-    enqueue(conn, id, MailEvent::TicketCreated, "")?;
-    enqueue(conn, id, MailEvent::AssignedToYou, "")?;
-    Ok((get(conn, id, Reader::Staff)?, decision))
+    let created = get(conn, id, Reader::Staff)?;
+    enqueue(conn, &created, MailEvent::TicketCreated, "")?;
+    enqueue(conn, &created, MailEvent::AssignedToYou, "")?;
+    Ok((created, decision))
 }
 
 /// Applies a change by the account named `by` if `expected` (when given) is the current
@@ -314,8 +315,12 @@ pub fn update(
     )?
     .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public, by])?;
     append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
-    for mail in change_mails(&current.ticket, &t) {
-        enqueue(conn, id, mail, "")?;
+    let mails = change_mails(&current.ticket, &t);
+    if !mails.is_empty() {
+        let changed = get(conn, id, Reader::Staff)?;
+        for mail in mails {
+            enqueue(conn, &changed, mail, "")?;
+        }
     }
     get(conn, id, reader)
 }
@@ -353,7 +358,8 @@ pub fn add_message(
         internal,
     )?;
     if !internal && author == AuthorKind::User {
-        enqueue(conn, ticket_id, MailEvent::StaffReply, body)?;
+        let replied = get(conn, ticket_id, Reader::Staff)?;
+        enqueue(conn, &replied, MailEvent::StaffReply, body)?;
     }
     Ok(message)
 }
