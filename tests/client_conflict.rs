@@ -253,3 +253,46 @@ async fn notes_from_two_agents_never_conflict() {
     sam.shutdown().await;
     lin.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_right_after_your_own_reply_is_no_conflict() {
+    let ts = demo_server(300).await;
+    let url = format!("http://{}", ts.server.addr);
+    let (sam, _d1) = agent(&url, SAM).await;
+    let (id, shown) = {
+        let v = sam.view();
+        let t = v
+            .tickets()
+            .find(|t| !t.is_closed() && t.priority() == Priority::Medium)
+            .expect("an open medium ticket");
+        (t.id(), t.version())
+    };
+    // Reply, then at once change the ticket, as an agent does with `r` … Ctrl-S, `A`: the
+    // change is made over the version shown before the reply reached the server.
+    sam.submit(Write::Message {
+        ticket_id: id,
+        input: MessageInput {
+            body: "On it.".into(),
+            internal: false,
+        },
+    })
+    .await
+    .expect("the reply is recorded");
+    sam.submit(Write::PatchTicket {
+        id,
+        base_version: shown,
+        patch: priority_patch(Priority::High),
+    })
+    .await
+    .expect("the change is recorded");
+    support::settled(&sam).await;
+    let outbox = sam.view().outbox.clone();
+    assert!(
+        outbox.is_empty(),
+        "no conflict and nothing refused: {outbox:?}"
+    );
+    assert_eq!(server_priority(&ts, id).await, "high");
+    let thread = sam.ticket_detail(id).await.expect("thread");
+    assert!(thread.detail.messages.iter().any(|m| m.body == "On it."));
+    sam.shutdown().await;
+}

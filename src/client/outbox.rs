@@ -49,12 +49,7 @@ fn with_base(w: &Write, version: i64) -> Write {
 /// Sends every pending write, in order.
 pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
     let mut report = SyncReport::default();
-    let mut entries: Vec<OutboxEntry> = core
-        .db(|c| c.outbox())
-        .await?
-        .into_iter()
-        .filter(OutboxEntry::is_pending)
-        .collect();
+    let mut entries = pending_after(core, None).await?;
     let mut i = 0;
     while i < entries.len() {
         let e = entries[i].clone();
@@ -62,6 +57,12 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
         match send(core, &e).await {
             Ok(bumps) => {
                 core.db(move |c| c.remove_write(e.id)).await?;
+                if !bumps.is_empty() {
+                    // Writes recorded while this one was on its way were made over the
+                    // version it replaced too: read them in, so they are moved past it.
+                    entries = pending_after(core, Some(e.id)).await?;
+                    i = 0;
+                }
                 rebase(core, &mut entries[i..], &bumps).await?;
                 report.writes_applied += 1;
                 core.emit(ClientEvent::Applied { write: e.id });
@@ -104,6 +105,28 @@ pub(crate) async fn replay(core: &Core) -> Result<SyncReport, ClientError> {
         }
     }
     Ok(report)
+}
+
+/// The pending writes, in order; with `after`, only those recorded after that one.
+async fn pending_after(
+    core: &Core,
+    after: Option<WriteId>,
+) -> Result<Vec<OutboxEntry>, ClientError> {
+    Ok(core
+        .db(|c| c.outbox())
+        .await?
+        .into_iter()
+        .filter(|e| e.is_pending() && after.is_none_or(|a| e.id.0 > a.0))
+        .collect())
+}
+
+/// The version of ticket `id` the view shows.
+fn shown_version(core: &Core, id: i64) -> Option<i64> {
+    core.view
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .ticket(id)
+        .map(|t| t.version())
 }
 
 /// Later writes on the same ticket (or the portal) were made over the shown change that just
@@ -168,8 +191,20 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
             )]
         }
         Write::Message { ticket_id, input } => {
+            let shown = shown_version(core, *ticket_id);
             api.add_message(*ticket_id, input, key).await?;
-            Vec::new()
+            // The view learns the version (and stage) the message made, so what the user
+            // does next is based on it; best effort: the message itself is in.
+            if let Ok(answer) = api.ticket(*ticket_id).await {
+                ticket_answer(core, &answer.body.ticket).await;
+            }
+            // A message moves its ticket's version by exactly one for its author (staff: every
+            // message; customers: their replies), so writes made over the version shown before
+            // it were made over the message too. A change by anyone else in between moves
+            // the server's version further, and such a write still meets its conflict.
+            shown
+                .map(|v| vec![(Target::Ticket(*ticket_id), Some(v), v + 1)])
+                .unwrap_or_default()
         }
         Write::CreateTicket(input) => {
             api.create_ticket(input, key).await?;
