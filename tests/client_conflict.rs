@@ -30,6 +30,16 @@ fn priority_patch(p: Priority) -> StaffTicketPatch {
     }
 }
 
+/// The id and shown version of an open ticket of medium priority in `client`'s view.
+fn open_medium_ticket(client: &Client) -> (i64, i64) {
+    let v = client.view();
+    let t = v
+        .tickets()
+        .find(|t| !t.is_closed() && t.priority() == Priority::Medium)
+        .expect("an open medium ticket");
+    (t.id(), t.version())
+}
+
 async fn server_priority(ts: &common::TestServer, id: i64) -> String {
     let token = ts.demo_login(SAM).await;
     ts.get(&format!("/tickets/{id}"), &token).await.body["priority"]
@@ -44,14 +54,7 @@ async fn the_second_edit_of_a_field_becomes_a_conflict_and_nothing_is_lost() {
     let url = format!("http://{}", ts.server.addr);
     let (sam, _d1) = agent(&url, SAM).await;
     let (lin, _d2) = agent(&url, LIN).await;
-    let (id, base) = {
-        let v = sam.view();
-        let t = v
-            .tickets()
-            .find(|t| !t.is_closed() && t.priority() == Priority::Medium)
-            .expect("an open medium ticket");
-        (t.id(), t.version())
-    };
+    let (id, base) = open_medium_ticket(&sam);
     support::until(&lin, "the same version", |v| {
         v.ticket(id).is_some_and(|t| t.version() == base)
     })
@@ -259,14 +262,7 @@ async fn a_change_right_after_your_own_reply_is_no_conflict() {
     let ts = demo_server(300).await;
     let url = format!("http://{}", ts.server.addr);
     let (sam, _d1) = agent(&url, SAM).await;
-    let (id, shown) = {
-        let v = sam.view();
-        let t = v
-            .tickets()
-            .find(|t| !t.is_closed() && t.priority() == Priority::Medium)
-            .expect("an open medium ticket");
-        (t.id(), t.version())
-    };
+    let (id, shown) = open_medium_ticket(&sam);
     // Reply, then at once change the ticket, as an agent does with `r` … Ctrl-S, `A`: the
     // change is made over the version shown before the reply reached the server.
     sam.submit(Write::Message {
