@@ -2,7 +2,7 @@
 //! again and changes nothing; the same key with another request is refused.
 
 use crate::server::error::ApiError;
-use crate::server::request::{MAX_BODY_BYTES, bearer};
+use crate::server::request::bearer;
 use crate::server::security::digest;
 use crate::server::state::SharedState;
 use crate::server::store::{self, Account, StoredResponse};
@@ -80,16 +80,9 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
     };
     let scope = scope_of(&state, bearer(req.headers())).await;
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match super::read_body(body).await {
         Ok(b) => b,
-        Err(_) => {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "the body is over 1 MiB",
-            )
-            .into_response();
-        }
+        Err(too_large) => return too_large,
     };
     let request_hash = digest(&format!(
         "{} {} {}",

@@ -6,9 +6,8 @@
 //! (`serve --trust-proxy`), whose last `X-Forwarded-For` entry is the address it saw.
 
 use crate::server::error::ApiError;
-use crate::server::request::MAX_BODY_BYTES;
 use crate::server::state::SharedState;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
@@ -142,16 +141,9 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         }
     }
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match super::read_body(body).await {
         Ok(b) => b,
-        Err(_) => {
-            return ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "the body is over 1 MiB",
-            )
-            .into_response();
-        }
+        Err(too_large) => return too_large,
     };
     let email = serde_json::from_slice::<serde_json::Value>(&bytes)
         .ok()
