@@ -163,6 +163,24 @@ impl SignIn {
         matches!(self.status, Some(Status::Busy(_)))
     }
 
+    /// The form field typing and pasting go to: the email, else the code when one is being
+    /// entered, else the password; none while an account is being chosen.
+    fn focused_field(&mut self) -> Option<&mut LineInput> {
+        match &mut self.mode {
+            Mode::Form {
+                email,
+                password,
+                on_password,
+                code,
+            } => Some(match (*on_password, code) {
+                (false, _) => email,
+                (true, Some(code)) => code,
+                (true, None) => password,
+            }),
+            Mode::Accounts { .. } => None,
+        }
+    }
+
     fn confirm(&mut self) -> Outcome {
         if self.busy() {
             return Outcome::Ignored;
@@ -379,45 +397,20 @@ impl Component for SignIn {
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
-        match &mut self.mode {
-            Mode::Form {
-                email,
-                password,
-                on_password,
-                code,
-            } => {
-                let field = match (*on_password, code) {
-                    (false, _) => email,
-                    (true, Some(code)) => code,
-                    (true, None) => password,
-                };
-                if field.key(key) {
-                    Outcome::Changed
-                } else {
-                    Outcome::Ignored
-                }
-            }
-            Mode::Accounts { .. } => Outcome::Ignored,
+        if self.focused_field().is_some_and(|field| field.key(key)) {
+            Outcome::Changed
+        } else {
+            Outcome::Ignored
         }
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
-        match &mut self.mode {
-            Mode::Form {
-                email,
-                password,
-                on_password,
-                code,
-            } => {
-                let field = match (*on_password, code) {
-                    (false, _) => email,
-                    (true, Some(code)) => code,
-                    (true, None) => password,
-                };
+        match self.focused_field() {
+            Some(field) => {
                 field.insert_str(text);
                 Outcome::Changed
             }
-            Mode::Accounts { .. } => Outcome::Ignored,
+            None => Outcome::Ignored,
         }
     }
 
