@@ -120,15 +120,6 @@ async fn pending_after(
         .collect())
 }
 
-/// The version of ticket `id` the view shows.
-fn shown_version(core: &Core, id: i64) -> Option<i64> {
-    core.view
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .ticket(id)
-        .map(|t| t.version())
-}
-
 /// Later writes on the same ticket (or the portal) were made over the shown change that just
 /// succeeded: move their base version to the one the server now has.
 async fn rebase(core: &Core, later: &mut [OutboxEntry], bumps: &[Bump]) -> Result<(), ClientError> {
@@ -191,7 +182,7 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
             )]
         }
         Write::Message { ticket_id, input } => {
-            let shown = shown_version(core, *ticket_id);
+            let shown = core.shown_version(*ticket_id);
             api.add_message(*ticket_id, input, key).await?;
             // The view learns the version (and stage) the message made, so what the user
             // does next is based on it; best effort: the message itself is in.

@@ -210,15 +210,21 @@ impl Core {
         }
     }
 
-    /// Puts the server's newer copy of a ticket in the view (never an older one).
-    pub(crate) fn refresh_ticket(&self, ticket: Compact) {
-        let current = self
-            .view
+    /// The version of ticket `id` the view shows, if it holds the ticket.
+    pub(crate) fn shown_version(&self, id: i64) -> Option<i64> {
+        self.view
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .ticket(ticket.id())
-            .map(|t| t.version());
-        if current.is_some_and(|v| ticket.version() > v) {
+            .ticket(id)
+            .map(|t| t.version())
+    }
+
+    /// Puts the server's newer copy of a ticket in the view (never an older one).
+    pub(crate) fn refresh_ticket(&self, ticket: Compact) {
+        if self
+            .shown_version(ticket.id())
+            .is_some_and(|v| ticket.version() > v)
+        {
             self.update_view(|v| v.apply(vec![Delta::Upsert(Item::Ticket(Box::new(ticket)))]));
         }
     }
