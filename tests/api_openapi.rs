@@ -116,7 +116,9 @@ both_stores! {
             } else if template.starts_with("/domains/") {
                 template.replace("{host}", "spare.example.test")
             } else {
-                template.replace("{id}", "1")
+                template
+                    .replace("{id}", "1")
+                    .replace("{message_id}", "1")
             };
             assert!(!path.contains('{'), "an unfilled parameter in {template}");
             // Deletes last, so the other operations still find the resource.
@@ -148,8 +150,14 @@ both_stores! {
                     }
                     a.status
                 };
+                // The demo's tickets came by no mail: their originals are rightly missing.
+                let missing = if template.ends_with("/original") {
+                    vec![405]
+                } else {
+                    vec![404, 405]
+                };
                 assert!(
-                    ![404, 405].contains(&status) && status < 500,
+                    !missing.contains(&status) && status < 500,
                     "{method} {path}: {status}"
                 );
                 checked += 1;

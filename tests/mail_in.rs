@@ -12,7 +12,6 @@ use common::process::free_port;
 use common::{ADA, CARLA, DAN, SAM, TestServer};
 use deskport::server::mail_sender::Delivery;
 use mail_support::{Sink, header, mails_to, received, server_delivering};
-use serde_json::Value;
 use std::time::Duration;
 
 /// Tries every second, for as long as a test runs.
@@ -129,24 +128,6 @@ fn mail(from: &str, to: &str, subject: &str, extra_headers: &str, body: &str) ->
     .into_bytes()
 }
 
-/// The newest ticket with `subject` (staff view), waiting a little for the listener's write.
-async fn ticket_titled(ts: &TestServer, staff: &str, subject: &str) -> Vec<Value> {
-    ts.all_tickets(staff)
-        .await
-        .into_iter()
-        .filter(|t| t["subject"] == subject)
-        .collect()
-}
-
-async fn thread(ts: &TestServer, staff: &str, id: &Value) -> Vec<Value> {
-    let detail = ts.get(&format!("/tickets/{id}"), staff).await;
-    assert_eq!(detail.status, 200, "{}", detail.text);
-    detail.body["messages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote() {
@@ -155,7 +136,7 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
     };
     let codes = send(&ts, CARLA, &[&support], &mail(CARLA, &support, "Printer on fire", "", "It smokes.\r\n.leading dot")).await;
     assert_eq!((codes.mail, codes.rcpt.clone(), codes.data), (250, vec![250], Some(250)));
-    let opened = ticket_titled(&ts, &sam, "Printer on fire").await;
+    let opened = ts.tickets_titled(&sam, "Printer on fire").await;
     assert_eq!(opened.len(), 1, "one ticket");
     let ticket = &opened[0];
     assert_eq!(ticket["source"], "email");
@@ -175,12 +156,12 @@ async fn a_contacts_mail_opens_a_ticket_and_the_reply_threads_without_the_quote(
         "Still smoking after a restart.\r\n\r\nOn Mon, 7 Dec 2026, Support <support@x> wrote:\r\n> Did you restart it?\r\n");
     let codes = send(&ts, CARLA, &[&reply_to], &answer).await;
     assert_eq!(codes.data, Some(250));
-    let messages = thread(&ts, &sam, &ticket["id"]).await;
+    let messages = ts.thread(&sam, &ticket["id"]).await;
     let last = messages.last().expect("the reply");
     assert_eq!(last["body"], "Still smoking after a restart.");
     let now = ts.get(&format!("/tickets/{id}"), &sam).await.body;
     assert_eq!(now["stage"], "waiting_on_us", "{now}");
-    assert_eq!(ticket_titled(&ts, &sam, "Re: Printer on fire").await.len(), 0, "no second ticket");
+    assert_eq!(ts.tickets_titled(&sam, "Re: Printer on fire").await.len(), 0, "no second ticket");
 }
 }
 
@@ -194,18 +175,18 @@ async fn a_stranger_with_another_tickets_reply_address_opens_their_own_ticket() 
     let id = carlas["id"].as_i64().expect("id");
     let key = ts.server.store.code_key().await.expect("key");
     let address = format!("support+{id}.{}@{domain}", key.reply_token(id));
-    let before = thread(&ts, &sam, &carlas["id"]).await.len();
+    let before = ts.thread(&sam, &carlas["id"]).await.len();
     let codes = send(&ts, DAN, &[&address], &mail(DAN, &address, &format!("Re: [#{id}] hello"), "", "Me too!")).await;
     assert_eq!(codes.data, Some(250));
-    assert_eq!(thread(&ts, &sam, &carlas["id"]).await.len(), before, "Carla's thread is untouched");
-    let opened = ticket_titled(&ts, &sam, &format!("Re: [#{id}] hello")).await;
+    assert_eq!(ts.thread(&sam, &carlas["id"]).await.len(), before, "Carla's thread is untouched");
+    let opened = ts.tickets_titled(&sam, &format!("Re: [#{id}] hello")).await;
     assert_eq!(opened.len(), 1);
     assert_eq!(opened[0]["requester_email"], DAN);
     // A forged token threads nothing either: the subject tag is Dan's to use only on his own.
     let forged = format!("support+{id}.00000000000000000000@{domain}");
     let codes = send(&ts, CARLA, &[&forged], &mail(CARLA, &forged, "forged token", "", "x")).await;
     assert_eq!(codes.data, Some(250));
-    assert_eq!(ticket_titled(&ts, &sam, "forged token").await.len(), 1, "a new ticket");
+    assert_eq!(ts.tickets_titled(&sam, "forged token").await.len(), 1, "a new ticket");
 }
 }
 
@@ -223,8 +204,8 @@ async fn an_auto_reply_gets_no_answer_a_bounce_is_recorded_and_a_repeat_is_taken
     for _ in 0..2 {
         assert_eq!(send(&ts, CARLA, &[&support], &human).await.data, Some(250));
     }
-    assert_eq!(ticket_titled(&ts, &sam, "Out of office").await.len(), 1, "the auto-reply is kept");
-    assert_eq!(ticket_titled(&ts, &sam, "A real question").await.len(), 1, "one ticket for one Message-ID");
+    assert_eq!(ts.tickets_titled(&sam, "Out of office").await.len(), 1, "the auto-reply is kept");
+    assert_eq!(ts.tickets_titled(&sam, "A real question").await.len(), 1, "one ticket for one Message-ID");
     // The human's confirmation arrives; none for the machines, sent before it.
     mails_to(&maildir, CARLA, 1).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -249,7 +230,7 @@ Final-Recipient: rfc822; carla@acme.test\r\nAction: failed\r\nStatus: 5.2.2\r\n\
 --b--\r\n"
     );
     assert_eq!(send(&ts, "", &[&support], report.as_bytes()).await.data, Some(250));
-    assert!(ticket_titled(&ts, &sam, "Undelivered Mail Returned to Sender").await.is_empty());
+    assert!(ts.tickets_titled(&sam, "Undelivered Mail Returned to Sender").await.is_empty());
     let queue = ts.get("/mail/queue", &ada).await;
     assert_eq!(queue.status, 200, "{}", queue.text);
     let row = queue.body.as_array().expect("queue").iter().find(|m| m["message_id"] == bounced_id.as_str()).cloned().expect("the bounced mail");
@@ -270,12 +251,12 @@ async fn foreign_recipients_oversize_strangers_and_garbage() {
     let mut big = mail(CARLA, &support, "Huge", "", "").to_vec();
     big.extend(std::iter::repeat_n(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n".as_slice(), 26 * 1024 * 1024 / 65).flatten());
     assert_eq!(send(&ts, CARLA, &[&support], &big).await.data, Some(552));
-    assert!(ticket_titled(&ts, &sam, "Huge").await.is_empty());
+    assert!(ts.tickets_titled(&sam, "Huge").await.is_empty());
     // An unknown sender is refused on an invite-only portal.
     let stranger = "stranger@nowhere.test";
     let codes = send(&ts, stranger, &[&support], &mail(stranger, &support, "Hi from a stranger", "", "?")).await;
     assert_eq!(codes.data, Some(550));
-    assert!(ticket_titled(&ts, &sam, "Hi from a stranger").await.is_empty());
+    assert!(ts.tickets_titled(&sam, "Hi from a stranger").await.is_empty());
     // On a portal open to self-registration, the stranger becomes a contact with a ticket.
     let access = serde_json::json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
     ts.set_portal(&ada, serde_json::json!({ "access": access })).await;
@@ -284,14 +265,14 @@ async fn foreign_recipients_oversize_strangers_and_garbage() {
     assert_eq!(send(&ts, SAM, &[&support], &from_staff).await.data, Some(550));
     let again = mail(stranger, &support, "Hi again from a stranger", "", "?");
     assert_eq!(send(&ts, stranger, &[&support], &again).await.data, Some(250));
-    let opened = ticket_titled(&ts, &sam, "Hi again from a stranger").await;
+    let opened = ts.tickets_titled(&sam, "Hi again from a stranger").await;
     assert_eq!(opened.len(), 1);
     assert_eq!(opened[0]["requester_email"], stranger);
     assert_eq!(ts.contact(&sam, stranger).await["email"], stranger);
     // A message that is not MIME at all is kept as its text.
     let garbage = b"\x00\x01{{{ this is not a mail header\r\nnor MIME \xff\xfe but words\r\n";
     assert_eq!(send(&ts, CARLA, &[&support], garbage).await.data, Some(250));
-    let opened = ticket_titled(&ts, &sam, "(no subject)").await;
+    let opened = ts.tickets_titled(&sam, "(no subject)").await;
     assert_eq!(opened.len(), 1);
     let detail = ts.get(&format!("/tickets/{}", opened[0]["id"]), &sam).await;
     assert!(detail.text.contains("but words"), "{}", detail.text);

@@ -14,8 +14,10 @@ mod serve;
 mod staff;
 
 use clap::{Parser, Subcommand};
+use deskport::server::mail_in::imap::ImapSource;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// deskport: a terminal help desk and customer portal.
 #[derive(Debug, Parser)]
@@ -58,6 +60,14 @@ pub enum Command {
         /// and new mail to the support address at the portal's reply domain.
         #[arg(long)]
         smtp_listen: Option<SocketAddr>,
+        /// Also take mail from this mailbox: imaps://USER@HOST[:PORT]/MAILBOX (TLS) or
+        /// imap://… (STARTTLS); password from DESKPORT_IMAP_PASSWORD, an extra CA certificate
+        /// (PEM) from DESKPORT_IMAP_CA_FILE. Unread mail is taken and marked read.
+        #[arg(long, value_name = "URL")]
+        imap: Option<String>,
+        /// Seconds between polls of the --imap mailbox.
+        #[arg(long, value_name = "SECONDS", default_value_t = deskport::server::mail_in::imap::DEFAULT_POLL.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+        imap_poll: u64,
         /// Keep the portal in this PostgreSQL database (postgres://USER@HOST:PORT/DB; password
         /// from the URL or PGPASSWORD; `?sslmode=require` for TLS) instead of the SQLite file
         /// in the data dir, which still holds mail and logs.
@@ -155,6 +165,8 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             demo_tickets,
             smtp,
             smtp_listen,
+            imap,
+            imap_poll,
             database,
             trust_proxy,
         }) => {
@@ -166,7 +178,10 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
                 database,
                 trusted_proxy: trust_proxy,
             };
-            serve::run(listen, smtp_listen, config).await
+            let imap = imap
+                .map(|url| ImapSource::from_env(&url, Duration::from_secs(imap_poll)))
+                .transpose()?;
+            serve::run(listen, smtp_listen, imap, config).await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,

@@ -1,13 +1,16 @@
 //! `deskport serve`.
 
 use color_eyre::eyre::Result;
+use deskport::server::mail_in::imap::ImapSource;
 use deskport::server::{ServerConfig, start_receiving};
 use std::net::SocketAddr;
 
-/// Serves the portal API (and takes mail by SMTP on `smtp_listen`) until Ctrl-C.
+/// Serves the portal API (and takes mail by SMTP on `smtp_listen` and from the mailbox
+/// `imap`) until Ctrl-C.
 pub async fn run(
     listen: SocketAddr,
     smtp_listen: Option<SocketAddr>,
+    imap: Option<ImapSource>,
     config: ServerConfig,
 ) -> Result<()> {
     tracing_subscriber::fmt()
@@ -16,7 +19,8 @@ pub async fn run(
         )
         .with_writer(std::io::stderr)
         .init();
-    let server = start_receiving(&config, listen, smtp_listen).await?;
+    let imap_url = imap.as_ref().map(ImapSource::to_string);
+    let server = start_receiving(&config, listen, smtp_listen, imap).await?;
     let data_dir = config.data_dir.display();
     let (data, store_option) = match config.database {
         Some(_) => (
@@ -32,6 +36,9 @@ pub async fn run(
     eprintln!("OpenAPI document: {}/openapi.json", server.base_url());
     if let Some(smtp) = server.smtp_addr {
         eprintln!("taking mail by SMTP on {smtp}");
+    }
+    if let Some(url) = imap_url {
+        eprintln!("taking unread mail from {url} (marking it read)");
     }
     if server.store.users().await?.is_empty() {
         eprintln!(

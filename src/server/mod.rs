@@ -246,27 +246,29 @@ pub struct Limits {
 /// Listens on `listen` (port 0 picks a free one), then opens the store and serves. The
 /// address is taken first, so a port in use fails before anything is written to disk.
 pub async fn start(config: &ServerConfig, listen: SocketAddr) -> Result<RunningServer> {
-    start_receiving(config, listen, None).await
+    start_receiving(config, listen, None, None).await
 }
 
 /// [`start`], also taking mail by SMTP on `smtp_listen` when given (bound before the store
-/// opens, like `listen`).
+/// opens, like `listen`) and from the mailbox `imap` when given.
 pub async fn start_receiving(
     config: &ServerConfig,
     listen: SocketAddr,
     smtp_listen: Option<SocketAddr>,
+    imap: Option<mail_in::imap::ImapSource>,
 ) -> Result<RunningServer> {
     let listener = bind(listen).await?;
     let smtp = match smtp_listen {
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
+    let inbound = mail_in::Inbound { smtp, imap };
     let store = open_store(config).await?;
     let limits = Limits {
         trusted_proxy: config.trusted_proxy,
         ..Limits::default()
     };
-    serve_receiving(store, mailer(config)?, listener, limits, smtp).await
+    serve_receiving(store, mailer(config)?, listener, limits, inbound).await
 }
 
 /// Serves an already opened store on `listen` (port 0 picks a free one), sending mail
@@ -301,17 +303,17 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     limits: Limits,
 ) -> Result<RunningServer> {
-    serve_receiving(store, mailer, listener, limits, None).await
+    serve_receiving(store, mailer, listener, limits, mail_in::Inbound::default()).await
 }
 
-/// [`serve_on`], also taking mail by SMTP on `smtp` when given; the SMTP listener stops
-/// with the HTTP server.
+/// [`serve_on`], also taking mail from the sources in `inbound`, which stop with the HTTP
+/// server.
 pub async fn serve_receiving(
     store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
     listener: tokio::net::TcpListener,
     limits: Limits,
-    smtp: Option<tokio::net::TcpListener>,
+    inbound: mail_in::Inbound,
 ) -> Result<RunningServer> {
     let stream_limits = streams::StreamLimits {
         // Streams never take more than half the connections: the rest stay for requests.
@@ -338,22 +340,15 @@ pub async fn serve_receiving(
     store::sweep::sweep_and_log(state.store.as_ref()).await;
     let sweeping = store::sweep::sweep_forever(state.store.clone());
     let sending = mail_sender::send_forever(state.clone(), limits.mail);
-    let smtp_addr = smtp.as_ref().and_then(|l| l.local_addr().ok());
+    let smtp_addr = inbound.smtp.as_ref().and_then(|l| l.local_addr().ok());
+    if let Some(source) = &inbound.imap {
+        tracing::info!("taking mail from {source}");
+    }
     let app = app(state.clone());
-    let receiving = async move {
-        match smtp {
-            Some(listener) => {
-                let desk = mail_in::desk::PortalDesk {
-                    state: state.clone(),
-                };
-                mail_in::receive_forever(listener, desk, Default::default()).await
-            }
-            None => std::future::pending().await,
-        }
-    };
+    let receiving = mail_in::receive(state, inbound);
     let task = tokio::spawn(async move {
         let serving = listen::run(listener, app, limits.connections, rx);
-        // The sweep, the mail sender and the SMTP listener never end; they stop with the
+        // The sweep, the mail sender and the mail sources never end; they stop with the
         // server.
         tokio::select! {
             served = serving => served,

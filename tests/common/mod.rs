@@ -385,6 +385,25 @@ impl TestServer {
         }
     }
 
+    /// The tickets with `subject`, as `token` lists them.
+    pub async fn tickets_titled(&self, token: &str, subject: &str) -> Vec<Value> {
+        self.all_tickets(token)
+            .await
+            .into_iter()
+            .filter(|t| t["subject"] == subject)
+            .collect()
+    }
+
+    /// The messages of ticket `id` as `token` sees them, oldest first.
+    pub async fn thread(&self, token: &str, id: &Value) -> Vec<Value> {
+        let detail = self.get(&format!("/tickets/{id}"), token).await;
+        assert_eq!(detail.status, 200, "{}", detail.text);
+        detail.body["messages"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The first listed ticket raised by the contact with `email`, as `staff` lists it.
     pub async fn first_ticket_of(&self, staff: &str, email: &str) -> Value {
         let id = self.contact(staff, email).await["id"].clone();

@@ -178,16 +178,19 @@ pub async fn server_delivering(
             .await
             .expect("bind")
     };
-    let smtp = match receive {
-        true => Some(bind().await),
-        false => None,
+    let inbound = deskport::server::mail_in::Inbound {
+        smtp: match receive {
+            true => Some(bind().await),
+            false => None,
+        },
+        imap: None,
     };
     let server = serve_receiving(
         store,
         std::sync::Arc::new(mailer),
         bind().await,
         limits,
-        smtp,
+        inbound,
     )
     .await
     .expect("server starts");

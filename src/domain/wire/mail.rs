@@ -1,4 +1,5 @@
-//! The mail queue as admins see it (`GET /mail/queue`, `deskport mail queue --json`).
+//! The mail queue as admins see it (`GET /mail/queue`, `deskport mail queue --json`), and a
+//! received mail as staff see it (`GET /tickets/{id}/original`).
 
 use crate::domain::mail::MailEvent;
 use serde::{Deserialize, Serialize};
@@ -79,4 +80,19 @@ pub struct QueuedMail {
     pub sent_at: Option<String>,
     /// The next try, unix seconds (queued mails).
     pub next_attempt_at: i64,
+}
+
+/// A received mail exactly as it arrived (by SMTP or from the mailbox), so staff can see what
+/// the customer really sent: every header, the HTML, the quoted history the thread leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OriginalMail {
+    /// Its `Message-ID`, in angle brackets (one made from its bytes when it had none).
+    pub message_id: String,
+    /// The sender's address.
+    pub sender: String,
+    /// When deskport received it (RFC 3339).
+    pub received_at: String,
+    /// The whole message: headers and body, as received (bytes that are not UTF-8, and NUL,
+    /// replaced).
+    pub raw: String,
 }

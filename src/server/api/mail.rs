@@ -1,10 +1,12 @@
 //! The mail queue for admins: what was sent, what waits and what failed with the mail
-//! server's answer, and a retry of a failed mail.
+//! server's answer, and a retry of a failed mail. And for staff, the received mail a ticket
+//! or a message came from, as it arrived.
 
-use crate::domain::wire::QueuedMail;
+use crate::domain::wire::{OriginalMail, QueuedMail};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::extract::{Admin, Json, Path, Query};
+use crate::server::extract::{Admin, Caller, Json, Path, Query};
 use crate::server::state::SharedState;
+use crate::server::store::MailOf;
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,6 +18,8 @@ pub fn router() -> OpenApiRouter<SharedState> {
     OpenApiRouter::new()
         .routes(routes!(list_queue))
         .routes(routes!(retry_mail))
+        .routes(routes!(opening_original))
+        .routes(routes!(message_original))
 }
 
 /// Most mails one answer lists.
@@ -58,4 +62,44 @@ async fn retry_mail(
     let mail = state.store.retry_mail(id, now).await?;
     state.mail_retried.notify_one();
     Ok(Json(mail))
+}
+
+/// The mail that opened a ticket, whole as it arrived (staff). 404 for customers, whom the
+/// headers and quoted history of a mail are not shown to, and for a ticket not opened by mail.
+#[utoipa::path(get, path = "/tickets/{id}/original", tag = "mail", params(("id" = i64, Path, description = "the ticket")),
+    responses((status = 200, body = OriginalMail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn opening_original(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<OriginalMail>> {
+    original(&state, &caller, id, MailOf::Opening).await
+}
+
+/// The mail a message of a ticket's thread came in, whole as it arrived (staff). 404 for
+/// customers and for a message that did not come by mail.
+#[utoipa::path(get, path = "/tickets/{id}/messages/{message_id}/original", tag = "mail",
+    params(("id" = i64, Path, description = "the ticket"), ("message_id" = i64, Path, description = "the thread message")),
+    responses((status = 200, body = OriginalMail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn message_original(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path((id, message_id)): Path<(i64, i64)>,
+) -> ApiResult<Json<OriginalMail>> {
+    original(&state, &caller, id, MailOf::Message(message_id)).await
+}
+
+async fn original(
+    state: &SharedState,
+    caller: &Caller,
+    ticket_id: i64,
+    which: MailOf,
+) -> ApiResult<Json<OriginalMail>> {
+    if !caller.viewer.is_staff() {
+        return Err(ApiError::not_found());
+    }
+    match state.store.stored_mail(ticket_id, which).await? {
+        Some(mail) => Ok(Json(mail)),
+        None => Err(ApiError::not_found()),
+    }
 }

@@ -1,12 +1,16 @@
 //! Mail in: an SMTP listener (`deskport serve --smtp-listen`) taking mail for the portal's
-//! inbound addresses, which threads replies into their tickets and opens tickets for new
-//! mail. It runs beside the HTTP server and stops with it.
+//! inbound addresses, and a poller taking it from a mailbox (`deskport serve --imap`); both
+//! hand each message to one desk, which threads replies into their tickets and opens tickets
+//! for new mail. They run beside the HTTP server and stop with it.
 
 pub mod desk;
+pub mod imap;
 pub mod parse;
 pub mod smtp;
 
+use crate::server::state::SharedState;
 use desk::PortalDesk;
+use imap::ImapSource;
 use smtp::{Desk, Reply, SmtpTimeouts};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,6 +23,46 @@ const MAX_SESSIONS: usize = 64;
 
 /// The name the listener greets with.
 const HOST: &str = "deskport";
+
+/// Where a server takes mail from: its SMTP listener, a mailbox it polls, both or neither.
+#[derive(Debug, Default)]
+pub struct Inbound {
+    /// The bound SMTP listener (`serve --smtp-listen`).
+    pub smtp: Option<TcpListener>,
+    /// The mailbox to poll (`serve --imap`).
+    pub imap: Option<ImapSource>,
+}
+
+/// Takes mail from every source in `inbound` for as long as the returned future is polled
+/// (never, with no source).
+pub async fn receive(state: SharedState, inbound: Inbound) -> Infallible {
+    let smtp = async {
+        match inbound.smtp {
+            Some(listener) => {
+                let desk = PortalDesk {
+                    state: state.clone(),
+                };
+                receive_forever(listener, desk, SmtpTimeouts::default()).await
+            }
+            None => std::future::pending().await,
+        }
+    };
+    let imap = async {
+        match inbound.imap {
+            Some(source) => {
+                let desk = PortalDesk {
+                    state: state.clone(),
+                };
+                imap::poll_forever(desk, source).await
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        never = smtp => never,
+        never = imap => never,
+    }
+}
 
 /// Accepts SMTP sessions on `listener` for as long as the returned future is polled; dropping
 /// it (the server stopping) ends every open session.

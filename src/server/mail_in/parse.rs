@@ -28,10 +28,14 @@ pub struct ReadMail {
     pub body: String,
 }
 
+/// `id` (a Message-ID or an address) without spaces and angle brackets.
+fn bare(id: &str) -> &str {
+    id.trim().trim_start_matches('<').trim_end_matches('>')
+}
+
 /// `id` in angle brackets, as Message-IDs are stored.
 fn bracketed(id: &str) -> String {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-    format!("<{id}>")
+    format!("<{}>", bare(id))
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -104,6 +108,43 @@ pub fn read(raw: &[u8], envelope_from: &str) -> ReadMail {
     }
 }
 
+/// Who a message taken from a mailbox was from and for, as its headers say (it has no SMTP
+/// envelope): the sender from `Return-Path`, the recipients from `Delivered-To`,
+/// `X-Original-To`, `To` and `Cc`, so a reply address is found wherever the mail server put
+/// it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderEnvelope {
+    /// `Return-Path`, or empty.
+    pub sender: String,
+    /// Every recipient address the headers name.
+    pub recipients: Vec<String>,
+}
+
+/// Reads the [`HeaderEnvelope`] of `raw` (empty for a message that is not MIME).
+pub fn header_envelope(raw: &[u8]) -> HeaderEnvelope {
+    let Some(message) = MessageParser::default().parse_headers(raw) else {
+        return HeaderEnvelope::default();
+    };
+    let sender = match message.return_path() {
+        HeaderValue::Text(path) => bare(path).to_string(),
+        _ => String::new(),
+    };
+    let recipients = ["Delivered-To", "X-Original-To", "To", "Cc"]
+        .into_iter()
+        .flat_map(|name| message.header_values(name))
+        .flat_map(|value| match value {
+            HeaderValue::Address(address) => address
+                .iter()
+                .filter_map(|a| a.address())
+                .map(str::to_string)
+                .collect(),
+            HeaderValue::Text(text) => vec![bare(text).to_string()],
+            _ => Vec::new(),
+        })
+        .collect();
+    HeaderEnvelope { sender, recipients }
+}
+
 /// A message that is not MIME: its raw text is the body, its sender the envelope's.
 fn unreadable(raw: &[u8], envelope_from: &str) -> ReadMail {
     let text = strip_control(&String::from_utf8_lossy(raw));
@@ -168,6 +209,25 @@ It works now.\r\n\r\nOn Mon, Ada wrote:\r\n> old\r\n--b\r\nContent-Type: text/ht
         assert_eq!(mail.body, "It works now.");
         assert!(!mail.automatic);
         assert_eq!(mail.bounced, None);
+    }
+
+    #[test]
+    fn the_header_envelope_names_every_recipient_header() {
+        let raw = "Return-Path: <bounce@acme.test>\r\nDelivered-To: support+4.tok@h.test\r\n\
+From: c@acme.test\r\nTo: Help <support@h.test>, other@acme.test\r\nCc: boss@acme.test\r\n\
+Subject: x\r\n\r\nbody\r\n";
+        let envelope = header_envelope(raw.as_bytes());
+        assert_eq!(envelope.sender, "bounce@acme.test");
+        assert_eq!(
+            envelope.recipients,
+            vec![
+                "support+4.tok@h.test",
+                "support@h.test",
+                "other@acme.test",
+                "boss@acme.test"
+            ]
+        );
+        assert_eq!(header_envelope(b"\x00\xff"), HeaderEnvelope::default());
     }
 
     #[test]

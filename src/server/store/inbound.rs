@@ -78,6 +78,8 @@ pub enum Received {
     Replied {
         /// The ticket.
         ticket_id: i64,
+        /// The thread message it became.
+        message_id: i64,
     },
     /// A new ticket.
     Opened {
@@ -113,10 +115,30 @@ impl Received {
     /// The ticket it went to, if any.
     pub fn ticket_id(&self) -> Option<i64> {
         match self {
-            Received::Replied { ticket_id } | Received::Opened { ticket_id } => Some(*ticket_id),
+            Received::Replied { ticket_id, .. } | Received::Opened { ticket_id } => {
+                Some(*ticket_id)
+            }
             _ => None,
         }
     }
+
+    /// The thread message it became, if it was a reply.
+    pub fn thread_message_id(&self) -> Option<i64> {
+        match self {
+            Received::Replied { message_id, .. } => Some(*message_id),
+            _ => None,
+        }
+    }
+}
+
+/// Which received mail of a ticket is asked for: the one that opened it, or the one a
+/// thread message came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailOf {
+    /// The mail that opened the ticket.
+    Opening,
+    /// The mail that became this thread message.
+    Message(i64),
 }
 
 /// The first line of a bounce report, as recorded on the bounced mail.

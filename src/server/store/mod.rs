@@ -12,10 +12,12 @@ pub mod sweep;
 pub mod table_copy;
 
 pub use held::{one_transaction, settle};
-pub use inbound::{InboundAction, InboundMail, Received, Requester};
+pub use inbound::{InboundAction, InboundMail, MailOf, Received, Requester};
 pub use sqlite::FillFrom;
 
-pub use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
+pub use crate::domain::wire::{
+    MessageRow, OriginalMail, QueuedMail, RouteDecision, RuleRef, TicketRow,
+};
 
 use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
@@ -521,6 +523,34 @@ pub trait Store: Send + Sync + 'static {
     /// Takes a received mail in one transaction: records it, unless one with its
     /// Message-ID was received before ([`Received::Duplicate`]), and carries out its action.
     async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received>;
+    /// The received mail of a ticket that `which` names, as it arrived; `None` when that
+    /// part of the ticket did not come by mail.
+    async fn stored_mail(&self, ticket_id: i64, which: MailOf)
+    -> StoreResult<Option<OriginalMail>>;
+    /// This server's turn at the mailbox it polls (`serve --imap`): `None` while another
+    /// server on the same store holds it, so one server at a time takes mail from it.
+    async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>>;
+}
+
+/// Held while this server polls the mailbox; dropping it gives the turn up (on PostgreSQL it
+/// holds the connection whose session advisory lock is the turn, and closing that connection
+/// releases the lock even when the poll was cut short).
+pub struct MailboxTurn {
+    _held: Option<Box<dyn Send>>,
+}
+
+impl MailboxTurn {
+    /// A turn that needs nothing held: the store has one server.
+    pub fn alone() -> Self {
+        MailboxTurn { _held: None }
+    }
+
+    /// A turn that lasts as long as `held` lives.
+    pub fn holding(held: impl Send + 'static) -> Self {
+        MailboxTurn {
+            _held: Some(Box::new(held)),
+        }
+    }
 }
 
 /// How one try to send a queued mail went.

@@ -2,14 +2,30 @@
 //! in the transaction that carries out what threading decided (as `sqlite/inbound.rs`).
 
 use super::people::create_contact;
-use super::sql::{Db, execute, get, row_opt};
+use super::sql::{Db, execute, get, row, row_opt};
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
 use crate::server::store::shared::now_text;
 use crate::server::store::{
-    InboundAction, InboundMail, NewTicket, Received, Requester, StoreResult,
+    InboundAction, InboundMail, MailOf, MailboxTurn, NewTicket, OriginalMail, Received, Requester,
+    StoreResult,
 };
+
+/// The session advisory lock whose holder polls the mailbox (`serve --imap`).
+const MAILBOX_LOCK: i64 = 0x6465_736b_0004;
+
+/// Takes the mailbox lock on a connection of its own, taken out of the pool: the turn holds
+/// it, and dropping the turn closes the connection, which releases the lock however the poll
+/// ended (a pooled connection would go back to the pool still holding it).
+pub async fn mailbox_turn(pool: &deadpool_postgres::Pool) -> StoreResult<Option<MailboxTurn>> {
+    let client = deadpool_postgres::Object::take(pool.get().await?);
+    let ours: bool = get(
+        &row(&client, "SELECT pg_try_advisory_lock($1)", &[&MAILBOX_LOCK]).await?,
+        0,
+    )?;
+    Ok(ours.then(|| MailboxTurn::holding(client)))
+}
 
 /// The ticket of the first queued mail among `message_ids` that exists.
 pub async fn ticket_of_mail(c: &Db, message_ids: &[String]) -> StoreResult<Option<i64>> {
@@ -56,7 +72,10 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
                 &[&message.message.id, &mail.sender],
             )
             .await?;
-            Received::Replied { ticket_id }
+            Received::Replied {
+                ticket_id,
+                message_id: message.message.id,
+            }
         }
         InboundAction::Open {
             requester,
@@ -114,8 +133,8 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
     };
     execute(
         c,
-        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, note, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
             &mail.message_id,
             &mail.sender,
@@ -123,10 +142,48 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             &mail.raw,
             &received.as_str(),
             &received.ticket_id(),
+            &received.thread_message_id(),
             &note,
             &now_text(),
         ],
     )
     .await?;
     Ok(received)
+}
+
+/// The stored mail of ticket `ticket_id` that `which` names, if it came by mail.
+pub async fn stored_mail(
+    c: &Db,
+    ticket_id: i64,
+    which: MailOf,
+) -> StoreResult<Option<OriginalMail>> {
+    const COLUMNS: &str = "SELECT message_id, sender, received_at, raw FROM inbound_mail";
+    let found = match which {
+        MailOf::Opening => {
+            row_opt(
+                c,
+                &format!("{COLUMNS} WHERE ticket_id = $1 AND outcome = 'opened'"),
+                &[&ticket_id],
+            )
+            .await?
+        }
+        MailOf::Message(id) => {
+            row_opt(
+                c,
+                &format!("{COLUMNS} WHERE ticket_id = $1 AND thread_message_id = $2"),
+                &[&ticket_id, &id],
+            )
+            .await?
+        }
+    };
+    found
+        .map(|r| -> StoreResult<OriginalMail> {
+            Ok(OriginalMail {
+                message_id: get(&r, 0)?,
+                sender: get(&r, 1)?,
+                received_at: get(&r, 2)?,
+                raw: get(&r, 3)?,
+            })
+        })
+        .transpose()
 }

@@ -16,6 +16,8 @@
 //! 4: the mail queue and a message's channel and sender address (SQLite's version 6).
 //!
 //! 5: received mail (`inbound_mail`), as SQLite's version 7.
+//!
+//! 6: the thread message a received reply became, as SQLite's version 8.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -109,6 +111,9 @@ CREATE TABLE inbound_mail (
   raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id BIGINT REFERENCES tickets(id), note TEXT,
   received_at TEXT NOT NULL);
 CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
+"#,
+    r#"
+ALTER TABLE inbound_mail ADD COLUMN thread_message_id BIGINT REFERENCES messages(id);
 "#,
 ];
 

@@ -9,15 +9,15 @@ use super::{
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
-use crate::domain::wire::QueuedMail;
+use crate::domain::wire::{OriginalMail, QueuedMail};
 use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOutcome,
-    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
-    StoredResponse, TicketChange, TicketQuery, TicketRow,
+    Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOf,
+    MailOutcome, MailboxTurn, MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store,
+    StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -341,5 +341,15 @@ impl Store for PostgresStore {
     }
     async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received> {
         pg_write!(self, |c| super::inbound::receive(c, mail))
+    }
+    async fn stored_mail(
+        &self,
+        ticket_id: i64,
+        which: MailOf,
+    ) -> StoreResult<Option<OriginalMail>> {
+        pg_read!(self, |c| super::inbound::stored_mail(c, ticket_id, which))
+    }
+    async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>> {
+        super::inbound::mailbox_turn(&self.pool).await
     }
 }

@@ -7,7 +7,7 @@ use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
 use crate::server::store::{
-    InboundAction, InboundMail, NewTicket, Received, Requester, StoreResult,
+    InboundAction, InboundMail, MailOf, NewTicket, OriginalMail, Received, Requester, StoreResult,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -49,7 +49,10 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
                 "UPDATE messages SET channel = 'email', sender_address = ?2 WHERE id = ?1",
             )?
             .execute(params![message.message.id, mail.sender])?;
-            Received::Replied { ticket_id }
+            Received::Replied {
+                ticket_id,
+                message_id: message.message.id,
+            }
         }
         InboundAction::Open {
             requester,
@@ -100,8 +103,8 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
         _ => None,
     };
     conn.prepare_cached(
-        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, note, received_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         mail.message_id,
@@ -110,8 +113,37 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
         mail.raw,
         received.as_str(),
         received.ticket_id(),
+        received.thread_message_id(),
         note,
         now_text()
     ])?;
     Ok(received)
+}
+
+/// The stored mail of ticket `ticket_id` that `which` names, if it came by mail.
+pub fn stored_mail(
+    conn: &Connection,
+    ticket_id: i64,
+    which: MailOf,
+) -> StoreResult<Option<OriginalMail>> {
+    let (condition, message) = match which {
+        MailOf::Opening => ("outcome = 'opened'", None),
+        MailOf::Message(id) => ("thread_message_id = ?2", Some(id)),
+    };
+    let sql = format!(
+        "SELECT message_id, sender, received_at, raw FROM inbound_mail WHERE ticket_id = ?1 AND {condition}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let read = |r: &rusqlite::Row<'_>| {
+        Ok(OriginalMail {
+            message_id: r.get(0)?,
+            sender: r.get(1)?,
+            received_at: r.get(2)?,
+            raw: r.get(3)?,
+        })
+    };
+    Ok(match message {
+        None => stmt.query_row([ticket_id], read).optional()?,
+        Some(id) => stmt.query_row([ticket_id, id], read).optional()?,
+    })
 }

@@ -19,6 +19,9 @@
 //! 7: received mail (`inbound_mail`): each message as received, under its unique Message-ID
 //! (so a repeat is taken once), with what became of it (a reply, a new ticket, a bounce, or
 //! refused and why).
+//!
+//! 8: the thread message a received reply became (`inbound_mail.thread_message_id`), so its
+//! original can be shown next to it.
 
 use rusqlite::Connection;
 
@@ -112,6 +115,9 @@ CREATE TABLE inbound_mail (
   raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id INTEGER REFERENCES tickets(id), note TEXT,
   received_at TEXT NOT NULL);
 CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
+"#,
+    r#"
+ALTER TABLE inbound_mail ADD COLUMN thread_message_id INTEGER REFERENCES messages(id);
 "#,
 ];
 

@@ -6,14 +6,14 @@ use super::{
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
-use crate::domain::wire::QueuedMail;
+use crate::domain::wire::{OriginalMail, QueuedMail};
 use crate::domain::{
     Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOutcome,
-    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOf, MailOutcome,
+    MailboxTurn, MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
     StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
@@ -354,5 +354,17 @@ impl Store for SqliteStore {
     }
     async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received> {
         self.write(move |c| super::inbound::receive(c, mail)).await
+    }
+    async fn stored_mail(
+        &self,
+        ticket_id: i64,
+        which: MailOf,
+    ) -> StoreResult<Option<OriginalMail>> {
+        self.read(move |c| super::inbound::stored_mail(c, ticket_id, which))
+            .await
+    }
+    async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>> {
+        // One server per SQLite file: the turn is always this one's.
+        Ok(Some(MailboxTurn::alone()))
     }
 }
