@@ -33,7 +33,7 @@ pub async fn poll_forever(desk: PortalDesk, source: ImapSource) -> Infallible {
         let wait = match outcome {
             Ok(taken) => {
                 if taken > 0 {
-                    tracing::info!("took {taken} mails from {source}");
+                    tracing::info!("took {taken} message(s) from {source}");
                 }
                 failures = 0;
                 source.poll
