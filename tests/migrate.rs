@@ -43,6 +43,7 @@ async fn read_all(
         "/contacts",
         "/companies",
         &format!("/tickets/{ticket}"),
+        &format!("/tickets/{ticket}/original"),
     ];
     for (who, token) in [("staff", admin), ("customer", carla)] {
         for path in paths {
@@ -133,6 +134,20 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
         .await;
     assert!(a.status < 300, "remove Lin: {}", a.text);
 
+    // A received mail is kept whole beside the ticket it opened (as the SMTP listener and the
+    // IMAP poller store it); its original must still be readable after the move, and its
+    // Message-ID still known, so the same mail delivered again is not taken twice.
+    let db = rusqlite::Connection::open(sqlite.dir.path().join("data").join("deskport.db"))
+        .expect("the database opens");
+    db.execute(
+        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, note, received_at) \
+         VALUES ('<moved@example.com>', 'carla@acme.test', 'Printer', 'Subject: Printer\r\n\r\njammed', \
+         'opened', ?1, NULL, '2026-12-07T10:00:00Z')",
+        [ticket],
+    )
+    .expect("a received mail is stored");
+    drop(db);
+
     let mid = [admin_mid, carla_mid];
     let before = read_all(&sqlite, &admin, &carla, &mid, ticket).await;
     let thread = &before
@@ -144,6 +159,12 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
         thread.to_string().contains("check the billing log"),
         "the note is in the thread: {thread}"
     );
+    let original = &before
+        .iter()
+        .find(|r| r.what == format!("GET /tickets/{ticket}/original as staff"))
+        .expect("original")
+        .body;
+    assert_eq!(original["raw"], "Subject: Printer\r\n\r\njammed");
     let TestServer { server, dir, .. } = sqlite;
     server.stop().await.expect("the SQLite server stops");
     let data_dir = dir.path().join("data");
@@ -161,6 +182,7 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
         "the counts: {stdout}"
     );
     assert!(stdout.contains("code key was copied"), "{stdout}");
+    assert!(stdout.contains("received mails"), "{stdout}");
 
     let config = ServerConfig {
         data_dir: data_dir.clone(),

@@ -63,6 +63,7 @@ fn label(table: &str) -> &str {
         "tickets" => "tickets",
         "messages" => "messages (internal notes included)",
         "mail_queue" => "queued and sent mails",
+        "inbound_mail" => "received mails (kept whole)",
         "changes" => "change-log entries",
         "sessions" => "sessions",
         "sign_in_failures" => "sign-in lockouts",

@@ -18,6 +18,7 @@ pub const MOVED_TABLES: &[&str] = &[
     "tickets",
     "messages",
     "mail_queue",
+    "inbound_mail",
     "changes",
     "sessions",
     "sign_in_failures",
