@@ -8,8 +8,8 @@
 //! Fields take typed keys in one of two ways ([`Typing`]): directly while focused (Routing,
 //! support form), or only between [`Form::begin_edit`] and [`Form::commit`] or
 //! [`Form::cancel`] (Portal, whose rows answer the pane's keys otherwise). Either way a
-//! multi-line text is typed into an editor that holds the cursor, and every keystroke lands
-//! in the field's value at once.
+//! multi-line text is typed into an editor that holds the cursor; a direct one writes each
+//! keystroke into the field's value, an edited one when the edit is kept.
 
 mod layout;
 #[cfg(test)]

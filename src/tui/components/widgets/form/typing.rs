@@ -43,6 +43,7 @@ impl<Id: Clone + PartialEq> Form<Id> {
 
     /// Keeps what was typed and stops editing.
     pub fn commit(&mut self) {
+        self.sync_lines();
         self.edit = None;
     }
 
@@ -88,6 +89,15 @@ impl<Id: Clone + PartialEq> Form<Id> {
         self.area_mut()
     }
 
+    /// Writes the multi-line editor's text into its field after a key, when typing is
+    /// direct (an `OnEdit` field keeps its value until the edit is kept, so the pane sees no
+    /// change while the editor is open).
+    fn typed_lines(&mut self) {
+        if self.typing == Typing::Direct {
+            self.sync_lines();
+        }
+    }
+
     /// Writes the multi-line editor's text into its field.
     fn sync_lines(&mut self) {
         let text = match self.edit.as_ref().and_then(|e| e.area.as_ref()) {
@@ -106,7 +116,7 @@ impl<Id: Clone + PartialEq> Form<Id> {
         }
         if let Some(area) = self.lines_editor() {
             let taken = area.input(*key);
-            self.sync_lines();
+            self.typed_lines();
             return taken;
         }
         let direct = self.typing == Typing::Direct;
@@ -134,7 +144,7 @@ impl<Id: Clone + PartialEq> Form<Id> {
                 .filter(|c| *c == '\n' || !c.is_control())
                 .collect();
             let taken = area.insert_str(clean);
-            self.sync_lines();
+            self.typed_lines();
             return taken;
         }
         match self.fields.get_mut(self.focus).map(|f| &mut f.value) {
