@@ -5,6 +5,7 @@
 use crate::domain::text::strip_control;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::list::pane_block;
+use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Component, DrawCtx, Outcome};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
@@ -58,42 +59,6 @@ impl ConsentNotice {
         self.scroll = usize::try_from(now.saturating_add(rows).max(0)).unwrap_or(0);
         Outcome::Changed
     }
-}
-
-/// `text` wrapped at word boundaries to `width` characters (words longer than a line are
-/// split); blank lines are kept.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        let mut len = 0;
-        for word in paragraph.split_whitespace() {
-            let mut word: Vec<char> = word.chars().collect();
-            while word.len() > width {
-                if len > 0 {
-                    out.push(std::mem::take(&mut line));
-                    len = 0;
-                }
-                out.push(word.drain(..width).collect());
-            }
-            if word.is_empty() {
-                continue;
-            }
-            if len > 0 && len + 1 + word.len() > width {
-                out.push(std::mem::take(&mut line));
-                len = 0;
-            }
-            if len > 0 {
-                line.push(' ');
-                len += 1;
-            }
-            len += word.len();
-            line.extend(word);
-        }
-        out.push(line);
-    }
-    out
 }
 
 impl Component for ConsentNotice {
@@ -189,14 +154,6 @@ impl Component for ConsentNotice {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wraps_at_words_keeps_blank_lines_and_splits_long_words() {
-        assert_eq!(
-            wrap("one two three\n\nabcdefgh", 7),
-            ["one two", "three", "", "abcdefg", "h"]
-        );
-    }
 
     #[test]
     fn strips_control_sequences_and_scrolls_within_bounds() {

@@ -21,13 +21,12 @@ mod values;
 mod view_as;
 mod wizard;
 
-pub use overview::setting;
-
 use crate::client::{Client, View};
 use crate::domain::portal::{PortalPatch, PortalSettings};
 use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::confirm::{self, Question};
+use crate::tui::components::popups::confirm::{self, Ask};
+use crate::tui::components::widgets::form::Typing;
 use crate::tui::components::widgets::list::ListCursor;
 use crate::tui::components::{Component, DrawCtx, Outcome, read_only_for_agents};
 use crate::tui::keymap::Context;
@@ -124,7 +123,7 @@ pub struct Portal {
     /// The user said yes to leaving unsaved changes: the next leaving action goes through.
     warned: bool,
     /// "Leave without saving?", while it is asked, with the action that would leave.
-    question: Option<(Question, Action)>,
+    question: Ask<Action>,
     /// Rows of the overview at the last draw.
     rows: usize,
     overview: ListCursor,
@@ -152,7 +151,7 @@ impl Portal {
             draft: None,
             message: None,
             warned: false,
-            question: None,
+            question: Ask::default(),
             rows: 0,
             overview: ListCursor::default(),
             tasks,
@@ -192,7 +191,10 @@ impl Portal {
         if self.wizard(view) {
             let draft = self.draft.get_or_insert_with(|| settings.clone());
             if self.base.is_none() {
-                self.form = Form::new(fields::rows(STEPS[self.step].0, draft, view));
+                self.form = Form::new(
+                    fields::rows(STEPS[self.step].0, draft, view),
+                    Typing::OnEdit,
+                );
                 self.base = Some(settings);
             }
             return;
@@ -205,13 +207,13 @@ impl Portal {
     }
 
     fn load(&mut self, settings: &PortalSettings, view: &View) {
-        let selected = self.form.selected;
+        let selected = self.form.focus;
         let rows = self
             .current()
             .part()
             .map_or_else(Vec::new, |p| fields::rows(p, settings, view));
-        self.form = Form::new(rows);
-        self.form.selected = selected;
+        self.form = Form::new(rows, Typing::OnEdit);
+        self.form.focus = selected;
         self.base = Some(settings.clone());
     }
 
@@ -275,7 +277,7 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        if self.question.is_some() {
+        if self.question.asking() {
             confirm::CONTEXTS
         } else if self.form.typing_lines() {
             &[Context::Composer]
@@ -291,7 +293,7 @@ impl Component for Portal {
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
-        if self.question.is_some() {
+        if self.question.asking() {
             return self.answer(action);
         }
         if let Some(v) = &mut self.viewing {
@@ -322,15 +324,15 @@ impl Component for Portal {
     }
 
     fn modal(&self) -> bool {
-        self.question.is_some()
+        self.question.asking()
     }
 
     fn asking(&self) -> bool {
-        self.question.is_some()
+        self.question.asking()
     }
 
     fn captures_text(&self) -> bool {
-        !self.read_only && self.form.typing() && self.question.is_none()
+        !self.read_only && self.form.typing() && !self.question.asking()
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
@@ -375,8 +377,8 @@ impl Component for Portal {
         if self.form.typing() {
             return Outcome::Ignored;
         }
-        self.form.selected =
-            crate::tui::components::step(self.form.selected, i64::from(rows), self.total_rows());
+        self.form.focus =
+            crate::tui::components::step(self.form.focus, i64::from(rows), self.total_rows());
         Outcome::Changed
     }
 
@@ -389,8 +391,6 @@ impl Component for Portal {
         if let Some(v) = &mut self.viewing {
             v.draw(frame, area, ctx);
         }
-        if let Some((question, _)) = &self.question {
-            question.draw(frame, area, ctx);
-        }
+        self.question.draw(frame, area, ctx);
     }
 }

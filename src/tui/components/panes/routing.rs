@@ -5,7 +5,6 @@
 mod ask;
 mod delete;
 mod editing;
-mod form;
 mod inbox_editor;
 mod list_actions;
 mod lists;
@@ -19,14 +18,14 @@ use crate::client::Client;
 use crate::domain::text::strip_control;
 use crate::domain::wire::RulePatch;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::confirm::{self, Question};
+use crate::tui::components::popups::confirm::{self, Ask, Question};
+use crate::tui::components::widgets::form::Form;
 use crate::tui::components::widgets::list::{ListCursor, pane_block};
 use crate::tui::components::{Component, DrawCtx, Outcome, wrapped_rows};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
 use delete::MovePrompt;
-use form::Form;
 use inbox_editor::InboxEditor;
 use lists::Target;
 use ratatui::Frame;
@@ -59,7 +58,7 @@ pub struct Routing {
     /// The offer to move an inbox's tickets before deleting it, while it is open.
     prompt: Option<MovePrompt>,
     /// The yes/no question open over the pane, and what a yes does.
-    question: Option<(Question, ask::Then)>,
+    question: Ask<ask::Then>,
 }
 
 fn blank_rule_patch() -> RulePatch {
@@ -93,7 +92,7 @@ impl Routing {
             offset: 0,
             mode: Mode::List,
             prompt: None,
-            question: None,
+            question: Ask::default(),
         }
     }
 
@@ -115,7 +114,7 @@ impl Routing {
             .copied()
     }
 
-    fn form(&mut self) -> Option<&mut Form> {
+    fn form(&mut self) -> Option<&mut Form<()>> {
         match &mut self.mode {
             Mode::List => None,
             Mode::Rule(e) => Some(&mut e.form),
@@ -190,7 +189,7 @@ impl Routing {
 
 impl Component for Routing {
     fn contexts(&self) -> &'static [Context] {
-        if self.question.is_some() {
+        if self.question.asking() {
             return confirm::CONTEXTS;
         }
         match self.mode {
@@ -200,13 +199,8 @@ impl Component for Routing {
     }
 
     fn commands(&self) -> Vec<Command> {
-        if let Some((_, then)) = &self.question {
-            let mut answers = Question::commands();
-            // Over "Quit?", quit again says yes.
-            if *then == ask::Then::Quit {
-                answers.push(Command::new(Action::Quit));
-            }
-            return answers;
+        if self.question.asking() {
+            return self.question.commands();
         }
         if self.prompt.is_some() {
             return vec![Command::labelled(Action::Close, "keep the inbox")];
@@ -224,13 +218,15 @@ impl Component for Routing {
                 _ => Outcome::Ignored,
             };
         }
-        if self.question.is_some() {
+        if self.question.asking() {
             return self.answer(action);
         }
         self.remote.clear_notice();
         if action == Action::Quit && self.has_edits() {
-            let text = "Quit and drop your unsaved edits?".to_string();
-            return self.ask("Unsaved edits", text, ask::Then::Quit);
+            let question = Question::new("Unsaved edits", "Quit and drop your unsaved edits?");
+            self.question
+                .ask_again(question, ask::Then::Quit, Action::Quit);
+            return Outcome::Changed;
         }
         match self.mode {
             Mode::List => self.list_action(action),
@@ -239,15 +235,15 @@ impl Component for Routing {
     }
 
     fn modal(&self) -> bool {
-        self.prompt.is_some() || self.question.is_some()
+        self.prompt.is_some() || self.question.asking()
     }
 
     fn asking(&self) -> bool {
-        self.question.is_some()
+        self.question.asking()
     }
 
     fn captures_text(&self) -> bool {
-        if self.question.is_some() {
+        if self.question.asking() {
             return false;
         }
         if self.prompt.is_some() {
@@ -273,7 +269,7 @@ impl Component for Routing {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
-        if self.question.is_some() {
+        if self.question.asking() {
             return Outcome::Ignored;
         }
         match self.form() {
@@ -343,9 +339,7 @@ impl Component for Routing {
 
 impl Routing {
     fn draw_question(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        if let Some((question, _)) = &self.question {
-            question.draw(frame, area, ctx);
-        }
+        self.question.draw(frame, area, ctx);
     }
 }
 

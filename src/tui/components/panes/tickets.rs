@@ -34,34 +34,21 @@ use crate::tui::components::{Component, DrawCtx, Outcome};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, TaskId, Tasks};
 use columns::Column;
-use composer::Composer;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use filter::{FilterLine, Query, Queue};
+use layers::Layer;
 use marks::Marks;
-use popups::Popup;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use rows::{Rows, Sort, default_sort, show_closed};
 use state::Saved;
 use std::path::PathBuf;
-use support_form::Form;
 use thread::Thread;
 
 /// The full view of one ticket and how far it is scrolled.
 struct Open {
     thread: Thread,
     scroll: u16,
-}
-
-/// The one thing open over the pane.
-#[derive(Debug)]
-enum Layer {
-    /// A picker, prompt, yes/no question or "who can see".
-    Popup(Popup),
-    /// The reply and note composer.
-    Composer(Box<Composer>),
-    /// The customer's support form.
-    Form(Form),
 }
 
 /// The Tickets pane.
@@ -84,7 +71,7 @@ pub struct Tickets {
     preview: bool,
     open: Option<Open>,
     /// The popup, composer or form open over the pane, which takes the keys first.
-    layer: Option<Layer>,
+    layer: Option<Box<dyn Layer>>,
     marks: Marks,
     sent: Option<sending::Sent>,
     state_path: PathBuf,
@@ -212,8 +199,8 @@ impl Tickets {
 
 impl Component for Tickets {
     fn contexts(&self) -> &'static [Context] {
-        if let Some(contexts) = self.layer.as_ref().and_then(Layer::contexts) {
-            return contexts;
+        if let Some(layer) = &self.layer {
+            return layer.contexts();
         }
         if self.filtering {
             return &[Context::Tickets];
@@ -241,8 +228,10 @@ impl Component for Tickets {
     }
 
     fn captures_text(&self) -> bool {
-        let typing = self.filtering || self.layer.as_ref().is_some_and(Layer::captures_text);
-        typing && !self.asking()
+        match &self.layer {
+            Some(layer) => layer.captures_text(),
+            None => self.filtering,
+        }
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
@@ -329,28 +318,7 @@ impl Component for Tickets {
         if !self.filtering {
             return Outcome::Ignored;
         }
-        // While the filter is typed only the pane's own keys are mapped (so `Ctrl-U` reaches
-        // the line); the arrows and pages still move the list.
-        let moves = match key.code {
-            KeyCode::Down => Some(Action::Down),
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::PageDown => Some(Action::PageDown),
-            KeyCode::PageUp => Some(Action::PageUp),
-            _ => None,
-        };
-        if let Some(action) = moves {
-            self.refresh();
-            let len = self.rows.shown().len();
-            return self.cursor.handle(action, len);
-        }
-        let before = self.filter.text.clone();
-        if !self.filter.key(key) {
-            return Outcome::Ignored;
-        }
-        if self.filter.text != before {
-            self.changed_filter();
-        }
-        Outcome::Changed
+        self.filter_key(key)
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
@@ -371,7 +339,7 @@ impl Component for Tickets {
             None => done,
         };
         let done = match &mut self.layer {
-            Some(layer) => layer.receive(done)?,
+            Some(layer) => layer.background(done)?,
             None => done,
         };
         let done = self.sent_receive(done)?;

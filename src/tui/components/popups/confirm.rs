@@ -108,43 +108,100 @@ impl Question {
     }
 }
 
-/// The "discard this draft?" step of an editor that would lose typed work on `Esc`. The
-/// composer and the support form each hold one, so the question, its keys and what a yes or
-/// a no does are the same in both.
-#[derive(Debug, Default)]
-pub struct Discard {
-    question: Option<Question>,
+/// A yes/no question a pane or editor keeps open until it is answered, with what a yes does
+/// (`T`): the one way to ask before dropping edits (the composer's draft, a form's fields,
+/// the Routing editors, the Portal settings), deleting, a bulk change or quitting. `again`
+/// is the key that asked, when pressing it once more says yes ("Quit?" and `q`).
+#[derive(Debug)]
+pub struct Ask<T> {
+    open: Option<(Question, T, Option<Action>)>,
 }
 
-impl Discard {
+impl<T> Default for Ask<T> {
+    fn default() -> Self {
+        Ask { open: None }
+    }
+}
+
+/// What an action made of an open [`Ask`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answered<T> {
+    /// Not an answer: help or the palette, which open over the question.
+    PassedOn,
+    /// Not answered yet: any other key leaves the question open.
+    Waiting,
+    /// No: the question closed and nothing happens.
+    No,
+    /// Yes: the question closed; do this.
+    Yes(T),
+}
+
+impl<T> Ask<T> {
     /// Whether the question is open: every key is then an answer to it.
     pub fn asking(&self) -> bool {
-        self.question.is_some()
+        self.open.is_some()
     }
 
-    /// Opens `question`.
-    pub fn ask(&mut self, question: Question) {
-        self.question = Some(question);
+    /// Opens `question`; a yes does `then`.
+    pub fn ask(&mut self, question: Question, then: T) {
+        self.open = Some((question, then, None));
+    }
+
+    /// Opens `question` asked by the key of `again`, which says yes when pressed again.
+    pub fn ask_again(&mut self, question: Question, then: T, again: Action) {
+        self.open = Some((question, then, Some(again)));
     }
 
     /// The open question, if any.
     pub fn question(&self) -> Option<&Question> {
-        self.question.as_ref()
+        self.open.as_ref().map(|(question, ..)| question)
     }
 
-    /// The answer `action` gives to the open question: a no closes it and keeps the draft,
-    /// a yes means the editor closes, anything else leaves the question open.
-    pub fn answer(&mut self, action: Action) -> Answer {
-        let answer = Question::answer(action);
-        if answer == Answer::No {
-            self.question = None;
+    /// What a yes would do, while the question is open.
+    pub fn then(&self) -> Option<&T> {
+        self.open.as_ref().map(|(_, then, _)| then)
+    }
+
+    /// The answers, for the hint bar, help and the palette; quit is listed too when it is
+    /// what asked, since it says yes and is offered nowhere else meanwhile.
+    pub fn commands(&self) -> Vec<Command> {
+        let mut answers = Question::commands();
+        if let Some((_, _, Some(Action::Quit))) = &self.open {
+            answers.push(Command::new(Action::Quit));
         }
-        answer
+        answers
+    }
+
+    /// The answer `action` gives to the open question: a no closes it, a yes closes it and
+    /// gives back what to do, help and the palette pass on, anything else leaves it open.
+    pub fn answer(&mut self, action: Action) -> Answered<T> {
+        let Some((_, _, again)) = &self.open else {
+            return Answered::Waiting;
+        };
+        if matches!(action, Action::Help | Action::Palette) {
+            return Answered::PassedOn;
+        }
+        let answer = if *again == Some(action) {
+            Answer::Yes
+        } else {
+            Question::answer(action)
+        };
+        match answer {
+            Answer::Waiting => Answered::Waiting,
+            Answer::No => {
+                self.open = None;
+                Answered::No
+            }
+            Answer::Yes => match self.open.take() {
+                Some((_, then, _)) => Answered::Yes(then),
+                None => Answered::Waiting,
+            },
+        }
     }
 
     /// Draws the open question, if any, over `area`.
     pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        if let Some(question) = &self.question {
+        if let Some(question) = self.question() {
             question.draw(frame, area, ctx);
         }
     }
@@ -171,6 +228,20 @@ mod tests {
         assert_eq!(answer("esc"), Answer::No);
         assert_eq!(answer("x"), Answer::Waiting);
         assert_eq!(Question::answer(Action::Save), Answer::Waiting);
+    }
+
+    #[test]
+    fn ask_gives_back_what_a_yes_does_and_the_asking_key_says_yes_again() {
+        let mut ask = Ask::default();
+        ask.ask(Question::new("Delete", "Delete it?"), 7);
+        assert_eq!(ask.answer(Action::Help), Answered::PassedOn);
+        assert_eq!(ask.answer(Action::Save), Answered::Waiting);
+        assert_eq!(ask.answer(Action::Close), Answered::No);
+        assert!(!ask.asking());
+        ask.ask_again(Question::new("Quit", "Quit?"), 8, Action::Quit);
+        assert!(ask.commands().iter().any(|c| c.action == Action::Quit));
+        assert_eq!(ask.answer(Action::Quit), Answered::Yes(8));
+        assert!(!ask.asking());
     }
 
     #[test]

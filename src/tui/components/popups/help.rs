@@ -2,8 +2,9 @@
 //! generated from the same bindings as the hint bar.
 
 use crate::tui::action::{Action, Command};
+use crate::tui::components::widgets::text::keys_text;
 use crate::tui::components::{Binding, Component, DrawCtx, Outcome, Request, centered, step};
-use crate::tui::keymap::{Context, KeyCombo};
+use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -26,17 +27,6 @@ pub struct Help {
     scroll: usize,
     /// Rows visible at the last draw, for paging.
     page: usize,
-}
-
-/// The keys of a binding as help and hints show them: "j, ↓".
-pub fn keys_text(keys: &[KeyCombo]) -> String {
-    if keys.is_empty() {
-        return "(palette)".to_string();
-    }
-    keys.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Help {

@@ -2,8 +2,8 @@
 //! as you type; Enter runs the chosen one.
 
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::help::keys_text;
 use crate::tui::components::widgets::input::LineInput;
+use crate::tui::components::widgets::text::keys_text;
 use crate::tui::components::{Binding, Component, DrawCtx, Outcome, Request, centered, step};
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;

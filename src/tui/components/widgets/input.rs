@@ -38,6 +38,11 @@ impl LineInput {
         &self.text
     }
 
+    /// Where the cursor is, in characters from the start.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
     /// Empties the field.
     pub fn clear(&mut self) {
         self.text.clear();

@@ -5,7 +5,7 @@
 use crate::client::{Connection, SyncStatus};
 use crate::domain::Role;
 use crate::tui::action::Action;
-use crate::tui::components::panes::consent::wrap;
+use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Binding, DrawCtx};
 use crate::tui::keymap::Context;
 use chrono::{DateTime, Local, Utc};

@@ -3,7 +3,7 @@
 
 use super::Portal;
 use crate::tui::action::Action;
-use crate::tui::components::popups::confirm::{Answer, Question};
+use crate::tui::components::popups::confirm::{Answered, Question};
 use crate::tui::components::{Outcome, Request};
 
 impl Portal {
@@ -12,7 +12,7 @@ impl Portal {
     pub(super) fn guard(&mut self, leaving: Action) -> Option<Outcome> {
         if self.dirty() && !self.warned {
             let question = Question::new("Unsaved changes", "Leave without saving your changes?");
-            self.question = Some((question, leaving));
+            self.question.ask_again(question, leaving, leaving);
             return Some(Outcome::Changed);
         }
         self.warned = false;
@@ -22,26 +22,10 @@ impl Portal {
     /// An action while the question is open: help and the palette still open, the same key
     /// that asked counts as a yes, any other key leaves the question open.
     pub(super) fn answer(&mut self, action: Action) -> Outcome {
-        if matches!(action, Action::Help | Action::Palette) {
-            return Outcome::Ignored;
-        }
-        let Some((_, leaving)) = &self.question else {
-            return Outcome::Ignored;
-        };
-        let leaving = *leaving;
-        let answer = if action == leaving {
-            Answer::Yes
-        } else {
-            Question::answer(action)
-        };
-        match answer {
-            Answer::Waiting => Outcome::Changed,
-            Answer::No => {
-                self.question = None;
-                Outcome::Changed
-            }
-            Answer::Yes => {
-                self.question = None;
+        match self.question.answer(action) {
+            Answered::PassedOn => Outcome::Ignored,
+            Answered::Waiting | Answered::No => Outcome::Changed,
+            Answered::Yes(leaving) => {
                 self.warned = true;
                 Outcome::Request(Request::Run(leaving))
             }

@@ -4,18 +4,11 @@ use super::fields::{self, Part};
 use super::form::{FieldId, Value};
 use super::{Portal, STEPS, Section};
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::confirm::Question;
 
 /// What the pane offers right now.
 pub fn commands(p: &Portal) -> Vec<Command> {
-    if let Some((_, leaving)) = &p.question {
-        let mut answers = Question::commands();
-        // The key that asked says yes when pressed again; quit is the one not offered
-        // otherwise while the question is open.
-        if *leaving == Action::Quit {
-            answers.push(Command::new(Action::Quit));
-        }
-        return answers;
+    if p.question.asking() {
+        return p.question.commands();
     }
     if p.viewing.is_some() {
         return vec![
@@ -113,12 +106,12 @@ fn confirm(p: &Portal) -> Option<Command> {
     } else {
         &p.form.fields
     };
-    let label = match rows.get(p.form.selected).map(|f| &f.value) {
+    let label = match rows.get(p.form.focus).map(|f| &f.value) {
         Some(Value::Text(_) | Value::Lines(_)) => "edit the text",
         Some(_) => "change choice",
         None if part == Some(Part::Access)
             && !p.in_wizard()
-            && p.form.selected - rows.len() < view.contacts.len() =>
+            && p.form.focus - rows.len() < view.contacts.len() =>
         {
             "invite contact"
         }

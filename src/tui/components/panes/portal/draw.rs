@@ -12,6 +12,7 @@ use crate::domain::text::strip_control;
 use crate::domain::wire::PortalFor;
 use crate::tui::action::Action;
 use crate::tui::components::widgets::list::{draw_lines, pane_block};
+use crate::tui::components::widgets::text::setting;
 use crate::tui::components::{DrawCtx, Outcome};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -50,12 +51,8 @@ fn info(part: Part, s: &PortalSettings, view: &View, ctx: DrawCtx<'_>) -> Vec<Li
             ));
         }
         Part::Domain | Part::General => {
-            out.push(super::setting(
-                "Portal URL",
-                strip_control(&s.portal_url()),
-                ctx,
-            ));
-            out.push(super::setting(
+            out.push(setting("Portal URL", strip_control(&s.portal_url()), ctx));
+            out.push(setting(
                 "Language",
                 format!(
                     "{} (the domain's primary language)",
@@ -308,11 +305,11 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
         footer.push(Line::styled(m.text.clone(), style));
     }
     let editable = !p.read_only;
-    let mut body = p.form.lines(editable, ctx);
+    let mut body = p.form.rows(editable, ctx);
     let fields = body.len();
     if part == Part::Access && !wizard {
         body.push(Line::raw(""));
-        body.extend(contact_lines(view, fields, p.form.selected, ctx));
+        body.extend(contact_lines(view, fields, p.form.focus, ctx));
     }
     let block = pane_block(title, ctx);
     let inner = block.inner(area);
@@ -326,10 +323,10 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(head), top);
-    let line_of_selected = if p.form.selected >= fields {
-        p.form.selected + 2
+    let line_of_selected = if p.form.focus >= fields {
+        p.form.focus + 2
     } else {
-        p.form.selected
+        p.form.focus
     };
     let side: Option<(&str, preview::Lines)> = match part {
         Part::TicketView => Some(("Preview: a customer's list", preview::ticket_list)),

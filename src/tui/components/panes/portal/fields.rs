@@ -222,7 +222,7 @@ pub fn sync_filter_rows(form: &mut Form) {
                 FieldId::FilterProperty | FieldId::FilterOp | FieldId::FilterValue
             )
         });
-        form.selected = form.selected.min(form.fields.len().saturating_sub(1));
+        form.focus = form.focus.min(form.fields.len().saturating_sub(1));
     }
 }
 

@@ -36,15 +36,15 @@ impl FieldId {
 impl Form {
     /// The rows of the group (condition, form field, column) the selection is in.
     pub fn group(&self) -> Option<Range<usize>> {
-        self.fields.get(self.selected)?;
-        let start = (0..=self.selected)
+        self.fields.get(self.focus)?;
+        let start = (0..=self.focus)
             .rev()
             .find(|&i| self.fields[i].id.starts_group())?;
         let first = self.fields[start].id;
         let end = (start + 1..self.fields.len())
             .find(|&i| !self.fields[i].id.belongs_to(first))
             .unwrap_or(self.fields.len());
-        (self.selected < end).then_some(start..end)
+        (self.focus < end).then_some(start..end)
     }
 
     /// Moves the selected group past its neighbour group of the same kind; returns whether
@@ -53,18 +53,18 @@ impl Form {
         let Some(here) = self.group() else {
             return false;
         };
-        let offset = self.selected - here.start;
+        let offset = self.focus - here.start;
         let kind = |id: FieldId| std::mem::discriminant(&id);
         let mine = kind(self.fields[here.start].id);
         let other = if down {
             let mut probe = self.clone();
-            probe.selected = here.end;
+            probe.focus = here.end;
             probe.group()
         } else if here.start == 0 {
             None
         } else {
             let mut probe = self.clone();
-            probe.selected = here.start - 1;
+            probe.focus = here.start - 1;
             probe.group()
         };
         let Some(other) = other.filter(|o| kind(self.fields[o.start].id) == mine) else {
@@ -79,7 +79,7 @@ impl Form {
         for (i, f) in moved.into_iter().enumerate() {
             self.fields.insert(first.start + i, f);
         }
-        self.selected = if down {
+        self.focus = if down {
             here.start + (second.end - second.start) + offset
         } else {
             first.start + offset
@@ -93,7 +93,7 @@ impl Form {
             return false;
         };
         self.fields.drain(here.clone());
-        self.selected = here.start.min(self.fields.len().saturating_sub(1));
+        self.focus = here.start.min(self.fields.len().saturating_sub(1));
         true
     }
 
@@ -106,6 +106,6 @@ impl Form {
         for (i, row) in rows.into_iter().enumerate() {
             self.fields.insert(at + i, row);
         }
-        self.selected = at;
+        self.focus = at;
     }
 }

@@ -36,8 +36,8 @@ impl Portal {
                 self.message = None;
                 self.commit_edit();
                 let delta = if action == Action::NextField { 1 } else { -1 };
-                self.form.selected =
-                    crate::tui::components::step(self.form.selected, delta, self.total_rows());
+                self.form.focus =
+                    crate::tui::components::step(self.form.focus, delta, self.total_rows());
                 Outcome::Changed
             }
             Action::Close => {
@@ -76,8 +76,8 @@ impl Portal {
             }
             Action::Down | Action::Up => {
                 let delta = if action == Action::Down { 1 } else { -1 };
-                self.form.selected =
-                    crate::tui::components::step(self.form.selected, delta, self.total_rows());
+                self.form.focus =
+                    crate::tui::components::step(self.form.focus, delta, self.total_rows());
                 Outcome::Changed
             }
             Action::Confirm
@@ -117,8 +117,8 @@ impl Portal {
     /// Enter on a row: invites the contact, starts editing a text, or changes a choice.
     fn confirm(&mut self) -> Outcome {
         let fields = self.form.fields.len();
-        if self.form.selected >= fields {
-            let index = self.form.selected - fields;
+        if self.form.focus >= fields {
+            let index = self.form.focus - fields;
             let Some((text, task)) = tasks::invite(&self.client, &self.tasks, index) else {
                 return Outcome::Ignored;
             };

@@ -7,18 +7,11 @@ use crate::domain::text::strip_control;
 use crate::domain::wire::PortalOut;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::list::wire_name;
-use ratatui::text::{Line, Span};
+use crate::tui::components::widgets::text::setting;
+use ratatui::text::Line;
 
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
-}
-
-/// A "label  value" row with the labels aligned.
-pub fn setting(label: &str, value: String, ctx: DrawCtx<'_>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<22} "), ctx.theme.muted),
-        Span::raw(value),
-    ])
 }
 
 /// Every setting of `p` as aligned rows, with the view's domains and inbox names.

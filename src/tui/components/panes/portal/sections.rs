@@ -286,6 +286,7 @@ fn form_fields(form: &Form) -> Vec<FormField> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::components::widgets::form::Typing;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn settings_with(fields: Vec<FormField>) -> PortalSettings {
@@ -296,7 +297,7 @@ mod tests {
 
     #[test]
     fn the_private_row_round_trips_and_contact_details_turn_private() {
-        let mut form = Form::new(support_form_rows(&settings_with(vec![])));
+        let mut form = Form::new(support_form_rows(&settings_with(vec![])), Typing::OnEdit);
         let new = new_form_field(&form);
         assert!(!new.private, "a new text field is public");
         let end = form.fields.len();
@@ -305,7 +306,7 @@ mod tests {
         assert!(!privatise_new_contact_details(&mut form, &before));
         // The admin names it a phone number, typed into the row: it turns private once.
         let label = form.fields.iter().position(|f| f.id == FieldId::FormLabel);
-        form.selected = label.unwrap_or_default();
+        form.focus = label.unwrap_or_default();
         assert!(form.begin_edit());
         for c in " (mobile)".chars() {
             form.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
@@ -322,7 +323,7 @@ mod tests {
             .fields
             .iter()
             .position(|f| f.id == FieldId::FormPrivate);
-        form.selected = row.unwrap_or_default();
+        form.focus = row.unwrap_or_default();
         assert!(form.cycle());
         let before = contact_details(&form);
         form.set_text(FieldId::FormLabel, "Phone");

@@ -17,11 +17,7 @@ pub fn opt(value: &str, label: &str) -> (String, String) {
 
 /// A row.
 pub fn field(id: FieldId, label: impl Into<String>, value: Value) -> Field {
-    Field {
-        id,
-        label: label.into(),
-        value,
-    }
+    Field::new(id, label, value)
 }
 
 /// Reads a wire name back into its value.

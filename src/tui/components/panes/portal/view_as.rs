@@ -187,13 +187,13 @@ impl Portal {
         let fields = self.form.fields.len();
         let on_contact = self.draft.is_none()
             && self.current() == super::Section::Access
-            && self.form.selected >= fields;
+            && self.form.focus >= fields;
         let contact = on_contact
             .then(|| {
                 let view = self.client.view();
                 view.contacts
                     .values()
-                    .nth(self.form.selected - fields)
+                    .nth(self.form.focus - fields)
                     .map(|c| (c.id, strip_control(&c.name)))
             })
             .flatten();

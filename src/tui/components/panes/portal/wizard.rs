@@ -7,6 +7,7 @@ use super::save::Saving;
 use super::{Portal, STEPS};
 use crate::domain::portal::PortalPatch;
 use crate::tui::components::Outcome;
+use crate::tui::components::widgets::form::Typing;
 
 impl Portal {
     /// Moves the wizard by `delta` steps, validating the current one before going forward.
@@ -60,7 +61,7 @@ impl Portal {
         } else {
             self.step.saturating_sub(1)
         };
-        self.form = Form::new(fields::rows(STEPS[step].0, &draft, &view));
+        self.form = Form::new(fields::rows(STEPS[step].0, &draft, &view), Typing::OnEdit);
         drop(view);
         self.step = step;
         self.draft = Some(draft);

@@ -4,7 +4,7 @@
 use super::lists::Target;
 use super::{Mode, Routing};
 use crate::tui::action::Action;
-use crate::tui::components::popups::confirm::{Answer, Question};
+use crate::tui::components::popups::confirm::{Answered, Question};
 use crate::tui::components::{Outcome, Request};
 
 /// What a yes does.
@@ -21,7 +21,7 @@ pub(super) enum Then {
 impl Routing {
     /// Opens the question `text` in a popup titled `title`; a yes does `then`.
     pub(super) fn ask(&mut self, title: &str, text: String, then: Then) -> Outcome {
-        self.question = Some((Question::new(title, text), then));
+        self.question.ask(Question::new(title, text), then);
         Outcome::Changed
     }
 
@@ -43,32 +43,15 @@ impl Routing {
     /// An action while the question is open: help and the palette still open, `q` again
     /// over "Quit?" quits, any other key leaves the question open.
     pub(super) fn answer(&mut self, action: Action) -> Outcome {
-        if matches!(action, Action::Help | Action::Palette) {
-            return Outcome::Ignored;
-        }
-        let then = self.question.as_ref().map(|(_, then)| *then);
-        let answer = match (action, then) {
-            (Action::Quit, Some(Then::Quit)) => Answer::Yes,
-            _ => Question::answer(action),
-        };
-        match answer {
-            Answer::Waiting => Outcome::Changed,
-            Answer::No => {
-                self.question = None;
+        match self.question.answer(action) {
+            Answered::PassedOn => Outcome::Ignored,
+            Answered::Waiting | Answered::No => Outcome::Changed,
+            Answered::Yes(Then::Quit) => Outcome::Request(Request::Quit),
+            Answered::Yes(Then::DropEdits) => self.leave_form(),
+            Answered::Yes(Then::Delete(target)) => {
+                let client = self.client.clone();
+                self.delete(target, &client.view(), true);
                 Outcome::Changed
-            }
-            Answer::Yes => {
-                self.question = None;
-                match then {
-                    Some(Then::Quit) => Outcome::Request(Request::Quit),
-                    Some(Then::DropEdits) => self.leave_form(),
-                    Some(Then::Delete(target)) => {
-                        let client = self.client.clone();
-                        self.delete(target, &client.view(), true);
-                        Outcome::Changed
-                    }
-                    None => Outcome::Changed,
-                }
             }
         }
     }

@@ -135,8 +135,8 @@ impl Routing {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         match &self.mode {
-            Mode::Rule(e) => e.form.draw(frame, inner, ctx),
-            Mode::Inbox(e) => e.form.draw(frame, inner, ctx),
+            Mode::Rule(e) => e.form.draw_aligned(frame, inner, ctx),
+            Mode::Inbox(e) => e.form.draw_aligned(frame, inner, ctx),
             Mode::Tester(t, _) => {
                 let height = u16::try_from(t.form.fields.len()).unwrap_or(u16::MAX);
                 let [top, _, bottom] = Layout::vertical([
@@ -145,7 +145,7 @@ impl Routing {
                     Constraint::Min(0),
                 ])
                 .areas(inner);
-                t.form.draw(frame, top, ctx);
+                t.form.draw_aligned(frame, top, ctx);
                 let lines = tester::result_lines(self.remote.test(), view, ctx);
                 frame.render_widget(Paragraph::new(lines), bottom);
             }

@@ -1,10 +1,10 @@
 //! The inbox editor: name, kind, members, assignment method and capacity.
 
-use super::form::{Field, Form};
 use crate::client::View;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{InboxInput, InboxPatch};
 use crate::domain::{Assignment, Inbox, InboxKind};
+use crate::tui::components::widgets::form::{Field, Form, Typing};
 use crate::tui::components::widgets::list::wire_name;
 
 const NAME: usize = 0;
@@ -21,19 +21,19 @@ const METHODS: [Assignment; 3] = [
 ];
 
 /// An open inbox editor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct InboxEditor {
     /// The inbox being edited; `None` for a new one.
     pub id: Option<i64>,
     /// The fields.
-    pub form: Form,
+    pub form: Form<()>,
     /// Staff user ids, one per member switch.
     staff: Vec<i64>,
     /// The members as they were, to keep their round-robin order.
     before: Vec<i64>,
 }
 
-fn yes_no(on: bool) -> Field {
+fn yes_no(on: bool) -> Field<()> {
     Field::choice("", vec!["no".into(), "yes".into()], usize::from(on))
 }
 
@@ -79,7 +79,7 @@ impl InboxEditor {
         }
         InboxEditor {
             id: inbox.map(|i| i.id),
-            form: Form::new(fields),
+            form: Form::new(fields, Typing::Direct),
             staff,
             before,
         }

@@ -1,12 +1,12 @@
 //! The routing-rule editor: name, enabled, all/any, the conditions (field, operator, value,
 //! support-form fields included) and the outcome (inbox, assignment, priority).
 
-use super::form::{Field, Form};
 use crate::client::View;
 use crate::domain::routing::{AssignNamed, AssignTarget, MatchMode, MatchValue, RuleOutcome};
 use crate::domain::text::strip_control;
 use crate::domain::wire::{PortalFor, RuleInput, RulePatch};
 use crate::domain::{Condition, ConditionField, ConditionOp, Priority, RoutingRule};
+use crate::tui::components::widgets::form::{Field, Form, Typing};
 use crate::tui::components::widgets::list::wire_name;
 
 const NAME: usize = 0;
@@ -20,12 +20,12 @@ const CONDITIONS: usize = 6;
 const OPS: [ConditionOp; 3] = [ConditionOp::Contains, ConditionOp::Equals, ConditionOp::In];
 
 /// An open rule editor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RuleEditor {
     /// The rule being edited; `None` for a new one (added at the top).
     pub id: Option<i64>,
     /// The fields.
-    pub form: Form,
+    pub form: Form<()>,
     inboxes: Vec<i64>,
     assignees: Vec<AssignTarget>,
     condition_fields: Vec<ConditionField>,
@@ -143,7 +143,7 @@ impl RuleEditor {
         ];
         let mut editor = RuleEditor {
             id: rule.map(|r| r.id),
-            form: Form::new(fields),
+            form: Form::new(fields, Typing::Direct),
             inboxes,
             assignees,
             condition_fields,

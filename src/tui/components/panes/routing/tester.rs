@@ -2,7 +2,6 @@
 //! category, priority, source, support-form fields — everything a condition can test) and where routing would send it — with the saved rules, or with the
 //! rule being edited in place of its saved version.
 
-use super::form::{Field, Form};
 use super::remote::TestState;
 use super::rule_editor::form_keys;
 use crate::client::View;
@@ -11,6 +10,7 @@ use crate::domain::text::strip_control;
 use crate::domain::wire::{RouteDecision, RuleInput, RuleTestRequest};
 use crate::domain::{Priority, RoutingRule, Source};
 use crate::tui::components::DrawCtx;
+use crate::tui::components::widgets::form::{Field, Form, Typing};
 use ratatui::text::Line;
 
 const SUBJECT: usize = 0;
@@ -27,7 +27,7 @@ const FORM: usize = 7;
 #[derive(Debug, Clone)]
 pub struct Tester {
     /// The draft ticket's fields.
-    pub form: Form,
+    pub form: Form<()>,
     keys: Vec<String>,
     /// The edited rule tried in place of the saved ones: its id (`None`: new, on top).
     pub draft: Option<(Option<i64>, RuleInput)>,
@@ -65,7 +65,7 @@ impl Tester {
         ];
         fields.extend(keys.iter().map(|k| Field::text(format!("Form: {k}"), "")));
         Tester {
-            form: Form::new(fields),
+            form: Form::new(fields, Typing::Direct),
             keys,
             draft,
         }

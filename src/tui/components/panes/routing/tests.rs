@@ -133,7 +133,7 @@ fn the_inbox_editor_keeps_member_order_and_checks_capacity() {
     editor.form.focus = 3;
     editor.form.paste("x");
     assert!(editor.input().unwrap_err().contains("capacity"));
-    editor.form.fields[3] = super::form::Field::text("Capacity", "");
+    editor.form.fields[3] = crate::tui::components::widgets::form::Field::text("Capacity", "");
     let patch = InboxEditor::patch(editor.input().unwrap());
     assert_eq!(
         (patch.members, patch.capacity),
@@ -351,13 +351,17 @@ fn the_tester_sends_category_priority_and_source() {
 
 #[test]
 fn a_long_text_field_scrolls_to_keep_the_cursor_in_view() {
-    use super::form::{Field, Form};
     use crate::tui::components::test_draw;
+    use crate::tui::components::widgets::form::{Field, Form, Typing};
     use ratatui::style::Modifier;
     let long = "The printer on the third floor is on fire again";
-    let mut form = Form::new(vec![Field::text("Subject", ""), Field::text("Other", long)]);
+    let mut form = Form::new(
+        vec![Field::text("Subject", ""), Field::text("Other", long)],
+        Typing::Direct,
+    );
     form.paste(long);
-    let draw = |form: &Form| test_draw::buffer(30, 2, |f, ctx| form.draw(f, f.area(), ctx));
+    let draw =
+        |form: &Form<()>| test_draw::buffer(30, 2, |f, ctx| form.draw_aligned(f, f.area(), ctx));
     let buffer = draw(&form);
     let row = |y: u16| -> String { (0..30).map(|x| buffer[(x, y)].symbol()).collect() };
     assert_eq!(row(0), "▶ Subject  … is on fire again ");

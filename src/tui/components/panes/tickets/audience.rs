@@ -10,7 +10,7 @@ use crate::domain::wire::{Audience, PortalFor};
 use crate::tui::action::{Action, Command};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::centered;
-use crate::tui::components::panes::consent::wrap;
+use crate::tui::components::widgets::text::wrap;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use ratatui::Frame;
 use ratatui::layout::Rect;

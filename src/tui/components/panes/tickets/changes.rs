@@ -82,7 +82,7 @@ impl Tickets {
             return self.set_closed(t.id(), false);
         }
         let question = Question::new("Close ticket", format!("Close #{}?", t.id()));
-        self.open_popup(Popup::Ask(question, Then::Close(t.id())));
+        self.open_popup(Popup::question(question, Then::Close(t.id())));
         Outcome::Changed
     }
 

@@ -4,14 +4,16 @@
 //! is a draft to lose;
 //! `Ctrl-E` continues the text in `$EDITOR` and takes back what the editor saved.
 
+use super::layers::{Layer, Step, editor_contexts};
 use super::thread::Thread;
-use super::{Layer, Open, Outcome};
+use super::{Open, Outcome};
 use crate::client::Write;
 use crate::domain::wire::MessageInput;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::confirm::{Answer, Discard, Question};
-use crate::tui::components::{DrawCtx, Request};
+use crate::tui::components::popups::confirm::{Answered, Ask, Question};
+use crate::tui::components::{Component, DrawCtx, Request};
 use crate::tui::editor::{Edited, EditorJob};
+use crate::tui::keymap::Context;
 use crate::tui::msg::{self, Done, TaskId};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -46,10 +48,12 @@ pub struct Composer {
     internal: bool,
     text: TextArea<'static>,
     /// "Discard this reply?", while it is asked.
-    discard: Discard,
+    discard: Ask<()>,
     error: Option<String>,
     /// The external editor's job, until its text comes back.
     editing: Option<TaskId>,
+    /// What it finished with, for the pane.
+    step: Option<Step>,
 }
 
 impl Composer {
@@ -66,9 +70,10 @@ impl Composer {
             ticket,
             internal,
             text,
-            discard: Discard::default(),
+            discard: Ask::default(),
             error: None,
             editing: None,
+            step: None,
         }
     }
 
@@ -86,37 +91,22 @@ impl Composer {
         self.text.lines().join("\n")
     }
 
-    /// Whether it is asking whether to discard the draft.
-    pub fn asking(&self) -> bool {
-        self.discard.asking()
-    }
-
-    /// The actions it offers now.
-    pub fn commands(&self) -> Vec<Command> {
-        if self.asking() {
-            return Question::commands();
-        }
-        vec![
-            Command::labelled(Action::Save, "send"),
-            Command::labelled(Action::Close, "discard"),
-            Command::new(Action::ExternalEditor),
-        ]
-    }
-
     /// Sends or closes; other actions are swallowed so keys never leak to the pane.
-    pub fn handle(&mut self, action: Action) -> Composed {
+    fn act(&mut self, action: Action) -> Composed {
         if self.asking() {
             return match self.discard.answer(action) {
-                Answer::Yes => Composed::Discarded,
-                Answer::No | Answer::Waiting => Composed::Editing,
+                Answered::Yes(()) => Composed::Discarded,
+                Answered::No | Answered::Waiting | Answered::PassedOn => Composed::Editing,
             };
         }
         match action {
             Action::Close if self.body().trim().is_empty() => return Composed::Discarded,
             Action::Close => {
                 let what = if self.internal { "note" } else { "reply" };
-                self.discard
-                    .ask(Question::new(self.title(), format!("Discard this {what}?")));
+                self.discard.ask(
+                    Question::new(self.title(), format!("Discard this {what}?")),
+                    (),
+                );
             }
             Action::Save => return self.send(),
             Action::ExternalEditor => {
@@ -150,20 +140,10 @@ impl Composer {
         }))
     }
 
-    /// A key no binding took: text for the editor (none while the question is open).
-    pub fn input(&mut self, key: &KeyEvent) -> Composed {
-        if self.asking() {
-            return Composed::Editing;
-        }
-        self.error = None;
-        self.text.input(*key);
-        Composed::Editing
-    }
-
     /// Takes in what the external editor saved, once it has exited: the saved text replaces
     /// the draft; if the editor failed, the draft stays and the failure is shown. Any other
     /// message is given back.
-    pub fn receive(&mut self, done: Done) -> Option<Done> {
+    fn receive(&mut self, done: Done) -> Option<Done> {
         match done.answer_to(self.editing) {
             Ok(msg::Answer::Edited(edited)) => {
                 self.editing = None;
@@ -192,21 +172,8 @@ impl Composer {
         }
     }
 
-    /// Pasted text, inserted at the cursor.
-    pub fn paste(&mut self, text: &str) {
-        if !self.asking() {
-            self.error = None;
-            let clean: String = text
-                .replace("\r\n", "\n")
-                .chars()
-                .filter(|c| *c == '\n' || !c.is_control())
-                .collect();
-            self.text.insert_str(clean);
-        }
-    }
-
     /// Draws the popup over `area`.
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+    fn draw_popup(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let popup = popup_in_pane(frame, area, 100, 24);
         let theme = ctx.theme;
         let border = if self.internal {
@@ -233,48 +200,114 @@ impl Composer {
     }
 }
 
+impl Layer for Composer {
+    fn take_step(&mut self) -> Option<Step> {
+        self.step.take()
+    }
+}
+
+impl Component for Composer {
+    fn contexts(&self) -> &'static [Context] {
+        editor_contexts(self.asking())
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        if self.asking() {
+            return self.discard.commands();
+        }
+        vec![
+            Command::labelled(Action::Save, "send"),
+            Command::labelled(Action::Close, "discard"),
+            Command::new(Action::ExternalEditor),
+        ]
+    }
+
+    fn handle(&mut self, action: Action) -> Outcome {
+        match self.act(action) {
+            Composed::Editing => {}
+            Composed::External(job) => return Outcome::Request(Request::Editor(job)),
+            Composed::Discarded => self.step = Some(Step::Close),
+            Composed::Send(write) => self.step = Some(Step::Reply(write)),
+        }
+        Outcome::Changed
+    }
+
+    /// Whether it is asking whether to discard the draft.
+    fn asking(&self) -> bool {
+        self.discard.asking()
+    }
+
+    fn captures_text(&self) -> bool {
+        !self.asking()
+    }
+
+    /// A key no binding took: text for the editor (none while the question is open).
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if !self.asking() {
+            self.error = None;
+            self.text.input(*key);
+        }
+        Outcome::Changed
+    }
+
+    /// Pasted text, inserted at the cursor.
+    fn paste(&mut self, text: &str) -> Outcome {
+        if !self.asking() {
+            self.error = None;
+            let clean: String = text
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|c| *c == '\n' || !c.is_control())
+                .collect();
+            self.text.insert_str(clean);
+        }
+        Outcome::Changed
+    }
+
+    fn background(&mut self, done: Done) -> Option<Done> {
+        self.receive(done)
+    }
+
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        self.draw_popup(frame, area, ctx);
+    }
+}
+
 impl super::Tickets {
     /// Opens the composer on the target ticket: a reply, or (`internal`, staff) a note.
     pub(super) fn compose(&mut self, internal: bool) -> Outcome {
         match self.target() {
             Some(t) if self.staff || !internal => {
-                self.layer = Some(Layer::Composer(Box::new(Composer::new(t.id(), internal))));
+                self.open_layer(Composer::new(t.id(), internal));
                 Outcome::Changed
             }
             _ => Outcome::Ignored,
         }
     }
 
-    /// Applies what the composer made of a key or action: sends, closes or goes on.
-    pub(super) fn composed(&mut self, composed: Composed) -> Outcome {
-        match composed {
-            Composed::Editing => {}
-            Composed::External(job) => return Outcome::Request(Request::Editor(job)),
-            Composed::Discarded => self.layer = None,
-            Composed::Send(write) => {
-                self.layer = None;
-                if let Some(ticket) = write.ticket_id() {
-                    match &mut self.open {
-                        Some(open) => open.scroll = u16::MAX,
-                        None => {
-                            let thread = Thread::load(&self.client, ticket, &self.tasks);
-                            self.open = Some(Open {
-                                thread,
-                                scroll: u16::MAX,
-                            });
-                        }
-                    }
-                    self.send(ticket, *write);
+    /// Sends the composer's reply or note on its ticket, showing the ticket's thread
+    /// scrolled to the end, where the message shows at once.
+    pub(super) fn reply(&mut self, write: Write) {
+        if let Some(ticket) = write.ticket_id() {
+            match &mut self.open {
+                Some(open) => open.scroll = u16::MAX,
+                None => {
+                    let thread = Thread::load(&self.client, ticket, &self.tasks);
+                    self.open = Some(Open {
+                        thread,
+                        scroll: u16::MAX,
+                    });
                 }
             }
+            self.send(ticket, write);
         }
-        Outcome::Changed
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::components::Component;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn typed(c: &mut Composer, text: &str) {
@@ -287,11 +320,11 @@ mod tests {
     fn sends_the_text_as_a_message_of_the_right_kind() {
         let mut c = Composer::new(12, true);
         assert_eq!(c.title(), "Internal note on #12 (staff only)");
-        assert!(matches!(c.handle(Action::Save), Composed::Editing));
+        assert!(matches!(c.act(Action::Save), Composed::Editing));
         typed(&mut c, "hi");
         c.input(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         typed(&mut c, "there");
-        match c.handle(Action::Save) {
+        match c.act(Action::Save) {
             Composed::Send(write) => {
                 let Write::Message { ticket_id, input } = *write else {
                     panic!("{write:?}");
@@ -307,21 +340,21 @@ mod tests {
     #[test]
     fn escape_asks_before_losing_a_draft() {
         let mut c = Composer::new(3, false);
-        assert!(matches!(c.handle(Action::Close), Composed::Discarded));
+        assert!(matches!(c.act(Action::Close), Composed::Discarded));
         let mut c = Composer::new(3, false);
         typed(&mut c, "draft");
-        assert!(matches!(c.handle(Action::Close), Composed::Editing));
+        assert!(matches!(c.act(Action::Close), Composed::Editing));
         assert_eq!(
             c.discard.question().map(Question::text),
             Some("Discard this reply?")
         );
         typed(&mut c, "zz");
-        assert!(matches!(c.handle(Action::Save), Composed::Editing));
+        assert!(matches!(c.act(Action::Save), Composed::Editing));
         assert!(c.asking(), "other keys leave the question open");
-        assert!(matches!(c.handle(Action::Close), Composed::Editing));
+        assert!(matches!(c.act(Action::Close), Composed::Editing));
         assert_eq!(c.body(), "draft", "no keeps the draft");
         assert!(!c.asking());
-        c.handle(Action::Close);
-        assert!(matches!(c.handle(Action::Confirm), Composed::Discarded));
+        c.act(Action::Close);
+        assert!(matches!(c.act(Action::Confirm), Composed::Discarded));
     }
 }

@@ -1,5 +1,6 @@
 //! What the keys do on the list and in the full view: the commands offered (they feed the
-//! hint bar and `?` help), the changes to the selected, open or marked tickets, and marking.
+//! hint bar and `?` help), the changes to the selected, open or marked tickets, marking,
+//! and typing the filter.
 
 use super::Tickets;
 use super::picker::Field;
@@ -8,6 +9,7 @@ use crate::client::ViewTicket;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::Outcome;
 use crate::tui::components::widgets::list::ListCursor;
+use crossterm::event::{KeyCode, KeyEvent};
 
 impl Tickets {
     /// The commands of the list or the full view (no popup, composer or form open).
@@ -143,5 +145,30 @@ impl Tickets {
             .iter()
             .filter_map(|&i| view.ticket_at(i as usize).map(ViewTicket::id))
             .collect()
+    }
+
+    /// A key typed while the filter line is open. Only the pane's own keys are mapped then
+    /// (so `Ctrl-U` reaches the line); the arrows and pages still move the list.
+    pub(super) fn filter_key(&mut self, key: &KeyEvent) -> Outcome {
+        let moves = match key.code {
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            _ => None,
+        };
+        if let Some(action) = moves {
+            self.refresh();
+            let len = self.rows.shown().len();
+            return self.cursor.handle(action, len);
+        }
+        let before = self.filter.text.clone();
+        if !self.filter.key(key) {
+            return Outcome::Ignored;
+        }
+        if self.filter.text != before {
+            self.changed_filter();
+        }
+        Outcome::Changed
     }
 }

@@ -1,127 +1,128 @@
 //! What is open over the Tickets pane: at most one layer (a popup, the composer or the
-//! support form) takes the keys, the hint bar and the drawing before the pane does. The pane
-//! asks its layer once in each trait method instead of checking each kind in turn, and what a
-//! layer made of a key (sent, chosen, closed) comes back to the pane in one place. The
-//! [`Layer`] enum itself lives in the pane's module, which its layers' modules all see.
+//! support form), which takes the keys, the hint bar and the drawing before the pane does.
+//! Each layer is a [`Component`] of its own, so the pane hands every trait method to the
+//! layer on top without knowing which kind it is; what a layer finished with (a reply to
+//! send, a change to make, a yes to a question) comes back as one [`Step`] the pane carries
+//! out in one place.
 
-use super::popups::Popup;
-use super::{Layer, Tickets};
-use crate::tui::action::{Action, Command};
+use super::Tickets;
+use super::bulk;
+use super::picker::Field;
+use super::popups::Then;
+use crate::client::Write;
+use crate::domain::wire::StaffTicketPatch;
+use crate::tui::action::Action;
 use crate::tui::components::popups::confirm;
-use crate::tui::components::{DrawCtx, Outcome};
+use crate::tui::components::{Component, Outcome};
 use crate::tui::keymap::Context;
-use crate::tui::msg::Done;
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
-use ratatui::layout::Rect;
 
-impl Layer {
-    /// Whether a yes/no question is open in the layer: its keys are then the question's.
-    pub fn asking(&self) -> bool {
-        match self {
-            Layer::Popup(p) => matches!(p, Popup::Ask(..)),
-            Layer::Composer(c) => c.asking(),
-            Layer::Form(f) => f.asking(),
-        }
-    }
+/// A layer over the Tickets pane: a component that, once done, leaves the pane a [`Step`].
+pub trait Layer: Component + std::fmt::Debug {
+    /// Takes what the last key or action finished with, if it finished the layer.
+    fn take_step(&mut self) -> Option<Step>;
+}
 
-    /// The keymap sections the layer reads; `None` for a popup that reads the pane's.
-    pub fn contexts(&self) -> Option<&'static [Context]> {
-        if self.asking() {
-            return Some(confirm::CONTEXTS);
-        }
-        match self {
-            Layer::Composer(_) | Layer::Form(_) => Some(&[Context::Composer]),
-            Layer::Popup(p) if p.captures_text() => Some(&[Context::Tickets]),
-            Layer::Popup(_) => None,
-        }
-    }
+/// What a layer finished with; each closes the layer.
+#[derive(Debug)]
+pub enum Step {
+    /// Nothing more to do (cancelled, discarded, closed).
+    Close,
+    /// Send this reply or note on the ticket it names, and show its thread.
+    Reply(Box<Write>),
+    /// Record this write (the customer's new ticket).
+    Submit(Box<Write>),
+    /// Change ticket `id`.
+    Patch {
+        /// The ticket.
+        id: i64,
+        /// The change.
+        patch: StaffTicketPatch,
+    },
+    /// Ask before setting `field` to the choice labelled `label` on the marked `ids`.
+    AskBulk {
+        /// What the change sets.
+        field: Field,
+        /// The choice, as shown.
+        label: String,
+        /// The marked tickets.
+        ids: Vec<i64>,
+        /// The change.
+        patch: StaffTicketPatch,
+    },
+    /// The question was answered yes: do what it asked about.
+    Confirmed(Then),
+}
 
-    /// What the layer offers now.
-    pub fn commands(&self) -> Vec<Command> {
-        match self {
-            Layer::Popup(p) => p.commands(),
-            Layer::Composer(c) => c.commands(),
-            Layer::Form(f) => f.commands(),
-        }
-    }
-
-    /// Whether typed characters are text for the layer.
-    pub fn captures_text(&self) -> bool {
-        let typing = match self {
-            Layer::Popup(p) => p.captures_text(),
-            Layer::Composer(_) | Layer::Form(_) => true,
-        };
-        typing && !self.asking()
-    }
-
-    /// Takes the answer of background work the layer waits for; others are given back.
-    pub fn receive(&mut self, done: Done) -> Option<Done> {
-        match self {
-            Layer::Popup(p) => p.receive(done),
-            Layer::Composer(c) => c.receive(done),
-            Layer::Form(_) => Some(done),
-        }
-    }
-
-    /// Draws the layer over the pane's `area`.
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        match self {
-            Layer::Popup(p) => p.draw(frame, area, ctx),
-            Layer::Composer(c) => c.draw(frame, area, ctx),
-            Layer::Form(f) => f.draw(frame, area, ctx),
-        }
+/// The keymap sections of a layer that edits text (the composer, the support form): the
+/// question's while it asks whether to discard, else the composer's (`Ctrl-S` sends, `Esc`
+/// closes, `Tab` moves on).
+pub fn editor_contexts(asking: bool) -> &'static [Context] {
+    if asking {
+        confirm::CONTEXTS
+    } else {
+        &[Context::Composer]
     }
 }
 
 impl Tickets {
-    /// Gives `action` to the open layer and applies what it made of it; `None` when no layer
-    /// is open. Quit, help and the palette pass through to the app, except over a question.
+    /// Whether a yes/no question is open: the composer's or the form's "discard?", a bulk
+    /// change or closing a ticket. Its keys are then the question's.
+    pub(super) fn asking(&self) -> bool {
+        self.layer.as_ref().is_some_and(|l| l.asking())
+    }
+
+    /// Opens `layer` over the pane.
+    pub(super) fn open_layer(&mut self, layer: impl Layer + 'static) {
+        self.layer = Some(Box::new(layer));
+    }
+
+    /// Gives `action` to the open layer and carries out what it finished with; `None` when
+    /// no layer is open. Quit, help and the palette pass through to the app.
     pub(super) fn layer_handle(&mut self, action: Action) -> Option<Outcome> {
         let layer = self.layer.as_mut()?;
         if matches!(action, Action::Quit | Action::Help | Action::Palette) {
             return Some(Outcome::Ignored);
         }
-        Some(match layer {
-            Layer::Composer(c) => {
-                let composed = c.handle(action);
-                self.composed(composed)
-            }
-            Layer::Form(f) => {
-                let filled = f.handle(action);
-                self.filled(filled)
-            }
-            Layer::Popup(_) => self.popup_handle(action),
-        })
+        let outcome = layer.handle(action);
+        Some(self.after_layer(outcome))
     }
 
     /// Gives a typed key to the open layer; `None` when no layer is open.
     pub(super) fn layer_input(&mut self, key: &KeyEvent) -> Option<Outcome> {
-        Some(match self.layer.as_mut()? {
-            Layer::Composer(c) => {
-                let composed = c.input(key);
-                self.composed(composed)
-            }
-            Layer::Form(f) => {
-                f.input(key);
-                Outcome::Changed
-            }
-            Layer::Popup(p) => p.input(key),
-        })
+        let outcome = self.layer.as_mut()?.input(key);
+        Some(self.after_layer(outcome))
     }
 
     /// Gives pasted text to the open layer; `None` when no layer is open.
     pub(super) fn layer_paste(&mut self, text: &str) -> Option<Outcome> {
-        Some(match self.layer.as_mut()? {
-            Layer::Composer(c) => {
-                c.paste(text);
-                Outcome::Changed
+        let outcome = self.layer.as_mut()?.paste(text);
+        Some(self.after_layer(outcome))
+    }
+
+    /// Closes the layer and carries out its step when it finished; else passes `outcome` on.
+    fn after_layer(&mut self, outcome: Outcome) -> Outcome {
+        let Some(step) = self.layer.as_mut().and_then(|l| l.take_step()) else {
+            return outcome;
+        };
+        self.layer = None;
+        match step {
+            Step::Close => {}
+            Step::Reply(write) => self.reply(*write),
+            Step::Submit(write) => self.submit(*write),
+            Step::Patch { id, patch } => return self.patch(id, patch),
+            Step::AskBulk {
+                field,
+                label,
+                ids,
+                patch,
+            } => self.ask_bulk(field, &label, ids, patch),
+            Step::Confirmed(Then::Bulk { ids, patch }) => {
+                self.submit_all(bulk::writes(&ids, &patch));
+                self.marks.clear();
             }
-            Layer::Form(f) => {
-                f.paste(text);
-                Outcome::Changed
-            }
-            Layer::Popup(p) => p.paste(text),
-        })
+            Step::Confirmed(Then::Close(id)) => return self.set_closed(id, true),
+        }
+        Outcome::Changed
     }
 }

@@ -3,19 +3,19 @@
 //! or closing a ticket, and who can see a ticket. A choice for one ticket is sent at once; a
 //! choice for marked tickets asks first.
 
-use super::Layer;
 use super::Tickets;
 use super::assign::agents;
 use super::audience::{AudiencePopup, Handled};
 use super::bulk;
+use super::layers::{Layer, Step};
 use super::picker::{Field, Picked, Picker, Target};
 use super::prompt::{self, Prompt, Prompted};
 use crate::client::View;
 use crate::domain::wire::StaffTicketPatch;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::DrawCtx;
-use crate::tui::components::Outcome;
-use crate::tui::components::popups::confirm::{Answer, Question};
+use crate::tui::components::popups::confirm::{self, Answered, Ask, Question};
+use crate::tui::components::{Component, DrawCtx, Outcome};
+use crate::tui::keymap::Context;
 use crate::tui::msg::Done;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -33,20 +33,46 @@ pub enum Popup {
     /// Typing a category or tags.
     Prompt(Prompt),
     /// A yes/no question, and what a yes does.
-    Ask(Question, Then),
+    Ask(Ask<Then>),
     /// Who can see a ticket (staff).
     Audience(AudiencePopup),
 }
 
 impl Popup {
-    /// Whether typed characters are text for the popup.
-    pub fn captures_text(&self) -> bool {
-        matches!(self, Popup::Prompt(_))
+    /// The question `question`, doing `then` on a yes.
+    pub fn question(question: Question, then: Then) -> Self {
+        let mut ask = Ask::default();
+        ask.ask(question, then);
+        Popup::Ask(ask)
+    }
+}
+
+/// A popup as the layer over the pane, with what it finished with.
+#[derive(Debug)]
+pub struct PopupLayer {
+    popup: Popup,
+    step: Option<Step>,
+}
+
+impl Layer for PopupLayer {
+    fn take_step(&mut self) -> Option<Step> {
+        self.step.take()
+    }
+}
+
+impl Component for PopupLayer {
+    /// A question reads the yes/no keys, the prompt the pane's own (so `Ctrl-U` reaches
+    /// the line), the others the list's moves too.
+    fn contexts(&self) -> &'static [Context] {
+        match &self.popup {
+            Popup::Ask(_) => confirm::CONTEXTS,
+            Popup::Prompt(_) => &[Context::Tickets],
+            Popup::Pick(_) | Popup::Audience(_) => &[Context::Tickets, Context::List],
+        }
     }
 
-    /// The keys the popup offers.
-    pub fn commands(&self) -> Vec<Command> {
-        match self {
+    fn commands(&self) -> Vec<Command> {
+        match &self.popup {
             Popup::Pick(_) => vec![
                 Command::labelled(Action::Confirm, "apply"),
                 Command::labelled(Action::Close, "cancel"),
@@ -57,48 +83,90 @@ impl Popup {
                 Command::labelled(Action::Confirm, "apply"),
                 Command::labelled(Action::Close, "cancel"),
             ],
-            Popup::Ask(..) => Question::commands(),
+            Popup::Ask(ask) => ask.commands(),
             Popup::Audience(_) => AudiencePopup::commands(),
         }
     }
 
-    /// Draws the popup over `area`.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
-        match self {
-            Popup::Pick(p) => p.draw(frame, area, ctx),
-            Popup::Prompt(p) => p.draw(frame, area, ctx),
-            Popup::Ask(q, _) => q.draw(frame, area, ctx),
-            Popup::Audience(a) => a.draw(frame, area, ctx),
-        }
+    fn handle(&mut self, action: Action) -> Outcome {
+        self.step = match &mut self.popup {
+            Popup::Pick(p) => match p.handle(action) {
+                Picked::Choosing => None,
+                Picked::Cancelled => Some(Step::Close),
+                Picked::Chosen { patch, label } => Some(match p.target().clone() {
+                    Target::One(id) => Step::Patch { id, patch },
+                    Target::Many(ids) => Step::AskBulk {
+                        field: p.field(),
+                        label,
+                        ids,
+                        patch,
+                    },
+                }),
+            },
+            Popup::Prompt(p) => match p.handle(action) {
+                Prompted::Editing => None,
+                Prompted::Cancelled => Some(Step::Close),
+                Prompted::Done(patch) => Some(Step::Patch {
+                    id: p.ticket(),
+                    patch,
+                }),
+            },
+            Popup::Ask(ask) => match ask.answer(action) {
+                Answered::PassedOn => return Outcome::Ignored,
+                Answered::Waiting => None,
+                Answered::No => Some(Step::Close),
+                Answered::Yes(then) => Some(Step::Confirmed(then)),
+            },
+            Popup::Audience(a) => (a.handle(action) == Handled::Closed).then_some(Step::Close),
+        };
+        Outcome::Changed
     }
 
-    /// Takes the answer of background work the popup waits for; others are given back.
-    pub fn receive(&mut self, done: Done) -> Option<Done> {
-        match self {
-            Popup::Audience(a) => a.receive(done),
-            Popup::Pick(_) | Popup::Prompt(_) | Popup::Ask(..) => Some(done),
-        }
+    fn captures_text(&self) -> bool {
+        matches!(self.popup, Popup::Prompt(_))
+    }
+
+    fn asking(&self) -> bool {
+        matches!(self.popup, Popup::Ask(_))
     }
 
     /// A typed key: text for the prompt; the other popups take none.
-    pub fn input(&mut self, key: &KeyEvent) -> Outcome {
-        match self {
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        match &mut self.popup {
             Popup::Prompt(p) => {
                 p.input(key);
                 Outcome::Changed
             }
-            Popup::Pick(_) | Popup::Audience(_) | Popup::Ask(..) => Outcome::Ignored,
+            Popup::Pick(_) | Popup::Audience(_) | Popup::Ask(_) => Outcome::Ignored,
         }
     }
 
     /// Pasted text: for the prompt; the other popups take none.
-    pub fn paste(&mut self, text: &str) -> Outcome {
-        match self {
+    fn paste(&mut self, text: &str) -> Outcome {
+        match &mut self.popup {
             Popup::Prompt(p) => {
                 p.paste(text);
                 Outcome::Changed
             }
-            Popup::Pick(_) | Popup::Audience(_) | Popup::Ask(..) => Outcome::Ignored,
+            Popup::Pick(_) | Popup::Audience(_) | Popup::Ask(_) => Outcome::Ignored,
+        }
+    }
+
+    /// Takes the answer of background work the popup waits for; others are given back.
+    fn background(&mut self, done: Done) -> Option<Done> {
+        match &mut self.popup {
+            Popup::Audience(a) => a.receive(done),
+            Popup::Pick(_) | Popup::Prompt(_) | Popup::Ask(_) => Some(done),
+        }
+    }
+
+    /// Draws the popup over `area`.
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        match &self.popup {
+            Popup::Pick(p) => p.draw(frame, area, ctx),
+            Popup::Prompt(p) => p.draw(frame, area, ctx),
+            Popup::Ask(ask) => ask.draw(frame, area, ctx),
+            Popup::Audience(a) => a.draw(frame, area, ctx),
         }
     }
 }
@@ -137,15 +205,9 @@ fn categories(view: &View) -> Vec<String> {
 }
 
 impl Tickets {
-    /// Whether a yes/no question is open: the composer's or the form's "discard?", a bulk
-    /// change or closing a ticket. Its keys are then the question's.
-    pub(super) fn asking(&self) -> bool {
-        self.layer.as_ref().is_some_and(Layer::asking)
-    }
-
     /// Opens `popup` over the pane.
     pub(super) fn open_popup(&mut self, popup: Popup) {
-        self.layer = Some(Layer::Popup(popup));
+        self.open_layer(PopupLayer { popup, step: None });
     }
 
     /// The tickets a change applies to: the marked ones in the list, else the target.
@@ -213,9 +275,15 @@ impl Tickets {
     }
 
     /// Asks before setting `field` to the choice labelled `label` on the marked `ids`.
-    fn ask_bulk(&mut self, field: Field, label: &str, ids: Vec<i64>, patch: StaffTicketPatch) {
+    pub(super) fn ask_bulk(
+        &mut self,
+        field: Field,
+        label: &str,
+        ids: Vec<i64>,
+        patch: StaffTicketPatch,
+    ) {
         let question = Question::new("Bulk change", bulk::question(field, label, ids.len()));
-        self.open_popup(Popup::Ask(question, Then::Bulk { ids, patch }));
+        self.open_popup(Popup::question(question, Then::Bulk { ids, patch }));
     }
 
     /// Opens "who can see this ticket?" on the target ticket (staff).
@@ -225,65 +293,6 @@ impl Tickets {
         };
         let popup = AudiencePopup::load(&self.client, id, &self.tasks);
         self.open_popup(Popup::Audience(popup));
-        Outcome::Changed
-    }
-
-    /// Gives `action` to the open popup and applies what it made of it.
-    pub(super) fn popup_handle(&mut self, action: Action) -> Outcome {
-        let Some(Layer::Popup(popup)) = self.layer.as_mut() else {
-            return Outcome::Ignored;
-        };
-        match popup {
-            Popup::Pick(p) => match p.handle(action) {
-                Picked::Choosing => {}
-                Picked::Cancelled => self.layer = None,
-                Picked::Chosen { patch, label } => {
-                    let (field, target) = (p.field(), p.target().clone());
-                    self.layer = None;
-                    match target {
-                        Target::One(id) => return self.patch(id, patch),
-                        Target::Many(ids) => {
-                            self.ask_bulk(field, &label, ids, patch);
-                        }
-                    }
-                }
-            },
-            Popup::Prompt(p) => match p.handle(action) {
-                Prompted::Editing => {}
-                Prompted::Cancelled => self.layer = None,
-                Prompted::Done(patch) => {
-                    let id = p.ticket();
-                    self.layer = None;
-                    return self.patch(id, patch);
-                }
-            },
-            Popup::Ask(..) => return self.answered(Question::answer(action)),
-            Popup::Audience(a) => {
-                if a.handle(action) == Handled::Closed {
-                    self.layer = None;
-                }
-            }
-        }
-        Outcome::Changed
-    }
-
-    /// Does what the question asked about on a yes (the bulk change, which clears the marks,
-    /// or closing the ticket), drops it on a no, and keeps asking otherwise.
-    fn answered(&mut self, answer: Answer) -> Outcome {
-        match answer {
-            Answer::Waiting => return Outcome::Changed,
-            Answer::No => self.layer = None,
-            Answer::Yes => match self.layer.take() {
-                Some(Layer::Popup(Popup::Ask(_, Then::Bulk { ids, patch }))) => {
-                    self.submit_all(bulk::writes(&ids, &patch));
-                    self.marks.clear();
-                }
-                Some(Layer::Popup(Popup::Ask(_, Then::Close(id)))) => {
-                    return self.set_closed(id, true);
-                }
-                other => self.layer = other,
-            },
-        }
         Outcome::Changed
     }
 }

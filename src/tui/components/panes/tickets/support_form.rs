@@ -5,30 +5,27 @@
 //! at once.
 //! `Esc` closes it, asking first (the app's yes/no question) when anything was typed.
 
-use super::{Layer, Outcome, Tickets};
+use super::layers::{Layer, Step, editor_contexts};
+use super::{Outcome, Tickets};
 use crate::client::Write;
 use crate::domain::SupportForm;
 use crate::domain::portal::FieldKind;
 use crate::domain::wire::PortalFor;
 use crate::domain::wire::{CustomerTicketInput, TicketInput};
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::confirm::{Answer, Discard, Question};
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tui::components::popups::confirm::{Answered, Ask, Question};
+use crate::tui::components::widgets::form::{self, Field, Typing, Value};
+use crate::tui::components::{Component, DrawCtx};
+use crate::tui::keymap::Context;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
 mod draw;
 
-/// One field of the form as typed.
-#[derive(Debug, Clone)]
-struct Entry {
-    /// Where check_submission reports its errors: `subject`, `description`, `form_fields.x`.
-    path: String,
-    label: String,
-    kind: FieldKind,
-    required: bool,
-    options: Vec<String>,
-    value: String,
-}
+/// What a select field without an answer shows.
+const NO_CHOICE: &str = "(choose)";
 
 /// What became of an action or key given to the form.
 #[derive(Debug)]
@@ -41,72 +38,63 @@ pub enum Filled {
     Submit(Box<Write>),
 }
 
-/// The open support form.
+/// The open support form: the app's form widget with one field a submission path
+/// (`subject`, `description`, `form_fields.<key>`), which is where `check_submission` puts
+/// each problem.
 #[derive(Debug)]
 pub struct Form {
     form: SupportForm,
-    entries: Vec<Entry>,
-    focus: usize,
-    errors: Vec<(String, String)>,
+    fields: form::Form<String>,
+    /// Whether Ctrl-S was pressed once: from then on the problems are checked as typed.
     checked: bool,
     /// "Discard this ticket?", while it is asked.
-    discard: Discard,
+    discard: Ask<()>,
+    /// What it finished with, for the pane.
+    step: Option<Step>,
+}
+
+/// The form's field for `kind`, empty: a select field starts with no option chosen.
+fn empty(kind: FieldKind, options: &[String]) -> Value {
+    match kind {
+        FieldKind::Select => {
+            let mut choices = vec![(String::new(), NO_CHOICE.to_string())];
+            choices.extend(options.iter().map(|o| (o.clone(), o.clone())));
+            Value::Choice {
+                options: choices,
+                at: 0,
+            }
+        }
+        FieldKind::Multiline => Value::Lines(String::new()),
+        _ => Value::text(""),
+    }
 }
 
 impl Form {
     /// An empty form with the fields of `form`.
     pub fn new(form: SupportForm) -> Self {
-        let fixed = |path: &str, label: &str, kind| Entry {
-            path: path.into(),
-            label: label.into(),
-            kind,
+        let fixed = |path: &str, label: &str, kind| Field {
             required: true,
-            options: Vec::new(),
-            value: String::new(),
+            ..Field::new(path.to_string(), label, empty(kind, &[]))
         };
-        let mut entries = vec![
+        let mut fields = vec![
             fixed("subject", "Subject", FieldKind::Text),
             fixed("description", "Description", FieldKind::Multiline),
         ];
-        entries.extend(form.fields.iter().map(|f| Entry {
-            path: format!("form_fields.{}", f.key),
-            label: f.label.clone(),
-            kind: f.kind,
+        fields.extend(form.fields.iter().map(|f| Field {
             required: f.required,
-            options: f.options.clone(),
-            value: String::new(),
+            ..Field::new(
+                format!("form_fields.{}", f.key),
+                f.label.clone(),
+                empty(f.kind, &f.options),
+            )
         }));
         Form {
             form,
-            entries,
-            focus: 0,
-            errors: Vec::new(),
+            fields: form::Form::new(fields, Typing::Direct),
             checked: false,
-            discard: Discard::default(),
+            discard: Ask::default(),
+            step: None,
         }
-    }
-
-    /// Whether anything was typed or chosen, so closing would lose it.
-    fn is_edited(&self) -> bool {
-        self.entries.iter().any(|e| !e.value.trim().is_empty())
-    }
-
-    /// Whether it is asking whether to discard what was typed.
-    pub fn asking(&self) -> bool {
-        self.discard.asking()
-    }
-
-    /// The actions it offers now.
-    pub fn commands(&self) -> Vec<Command> {
-        if self.asking() {
-            return Question::commands();
-        }
-        vec![
-            Command::labelled(Action::Save, "send"),
-            Command::new(Action::NextField),
-            Command::new(Action::PrevField),
-            Command::labelled(Action::Close, "cancel"),
-        ]
     }
 
     /// The problems of the form as `(field path, message)`, empty when it may be sent.
@@ -121,43 +109,48 @@ impl Form {
         }
     }
 
+    /// The value of field `at` as typed (a select's chosen option, "" before one is).
     fn text(&self, at: usize) -> &str {
-        self.entries.get(at).map_or("", |e| e.value.as_str())
+        self.fields.fields.get(at).map_or("", |f| f.value.get())
     }
 
     fn values(&self) -> BTreeMap<String, String> {
-        self.entries
+        self.fields
+            .fields
             .iter()
             .skip(2)
-            .filter(|e| !e.value.trim().is_empty())
-            .filter_map(|e| {
-                let key = e.path.strip_prefix("form_fields.")?;
-                Some((key.to_string(), e.value.trim().to_string()))
+            .filter(|f| !f.value.get().trim().is_empty())
+            .filter_map(|f| {
+                let key = f.id.strip_prefix("form_fields.")?;
+                Some((key.to_string(), f.value.get().trim().to_string()))
             })
             .collect()
     }
 
-    /// Moves between fields, sends or cancels.
-    pub fn handle(&mut self, action: Action) -> Filled {
-        let len = self.entries.len();
+    /// Moves between fields (round from the last to the first), sends or cancels.
+    fn act(&mut self, action: Action) -> Filled {
+        let len = self.fields.fields.len().max(1);
         if self.asking() {
             return match self.discard.answer(action) {
-                Answer::Yes => Filled::Cancelled,
-                Answer::No | Answer::Waiting => Filled::Editing,
+                Answered::Yes(()) => Filled::Cancelled,
+                Answered::No | Answered::Waiting | Answered::PassedOn => Filled::Editing,
             };
         }
+        let focus = self.fields.focus;
         match action {
-            Action::Close if self.is_edited() => {
-                self.discard
-                    .ask(Question::new("New ticket", "Discard this ticket?"));
+            Action::Close if self.fields.is_edited() => {
+                let question = Question::new("New ticket", "Discard this ticket?");
+                self.discard.ask(question, ());
             }
-            Action::NextField => self.focus = (self.focus + 1) % len.max(1),
-            Action::PrevField => self.focus = (self.focus + len.max(1) - 1) % len.max(1),
+            Action::NextField => self.fields.focus_on((focus + 1) % len),
+            Action::PrevField => self.fields.focus_on((focus + len - 1) % len),
             Action::Close => return Filled::Cancelled,
             Action::Save => {
                 self.checked = true;
-                self.errors = self.check();
-                if self.errors.is_empty() {
+                let errors = self.check();
+                let sendable = errors.is_empty();
+                self.fields.set_errors(errors);
+                if sendable {
                     return Filled::Submit(Box::new(Write::CreateTicket(TicketInput::Customer(
                         CustomerTicketInput {
                             subject: self.text(0).trim().to_string(),
@@ -172,62 +165,75 @@ impl Form {
         Filled::Editing
     }
 
+    fn recheck(&mut self) {
+        if self.checked {
+            let errors = self.check();
+            self.fields.set_errors(errors);
+        }
+    }
+}
+
+impl Layer for Form {
+    fn take_step(&mut self) -> Option<Step> {
+        self.step.take()
+    }
+}
+
+impl Component for Form {
+    fn contexts(&self) -> &'static [Context] {
+        editor_contexts(self.asking())
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        if self.asking() {
+            return self.discard.commands();
+        }
+        vec![
+            Command::labelled(Action::Save, "send"),
+            Command::new(Action::NextField),
+            Command::new(Action::PrevField),
+            Command::labelled(Action::Close, "cancel"),
+        ]
+    }
+
+    fn handle(&mut self, action: Action) -> Outcome {
+        self.step = match self.act(action) {
+            Filled::Editing => None,
+            Filled::Cancelled => Some(Step::Close),
+            Filled::Submit(write) => Some(Step::Submit(write)),
+        };
+        Outcome::Changed
+    }
+
+    /// Whether it is asking whether to discard what was typed.
+    fn asking(&self) -> bool {
+        self.discard.asking()
+    }
+
+    /// Every key is the form's: text, or a select field's choice (Left, Right, Space).
+    fn captures_text(&self) -> bool {
+        !self.asking()
+    }
+
     /// Typing into the focused field; Left and Right choose a select field's option, and Space
     /// goes on to the next option as Right does.
-    pub fn input(&mut self, key: &KeyEvent) {
-        if self.asking() {
-            return;
+    fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if !self.asking() && self.fields.key(key) {
+            self.recheck();
         }
-        let Some(entry) = self.entries.get_mut(self.focus) else {
-            return;
-        };
-        match (entry.kind, key.code) {
-            (FieldKind::Select, KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')) => {
-                let at = entry.options.iter().position(|o| *o == entry.value);
-                let len = entry.options.len() + 1;
-                let now = at.map_or(0, |n| n + 1);
-                let delta = if key.code == KeyCode::Left { -1 } else { 1 };
-                let next = (i64::try_from(now).unwrap_or(0) + delta)
-                    .rem_euclid(i64::try_from(len).unwrap_or(1));
-                entry.value = usize::try_from(next)
-                    .ok()
-                    .and_then(|n| n.checked_sub(1))
-                    .and_then(|n| entry.options.get(n).cloned())
-                    .unwrap_or_default();
-            }
-            (FieldKind::Select, _) => return,
-            (_, KeyCode::Char(c)) => entry.value.push(c),
-            (_, KeyCode::Backspace) => {
-                entry.value.pop();
-            }
-            (FieldKind::Multiline, KeyCode::Enter) => entry.value.push('\n'),
-            _ => return,
-        }
-        self.recheck();
+        Outcome::Changed
     }
 
     /// Pasted text, added to the focused field (one line unless it takes several).
-    pub fn paste(&mut self, text: &str) {
-        if self.asking() {
-            return;
+    fn paste(&mut self, text: &str) -> Outcome {
+        if !self.asking() && self.fields.paste(text) {
+            self.recheck();
         }
-        if let Some(entry) = self.entries.get_mut(self.focus) {
-            let multi = entry.kind == FieldKind::Multiline;
-            if entry.kind != FieldKind::Select {
-                entry.value.extend(
-                    text.chars()
-                        .map(|c| if c == '\n' && !multi { ' ' } else { c })
-                        .filter(|c| *c == '\n' || !c.is_control()),
-                );
-            }
-        }
-        self.recheck();
+        Outcome::Changed
     }
 
-    fn recheck(&mut self) {
-        if self.checked {
-            self.errors = self.check();
-        }
+    fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+        self.draw_popup(frame, area, ctx);
     }
 }
 
@@ -241,20 +247,7 @@ impl Tickets {
         if self.staff {
             return Outcome::Ignored;
         }
-        self.layer = Some(Layer::Form(Form::new(form)));
-        Outcome::Changed
-    }
-
-    /// Applies what the form made of an action: sends, closes or goes on.
-    pub(super) fn filled(&mut self, filled: Filled) -> Outcome {
-        match filled {
-            Filled::Editing => {}
-            Filled::Cancelled => self.layer = None,
-            Filled::Submit(write) => {
-                self.layer = None;
-                self.submit(*write);
-            }
-        }
+        self.open_layer(Form::new(form));
         Outcome::Changed
     }
 }
@@ -263,7 +256,8 @@ impl Tickets {
 mod tests {
     use super::*;
     use crate::domain::portal::FormField;
-    use crossterm::event::KeyModifiers;
+    use crate::tui::components::Component;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn form() -> Form {
         Form::new(SupportForm {
@@ -284,29 +278,37 @@ mod tests {
     }
 
     fn typed(f: &mut Form, text: &str) {
-        text.chars().for_each(|c| f.input(&key(KeyCode::Char(c))));
+        for c in text.chars() {
+            f.input(&key(KeyCode::Char(c)));
+        }
     }
 
     #[test]
     fn every_error_lands_on_its_field_and_clears_as_it_is_fixed() {
         let mut f = form();
-        assert!(matches!(f.handle(Action::Save), Filled::Editing));
-        let paths: Vec<&str> = f.errors.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(matches!(f.act(Action::Save), Filled::Editing));
+        let errors = f.check();
+        let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(paths, ["subject", "description", "form_fields.product"]);
+        assert_eq!(f.fields.errors_of(&"subject".to_string()).count(), 1);
         typed(&mut f, "Login fails");
-        assert_eq!(f.errors.len(), 2, "rechecked as typed: {:?}", f.errors);
-        f.handle(Action::NextField);
+        assert_eq!(
+            f.fields.errors_of(&"subject".to_string()).count(),
+            0,
+            "rechecked as typed"
+        );
+        f.act(Action::NextField);
         typed(&mut f, "Since");
         f.input(&key(KeyCode::Enter));
         typed(&mut f, "Monday");
-        f.handle(Action::NextField);
+        f.act(Action::NextField);
         f.input(&key(KeyCode::Left));
         assert_eq!(f.text(2), "Web", "Left wraps to the last option");
         f.input(&key(KeyCode::Right));
         assert_eq!(f.text(2), "", "then back to no choice");
         f.input(&key(KeyCode::Right));
-        assert!(f.errors.is_empty());
-        match f.handle(Action::Save) {
+        assert!(!f.fields.has_errors());
+        match f.act(Action::Save) {
             Filled::Submit(write) => {
                 let Write::CreateTicket(TicketInput::Customer(t)) = *write else {
                     panic!("{write:?}");
@@ -327,7 +329,7 @@ mod tests {
         let mut f = form();
         typed(&mut f, "No login");
         assert_eq!(f.text(0), "No login", "Space types a space in text");
-        f.handle(Action::PrevField);
+        f.act(Action::PrevField);
         f.input(&key(KeyCode::Char(' ')));
         assert_eq!(f.text(2), "App");
         f.input(&key(KeyCode::Char(' ')));
@@ -339,20 +341,20 @@ mod tests {
     #[test]
     fn tab_wraps_around_and_select_fields_take_no_typing() {
         let mut f = form();
-        f.handle(Action::PrevField);
-        assert_eq!(f.focus, 2);
+        f.act(Action::PrevField);
+        assert_eq!(f.fields.focus, 2);
         typed(&mut f, "x");
         assert_eq!(f.text(2), "");
-        f.handle(Action::NextField);
-        assert_eq!(f.focus, 0);
-        assert!(matches!(f.handle(Action::Close), Filled::Cancelled));
+        f.act(Action::NextField);
+        assert_eq!(f.fields.focus, 0);
+        assert!(matches!(f.act(Action::Close), Filled::Cancelled));
     }
 
     #[test]
     fn escape_asks_before_losing_what_was_typed() {
         let mut f = form();
         typed(&mut f, "Help");
-        assert!(matches!(f.handle(Action::Close), Filled::Editing));
+        assert!(matches!(f.act(Action::Close), Filled::Editing));
         assert_eq!(
             f.discard.question().map(Question::text),
             Some("Discard this ticket?")
@@ -362,13 +364,13 @@ mod tests {
         assert!(f.asking(), "other keys leave the question open");
         assert_eq!(f.text(0), "Help", "and are not typed");
         assert!(
-            matches!(f.handle(Action::Close), Filled::Editing),
+            matches!(f.act(Action::Close), Filled::Editing),
             "no keeps it"
         );
         assert!(!f.asking());
-        assert!(matches!(f.handle(Action::Close), Filled::Editing));
+        assert!(matches!(f.act(Action::Close), Filled::Editing));
         assert!(
-            matches!(f.handle(Action::Confirm), Filled::Cancelled),
+            matches!(f.act(Action::Confirm), Filled::Cancelled),
             "yes discards"
         );
     }

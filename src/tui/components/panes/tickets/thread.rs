@@ -5,7 +5,7 @@
 use crate::client::{Client, TicketThread, View};
 use crate::domain::text::strip_control;
 use crate::tui::components::DrawCtx;
-use crate::tui::components::panes::consent::wrap;
+use crate::tui::components::widgets::text::wrap;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};

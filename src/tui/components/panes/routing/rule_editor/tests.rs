@@ -4,7 +4,7 @@ use super::{CONDITIONS, RuleEditor, condition_labels};
 use crate::client::View;
 use crate::domain::Role;
 use crate::domain::wire::AccountOut;
-use crate::tui::components::panes::routing::form::Field;
+use crate::tui::components::widgets::form::Field;
 
 fn view() -> View {
     let account = AccountOut {

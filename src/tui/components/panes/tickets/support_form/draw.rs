@@ -1,14 +1,13 @@
 //! Drawing the support form: each field under its label, the focused one highlighted, its
 //! problems under it, and a footer that says how to fill in the focused field.
 
+use super::super::composer::popup_in_pane;
 use super::Form;
-use crate::domain::portal::FieldKind;
-use crate::domain::text::strip_control;
 use crate::tui::components::DrawCtx;
-use crate::tui::components::panes::tickets::composer::popup_in_pane;
+use crate::tui::components::widgets::form::Value;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 /// The footer while a choice field has the focus.
@@ -17,47 +16,12 @@ const CHOICE_HINT: &str = " ←/→ or Space choose · Ctrl-S send · Tab next f
 const TEXT_HINT: &str = " Ctrl-S send · Tab next field · Esc cancel ";
 
 impl Form {
-    /// Draws the popup inside the pane drawn over `area`.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
+    /// Draws the popup inside the pane drawn over `area`: the fields stacked, scrolled so
+    /// the focused one shows.
+    pub(super) fn draw_popup(&self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let theme = ctx.theme;
         let popup = popup_in_pane(frame, area, 90, area.height);
-        let mut lines = Vec::new();
-        let mut focus_line = 0;
-        for (n, e) in self.entries.iter().enumerate() {
-            let focused = n == self.focus;
-            if focused {
-                focus_line = lines.len();
-            }
-            let mark = if e.required { " *" } else { "" };
-            let style = if focused { theme.selected } else { theme.title };
-            lines.push(Line::styled(
-                format!("{}{mark}", strip_control(&e.label)),
-                style,
-            ));
-            let value = strip_control(&e.value);
-            let mut rows: Vec<String> = match e.kind {
-                FieldKind::Select if value.is_empty() => vec!["◀ (choose) ▶".into()],
-                FieldKind::Select => vec![format!("◀ {value} ▶")],
-                _ => value.split('\n').map(str::to_string).collect(),
-            };
-            if focused
-                && e.kind != FieldKind::Select
-                && let Some(last) = rows.last_mut()
-            {
-                last.push('▏');
-            }
-            for row in rows {
-                lines.push(Line::from(vec![Span::raw("  "), Span::raw(row)]));
-            }
-            for (_, message) in self.errors.iter().filter(|(p, _)| *p == e.path) {
-                let text = if message.starts_with("is ") || message.starts_with("must ") {
-                    format!("  ✗ {} {message}", strip_control(&e.label))
-                } else {
-                    format!("  ✗ {message}")
-                };
-                lines.push(Line::styled(text, theme.error));
-            }
-        }
+        let (lines, focus_line) = self.fields.stacked(ctx);
         let inner = popup.height.saturating_sub(2);
         let scroll = u16::try_from(focus_line)
             .unwrap_or(u16::MAX)
@@ -79,8 +43,8 @@ impl Form {
 
     /// The footer's keys for the focused field.
     fn hint(&self) -> &'static str {
-        match self.entries.get(self.focus) {
-            Some(e) if e.kind == FieldKind::Select => CHOICE_HINT,
+        match self.fields.current().map(|f| &f.value) {
+            Some(Value::Choice { .. }) => CHOICE_HINT,
             _ => TEXT_HINT,
         }
     }
@@ -90,7 +54,7 @@ impl Form {
 mod tests {
     use super::*;
     use crate::domain::SupportForm;
-    use crate::domain::portal::FormField;
+    use crate::domain::portal::{FieldKind, FormField};
     use crate::tui::action::Action;
     use crate::tui::components::test_draw;
 
@@ -98,7 +62,7 @@ mod tests {
         let buffer = test_draw::buffer(width, height, |f, ctx| {
             let area = f.area();
             f.render_widget(Block::bordered().border_type(BorderType::Rounded), area);
-            form.draw(f, area, ctx);
+            form.draw_popup(f, area, ctx);
         });
         test_draw::rows(&buffer)
     }
@@ -144,7 +108,7 @@ mod tests {
         let mut f = form();
         let text = screen(&f, 80, 24).join("\n");
         assert!(!text.contains("Space choose"), "{text}");
-        f.handle(Action::PrevField);
+        f.act(Action::PrevField);
         let text = screen(&f, 80, 24).join("\n");
         assert!(text.contains("←/→ or Space choose"), "{text}");
     }
