@@ -11,6 +11,7 @@ mod changes;
 mod columns;
 mod composer;
 mod draw;
+mod facts;
 mod filter;
 mod glance;
 mod keys;

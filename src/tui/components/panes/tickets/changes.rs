@@ -2,7 +2,8 @@
 //! once, marked pending, and a failure to record one is shown in the pane.
 
 use super::Tickets;
-use super::popups::{Popup, Then};
+use super::layers::Then;
+use super::popups::Popup;
 use crate::client::Write;
 use crate::domain::Stage;
 use crate::domain::wire::StaffTicketPatch;

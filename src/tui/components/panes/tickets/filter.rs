@@ -1,7 +1,7 @@
 //! The Tickets pane's filter: the saved queues (Unassigned, Mine, ...) and the typed query,
 //! free words narrowed by `key:value` tokens. Pure: parsing and matching do no I/O.
 
-use super::rows::facts::{Facts, Text};
+use super::facts::{Facts, Text};
 use crate::client::ViewTicket;
 use crate::domain::{Priority, Stage};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -268,7 +268,7 @@ pub fn inbox_name(t: &ViewTicket) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::rows::facts::Texts;
+    use super::super::facts::Texts;
     use super::*;
 
     #[test]

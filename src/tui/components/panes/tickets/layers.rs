@@ -8,7 +8,6 @@
 use super::Tickets;
 use super::bulk;
 use super::picker::Field;
-use super::popups::Then;
 use crate::client::Write;
 use crate::domain::wire::StaffTicketPatch;
 use crate::tui::action::Action;
@@ -52,6 +51,20 @@ pub enum Step {
     },
     /// The question was answered yes: do what it asked about.
     Confirmed(Then),
+}
+
+/// What a yes to the pane's question does.
+#[derive(Debug)]
+pub enum Then {
+    /// Apply `patch` to the marked tickets `ids` (and clear the marks).
+    Bulk {
+        /// The marked tickets.
+        ids: Vec<i64>,
+        /// The change.
+        patch: StaffTicketPatch,
+    },
+    /// Close this ticket.
+    Close(i64),
 }
 
 /// The keymap sections of a layer that edits text (the composer, the support form): the

@@ -3,7 +3,7 @@
 //! status bar tells which one left and why, so the next `Enter` opens no surprise.
 
 use super::Tickets;
-use super::rows::facts::{Facts, Texts};
+use super::facts::{Facts, Texts};
 use crate::client::ViewTicket;
 use crate::domain::Stage;
 use crate::domain::wire::StaffTicketPatch;

@@ -7,7 +7,7 @@ use super::Tickets;
 use super::assign::agents;
 use super::audience::{AudiencePopup, Handled};
 use super::bulk;
-use super::layers::{Layer, Step};
+use super::layers::{Layer, Step, Then};
 use super::picker::{Field, Picked, Picker, Target};
 use super::prompt::{self, Prompt, Prompted};
 use crate::client::View;
@@ -169,20 +169,6 @@ impl Component for PopupLayer {
             Popup::Audience(a) => a.draw(frame, area, ctx),
         }
     }
-}
-
-/// What a yes to the pane's question does.
-#[derive(Debug)]
-pub enum Then {
-    /// Apply `patch` to the marked tickets `ids` (and clear the marks).
-    Bulk {
-        /// The marked tickets.
-        ids: Vec<i64>,
-        /// The change.
-        patch: StaffTicketPatch,
-    },
-    /// Close this ticket.
-    Close(i64),
 }
 
 /// The value every one of `values` has, if they agree.

@@ -3,13 +3,11 @@
 //! with the order, read in sequence). Drawing reads
 //! a window of that vector, so neither sorting nor filtering happens per frame.
 
-pub mod facts;
-
 use super::columns::Column;
+use super::facts::{Facts, Text, Texts};
 use super::filter::{Query, Queue, inbox_name, owner_name};
 use crate::client::{View, ViewTicket};
 use crate::domain::wire::PortalFor;
-use facts::{Facts, Text, Texts};
 
 /// How the list is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -137,7 +137,7 @@ fn the_key_prefix_sorts_like_the_column_for_every_column() {
 fn the_text_buffer_holds_what_the_filter_searched_before() {
     let mut view = view();
     view.apply(vec![ticket(3, 1, 1), ticket(4, 2, 1)]);
-    let texts = facts::Texts::of(view.tickets(), 2);
+    let texts = Texts::of(view.tickets(), 2);
     for (at, t) in view.tickets().enumerate() {
         let got = texts.get(at);
         let text = format!("#{} {} {}", t.id(), t.subject(), t.requester()).to_lowercase();
