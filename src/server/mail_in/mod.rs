@@ -4,6 +4,7 @@
 
 pub mod desk;
 pub mod parse;
+pub mod quarantine;
 pub mod smtp;
 
 use desk::PortalDesk;

@@ -12,7 +12,7 @@ pub mod sweep;
 pub mod table_copy;
 
 pub use held::{one_transaction, settle};
-pub use inbound::{InboundAction, InboundMail, Received, Requester};
+pub use inbound::{InboundAction, InboundMail, QuarantineRow, Received, Requester, Verdict};
 pub use sqlite::FillFrom;
 
 pub use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
@@ -521,6 +521,13 @@ pub trait Store: Send + Sync + 'static {
     /// Takes a received mail in one transaction: records it, unless one with its
     /// Message-ID was received before ([`Received::Duplicate`]), and carries out its action.
     async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received>;
+    /// The oldest `limit` mails waiting in the quarantine, oldest first.
+    async fn quarantine(&self, limit: usize) -> StoreResult<Vec<QuarantineRow>>;
+    /// One mail waiting in the quarantine (`NotFound` when none waits under `id`).
+    async fn quarantined(&self, id: i64) -> StoreResult<QuarantineRow>;
+    /// Carries out an admin's verdict on a quarantined mail in one transaction, and records
+    /// what became of it; `NotFound` when no mail waits under `id` (an admin decided first).
+    async fn decide_quarantined(&self, id: i64, verdict: Verdict) -> StoreResult<Received>;
 }
 
 /// How one try to send a queued mail went.

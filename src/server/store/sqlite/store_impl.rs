@@ -13,8 +13,8 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOutcome,
-    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
-    StoredResponse, TicketChange, TicketQuery, TicketRow,
+    MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received, RouteDecision, Store,
+    StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow, Verdict,
 };
 use axum::body::Bytes;
 
@@ -354,5 +354,16 @@ impl Store for SqliteStore {
     }
     async fn receive_mail(&self, mail: InboundMail) -> StoreResult<Received> {
         self.write(move |c| super::inbound::receive(c, mail)).await
+    }
+    async fn quarantine(&self, limit: usize) -> StoreResult<Vec<QuarantineRow>> {
+        self.read(move |c| super::inbound::quarantine(c, limit))
+            .await
+    }
+    async fn quarantined(&self, id: i64) -> StoreResult<QuarantineRow> {
+        self.read(move |c| super::inbound::quarantined(c, id)).await
+    }
+    async fn decide_quarantined(&self, id: i64, verdict: Verdict) -> StoreResult<Received> {
+        self.write(move |c| super::inbound::decide(c, id, verdict))
+            .await
     }
 }
