@@ -12,6 +12,7 @@ mod fields;
 mod form;
 mod groups;
 mod keys;
+mod mail;
 mod overview;
 mod preview;
 mod save;
@@ -53,18 +54,21 @@ pub enum Section {
     Consent,
     /// The support form's fields.
     SupportForm,
+    /// The mail queue, the quarantine and the mail templates (admins).
+    Mail,
     /// Every setting, read-only.
     Overview,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::General,
         Section::Tickets,
         Section::Access,
         Section::TicketView,
         Section::Consent,
         Section::SupportForm,
+        Section::Mail,
         Section::Overview,
     ];
 
@@ -76,6 +80,7 @@ impl Section {
             Section::TicketView => "Ticket view",
             Section::Consent => "Consent",
             Section::SupportForm => "Support form",
+            Section::Mail => "Mail",
             Section::Overview => "Overview",
         }
     }
@@ -88,7 +93,7 @@ impl Section {
             Section::TicketView => Some(Part::TicketView),
             Section::Consent => Some(Part::Consent),
             Section::SupportForm => Some(Part::SupportForm),
-            Section::Overview => None,
+            Section::Mail | Section::Overview => None,
         }
     }
 }
@@ -106,6 +111,18 @@ const STEPS: [(Part, &str); 4] = [
 struct Message {
     text: String,
     error: bool,
+}
+
+impl Message {
+    /// The message as drawn under the form: an error in the error style.
+    fn line(&self, ctx: DrawCtx<'_>) -> ratatui::text::Line<'static> {
+        let style = if self.error {
+            ctx.theme.error
+        } else {
+            ctx.theme.base
+        };
+        ratatui::text::Line::styled(self.text.clone(), style)
+    }
 }
 
 /// The Portal pane.
@@ -136,6 +153,8 @@ pub struct Portal {
     viewing: Option<view_as::ViewAs>,
     /// The save waiting for the server's answer.
     saving: Option<save::Saving>,
+    /// The Mail section's lists and template edits.
+    mail: mail::Mail,
 }
 
 impl Portal {
@@ -159,6 +178,7 @@ impl Portal {
             reporting: Vec::new(),
             viewing: None,
             saving: None,
+            mail: mail::Mail::default(),
         }
     }
 
@@ -275,7 +295,9 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        if self.question.is_some() {
+        if self.on_mail() {
+            self.mail_contexts()
+        } else if self.question.is_some() {
             confirm::CONTEXTS
         } else if self.form.typing_lines() {
             &[Context::Composer]
@@ -293,6 +315,9 @@ impl Component for Portal {
     fn handle(&mut self, action: Action) -> Outcome {
         if self.question.is_some() {
             return self.answer(action);
+        }
+        if self.on_mail() {
+            return self.handle_mail(action);
         }
         if let Some(v) = &mut self.viewing {
             return match action {
@@ -330,10 +355,13 @@ impl Component for Portal {
     }
 
     fn captures_text(&self) -> bool {
-        !self.read_only && self.form.typing() && self.question.is_none()
+        !self.read_only && (self.form.typing() || self.mail_typing()) && self.question.is_none()
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if self.mail_typing() {
+            return self.mail_input(key);
+        }
         if self.read_only || !self.form.key(key) {
             return Outcome::Ignored;
         }
@@ -343,6 +371,9 @@ impl Component for Portal {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
+        if self.mail_typing() {
+            return self.mail_paste(text);
+        }
         if !self.read_only && self.form.paste(text) {
             Outcome::Changed
         } else {
@@ -351,6 +382,7 @@ impl Component for Portal {
     }
 
     fn background(&mut self, done: Done) -> Option<Done> {
+        let done = self.mail_background(done)?;
         let done = match &mut self.saving {
             Some(saving) => saving.receive(done)?,
             None => done,
@@ -385,7 +417,11 @@ impl Component for Portal {
         let view = client.view();
         self.refresh(&view);
         self.settle(&view);
-        draw::draw(self, &view, frame, area, ctx);
+        if self.on_mail() {
+            mail::draw(self, &view, frame, area, ctx);
+        } else {
+            draw::draw(self, &view, frame, area, ctx);
+        }
         if let Some(v) = &mut self.viewing {
             v.draw(frame, area, ctx);
         }

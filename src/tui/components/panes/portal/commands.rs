@@ -17,6 +17,9 @@ pub fn commands(p: &Portal) -> Vec<Command> {
         }
         return answers;
     }
+    if p.on_mail() {
+        return p.mail_commands();
+    }
     if p.viewing.is_some() {
         return vec![
             Command::labelled(Action::Close, "close the list"),
