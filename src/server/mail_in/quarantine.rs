@@ -30,7 +30,7 @@ pub async fn accept(store: &dyn Store, id: i64) -> StoreResult<QuarantineDecisio
         None => new_contact(&mail, &row.sender),
     };
     let received = store
-        .decide_quarantined(id, Verdict::Accept(open_ticket(&mail, requester)))
+        .decide_quarantined(id, Verdict::Accept(Box::new(open_ticket(&mail, requester))))
         .await?;
     tracing::info!(
         "an admin accepted the quarantined mail {id} from {}",

@@ -148,7 +148,7 @@ pub struct QuarantineRow {
 #[derive(Debug, Clone)]
 pub enum Verdict {
     /// Open the ticket.
-    Accept(InboundAction),
+    Accept(Box<InboundAction>),
     /// Drop it: no ticket, no mail.
     Reject,
 }

@@ -173,7 +173,7 @@ pub async fn quarantined(c: &Db, id: i64) -> StoreResult<QuarantineRow> {
 pub async fn decide(c: &Db, id: i64, verdict: Verdict) -> StoreResult<Received> {
     let mail = quarantined(c, id).await?;
     let received = match verdict {
-        Verdict::Accept(action) => carry_out(c, &mail.sender, action).await?,
+        Verdict::Accept(action) => carry_out(c, &mail.sender, *action).await?,
         Verdict::Reject => Received::Rejected,
     };
     execute(

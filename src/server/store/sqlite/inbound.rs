@@ -153,7 +153,7 @@ pub fn quarantined(conn: &Connection, id: i64) -> StoreResult<QuarantineRow> {
 pub fn decide(conn: &Connection, id: i64, verdict: Verdict) -> StoreResult<Received> {
     let row = quarantined(conn, id)?;
     let received = match verdict {
-        Verdict::Accept(action) => carry_out(conn, &row.sender, action)?,
+        Verdict::Accept(action) => carry_out(conn, &row.sender, *action)?,
         Verdict::Reject => Received::Rejected,
     };
     conn.prepare_cached("UPDATE inbound_mail SET outcome = ?2, ticket_id = ?3 WHERE id = ?1")?
