@@ -83,6 +83,9 @@ fn table() -> Vec<Row> {
         Row("POST",   UninvitedContact,             B::None,               [200, 403, 403, 401]),
         Row("GET",    Fixed("/sync"),               B::None,               [200, 200, 200, 401]),
         Row("GET",    Fixed("/events"),             B::None,               [200, 200, 200, 401]),
+        Row("GET",    Fixed("/mail/quarantine"),    B::None,               [200, 403, 403, 401]),
+        Row("POST",   Fixed("/mail/quarantine/999999/accept"), B::None,    [404, 403, 403, 401]),
+        Row("POST",   Fixed("/mail/quarantine/999999/reject"), B::None,    [404, 403, 403, 401]),
     ]
 }
 

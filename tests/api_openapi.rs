@@ -74,6 +74,9 @@ both_stores! {
             ("post", "/auth/logout-all"),
             ("post", "/me/password"),
             ("delete", "/users/{id}"),
+            ("get", "/mail/quarantine"),
+            ("post", "/mail/quarantine/{id}/accept"),
+            ("post", "/mail/quarantine/{id}/reject"),
         ] {
             assert!(
                 doc["paths"][path][method]["security"].is_array(),

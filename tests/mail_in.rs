@@ -3,7 +3,8 @@
 //! ticket, a reply lands in its thread without the quote, a stranger holding another
 //! ticket's reply address opens their own ticket, an auto-reply is never answered, a repeated
 //! Message-ID is taken once, a foreign recipient gets 550, an oversize mail 552, an unknown
-//! sender is refused on an invite-only portal, and a message that is not MIME is kept as text.
+//! sender's mail waits in the quarantine of an invite-only portal until an admin accepts it,
+//! and a message that is not MIME is kept as text.
 
 mod common;
 mod mail_support;
@@ -242,7 +243,7 @@ Final-Recipient: rfc822; carla@acme.test\r\nAction: failed\r\nStatus: 5.2.2\r\n\
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_recipients_oversize_strangers_and_garbage() {
-    let Some(Desk { ts, ada, sam, support, domain, _sink, _dir, .. }) = desk().await else {
+    let Some(Desk { ts, maildir, ada, sam, support, domain, _sink, _dir, .. }) = desk().await else {
         return;
     };
     let foreign = ["sales@".to_string() + &domain, "support@elsewhere.test".to_string()];
@@ -252,23 +253,33 @@ async fn foreign_recipients_oversize_strangers_and_garbage() {
     big.extend(std::iter::repeat_n(b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n".as_slice(), 26 * 1024 * 1024 / 65).flatten());
     assert_eq!(send(&ts, CARLA, &[&support], &big).await.data, Some(552));
     assert!(ts.tickets_titled(&sam, "Huge").await.is_empty());
-    // An unknown sender is refused on an invite-only portal.
+    // On an invite-only portal, an unknown sender's mail waits in the quarantine; an admin
+    // accepts it: the sender becomes a contact, the ticket opens and its confirmation goes out.
     let stranger = "stranger@nowhere.test";
     let codes = send(&ts, stranger, &[&support], &mail(stranger, &support, "Hi from a stranger", "", "?")).await;
-    assert_eq!(codes.data, Some(550));
+    assert_eq!(codes.data, Some(250));
     assert!(ts.tickets_titled(&sam, "Hi from a stranger").await.is_empty());
+    let waiting = ts.get("/mail/quarantine", &ada).await.body;
+    let id = waiting[0]["id"].as_i64().expect("the stranger's mail waits");
+    assert_eq!(waiting[0]["sender"], stranger);
+    let accepted = ts.post(&format!("/mail/quarantine/{id}/accept"), &ada, serde_json::json!(null)).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    assert_eq!(ts.tickets_titled(&sam, "Hi from a stranger").await.len(), 1);
+    let confirmation = mails_to(&maildir, stranger, 1).await.remove(0);
+    assert!(header(&confirmation, "Subject").unwrap_or_default().contains("Hi from a stranger"));
     // On a portal open to self-registration, the stranger becomes a contact with a ticket.
     let access = serde_json::json!({"mode": "self_registration", "passwordless": false, "idle_timeout_minutes": 60});
     ts.set_portal(&ada, serde_json::json!({ "access": access })).await;
     // Staff are no strangers: their mail is refused for good, not retried.
     let from_staff = mail(SAM, &support, "Mail from an agent", "", "?");
     assert_eq!(send(&ts, SAM, &[&support], &from_staff).await.data, Some(550));
-    let again = mail(stranger, &support, "Hi again from a stranger", "", "?");
-    assert_eq!(send(&ts, stranger, &[&support], &again).await.data, Some(250));
-    let opened = ts.tickets_titled(&sam, "Hi again from a stranger").await;
+    let newcomer = "newcomer@nowhere.test";
+    let again = mail(newcomer, &support, "Hi from a newcomer", "", "?");
+    assert_eq!(send(&ts, newcomer, &[&support], &again).await.data, Some(250));
+    let opened = ts.tickets_titled(&sam, "Hi from a newcomer").await;
     assert_eq!(opened.len(), 1);
-    assert_eq!(opened[0]["requester_email"], stranger);
-    assert_eq!(ts.contact(&sam, stranger).await["email"], stranger);
+    assert_eq!(opened[0]["requester_email"], newcomer);
+    assert_eq!(ts.contact(&sam, newcomer).await["email"], newcomer);
     // A message that is not MIME at all is kept as its text.
     let garbage = b"\x00\x01{{{ this is not a mail header\r\nnor MIME \xff\xfe but words\r\n";
     assert_eq!(send(&ts, CARLA, &[&support], garbage).await.data, Some(250));

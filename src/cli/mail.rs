@@ -1,13 +1,16 @@
-//! `deskport mail queue`: the server's mail queue read straight from its data dir or
-//! database, so an admin can see what was sent and what failed (with the mail server's
-//! answer) even while the server is down.
+//! `deskport mail queue` and `deskport mail quarantine`: the server's mail queue and the
+//! mail from unknown senders waiting for an admin, read straight from its data dir or
+//! database, so an admin can see what was sent, what failed (with the mail server's answer)
+//! and what waits, even while the server is down.
 
 use super::output::{count, print};
 use super::portal_store::{Portal, open};
 use clap::Subcommand;
 use color_eyre::eyre::Result;
 use deskport::domain::text::{escape_invisible_in_json, strip_control};
-use deskport::domain::wire::{MailState, QueuedMail};
+use deskport::domain::wire::{MailState, QuarantinedMail, QueuedMail, waiting_and_failed};
+use deskport::server::mail_in::quarantine::describe;
+use deskport::server::store::Store;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -15,50 +18,105 @@ use std::path::PathBuf;
 #[derive(Debug, Subcommand)]
 pub enum MailAction {
     /// Lists the newest mails of the queue: queued, sent, failed with the server's answer.
-    Queue {
-        /// The server's data dir (default: the user data dir's `server/`).
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
-        /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
-        #[arg(
-            long,
-            env = "DESKPORT_DATABASE_URL",
-            hide_env_values = true,
-            conflicts_with = "data_dir"
-        )]
-        database: Option<String>,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-        /// How many of the newest mails.
-        #[arg(long, default_value_t = 100)]
-        limit: usize,
-    },
+    Queue(Listing),
+    /// Lists the mails from unknown senders waiting for an admin (invite-only portals),
+    /// oldest first; accept or reject them in the app's Portal tab or through the API.
+    Quarantine(Listing),
+}
+
+/// Which portal to read and how to print it.
+#[derive(Debug, clap::Args)]
+pub struct Listing {
+    /// The server's data dir (default: the user data dir's `server/`).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// The server's PostgreSQL database (postgres://USER@HOST:PORT/DB).
+    #[arg(
+        long,
+        env = "DESKPORT_DATABASE_URL",
+        hide_env_values = true,
+        conflicts_with = "data_dir"
+    )]
+    database: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// How many mails at most.
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+}
+
+impl Listing {
+    /// The portal's store; reading a portal that does not exist must not create one.
+    async fn store(&self) -> Result<std::sync::Arc<dyn Store>> {
+        let portal = Portal {
+            data_dir: Some(
+                self.data_dir
+                    .clone()
+                    .unwrap_or_else(super::paths::server_data_dir),
+            ),
+            database: self.database.clone(),
+        };
+        open(portal, true).await
+    }
+
+    /// Prints `items` as JSON or as `table` draws them.
+    fn print<T: serde::Serialize>(
+        &self,
+        items: &[T],
+        table: fn(&mut dyn Write, &[T]) -> std::io::Result<()>,
+    ) -> Result<()> {
+        if self.json {
+            let text = serde_json::to_string_pretty(items)?;
+            print(|out| writeln!(out, "{}", escape_invisible_in_json(&text)))
+        } else {
+            print(|out| table(out, items))
+        }
+    }
 }
 
 /// Runs a mail action.
 pub async fn run(action: MailAction) -> Result<()> {
     match action {
-        MailAction::Queue {
-            data_dir,
-            database,
-            json,
-            limit,
-        } => {
-            let portal = Portal {
-                data_dir: Some(data_dir.unwrap_or_else(super::paths::server_data_dir)),
-                database,
-            };
-            // Reading the queue of a portal that does not exist must not create one.
-            let mails = open(portal, true).await?.mail_queue(limit).await?;
-            if json {
-                let text = serde_json::to_string_pretty(&mails)?;
-                print(|out| writeln!(out, "{}", escape_invisible_in_json(&text)))
-            } else {
-                print(|out| table(out, &mails))
-            }
+        MailAction::Queue(listing) => {
+            let mails = listing.store().await?.mail_queue(listing.limit).await?;
+            listing.print(&mails, table)
+        }
+        MailAction::Quarantine(listing) => {
+            let rows = listing.store().await?.quarantine(listing.limit).await?;
+            let mails: Vec<QuarantinedMail> = rows.into_iter().map(describe).collect();
+            listing.print(&mails, quarantine_table)
         }
     }
+}
+
+/// The quarantine as a table, one mail a line with its first line of text under it.
+fn quarantine_table(out: &mut dyn Write, mails: &[QuarantinedMail]) -> std::io::Result<()> {
+    if mails.is_empty() {
+        return writeln!(out, "no mail waits in the quarantine");
+    }
+    writeln!(
+        out,
+        "{:>6}  {:<20}  {:<32}  SUBJECT",
+        "ID", "RECEIVED", "FROM"
+    )?;
+    for m in mails {
+        let first = m.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        writeln!(
+            out,
+            "{:>6}  {:<20}  {:<32}  {}",
+            m.id,
+            strip_control(&m.received_at.chars().take(19).collect::<String>()),
+            strip_control(&m.sender),
+            strip_control(&m.subject)
+        )?;
+        writeln!(out, "{:>6}  {}", "", strip_control(first))?;
+    }
+    writeln!(
+        out,
+        "{} waiting: accept or reject in the Portal tab's Mail section",
+        count(mails.len(), "mail", "mails")
+    )
 }
 
 /// The queue as a table, one mail a line, the server's answer under a failed or waiting one.
@@ -89,14 +147,7 @@ fn table(out: &mut dyn Write, mails: &[QueuedMail]) -> std::io::Result<()> {
             writeln!(out, "{:>6}  server said: {}", "", strip_control(error))?;
         }
     }
-    let failed = mails
-        .iter()
-        .filter(|m| m.state == MailState::Failed)
-        .count();
-    let waiting = mails
-        .iter()
-        .filter(|m| matches!(m.state, MailState::Queued | MailState::Sending))
-        .count();
+    let (waiting, failed) = waiting_and_failed(mails);
     writeln!(
         out,
         "{}: {waiting} waiting, {failed} failed",

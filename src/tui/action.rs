@@ -155,6 +155,8 @@ actions! {
     Decline = "decline", "decline";
     /// Email a password-less sign-in code to the address typed on the sign-in screen.
     RequestCode = "request_code", "email me a sign-in code";
+    /// Try the selected failed item again (a mail of the queue).
+    Retry = "retry", "retry";
 }
 
 impl fmt::Display for Action {

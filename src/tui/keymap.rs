@@ -36,6 +36,8 @@ pub enum Context {
     Portal,
     /// A portal setting's text while it is being edited.
     PortalField,
+    /// The Portal pane's Mail section: the queue, the quarantine and the template editor.
+    PortalMail,
     /// The customer's account pane.
     Account,
     /// The Account pane's change-password form.
@@ -54,7 +56,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::List,
         Context::SignIn,
@@ -64,6 +66,7 @@ impl Context {
         Context::Composer,
         Context::Portal,
         Context::PortalField,
+        Context::PortalMail,
         Context::Account,
         Context::AccountForm,
         Context::Help,
@@ -85,6 +88,7 @@ impl Context {
             Context::Composer => "composer",
             Context::Portal => "portal",
             Context::PortalField => "portal_field",
+            Context::PortalMail => "portal_mail",
             Context::Account => "account",
             Context::AccountForm => "account_form",
             Context::Help => "help",
@@ -164,6 +168,10 @@ impl Context {
                 MoveUp, ViewAs, Close,
             ],
             Context::PortalField => &[Confirm, NextField, PrevField, Save, Close],
+            Context::PortalMail => &[
+                Down, Up, NextQueue, PrevQueue, Retry, Accept, Decline, Confirm, Toggle, Save,
+                Revert, NextStep, PrevStep, Close,
+            ],
             Context::Account => &[ChangePassword, SignOut, SignOutEverywhere],
             Context::AccountForm => &[Confirm, NextField, PrevField, Close],
             Context::Help => &[Close, Down, Up, PageDown, PageUp],

@@ -8,7 +8,9 @@
 use crate::client::{Client, TicketThread, Write, WriteId};
 use crate::domain::Consent;
 use crate::domain::portal::PermissionMode;
-use crate::domain::wire::{Audience, CustomerTicket, InboxOut, RouteDecision};
+use crate::domain::wire::{
+    Audience, CustomerTicket, InboxOut, QuarantinedMail, QueuedMail, RouteDecision,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -114,6 +116,10 @@ pub enum Answer {
     PasswordChanged(Result<(), PasswordRefusal>),
     /// The external editor's text, or why there is none.
     Edited(Result<String, String>),
+    /// The newest mails of the mail queue (admins).
+    MailQueue(Result<Vec<QueuedMail>, String>),
+    /// The mails waiting in the quarantine (admins).
+    Quarantine(Result<Vec<QuarantinedMail>, String>),
 }
 
 /// Why a password change was refused, and which form field is at fault when the server

@@ -6,9 +6,9 @@ use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
     Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
     InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
-    PasswordChange, PortalFor, RegisterRequest, RegisterResponse, RouteDecision, RuleInput,
-    RulePatch, RuleTestRequest, TicketDetail, TicketInput, TicketListQuery, TicketOut, TicketPage,
-    TicketPatch, VerifyRequest,
+    PasswordChange, PortalFor, QuarantineDecision, QuarantinedMail, QueuedMail, RegisterRequest,
+    RegisterResponse, RouteDecision, RuleInput, RulePatch, RuleTestRequest, TicketDetail,
+    TicketInput, TicketListQuery, TicketOut, TicketPage, TicketPatch, VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
 use reqwest::Method;
@@ -340,6 +340,36 @@ impl ApiClient {
     pub async fn invite(&self, id: i64) -> Result<EmailOutcome, ApiError> {
         self.json(Call::new(Method::POST, format!("/contacts/{id}/invite")))
             .await
+    }
+
+    /// `GET /mail/queue`: the newest mails of the queue (admins).
+    pub async fn mail_queue(&self) -> Result<Vec<QueuedMail>, ApiError> {
+        self.json(Call::new(Method::GET, "/mail/queue")).await
+    }
+
+    /// `POST /mail/queue/{id}/retry`: queues a failed mail again (admins).
+    pub async fn retry_mail(&self, id: i64) -> Result<QueuedMail, ApiError> {
+        self.json(Call::new(Method::POST, format!("/mail/queue/{id}/retry")))
+            .await
+    }
+
+    /// `GET /mail/quarantine`: mail from unknown senders waiting for an admin.
+    pub async fn quarantine(&self) -> Result<Vec<QuarantinedMail>, ApiError> {
+        self.json(Call::new(Method::GET, "/mail/quarantine")).await
+    }
+
+    /// `POST /mail/quarantine/{id}/accept` (`accept`) or `.../reject`.
+    pub async fn decide_quarantined(
+        &self,
+        id: i64,
+        accept: bool,
+    ) -> Result<QuarantineDecision, ApiError> {
+        let verb = if accept { "accept" } else { "reject" };
+        self.json(Call::new(
+            Method::POST,
+            format!("/mail/quarantine/{id}/{verb}"),
+        ))
+        .await
     }
 
     /// `GET /sync` as raw JSON bytes (decoded off the async threads by the sync engine).

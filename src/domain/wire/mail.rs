@@ -43,6 +43,20 @@ impl MailState {
     }
 }
 
+/// How many of `mails` wait to be sent (queued or being sent) and how many failed: the
+/// queue's summary wherever it is listed.
+pub fn waiting_and_failed(mails: &[QueuedMail]) -> (usize, usize) {
+    let waiting = mails
+        .iter()
+        .filter(|m| matches!(m.state, MailState::Queued | MailState::Sending))
+        .count();
+    let failed = mails
+        .iter()
+        .filter(|m| m.state == MailState::Failed)
+        .count();
+    (waiting, failed)
+}
+
 /// One mail of the queue, with everything needed to send it and to thread replies to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QueuedMail {
@@ -95,4 +109,33 @@ pub struct OriginalMail {
     /// The whole message: headers and body, as received (bytes that are not UTF-8, and NUL,
     /// replaced).
     pub raw: String,
+}
+
+/// A mail from an unknown sender on an invite-only portal, waiting for an admin to accept it
+/// (it then opens a ticket for a new contact) or reject it (`GET /mail/quarantine`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QuarantinedMail {
+    /// Its id among received mails.
+    pub id: i64,
+    /// The sender's address.
+    pub sender: String,
+    /// The sender's name from `From`, if the mail gave one.
+    pub name: Option<String>,
+    /// Its subject.
+    pub subject: String,
+    /// Its text as the ticket would get it (quoted history folded away).
+    pub body: String,
+    /// When it arrived (RFC 3339).
+    pub received_at: String,
+}
+
+/// What became of a quarantined mail an admin decided on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QuarantineDecision {
+    /// The mail.
+    pub id: i64,
+    /// Whether it was accepted (else rejected and dropped).
+    pub accepted: bool,
+    /// The ticket it opened, when accepted.
+    pub ticket_id: Option<i64>,
 }

@@ -1,10 +1,12 @@
-//! The mail queue for admins: what was sent, what waits and what failed with the mail
-//! server's answer, and a retry of a failed mail. And for staff, the received mail a ticket
-//! or a message came from, as it arrived.
+//! Mail for admins: the queue (what was sent, what waits and what failed with the mail
+//! server's answer, and a retry of a failed mail) and the quarantine of mail from unknown
+//! senders (accept or reject). And for staff, the received mail a ticket or a message came
+//! from, as it arrived.
 
-use crate::domain::wire::{OriginalMail, QueuedMail};
+use crate::domain::wire::{OriginalMail, QuarantineDecision, QuarantinedMail, QueuedMail};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Admin, Caller, Json, Path, Query};
+use crate::server::mail_in::quarantine;
 use crate::server::state::SharedState;
 use crate::server::store::MailOf;
 use axum::extract::State;
@@ -20,6 +22,9 @@ pub fn router() -> OpenApiRouter<SharedState> {
         .routes(routes!(retry_mail))
         .routes(routes!(opening_original))
         .routes(routes!(message_original))
+        .routes(routes!(list_quarantine))
+        .routes(routes!(accept_mail))
+        .routes(routes!(reject_mail))
 }
 
 /// Most mails one answer lists.
@@ -42,11 +47,18 @@ async fn list_queue(
     _: Admin,
     Query(p): Query<QueueParams>,
 ) -> ApiResult<Json<Vec<QueuedMail>>> {
-    let limit = p.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+    Ok(Json(state.store.mail_queue(p.checked()?).await?))
+}
+
+impl QueueParams {
+    /// The limit asked for, or the default; out of range is a 400.
+    fn checked(&self) -> ApiResult<usize> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid("limit", format!("must be 1–{MAX_LIMIT}")));
+        }
+        Ok(limit)
     }
-    Ok(Json(state.store.mail_queue(limit).await?))
 }
 
 /// Queues a failed mail again, to be tried now with its retries counted afresh (admins); a
@@ -102,4 +114,42 @@ async fn original(
         Some(mail) => Ok(Json(mail)),
         None => Err(ApiError::not_found()),
     }
+}
+
+/// The mails from unknown senders waiting for an admin on an invite-only portal, oldest
+/// first, with their text (admins).
+#[utoipa::path(get, path = "/mail/quarantine", tag = "mail", params(QueueParams),
+    responses((status = 200, body = Vec<QuarantinedMail>), (status = 400, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_quarantine(
+    State(state): State<SharedState>,
+    _: Admin,
+    Query(p): Query<QueueParams>,
+) -> ApiResult<Json<Vec<QuarantinedMail>>> {
+    let rows = state.store.quarantine(p.checked()?).await?;
+    Ok(Json(rows.into_iter().map(quarantine::describe).collect()))
+}
+
+/// Accepts a quarantined mail (admins): its sender becomes a contact and the mail opens a
+/// ticket routed by the rules, as a known contact's mail would; 404 when no mail waits under
+/// this id.
+#[utoipa::path(post, path = "/mail/quarantine/{id}/accept", tag = "mail", params(("id" = i64, Path, description = "the quarantined mail's id")),
+    responses((status = 200, body = QuarantineDecision), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn accept_mail(
+    State(state): State<SharedState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<QuarantineDecision>> {
+    Ok(Json(quarantine::accept(state.store.as_ref(), id).await?))
+}
+
+/// Rejects a quarantined mail (admins): it is dropped, no ticket is opened and no mail is
+/// sent; 404 when no mail waits under this id.
+#[utoipa::path(post, path = "/mail/quarantine/{id}/reject", tag = "mail", params(("id" = i64, Path, description = "the quarantined mail's id")),
+    responses((status = 200, body = QuarantineDecision), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn reject_mail(
+    State(state): State<SharedState>,
+    _: Admin,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<QuarantineDecision>> {
+    Ok(Json(quarantine::reject(state.store.as_ref(), id).await?))
 }

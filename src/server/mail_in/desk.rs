@@ -113,6 +113,10 @@ impl PortalDesk {
                 tracing::warn!("refused a mail from {sender}: {reason}");
                 Reply::new(550, format!("5.7.1 {reason}"))
             }
+            Received::Quarantined => {
+                tracing::info!("a mail from the unknown sender {sender} waits in the quarantine");
+                Reply::new(250, "2.0.0 taken; it waits for the help desk to accept it")
+            }
             Received::Duplicate => {
                 tracing::info!("a mail from {sender} was received before; ignored");
                 Reply::new(250, "2.0.0 already received")
@@ -137,11 +141,7 @@ impl PortalDesk {
                 report: mail.body.clone(),
             });
         }
-        let body = if mail.body.trim().is_empty() {
-            "(no text)".to_string()
-        } else {
-            mail.body.clone()
-        };
+        let body = text_of(mail);
         if let Some(ticket) = self.thread(mail, recipients).await?
             && ticket.requester_email == sender
         {
@@ -164,41 +164,11 @@ impl PortalDesk {
         let requester = match store.contact_by_email(sender.to_string()).await? {
             Some(contact) => Requester::Known(contact.id),
             None if store.portal().await?.access.mode == AccessMode::SelfRegistration => {
-                Requester::New {
-                    email: sender.to_string(),
-                    name: mail
-                        .from_name
-                        .clone()
-                        .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).to_string()),
-                }
+                new_contact(mail, sender)
             }
-            None => {
-                return Ok(InboundAction::Refuse {
-                    reason: "this help desk takes mail only from its contacts".into(),
-                });
-            }
+            None => return Ok(InboundAction::Quarantine),
         };
-        let subject = if mail.subject.trim().is_empty() {
-            "(no subject)".to_string()
-        } else {
-            mail.subject.clone()
-        };
-        Ok(InboundAction::Open {
-            requester,
-            ticket: NewTicket {
-                subject,
-                description: body,
-                category: String::new(),
-                priority: Priority::Medium,
-                contact_id: 0,
-                source: Source::Email,
-                form_fields: Default::default(),
-                tags: vec![],
-                inbox_id: None,
-                owner_id: None,
-            },
-            confirm: !mail.automatic,
-        })
+        Ok(open_ticket(mail, requester))
     }
 
     /// The ticket the mail answers: by a reply address whose token checks, else by its
@@ -225,5 +195,51 @@ impl PortalDesk {
             Some(ticket_id) => found(store.ticket(ticket_id, Reader::Staff).await),
             None => Ok(None),
         }
+    }
+}
+
+/// The contact a mail from an unknown `sender` creates, named as its `From` names them.
+pub fn new_contact(mail: &ReadMail, sender: &str) -> Requester {
+    Requester::New {
+        email: sender.to_string(),
+        name: mail
+            .from_name
+            .clone()
+            .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).to_string()),
+    }
+}
+
+/// The new ticket a mail opens for `requester`, routed by the rules like one from the support
+/// form; the requester is told it exists unless the mail came from a machine.
+pub fn open_ticket(mail: &ReadMail, requester: Requester) -> InboundAction {
+    let subject = if mail.subject.trim().is_empty() {
+        "(no subject)".to_string()
+    } else {
+        mail.subject.clone()
+    };
+    InboundAction::Open {
+        requester,
+        ticket: NewTicket {
+            subject,
+            description: text_of(mail),
+            category: String::new(),
+            priority: Priority::Medium,
+            contact_id: 0,
+            source: Source::Email,
+            form_fields: Default::default(),
+            tags: vec![],
+            inbox_id: None,
+            owner_id: None,
+        },
+        confirm: !mail.automatic,
+    }
+}
+
+/// The mail's text as a ticket keeps it (a placeholder for a mail without text).
+pub fn text_of(mail: &ReadMail) -> String {
+    if mail.body.trim().is_empty() {
+        "(no text)".to_string()
+    } else {
+        mail.body.clone()
     }
 }

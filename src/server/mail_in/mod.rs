@@ -6,6 +6,7 @@
 pub mod desk;
 pub mod imap;
 pub mod parse;
+pub mod quarantine;
 pub mod smtp;
 
 use crate::server::state::SharedState;

@@ -49,11 +49,14 @@ pub enum InboundAction {
         /// The report's text.
         report: String,
     },
-    /// Not taken (an unknown sender on an invite-only portal): only recorded.
+    /// Not taken (mail from a staff address): only recorded.
     Refuse {
         /// Why.
         reason: String,
     },
+    /// From an unknown sender on an invite-only portal: kept until an admin accepts it
+    /// (then it opens a ticket, as [`InboundAction::Open`]) or rejects it.
+    Quarantine,
 }
 
 /// The requester of a ticket opened by mail.
@@ -96,6 +99,10 @@ pub enum Received {
         /// Why.
         reason: String,
     },
+    /// Waiting in the quarantine for an admin.
+    Quarantined,
+    /// Taken out of the quarantine by an admin and dropped.
+    Rejected,
     /// A mail with this Message-ID was already received: nothing was done.
     Duplicate,
 }
@@ -108,6 +115,8 @@ impl Received {
             Received::Opened { .. } => "opened",
             Received::Bounced { .. } => "bounced",
             Received::Refused { .. } => "refused",
+            Received::Quarantined => "quarantined",
+            Received::Rejected => "rejected",
             Received::Duplicate => "duplicate",
         }
     }
@@ -139,6 +148,31 @@ pub enum MailOf {
     Opening,
     /// The mail that became this thread message.
     Message(i64),
+}
+
+/// A mail waiting in the quarantine, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarantineRow {
+    /// Its id in `inbound_mail`.
+    pub id: i64,
+    /// The sender's address.
+    pub sender: String,
+    /// Its subject.
+    pub subject: String,
+    /// The whole message as received, read again when it is shown or accepted.
+    pub raw: String,
+    /// When it arrived (RFC 3339).
+    pub received_at: String,
+}
+
+/// What an admin decided about a quarantined mail: accepted, with the ticket it opens
+/// ([`InboundAction::Open`]), or rejected.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// Open the ticket.
+    Accept(Box<InboundAction>),
+    /// Drop it: no ticket, no mail.
+    Reject,
 }
 
 /// The first line of a bounce report, as recorded on the bounced mail.

@@ -12,7 +12,9 @@ pub mod sweep;
 pub mod table_copy;
 
 pub use held::{one_transaction, settle};
-pub use inbound::{InboundAction, InboundMail, MailOf, Received, Requester};
+pub use inbound::{
+    InboundAction, InboundMail, MailOf, QuarantineRow, Received, Requester, Verdict,
+};
 pub use sqlite::FillFrom;
 
 pub use crate::domain::wire::{
@@ -530,6 +532,13 @@ pub trait Store: Send + Sync + 'static {
     /// This server's turn at the mailbox it polls (`serve --imap`): `None` while another
     /// server on the same store holds it, so one server at a time takes mail from it.
     async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>>;
+    /// The oldest `limit` mails waiting in the quarantine, oldest first.
+    async fn quarantine(&self, limit: usize) -> StoreResult<Vec<QuarantineRow>>;
+    /// One mail waiting in the quarantine (`NotFound` when none waits under `id`).
+    async fn quarantined(&self, id: i64) -> StoreResult<QuarantineRow>;
+    /// Carries out an admin's verdict on a quarantined mail in one transaction, and records
+    /// what became of it; `NotFound` when no mail waits under `id` (an admin decided first).
+    async fn decide_quarantined(&self, id: i64, verdict: Verdict) -> StoreResult<Received>;
 }
 
 /// Held while this server polls the mailbox; dropping it gives the turn up (on PostgreSQL it

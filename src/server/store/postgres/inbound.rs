@@ -2,15 +2,16 @@
 //! in the transaction that carries out what threading decided (as `sqlite/inbound.rs`).
 
 use super::people::create_contact;
-use super::sql::{Db, execute, get, row, row_opt};
+use super::sql::{Db, execute, get, row, row_opt, rows};
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
 use crate::server::store::shared::now_text;
 use crate::server::store::{
-    InboundAction, InboundMail, MailOf, MailboxTurn, NewTicket, OriginalMail, Received, Requester,
-    StoreResult,
+    InboundAction, InboundMail, MailOf, MailboxTurn, NewTicket, OriginalMail, QuarantineRow,
+    Received, Requester, StoreResult, Verdict,
 };
+use tokio_postgres::Row;
 
 /// The session advisory lock whose holder polls the mailbox (`serve --imap`).
 const MAILBOX_LOCK: i64 = 0x6465_736b_0004;
@@ -57,7 +58,34 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
     {
         return Ok(Received::Duplicate);
     }
-    let received = match mail.action {
+    let received = carry_out(c, &mail.sender, mail.action).await?;
+    let note = match &received {
+        Received::Refused { reason } => Some(reason.clone()),
+        _ => None,
+    };
+    execute(
+        c,
+        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            &mail.message_id,
+            &mail.sender,
+            &mail.subject,
+            &mail.raw,
+            &received.as_str(),
+            &received.ticket_id(),
+            &received.thread_message_id(),
+            &note,
+            &now_text(),
+        ],
+    )
+    .await?;
+    Ok(received)
+}
+
+/// Carries out what threading decided for a mail from `sender`.
+async fn carry_out(c: &Db, sender: &str, action: InboundAction) -> StoreResult<Received> {
+    Ok(match action {
         InboundAction::Reply {
             ticket_id,
             contact_id,
@@ -69,7 +97,7 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             execute(
                 c,
                 "UPDATE messages SET channel = 'email', sender_address = $2 WHERE id = $1",
-                &[&message.message.id, &mail.sender],
+                &[&message.message.id, &sender],
             )
             .await?;
             Received::Replied {
@@ -126,26 +154,52 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             Received::Bounced { mail_id }
         }
         InboundAction::Refuse { reason } => Received::Refused { reason },
-    };
-    let note = match &received {
-        Received::Refused { reason } => Some(reason.clone()),
-        _ => None,
+        InboundAction::Quarantine => Received::Quarantined,
+    })
+}
+
+const QUARANTINE_COLUMNS: &str = "SELECT id, sender, subject, raw, received_at FROM inbound_mail \
+     WHERE outcome = 'quarantined'";
+
+fn quarantine_row(r: &Row) -> StoreResult<QuarantineRow> {
+    Ok(QuarantineRow {
+        id: get(r, 0)?,
+        sender: get(r, 1)?,
+        subject: get(r, 2)?,
+        raw: get(r, 3)?,
+        received_at: get(r, 4)?,
+    })
+}
+
+/// The oldest `limit` mails waiting in the quarantine.
+pub async fn quarantine(c: &Db, limit: usize) -> StoreResult<Vec<QuarantineRow>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let sql = format!("{QUARANTINE_COLUMNS} ORDER BY id LIMIT $1");
+    rows(c, &sql, &[&limit])
+        .await?
+        .iter()
+        .map(quarantine_row)
+        .collect()
+}
+
+/// The quarantined mail `id`.
+pub async fn quarantined(c: &Db, id: i64) -> StoreResult<QuarantineRow> {
+    let sql = format!("{QUARANTINE_COLUMNS} AND id = $1");
+    quarantine_row(&row(c, &sql, &[&id]).await?)
+}
+
+/// Carries out `verdict` on the quarantined mail `id` and records the outcome on it. The
+/// transaction holds the write lock, so two admins cannot both decide on it.
+pub async fn decide(c: &Db, id: i64, verdict: Verdict) -> StoreResult<Received> {
+    let mail = quarantined(c, id).await?;
+    let received = match verdict {
+        Verdict::Accept(action) => carry_out(c, &mail.sender, *action).await?,
+        Verdict::Reject => Received::Rejected,
     };
     execute(
         c,
-        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        &[
-            &mail.message_id,
-            &mail.sender,
-            &mail.subject,
-            &mail.raw,
-            &received.as_str(),
-            &received.ticket_id(),
-            &received.thread_message_id(),
-            &note,
-            &now_text(),
-        ],
+        "UPDATE inbound_mail SET outcome = $2, ticket_id = $3 WHERE id = $1",
+        &[&id, &received.as_str(), &received.ticket_id()],
     )
     .await?;
     Ok(received)

@@ -16,8 +16,9 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOf,
-    MailOutcome, MailboxTurn, MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store,
-    StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
+    MailOutcome, MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received,
+    RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
+    Verdict,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -351,5 +352,14 @@ impl Store for PostgresStore {
     }
     async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>> {
         super::inbound::mailbox_turn(&self.pool).await
+    }
+    async fn quarantine(&self, limit: usize) -> StoreResult<Vec<QuarantineRow>> {
+        pg_read!(self, |c| super::inbound::quarantine(c, limit))
+    }
+    async fn quarantined(&self, id: i64) -> StoreResult<QuarantineRow> {
+        pg_read!(self, |c| super::inbound::quarantined(c, id))
+    }
+    async fn decide_quarantined(&self, id: i64, verdict: Verdict) -> StoreResult<Received> {
+        pg_write!(self, |c| super::inbound::decide(c, id, verdict))
     }
 }

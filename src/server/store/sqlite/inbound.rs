@@ -7,7 +7,8 @@ use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
 use crate::server::store::{
-    InboundAction, InboundMail, MailOf, NewTicket, OriginalMail, Received, Requester, StoreResult,
+    InboundAction, InboundMail, MailOf, NewTicket, OriginalMail, QuarantineRow, Received,
+    Requester, StoreResult, Verdict,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -31,7 +32,32 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
     if seen.is_some() {
         return Ok(Received::Duplicate);
     }
-    let received = match mail.action {
+    let received = carry_out(conn, &mail.sender, mail.action)?;
+    let note = match &received {
+        Received::Refused { reason } => Some(reason.clone()),
+        _ => None,
+    };
+    conn.prepare_cached(
+        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        mail.message_id,
+        mail.sender,
+        mail.subject,
+        mail.raw,
+        received.as_str(),
+        received.ticket_id(),
+        received.thread_message_id(),
+        note,
+        now_text()
+    ])?;
+    Ok(received)
+}
+
+/// Carries out what threading decided for a mail from `sender`.
+fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreResult<Received> {
+    Ok(match action {
         InboundAction::Reply {
             ticket_id,
             contact_id,
@@ -48,7 +74,7 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
             conn.prepare_cached(
                 "UPDATE messages SET channel = 'email', sender_address = ?2 WHERE id = ?1",
             )?
-            .execute(params![message.message.id, mail.sender])?;
+            .execute(params![message.message.id, sender])?;
             Received::Replied {
                 ticket_id,
                 message_id: message.message.id,
@@ -97,26 +123,46 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
             Received::Bounced { mail_id }
         }
         InboundAction::Refuse { reason } => Received::Refused { reason },
+        InboundAction::Quarantine => Received::Quarantined,
+    })
+}
+
+const QUARANTINE_COLUMNS: &str = "SELECT id, sender, subject, raw, received_at FROM inbound_mail \
+     WHERE outcome = 'quarantined'";
+
+fn quarantine_row(r: &rusqlite::Row) -> rusqlite::Result<QuarantineRow> {
+    Ok(QuarantineRow {
+        id: r.get(0)?,
+        sender: r.get(1)?,
+        subject: r.get(2)?,
+        raw: r.get(3)?,
+        received_at: r.get(4)?,
+    })
+}
+
+/// The oldest `limit` mails waiting in the quarantine.
+pub fn quarantine(conn: &Connection, limit: usize) -> StoreResult<Vec<QuarantineRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{QUARANTINE_COLUMNS} ORDER BY id LIMIT ?1"))?;
+    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], quarantine_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The quarantined mail `id`.
+pub fn quarantined(conn: &Connection, id: i64) -> StoreResult<QuarantineRow> {
+    Ok(conn
+        .prepare_cached(&format!("{QUARANTINE_COLUMNS} AND id = ?1"))?
+        .query_row([id], quarantine_row)?)
+}
+
+/// Carries out `verdict` on the quarantined mail `id` and records the outcome on it.
+pub fn decide(conn: &Connection, id: i64, verdict: Verdict) -> StoreResult<Received> {
+    let row = quarantined(conn, id)?;
+    let received = match verdict {
+        Verdict::Accept(action) => carry_out(conn, &row.sender, *action)?,
+        Verdict::Reject => Received::Rejected,
     };
-    let note = match &received {
-        Received::Refused { reason } => Some(reason.clone()),
-        _ => None,
-    };
-    conn.prepare_cached(
-        "INSERT INTO inbound_mail (message_id, sender, subject, raw, outcome, ticket_id, thread_message_id, note, received_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        mail.message_id,
-        mail.sender,
-        mail.subject,
-        mail.raw,
-        received.as_str(),
-        received.ticket_id(),
-        received.thread_message_id(),
-        note,
-        now_text()
-    ])?;
+    conn.prepare_cached("UPDATE inbound_mail SET outcome = ?2, ticket_id = ?3 WHERE id = ?1")?
+        .execute(params![id, received.as_str(), received.ticket_id()])?;
     Ok(received)
 }
 

@@ -13,8 +13,8 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOf, MailOutcome,
-    MailboxTurn, MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
-    StoredResponse, TicketChange, TicketQuery, TicketRow,
+    MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received, RouteDecision,
+    Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow, Verdict,
 };
 use axum::body::Bytes;
 
@@ -366,5 +366,16 @@ impl Store for SqliteStore {
     async fn mailbox_turn(&self) -> StoreResult<Option<MailboxTurn>> {
         // One server per SQLite file: the turn is always this one's.
         Ok(Some(MailboxTurn::alone()))
+    }
+    async fn quarantine(&self, limit: usize) -> StoreResult<Vec<QuarantineRow>> {
+        self.read(move |c| super::inbound::quarantine(c, limit))
+            .await
+    }
+    async fn quarantined(&self, id: i64) -> StoreResult<QuarantineRow> {
+        self.read(move |c| super::inbound::quarantined(c, id)).await
+    }
+    async fn decide_quarantined(&self, id: i64, verdict: Verdict) -> StoreResult<Received> {
+        self.write(move |c| super::inbound::decide(c, id, verdict))
+            .await
     }
 }

@@ -12,6 +12,7 @@ mod fields;
 mod form;
 mod groups;
 mod keys;
+mod mail;
 mod overview;
 mod preview;
 mod save;
@@ -52,18 +53,21 @@ pub enum Section {
     Consent,
     /// The support form's fields.
     SupportForm,
+    /// The mail queue, the quarantine and the mail templates (admins).
+    Mail,
     /// Every setting, read-only.
     Overview,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::General,
         Section::Tickets,
         Section::Access,
         Section::TicketView,
         Section::Consent,
         Section::SupportForm,
+        Section::Mail,
         Section::Overview,
     ];
 
@@ -75,6 +79,7 @@ impl Section {
             Section::TicketView => "Ticket view",
             Section::Consent => "Consent",
             Section::SupportForm => "Support form",
+            Section::Mail => "Mail",
             Section::Overview => "Overview",
         }
     }
@@ -87,7 +92,7 @@ impl Section {
             Section::TicketView => Some(Part::TicketView),
             Section::Consent => Some(Part::Consent),
             Section::SupportForm => Some(Part::SupportForm),
-            Section::Overview => None,
+            Section::Mail | Section::Overview => None,
         }
     }
 }
@@ -105,6 +110,18 @@ const STEPS: [(Part, &str); 4] = [
 struct Message {
     text: String,
     error: bool,
+}
+
+impl Message {
+    /// The message as drawn under the form: an error in the error style.
+    fn line(&self, ctx: DrawCtx<'_>) -> ratatui::text::Line<'static> {
+        let style = if self.error {
+            ctx.theme.error
+        } else {
+            ctx.theme.base
+        };
+        ratatui::text::Line::styled(self.text.clone(), style)
+    }
 }
 
 /// The Portal pane.
@@ -135,6 +152,8 @@ pub struct Portal {
     viewing: Option<view_as::ViewAs>,
     /// The save waiting for the server's answer.
     saving: Option<save::Saving>,
+    /// The Mail section's lists and template edits.
+    mail: mail::Mail,
 }
 
 impl Portal {
@@ -158,6 +177,7 @@ impl Portal {
             reporting: Vec::new(),
             viewing: None,
             saving: None,
+            mail: mail::Mail::default(),
         }
     }
 
@@ -277,7 +297,9 @@ impl Portal {
 
 impl Component for Portal {
     fn contexts(&self) -> &'static [Context] {
-        if self.question.asking() {
+        if self.on_mail() {
+            self.mail_contexts()
+        } else if self.question.asking() {
             confirm::CONTEXTS
         } else if self.form.typing_lines() {
             &[Context::Composer]
@@ -295,6 +317,9 @@ impl Component for Portal {
     fn handle(&mut self, action: Action) -> Outcome {
         if self.question.asking() {
             return self.answer(action);
+        }
+        if self.on_mail() {
+            return self.handle_mail(action);
         }
         if let Some(v) = &mut self.viewing {
             return match action {
@@ -332,10 +357,13 @@ impl Component for Portal {
     }
 
     fn captures_text(&self) -> bool {
-        !self.read_only && self.form.typing() && !self.question.asking()
+        !self.read_only && (self.form.typing() || self.mail_typing()) && !self.question.asking()
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if self.mail_typing() {
+            return self.mail_input(key);
+        }
         if self.read_only || !self.form.key(key) {
             return Outcome::Ignored;
         }
@@ -345,6 +373,9 @@ impl Component for Portal {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
+        if self.mail_typing() {
+            return self.mail_paste(text);
+        }
         if !self.read_only && self.form.paste(text) {
             Outcome::Changed
         } else {
@@ -353,6 +384,7 @@ impl Component for Portal {
     }
 
     fn background(&mut self, done: Done) -> Option<Done> {
+        let done = self.mail_background(done)?;
         let done = match &mut self.saving {
             Some(saving) => saving.receive(done)?,
             None => done,
@@ -387,7 +419,11 @@ impl Component for Portal {
         let view = client.view();
         self.refresh(&view);
         self.settle(&view);
-        draw::draw(self, &view, frame, area, ctx);
+        if self.on_mail() {
+            mail::draw(self, &view, frame, area, ctx);
+        } else {
+            draw::draw(self, &view, frame, area, ctx);
+        }
         if let Some(v) = &mut self.viewing {
             v.draw(frame, area, ctx);
         }

@@ -10,6 +10,9 @@ pub fn commands(p: &Portal) -> Vec<Command> {
     if p.question.asking() {
         return p.question.commands();
     }
+    if p.on_mail() {
+        return p.mail_commands();
+    }
     if p.viewing.is_some() {
         return vec![
             Command::labelled(Action::Close, "close the list"),

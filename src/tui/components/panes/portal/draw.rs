@@ -132,7 +132,8 @@ fn trouble_line(view: &View, ctx: DrawCtx<'_>) -> Option<Line<'static>> {
     Some(Line::styled(text, ctx.theme.error))
 }
 
-fn header(p: &Portal, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+/// The wizard's steps or the sections, the one shown marked.
+pub(super) fn header(p: &Portal, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
     if p.draft.is_some() {
         let steps: Vec<Span> = STEPS
             .iter()
@@ -170,24 +171,13 @@ fn header(p: &Portal, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
     let tabs: Vec<Span> = Section::ALL
         .iter()
         .enumerate()
-        .flat_map(|(i, s)| {
-            let here = i == p.section;
-            let text = if here {
-                format!("[{}]", s.title())
+        .map(|(i, s)| {
+            // No gap between the names: all eight fit in 80 columns.
+            if i == p.section {
+                Span::styled(format!("[{}]", s.title()), ctx.theme.tab_active)
             } else {
-                format!(" {} ", s.title())
-            };
-            [
-                Span::styled(
-                    text,
-                    if here {
-                        ctx.theme.tab_active
-                    } else {
-                        ctx.theme.tab
-                    },
-                ),
-                Span::raw(" "),
-            ]
+                Span::styled(format!(" {} ", s.title()), ctx.theme.tab)
+            }
         })
         .collect();
     vec![Line::from(tabs)]
@@ -296,14 +286,7 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     if let Some(line) = trouble_line(view, ctx) {
         footer.push(line);
     }
-    if let Some(m) = &p.message {
-        let style = if m.error {
-            ctx.theme.error
-        } else {
-            ctx.theme.base
-        };
-        footer.push(Line::styled(m.text.clone(), style));
-    }
+    footer.extend(p.message.iter().map(|m| m.line(ctx)));
     let editable = !p.read_only;
     let mut body = p.form.rows(editable, ctx);
     let fields = body.len();

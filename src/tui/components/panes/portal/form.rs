@@ -74,4 +74,12 @@ pub enum FieldId {
     FormPrivate,
     /// A select field's options, comma-separated.
     FormOptions,
+    /// Which mail template the editor shows.
+    MailEvent,
+    /// The language whose default wording the editor starts from.
+    MailLanguage,
+    /// The template's subject.
+    MailSubject,
+    /// The template's body.
+    MailBody,
 }
