@@ -491,6 +491,11 @@ pub trait Store: Send + Sync + 'static {
     /// `answer_secs`, so neither table grows without end; returns how many of each went.
     async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)>;
 
+    /// Whether the database answers now: `/healthz` asks, so that a load balancer takes an
+    /// instance whose database is gone out of rotation. Reads the database itself (no pooled
+    /// state that could still look fine), within a few seconds.
+    async fn check_database(&self) -> StoreResult<()>;
+
     /// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Loads a whole data set into an empty store in one transaction, keeping its ids.

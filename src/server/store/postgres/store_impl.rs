@@ -309,6 +309,13 @@ impl Store for PostgresStore {
             .map_err(|e| CodeKeyError::Stored(e.to_string()))?;
         CodeKey::from_bytes(&stored)
     }
+    async fn check_database(&self) -> StoreResult<()> {
+        // A pooled connection the server closed (stopped, restarted) is replaced on checkout,
+        // so this reaches the server as it is now.
+        let conn = self.pool.get().await?;
+        conn.simple_query("SELECT 1").await?;
+        Ok(())
+    }
     async fn is_empty(&self) -> StoreResult<bool> {
         pg_read!(self, |c| import::is_empty(c))
     }

@@ -319,6 +319,9 @@ impl Store for SqliteStore {
         self.write(move |c| auth::sweep(c, idle_secs, answer_secs))
             .await
     }
+    async fn check_database(&self) -> StoreResult<()> {
+        self.check_file().await
+    }
     async fn is_empty(&self) -> StoreResult<bool> {
         self.read(super::import::is_empty).await
     }
