@@ -272,6 +272,10 @@ pub struct StoredResponse {
     pub body: Vec<u8>,
 }
 
+/// A session (its account and last-seen time, `None` when unknown or expired) and the
+/// portal settings: what every signed-in request reads first.
+pub type SessionAndPortal = (Option<(Account, i64)>, std::sync::Arc<PortalSettings>);
+
 /// Everything the API needs from persistence.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -358,6 +362,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()>;
     /// Resolves a session; returns the account and the last-seen time (unix seconds).
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>>;
+    /// [`Store::session`] and [`Store::portal`] in one call, as every signed-in request
+    /// needs both first: a store that asks a database server each time asks it once.
+    async fn session_and_portal(&self, token_hash: String) -> StoreResult<SessionAndPortal>;
     /// Marks a session used now.
     async fn touch_session(&self, token_hash: String) -> StoreResult<()>;
     /// Ends a session.

@@ -13,8 +13,8 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOutcome,
-    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, Store, StoreResult,
-    StoredResponse, TicketChange, TicketQuery, TicketRow,
+    MessageRow, NewTicket, Poke, Reader, Received, RouteDecision, SessionAndPortal, Store,
+    StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
 };
 use axum::body::Bytes;
 
@@ -152,6 +152,12 @@ impl Store for SqliteStore {
     }
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>> {
         self.cached_session(token_hash).await
+    }
+    async fn session_and_portal(&self, token_hash: String) -> StoreResult<SessionAndPortal> {
+        Ok((
+            self.cached_session(token_hash).await?,
+            self.cached_portal().await?,
+        ))
     }
     async fn touch_session(&self, token_hash: String) -> StoreResult<()> {
         self.write(move |c| auth::touch_session(c, &token_hash))
