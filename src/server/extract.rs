@@ -171,12 +171,12 @@ impl FromRequestParts<SharedState> for Caller {
             .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token"))?;
         let token_hash = digest(token);
         let read_from = state.store.answer_stamp();
-        let Some((account, last_seen)) = state.store.session(token_hash.clone()).await? else {
+        let (session, portal) = state.store.session_and_portal(token_hash.clone()).await?;
+        let Some((account, last_seen)) = session else {
             return Err(ApiError::unauthorized(
                 "the token is unknown or was signed out",
             ));
         };
-        let portal = state.store.portal().await?;
         let idle = i64::from(portal.access.idle_timeout_minutes) * 60;
         let now = chrono::Utc::now().timestamp();
         if now - last_seen > idle {

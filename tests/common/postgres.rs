@@ -318,6 +318,33 @@ impl Cluster {
         assert!(started.success(), "setsid failed: {started}");
     }
 
+    /// Stops the server (fast shutdown: open connections are ended), keeping its data, as
+    /// an outage would; [`Cluster::start_again`] brings it back.
+    pub fn halt(&self) {
+        let mut pg_ctl = as_cluster_owner(&self.bin, "pg_ctl");
+        pg_ctl
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["stop", "-m", "fast", "-w"])
+            .stdout(Stdio::null());
+        run(pg_ctl, "pg_ctl stop");
+    }
+
+    /// Starts a halted server again on its port, with the options it ran with
+    /// (`pg_ctl restart` reads them back from `postmaster.opts`).
+    pub fn start_again(&self) {
+        let mut pg_ctl = as_cluster_owner(&self.bin, "pg_ctl");
+        pg_ctl
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .args(["-w", "restart"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        run(pg_ctl, "pg_ctl restart");
+    }
+
     /// Stops the server at once and removes its dir (the data is throwaway).
     fn stop(&self) {
         let mut pg_ctl = as_cluster_owner(&self.bin, "pg_ctl");

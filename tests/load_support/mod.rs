@@ -1,8 +1,10 @@
-//! Many clients at once against one server on loopback, shared by `tests/load_clients.rs`
-//! and `benches/load_clients.rs`: each client signs in (a session made in the store), syncs
+//! Many clients at once against one server on loopback, or several instances of one portal
+//! (on one PostgreSQL database), shared by `tests/load_clients.rs` and
+//! `benches/load_clients.rs`: each client signs in (a session made in the store), syncs
 //! everything, then in rounds replies to a ticket it can see (with an `Idempotency-Key`) and
-//! syncs again from its cursor. Every request's latency and status is recorded, and at the
-//! end every reply is checked to be on its ticket exactly once.
+//! syncs again from its cursor. Clients are spread over the instances in turn. Every
+//! request's latency and status is recorded, and at the end every reply is checked to be on
+//! its ticket exactly once.
 
 use deskport::server::RunningServer;
 use deskport::server::security::new_token;
@@ -152,18 +154,22 @@ async fn one_client(
     rec
 }
 
-/// Runs `clients` clients for `rounds` rounds each against `server` and checks the replies.
-pub async fn run(server: &RunningServer, clients: usize, rounds: usize) -> LoadReport {
-    let base = server.base_url();
+/// Runs `clients` clients for `rounds` rounds each against `servers` (instances of one
+/// portal; client `n` uses instance `n mod len`) and checks the replies.
+pub async fn run(servers: &[&RunningServer], clients: usize, rounds: usize) -> LoadReport {
+    let first = servers.first().expect("at least one server");
     let mut tokens = Vec::with_capacity(clients);
     for n in 0..clients {
-        tokens.push(session(server, ACCOUNTS[n % ACCOUNTS.len()]).await);
+        tokens.push(session(first, ACCOUNTS[n % ACCOUNTS.len()]).await);
     }
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(clients + 1));
     let tasks: Vec<_> = tokens
         .into_iter()
         .enumerate()
-        .map(|(n, token)| tokio::spawn(one_client(n, base.clone(), token, rounds, start.clone())))
+        .map(|(n, token)| {
+            let base = servers[n % servers.len()].base_url();
+            tokio::spawn(one_client(n, base, token, rounds, start.clone()))
+        })
         .collect();
     start.wait().await;
     let began = Instant::now();
@@ -185,7 +191,7 @@ pub async fn run(server: &RunningServer, clients: usize, rounds: usize) -> LoadR
         requests: latencies.len(),
         errors: records.iter().flat_map(|r| r.errors.clone()).collect(),
         writes: written.len(),
-        lost_or_doubled: check_written(server, &written).await,
+        lost_or_doubled: check_written(first, &written).await,
         elapsed,
         p50: pct(0.50),
         p95: pct(0.95),

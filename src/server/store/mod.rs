@@ -276,6 +276,10 @@ pub struct StoredResponse {
     pub body: Vec<u8>,
 }
 
+/// A session (its account and last-seen time, `None` when unknown or expired) and the
+/// portal settings: what every signed-in request reads first.
+pub type SessionAndPortal = (Option<(Account, i64)>, std::sync::Arc<PortalSettings>);
+
 /// Everything the API needs from persistence.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -362,6 +366,9 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()>;
     /// Resolves a session; returns the account and the last-seen time (unix seconds).
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>>;
+    /// [`Store::session`] and [`Store::portal`] in one call, as every signed-in request
+    /// needs both first: a store that asks a database server each time asks it once.
+    async fn session_and_portal(&self, token_hash: String) -> StoreResult<SessionAndPortal>;
     /// Marks a session used now.
     async fn touch_session(&self, token_hash: String) -> StoreResult<()>;
     /// Ends a session.
@@ -494,6 +501,11 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes sessions idle longer than `idle_secs` and stored idempotent answers older than
     /// `answer_secs`, so neither table grows without end; returns how many of each went.
     async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)>;
+
+    /// Whether the database answers now: `/healthz` asks, so that a load balancer takes an
+    /// instance whose database is gone out of rotation. Reads the database itself (no pooled
+    /// state that could still look fine), within a few seconds.
+    async fn check_database(&self) -> StoreResult<()>;
 
     /// Whether the store holds nothing yet: no staff and no domains (a fresh data dir).
     async fn is_empty(&self) -> StoreResult<bool>;

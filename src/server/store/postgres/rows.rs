@@ -74,11 +74,16 @@ pub const CONTACT_SELECT: &str = "SELECT id, email, name, company_id, properties
 
 /// Reads a row selected with [`USER_SELECT`].
 pub fn user_row(r: &Row) -> StoreResult<User> {
-    let role: &str = get(r, 3)?;
+    user_at(r, 0)
+}
+
+/// Reads [`USER_SELECT`]'s columns from column `from` on.
+pub fn user_at(r: &Row, from: usize) -> StoreResult<User> {
+    let role: &str = get(r, from + 3)?;
     Ok(User {
-        id: get(r, 0)?,
-        email: get(r, 1)?,
-        name: get(r, 2)?,
+        id: get(r, from)?,
+        email: get(r, from + 1)?,
+        name: get(r, from + 2)?,
         role: if role == "admin" {
             Role::Admin
         } else {
@@ -89,15 +94,20 @@ pub fn user_row(r: &Row) -> StoreResult<User> {
 
 /// Reads a row selected with [`CONTACT_SELECT`].
 pub fn contact_row(r: &Row) -> StoreResult<Contact> {
-    let version: Option<i64> = get(r, 6)?;
-    let at: Option<String> = get(r, 7)?;
+    contact_at(r, 0)
+}
+
+/// Reads [`CONTACT_SELECT`]'s columns from column `from` on.
+pub fn contact_at(r: &Row, from: usize) -> StoreResult<Contact> {
+    let version: Option<i64> = get(r, from + 6)?;
+    let at: Option<String> = get(r, from + 7)?;
     Ok(Contact {
-        id: get(r, 0)?,
-        email: get(r, 1)?,
-        name: get(r, 2)?,
-        company_id: get(r, 3)?,
-        properties: json(r, 4)?,
-        registration: Registration::parse(get(r, 5)?),
+        id: get(r, from)?,
+        email: get(r, from + 1)?,
+        name: get(r, from + 2)?,
+        company_id: get(r, from + 3)?,
+        properties: json(r, from + 4)?,
+        registration: Registration::parse(get(r, from + 5)?),
         consent: version.zip(at).map(|(version, accepted_at)| ConsentRecord {
             version,
             accepted_at,

@@ -3,8 +3,8 @@
 //! requests: another server may commit at any time, so kept answers and memos are off.
 
 use super::{
-    PostgresStore, auth, changes, config, import, mail_queue, people, pg_read, pg_write,
-    staff_removal, tickets,
+    Conn, PostgresStore, auth, caller, changes, config, import, mail_queue, people, pg_read,
+    pg_write, staff_removal, tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
@@ -17,8 +17,8 @@ use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOf,
     MailOutcome, MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received,
-    RouteDecision, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
-    Verdict,
+    RouteDecision, SessionAndPortal, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
+    TicketRow, Verdict,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -154,6 +154,16 @@ impl Store for PostgresStore {
     }
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>> {
         pg_read!(self, |c| auth::session(c, &token_hash))
+    }
+    async fn session_and_portal(&self, token_hash: String) -> StoreResult<SessionAndPortal> {
+        let conn = self.conn().await?;
+        let committed = matches!(conn, Conn::Pooled(_));
+        let db = conn.db()?;
+        if let Some(found) = caller::read(db, &token_hash, &self.settings, committed).await? {
+            return Ok(found);
+        }
+        let session = auth::session(db, &token_hash).await?;
+        Ok((session, Arc::new(config::portal(db).await?)))
     }
     async fn touch_session(&self, token_hash: String) -> StoreResult<()> {
         pg_write!(self, |c| auth::touch_session(c, &token_hash))
@@ -310,11 +320,19 @@ impl Store for PostgresStore {
             .map_err(|e| CodeKeyError::Stored(e.to_string()))?;
         CodeKey::from_bytes(&stored)
     }
+    async fn check_database(&self) -> StoreResult<()> {
+        // A pooled connection the server closed (stopped, restarted) is replaced on checkout,
+        // so this reaches the server as it is now.
+        let conn = self.pool.get().await?;
+        conn.simple_query("SELECT 1").await?;
+        Ok(())
+    }
     async fn is_empty(&self) -> StoreResult<bool> {
         pg_read!(self, |c| import::is_empty(c))
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
-        pg_write!(self, |c| import::import(c, &batch))
+        pg_write!(self, |c| import::import(c, &batch))?;
+        self.analyze().await
     }
     async fn mail_queue(&self, limit: usize) -> StoreResult<Vec<QueuedMail>> {
         pg_read!(self, |c| mail_queue::list(c, limit))

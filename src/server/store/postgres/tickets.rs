@@ -79,7 +79,9 @@ fn filter_sql(q: &TicketQuery, args: &mut Args) -> (String, bool) {
 
 /// Which tickets of `scope` pass `filter`, as SQL selecting at most `limit` ids in id order;
 /// a contact with company visibility reads their own tickets and their company's as two
-/// index ranges, merged.
+/// index ranges, merged, and only the first `limit` of both are kept (so no more than
+/// `limit` tickets are read and joined: without it a customer's page read half again as
+/// many, their own tickets being among the company's).
 fn scoped_ids(
     scope: ReadScope,
     filter: &str,
@@ -112,7 +114,7 @@ fn scoped_ids(
                 Some(company) => {
                     args.push(Box::new(company));
                     format!(
-                        "{own} UNION {}",
+                        "SELECT id FROM ({own} UNION {}) AS merged ORDER BY id {dir} LIMIT {limit}",
                         branch(&format!("t.company_id = {}", last(args)))
                     )
                 }

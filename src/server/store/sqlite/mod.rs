@@ -92,6 +92,29 @@ impl SqliteStore {
         self.read(move |c| export::read_tables(c, &specs)).await
     }
 
+    /// Opens the file afresh, read-only, and reads its portal table. Pooled readers keep
+    /// pages in memory and the writer keeps its descriptor, so only a fresh open notices a
+    /// file that was removed, replaced or corrupted under the running server.
+    async fn check_file(&self) -> StoreResult<()> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn =
+                Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            conn.query_row("SELECT COUNT(*) FROM portal", [], |r| r.get::<_, i64>(0))?;
+            Ok::<(), rusqlite::Error>(())
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database check failed: {e}")))?
+        .map_err(|e| {
+            // SQLite's own words for the failure, without the file's path: `/healthz` is public.
+            let why = match &e {
+                rusqlite::Error::SqliteFailure(failure, _) => failure.to_string(),
+                other => other.to_string(),
+            };
+            StoreError::Database(format!("cannot read the database file ({why})"))
+        })
+    }
+
     /// Tells open event streams of these sessions that they were ended.
     fn announce_ended(&self, token_hashes: Vec<String>) {
         for hash in token_hashes {

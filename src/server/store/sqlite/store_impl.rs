@@ -14,7 +14,8 @@ use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOf, MailOutcome,
     MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received, RouteDecision,
-    Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow, Verdict,
+    SessionAndPortal, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
+    Verdict,
 };
 use axum::body::Bytes;
 
@@ -152,6 +153,12 @@ impl Store for SqliteStore {
     }
     async fn session(&self, token_hash: String) -> StoreResult<Option<(Account, i64)>> {
         self.cached_session(token_hash).await
+    }
+    async fn session_and_portal(&self, token_hash: String) -> StoreResult<SessionAndPortal> {
+        Ok((
+            self.cached_session(token_hash).await?,
+            self.cached_portal().await?,
+        ))
     }
     async fn touch_session(&self, token_hash: String) -> StoreResult<()> {
         self.write(move |c| auth::touch_session(c, &token_hash))
@@ -318,6 +325,9 @@ impl Store for SqliteStore {
     async fn sweep(&self, idle_secs: i64, answer_secs: i64) -> StoreResult<(usize, usize)> {
         self.write(move |c| auth::sweep(c, idle_secs, answer_secs))
             .await
+    }
+    async fn check_database(&self) -> StoreResult<()> {
+        self.check_file().await
     }
     async fn is_empty(&self) -> StoreResult<bool> {
         self.read(super::import::is_empty).await
