@@ -199,6 +199,7 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
                 .is_closed()
                 .then(|| "2026-01-02T00:00:00.000Z".into()),
             version: 1,
+            ccs: Vec::new(),
         })
         .collect();
     let batch = ImportBatch {

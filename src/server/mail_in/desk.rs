@@ -6,7 +6,7 @@ use super::parse::{ReadMail, read};
 use super::smtp::{Desk, Reply};
 use crate::domain::mail::inbound::{is_inbound_address, reply_address, subject_ticket};
 use crate::domain::portal::AccessMode;
-use crate::domain::{Priority, Source};
+use crate::domain::{Contact, Priority, Source};
 use crate::server::state::SharedState;
 use crate::server::store::rate::Limit;
 use crate::server::store::{
@@ -143,12 +143,13 @@ impl PortalDesk {
             mail.body.clone()
         };
         if let Some(ticket) = self.thread(mail, recipients).await?
-            && ticket.requester_email == sender
+            && let Some(writer) = self.writer_on(&ticket, sender).await?
         {
             return Ok(InboundAction::Reply {
                 ticket_id: ticket.ticket.id,
-                contact_id: ticket.ticket.contact_id,
+                contact_id: writer,
                 body,
+                cc: mail.cc.clone(),
             });
         }
         let store = &self.state.store;
@@ -162,7 +163,7 @@ impl PortalDesk {
             });
         }
         let requester = match store.contact_by_email(sender.to_string()).await? {
-            Some(contact) => Requester::Known(contact.id),
+            Some(contact) => Requester::Known(contact),
             None if store.portal().await?.access.mode == AccessMode::SelfRegistration => {
                 Requester::New {
                     email: sender.to_string(),
@@ -183,6 +184,12 @@ impl PortalDesk {
         } else {
             mail.subject.clone()
         };
+        let ccs = match &requester {
+            Requester::Known(contact) => self.colleagues(contact, &mail.cc).await?,
+            // A new contact's company is decided when the store creates them: their Cc
+            // addresses are recorded, not copied.
+            Requester::New { .. } => Vec::new(),
+        };
         Ok(InboundAction::Open {
             requester,
             ticket: NewTicket {
@@ -198,7 +205,46 @@ impl PortalDesk {
                 owner_id: None,
             },
             confirm: !mail.automatic,
+            ccs,
+            cc: mail.cc.clone(),
         })
+    }
+
+    /// Who `sender` is on `ticket` when they may add to it: the requester, or a contact
+    /// copied on it (who writes as themselves; the requester stays).
+    async fn writer_on(&self, ticket: &TicketRow, sender: &str) -> StoreResult<Option<i64>> {
+        if ticket.requester_email == sender {
+            return Ok(Some(ticket.ticket.contact_id));
+        }
+        if ticket.ticket.ccs.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .state
+            .store
+            .contact_by_email(sender.to_string())
+            .await?
+            .map(|c| c.id)
+            .filter(|id| ticket.ticket.ccs.contains(id)))
+    }
+
+    /// The contacts among the `cc` addresses who are colleagues of `requester` (same
+    /// company), each once: those a new ticket copies. Anyone else stays a listed address.
+    async fn colleagues(&self, requester: &Contact, cc: &[String]) -> StoreResult<Vec<i64>> {
+        let Some(company) = requester.company_id else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for address in cc {
+            if let Some(contact) = self.state.store.contact_by_email(address.clone()).await?
+                && contact.company_id == Some(company)
+                && contact.id != requester.id
+                && !ids.contains(&contact.id)
+            {
+                ids.push(contact.id);
+            }
+        }
+        Ok(ids)
     }
 
     /// The ticket the mail answers: by a reply address whose token checks, else by its

@@ -6,7 +6,7 @@ use super::sql::{Db, execute, get, row_opt};
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
-use crate::server::store::shared::now_text;
+use crate::server::store::shared::{addresses_text, now_text};
 use crate::server::store::{
     InboundAction, InboundMail, NewTicket, Received, Requester, StoreResult,
 };
@@ -46,14 +46,15 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             ticket_id,
             contact_id,
             body,
+            cc,
         } => {
             let message =
                 tickets::add_message(c, ticket_id, AuthorKind::Contact, contact_id, &body, false)
                     .await?;
             execute(
                 c,
-                "UPDATE messages SET channel = 'email', sender_address = $2 WHERE id = $1",
-                &[&message.message.id, &mail.sender],
+                "UPDATE messages SET channel = 'email', sender_address = $2, cc = $3 WHERE id = $1",
+                &[&message.message.id, &mail.sender, &addresses_text(&cc)?],
             )
             .await?;
             Received::Replied { ticket_id }
@@ -62,9 +63,11 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             requester,
             ticket,
             confirm,
+            ccs,
+            cc,
         } => {
             let contact_id = match requester {
-                Requester::Known(id) => id,
+                Requester::Known(contact) => contact.id,
                 Requester::New { email, name } => create_contact(c, &email, &name).await?,
             };
             let (row, _) = tickets::create(
@@ -73,6 +76,13 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
                     contact_id,
                     ..ticket
                 },
+            )
+            .await?;
+            tickets::write_ccs(c, row.ticket.id, &ccs).await?;
+            execute(
+                c,
+                "UPDATE tickets SET mail_cc = $2 WHERE id = $1",
+                &[&row.ticket.id, &addresses_text(&cc)?],
             )
             .await?;
             if !confirm {

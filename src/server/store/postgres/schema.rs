@@ -16,6 +16,9 @@
 //! 4: the mail queue and a message's channel and sender address (SQLite's version 6).
 //!
 //! 5: received mail (`inbound_mail`), as SQLite's version 7.
+//!
+//! 6: a ticket's CCs, the CCs before a change, the Cc addresses of received mail (on the
+//! message, or on the ticket it opened) and a queued mail's message, as SQLite's version 8.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -109,6 +112,16 @@ CREATE TABLE inbound_mail (
   raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id BIGINT REFERENCES tickets(id), note TEXT,
   received_at TEXT NOT NULL);
 CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
+"#,
+    r#"
+CREATE TABLE ticket_ccs (
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id), contact_id BIGINT NOT NULL REFERENCES contacts(id),
+  PRIMARY KEY (ticket_id, contact_id));
+CREATE INDEX ticket_ccs_contact ON ticket_ccs(contact_id);
+ALTER TABLE changes ADD COLUMN ccs_before TEXT;
+ALTER TABLE messages ADD COLUMN cc TEXT;
+ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
+ALTER TABLE mail_queue ADD COLUMN message_ref BIGINT REFERENCES messages(id);
 "#,
 ];
 

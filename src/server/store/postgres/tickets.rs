@@ -12,8 +12,8 @@ use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
 use crate::server::store::shared::{
-    MESSAGE_SELECT, after_message, change_mails, changed_ticket, now_text, routing_draft,
-    ticket_select,
+    MESSAGE_SELECT, after_message, attach_failures, change_mails, changed_ticket, check_ccs,
+    now_text, routing_draft, ticket_select,
 };
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
@@ -106,7 +106,14 @@ fn scoped_ids(
             company_id,
         } => {
             args.push(Box::new(contact_id));
-            let own = branch(&format!("t.contact_id = {}", last(args)));
+            let n = last(args);
+            let own = format!(
+                "{} UNION {}",
+                branch(&format!("t.contact_id = {n}")),
+                branch(&format!(
+                    "t.id IN (SELECT x.ticket_id FROM ticket_ccs x WHERE x.contact_id = {n})"
+                ))
+            );
             match company_id {
                 None => own,
                 Some(company) => {
@@ -176,14 +183,26 @@ pub async fn get_ticket(c: &Db, id: i64, reader: Reader) -> StoreResult<TicketRo
     ticket_row(&row(c, &sql, &[&id]).await?)
 }
 
-/// Messages of a ticket, oldest first.
+/// Messages of a ticket, oldest first, each with its failed mails.
 pub async fn messages(c: &Db, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
     let sql = format!("{MESSAGE_SELECT} WHERE m.ticket_id = $1 ORDER BY m.id");
-    rows(c, &sql, &[&ticket_id])
+    let mut messages = rows(c, &sql, &[&ticket_id])
         .await?
         .iter()
         .map(message_row)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    let failed = rows(
+        c,
+        "SELECT message_ref, recipient, COALESCE(last_error, 'failed') FROM mail_queue \
+         WHERE ticket_id = $1 AND state = 'failed' AND message_ref IS NOT NULL ORDER BY id",
+        &[&ticket_id],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
+    .collect::<StoreResult<Vec<_>>>()?;
+    attach_failures(&mut messages, failed);
+    Ok(messages)
 }
 
 async fn staff_exists(c: &Db, id: i64) -> StoreResult<bool> {
@@ -269,8 +288,8 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
     let id: i64 = get(&added, 0)?;
     append_change(c, "ticket", id, "upsert", None).await?;
     let created = get_ticket(c, id, Reader::Staff).await?;
-    enqueue(c, &created, MailEvent::TicketCreated, "").await?;
-    enqueue(c, &created, MailEvent::AssignedToYou, "").await?;
+    enqueue(c, &created, MailEvent::TicketCreated, None).await?;
+    enqueue(c, &created, MailEvent::AssignedToYou, None).await?;
     Ok((created, decision))
 }
 
@@ -306,6 +325,17 @@ pub async fn update(
     {
         return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
+    if let Some(ccs) = &change.ccs {
+        let mut found = Vec::with_capacity(ccs.len());
+        for cc in ccs {
+            let company = row_opt(c, "SELECT company_id FROM contacts WHERE id = $1", &[cc])
+                .await?
+                .map(|r| get::<Option<i64>>(&r, 0))
+                .transpose()?;
+            found.push((*cc, company));
+        }
+        check_ccs(&current.ticket, &found)?;
+    }
     let now = now_text();
     let t = changed_ticket(&current.ticket, change, &now);
     if t == current.ticket {
@@ -335,12 +365,15 @@ pub async fn update(
         ],
     )
     .await?;
+    if t.ccs != current.ticket.ccs {
+        write_ccs(c, id, &t.ccs).await?;
+    }
     append_ticket_change(c, id, Some(TicketScope::from(&current.ticket)), !public).await?;
     let mails = change_mails(&current.ticket, &t);
     if !mails.is_empty() {
         let changed = get_ticket(c, id, Reader::Staff).await?;
         for mail in mails {
-            enqueue(c, &changed, mail, "").await?;
+            enqueue(c, &changed, mail, None).await?;
         }
     }
     get_ticket(c, id, reader).await
@@ -400,9 +433,23 @@ pub async fn add_message(
     .await?;
     if !internal && author == AuthorKind::User {
         let replied = get_ticket(c, ticket_id, Reader::Staff).await?;
-        enqueue(c, &replied, MailEvent::StaffReply, body).await?;
+        enqueue(c, &replied, MailEvent::StaffReply, Some(&message)).await?;
     }
     Ok(message)
+}
+
+/// Replaces the contacts copied on ticket `id` (checked by the caller).
+pub async fn write_ccs(c: &Db, id: i64, ccs: &[i64]) -> StoreResult<()> {
+    execute(c, "DELETE FROM ticket_ccs WHERE ticket_id = $1", &[&id]).await?;
+    for cc in ccs {
+        execute(
+            c,
+            "INSERT INTO ticket_ccs (ticket_id, contact_id) VALUES ($1, $2)",
+            &[&id, cc],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Open and unassigned tickets per inbox.

@@ -3,6 +3,7 @@
 
 use super::people::create_contact;
 use super::rows::now_text;
+use crate::server::store::shared::addresses_text;
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
@@ -36,6 +37,7 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
             ticket_id,
             contact_id,
             body,
+            cc,
         } => {
             let message = tickets::add_message(
                 conn,
@@ -46,18 +48,20 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
                 false,
             )?;
             conn.prepare_cached(
-                "UPDATE messages SET channel = 'email', sender_address = ?2 WHERE id = ?1",
+                "UPDATE messages SET channel = 'email', sender_address = ?2, cc = ?3 WHERE id = ?1",
             )?
-            .execute(params![message.message.id, mail.sender])?;
+            .execute(params![message.message.id, mail.sender, addresses_text(&cc)?])?;
             Received::Replied { ticket_id }
         }
         InboundAction::Open {
             requester,
             ticket,
             confirm,
+            ccs,
+            cc,
         } => {
             let contact_id = match requester {
-                Requester::Known(id) => id,
+                Requester::Known(contact) => contact.id,
                 Requester::New { email, name } => create_contact(conn, &email, &name)?,
             };
             let (row, _) = tickets::create(
@@ -67,6 +71,9 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
                     ..ticket
                 },
             )?;
+            tickets::write_ccs(conn, row.ticket.id, &ccs)?;
+            conn.prepare_cached("UPDATE tickets SET mail_cc = ?2 WHERE id = ?1")?
+                .execute(params![row.ticket.id, addresses_text(&cc)?])?;
             if !confirm {
                 conn.prepare_cached(
                     "DELETE FROM mail_queue WHERE ticket_id = ?1 AND event = 'ticket_created'",

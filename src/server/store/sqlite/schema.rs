@@ -19,6 +19,13 @@
 //! 7: received mail (`inbound_mail`): each message as received, under its unique Message-ID
 //! (so a repeat is taken once), with what became of it (a reply, a new ticket, a bounce, or
 //! refused and why).
+//!
+//! 8: a ticket's CCs (`ticket_ccs`: contacts of the requester's company who see the ticket
+//! and get its mail), the CCs a change log row's ticket had before the change
+//! (`ccs_before`, so a contact taken off reaches their feed as a delete), the addresses a
+//! received mail was copied to (`messages.cc`, and `tickets.mail_cc` for the mail that
+//! opened the ticket: JSON lists), and the message a queued mail
+//! carries (`mail_queue.message_ref`, so a failed reply is flagged on its message).
 
 use rusqlite::Connection;
 
@@ -112,6 +119,16 @@ CREATE TABLE inbound_mail (
   raw TEXT NOT NULL, outcome TEXT NOT NULL, ticket_id INTEGER REFERENCES tickets(id), note TEXT,
   received_at TEXT NOT NULL);
 CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
+"#,
+    r#"
+CREATE TABLE ticket_ccs (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id), contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  PRIMARY KEY (ticket_id, contact_id));
+CREATE INDEX ticket_ccs_contact ON ticket_ccs(contact_id);
+ALTER TABLE changes ADD COLUMN ccs_before TEXT;
+ALTER TABLE messages ADD COLUMN cc TEXT;
+ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
+ALTER TABLE mail_queue ADD COLUMN message_ref INTEGER REFERENCES messages(id);
 "#,
 ];
 
