@@ -139,4 +139,3 @@ pub async fn thread(ts: &TestServer, staff: &str, id: &Value) -> Vec<Value> {
         .cloned()
         .unwrap_or_default()
 }
-

@@ -4,7 +4,7 @@
 use crate::domain::mail::inbound::{Origin, fold_reply, is_automatic};
 use crate::domain::portal::{MAX_BODY, MAX_SUBJECT};
 use crate::domain::text::{normalize_email, strip_control};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 /// A received message as deskport uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +92,8 @@ pub fn read(raw: &[u8], envelope_from: &str) -> ReadMail {
     });
     let mut cc: Vec<String> = Vec::new();
     for address in message
-        .cc()
-        .into_iter()
+        .header_values(HeaderName::Cc)
+        .filter_map(HeaderValue::as_address)
         .flat_map(|a| a.iter())
         .filter_map(|a| a.address().and_then(normalize_email))
     {

@@ -25,8 +25,8 @@ macro_rules! ticket_select {
 use crate::domain::mail::MailEvent;
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
-use crate::domain::{Contact, Stage, Ticket, ValidationError};
 use crate::domain::wire::{MailFailure, MessageRow};
+use crate::domain::{Contact, Stage, Ticket, ValidationError};
 use crate::server::store::{NewTicket, Reader, StoreResult, TicketChange};
 
 /// The ticket select as staff read tickets.
@@ -51,12 +51,7 @@ pub fn ticket_select(reader: Reader) -> &'static str {
 /// The contacts a ticket is copied on, as `ticket_ccs` rows aggregate them and the change
 /// log keeps them (`1,4,9`; `None` for none): the one text form both stores read and write.
 pub fn ccs_text(ccs: &[i64]) -> Option<String> {
-    (!ccs.is_empty()).then(|| {
-        ccs.iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    })
+    (!ccs.is_empty()).then(|| ccs.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
 }
 
 /// Reads a nullable JSON list of addresses (`messages.cc`, `tickets.mail_cc`); `None` and
@@ -176,7 +171,10 @@ pub const MAX_CCS: usize = 50;
 /// (`None`: there is no such contact): at most [`MAX_CCS`], and only the requester's
 /// colleagues (the ticket's company's other contacts), so a CC never shows a company's ticket
 /// to anyone outside it.
-pub fn check_ccs(ticket: &Ticket, found: &[(i64, Option<Option<i64>>)]) -> Result<(), ValidationError> {
+pub fn check_ccs(
+    ticket: &Ticket,
+    found: &[(i64, Option<Option<i64>>)],
+) -> Result<(), ValidationError> {
     if found.len() > MAX_CCS {
         return Err(ValidationError::new(
             "contact_ids",

@@ -60,7 +60,15 @@ async fn insert(
     let contact = before.map(|s| s.contact_id);
     let company = before.and_then(|s| s.company_id);
     let ccs = before.and_then(|s| ccs_text(&s.ccs));
-    let params: Params = &[&entity, &entity_id, &op, &contact, &company, &staff_only, &ccs];
+    let params: Params = &[
+        &entity,
+        &entity_id,
+        &op,
+        &contact,
+        &company,
+        &staff_only,
+        &ccs,
+    ];
     execute(
         c,
         "INSERT INTO changes (entity, entity_id, op, contact_before, company_before, staff_only, ccs_before) VALUES ($1, $2, $3, $4, $5, $6, $7)",

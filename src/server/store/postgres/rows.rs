@@ -3,8 +3,8 @@
 use super::sql::{get, json};
 use crate::domain::people::ConsentRecord;
 use crate::domain::ticket::AuthorKind;
-use crate::domain::{Contact, Message, Priority, Registration, Role, Source, Stage, Ticket, User};
 use crate::domain::wire::Channel;
+use crate::domain::{Contact, Message, Priority, Registration, Role, Source, Stage, Ticket, User};
 use crate::server::store::shared::{parse_addresses, parse_ccs};
 use crate::server::store::{MessageRow, StoreError, StoreResult, TicketRow};
 use tokio_postgres::Row;

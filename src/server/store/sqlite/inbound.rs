@@ -3,10 +3,10 @@
 
 use super::people::create_contact;
 use super::rows::now_text;
-use crate::server::store::shared::addresses_text;
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
+use crate::server::store::shared::addresses_text;
 use crate::server::store::{
     InboundAction, InboundMail, NewTicket, Received, Requester, StoreResult,
 };
@@ -50,7 +50,11 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
             conn.prepare_cached(
                 "UPDATE messages SET channel = 'email', sender_address = ?2, cc = ?3 WHERE id = ?1",
             )?
-            .execute(params![message.message.id, mail.sender, addresses_text(&cc)?])?;
+            .execute(params![
+                message.message.id,
+                mail.sender,
+                addresses_text(&cc)?
+            ])?;
             Received::Replied { ticket_id }
         }
         InboundAction::Open {

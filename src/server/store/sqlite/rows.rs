@@ -1,9 +1,9 @@
 //! Turning rows into domain types, shared by every query module.
 
 use crate::domain::ticket::AuthorKind;
+use crate::domain::wire::Channel;
 use crate::domain::{Message, Priority, Source, Stage, Ticket};
 pub use crate::server::store::shared::{MESSAGE_SELECT, now_text, ticket_select, unix_now};
-use crate::domain::wire::Channel;
 use crate::server::store::shared::{parse_addresses, parse_ccs};
 use crate::server::store::{MessageRow, TicketRow};
 use rusqlite::Row;

@@ -324,8 +324,7 @@ pub fn update(
         let found = ccs
             .iter()
             .map(|cc| {
-                let company: Option<Option<i64>> =
-                    stmt.query_row([cc], |r| r.get(0)).optional()?;
+                let company: Option<Option<i64>> = stmt.query_row([cc], |r| r.get(0)).optional()?;
                 Ok((*cc, company))
             })
             .collect::<StoreResult<Vec<_>>>()?;

@@ -150,7 +150,10 @@ fn copied(row: &TicketRow, view: &View, theme: &Theme) -> Vec<Line<'static>> {
                     .map_or_else(|| format!("contact {id}"), |c| strip_control(&c.name))
             })
             .collect();
-        lines.push(Line::styled(format!("CCs: {}", names.join(", ")), theme.title));
+        lines.push(Line::styled(
+            format!("CCs: {}", names.join(", ")),
+            theme.title,
+        ));
     }
     if !row.mail_cc.is_empty() {
         let cc: Vec<String> = row.mail_cc.iter().map(|a| strip_control(a)).collect();
@@ -183,11 +186,17 @@ fn message_header(m: &MessageOut, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("── {kind} · "), style),
         Span::styled(strip_control(&m.author.name), style),
-        Span::styled(format!(" · {}{channel}", date_time(&m.created_at)), theme.muted),
+        Span::styled(
+            format!(" · {}{channel}", date_time(&m.created_at)),
+            theme.muted,
+        ),
     ])];
     if !m.cc.is_empty() {
         let cc: Vec<String> = m.cc.iter().map(|a| strip_control(a)).collect();
-        lines.push(Line::styled(format!("   cc: {}", cc.join(", ")), theme.muted));
+        lines.push(Line::styled(
+            format!("   cc: {}", cc.join(", ")),
+            theme.muted,
+        ));
     }
     for failure in &m.mail_failures {
         lines.push(Line::styled(
@@ -246,10 +255,11 @@ mod tests {
     #[test]
     fn a_message_header_names_its_channel_sender_cc_and_failed_mail() {
         let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
-        let rows: Vec<String> = message_header(&message(Channel::Email, Some("dan@acme.test")), &theme)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let rows: Vec<String> =
+            message_header(&message(Channel::Email, Some("dan@acme.test")), &theme)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
         assert_eq!(
             rows,
             vec![
