@@ -262,7 +262,7 @@ async fn check(s: Scenario) {
             i + 1
         );
         for t in &tickets {
-            let want = if can_see(&viewer, &portal.ticket_permission, t.into()) {
+            let want = if can_see(&viewer, &portal.ticket_permission, &t.into()) {
                 200
             } else {
                 404
