@@ -54,8 +54,8 @@ async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
             "open",
             CARLA,
             InboundAction::Open {
-                requester: Requester::Known(carla.clone()),
-                ticket: NewTicket {
+                requester: Requester::Known(carla.id),
+                ticket: Box::new(NewTicket {
                     subject: "Badge reader broken".into(),
                     description: "None of us can get in.".into(),
                     category: String::new(),
@@ -66,7 +66,7 @@ async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
                     tags: vec![],
                     inbox_id: None,
                     owner_id: None,
-                },
+                }),
                 confirm: false,
                 ccs: vec![dan.id],
                 cc: vec![DAN.into(), GINA.into()],

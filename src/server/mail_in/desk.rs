@@ -162,17 +162,23 @@ impl PortalDesk {
                 reason: "mail from staff addresses is not taken; answer in deskport".into(),
             });
         }
-        let requester = match store.contact_by_email(sender.to_string()).await? {
-            Some(contact) => Requester::Known(contact),
-            None if store.portal().await?.access.mode == AccessMode::SelfRegistration => {
+        // A new contact's company is decided when the store creates them: their Cc
+        // addresses are recorded, not copied.
+        let (requester, ccs) = match store.contact_by_email(sender.to_string()).await? {
+            Some(contact) => (
+                Requester::Known(contact.id),
+                self.colleagues(&contact, &mail.cc).await?,
+            ),
+            None if store.portal().await?.access.mode == AccessMode::SelfRegistration => (
                 Requester::New {
                     email: sender.to_string(),
                     name: mail
                         .from_name
                         .clone()
                         .unwrap_or_else(|| sender.split('@').next().unwrap_or(sender).to_string()),
-                }
-            }
+                },
+                Vec::new(),
+            ),
             None => {
                 return Ok(InboundAction::Refuse {
                     reason: "this help desk takes mail only from its contacts".into(),
@@ -184,15 +190,9 @@ impl PortalDesk {
         } else {
             mail.subject.clone()
         };
-        let ccs = match &requester {
-            Requester::Known(contact) => self.colleagues(contact, &mail.cc).await?,
-            // A new contact's company is decided when the store creates them: their Cc
-            // addresses are recorded, not copied.
-            Requester::New { .. } => Vec::new(),
-        };
         Ok(InboundAction::Open {
             requester,
-            ticket: NewTicket {
+            ticket: Box::new(NewTicket {
                 subject,
                 description: body,
                 category: String::new(),
@@ -203,7 +203,7 @@ impl PortalDesk {
                 tags: vec![],
                 inbox_id: None,
                 owner_id: None,
-            },
+            }),
             confirm: !mail.automatic,
             ccs,
             cc: mail.cc.clone(),

@@ -40,7 +40,7 @@ pub enum InboundAction {
         /// Who asks.
         requester: Requester,
         /// The ticket (its `contact_id` is set from `requester`).
-        ticket: NewTicket,
+        ticket: Box<NewTicket>,
         /// Send the requester the "ticket created" mail (never to a machine).
         confirm: bool,
         /// The contacts to copy on the ticket: the mail's `Cc` addresses that are the
@@ -68,7 +68,7 @@ pub enum InboundAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Requester {
     /// A known contact.
-    Known(crate::domain::Contact),
+    Known(i64),
     /// An address the portal does not know yet, on a portal open to self-registration: the
     /// contact is created (in the company whose domain the address has, if any).
     New {

@@ -67,14 +67,14 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
             cc,
         } => {
             let contact_id = match requester {
-                Requester::Known(contact) => contact.id,
+                Requester::Known(id) => id,
                 Requester::New { email, name } => create_contact(c, &email, &name).await?,
             };
             let (row, _) = tickets::create(
                 c,
                 NewTicket {
                     contact_id,
-                    ..ticket
+                    ..*ticket
                 },
             )
             .await?;

@@ -65,14 +65,14 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
             cc,
         } => {
             let contact_id = match requester {
-                Requester::Known(contact) => contact.id,
+                Requester::Known(id) => id,
                 Requester::New { email, name } => create_contact(conn, &email, &name)?,
             };
             let (row, _) = tickets::create(
                 conn,
                 NewTicket {
                     contact_id,
-                    ..ticket
+                    ..*ticket
                 },
             )?;
             tickets::write_ccs(conn, row.ticket.id, &ccs)?;
