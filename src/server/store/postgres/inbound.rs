@@ -78,7 +78,7 @@ pub async fn receive(c: &Db, mail: InboundMail) -> StoreResult<Received> {
                 },
             )
             .await?;
-            tickets::write_ccs(c, row.ticket.id, &ccs).await?;
+            super::ccs::write_ccs(c, row.ticket.id, &ccs).await?;
             execute(
                 c,
                 "UPDATE tickets SET mail_cc = $2 WHERE id = $1",

@@ -5,6 +5,7 @@
 //! nothing read is kept in memory between requests.
 
 mod auth;
+mod ccs;
 mod changes;
 mod config;
 mod connect;

@@ -1,5 +1,6 @@
 //! Tickets and their messages.
 
+use super::ccs::{check, write_ccs};
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::mail_queue::enqueue;
@@ -12,8 +13,8 @@ use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
 use crate::server::store::shared::{
-    MESSAGE_SELECT, after_message, attach_failures, change_mails, changed_ticket, check_ccs,
-    now_text, routing_draft, ticket_select,
+    MESSAGE_SELECT, after_message, attach_failures, change_mails, changed_ticket, now_text,
+    routing_draft, ticket_select,
 };
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
@@ -326,15 +327,7 @@ pub async fn update(
         return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
     if let Some(ccs) = &change.ccs {
-        let mut found = Vec::with_capacity(ccs.len());
-        for cc in ccs {
-            let company = row_opt(c, "SELECT company_id FROM contacts WHERE id = $1", &[cc])
-                .await?
-                .map(|r| get::<Option<i64>>(&r, 0))
-                .transpose()?;
-            found.push((*cc, company));
-        }
-        check_ccs(&current.ticket, &found)?;
+        check(c, &current.ticket, ccs).await?;
     }
     let now = now_text();
     let t = changed_ticket(&current.ticket, change, &now);
@@ -436,20 +429,6 @@ pub async fn add_message(
         enqueue(c, &replied, MailEvent::StaffReply, Some(&message)).await?;
     }
     Ok(message)
-}
-
-/// Replaces the contacts copied on ticket `id` (checked by the caller).
-pub async fn write_ccs(c: &Db, id: i64, ccs: &[i64]) -> StoreResult<()> {
-    execute(c, "DELETE FROM ticket_ccs WHERE ticket_id = $1", &[&id]).await?;
-    for cc in ccs {
-        execute(
-            c,
-            "INSERT INTO ticket_ccs (ticket_id, contact_id) VALUES ($1, $2)",
-            &[&id, cc],
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Open and unassigned tickets per inbox.

@@ -75,7 +75,7 @@ pub fn receive(conn: &Connection, mail: InboundMail) -> StoreResult<Received> {
                     ..*ticket
                 },
             )?;
-            tickets::write_ccs(conn, row.ticket.id, &ccs)?;
+            super::ccs::write_ccs(conn, row.ticket.id, &ccs)?;
             conn.prepare_cached("UPDATE tickets SET mail_cc = ?2 WHERE id = ?1")?
                 .execute(params![row.ticket.id, addresses_text(&cc)?])?;
             if !confirm {

@@ -1,5 +1,6 @@
 //! Tickets and their messages.
 
+use super::ccs::{check, write_ccs};
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::mail_queue::enqueue;
@@ -11,14 +12,14 @@ use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
 use crate::server::store::shared::{
-    after_message, attach_failures, change_mails, changed_ticket, check_ccs, routing_draft,
+    after_message, attach_failures, change_mails, changed_ticket, routing_draft,
 };
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
     TicketQuery, TicketRow,
 };
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 
 /// The filters of a list on ticket columns (and names, for text), as ` AND ...` SQL over
 /// aliases `t`, `c` (requester) and `co` (company), with the values pushed onto `args`.
@@ -320,15 +321,7 @@ pub fn update(
         return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
     if let Some(ccs) = &c.ccs {
-        let mut stmt = conn.prepare_cached("SELECT company_id FROM contacts WHERE id = ?1")?;
-        let found = ccs
-            .iter()
-            .map(|cc| {
-                let company: Option<Option<i64>> = stmt.query_row([cc], |r| r.get(0)).optional()?;
-                Ok((*cc, company))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        check_ccs(&current.ticket, &found)?;
+        check(conn, &current.ticket, ccs)?;
     }
     let now = now_text();
     let t = changed_ticket(&current.ticket, c, &now);
@@ -394,18 +387,6 @@ pub fn add_message(
         enqueue(conn, &replied, MailEvent::StaffReply, Some(&message))?;
     }
     Ok(message)
-}
-
-/// Replaces the contacts copied on ticket `id` (checked by the caller).
-pub fn write_ccs(conn: &Connection, id: i64, ccs: &[i64]) -> StoreResult<()> {
-    conn.prepare_cached("DELETE FROM ticket_ccs WHERE ticket_id = ?1")?
-        .execute([id])?;
-    let mut insert =
-        conn.prepare_cached("INSERT INTO ticket_ccs (ticket_id, contact_id) VALUES (?1, ?2)")?;
-    for cc in ccs {
-        insert.execute([id, *cc])?;
-    }
-    Ok(())
 }
 
 /// Open and unassigned tickets per inbox.
