@@ -51,6 +51,9 @@ fn draft() -> Value {
 fn bulk() -> Value {
     json!({"ids": [1, 2], "patch": {"priority": "high"}})
 }
+fn no_ccs() -> Value {
+    json!({"contact_ids": []})
+}
 
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
@@ -76,6 +79,7 @@ fn table() -> Vec<Row> {
         Row("POST",   Fixed("/tickets"),            B::NewTicket,          [201, 201, 201, 401]),
         Row("GET",    Fixed("/tickets/999999"),     B::None,               [404, 404, 404, 401]),
         Row("POST",   Fixed("/tickets/bulk"),       B::Fixed(bulk),        [200, 200, 403, 401]),
+        Row("PUT",    Fixed("/tickets/999999/ccs"), B::Fixed(no_ccs),      [404, 404, 403, 401]),
         Row("GET",    Fixed("/contacts"),           B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/companies"),          B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/users"),              B::None,               [200, 200, 403, 401]),

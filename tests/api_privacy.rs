@@ -248,9 +248,11 @@ both_stores! {
             assert_customer_ticket(&detail, "/tickets/{id}");
             for m in detail["messages"].as_array().expect("messages") {
                 let keys: Vec<&String> = m.as_object().expect("message").keys().collect();
+                // How a message came (portal or email) is theirs to see; its sender's address,
+                // its Cc and the mail server's answers are not.
                 assert_eq!(
                     keys,
-                    ["author", "body", "created_at", "id", "internal"],
+                    ["author", "body", "channel", "created_at", "id", "internal"],
                     "{m}"
                 );
                 assert_eq!(

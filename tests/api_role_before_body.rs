@@ -15,7 +15,11 @@ const ADMIN_ONLY: &[(&str, &str)] = &[
     ("POST", "/domains"),
     ("PATCH", "/portal"),
 ];
-const STAFF_ONLY: &[(&str, &str)] = &[("POST", "/tickets/bulk"), ("POST", "/routing-rules/test")];
+const STAFF_ONLY: &[(&str, &str)] = &[
+    ("POST", "/tickets/bulk"),
+    ("POST", "/routing-rules/test"),
+    ("PUT", "/tickets/1/ccs"),
+];
 
 /// Garbage, nothing, and well-formed JSON of the wrong types.
 const BODIES: &[Option<&str>] = &[

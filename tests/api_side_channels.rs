@@ -229,7 +229,11 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
     {
         let conn = rusqlite::Connection::open(&path).expect("db");
         conn.execute_batch(
-            "ALTER TABLE tickets DROP COLUMN public_version; \
+            "DROP TABLE ticket_ccs; \
+             ALTER TABLE changes DROP COLUMN ccs_before; \
+             ALTER TABLE messages DROP COLUMN cc; \
+             ALTER TABLE tickets DROP COLUMN mail_cc; \
+             ALTER TABLE tickets DROP COLUMN public_version; \
              ALTER TABLE tickets DROP COLUMN public_updated_at; \
              ALTER TABLE changes DROP COLUMN staff_only; \
              ALTER TABLE tickets DROP COLUMN updated_by; \

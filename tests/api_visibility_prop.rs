@@ -199,6 +199,7 @@ fn build(s: &Scenario) -> (PortalSettings, Vec<Ticket>, ImportBatch) {
                 .is_closed()
                 .then(|| "2026-01-02T00:00:00.000Z".into()),
             version: 1,
+            ccs: Vec::new(),
         })
         .collect();
     let batch = ImportBatch {
@@ -261,7 +262,7 @@ async fn check(s: Scenario) {
             i + 1
         );
         for t in &tickets {
-            let want = if can_see(&viewer, &portal.ticket_permission, t.into()) {
+            let want = if can_see(&viewer, &portal.ticket_permission, &t.into()) {
                 200
             } else {
                 404

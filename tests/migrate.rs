@@ -8,7 +8,7 @@
 mod common;
 
 use common::process::deskport;
-use common::{ADA, CARLA, DEMO_PASSWORD, TestServer, postgres, server_on};
+use common::{ADA, CARLA, DAN, DEMO_PASSWORD, TestServer, postgres, server_on};
 use deskport::server::{ServerConfig, start};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -101,7 +101,7 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
     let (_, carla_mid) = sqlite.sync_all(&carla, "", 50).await;
 
     // Writes on top of the demo data: a staff reply and an internal note on one of Carla's
-    // tickets, another of hers closed, a rule, and a staff user removed.
+    // tickets and Dan copied on it, another of hers closed, a rule, and a staff user removed.
     let carlas = sqlite.all_tickets(&carla).await;
     let ticket = carlas[0]["id"].as_i64().expect("id");
     let closed = carlas[1]["id"].as_i64().expect("id");
@@ -115,6 +115,22 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
     sqlite
         .set_ticket(&admin, closed, json!({"stage": "closed"}))
         .await;
+    let dan = sqlite.contact(&admin, DAN).await["id"].clone();
+    let path = format!("/tickets/{ticket}/ccs");
+    let etag = sqlite
+        .get(&format!("/tickets/{ticket}"), &admin)
+        .await
+        .header("etag");
+    let a = sqlite
+        .call(
+            "PUT",
+            &path,
+            Some(&admin),
+            Some(json!({"contact_ids": [dan]})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
     let rule = json!({"name": "Invoices", "match": "all",
                       "conditions": [{"field": "subject", "op": "contains", "value": "invoice"}],
                       "then": {"inbox_id": 2, "assign": "inbox_method"}});
@@ -165,6 +181,7 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
         .expect("original")
         .body;
     assert_eq!(original["raw"], "Subject: Printer\r\n\r\njammed");
+    assert_eq!(thread["ccs"], json!([dan]), "Dan is copied: {thread}");
     let TestServer { server, dir, .. } = sqlite;
     server.stop().await.expect("the SQLite server stops");
     let data_dir = dir.path().join("data");
@@ -183,6 +200,12 @@ async fn a_moved_portal_answers_as_before_and_clients_keep_their_cursors() {
     );
     assert!(stdout.contains("code key was copied"), "{stdout}");
     assert!(stdout.contains("received mails"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("CCs on tickets") && l.trim_end().ends_with(" 1")),
+        "the CC is counted: {stdout}"
+    );
 
     let config = ServerConfig {
         data_dir: data_dir.clone(),

@@ -61,6 +61,7 @@ fn label(table: &str) -> &str {
         "inboxes" => "inboxes",
         "routing_rules" => "routing rules",
         "tickets" => "tickets",
+        "ticket_ccs" => "CCs on tickets",
         "messages" => "messages (internal notes included)",
         "mail_queue" => "queued and sent mails",
         "inbound_mail" => "received mails (kept whole)",

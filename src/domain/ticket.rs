@@ -171,6 +171,10 @@ pub struct Ticket {
     pub closed_at: Option<String>,
     /// Bumped on every change; the `ETag` for `If-Match`.
     pub version: i64,
+    /// Contacts copied on the ticket (ids, ascending): colleagues of the requester who see it,
+    /// may answer it and get its mail as the requester does.
+    #[serde(default)]
+    pub ccs: Vec<i64>,
 }
 
 /// Who wrote a message.

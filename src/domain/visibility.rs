@@ -5,13 +5,15 @@ use super::people::Viewer;
 use super::portal::{PortalSettings, TicketPermission};
 use super::ticket::Ticket;
 
-/// The two facts about a ticket that decide who may see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The facts about a ticket that decide who may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TicketScope {
     /// The requester.
     pub contact_id: i64,
     /// The ticket's company, if any.
     pub company_id: Option<i64>,
+    /// The contacts copied on it.
+    pub ccs: Vec<i64>,
 }
 
 impl From<&Ticket> for TicketScope {
@@ -19,6 +21,7 @@ impl From<&Ticket> for TicketScope {
         TicketScope {
             contact_id: t.contact_id,
             company_id: t.company_id,
+            ccs: t.ccs.clone(),
         }
     }
 }
@@ -30,6 +33,8 @@ pub enum Reason {
     Staff,
     /// The contact raised it.
     OwnTicket,
+    /// The contact is copied on it.
+    Copied,
     /// Company visibility for everyone (`company` mode).
     CompanyMode,
     /// Company visibility through the contact filter.
@@ -40,7 +45,7 @@ pub enum Reason {
 pub fn why_visible(
     viewer: &Viewer,
     permission: &TicketPermission,
-    scope: TicketScope,
+    scope: &TicketScope,
 ) -> Option<Reason> {
     match viewer {
         Viewer::Staff { .. } => Some(Reason::Staff),
@@ -51,6 +56,9 @@ pub fn why_visible(
         } => {
             if scope.contact_id == *contact_id {
                 return Some(Reason::OwnTicket);
+            }
+            if scope.ccs.contains(contact_id) {
+                return Some(Reason::Copied);
             }
             let same_company = company_id.is_some() && scope.company_id == *company_id;
             if same_company && permission.grants_company(properties) {
@@ -65,23 +73,23 @@ pub fn why_visible(
 }
 
 /// Whether `viewer` may see a ticket with `scope` under `permission`.
-pub fn can_see(viewer: &Viewer, permission: &TicketPermission, scope: TicketScope) -> bool {
+pub fn can_see(viewer: &Viewer, permission: &TicketPermission, scope: &TicketScope) -> bool {
     why_visible(viewer, permission, scope).is_some()
 }
 
 /// Whether a customer's list shows this ticket: visible, and not hidden for being closed.
 pub fn listed_for(viewer: &Viewer, portal: &PortalSettings, ticket: &Ticket) -> bool {
-    can_see(viewer, &portal.ticket_permission, ticket.into())
+    can_see(viewer, &portal.ticket_permission, &ticket.into())
         && (viewer.is_staff() || portal.ticket_view.show_closed || !ticket.stage.is_closed())
 }
 
-/// What a contact can see, reduced to a filter a store can run as a query: their own tickets,
-/// plus a company's tickets when they have company visibility.
+/// What a contact can see, reduced to a filter a store can run as a query: their own tickets
+/// and those they are copied on, plus a company's tickets when they have company visibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReadScope {
     /// Every ticket.
     All,
-    /// Tickets of this contact, or of this company when `Some`.
+    /// Tickets of this contact or copied to them, or of this company when `Some`.
     Contact {
         /// The contact.
         contact_id: i64,
@@ -107,7 +115,7 @@ impl ReadScope {
     }
 
     /// Whether a ticket with `scope` is inside this read scope.
-    pub fn contains(&self, scope: TicketScope) -> bool {
+    pub fn contains(&self, scope: &TicketScope) -> bool {
         match *self {
             ReadScope::All => true,
             ReadScope::Contact {
@@ -115,6 +123,7 @@ impl ReadScope {
                 company_id,
             } => {
                 scope.contact_id == contact_id
+                    || scope.ccs.contains(&contact_id)
                     || (company_id.is_some() && scope.company_id == company_id)
             }
         }

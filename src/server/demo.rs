@@ -222,6 +222,7 @@ fn tickets_and_messages(
             closed_at: (stage == Stage::Closed).then(|| updated_at.clone()),
             updated_at,
             version: 1,
+            ccs: Vec::new(),
         });
     }
     (tickets, messages)

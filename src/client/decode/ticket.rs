@@ -179,6 +179,7 @@ mod tests {
                 updated_at: "2026-01-02T00:00:00Z".into(),
                 closed_at: Some("2026-01-03T00:00:00Z".into()),
                 version: 7,
+                ccs: Vec::new(),
             },
             requester_name: "Zoë".into(),
             requester_email: "zoe@acme.test".into(),
@@ -187,6 +188,7 @@ mod tests {
             inbox_name: "Billing".into(),
             message_count: 2,
             updated_by: Some("Sam \"the\" Agent".into()),
+            mail_cc: Vec::new(),
         };
         let staff = TicketOut::Staff(row);
         let json = serde_json::to_string(&staff).expect("json");

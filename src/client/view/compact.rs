@@ -129,6 +129,7 @@ impl Compact {
                 updated_at: s(Text::UpdatedAt),
                 closed_at: opt(HAS_CLOSED_AT, Text::ClosedAt),
                 version: self.version,
+                ccs: Vec::new(),
             },
             requester_name: s(Text::RequesterName),
             requester_email: s(Text::RequesterEmail),
@@ -137,6 +138,7 @@ impl Compact {
             inbox_name: s(Text::InboxName),
             message_count: self.message_count,
             updated_by,
+            mail_cc: Vec::new(),
         })
     }
 

@@ -187,6 +187,7 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
                     updated_at: now.to_string(),
                     closed_at: None,
                     version: 0,
+                    ccs: Vec::new(),
                 },
                 requester_name: contact.map(|c| c.name.clone()).unwrap_or_default(),
                 requester_email: contact.map(|c| c.email.clone()).unwrap_or_default(),
@@ -204,6 +205,7 @@ fn draft_ticket(view: &View, id: i64, input: &TicketInput, now: &str) -> TicketO
                     .unwrap_or_default(),
                 message_count: 1,
                 updated_by: None,
+                mail_cc: Vec::new(),
             })
         }
     }

@@ -39,6 +39,7 @@ pub(crate) fn staff_ticket(id: i64, updated_at: &str, version: i64) -> Delta {
             updated_at: updated_at.into(),
             closed_at: None,
             version,
+            ccs: Vec::new(),
         },
         requester_name: "Carla".into(),
         requester_email: "carla@acme.test".into(),
@@ -47,6 +48,7 @@ pub(crate) fn staff_ticket(id: i64, updated_at: &str, version: i64) -> Delta {
         inbox_name: "Support".into(),
         message_count: 1,
         updated_by: None,
+        mail_cc: Vec::new(),
     });
     Delta::Upsert(Item::Ticket(Box::new(Compact::from_ticket(&t))))
 }

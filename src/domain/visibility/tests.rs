@@ -60,6 +60,14 @@ fn scope(contact_id: i64, company_id: Option<i64>) -> TicketScope {
     TicketScope {
         contact_id,
         company_id,
+        ccs: Vec::new(),
+    }
+}
+
+fn copied(contact_id: i64, company_id: Option<i64>, ccs: &[i64]) -> TicketScope {
+    TicketScope {
+        ccs: ccs.to_vec(),
+        ..scope(contact_id, company_id)
     }
 }
 
@@ -90,6 +98,7 @@ fn ticket(contact_id: i64, company_id: Option<i64>, stage: Stage) -> Ticket {
         updated_at: at,
         closed_at: None,
         version: 1,
+        ccs: Vec::new(),
     }
 }
 
@@ -110,8 +119,8 @@ fn staff_see_every_ticket_in_every_mode() {
             gold_filter(),
         ] {
             for s in [scope(1, None), scope(2, ACME), scope(3, GLOBEX)] {
-                assert!(can_see(&staff(role), &p, s));
-                assert_eq!(why_visible(&staff(role), &p, s), Some(Reason::Staff));
+                assert!(can_see(&staff(role), &p, &s));
+                assert_eq!(why_visible(&staff(role), &p, &s), Some(Reason::Staff));
             }
             assert_eq!(ReadScope::of(&staff(role), &p), ReadScope::All);
         }
@@ -122,14 +131,14 @@ fn staff_see_every_ticket_in_every_mode() {
 fn contact_mode_shows_only_own_tickets() {
     let p = perm(Contact);
     let carla = contact(10, ACME);
-    assert!(can_see(&carla, &p, scope(10, ACME)));
-    assert!(can_see(&carla, &p, scope(10, None)));
+    assert!(can_see(&carla, &p, &scope(10, ACME)));
+    assert!(can_see(&carla, &p, &scope(10, None)));
     assert!(
-        !can_see(&carla, &p, scope(11, ACME)),
+        !can_see(&carla, &p, &scope(11, ACME)),
         "a colleague's ticket"
     );
-    assert!(!can_see(&carla, &p, scope(12, GLOBEX)));
-    assert!(!can_see(&carla, &p, scope(13, None)));
+    assert!(!can_see(&carla, &p, &scope(12, GLOBEX)));
+    assert!(!can_see(&carla, &p, &scope(13, None)));
     assert_eq!(ReadScope::of(&carla, &p), own_scope(10, None));
 }
 
@@ -137,12 +146,12 @@ fn contact_mode_shows_only_own_tickets() {
 fn company_mode_shows_own_plus_same_company() {
     let p = perm(Company);
     let carla = contact(10, ACME);
-    assert!(can_see(&carla, &p, scope(10, ACME)));
-    assert!(can_see(&carla, &p, scope(11, ACME)));
+    assert!(can_see(&carla, &p, &scope(10, ACME)));
+    assert!(can_see(&carla, &p, &scope(11, ACME)));
     // Her own ticket raised under another company stays visible.
-    assert!(can_see(&carla, &p, scope(10, GLOBEX)));
-    assert!(!can_see(&carla, &p, scope(12, GLOBEX)));
-    assert!(!can_see(&carla, &p, scope(13, None)));
+    assert!(can_see(&carla, &p, &scope(10, GLOBEX)));
+    assert!(!can_see(&carla, &p, &scope(12, GLOBEX)));
+    assert!(!can_see(&carla, &p, &scope(13, None)));
     assert_eq!(ReadScope::of(&carla, &p), own_scope(10, ACME));
 }
 
@@ -150,14 +159,14 @@ fn company_mode_shows_own_plus_same_company() {
 fn company_mode_never_groups_contacts_without_a_company() {
     let p = perm(Company);
     let solo = contact(20, None);
-    assert!(can_see(&solo, &p, scope(20, None)));
+    assert!(can_see(&solo, &p, &scope(20, None)));
     assert!(
-        !can_see(&solo, &p, scope(21, None)),
+        !can_see(&solo, &p, &scope(21, None)),
         "no company is not a shared company"
     );
-    assert!(!can_see(&solo, &p, scope(22, ACME)));
+    assert!(!can_see(&solo, &p, &scope(22, ACME)));
     assert_eq!(ReadScope::of(&solo, &p), own_scope(20, None));
-    assert!(!ReadScope::of(&solo, &p).contains(scope(21, None)));
+    assert!(!ReadScope::of(&solo, &p).contains(&scope(21, None)));
 }
 
 #[test]
@@ -165,21 +174,21 @@ fn contact_filter_grants_company_visibility_only_to_matching_contacts() {
     let p = gold_filter();
     let colleague = scope(13, ACME);
     assert!(
-        can_see(&on_plan(10, ACME, "Gold"), &p, colleague),
+        can_see(&on_plan(10, ACME, "Gold"), &p, &colleague),
         "matching ignores case"
     );
-    assert!(can_see(&on_plan(10, ACME, "platinum"), &p, colleague));
-    assert!(!can_see(&on_plan(11, ACME, "free"), &p, colleague));
+    assert!(can_see(&on_plan(10, ACME, "platinum"), &p, &colleague));
+    assert!(!can_see(&on_plan(11, ACME, "free"), &p, &colleague));
     assert!(
-        !can_see(&contact(12, ACME), &p, colleague),
+        !can_see(&contact(12, ACME), &p, &colleague),
         "a missing property never matches"
     );
     assert!(
-        can_see(&on_plan(11, ACME, "free"), &p, scope(11, ACME)),
+        can_see(&on_plan(11, ACME, "free"), &p, &scope(11, ACME)),
         "own stays visible"
     );
-    assert!(!can_see(&on_plan(10, ACME, "gold"), &p, scope(14, GLOBEX)));
-    assert!(!can_see(&on_plan(15, None, "gold"), &p, scope(16, None)));
+    assert!(!can_see(&on_plan(10, ACME, "gold"), &p, &scope(14, GLOBEX)));
+    assert!(!can_see(&on_plan(15, None, "gold"), &p, &scope(16, None)));
 }
 
 #[test]
@@ -191,41 +200,64 @@ fn contact_filter_needs_every_condition() {
         ConditionOp::Contains,
         MatchValue::One("ol".into()),
     ));
-    assert!(can_see(&on_plan(10, ACME, "gold"), &p, scope(99, ACME)));
-    assert!(!can_see(&on_plan(10, ACME, "free"), &p, scope(99, ACME)));
-    assert!(!can_see(&on_plan(10, ACME, "solo"), &p, scope(99, ACME)));
+    assert!(can_see(&on_plan(10, ACME, "gold"), &p, &scope(99, ACME)));
+    assert!(!can_see(&on_plan(10, ACME, "free"), &p, &scope(99, ACME)));
+    assert!(!can_see(&on_plan(10, ACME, "solo"), &p, &scope(99, ACME)));
 }
 
 #[test]
 fn contact_filter_without_conditions_grants_nobody() {
     let v = on_plan(10, ACME, "gold");
-    assert!(!can_see(&v, &perm(ContactFilter), scope(11, ACME)));
-    assert!(can_see(&v, &perm(ContactFilter), scope(10, ACME)));
+    assert!(!can_see(&v, &perm(ContactFilter), &scope(11, ACME)));
+    assert!(can_see(&v, &perm(ContactFilter), &scope(10, ACME)));
 }
 
 #[test]
 fn why_visible_names_the_reason() {
     let carla = contact(10, ACME);
-    let why = |v: &Viewer, p: &TicketPermission, s| why_visible(v, p, s);
+    let why = |v: &Viewer, p: &TicketPermission, s: &TicketScope| why_visible(v, p, s);
     assert_eq!(
-        why(&carla, &perm(Company), scope(10, ACME)),
+        why(&carla, &perm(Company), &scope(10, ACME)),
         Some(Reason::OwnTicket)
     );
     assert_eq!(
-        why(&carla, &perm(Company), scope(11, ACME)),
+        why(&carla, &perm(Company), &scope(11, ACME)),
         Some(Reason::CompanyMode)
     );
-    assert_eq!(why(&carla, &perm(Company), scope(12, GLOBEX)), None);
-    assert_eq!(why(&carla, &perm(Contact), scope(11, ACME)), None);
+    assert_eq!(why(&carla, &perm(Company), &scope(12, GLOBEX)), None);
+    assert_eq!(why(&carla, &perm(Contact), &scope(11, ACME)), None);
     let gold = on_plan(10, ACME, "gold");
     assert_eq!(
-        why(&gold, &gold_filter(), scope(11, ACME)),
+        why(&gold, &gold_filter(), &scope(11, ACME)),
         Some(Reason::FilterMatch)
     );
     assert_eq!(
-        why(&gold, &gold_filter(), scope(10, ACME)),
+        why(&gold, &gold_filter(), &scope(10, ACME)),
         Some(Reason::OwnTicket)
     );
+    assert_eq!(
+        why(&carla, &perm(Contact), &copied(11, ACME, &[10])),
+        Some(Reason::Copied)
+    );
+}
+
+#[test]
+fn a_copied_contact_sees_the_ticket_in_every_mode_and_nobody_else_gains() {
+    let carla = contact(10, ACME);
+    let dan = contact(12, ACME);
+    let stranger = contact(13, GLOBEX);
+    for p in [perm(Contact), perm(Company), perm(ContactFilter)] {
+        let t = copied(11, ACME, &[10]);
+        assert!(can_see(&carla, &p, &t));
+        assert!(ReadScope::of(&carla, &p).contains(&t));
+        assert!(!can_see(&stranger, &p, &t));
+        assert!(!ReadScope::of(&stranger, &p).contains(&t));
+        assert_eq!(
+            can_see(&dan, &p, &t),
+            can_see(&dan, &p, &scope(11, ACME)),
+            "a CC changes nothing for the requester's other colleagues"
+        );
+    }
 }
 
 #[test]
@@ -375,9 +407,10 @@ proptest! {
         p in permission(),
         contact_id in 1i64..6,
         company_id in proptest::option::of(1i64..4),
+        ccs in proptest::collection::vec(1i64..6, 0..3),
     ) {
-        let s = scope(contact_id, company_id);
-        prop_assert_eq!(ReadScope::of(&v, &p).contains(s), can_see(&v, &p, s));
+        let s = copied(contact_id, company_id, &ccs);
+        prop_assert_eq!(ReadScope::of(&v, &p).contains(&s), can_see(&v, &p, &s));
     }
 
     #[test]
@@ -387,8 +420,8 @@ proptest! {
         ticket_company in proptest::option::of(1i64..4),
     ) {
         if let Viewer::Contact { contact_id, .. } = v {
-            prop_assert!(can_see(&v, &p, scope(contact_id, ticket_company)));
-            prop_assert!(!can_see(&v, &p, scope(contact_id + 100, None)));
+            prop_assert!(can_see(&v, &p, &scope(contact_id, ticket_company)));
+            prop_assert!(!can_see(&v, &p, &scope(contact_id + 100, None)));
         }
     }
 }

@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 pub enum AudienceReason {
     /// The contact raised the ticket.
     OwnTicket,
+    /// Staff copied the contact on the ticket (or the requester's mail did).
+    Copied,
     /// The portal shows a company's tickets to all its contacts (`company` mode).
     CompanyMode,
     /// The contact matches the portal's contact filter (`contact_filter` mode).
@@ -23,6 +25,7 @@ impl AudienceReason {
         match reason {
             Reason::Staff => None,
             Reason::OwnTicket => Some(AudienceReason::OwnTicket),
+            Reason::Copied => Some(AudienceReason::Copied),
             Reason::CompanyMode => Some(AudienceReason::CompanyMode),
             Reason::FilterMatch => Some(AudienceReason::FilterMatch),
         }
@@ -32,6 +35,7 @@ impl AudienceReason {
     pub fn describe(self) -> &'static str {
         match self {
             AudienceReason::OwnTicket => "own ticket",
+            AudienceReason::Copied => "copied on the ticket (CC)",
             AudienceReason::CompanyMode => "same company (company mode)",
             AudienceReason::FilterMatch => "same company, matches the contact filter",
         }

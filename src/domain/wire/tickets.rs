@@ -38,15 +38,66 @@ pub struct TicketRow {
     /// into; `None` when not recorded (older tickets and servers).
     #[serde(default)]
     pub updated_by: Option<String>,
+    /// The `Cc` addresses of the mail that opened the ticket, contacts copied or not, so
+    /// staff see whom the customer wrote to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mail_cc: Vec<String>,
 }
 
-/// A message with its author's display name.
+/// How a message reached the ticket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Written in deskport (the app or the API).
+    #[default]
+    Portal,
+    /// Received by mail.
+    Email,
+}
+
+impl Channel {
+    /// The storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Portal => "portal",
+            Channel::Email => "email",
+        }
+    }
+
+    /// Reads the storage name (anything else is `portal`, the column's default).
+    pub fn parse(s: &str) -> Self {
+        if s == "email" {
+            Channel::Email
+        } else {
+            Channel::Portal
+        }
+    }
+}
+
+/// A mail about a message that could not be delivered, and the mail server's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MailFailure {
+    /// Whom it was for.
+    pub recipient: String,
+    /// What the mail server (or a bounce) said.
+    pub error: String,
+}
+
+/// A message with its author's display name and how it travelled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageRow {
     /// The message.
     pub message: Message,
     /// The author's name.
     pub author_name: String,
+    /// How it arrived.
+    pub channel: Channel,
+    /// The address a mailed message came from.
+    pub sender_address: Option<String>,
+    /// The `Cc` addresses of a mailed message.
+    pub cc: Vec<String>,
+    /// The mails carrying this message that failed.
+    pub mail_failures: Vec<MailFailure>,
 }
 
 /// A ticket as a customer sees it: the customer label instead of the stage, no owner, tags,
@@ -83,6 +134,9 @@ pub struct CustomerTicket {
 }
 
 /// A ticket for one caller: staff get every field, customers the customer projection.
+// Staff rows are the larger variant and also the common one (every staff list and feed);
+// boxing them would add an allocation per ticket where lists hold 100 000.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TicketOut {
@@ -132,6 +186,7 @@ pub fn customer_visible_change(before: &Ticket, after: &Ticket) -> bool {
         || before.priority != after.priority
         || before.contact_id != after.contact_id
         || before.company_id != after.company_id
+        || before.ccs != after.ccs
         || before.form_fields != after.form_fields
         || before.closed_at != after.closed_at
 }
@@ -157,6 +212,18 @@ pub struct MessageOut {
     pub author: AuthorOut,
     /// RFC 3339.
     pub created_at: String,
+    /// How it arrived: in deskport or by mail.
+    #[serde(default)]
+    pub channel: Channel,
+    /// The address a mailed message came from (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_address: Option<String>,
+    /// The `Cc` addresses of a mailed message (staff only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    /// Mails carrying this reply that could not be delivered, with the answer (staff only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mail_failures: Vec<MailFailure>,
 }
 
 impl From<MessageRow> for MessageOut {
@@ -170,6 +237,10 @@ impl From<MessageRow> for MessageOut {
                 name: m.author_name,
             },
             created_at: m.message.created_at,
+            channel: m.channel,
+            sender_address: m.sender_address,
+            cc: m.cc,
+            mail_failures: m.mail_failures,
         }
     }
 }
@@ -201,7 +272,11 @@ fn visible_messages(
             let stored = m.message.id;
             let mut out = MessageOut::from(m);
             if !staff {
+                // Addresses of other people, and the mail server's answers, are staff's.
                 out.id = place as i64 + 1;
+                out.sender_address = None;
+                out.cc = Vec::new();
+                out.mail_failures = Vec::new();
             }
             (stored, out)
         })
@@ -314,6 +389,14 @@ pub enum TicketPatch {
     Staff(StaffTicketPatch),
     /// The body a customer sends (the support form).
     Customer(CustomerTicketPatch),
+}
+
+/// The contacts to copy on a ticket, replacing its CCs (an empty list removes them all).
+#[derive(Debug, Deserialize, Clone, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CcsInput {
+    /// Contact ids: other contacts of the requester's company, at most 50.
+    pub contact_ids: Vec<i64>,
 }
 
 /// A reply or internal note.

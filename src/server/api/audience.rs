@@ -79,7 +79,7 @@ async fn ticket_audience(
         .into_iter()
         .filter_map(|c| {
             let viewer = viewer_of(&Account::Contact(c.clone()));
-            let reason = why_visible(&viewer, &portal.ticket_permission, (&row.ticket).into())?;
+            let reason = why_visible(&viewer, &portal.ticket_permission, &(&row.ticket).into())?;
             Some(AudienceEntry {
                 contact_id: c.id,
                 name: c.name,

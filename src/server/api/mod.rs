@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audience;
 pub mod auth;
+pub mod ccs;
 mod error_responses;
 pub mod mail;
 pub mod meta;
@@ -55,6 +56,7 @@ pub fn v1() -> OpenApiRouter<SharedState> {
         .merge(portal::router())
         .merge(routing::router())
         .merge(tickets::router())
+        .merge(ccs::router())
         .merge(people::router())
         .merge(audience::router())
         .merge(mail::router())

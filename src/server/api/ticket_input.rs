@@ -54,5 +54,6 @@ pub(super) fn staff_change(p: StaffTicketPatch) -> ApiResult<TicketChange> {
         owner_id: p.owner_id,
         inbox_id: p.inbox_id,
         tags: p.tags,
+        ccs: None,
     })
 }

@@ -240,7 +240,7 @@ async fn visible_ticket(
     if can_see(
         &caller.viewer,
         &portal.ticket_permission,
-        (&row.ticket).into(),
+        &(&row.ticket).into(),
     ) {
         Ok(row)
     } else {

@@ -6,7 +6,7 @@ use super::parse::{ReadMail, read};
 use super::smtp::{Desk, Reply};
 use crate::domain::mail::inbound::{is_inbound_address, reply_address, subject_ticket};
 use crate::domain::portal::AccessMode;
-use crate::domain::{Priority, Source};
+use crate::domain::{Contact, Priority, Source};
 use crate::server::state::SharedState;
 use crate::server::store::rate::Limit;
 use crate::server::store::{
@@ -143,12 +143,13 @@ impl PortalDesk {
         }
         let body = text_of(mail);
         if let Some(ticket) = self.thread(mail, recipients).await?
-            && ticket.requester_email == sender
+            && let Some(writer) = self.writer_on(&ticket, sender).await?
         {
             return Ok(InboundAction::Reply {
                 ticket_id: ticket.ticket.id,
-                contact_id: ticket.ticket.contact_id,
+                contact_id: writer,
                 body,
+                cc: mail.cc.clone(),
             });
         }
         let store = &self.state.store;
@@ -161,14 +162,56 @@ impl PortalDesk {
                 reason: "mail from staff addresses is not taken; answer in deskport".into(),
             });
         }
-        let requester = match store.contact_by_email(sender.to_string()).await? {
-            Some(contact) => Requester::Known(contact.id),
+        // A new contact's company is decided when the store creates them: their Cc
+        // addresses are recorded, not copied.
+        let (requester, ccs) = match store.contact_by_email(sender.to_string()).await? {
+            Some(contact) => (
+                Requester::Known(contact.id),
+                self.colleagues(&contact, &mail.cc).await?,
+            ),
             None if store.portal().await?.access.mode == AccessMode::SelfRegistration => {
-                new_contact(mail, sender)
+                (new_contact(mail, sender), Vec::new())
             }
             None => return Ok(InboundAction::Quarantine),
         };
-        Ok(open_ticket(mail, requester))
+        Ok(open_ticket(mail, requester, ccs))
+    }
+
+    /// Who `sender` is on `ticket` when they may add to it: the requester, or a contact
+    /// copied on it (who writes as themselves; the requester stays).
+    async fn writer_on(&self, ticket: &TicketRow, sender: &str) -> StoreResult<Option<i64>> {
+        if ticket.requester_email == sender {
+            return Ok(Some(ticket.ticket.contact_id));
+        }
+        if ticket.ticket.ccs.is_empty() {
+            return Ok(None);
+        }
+        Ok(self
+            .state
+            .store
+            .contact_by_email(sender.to_string())
+            .await?
+            .map(|c| c.id)
+            .filter(|id| ticket.ticket.ccs.contains(id)))
+    }
+
+    /// The contacts among the `cc` addresses who are colleagues of `requester` (same
+    /// company), each once: those a new ticket copies. Anyone else stays a listed address.
+    async fn colleagues(&self, requester: &Contact, cc: &[String]) -> StoreResult<Vec<i64>> {
+        let Some(company) = requester.company_id else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for address in cc {
+            if let Some(contact) = self.state.store.contact_by_email(address.clone()).await?
+                && contact.company_id == Some(company)
+                && contact.id != requester.id
+                && !ids.contains(&contact.id)
+            {
+                ids.push(contact.id);
+            }
+        }
+        Ok(ids)
     }
 
     /// The ticket the mail answers: by a reply address whose token checks, else by its
@@ -209,9 +252,10 @@ pub fn new_contact(mail: &ReadMail, sender: &str) -> Requester {
     }
 }
 
-/// The new ticket a mail opens for `requester`, routed by the rules like one from the support
-/// form; the requester is told it exists unless the mail came from a machine.
-pub fn open_ticket(mail: &ReadMail, requester: Requester) -> InboundAction {
+/// The new ticket a mail opens for `requester`, copying the contacts `ccs`, routed by the
+/// rules like one from the support form; the requester is told it exists unless the mail
+/// came from a machine.
+pub fn open_ticket(mail: &ReadMail, requester: Requester, ccs: Vec<i64>) -> InboundAction {
     let subject = if mail.subject.trim().is_empty() {
         "(no subject)".to_string()
     } else {
@@ -219,7 +263,7 @@ pub fn open_ticket(mail: &ReadMail, requester: Requester) -> InboundAction {
     };
     InboundAction::Open {
         requester,
-        ticket: NewTicket {
+        ticket: Box::new(NewTicket {
             subject,
             description: text_of(mail),
             category: String::new(),
@@ -230,8 +274,10 @@ pub fn open_ticket(mail: &ReadMail, requester: Requester) -> InboundAction {
             tags: vec![],
             inbox_id: None,
             owner_id: None,
-        },
+        }),
         confirm: !mail.automatic,
+        ccs,
+        cc: mail.cc.clone(),
     }
 }
 

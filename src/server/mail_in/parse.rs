@@ -4,7 +4,7 @@
 use crate::domain::mail::inbound::{Origin, fold_reply, is_automatic};
 use crate::domain::portal::{MAX_BODY, MAX_SUBJECT};
 use crate::domain::text::{normalize_email, strip_control};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::{HeaderName, HeaderValue, MessageParser, MimeHeaders};
 
 /// A received message as deskport uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct ReadMail {
     pub automatic: bool,
     /// A delivery-status report: the Message-IDs of the mails it reports on.
     pub bounced: Option<Vec<String>>,
+    /// The `Cc` addresses, lower-cased, in the mail's order, each once.
+    pub cc: Vec<String>,
     /// What the customer wrote this time (quotes and signature folded away), or the raw
     /// text of a message that is not MIME.
     pub body: String,
@@ -92,6 +94,17 @@ pub fn read(raw: &[u8], envelope_from: &str) -> ReadMail {
                 .attribute("report-type")
                 .is_some_and(|r| r.eq_ignore_ascii_case("delivery-status"))
     });
+    let mut cc: Vec<String> = Vec::new();
+    for address in message
+        .header_values(HeaderName::Cc)
+        .filter_map(HeaderValue::as_address)
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address().and_then(normalize_email))
+    {
+        if !cc.contains(&address) {
+            cc.push(address);
+        }
+    }
     let text = message
         .body_text(0)
         .map(|t| t.into_owned())
@@ -104,6 +117,7 @@ pub fn read(raw: &[u8], envelope_from: &str) -> ReadMail {
         subject,
         message_id: message.message_id().map(bracketed),
         parents,
+        cc,
         body: fold_reply(&strip_control(&text), MAX_BODY),
     }
 }
@@ -159,6 +173,7 @@ fn unreadable(raw: &[u8], envelope_from: &str) -> ReadMail {
         subject: String::new(),
         message_id: None,
         parents: Vec::new(),
+        cc: Vec::new(),
         automatic: is_automatic(&Origin {
             sender: envelope_from,
             ..Origin::default()
@@ -207,6 +222,7 @@ It works now.\r\n\r\nOn Mon, Ada wrote:\r\n> old\r\n--b\r\nContent-Type: text/ht
             vec!["<q1@h.test>", "<q1@h.test>", "<q0@h.test>"]
         );
         assert_eq!(mail.body, "It works now.");
+        assert!(mail.cc.is_empty());
         assert!(!mail.automatic);
         assert_eq!(mail.bounced, None);
     }
@@ -228,6 +244,18 @@ Subject: x\r\n\r\nbody\r\n";
             ]
         );
         assert_eq!(header_envelope(b"\x00\xff"), HeaderEnvelope::default());
+    }
+
+    #[test]
+    fn cc_addresses_are_read_lower_cased_and_once() {
+        let raw = "From: c@acme.test\r\nCc: Dan <Dan@Acme.test>, e@acme.test\r\nCc: dan@acme.test, \
+Team: f@globex.test;\r\nSubject: x\r\n\r\nHi\r\n";
+        let mail = read(raw.as_bytes(), "");
+        assert_eq!(
+            mail.cc,
+            vec!["dan@acme.test", "e@acme.test", "f@globex.test"],
+            "every Cc header, groups included"
+        );
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub fn describe(row: QuarantineRow) -> QuarantinedMail {
 }
 
 /// Accepts the quarantined mail `id`: creates its sender as a contact (unless one was added
-/// meanwhile) and opens the ticket, routed by the rules, in one transaction.
+/// meanwhile) and opens the ticket, routed by the rules, in one transaction. Its Cc
+/// addresses are listed, not copied, as for any sender who just became a contact.
 pub async fn accept(store: &dyn Store, id: i64) -> StoreResult<QuarantineDecision> {
     let row = store.quarantined(id).await?;
     let mail = read(row.raw.as_bytes(), &row.sender);
@@ -30,7 +31,10 @@ pub async fn accept(store: &dyn Store, id: i64) -> StoreResult<QuarantineDecisio
         None => new_contact(&mail, &row.sender),
     };
     let received = store
-        .decide_quarantined(id, Verdict::Accept(Box::new(open_ticket(&mail, requester))))
+        .decide_quarantined(
+            id,
+            Verdict::Accept(Box::new(open_ticket(&mail, requester, Vec::new()))),
+        )
         .await?;
     tracing::info!(
         "an admin accepted the quarantined mail {id} from {}",

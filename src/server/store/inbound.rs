@@ -23,24 +23,32 @@ pub struct InboundMail {
 /// What a received mail becomes.
 #[derive(Debug, Clone)]
 pub enum InboundAction {
-    /// A message from the requester on their ticket (a closed ticket reopens, as on any
-    /// customer reply).
+    /// A message from the requester or a contact copied on the ticket (a closed ticket
+    /// reopens, as on any customer reply).
     Reply {
         /// The ticket.
         ticket_id: i64,
-        /// The requester.
+        /// Who wrote: the requester or one of the ticket's CCs.
         contact_id: i64,
         /// What they wrote this time.
         body: String,
+        /// The mail's `Cc` addresses, recorded on the message.
+        cc: Vec<String>,
     },
     /// A new ticket, routed by the rules like one from the support form.
     Open {
         /// Who asks.
         requester: Requester,
         /// The ticket (its `contact_id` is set from `requester`).
-        ticket: NewTicket,
+        ticket: Box<NewTicket>,
         /// Send the requester the "ticket created" mail (never to a machine).
         confirm: bool,
+        /// The contacts to copy on the ticket: the mail's `Cc` addresses that are the
+        /// requester's colleagues.
+        ccs: Vec<i64>,
+        /// The mail's `Cc` addresses, recorded on the ticket (those not copied are listed
+        /// there, not added).
+        cc: Vec<String>,
     },
     /// A delivery-status report about mails of the queue: recorded on them.
     Bounce {

@@ -27,29 +27,34 @@ pub struct Recipient {
     pub name: String,
 }
 
-/// The recipient of `event` on `row`: the assigned agent (`owner`: their address and name)
-/// for "assigned to you", else the requester; `None` when an assignment has no owner.
-pub fn recipient(
+/// The recipients of `event` on `row`: the assigned agent (`owner`: their address and name)
+/// for "assigned to you" (nobody when there is no owner), else the requester and then the
+/// contacts copied on the ticket (`ccs`), each of whom gets a mail of their own.
+pub fn recipients(
     event: MailEvent,
     row: &TicketRow,
     owner: Option<(String, String)>,
-) -> Option<Recipient> {
+    ccs: Vec<Recipient>,
+) -> Vec<Recipient> {
     match event {
-        MailEvent::AssignedToYou => {
-            let (address, name) = owner?;
-            Some(Recipient {
+        MailEvent::AssignedToYou => owner
+            .zip(row.ticket.owner_id)
+            .map(|((address, name), id)| Recipient {
                 kind: "user",
-                id: row.ticket.owner_id?,
+                id,
                 address,
                 name,
             })
-        }
-        _ => Some(Recipient {
+            .into_iter()
+            .collect(),
+        _ => std::iter::once(Recipient {
             kind: "contact",
             id: row.ticket.contact_id,
             address: row.requester_email.clone(),
             name: row.requester_name.clone(),
-        }),
+        })
+        .chain(ccs)
+        .collect(),
     }
 }
 

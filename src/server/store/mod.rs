@@ -161,6 +161,9 @@ pub struct TicketChange {
     pub inbox_id: Option<i64>,
     /// New tags.
     pub tags: Option<Vec<String>>,
+    /// The contacts to copy on the ticket instead of its CCs now (other contacts of the
+    /// ticket's company only).
+    pub ccs: Option<Vec<i64>>,
 }
 
 /// One row of the change log, as the sync feed reads it.
@@ -223,7 +226,7 @@ pub struct Poke {
 }
 
 /// One entity a commit changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Touched {
     /// A ticket: whose it is now and was before (`None` when it did not exist), and whether
     /// only staff can see the change.

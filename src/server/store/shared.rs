@@ -14,7 +14,8 @@ macro_rules! ticket_select {
             $version,
             ", t.message_count, c.name, c.email, co.name, u.name, i.name, ",
             $by,
-            " \
+            ", (SELECT string_agg(CAST(x.contact_id AS TEXT), ',' ORDER BY x.contact_id) \
+ FROM ticket_ccs x WHERE x.ticket_id = t.id), t.mail_cc \
  FROM tickets t JOIN contacts c ON c.id = t.contact_id LEFT JOIN companies co ON co.id = t.company_id \
  LEFT JOIN users u ON u.id = t.owner_id JOIN inboxes i ON i.id = t.inbox_id"
         )
@@ -24,7 +25,8 @@ macro_rules! ticket_select {
 use crate::domain::mail::MailEvent;
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
-use crate::domain::{Contact, Stage, Ticket};
+use crate::domain::wire::{MailFailure, MessageRow};
+use crate::domain::{Contact, Stage, Ticket, ValidationError};
 use crate::server::store::{NewTicket, Reader, StoreResult, TicketChange};
 
 /// The ticket select as staff read tickets.
@@ -46,9 +48,51 @@ pub fn ticket_select(reader: Reader) -> &'static str {
     }
 }
 
+/// The contacts a ticket is copied on, as `ticket_ccs` rows aggregate them and the change
+/// log keeps them (`1,4,9`; `None` for none): the one text form both stores read and write.
+pub fn ccs_text(ccs: &[i64]) -> Option<String> {
+    (!ccs.is_empty()).then(|| ccs.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
+/// Reads a nullable JSON list of addresses (`messages.cc`, `tickets.mail_cc`); `None` and
+/// anything unreadable are no addresses.
+pub fn parse_addresses(text: Option<&str>) -> Vec<String> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default()
+}
+
+/// Writes a list of addresses for [`parse_addresses`] (`None` when empty).
+pub fn addresses_text(addresses: &[String]) -> StoreResult<Option<String>> {
+    Ok(if addresses.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(addresses)?)
+    })
+}
+
+/// Reads [`ccs_text`] back (anything unreadable is left out: it can only come from a
+/// hand-edited database, and a CC too few hides a ticket rather than showing one).
+pub fn parse_ccs(text: Option<&str>) -> Vec<i64> {
+    text.unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect()
+}
+
+/// Hangs each failed mail (`(message, recipient, answer)`, as the stores read the queue's
+/// failed rows that carry a message) on its message.
+pub fn attach_failures(messages: &mut [MessageRow], failed: Vec<(i64, String, String)>) {
+    for (message, recipient, error) in failed {
+        if let Some(m) = messages.iter_mut().find(|m| m.message.id == message) {
+            m.mail_failures.push(MailFailure { recipient, error });
+        }
+    }
+}
+
 /// The columns a message row reads.
 pub const MESSAGE_SELECT: &str = "SELECT m.id, m.ticket_id, m.author_kind, m.author_id, m.body, m.internal, \
- m.created_at, COALESCE(CASE m.author_kind WHEN 'user' THEN u.name ELSE c.name END, '?') \
+ m.created_at, COALESCE(CASE m.author_kind WHEN 'user' THEN u.name ELSE c.name END, '?'), \
+ m.channel, m.sender_address, m.cc \
  FROM messages m LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id \
  LEFT JOIN contacts c ON m.author_kind = 'contact' AND c.id = m.author_id";
 
@@ -106,6 +150,11 @@ pub fn changed_ticket(current: &Ticket, change: &TicketChange, now: &str) -> Tic
     if let Some(tags) = &change.tags {
         t.tags = tags.clone();
     }
+    if let Some(ccs) = &change.ccs {
+        t.ccs = ccs.clone();
+        t.ccs.sort_unstable();
+        t.ccs.dedup();
+    }
     if let Some(stage) = change.stage {
         if stage != t.stage {
             t.closed_at = (stage == Stage::Closed).then(|| now.to_string());
@@ -113,6 +162,37 @@ pub fn changed_ticket(current: &Ticket, change: &TicketChange, now: &str) -> Tic
         t.stage = stage;
     }
     t
+}
+
+/// Most contacts one ticket may be copied on.
+pub const MAX_CCS: usize = 50;
+
+/// Whether the contacts in `found` may be copied on `ticket`, each with their company
+/// (`None`: there is no such contact): at most [`MAX_CCS`], and only the requester's
+/// colleagues (the ticket's company's other contacts), so a CC never shows a company's ticket
+/// to anyone outside it.
+pub fn check_ccs(
+    ticket: &Ticket,
+    found: &[(i64, Option<Option<i64>>)],
+) -> Result<(), ValidationError> {
+    if found.len() > MAX_CCS {
+        return Err(ValidationError::new(
+            "contact_ids",
+            format!("a ticket can have at most {MAX_CCS} CCs"),
+        ));
+    }
+    for &(cc, company) in found {
+        let why = match company {
+            None => format!("there is no contact with id {cc}"),
+            Some(_) if cc == ticket.contact_id => format!("contact {cc} is the requester"),
+            Some(Some(c)) if ticket.company_id == Some(c) => continue,
+            Some(_) => format!(
+                "contact {cc} is not a contact of the requester's company; only the requester's colleagues can be copied"
+            ),
+        };
+        return Err(ValidationError::new("contact_ids", why));
+    }
+    Ok(())
 }
 
 /// The mails a ticket change sends, in the order they are queued: the requester hears

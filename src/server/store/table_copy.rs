@@ -16,6 +16,7 @@ pub const MOVED_TABLES: &[&str] = &[
     "inboxes",
     "routing_rules",
     "tickets",
+    "ticket_ccs",
     "messages",
     "mail_queue",
     "inbound_mail",

@@ -192,6 +192,7 @@ async fn live_page(
         if r.entity == "ticket" {
             let before = r
                 .before
+                .as_ref()
                 .is_some_and(|s| can_see(viewer, &portal.ticket_permission, s));
             *seen_before.entry(r.entity_id).or_default() |= before;
         }
@@ -217,7 +218,7 @@ async fn live_page(
                 }
                 Some(row) => {
                     let visible_now =
-                        can_see(viewer, &portal.ticket_permission, (&row.ticket).into());
+                        can_see(viewer, &portal.ticket_permission, &(&row.ticket).into());
                     if visible_now || seen_before.get(&id).copied().unwrap_or(false) {
                         changes.push(delete("ticket", id));
                     }

@@ -24,7 +24,7 @@ pub fn reaches(viewer: &Viewer, permission: &TicketPermission, poke: &Poke) -> b
     if viewer.is_staff() {
         return true;
     }
-    poke.touched.iter().any(|touched| match *touched {
+    poke.touched.iter().any(|touched| match touched {
         Touched::Ticket {
             now,
             before,
@@ -38,7 +38,7 @@ pub fn reaches(viewer: &Viewer, permission: &TicketPermission, poke: &Poke) -> b
         }
         Touched::Portal | Touched::Unknown => true,
         Touched::Contact(id) => {
-            matches!(viewer, Viewer::Contact { contact_id, .. } if *contact_id == id)
+            matches!(viewer, Viewer::Contact { contact_id, .. } if contact_id == id)
         }
         Touched::StaffList => false,
     })
@@ -70,11 +70,12 @@ mod tests {
         let scope = TicketScope {
             contact_id,
             company_id,
+            ccs: Vec::new(),
         };
         Poke {
             seq: 1,
             touched: vec![Touched::Ticket {
-                now: Some(scope),
+                now: Some(scope.clone()),
                 before: Some(scope),
                 staff_only,
             }],
@@ -98,7 +99,7 @@ mod tests {
         for everyone in [Touched::Portal, Touched::Contact(1), Touched::Unknown] {
             let poke = Poke {
                 seq: 1,
-                touched: vec![everyone],
+                touched: vec![everyone.clone()],
             };
             assert!(reaches(&carla(), &own, &poke), "{everyone:?}");
         }
@@ -112,15 +113,42 @@ mod tests {
                 now: Some(TicketScope {
                     contact_id: 2,
                     company_id: Some(20),
+                    ccs: Vec::new(),
                 }),
                 before: Some(TicketScope {
                     contact_id: 1,
                     company_id: Some(10),
+                    ccs: Vec::new(),
                 }),
                 staff_only: false,
             }],
         };
         assert!(reaches(&carla(), &mode(PermissionMode::Contact), &poke));
+    }
+
+    #[test]
+    fn a_customer_copied_on_a_ticket_is_poked_for_it_and_when_taken_off() {
+        let copied = TicketScope {
+            contact_id: 2,
+            company_id: Some(10),
+            ccs: vec![1],
+        };
+        let taken_off = TicketScope {
+            ccs: Vec::new(),
+            ..copied.clone()
+        };
+        let own = mode(PermissionMode::Contact);
+        let poke = |now: &TicketScope, before: &TicketScope| Poke {
+            seq: 1,
+            touched: vec![Touched::Ticket {
+                now: Some(now.clone()),
+                before: Some(before.clone()),
+                staff_only: false,
+            }],
+        };
+        assert!(reaches(&carla(), &own, &poke(&copied, &taken_off)));
+        assert!(reaches(&carla(), &own, &poke(&taken_off, &copied)));
+        assert!(!reaches(&carla(), &own, &poke(&taken_off, &taken_off)));
     }
 
     #[test]

@@ -26,6 +26,7 @@ fn staff(
             updated_at: "2026-01-02T00:00:00Z".into(),
             closed_at,
             version: 3,
+            ccs: Vec::new(),
         },
         requester_name: "Carla".into(),
         requester_email: "carla@acme.test".into(),
@@ -34,6 +35,7 @@ fn staff(
         inbox_name: "Support".into(),
         message_count: 4,
         updated_by: owner.map(|_| "Sam Agent".into()),
+        mail_cc: Vec::new(),
     })
 }
 
@@ -115,6 +117,7 @@ fn format_1_rows_load_without_an_author() {
         row,
         TicketRow {
             updated_by: None,
+            mail_cc: Vec::new(),
             ..want
         }
     );

@@ -10,6 +10,7 @@
 
 use super::sql::{Db, Params, execute, get, rows};
 use crate::domain::visibility::TicketScope;
+use crate::server::store::shared::{ccs_text, parse_ccs};
 use crate::server::store::{ChangeRow, Poke, StoreResult, Touched};
 use std::sync::Arc;
 use tokio::sync::{Mutex, broadcast};
@@ -55,12 +56,22 @@ async fn insert(
     before: Option<TicketScope>,
     staff_only: bool,
 ) -> StoreResult<()> {
+    let before = before.as_ref();
     let contact = before.map(|s| s.contact_id);
     let company = before.and_then(|s| s.company_id);
-    let params: Params = &[&entity, &entity_id, &op, &contact, &company, &staff_only];
+    let ccs = before.and_then(|s| ccs_text(&s.ccs));
+    let params: Params = &[
+        &entity,
+        &entity_id,
+        &op,
+        &contact,
+        &company,
+        &staff_only,
+        &ccs,
+    ];
     execute(
         c,
-        "INSERT INTO changes (entity, entity_id, op, contact_before, company_before, staff_only) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO changes (entity, entity_id, op, contact_before, company_before, staff_only, ccs_before) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         params,
     )
     .await?;
@@ -76,12 +87,14 @@ pub async fn current_seq(c: &Db) -> StoreResult<i64> {
     }
 }
 
-fn scope_at(r: &Row, col: usize) -> StoreResult<Option<TicketScope>> {
-    let contact: Option<i64> = get(r, col)?;
+/// The scope a row's contact, company and CC columns at `[contact, company, ccs]` name, if any.
+fn scope_at(r: &Row, cols: [usize; 3]) -> StoreResult<Option<TicketScope>> {
+    let contact: Option<i64> = get(r, cols[0])?;
     Ok(match contact {
         Some(contact_id) => Some(TicketScope {
             contact_id,
-            company_id: get(r, col + 1)?,
+            company_id: get(r, cols[1])?,
+            ccs: parse_ccs(get(r, cols[2])?),
         }),
         None => None,
     })
@@ -92,7 +105,7 @@ pub async fn since(c: &Db, after: i64, limit: usize) -> StoreResult<Vec<ChangeRo
     let limit = limit as i64;
     rows(
         c,
-        "SELECT seq, entity, entity_id, op, contact_before, company_before, staff_only FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        "SELECT seq, entity, entity_id, op, contact_before, company_before, staff_only, ccs_before FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         &[&after, &limit],
     )
     .await?
@@ -103,7 +116,7 @@ pub async fn since(c: &Db, after: i64, limit: usize) -> StoreResult<Vec<ChangeRo
             entity: get(r, 1)?,
             entity_id: get(r, 2)?,
             op: get(r, 3)?,
-            before: scope_at(r, 4)?,
+            before: scope_at(r, [4, 5, 7])?,
             staff_only: get(r, 6)?,
         })
     })
@@ -115,7 +128,8 @@ pub async fn since(c: &Db, after: i64, limit: usize) -> StoreResult<Vec<ChangeRo
 async fn touched_since(c: &Db, after: i64) -> StoreResult<(i64, Vec<Touched>)> {
     let found = rows(
         c,
-        "SELECT ch.seq, ch.entity, ch.entity_id, ch.contact_before, ch.company_before, t.contact_id, t.company_id, ch.staff_only \
+        "SELECT ch.seq, ch.entity, ch.entity_id, ch.contact_before, ch.company_before, t.contact_id, t.company_id, ch.staff_only, \
+         ch.ccs_before, (SELECT string_agg(CAST(x.contact_id AS TEXT), ',') FROM ticket_ccs x WHERE x.ticket_id = t.id) \
          FROM changes ch LEFT JOIN tickets t ON ch.entity = 'ticket' AND t.id = ch.entity_id \
          WHERE ch.seq > $1 ORDER BY ch.seq",
         &[&after],
@@ -128,8 +142,8 @@ async fn touched_since(c: &Db, after: i64) -> StoreResult<(i64, Vec<Touched>)> {
         let entity: &str = get(r, 1)?;
         touched.push(match entity {
             "ticket" => Touched::Ticket {
-                before: scope_at(r, 3)?,
-                now: scope_at(r, 5)?,
+                before: scope_at(r, [3, 4, 8])?,
+                now: scope_at(r, [5, 6, 9])?,
                 staff_only: get(r, 7)?,
             },
             "portal" => Touched::Portal,

@@ -6,7 +6,7 @@ use super::sql::{Db, execute, get, row, row_opt, rows};
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
-use crate::server::store::shared::now_text;
+use crate::server::store::shared::{addresses_text, now_text};
 use crate::server::store::{
     InboundAction, InboundMail, MailOf, MailboxTurn, NewTicket, OriginalMail, QuarantineRow,
     Received, Requester, StoreResult, Verdict,
@@ -90,14 +90,15 @@ async fn carry_out(c: &Db, sender: &str, action: InboundAction) -> StoreResult<R
             ticket_id,
             contact_id,
             body,
+            cc,
         } => {
             let message =
                 tickets::add_message(c, ticket_id, AuthorKind::Contact, contact_id, &body, false)
                     .await?;
             execute(
                 c,
-                "UPDATE messages SET channel = 'email', sender_address = $2 WHERE id = $1",
-                &[&message.message.id, &sender],
+                "UPDATE messages SET channel = 'email', sender_address = $2, cc = $3 WHERE id = $1",
+                &[&message.message.id, &sender, &addresses_text(&cc)?],
             )
             .await?;
             Received::Replied {
@@ -109,6 +110,8 @@ async fn carry_out(c: &Db, sender: &str, action: InboundAction) -> StoreResult<R
             requester,
             ticket,
             confirm,
+            ccs,
+            cc,
         } => {
             let contact_id = match requester {
                 Requester::Known(id) => id,
@@ -118,8 +121,15 @@ async fn carry_out(c: &Db, sender: &str, action: InboundAction) -> StoreResult<R
                 c,
                 NewTicket {
                     contact_id,
-                    ..ticket
+                    ..*ticket
                 },
+            )
+            .await?;
+            super::ccs::write_ccs(c, row.ticket.id, &ccs).await?;
+            execute(
+                c,
+                "UPDATE tickets SET mail_cc = $2 WHERE id = $1",
+                &[&row.ticket.id, &addresses_text(&cc)?],
             )
             .await?;
             if !confirm {

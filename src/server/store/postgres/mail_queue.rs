@@ -6,9 +6,9 @@ use super::sql::{Db, execute, get, row, row_opt, rows};
 use crate::domain::ValidationError;
 use crate::domain::mail::MailEvent;
 use crate::domain::wire::{MailState, QueuedMail};
-use crate::server::store::mail_compose::{QUEUE_COLUMNS, compose, recipient};
+use crate::server::store::mail_compose::{QUEUE_COLUMNS, Recipient, compose, recipients};
 use crate::server::store::shared::{now_text, unix_now};
-use crate::server::store::{MailOutcome, StoreError, StoreResult, TicketRow};
+use crate::server::store::{MailOutcome, MessageRow, StoreError, StoreResult, TicketRow};
 use tokio_postgres::Row;
 
 fn queued_mail(r: &Row) -> StoreResult<QueuedMail> {
@@ -38,12 +38,12 @@ fn queued_mail(r: &Row) -> StoreResult<QueuedMail> {
     })
 }
 
-/// Queues the mail `event` on ticket `ticket` causes (see the SQLite store's `enqueue`).
+/// Queues the mails `event` on ticket `ticket` causes (see the SQLite store's `enqueue`).
 pub async fn enqueue(
     c: &Db,
     ticket: &TicketRow,
     event: MailEvent,
-    message: &str,
+    reply: Option<&MessageRow>,
 ) -> StoreResult<()> {
     let ticket_id = ticket.ticket.id;
     let owner = match (event, ticket.ticket.owner_id) {
@@ -53,44 +53,63 @@ pub async fn enqueue(
         }
         _ => None,
     };
-    let Some(to) = recipient(event, ticket, owner) else {
-        return Ok(());
-    };
-    let previous = row_opt(
+    let ccs = rows(
         c,
-        "SELECT message_id, refs FROM mail_queue WHERE ticket_id = $1 AND recipient = $2 \
-         ORDER BY id DESC LIMIT 1",
-        &[&ticket_id, &to.address],
+        "SELECT c.id, c.email, c.name FROM ticket_ccs x JOIN contacts c ON c.id = x.contact_id \
+         WHERE x.ticket_id = $1 ORDER BY c.id",
+        &[&ticket_id],
     )
     .await?
-    .map(|r| Ok::<_, StoreError>((get(&r, 0)?, get(&r, 1)?)))
-    .transpose()?;
+    .iter()
+    .map(|r| {
+        Ok(Recipient {
+            kind: "contact",
+            id: get(r, 0)?,
+            address: get(r, 1)?,
+            name: get(r, 2)?,
+        })
+    })
+    .collect::<StoreResult<Vec<_>>>()?;
     let portal = super::config::portal(c).await?;
     let domains = super::config::domains(c).await?;
-    let mail = compose(event, ticket, to, &portal, &domains, message, previous);
-    execute(
-        c,
-        "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
-         subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', $13, $14)",
-        &[
-            &ticket_id,
-            &event.as_str(),
-            &mail.recipient.kind,
-            &mail.recipient.id,
-            &mail.recipient.address,
-            &mail.sender,
-            &mail.subject,
-            &mail.body,
-            &mail.message_id,
-            &mail.in_reply_to,
-            &mail.references,
-            &mail.reply_domain,
-            &unix_now(),
-            &now_text(),
-        ],
-    )
-    .await?;
+    let text = reply.map_or("", |m| m.message.body.as_str());
+    let message_ref = reply.map(|m| m.message.id);
+    for to in recipients(event, ticket, owner, ccs) {
+        let previous = row_opt(
+            c,
+            "SELECT message_id, refs FROM mail_queue WHERE ticket_id = $1 AND recipient = $2 \
+             ORDER BY id DESC LIMIT 1",
+            &[&ticket_id, &to.address],
+        )
+        .await?
+        .map(|r| Ok::<_, StoreError>((get(&r, 0)?, get(&r, 1)?)))
+        .transpose()?;
+        let mail = compose(event, ticket, to, &portal, &domains, text, previous);
+        execute(
+            c,
+            "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
+             subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at, message_ref) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', $13, $14, $15)",
+            &[
+                &ticket_id,
+                &event.as_str(),
+                &mail.recipient.kind,
+                &mail.recipient.id,
+                &mail.recipient.address,
+                &mail.sender,
+                &mail.subject,
+                &mail.body,
+                &mail.message_id,
+                &mail.in_reply_to,
+                &mail.references,
+                &mail.reply_domain,
+                &unix_now(),
+                &now_text(),
+                &message_ref,
+            ],
+        )
+        .await?;
+    }
     Ok(())
 }
 

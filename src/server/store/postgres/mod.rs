@@ -6,6 +6,7 @@
 
 mod auth;
 mod caller;
+mod ccs;
 mod changes;
 mod config;
 mod connect;

@@ -3,7 +3,9 @@
 use super::sql::{get, json};
 use crate::domain::people::ConsentRecord;
 use crate::domain::ticket::AuthorKind;
+use crate::domain::wire::Channel;
 use crate::domain::{Contact, Message, Priority, Registration, Role, Source, Stage, Ticket, User};
+use crate::server::store::shared::{parse_addresses, parse_ccs};
 use crate::server::store::{MessageRow, StoreError, StoreResult, TicketRow};
 use tokio_postgres::Row;
 
@@ -32,6 +34,7 @@ pub fn ticket_row(row: &Row) -> StoreResult<TicketRow> {
             updated_at: get(row, 14)?,
             closed_at: get(row, 15)?,
             version: get(row, 16)?,
+            ccs: parse_ccs(get(row, 24)?),
         },
         message_count: get(row, 17)?,
         requester_name: get(row, 18)?,
@@ -40,6 +43,7 @@ pub fn ticket_row(row: &Row) -> StoreResult<TicketRow> {
         owner_name: get(row, 21)?,
         inbox_name: get(row, 22)?,
         updated_by: get(row, 23)?,
+        mail_cc: parse_addresses(get(row, 25)?),
     })
 }
 
@@ -61,6 +65,10 @@ pub fn message_row(row: &Row) -> StoreResult<MessageRow> {
             created_at: get(row, 6)?,
         },
         author_name: get(row, 7)?,
+        channel: Channel::parse(get(row, 8)?),
+        sender_address: get(row, 9)?,
+        cc: parse_addresses(get(row, 10)?),
+        mail_failures: Vec::new(),
     })
 }
 

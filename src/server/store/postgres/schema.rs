@@ -18,6 +18,9 @@
 //! 5: received mail (`inbound_mail`), as SQLite's version 7.
 //!
 //! 6: the thread message a received reply became, as SQLite's version 8.
+//!
+//! 7: a ticket's CCs, the CCs before a change, the Cc addresses of received mail (on the
+//! message, or on the ticket it opened) and a queued mail's message, as SQLite's version 9.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -114,6 +117,16 @@ CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
 "#,
     r#"
 ALTER TABLE inbound_mail ADD COLUMN thread_message_id BIGINT REFERENCES messages(id);
+"#,
+    r#"
+CREATE TABLE ticket_ccs (
+  ticket_id BIGINT NOT NULL REFERENCES tickets(id), contact_id BIGINT NOT NULL REFERENCES contacts(id),
+  PRIMARY KEY (ticket_id, contact_id));
+CREATE INDEX ticket_ccs_contact ON ticket_ccs(contact_id);
+ALTER TABLE changes ADD COLUMN ccs_before TEXT;
+ALTER TABLE messages ADD COLUMN cc TEXT;
+ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
+ALTER TABLE mail_queue ADD COLUMN message_ref BIGINT REFERENCES messages(id);
 "#,
 ];
 

@@ -1,5 +1,6 @@
 //! Tickets and their messages.
 
+use super::ccs::{check, write_ccs};
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::mail_queue::enqueue;
@@ -12,8 +13,8 @@ use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
 use crate::server::store::shared::{
-    MESSAGE_SELECT, after_message, change_mails, changed_ticket, now_text, routing_draft,
-    ticket_select,
+    MESSAGE_SELECT, after_message, attach_failures, change_mails, changed_ticket, now_text,
+    routing_draft, ticket_select,
 };
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
@@ -108,7 +109,14 @@ fn scoped_ids(
             company_id,
         } => {
             args.push(Box::new(contact_id));
-            let own = branch(&format!("t.contact_id = {}", last(args)));
+            let n = last(args);
+            let own = format!(
+                "{} UNION {}",
+                branch(&format!("t.contact_id = {n}")),
+                branch(&format!(
+                    "t.id IN (SELECT x.ticket_id FROM ticket_ccs x WHERE x.contact_id = {n})"
+                ))
+            );
             match company_id {
                 None => own,
                 Some(company) => {
@@ -178,14 +186,26 @@ pub async fn get_ticket(c: &Db, id: i64, reader: Reader) -> StoreResult<TicketRo
     ticket_row(&row(c, &sql, &[&id]).await?)
 }
 
-/// Messages of a ticket, oldest first.
+/// Messages of a ticket, oldest first, each with its failed mails.
 pub async fn messages(c: &Db, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
     let sql = format!("{MESSAGE_SELECT} WHERE m.ticket_id = $1 ORDER BY m.id");
-    rows(c, &sql, &[&ticket_id])
+    let mut messages = rows(c, &sql, &[&ticket_id])
         .await?
         .iter()
         .map(message_row)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    let failed = rows(
+        c,
+        "SELECT message_ref, recipient, COALESCE(last_error, 'failed') FROM mail_queue \
+         WHERE ticket_id = $1 AND state = 'failed' AND message_ref IS NOT NULL ORDER BY id",
+        &[&ticket_id],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
+    .collect::<StoreResult<Vec<_>>>()?;
+    attach_failures(&mut messages, failed);
+    Ok(messages)
 }
 
 async fn staff_exists(c: &Db, id: i64) -> StoreResult<bool> {
@@ -271,8 +291,8 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
     let id: i64 = get(&added, 0)?;
     append_change(c, "ticket", id, "upsert", None).await?;
     let created = get_ticket(c, id, Reader::Staff).await?;
-    enqueue(c, &created, MailEvent::TicketCreated, "").await?;
-    enqueue(c, &created, MailEvent::AssignedToYou, "").await?;
+    enqueue(c, &created, MailEvent::TicketCreated, None).await?;
+    enqueue(c, &created, MailEvent::AssignedToYou, None).await?;
     Ok((created, decision))
 }
 
@@ -308,6 +328,9 @@ pub async fn update(
     {
         return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
+    if let Some(ccs) = &change.ccs {
+        check(c, &current.ticket, ccs).await?;
+    }
     let now = now_text();
     let t = changed_ticket(&current.ticket, change, &now);
     if t == current.ticket {
@@ -337,12 +360,15 @@ pub async fn update(
         ],
     )
     .await?;
+    if t.ccs != current.ticket.ccs {
+        write_ccs(c, id, &t.ccs).await?;
+    }
     append_ticket_change(c, id, Some(TicketScope::from(&current.ticket)), !public).await?;
     let mails = change_mails(&current.ticket, &t);
     if !mails.is_empty() {
         let changed = get_ticket(c, id, Reader::Staff).await?;
         for mail in mails {
-            enqueue(c, &changed, mail, "").await?;
+            enqueue(c, &changed, mail, None).await?;
         }
     }
     get_ticket(c, id, reader).await
@@ -402,7 +428,7 @@ pub async fn add_message(
     .await?;
     if !internal && author == AuthorKind::User {
         let replied = get_ticket(c, ticket_id, Reader::Staff).await?;
-        enqueue(c, &replied, MailEvent::StaffReply, body).await?;
+        enqueue(c, &replied, MailEvent::StaffReply, Some(&message)).await?;
     }
     Ok(message)
 }

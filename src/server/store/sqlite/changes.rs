@@ -1,6 +1,7 @@
 //! The change log: one sequence, appended inside every write transaction.
 
 use crate::domain::visibility::TicketScope;
+use crate::server::store::shared::{ccs_text, parse_ccs};
 use crate::server::store::{ChangeRow, StoreResult, Touched};
 use rusqlite::{Connection, params};
 
@@ -35,10 +36,11 @@ fn insert(
     before: Option<TicketScope>,
     staff_only: bool,
 ) -> StoreResult<()> {
+    let before = before.as_ref();
     conn.prepare_cached(
-        "INSERT INTO changes (entity, entity_id, op, contact_before, company_before, staff_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO changes (entity, entity_id, op, contact_before, company_before, staff_only, ccs_before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![entity, entity_id, op, before.map(|s| s.contact_id), before.and_then(|s| s.company_id), staff_only])?;
+    .execute(params![entity, entity_id, op, before.map(|s| s.contact_id), before.and_then(|s| s.company_id), staff_only, before.and_then(|s| ccs_text(&s.ccs))])?;
     Ok(())
 }
 
@@ -48,13 +50,14 @@ pub fn current_seq(conn: &Connection) -> rusqlite::Result<i64> {
         .query_row([], |r| r.get(0))
 }
 
-/// The scope a row's `contact`/`company` columns at `col`, `col + 1` name, if any.
-fn scope_at(r: &rusqlite::Row<'_>, col: usize) -> rusqlite::Result<Option<TicketScope>> {
-    let contact: Option<i64> = r.get(col)?;
+/// The scope a row's contact, company and CC columns at `[contact, company, ccs]` name, if any.
+fn scope_at(r: &rusqlite::Row<'_>, cols: [usize; 3]) -> rusqlite::Result<Option<TicketScope>> {
+    let contact: Option<i64> = r.get(cols[0])?;
     Ok(match contact {
         Some(contact_id) => Some(TicketScope {
             contact_id,
-            company_id: r.get(col + 1)?,
+            company_id: r.get(cols[1])?,
+            ccs: parse_ccs(r.get::<_, Option<String>>(cols[2])?.as_deref()),
         }),
         None => None,
     })
@@ -63,7 +66,7 @@ fn scope_at(r: &rusqlite::Row<'_>, col: usize) -> rusqlite::Result<Option<Ticket
 /// Change rows after `after`, oldest first.
 pub fn since(conn: &Connection, after: i64, limit: usize) -> StoreResult<Vec<ChangeRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, entity, entity_id, op, contact_before, company_before, staff_only FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, entity, entity_id, op, contact_before, company_before, staff_only, ccs_before FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after, limit as i64], |r| {
         Ok(ChangeRow {
@@ -71,7 +74,7 @@ pub fn since(conn: &Connection, after: i64, limit: usize) -> StoreResult<Vec<Cha
             entity: r.get(1)?,
             entity_id: r.get(2)?,
             op: r.get(3)?,
-            before: scope_at(r, 4)?,
+            before: scope_at(r, [4, 5, 7])?,
             staff_only: r.get(6)?,
         })
     })?;
@@ -82,7 +85,8 @@ pub fn since(conn: &Connection, after: i64, limit: usize) -> StoreResult<Vec<Cha
 /// event streams filter their pokes by.
 pub fn touched_since(conn: &Connection, after: i64) -> StoreResult<Vec<Touched>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT ch.entity, ch.entity_id, ch.contact_before, ch.company_before, t.contact_id, t.company_id, ch.staff_only \
+        "SELECT ch.entity, ch.entity_id, ch.contact_before, ch.company_before, t.contact_id, t.company_id, ch.staff_only, \
+         ch.ccs_before, (SELECT string_agg(CAST(x.contact_id AS TEXT), ',') FROM ticket_ccs x WHERE x.ticket_id = t.id) \
          FROM changes ch LEFT JOIN tickets t ON ch.entity = 'ticket' AND t.id = ch.entity_id \
          WHERE ch.seq > ?1 ORDER BY ch.seq",
     )?;
@@ -90,8 +94,8 @@ pub fn touched_since(conn: &Connection, after: i64) -> StoreResult<Vec<Touched>>
         let entity: String = r.get(0)?;
         Ok(match entity.as_str() {
             "ticket" => Touched::Ticket {
-                before: scope_at(r, 2)?,
-                now: scope_at(r, 4)?,
+                before: scope_at(r, [2, 3, 7])?,
+                now: scope_at(r, [4, 5, 8])?,
                 staff_only: r.get(6)?,
             },
             "portal" => Touched::Portal,

@@ -6,6 +6,7 @@ use super::rows::now_text;
 use super::tickets;
 use crate::domain::ticket::AuthorKind;
 use crate::server::store::inbound::bounce_note;
+use crate::server::store::shared::addresses_text;
 use crate::server::store::{
     InboundAction, InboundMail, MailOf, NewTicket, OriginalMail, QuarantineRow, Received,
     Requester, StoreResult, Verdict,
@@ -62,6 +63,7 @@ fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreRes
             ticket_id,
             contact_id,
             body,
+            cc,
         } => {
             let message = tickets::add_message(
                 conn,
@@ -72,9 +74,9 @@ fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreRes
                 false,
             )?;
             conn.prepare_cached(
-                "UPDATE messages SET channel = 'email', sender_address = ?2 WHERE id = ?1",
+                "UPDATE messages SET channel = 'email', sender_address = ?2, cc = ?3 WHERE id = ?1",
             )?
-            .execute(params![message.message.id, sender])?;
+            .execute(params![message.message.id, sender, addresses_text(&cc)?])?;
             Received::Replied {
                 ticket_id,
                 message_id: message.message.id,
@@ -84,6 +86,8 @@ fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreRes
             requester,
             ticket,
             confirm,
+            ccs,
+            cc,
         } => {
             let contact_id = match requester {
                 Requester::Known(id) => id,
@@ -93,9 +97,12 @@ fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreRes
                 conn,
                 NewTicket {
                     contact_id,
-                    ..ticket
+                    ..*ticket
                 },
             )?;
+            super::ccs::write_ccs(conn, row.ticket.id, &ccs)?;
+            conn.prepare_cached("UPDATE tickets SET mail_cc = ?2 WHERE id = ?1")?
+                .execute(params![row.ticket.id, addresses_text(&cc)?])?;
             if !confirm {
                 conn.prepare_cached(
                     "DELETE FROM mail_queue WHERE ticket_id = ?1 AND event = 'ticket_created'",

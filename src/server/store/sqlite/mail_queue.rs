@@ -6,8 +6,8 @@ use super::rows::{now_text, unix_now};
 use crate::domain::ValidationError;
 use crate::domain::mail::MailEvent;
 use crate::domain::wire::{MailState, QueuedMail};
-use crate::server::store::mail_compose::{QUEUE_COLUMNS, compose, recipient};
-use crate::server::store::{MailOutcome, StoreError, StoreResult, TicketRow};
+use crate::server::store::mail_compose::{QUEUE_COLUMNS, Recipient, compose, recipients};
+use crate::server::store::{MailOutcome, MessageRow, StoreError, StoreResult, TicketRow};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
@@ -42,15 +42,15 @@ fn queued_mail(row: &Row<'_>) -> rusqlite::Result<QueuedMail> {
     })
 }
 
-/// Queues the mail `event` on ticket `row` (as staff read it, after the change) causes
-/// (`message`: the staff reply), to the requester, or to the assigned agent for
-/// [`MailEvent::AssignedToYou`] (none when the ticket has no owner). Call it inside the write
-/// that makes the change.
+/// Queues the mails `event` on ticket `row` (as staff read it, after the change) causes
+/// (`reply`: the staff reply they carry), to the requester and the contacts copied on the
+/// ticket, or to the assigned agent for [`MailEvent::AssignedToYou`] (none when the ticket has
+/// no owner). Call it inside the write that makes the change.
 pub fn enqueue(
     conn: &Connection,
     row: &TicketRow,
     event: MailEvent,
-    message: &str,
+    reply: Option<&MessageRow>,
 ) -> StoreResult<()> {
     let ticket_id = row.ticket.id;
     let owner: Option<(String, String)> = match (event, row.ticket.owner_id) {
@@ -60,42 +60,57 @@ pub fn enqueue(
         ),
         _ => None,
     };
-    let Some(to) = recipient(event, row, owner) else {
-        return Ok(());
-    };
-    let previous: Option<(String, String)> = conn
+    let ccs = conn
         .prepare_cached(
-            "SELECT message_id, refs FROM mail_queue WHERE ticket_id = ?1 AND recipient = ?2 \
-             ORDER BY id DESC LIMIT 1",
+            "SELECT c.id, c.email, c.name FROM ticket_ccs x JOIN contacts c ON c.id = x.contact_id \
+             WHERE x.ticket_id = ?1 ORDER BY c.id",
         )?
-        .query_row(params![ticket_id, to.address], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+        .query_map([ticket_id], |r| {
+            Ok(Recipient {
+                kind: "contact",
+                id: r.get(0)?,
+                address: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     let portal = super::config::portal(conn)?;
     let domains = super::config::domains(conn)?;
-    let mail = compose(event, row, to, &portal, &domains, message, previous);
-    conn.prepare_cached(
-        "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
-         subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'queued', ?13, ?14)",
-    )?
-    .execute(params![
-        ticket_id,
-        event.as_str(),
-        mail.recipient.kind,
-        mail.recipient.id,
-        mail.recipient.address,
-        mail.sender,
-        mail.subject,
-        mail.body,
-        mail.message_id,
-        mail.in_reply_to,
-        mail.references,
-        mail.reply_domain,
-        unix_now(),
-        now_text()
-    ])?;
+    let text = reply.map_or("", |m| m.message.body.as_str());
+    for to in recipients(event, row, owner, ccs) {
+        let previous: Option<(String, String)> = conn
+            .prepare_cached(
+                "SELECT message_id, refs FROM mail_queue WHERE ticket_id = ?1 AND recipient = ?2 \
+                 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row(params![ticket_id, to.address], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let mail = compose(event, row, to, &portal, &domains, text, previous);
+        conn.prepare_cached(
+            "INSERT INTO mail_queue (ticket_id, event, recipient_kind, recipient_id, recipient, sender, \
+             subject, body, message_id, in_reply_to, refs, reply_domain, state, next_attempt_at, created_at, message_ref) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'queued', ?13, ?14, ?15)",
+        )?
+        .execute(params![
+            ticket_id,
+            event.as_str(),
+            mail.recipient.kind,
+            mail.recipient.id,
+            mail.recipient.address,
+            mail.sender,
+            mail.subject,
+            mail.body,
+            mail.message_id,
+            mail.in_reply_to,
+            mail.references,
+            mail.reply_domain,
+            unix_now(),
+            now_text(),
+            reply.map(|m| m.message.id)
+        ])?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 mod auth;
 mod cache;
+mod ccs;
 mod changes;
 mod config;
 mod export;

@@ -1,8 +1,10 @@
 //! Turning rows into domain types, shared by every query module.
 
 use crate::domain::ticket::AuthorKind;
+use crate::domain::wire::Channel;
 use crate::domain::{Message, Priority, Source, Stage, Ticket};
 pub use crate::server::store::shared::{MESSAGE_SELECT, now_text, ticket_select, unix_now};
+use crate::server::store::shared::{parse_addresses, parse_ccs};
 use crate::server::store::{MessageRow, TicketRow};
 use rusqlite::Row;
 use rusqlite::types::Type;
@@ -15,6 +17,13 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
 fn text<'r>(row: &'r Row<'_>, col: usize) -> rusqlite::Result<&'r str> {
     row.get_ref(col)?
         .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
+}
+
+/// A nullable text column, borrowed.
+fn nullable_text<'r>(row: &'r Row<'_>, col: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(col)?
+        .as_str_or_null()
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, Type::Text, Box::new(e)))
 }
 
@@ -45,6 +54,7 @@ pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
             updated_at: row.get(14)?,
             closed_at: row.get(15)?,
             version: row.get(16)?,
+            ccs: parse_ccs(nullable_text(row, 24)?),
         },
         message_count: row.get(17)?,
         requester_name: row.get(18)?,
@@ -53,6 +63,7 @@ pub fn ticket_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
         owner_name: row.get(21)?,
         inbox_name: row.get(22)?,
         updated_by: row.get(23)?,
+        mail_cc: parse_addresses(nullable_text(row, 25)?),
     })
 }
 
@@ -74,5 +85,9 @@ pub fn message_row(row: &Row<'_>) -> rusqlite::Result<MessageRow> {
             created_at: row.get(6)?,
         },
         author_name: row.get(7)?,
+        channel: Channel::parse(text(row, 8)?),
+        sender_address: row.get(9)?,
+        cc: parse_addresses(nullable_text(row, 10)?),
+        mail_failures: Vec::new(),
     })
 }

@@ -22,6 +22,13 @@
 //!
 //! 8: the thread message a received reply became (`inbound_mail.thread_message_id`), so its
 //! original can be shown next to it.
+//!
+//! 9: a ticket's CCs (`ticket_ccs`: contacts of the requester's company who see the ticket
+//! and get its mail), the CCs a change log row's ticket had before the change
+//! (`ccs_before`, so a contact taken off reaches their feed as a delete), the addresses a
+//! received mail was copied to (`messages.cc`, and `tickets.mail_cc` for the mail that
+//! opened the ticket: JSON lists), and the message a queued mail
+//! carries (`mail_queue.message_ref`, so a failed reply is flagged on its message).
 
 use rusqlite::Connection;
 
@@ -118,6 +125,16 @@ CREATE INDEX inbound_mail_ticket ON inbound_mail(ticket_id);
 "#,
     r#"
 ALTER TABLE inbound_mail ADD COLUMN thread_message_id INTEGER REFERENCES messages(id);
+"#,
+    r#"
+CREATE TABLE ticket_ccs (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id), contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  PRIMARY KEY (ticket_id, contact_id));
+CREATE INDEX ticket_ccs_contact ON ticket_ccs(contact_id);
+ALTER TABLE changes ADD COLUMN ccs_before TEXT;
+ALTER TABLE messages ADD COLUMN cc TEXT;
+ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
+ALTER TABLE mail_queue ADD COLUMN message_ref INTEGER REFERENCES messages(id);
 "#,
 ];
 

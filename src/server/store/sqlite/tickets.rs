@@ -1,5 +1,6 @@
 //! Tickets and their messages.
 
+use super::ccs::{check, write_ccs};
 use super::changes::{append_change, append_ticket_change};
 use super::config::route;
 use super::mail_queue::enqueue;
@@ -10,7 +11,9 @@ use crate::domain::mail::MailEvent;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::{ReadScope, TicketScope};
 use crate::domain::wire::customer_visible_change;
-use crate::server::store::shared::{after_message, change_mails, changed_ticket, routing_draft};
+use crate::server::store::shared::{
+    after_message, attach_failures, change_mails, changed_ticket, routing_draft,
+};
 use crate::server::store::{
     MessageRow, NewTicket, Reader, RouteDecision, StoreError, StoreResult, TicketChange,
     TicketQuery, TicketRow,
@@ -99,7 +102,14 @@ fn scoped_ids(
             company_id,
         } => {
             args.push(Value::Integer(contact_id));
-            let own = branch(&format!("t.contact_id = ?{}", args.len()));
+            let n = args.len();
+            let own = format!(
+                "{} UNION {}",
+                branch(&format!("t.contact_id = ?{n}")),
+                branch(&format!(
+                    "t.id IN (SELECT x.ticket_id FROM ticket_ccs x WHERE x.contact_id = ?{n})"
+                ))
+            );
             match company_id {
                 None => own,
                 Some(company) => {
@@ -177,14 +187,23 @@ pub fn get(conn: &Connection, id: i64, reader: Reader) -> StoreResult<TicketRow>
         .query_row([id], ticket_row)?)
 }
 
-/// Messages of a ticket, oldest first.
+/// Messages of a ticket, oldest first, each with its failed mails.
 pub fn messages(conn: &Connection, ticket_id: i64) -> StoreResult<Vec<MessageRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{MESSAGE_SELECT} WHERE m.ticket_id = ?1 ORDER BY m.id"
     ))?;
-    Ok(stmt
+    let mut messages = stmt
         .query_map([ticket_id], message_row)?
-        .collect::<Result<_, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    let failed = conn
+        .prepare_cached(
+            "SELECT message_ref, recipient, COALESCE(last_error, 'failed') FROM mail_queue \
+             WHERE ticket_id = ?1 AND state = 'failed' AND message_ref IS NOT NULL ORDER BY id",
+        )?
+        .query_map([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    attach_failures(&mut messages, failed);
+    Ok(messages)
 }
 
 /// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes.
@@ -264,8 +283,8 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     let id = conn.last_insert_rowid();
     append_change(conn, "ticket", id, "upsert", None)?;
     let created = get(conn, id, Reader::Staff)?;
-    enqueue(conn, &created, MailEvent::TicketCreated, "")?;
-    enqueue(conn, &created, MailEvent::AssignedToYou, "")?;
+    enqueue(conn, &created, MailEvent::TicketCreated, None)?;
+    enqueue(conn, &created, MailEvent::AssignedToYou, None)?;
     Ok((created, decision))
 }
 
@@ -301,6 +320,9 @@ pub fn update(
     {
         return Err(ValidationError::new("inbox_id", format!("no inbox with id {inbox}")).into());
     }
+    if let Some(ccs) = &c.ccs {
+        check(conn, &current.ticket, ccs)?;
+    }
     let now = now_text();
     let t = changed_ticket(&current.ticket, c, &now);
     if t == current.ticket {
@@ -314,12 +336,15 @@ pub fn update(
          public_updated_by = CASE WHEN ?11 THEN ?12 ELSE public_updated_by END WHERE id = ?1",
     )?
     .execute(params![id, t.subject, t.stage.as_str(), t.priority.as_str(), t.category, t.owner_id, t.inbox_id, serde_json::to_string(&t.tags)?, t.closed_at, now, public, by])?;
+    if t.ccs != current.ticket.ccs {
+        write_ccs(conn, id, &t.ccs)?;
+    }
     append_ticket_change(conn, id, Some(TicketScope::from(&current.ticket)), !public)?;
     let mails = change_mails(&current.ticket, &t);
     if !mails.is_empty() {
         let changed = get(conn, id, Reader::Staff)?;
         for mail in mails {
-            enqueue(conn, &changed, mail, "")?;
+            enqueue(conn, &changed, mail, None)?;
         }
     }
     get(conn, id, reader)
@@ -359,7 +384,7 @@ pub fn add_message(
     )?;
     if !internal && author == AuthorKind::User {
         let replied = get(conn, ticket_id, Reader::Staff)?;
-        enqueue(conn, &replied, MailEvent::StaffReply, body)?;
+        enqueue(conn, &replied, MailEvent::StaffReply, Some(&message))?;
     }
     Ok(message)
 }

@@ -266,6 +266,7 @@ fn ticket_in(id: i64, inbox_id: i64) -> crate::client::ViewTicket {
             updated_at: "2026-01-01T00:00:00Z".into(),
             closed_at: None,
             version: 1,
+            ccs: Vec::new(),
         },
         requester_name: "Carla".into(),
         requester_email: "carla@acme.test".into(),
@@ -274,6 +275,7 @@ fn ticket_in(id: i64, inbox_id: i64) -> crate::client::ViewTicket {
         inbox_name: String::new(),
         message_count: 0,
         updated_by: None,
+        mail_cc: Vec::new(),
     };
     crate::client::ViewTicket::new(Compact::from_ticket(&TicketOut::Staff(row)))
 }

@@ -4,6 +4,7 @@
 
 use crate::client::{Client, TicketThread, View};
 use crate::domain::text::strip_control;
+use crate::domain::wire::{Channel, MessageOut, TicketOut, TicketRow};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
@@ -109,18 +110,11 @@ impl Thread {
                         theme.muted,
                     ));
                 }
+                if let TicketOut::Staff(row) = &thread.detail.ticket {
+                    lines.extend(copied(row, view, theme));
+                }
                 for m in &thread.detail.messages {
-                    let kind = if m.internal { "internal note" } else { "reply" };
-                    let style = if m.internal {
-                        theme.warning
-                    } else {
-                        theme.title
-                    };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("── {kind} · "), style),
-                        Span::styled(strip_control(&m.author.name), style),
-                        Span::styled(format!(" · {}", date_time(&m.created_at)), theme.muted),
-                    ]));
+                    lines.extend(message_header(m, theme));
                     body(&m.body, m.internal, width, theme, &mut lines);
                 }
             }
@@ -139,6 +133,82 @@ impl Thread {
         }
         lines
     }
+}
+
+/// Who the ticket is copied on (staff): its CCs by name, and the `Cc` of the mail that
+/// opened it, those not copied included.
+fn copied(row: &TicketRow, view: &View, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if !row.ticket.ccs.is_empty() {
+        let names: Vec<String> = row
+            .ticket
+            .ccs
+            .iter()
+            .map(|id| {
+                view.contacts
+                    .get(id)
+                    .map_or_else(|| format!("contact {id}"), |c| strip_control(&c.name))
+            })
+            .collect();
+        lines.push(Line::styled(
+            format!("CCs: {}", names.join(", ")),
+            theme.title,
+        ));
+    }
+    if !row.mail_cc.is_empty() {
+        let cc: Vec<String> = row.mail_cc.iter().map(|a| strip_control(a)).collect();
+        lines.push(Line::styled(
+            format!("The opening mail's cc: {}", cc.join(", ")),
+            theme.muted,
+        ));
+    }
+    if !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    lines
+}
+
+/// A message's header: what it is, who wrote it and when, how it came (portal or email, with
+/// the sender's address and the mail's Cc when staff get them), and for staff each mail
+/// carrying it that failed, with the mail server's answer.
+fn message_header(m: &MessageOut, theme: &Theme) -> Vec<Line<'static>> {
+    let kind = if m.internal { "internal note" } else { "reply" };
+    let style = if m.internal {
+        theme.warning
+    } else {
+        theme.title
+    };
+    let channel = match (&m.channel, &m.sender_address) {
+        (Channel::Email, Some(address)) => format!(" · email from {}", strip_control(address)),
+        (Channel::Email, None) => " · email".to_string(),
+        (Channel::Portal, _) => " · portal".to_string(),
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("── {kind} · "), style),
+        Span::styled(strip_control(&m.author.name), style),
+        Span::styled(
+            format!(" · {}{channel}", date_time(&m.created_at)),
+            theme.muted,
+        ),
+    ])];
+    if !m.cc.is_empty() {
+        let cc: Vec<String> = m.cc.iter().map(|a| strip_control(a)).collect();
+        lines.push(Line::styled(
+            format!("   cc: {}", cc.join(", ")),
+            theme.muted,
+        ));
+    }
+    for failure in &m.mail_failures {
+        lines.push(Line::styled(
+            format!(
+                "   ⚠ mail to {} failed: {}",
+                strip_control(&failure.recipient),
+                strip_control(&failure.error)
+            ),
+            theme.error,
+        ));
+    }
+    lines
 }
 
 /// A message's text wrapped at words inside an indented column of `width` cells: every line,
@@ -170,6 +240,43 @@ fn date_time(rfc3339: &str) -> String {
 mod tests {
     use super::*;
     use crate::tui::theme::ThemeChoice;
+
+    fn message(channel: Channel, sender: Option<&str>) -> MessageOut {
+        serde_json::from_value(serde_json::json!({
+            "id": 3, "body": "Same here", "internal": false,
+            "author": {"kind": "contact", "name": "Dan Ito"},
+            "created_at": "2026-12-07T16:50:00.000Z", "channel": channel,
+            "sender_address": sender, "cc": ["gina@globex.test", "x\u{1b}[2J@y.test"],
+            "mail_failures": [{"recipient": "priya@acme.test", "error": "bounced: no such user"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_message_header_names_its_channel_sender_cc_and_failed_mail() {
+        let theme = Theme::shipped(ThemeChoice::Default, false).unwrap();
+        let rows: Vec<String> =
+            message_header(&message(Channel::Email, Some("dan@acme.test")), &theme)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(
+            rows,
+            vec![
+                "── reply · Dan Ito · 2026-12-07 16:50 · email from dan@acme.test",
+                "   cc: gina@globex.test, x@y.test",
+                "   ⚠ mail to priya@acme.test failed: bounced: no such user",
+            ]
+        );
+        let mut portal = message(Channel::Portal, None);
+        portal.cc.clear();
+        portal.mail_failures.clear();
+        let rows: Vec<String> = message_header(&portal, &theme)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(rows, vec!["── reply · Dan Ito · 2026-12-07 16:50 · portal"]);
+    }
 
     #[test]
     fn wrapped_messages_keep_their_indent_on_every_line() {

@@ -197,6 +197,7 @@ mod tests {
                 updated_at: "2026-11-02T10:00:00Z".into(),
                 closed_at: None,
                 version: 1,
+                ccs: Vec::new(),
             },
             requester_name: "Carla".into(),
             requester_email: "carla@acme.test".into(),
@@ -205,6 +206,7 @@ mod tests {
             inbox_name: "Billing".into(),
             message_count: 1,
             updated_by: None,
+            mail_cc: Vec::new(),
         }))
     }
 
