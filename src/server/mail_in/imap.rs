@@ -60,7 +60,7 @@ pub enum ImapSetupError {
 pub struct ImapSource {
     /// Host name (checked against the server's certificate).
     pub host: String,
-    /// Port.
+    /// 993 for `imaps://` and 143 for `imap://` unless the URL gives one.
     pub port: u16,
     /// TLS or STARTTLS.
     pub security: Security,

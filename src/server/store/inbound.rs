@@ -59,7 +59,7 @@ pub enum InboundAction {
     },
     /// Not taken (mail from a staff address): only recorded.
     Refuse {
-        /// Why.
+        /// Why, kept as the received mail's note for admins and logs.
         reason: String,
     },
     /// From an unknown sender on an invite-only portal: kept until an admin accepts it
@@ -104,7 +104,7 @@ pub enum Received {
     },
     /// Recorded and not taken.
     Refused {
-        /// Why.
+        /// Why, as the action gave it.
         reason: String,
     },
     /// Waiting in the quarantine for an admin.

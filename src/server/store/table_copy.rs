@@ -28,13 +28,13 @@ pub const MOVED_TABLES: &[&str] = &[
 /// A column type both stores can hold (SQLite keeps booleans as 0 and 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
-    /// A 64-bit integer.
+    /// A 64-bit integer (`bigint`; ids, times and counters).
     Int,
-    /// Text.
+    /// UTF-8 text (`text`; JSON documents are kept as text too).
     Text,
-    /// A flag.
+    /// A flag (`boolean`; an integer 0 or 1 on SQLite).
     Bool,
-    /// Bytes.
+    /// Raw bytes (`bytea`; hashes and keys).
     Bytes,
 }
 
@@ -85,13 +85,13 @@ pub struct TableSpec {
 /// The values of one column, top to bottom.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnValues {
-    /// Integers.
+    /// A [`ColumnKind::Int`] column's values, `None` for NULL.
     Int(Vec<Option<i64>>),
-    /// Text.
+    /// A [`ColumnKind::Text`] column's values.
     Text(Vec<Option<String>>),
-    /// Flags.
+    /// A [`ColumnKind::Bool`] column's values.
     Bool(Vec<Option<bool>>),
-    /// Bytes.
+    /// A [`ColumnKind::Bytes`] column's values.
     Bytes(Vec<Option<Vec<u8>>>),
 }
 

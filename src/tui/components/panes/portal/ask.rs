@@ -8,10 +8,19 @@ use crate::tui::components::{Outcome, Request};
 
 impl Portal {
     /// Holds the user back when `leaving` (switching section or tab, quitting) would lose
-    /// unsaved changes: asks first, and on a yes runs `leaving` again, which then goes through.
+    /// unsaved changes, or hide them behind another tab: asks first, and on a yes runs
+    /// `leaving` again, which then goes through.
     pub(super) fn guard(&mut self, leaving: Action) -> Option<Outcome> {
         if self.dirty() && !self.warned {
-            let question = Question::new("Unsaved changes", "Leave without saving your changes?");
+            // The pane keeps its edits while another tab is shown; leaving the section or
+            // quitting drops them.
+            let text = match leaving {
+                Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+                    "Your changes are not saved yet. Switch tab anyway? They stay here until you save or leave this section."
+                }
+                _ => "Leave without saving your changes?",
+            };
+            let question = Question::new("Unsaved changes", text);
             self.question.ask_again(question, leaving, leaving);
             return Some(Outcome::Changed);
         }

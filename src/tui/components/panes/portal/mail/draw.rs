@@ -75,7 +75,7 @@ fn queue_lines(
             format!("#{}", m.id),
             m.state.as_str(),
             cell(&m.recipient, to),
-            strip_control(&m.subject)
+            cell(&m.subject, width.saturating_sub(20 + to)).trim_end()
         ));
         out.push(selectable(line, i == cursor, ctx));
         if m.state != MailState::Sent
@@ -90,7 +90,11 @@ fn queue_lines(
     }
     let (waiting, failed) = waiting_and_failed(mails);
     out.push(Line::styled(
-        format!("{} mails: {waiting} waiting, {failed} failed", mails.len()),
+        format!(
+            "{} {}: {waiting} waiting, {failed} failed",
+            mails.len(),
+            if mails.len() == 1 { "mail" } else { "mails" }
+        ),
         ctx.theme.muted,
     ));
     (out, at)
@@ -119,7 +123,7 @@ fn quarantine_lines(
             if i == cursor { "▶ " } else { "  " },
             strip_control(&received),
             cell(&m.sender, from),
-            strip_control(&m.subject)
+            cell(&m.subject, width.saturating_sub(20 + from)).trim_end()
         ));
         out.push(selectable(line, i == cursor, ctx));
     }
