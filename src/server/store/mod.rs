@@ -19,8 +19,8 @@ pub use inbound::{
 pub use sqlite::FillFrom;
 pub use types::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MailboxTurn, NewTicket,
-    Poke, Reader, SessionAndPortal, StoreError, StoreResult, StoredResponse, TicketChange,
-    TicketQuery, Touched,
+    Poke, Reader, SESSION_LIFETIME_SECS, SessionAndPortal, StoreError, StoreResult, StoredResponse,
+    TicketChange, TicketQuery, Touched,
 };
 
 pub use crate::domain::wire::{
@@ -29,12 +29,7 @@ pub use crate::domain::wire::{
 
 use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
-use crate::domain::{
-    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, Role, RoutingRule,
-    Source, Stage, Ticket, User, ValidationError,
-};
-use std::collections::BTreeMap;
-use thiserror::Error;
+use crate::domain::{Company, Contact, DomainInfo, Inbox, PortalSettings, Role, RoutingRule, User};
 
 /// Everything the API needs from persistence.
 #[async_trait::async_trait]

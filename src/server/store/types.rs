@@ -2,13 +2,10 @@
 //! sessions, ticket queries and changes, change-log rows and pokes, mail outcomes and the
 //! import batch.
 
-use super::inbound::Verdict;
-use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
-use crate::domain::wire::{MessageRow, QueuedMail, RouteDecision, RuleRef, TicketRow};
 use crate::domain::{
-    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, Role, RoutingRule,
-    Source, Stage, Ticket, User, ValidationError,
+    Company, Contact, DomainInfo, Inbox, Message, PortalSettings, Priority, RoutingRule, Source,
+    Stage, Ticket, User, ValidationError,
 };
 use std::collections::BTreeMap;
 use thiserror::Error;
