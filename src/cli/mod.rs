@@ -107,7 +107,7 @@ pub enum Command {
     /// Copies a portal from its SQLite data dir into an empty PostgreSQL database, ids, change
     /// log and code key included; then serve it with `deskport serve --database URL`.
     Migrate(migrate::Migrate),
-    /// Shows the mail queue of a server's data dir or database.
+    /// Shows the mail queue and the quarantine of a server's data dir or database.
     Mail {
         /// The mail action.
         #[command(subcommand)]
