@@ -10,15 +10,24 @@ impl Portal {
     /// Holds the user back when `leaving` (switching section or tab, quitting) would lose
     /// unsaved changes, or hide them behind another tab: asks first, and on a yes runs
     /// `leaving` again, which then goes through.
+    /// The edits at stake are the Mail section's templates there, else the settings.
     pub(super) fn guard(&mut self, leaving: Action) -> Option<Outcome> {
-        if self.dirty() && !self.warned {
+        let (unsaved, leave) = if self.on_mail() {
+            (
+                self.mail.dirty(),
+                "Leave without saving your template changes?",
+            )
+        } else {
+            (self.dirty(), "Leave without saving your changes?")
+        };
+        if unsaved && !self.warned {
             // The pane keeps its edits while another tab is shown; leaving the section or
             // quitting drops them.
             let text = match leaving {
                 Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
                     "Your changes are not saved yet. Switch tab anyway? They stay here until you save or leave this section."
                 }
-                _ => "Leave without saving your changes?",
+                _ => leave,
             };
             let question = Question::new("Unsaved changes", text);
             self.question.ask_again(question, leaving, leaving);

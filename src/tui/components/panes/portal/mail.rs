@@ -66,7 +66,7 @@ pub struct Mail {
 
 impl Mail {
     /// Whether the template editor holds edits not saved.
-    fn dirty(&self) -> bool {
+    pub(super) fn dirty(&self) -> bool {
         self.editor
             .as_ref()
             .is_some_and(|(editor, base)| editor.edited() != *base)
@@ -169,7 +169,7 @@ impl Portal {
         }
         match action {
             Action::NextStep | Action::PrevStep => {
-                if let Some(held) = self.hold_back(action) {
+                if let Some(held) = self.guard(action) {
                     return held;
                 }
                 self.mail = Mail::default();
@@ -180,7 +180,7 @@ impl Portal {
             | Action::Tab1
             | Action::Tab2
             | Action::Tab3
-            | Action::Quit => self.hold_back(action).unwrap_or(Outcome::Ignored),
+            | Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             _ if self.read_only => Outcome::Ignored,
             Action::NextQueue | Action::PrevQueue => {
                 let delta = if action == Action::NextQueue { 1 } else { -1 };
@@ -208,20 +208,6 @@ impl Portal {
             _ if self.mail.page == Page::Templates => self.handle_templates(action),
             _ => Outcome::Ignored,
         }
-    }
-
-    /// Asks before leaving the section, the tab or the app with template edits not saved.
-    fn hold_back(&mut self, leaving: Action) -> Option<Outcome> {
-        if self.mail.dirty() && !self.warned {
-            let question = Question::new(
-                "Unsaved changes",
-                "Leave without saving your template changes?",
-            );
-            self.question.ask_again(question, leaving, leaving);
-            return Some(Outcome::Changed);
-        }
-        self.warned = false;
-        None
     }
 
     /// Fetches the list of the page shown.

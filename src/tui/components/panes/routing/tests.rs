@@ -18,7 +18,8 @@ fn marked<T>(item: T) -> Marked<T> {
     }
 }
 
-fn view() -> View {
+/// Ada's view, signed in as admin, before anything synced.
+pub(super) fn empty_admin_view() -> View {
     let account = AccountOut {
         id: 1,
         kind: "user".into(),
@@ -27,7 +28,11 @@ fn view() -> View {
         email: "ada@deskport.test".into(),
         company_id: None,
     };
-    let mut view = View::new(account, "http://127.0.0.1:1".into());
+    View::new(account, "http://127.0.0.1:1".into())
+}
+
+fn view() -> View {
+    let mut view = empty_admin_view();
     for (id, name) in [(1, "Ada"), (2, "Sam"), (3, "Lin")] {
         let role = if id == 1 { Role::Admin } else { Role::Agent };
         let email = format!("{}@deskport.test", name.to_lowercase());

@@ -78,7 +78,7 @@ impl Portal {
                 editor.form.commit();
                 self.save_templates()
             }
-            Action::Quit => self.hold_back(action).unwrap_or(Outcome::Ignored),
+            Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             _ => Outcome::Ignored,
         }
     }

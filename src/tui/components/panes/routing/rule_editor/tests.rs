@@ -1,22 +1,8 @@
 //! Removing a condition removes exactly the one under the cursor, whatever its neighbours hold.
 
 use super::{CONDITIONS, RuleEditor, condition_labels};
-use crate::client::View;
-use crate::domain::Role;
-use crate::domain::wire::AccountOut;
+use crate::tui::components::panes::routing::tests::empty_admin_view;
 use crate::tui::components::widgets::form::Field;
-
-fn view() -> View {
-    let account = AccountOut {
-        id: 1,
-        kind: "user".into(),
-        role: Role::Admin,
-        name: "Ada".into(),
-        email: "ada@deskport.test".into(),
-        company_id: None,
-    };
-    View::new(account, "http://127.0.0.1:1".into())
-}
 
 /// The value texts of the editor's conditions, in order.
 fn values(editor: &RuleEditor) -> Vec<String> {
@@ -27,7 +13,7 @@ fn values(editor: &RuleEditor) -> Vec<String> {
 
 /// A new rule's editor holding one condition per value in `texts`.
 fn editor_with(texts: &[&str]) -> RuleEditor {
-    let mut editor = RuleEditor::new(None, &view());
+    let mut editor = RuleEditor::new(None, &empty_admin_view());
     for _ in 1..texts.len() {
         editor.add_condition();
     }
@@ -41,7 +27,7 @@ fn editor_with(texts: &[&str]) -> RuleEditor {
 
 #[test]
 fn two_new_conditions_then_one_removal_leaves_two() {
-    let mut editor = RuleEditor::new(None, &view());
+    let mut editor = RuleEditor::new(None, &empty_admin_view());
     editor.add_condition();
     editor.add_condition();
     assert_eq!(editor.condition_count(), 3);
