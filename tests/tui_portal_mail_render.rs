@@ -207,4 +207,17 @@ async fn admins_see_the_queue_decide_on_the_quarantine_and_edit_templates() {
         1,
         "only the edited mail"
     );
+
+    // Editing the body: the editor takes the rows' place, the placeholders stay in sight
+    // (whole, wrapped), and the preview stays beside it where there is room.
+    send(&mut app, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    let narrow = settle(&mut app, 80, 24, "Tab keeps · Esc cancels").await;
+    assert!(narrow.contains("Placeholders: {ticket_number}"), "{narrow}");
+    assert!(narrow.contains("{requester}"), "{narrow}");
+    assert!(narrow.contains("Hello {first_name},"), "{narrow}");
+    insta::assert_snapshot!("mail_templates_body_80x24", narrow);
+    let wide = render_hashed(&mut app, 120, 40);
+    assert!(wide.contains("Preview: ticket created mail"), "{wide}");
+    assert!(wide.contains("Hello Carla,"), "{wide}");
+    insta::assert_snapshot!("mail_templates_body_120x40", wide);
 }

@@ -71,6 +71,18 @@ async fn agent_list_preview_and_thread() {
     act(&mut pane, Action::TogglePreview);
     act(&mut pane, Action::NextQueue);
     insta::assert_snapshot!("agent_list_waiting_80x24", render(&mut pane, 80, 24));
+    // The views do not all fit in 80 columns: the current one always shows, and `…` says
+    // where views are left out.
+    act(&mut pane, Action::NextQueue);
+    act(&mut pane, Action::NextQueue);
+    let bar = render(&mut pane, 80, 24)
+        .lines()
+        .nth(1)
+        .unwrap_or("")
+        .to_string();
+    assert!(bar.contains("│… ") && bar.contains("[All 300]"), "{bar}");
+    act(&mut pane, Action::PrevQueue);
+    act(&mut pane, Action::PrevQueue);
     act(&mut pane, Action::PrevQueue);
     act(&mut pane, Action::SortNext);
     act(&mut pane, Action::SortReverse);

@@ -288,12 +288,6 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     }
     footer.extend(p.message.iter().map(|m| m.line(ctx)));
     let editable = !p.read_only;
-    let mut body = p.form.rows(editable, ctx);
-    let fields = body.len();
-    if part == Part::Access && !wizard {
-        body.push(Line::raw(""));
-        body.extend(contact_lines(view, fields, p.form.focus, ctx));
-    }
     let block = pane_block(title, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -306,11 +300,6 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(head), top);
-    let line_of_selected = if p.form.focus >= fields {
-        p.form.focus + 2
-    } else {
-        p.form.focus
-    };
     let side: Option<(&str, preview::Lines)> = match part {
         Part::TicketView => Some(("Preview: a customer's list", preview::ticket_list)),
         Part::Consent => Some(("Preview: the notice", preview::consent)),
@@ -328,6 +317,17 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
             left
         }
         None => middle,
+    };
+    let mut body = p.form.rows(editable, usize::from(rows_area.width), ctx);
+    let fields = body.len();
+    if part == Part::Access && !wizard {
+        body.push(Line::raw(""));
+        body.extend(contact_lines(view, fields, p.form.focus, ctx));
+    }
+    let line_of_selected = if p.form.focus >= fields {
+        p.form.focus + 2
+    } else {
+        p.form.focus
     };
     let height = usize::from(rows_area.height.max(1));
     let offset = line_of_selected.saturating_sub(height - 1);

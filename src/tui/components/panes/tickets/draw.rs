@@ -73,7 +73,10 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     ])
     .areas(inner);
     if p.staff {
-        frame.render_widget(Paragraph::new(queue_bar(p, figures.as_ref(), ctx)), bar);
+        frame.render_widget(
+            Paragraph::new(queue_bar(p, figures.as_ref(), usize::from(bar.width), ctx)),
+            bar,
+        );
     }
     if footer {
         frame.render_widget(Paragraph::new(filter_line(p, message, ctx)), foot);
@@ -152,24 +155,65 @@ fn draw_preview(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn queue_bar(p: &Tickets, figures: Option<&Figures>, ctx: DrawCtx<'_>) -> Line<'static> {
+/// The views with their counts, the current one in brackets. When they do not all fit in
+/// `width` columns, the line shows the ones around the current view and `…` where views are
+/// left out, so the current view always shows and a cut never passes for the whole list.
+fn queue_bar(
+    p: &Tickets,
+    figures: Option<&Figures>,
+    width: usize,
+    ctx: DrawCtx<'_>,
+) -> Line<'static> {
+    const SEPARATOR: &str = " │ ";
+    let items: Vec<Span<'static>> = Queue::ALL
+        .iter()
+        .map(|q| {
+            let text = match figures {
+                Some(f) => format!("{} {}", q.label(), f.queue(*q)),
+                None => format!("{} …", q.label()),
+            };
+            if *q == p.queue {
+                Span::styled(
+                    format!("[{text}]"),
+                    ctx.theme.tab_active.add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Span::styled(text, ctx.theme.tab)
+            }
+        })
+        .collect();
+    let current = Queue::ALL.iter().position(|q| *q == p.queue).unwrap_or(0);
+    let cells = |from: usize, to: usize| -> usize {
+        items[from..to].iter().map(|s| s.width()).sum::<usize>()
+            + SEPARATOR.chars().count() * (to - from - 1)
+    };
+    // The first view shown: the earliest that leaves room for the current one, with `… `
+    // before it when views are left out.
+    let mut first = 0;
+    while first < current && cells(first, current + 1) + if first > 0 { 2 } else { 0 } > width {
+        first += 1;
+    }
+    let lead = if first > 0 { 2 } else { 0 };
+    let mut last = current + 1;
+    while last < items.len() {
+        let tail = if last + 1 < items.len() { 2 } else { 0 };
+        if lead + cells(first, last + 1) + tail > width {
+            break;
+        }
+        last += 1;
+    }
     let mut spans = Vec::new();
-    for (n, q) in Queue::ALL.iter().enumerate() {
+    if first > 0 {
+        spans.push(Span::styled("… ", ctx.theme.muted));
+    }
+    for (n, item) in items[first..last].iter().enumerate() {
         if n > 0 {
-            spans.push(Span::styled(" │ ", ctx.theme.muted));
+            spans.push(Span::styled(SEPARATOR, ctx.theme.muted));
         }
-        let text = match figures {
-            Some(f) => format!("{} {}", q.label(), f.queue(*q)),
-            None => format!("{} …", q.label()),
-        };
-        if *q == p.queue {
-            spans.push(Span::styled(
-                format!("[{text}]"),
-                ctx.theme.tab_active.add_modifier(Modifier::BOLD),
-            ));
-        } else {
-            spans.push(Span::styled(text, ctx.theme.tab));
-        }
+        spans.push(item.clone());
+    }
+    if last < items.len() {
+        spans.push(Span::styled(" …", ctx.theme.muted));
     }
     Line::from(spans)
 }

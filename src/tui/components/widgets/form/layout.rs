@@ -5,7 +5,7 @@
 //! form).
 
 use super::{Form, Value};
-use crate::domain::text::strip_control;
+use crate::domain::text::{cut_to_width, strip_control};
 use crate::tui::components::DrawCtx;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,16 +70,20 @@ impl<Id: Clone + PartialEq> Form<Id> {
         frame.render_widget(Paragraph::new(lines), area);
     }
 
-    /// The fields as selectable rows, labels aligned to at least 20 columns; `editable`
-    /// shows the choice arrows, and the field being edited its cursor.
-    pub fn rows(&self, editable: bool, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
-        let width = self
+    /// The fields as selectable rows `width` columns wide, labels aligned to at least 20
+    /// columns; `editable` shows the choice arrows, and the field being edited its cursor. A
+    /// value too long for its row is cut with `…` (scrolled to the cursor while edited), so
+    /// it never wraps under the labels.
+    pub fn rows(&self, editable: bool, width: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+        let label_width = self
             .fields
             .iter()
             .map(|f| f.label.chars().count())
             .max()
             .unwrap_or(0)
             .max(20);
+        // The marker, the label and its space, and the brackets or quotes around the value.
+        let room = width.saturating_sub(label_width + 5);
         self.fields
             .iter()
             .enumerate()
@@ -88,12 +92,13 @@ impl<Id: Clone + PartialEq> Form<Id> {
                 let editing = here && self.edit.is_some();
                 let mut spans = vec![
                     Span::raw(if here { "▶ " } else { "  " }),
-                    Span::styled(format!("{:<width$} ", f.label), ctx.theme.muted),
+                    Span::styled(format!("{:<label_width$} ", f.label), ctx.theme.muted),
                 ];
                 match &f.value {
                     Value::Text(input) => {
                         spans.push(Span::raw("["));
-                        spans.extend(input.line(ctx.theme.input, editing).spans);
+                        let line = input.line(ctx.theme.input, editing);
+                        spans.extend(scrolled(line, editing, room).spans);
                         spans.push(Span::raw("]"));
                     }
                     Value::Lines(text) => {
@@ -106,6 +111,7 @@ impl<Id: Clone + PartialEq> Form<Id> {
                         } else {
                             String::new()
                         };
+                        let first = cut_to_width(first, room.saturating_sub(tail.chars().count()));
                         spans.push(Span::styled(format!("\"{first}\""), ctx.theme.input));
                         spans.push(Span::styled(tail, ctx.theme.muted));
                     }

@@ -180,39 +180,66 @@ fn boxed<'a>(title: String, ctx: DrawCtx<'_>) -> Block<'a> {
         .title(Line::styled(format!(" {title} "), ctx.theme.title))
 }
 
-/// The editor's rows, with the refused row's reason under it.
-fn editor_lines(editor: &Editor, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+/// The editor's rows, `width` columns wide, with the refused row's reason under it.
+fn editor_rows(editor: &Editor, width: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for (row, line) in editor.form.fields.iter().zip(editor.form.rows(true, ctx)) {
+    for (row, line) in editor
+        .form
+        .fields
+        .iter()
+        .zip(editor.form.rows(true, width, ctx))
+    {
         out.push(line);
         if let Some(e) = editor
             .error
             .as_ref()
             .filter(|e| e.event == editor.event() && e.row == row.id)
         {
-            out.push(Line::styled(format!("    ✗ {}", e.text), ctx.theme.error));
+            for (i, row) in wrap(&e.text, width.saturating_sub(6).max(12))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if i == 0 { "    ✗ " } else { "      " };
+                out.push(Line::styled(format!("{lead}{row}"), ctx.theme.error));
+            }
         }
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled(
+    out
+}
+
+/// Whose wording the template has.
+fn wording_line(editor: &Editor, ctx: DrawCtx<'_>) -> Line<'static> {
+    Line::styled(
         if editor.own_wording() {
             "Wording: the portal's own.".to_string()
         } else {
             format!("Wording: the default in {}.", editor.language())
         },
         ctx.theme.muted,
-    ));
+    )
+}
+
+/// The known placeholders, wrapped to `width` columns under their label.
+fn placeholder_lines(width: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+    const LABEL: &str = "Placeholders: ";
     let known: Vec<String> = PLACEHOLDERS
         .iter()
         .map(|(k, _)| format!("{{{k}}}"))
         .collect();
-    out.push(Line::styled(
-        format!("Placeholders: {}", known.join(" ")),
-        ctx.theme.muted,
-    ));
-    out
+    let indent = LABEL.chars().count();
+    wrap(&known.join(" "), width.saturating_sub(indent).max(12))
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let lead = if i == 0 { LABEL } else { "" };
+            Line::styled(format!("{lead:<indent$}{row}"), ctx.theme.muted)
+        })
+        .collect()
 }
 
+/// Draws the template editor: its rows and notes beside the live preview when there is
+/// room, else above it. While the body is edited, the editor takes the rows' place with the
+/// placeholders under it; on a narrow screen the preview then waits until the edit is kept.
 fn draw_templates(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     let Some(settings) = Portal::settings(view) else {
         return;
@@ -227,21 +254,27 @@ fn draw_templates(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ct
         return;
     };
     let body = editor.form.area_mut().map(|a| a.lines().join("\n"));
-    let mail = editor.preview(&settings, body.clone());
-    let rows = editor_lines(editor, ctx);
-    // Side by side when there is room, else the preview under the rows (and the body's
-    // editor while it is open).
-    let [left, right] = if area.width >= 100 {
+    let mail = editor.preview(&settings, body);
+    let wide = area.width >= 100;
+    let [left, right] = if wide {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
-        let editing = if body.is_some() { 8 } else { 0 };
-        let height = u16::try_from(rows.len() + 1 + editing).unwrap_or(u16::MAX);
-        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area)
+        [area, Rect::default()]
     };
-    if let Some(area_editor) = editor.form.area_mut() {
-        let [top, bottom] = Layout::vertical([
-            Constraint::Length(u16::try_from(rows.len()).unwrap_or(8).min(left.height / 2)),
+    let width = usize::from(left.width);
+    let rows = editor_rows(editor, width, ctx);
+    let known = placeholder_lines(width, ctx);
+    let preview_area = if let Some(area_editor) = editor.form.area_mut() {
+        let room = usize::from(left.height);
+        let rows_height = if room >= rows.len() + known.len() + 6 {
+            rows.len()
+        } else {
+            0
+        };
+        let [top, middle, bottom] = Layout::vertical([
+            Constraint::Length(u16::try_from(rows_height).unwrap_or(0)),
             Constraint::Fill(1),
+            Constraint::Length(u16::try_from(known.len()).unwrap_or(1)),
         ])
         .areas(left);
         frame.render_widget(Paragraph::new(rows), top);
@@ -251,22 +284,41 @@ fn draw_templates(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ct
                 .title_bottom(Line::styled(" Tab keeps · Esc cancels ", ctx.theme.muted)),
         );
         area_editor.set_cursor_line_style(ratatui::style::Style::default());
-        frame.render_widget(&*area_editor, bottom);
+        frame.render_widget(&*area_editor, middle);
+        frame.render_widget(Paragraph::new(known), bottom);
+        wide.then_some(right)
     } else {
-        frame.render_widget(Paragraph::new(rows).wrap(Wrap { trim: false }), left);
-    }
-    let event = editor.event();
+        let mut lines = rows;
+        if wide {
+            lines.push(Line::raw(""));
+        }
+        lines.push(wording_line(editor, ctx));
+        lines.extend(known);
+        if wide {
+            frame.render_widget(Paragraph::new(lines), left);
+            Some(right)
+        } else {
+            let height = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+            let [top, rest] =
+                Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+            frame.render_widget(Paragraph::new(lines), top);
+            Some(rest)
+        }
+    };
+    let Some(preview_area) = preview_area else {
+        return;
+    };
     let lines = letter(&[("Subject", mail.subject)], &mail.body, ctx);
     let title = format!(
         "Preview: {} mail to {}",
-        event_label(event),
+        event_label(editor.event()),
         editor.recipient()
     );
     frame.render_widget(
         Paragraph::new(lines)
             .block(boxed(title, ctx))
             .wrap(Wrap { trim: false }),
-        right,
+        preview_area,
     );
 }
 
