@@ -7,6 +7,7 @@ mod common;
 use common::process::{deskport, free_port};
 use common::pty::App;
 use common::{CARLA, DEMO_PASSWORD};
+use deskport::client::{ApiClient, login};
 use portable_pty::CommandBuilder;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -41,6 +42,8 @@ struct SshPortal {
     fingerprint: String,
     /// Its data dir.
     data: PathBuf,
+    /// The API's base URL, without `/api/v1`.
+    api: String,
 }
 
 impl SshPortal {
@@ -67,12 +70,20 @@ impl SshPortal {
             port: 0,
             fingerprint: String::new(),
             data,
+            api: String::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             if let Some(rest) = text.split("serving the app over SSH on ").nth(1) {
                 let addr = rest.split_whitespace().next().unwrap();
+                portal.api = text
+                    .split("deskport portal API on ")
+                    .nth(1)
+                    .and_then(|r| r.split_whitespace().next())
+                    .unwrap()
+                    .trim_end_matches("/api/v1")
+                    .to_string();
                 portal.port = addr.rsplit(':').next().unwrap().parse().unwrap();
                 portal.fingerprint = rest
                     .split("(host key ")
@@ -231,4 +242,29 @@ fn the_host_key_is_made_once_kept_private_and_kept_across_restarts() {
     let mut again = App::spawn(second.ssh(dir.path(), &[]), SIZE, ());
     sign_in(&mut again, CARLA, DEMO_PASSWORD);
     again.wait_for_running("Your tickets · ");
+}
+
+#[test]
+fn signing_out_everywhere_ends_the_ssh_session() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    app.wait_for_running("Your tickets · ");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let session = login(&portal.api, CARLA, DEMO_PASSWORD).await.unwrap();
+        let api = ApiClient::new(&portal.api)
+            .unwrap()
+            .with_token(session.token);
+        api.logout_all().await.unwrap();
+    });
+    // The app is not left on a sign-in form for anyone at that terminal: the session ends.
+    app.wait_exit();
+    assert!(
+        !app.contents().contains("Sign in to deskport"),
+        "{}",
+        app.contents()
+    );
 }

@@ -39,6 +39,10 @@ pub(super) trait Surface {
     async fn stop_listening(&mut self);
     /// Gives the terminal back.
     fn close(self);
+    /// Whether the terminal was opened for one signed-in account, so that going back to the
+    /// sign-in screen (signed out here or elsewhere, the account removed) ends the app: over
+    /// SSH a new sign-in is a new connection, with the SSH server's checks.
+    fn for_one_account(&self) -> bool;
 }
 
 /// Takes over the terminal, runs the app until it quits, and gives the terminal back.
@@ -96,6 +100,7 @@ async fn drive(
         panic!("DESKPORT_TEST_PANIC=1: panicking after the first frame, as asked");
     }
     let mut batch = Vec::with_capacity(BATCH);
+    let mut signed_in = false;
     loop {
         tokio::select! {
             received = rx.recv_many(&mut batch, BATCH) => if received == 0 {
@@ -112,6 +117,13 @@ async fn drive(
             if let Some(job) = app.take_editor() {
                 edit(surface, job, tx).await?;
                 dirty = true;
+            }
+        }
+        if surface.for_one_account() {
+            match app.client() {
+                Some(_) => signed_in = true,
+                None if signed_in => return Ok(()),
+                None => {}
             }
         }
         if dirty {
@@ -185,6 +197,10 @@ impl Surface for Local {
         // are dropped here, in raw mode, rather than left for the shell to echo and run.
         self.tui.discard_input();
         drop(self.tui);
+    }
+
+    fn for_one_account(&self) -> bool {
+        false
     }
 }
 

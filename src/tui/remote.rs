@@ -175,6 +175,10 @@ impl Surface for Remote {
         self.tx = None;
     }
 
+    fn for_one_account(&self) -> bool {
+        true
+    }
+
     fn close(self) {
         let mut out = self.pending.clone();
         let restored = queue!(
