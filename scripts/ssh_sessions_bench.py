@@ -3,9 +3,9 @@
 DESKPORT_BIN says otherwise) in a temporary dir, opens N customer sessions with the real
 `ssh` client in pseudo-terminals (5 demo customers, at most 4 sessions each), waits until
 each shows its ticket list, and prints the server's resident memory idle, with N sessions
-open, after they close, and with N open again; also sign-in to first frame. N is the first
-argument (default 20, at most 20: the per-account seats). Keep two rounds at most within a
-minute: sign-ins from one address are rate limited (60 a minute)."""
+open and after they close, for ROUNDS rounds; also sign-in to first frame. N is the first
+argument (default 20, at most 20: the per-account seats), ROUNDS the second (default 2).
+Keep N x ROUNDS at most 60: sign-ins from one address are rate limited (60 a minute)."""
 import os, pty, re, select, signal, struct, subprocess, sys, tempfile, time, fcntl, termios
 
 BIN = os.environ.get("DESKPORT_BIN", os.path.join(os.path.dirname(__file__), "..", "target", "debug", "deskport"))
@@ -93,9 +93,12 @@ def main():
             close_all(sessions)
             left = len(os.listdir(f"{d}/server/ssh-sessions"))
             print(f"all closed: {rss_kib(server.pid) / 1024:.1f} MiB, session dirs left {left}")
-            sessions = open_all(d, port, n)
-            print(f"{n} sessions again: {rss_kib(server.pid) / 1024:.1f} MiB")
-            close_all(sessions)
+            rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+            for round_no in range(2, rounds + 1):
+                sessions = open_all(d, port, n)
+                print(f"round {round_no}, {n} sessions: {rss_kib(server.pid) / 1024:.1f} MiB")
+                close_all(sessions)
+                print(f"all closed: {rss_kib(server.pid) / 1024:.1f} MiB")
         finally:
             server.kill()
 
