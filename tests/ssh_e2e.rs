@@ -102,7 +102,13 @@ impl SshPortal {
     /// nothing of the tester's own ssh configuration; the host key is taken on first sight
     /// and checked afterwards in `home`'s known_hosts.
     fn ssh(&self, home: &Path, extra: &[&str]) -> CommandBuilder {
+        self.ssh_with(home, &[], extra)
+    }
+
+    /// [`SshPortal::ssh`] with `options` (`-o …`) before the destination.
+    fn ssh_with(&self, home: &Path, options: &[&str], extra: &[&str]) -> CommandBuilder {
         let mut cmd = CommandBuilder::new("ssh");
+        cmd.args(options);
         let known = home.join("known_hosts");
         cmd.args(["-F", "/dev/null", "-p", &self.port.to_string()]);
         cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
@@ -136,6 +142,20 @@ fn sign_in(app: &mut App, email: &str, password: &str) {
     app.send(&format!("{email}\r"));
     app.wait_for("Password:");
     app.send(&format!("{password}\r"));
+}
+
+/// How many cells of the screen have a colour of their own.
+fn coloured_cells(app: &App) -> usize {
+    let parser = app.parser();
+    let screen = parser.screen();
+    let (rows, columns) = screen.size();
+    (0..rows)
+        .flat_map(|r| (0..columns).map(move |c| (r, c)))
+        .filter_map(|(r, c)| screen.cell(r, c))
+        .filter(|cell| {
+            cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+        })
+        .count()
 }
 
 /// The text of the screen's row `row`.
@@ -267,4 +287,21 @@ fn signing_out_everywhere_ends_the_ssh_session() {
         "{}",
         app.contents()
     );
+}
+
+#[test]
+fn no_color_sent_by_the_client_draws_without_colour() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut coloured = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut coloured, CARLA, DEMO_PASSWORD);
+    coloured.wait_for_running("Your tickets · ");
+    assert!(coloured_cells(&coloured) > 0, "the theme has colours");
+
+    let options = ["-o", "SetEnv=NO_COLOR=1"];
+    let mut plain = App::spawn(portal.ssh_with(dir.path(), &options, &[]), SIZE, ());
+    sign_in(&mut plain, CARLA, DEMO_PASSWORD);
+    let screen = plain.wait_for_running("Your tickets · ");
+    assert_eq!(coloured_cells(&plain), 0, "{screen}");
 }
