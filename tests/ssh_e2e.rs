@@ -6,7 +6,8 @@ mod common;
 
 use common::process::{deskport, free_port};
 use common::pty::App;
-use common::{CARLA, DEMO_PASSWORD};
+use common::pty::number_after;
+use common::{CARLA, DEMO_PASSWORD, SAM};
 use deskport::client::{ApiClient, login};
 use portable_pty::CommandBuilder;
 use std::path::{Path, PathBuf};
@@ -51,7 +52,14 @@ impl SshPortal {
     fn start(dir: &Path, run: &str, port: u16) -> SshPortal {
         let data = dir.join("server");
         let log = dir.join(format!("serve-{run}.log"));
+        // An editor that leaves a mark: nothing may run it on a user's behalf.
+        let editor = dir.join("editor.sh");
+        let mark = dir.join("editor-ran");
+        std::fs::write(&editor, format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
+        std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
         let child = deskport(dir)
+            .env("EDITOR", &editor)
             .args(["serve", "--demo", "--demo-tickets", "40"])
             .args([
                 "--listen",
@@ -304,4 +312,28 @@ fn no_color_sent_by_the_client_draws_without_colour() {
     sign_in(&mut plain, CARLA, DEMO_PASSWORD);
     let screen = plain.wait_for_running("Your tickets · ");
     assert_eq!(coloured_cells(&plain), 0, "{screen}");
+}
+
+#[test]
+fn the_external_editor_is_off_over_ssh_and_says_so() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), (120, 40), ());
+    sign_in(&mut app, SAM, DEMO_PASSWORD);
+    let screen = app.wait_for_running("Preview");
+    let id: i64 = number_after(&screen, "▶  #");
+    app.send("r");
+    app.wait_for(&format!("Reply to #{id}"));
+    app.send("Typed over SSH.");
+    app.send("\x05");
+    let screen = app.wait_for("off over SSH");
+    assert!(
+        screen.contains("Typed over SSH."),
+        "the draft stays: {screen}"
+    );
+    assert!(
+        !dir.path().join("editor-ran").exists(),
+        "the server's $EDITOR ran for an SSH user"
+    );
 }
