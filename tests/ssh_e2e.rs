@@ -337,3 +337,30 @@ fn the_external_editor_is_off_over_ssh_and_says_so() {
         "the server's $EDITOR ran for an SSH user"
     );
 }
+
+#[test]
+fn a_fifth_session_of_one_account_is_refused_with_a_message() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut open = Vec::new();
+    for _ in 0..4 {
+        let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+        sign_in(&mut app, CARLA, DEMO_PASSWORD);
+        app.wait_for_running("Your tickets · ");
+        open.push(app);
+    }
+    let mut fifth = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut fifth, CARLA, DEMO_PASSWORD);
+    let status = fifth.wait_exit();
+    assert!(!status.success());
+    let screen = fifth.contents();
+    assert!(screen.contains("already has 4 sessions open"), "{screen}");
+
+    // Quitting one frees its seat.
+    open[0].send("\x03");
+    open[0].wait_exit();
+    let mut again = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut again, CARLA, DEMO_PASSWORD);
+    again.wait_for_running("Your tickets · ");
+}

@@ -43,7 +43,7 @@ pub struct AppChannel {
 }
 
 /// Runs the app for `login` on `channel` until the user quits or goes away, then closes the
-/// channel with the app's exit status and gives the seat back.
+/// channel with the app's exit status; the seat is given back as soon as the app ends.
 pub async fn run(
     host: &AppHost,
     channel: AppChannel,
@@ -77,6 +77,8 @@ pub async fn run(
     if let Err(e) = writer.await {
         tracing::warn!("an SSH session's writer ended badly: {e}");
     }
+    // Free before the client hears the end, so it may connect again at once.
+    drop(seat);
     let status = match result {
         Ok(()) => 0,
         Err(e) => {
@@ -96,7 +98,6 @@ pub async fn run(
     let _ = channel.handle.exit_status_request(id, status).await;
     let _ = channel.handle.eof(id).await;
     let _ = channel.handle.close(id).await;
-    drop(seat);
 }
 
 /// What one app needs to start.
