@@ -364,3 +364,39 @@ fn a_fifth_session_of_one_account_is_refused_with_a_message() {
     sign_in(&mut again, CARLA, DEMO_PASSWORD);
     again.wait_for_running("Your tickets · ");
 }
+
+#[test]
+fn a_port_forward_is_refused() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let local = free_port();
+    let api_port = portal.api.rsplit(':').next().unwrap().to_string();
+    let forward = format!("{local}:127.0.0.1:{api_port}");
+    let options = ["-N", "-L", forward.as_str()];
+    let mut app = App::spawn(portal.ssh_with(dir.path(), &options, &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    // Once ssh listens on the local port, a request through it must not reach the API.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut stream = loop {
+        if let Ok(stream) = std::net::TcpStream::connect(("127.0.0.1", local)) {
+            break stream;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ssh never listened: {}",
+            app.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use std::io::{Read as _, Write as _};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /api/v1/healthz HTTP/1.0\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+}
