@@ -11,6 +11,7 @@ mod paths;
 mod portal_store;
 mod prompt;
 mod serve;
+mod ssh;
 mod staff;
 
 use clap::{Parser, Subcommand};
@@ -78,6 +79,14 @@ pub enum Command {
         /// X-Forwarded-For; without it every client behind the proxy shares its address.
         #[arg(long, value_name = "ADDRESS")]
         trust_proxy: Option<std::net::IpAddr>,
+        /// Also serve the app itself over SSH on this address (e.g. 0.0.0.0:2222): users sign
+        /// in with their portal email and password and need nothing but `ssh`.
+        #[arg(long, value_name = "ADDRESS")]
+        ssh: Option<SocketAddr>,
+        /// The SSH host key (OpenSSH format, 0600); made on first start when missing
+        /// (default: ssh_host_ed25519_key in the data dir).
+        #[arg(long, value_name = "FILE", requires = "ssh")]
+        ssh_host_key: Option<PathBuf>,
     },
     /// Signs in to a portal server (with a password, or a code it emails) and stores the session.
     Login(client_cmds::Login),
@@ -169,6 +178,8 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             imap_poll,
             database,
             trust_proxy,
+            ssh,
+            ssh_host_key,
         }) => {
             let config = deskport::server::ServerConfig {
                 data_dir: data_dir.unwrap_or_else(paths::server_data_dir),
@@ -181,7 +192,11 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
             let imap = imap
                 .map(|url| ImapSource::from_env(&url, Duration::from_secs(imap_poll)))
                 .transpose()?;
-            serve::run(listen, smtp_listen, imap, config).await
+            let ssh = ssh.map(|listen| ssh::SshOptions {
+                listen,
+                host_key: ssh_host_key,
+            });
+            serve::run(listen, smtp_listen, imap, ssh, config).await
         }
         Some(Command::Staff { action }) => staff::run(action).await,
         Some(Command::Mail { action }) => mail::run(action).await,

@@ -1,16 +1,18 @@
 //! `deskport serve`.
 
+use super::ssh::{self, SshOptions};
 use color_eyre::eyre::Result;
 use deskport::server::mail_in::imap::ImapSource;
 use deskport::server::{ServerConfig, start_receiving};
 use std::net::SocketAddr;
 
 /// Serves the portal API (and takes mail by SMTP on `smtp_listen` and from the mailbox
-/// `imap`) until Ctrl-C.
+/// `imap`, and serves the app over SSH when `ssh` says where) until Ctrl-C.
 pub async fn run(
     listen: SocketAddr,
     smtp_listen: Option<SocketAddr>,
     imap: Option<ImapSource>,
+    ssh: Option<SshOptions>,
     config: ServerConfig,
 ) -> Result<()> {
     tracing_subscriber::fmt()
@@ -21,6 +23,10 @@ pub async fn run(
         .init();
     let imap_url = imap.as_ref().map(ImapSource::to_string);
     let server = start_receiving(&config, listen, smtp_listen, imap).await?;
+    let ssh_server = match &ssh {
+        Some(options) => Some(ssh::start(options, &config.data_dir, &server).await?),
+        None => None,
+    };
     let data_dir = config.data_dir.display();
     let (data, store_option) = match config.database {
         Some(_) => (
@@ -37,6 +43,12 @@ pub async fn run(
     if let Some(smtp) = server.smtp_addr {
         eprintln!("taking mail by SMTP on {smtp}");
     }
+    if let Some(ssh) = &ssh_server {
+        eprintln!(
+            "serving the app over SSH on {} (host key {})",
+            ssh.addr, ssh.fingerprint
+        );
+    }
     if let Some(url) = imap_url {
         eprintln!("taking unread mail from {url} (marking it read)");
     }
@@ -45,7 +57,7 @@ pub async fn run(
             "no staff account yet: create the first admin with\n  deskport staff add {store_option} --email you@example.com --name \"Your Name\" --role admin"
         );
     }
-    server
+    let served = server
         .run_until(async {
             if let Err(e) = tokio::signal::ctrl_c().await {
                 tracing::error!("cannot listen for Ctrl-C: {e}");
@@ -53,5 +65,9 @@ pub async fn run(
             }
             eprintln!("stopping");
         })
-        .await
+        .await;
+    if let Some(ssh) = ssh_server {
+        ssh.stop();
+    }
+    served
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod if_match;
+mod in_process;
 pub mod listen;
 pub mod mail;
 pub mod mail_in;
@@ -29,6 +30,7 @@ use axum::routing::get;
 use color_eyre::eyre::{Result, WrapErr};
 pub use data_dir::{database_path, open_database, prepare_data_dir};
 use error::ApiError;
+pub use in_process::InProcess;
 use mail::{FileMailer, Mailer, SmtpMailer};
 use state::{AppState, SharedState};
 use std::net::SocketAddr;
@@ -193,6 +195,8 @@ pub struct RunningServer {
     pub smtp_addr: Option<SocketAddr>,
     /// The store (tests and the embedded mode reach it directly).
     pub store: Arc<dyn Store>,
+    /// The routes with their middlewares, for requests answered in process.
+    router: Router,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -201,6 +205,13 @@ impl RunningServer {
     /// The API base URL, e.g. `http://127.0.0.1:7878/api/v1`.
     pub fn base_url(&self) -> String {
         format!("http://{}/api/v1", self.addr)
+    }
+
+    /// A door for front ends in this process (the SSH server) to answer API requests.
+    pub fn in_process(&self) -> InProcess {
+        InProcess {
+            router: self.router.clone(),
+        }
     }
 
     /// Stops accepting, gives running requests [`SHUTDOWN_GRACE`] to finish, then ends the
@@ -345,6 +356,7 @@ pub async fn serve_receiving(
         tracing::info!("taking mail from {source}");
     }
     let app = app(state.clone());
+    let router = app.clone();
     let receiving = mail_in::receive(state, inbound);
     let task = tokio::spawn(async move {
         let serving = listen::run(listener, app, limits.connections, rx);
@@ -365,6 +377,7 @@ pub async fn serve_receiving(
         addr,
         smtp_addr,
         store,
+        router,
         shutdown: Some(tx),
         task,
     })

@@ -67,14 +67,6 @@ impl<C: vt100::Callbacks + Send + 'static> App<C> {
         size: (u16, u16),
         callbacks: C,
     ) -> Self {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: size.1,
-                cols: size.0,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskport"));
         cmd.args(args);
         cmd.cwd(dirs.root.path());
@@ -87,6 +79,20 @@ impl<C: vt100::Callbacks + Send + 'static> App<C> {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        App::spawn(cmd, size, callbacks)
+    }
+
+    /// Runs `cmd` (any program: the tests of `serve --ssh` run `ssh`) in a `size` (columns,
+    /// rows) terminal, the terminal's requests going to `callbacks`.
+    pub fn spawn(cmd: CommandBuilder, size: (u16, u16), callbacks: C) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: size.1,
+                cols: size.0,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let parser = vt100::Parser::new_with_callbacks(size.1, size.0, 0, callbacks);
@@ -112,6 +118,19 @@ impl<C: vt100::Callbacks + Send + 'static> App<C> {
             screen,
             output,
         }
+    }
+
+    /// Resizes the terminal to `size` (columns, rows), as a user dragging the window does.
+    pub fn resize(&mut self, size: (u16, u16)) {
+        self.master
+            .resize(PtySize {
+                rows: size.1,
+                cols: size.0,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser().screen_mut().set_size(size.1, size.0);
     }
 
     /// The vt100 parser: the screen's modes and the callbacks' record.

@@ -1,0 +1,299 @@
+//! One SSH connection: keyboard-interactive sign-in with the portal's accounts, then one
+//! session channel with a pseudo-terminal, on which the app runs. Only the app: a command
+//! (`ssh host cmd`), a subsystem (`sftp`), X11 and agent forwarding are refused, and so are
+//! port forwards (russh refuses those unless asked otherwise).
+
+use super::app_session::{self, AppChannel, AppHost};
+use super::seats::Seats;
+use deskport::domain::wire::LoginResponse;
+use deskport::tui::remote::RemoteInput;
+use russh::server::{Auth, ChannelOpenHandle, Msg, Response, Session};
+use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Pty};
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Input reads waiting for a session's app at most; past it the connection is read no
+/// further (so a client flooding keys slows only itself).
+const INPUT_QUEUE: usize = 64;
+
+/// What the user reads when asking for anything but the app.
+const ONLY_THE_APP: &str =
+    "deskport serves only its app here: connect with plain `ssh` (no command, no sftp).\r\n";
+
+/// What the user reads when connecting without a terminal (`ssh -T`).
+const NEEDS_A_TERMINAL: &str = "deskport needs a terminal: connect with `ssh -t`.\r\n";
+
+/// One SSH connection's state.
+pub struct Connection {
+    host: Arc<AppHost>,
+    seats: Arc<Seats>,
+    peer: SocketAddr,
+    signed_in: Option<LoginResponse>,
+    channel: Option<ChannelId>,
+    size: Option<(u16, u16)>,
+    no_color: bool,
+    input: Option<mpsc::Sender<RemoteInput>>,
+}
+
+impl Connection {
+    /// A new connection from `peer`.
+    pub fn new(host: Arc<AppHost>, seats: Arc<Seats>, peer: SocketAddr) -> Self {
+        Connection {
+            host,
+            seats,
+            peer,
+            signed_in: None,
+            channel: None,
+            size: None,
+            no_color: false,
+            input: None,
+        }
+    }
+
+    /// Tells the user `message` on `channel` and closes it with exit status 1 (nothing else
+    /// runs). The request was answered with success first: OpenSSH drops what a channel
+    /// says after a failed request, so the user would never read why.
+    fn refuse(
+        channel: ChannelId,
+        message: &str,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
+        session.extended_data(channel, 1, message.as_bytes().to_vec())?;
+        session.exit_status_request(channel, 1)?;
+        session.eof(channel)?;
+        session.close(channel)
+    }
+
+    /// Answers a command or a subsystem: nothing runs, and the user reads why.
+    fn only_the_app(channel: ChannelId, session: &mut Session) -> Result<(), russh::Error> {
+        session.channel_success(channel)?;
+        Self::refuse(channel, ONLY_THE_APP, session)
+    }
+
+    async fn send(&mut self, input: RemoteInput) {
+        if let Some(tx) = &self.input
+            && tx.send(input).await.is_err()
+        {
+            self.input = None;
+        }
+    }
+}
+
+/// A window size from the request, within what a terminal can have.
+fn window(columns: u32, rows: u32) -> (u16, u16) {
+    let clamp = |n: u32| u16::try_from(n).unwrap_or(u16::MAX).max(1);
+    (clamp(columns), clamp(rows))
+}
+
+fn keyboard_interactive_only() -> Auth {
+    Auth::Reject {
+        proceed_with_methods: Some(MethodSet::from(&[MethodKind::KeyboardInteractive][..])),
+        partial_success: false,
+    }
+}
+
+impl russh::server::Handler for Connection {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(keyboard_interactive_only())
+    }
+
+    /// Asks for the email, then the password (the SSH user name is not used), and checks them
+    /// with the portal's own sign-in.
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        _user: &str,
+        _submethods: &str,
+        response: Option<Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        let Some(response) = response else {
+            return Ok(Auth::Partial {
+                name: Cow::Borrowed("deskport"),
+                instructions: Cow::Borrowed("Sign in with your portal account."),
+                prompts: Cow::Owned(vec![
+                    (Cow::Borrowed("Email: "), true),
+                    (Cow::Borrowed("Password: "), false),
+                ]),
+            });
+        };
+        let answers: Vec<String> = response
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .collect();
+        let [email, password] = <[String; 2]>::try_from(answers).unwrap_or_default();
+        match self.host.door.sign_in(self.peer, email, password).await {
+            Ok(login) => {
+                tracing::info!(
+                    "SSH sign-in of {} from {}",
+                    login.user.email,
+                    self.peer.ip()
+                );
+                self.signed_in = Some(login);
+                Ok(Auth::Accept)
+            }
+            Err(reason) => {
+                tracing::info!("SSH sign-in refused from {}: {reason}", self.peer.ip());
+                Ok(keyboard_interactive_only())
+            }
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channel.is_some() || self.signed_in.is_none() {
+            reply
+                .reject(ChannelOpenFailure::AdministrativelyProhibited)
+                .await;
+        } else {
+            self.channel = Some(channel.id());
+            reply.accept().await;
+        }
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        columns: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.size = Some(window(columns, rows));
+        session.channel_success(channel)
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name == "NO_COLOR" {
+            self.no_color = !value.is_empty();
+            session.channel_success(channel)
+        } else {
+            session.channel_failure(channel)
+        }
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let (Some(login), Some(ours)) = (self.signed_in.clone(), self.channel) else {
+            return session.channel_failure(channel);
+        };
+        if ours != channel || self.input.is_some() {
+            return session.channel_failure(channel);
+        }
+        session.channel_success(channel)?;
+        let Some(size) = self.size else {
+            return Self::refuse(channel, NEEDS_A_TERMINAL, session);
+        };
+        let seat = match self.seats.take(&login.user.email) {
+            Ok(seat) => seat,
+            Err(message) => {
+                return Self::refuse(channel, &format!("{message}\r\n"), session);
+            }
+        };
+        let (tx, rx) = mpsc::channel(INPUT_QUEUE);
+        self.input = Some(tx);
+        let host = self.host.clone();
+        let app_channel = AppChannel {
+            handle: session.handle(),
+            id: channel,
+            peer: self.peer,
+            size,
+            no_color: self.no_color,
+        };
+        tokio::spawn(async move {
+            app_session::run(&host, app_channel, login, rx, seat).await;
+        });
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _command: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        Self::only_the_app(channel, session)
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        Self::only_the_app(channel, session)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)
+    }
+
+    async fn data(
+        &mut self,
+        _channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.send(RemoteInput::Bytes(data.to_vec())).await;
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        columns: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let (columns, rows) = window(columns, rows);
+        self.size = Some((columns, rows));
+        self.send(RemoteInput::Resize(columns, rows)).await;
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.input = None;
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.input = None;
+        Ok(())
+    }
+}

@@ -1,0 +1,402 @@
+//! End-to-end tests of `deskport serve --ssh`: the real server binary, and the real OpenSSH
+//! client in a pseudo-terminal typing into the keyboard-interactive prompts, its screen read
+//! with vt100. Locally a missing `ssh` skips loudly; under CI it fails.
+
+mod common;
+
+use common::process::{deskport, free_port};
+use common::pty::App;
+use common::pty::number_after;
+use common::{CARLA, DEMO_PASSWORD, SAM};
+use deskport::client::{ApiClient, login};
+use portable_pty::CommandBuilder;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const SIZE: (u16, u16) = (100, 30);
+
+/// `ssh` on the PATH; `None` (after saying so) when it is missing outside CI.
+fn ssh_client() -> Option<()> {
+    let found = std::process::Command::new("ssh")
+        .arg("-V")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return Some(());
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have the OpenSSH client (Debian's openssh-client)"
+    );
+    eprintln!("SKIPPED: no `ssh` on this machine (apt-get install openssh-client)");
+    None
+}
+
+/// `deskport serve --demo --ssh` on loopback, with its data in `dir`; killed when dropped.
+struct SshPortal {
+    child: Child,
+    /// The SSH port.
+    port: u16,
+    /// The host key fingerprint the server printed.
+    fingerprint: String,
+    /// Its data dir.
+    data: PathBuf,
+    /// The API's base URL, without `/api/v1`.
+    api: String,
+}
+
+impl SshPortal {
+    /// Starts it with its data in `dir`, SSH on `port` (0: any), logging to `serve-RUN.log`.
+    fn start(dir: &Path, run: &str, port: u16) -> SshPortal {
+        let data = dir.join("server");
+        let log = dir.join(format!("serve-{run}.log"));
+        // An editor that leaves a mark: nothing may run it on a user's behalf.
+        let editor = dir.join("editor.sh");
+        let mark = dir.join("editor-ran");
+        std::fs::write(&editor, format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
+        std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let child = deskport(dir)
+            .env("EDITOR", &editor)
+            .args(["serve", "--demo", "--demo-tickets", "40"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--ssh",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .arg("--data-dir")
+            .arg(&data)
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("deskport serve starts");
+        // Killed on drop from here on, should the wait below fail.
+        let mut portal = SshPortal {
+            child,
+            port: 0,
+            fingerprint: String::new(),
+            data,
+            api: String::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(rest) = text.split("serving the app over SSH on ").nth(1) {
+                let addr = rest.split_whitespace().next().unwrap();
+                portal.api = text
+                    .split("deskport portal API on ")
+                    .nth(1)
+                    .and_then(|r| r.split_whitespace().next())
+                    .unwrap()
+                    .trim_end_matches("/api/v1")
+                    .to_string();
+                portal.port = addr.rsplit(':').next().unwrap().parse().unwrap();
+                portal.fingerprint = rest
+                    .split("(host key ")
+                    .nth(1)
+                    .and_then(|r| r.split(')').next())
+                    .unwrap()
+                    .to_string();
+                return portal;
+            }
+            assert!(Instant::now() < deadline, "no SSH server came up: {text}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `ssh` to this server as `user@127.0.0.1`, then `extra` (a command, `-s sftp`…), with
+    /// nothing of the tester's own ssh configuration; the host key is taken on first sight
+    /// and checked afterwards in `home`'s known_hosts.
+    fn ssh(&self, home: &Path, extra: &[&str]) -> CommandBuilder {
+        self.ssh_with(home, &[], extra)
+    }
+
+    /// [`SshPortal::ssh`] with `options` (`-o …`) before the destination.
+    fn ssh_with(&self, home: &Path, options: &[&str], extra: &[&str]) -> CommandBuilder {
+        let mut cmd = CommandBuilder::new("ssh");
+        cmd.args(options);
+        let known = home.join("known_hosts");
+        cmd.args(["-F", "/dev/null", "-p", &self.port.to_string()]);
+        cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
+        cmd.arg("-o");
+        cmd.arg(format!("UserKnownHostsFile={}", known.display()));
+        cmd.args(["-o", "PreferredAuthentications=keyboard-interactive"]);
+        cmd.args([
+            "-o",
+            "PubkeyAuthentication=no",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+        ]);
+        cmd.args(["-o", "LogLevel=ERROR", "customer@127.0.0.1"]);
+        cmd.args(extra);
+        cmd.env("HOME", home);
+        cmd.env("TERM", "xterm-256color");
+        cmd
+    }
+}
+
+impl Drop for SshPortal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Answers the keyboard-interactive prompts with `email` and `password`.
+fn sign_in(app: &mut App, email: &str, password: &str) {
+    app.wait_for("Email:");
+    app.send(&format!("{email}\r"));
+    app.wait_for("Password:");
+    app.send(&format!("{password}\r"));
+}
+
+/// How many cells of the screen have a colour of their own.
+fn coloured_cells(app: &App) -> usize {
+    let parser = app.parser();
+    let screen = parser.screen();
+    let (rows, columns) = screen.size();
+    (0..rows)
+        .flat_map(|r| (0..columns).map(move |c| (r, c)))
+        .filter_map(|(r, c)| screen.cell(r, c))
+        .filter(|cell| {
+            cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+        })
+        .count()
+}
+
+/// The text of the screen's row `row`.
+fn row(app: &App, row: u16) -> String {
+    let parser = app.parser();
+    let (_, columns) = parser.screen().size();
+    parser
+        .screen()
+        .rows(0, columns)
+        .nth(usize::from(row))
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_customer_signs_in_sees_their_tickets_and_a_resize_redraws() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    let screen = app.wait_for_running("Your tickets · ");
+    assert!(screen.contains("carla@acme.test · customer"), "{screen}");
+    assert!(!screen.contains("Routing"), "{screen}");
+    let bottom = row(&app, SIZE.1 - 1);
+    assert!(
+        bottom.contains("q quit"),
+        "the key hints on the last row: {bottom}"
+    );
+
+    app.resize((120, 40));
+    app.wait_until("the key hints on the new last row", |_| {
+        row(&app, 39).contains("q quit")
+    });
+    let old_last = row(&app, SIZE.1 - 1);
+    assert!(!old_last.contains("q quit"), "{old_last}");
+
+    app.send("\x03");
+    let status = app.wait_exit();
+    assert!(
+        status.success(),
+        "quitting the app ends ssh cleanly: {status:?}"
+    );
+    let sessions = std::fs::read_dir(portal.data.join("ssh-sessions")).unwrap();
+    assert_eq!(sessions.count(), 0, "the session's cache is removed");
+}
+
+#[test]
+fn a_wrong_password_is_refused() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut app, CARLA, "not-the-password");
+    let status = app.wait_exit();
+    assert!(!status.success());
+    let screen = app.contents();
+    assert!(screen.contains("Permission denied"), "{screen}");
+    assert!(!screen.contains("Your tickets"), "{screen}");
+}
+
+#[test]
+fn commands_and_subsystems_are_refused() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    for extra in [&["ls", "/"][..], &["-s", "sftp"][..]] {
+        let mut app = App::spawn(portal.ssh(dir.path(), extra), SIZE, ());
+        sign_in(&mut app, CARLA, DEMO_PASSWORD);
+        let status = app.wait_exit();
+        assert!(!status.success(), "{extra:?} must fail");
+        let screen = app.contents();
+        assert!(
+            screen.contains("serves only its app"),
+            "{extra:?}: {screen}"
+        );
+        assert!(!screen.contains("Your tickets"), "{extra:?}: {screen}");
+    }
+}
+
+#[test]
+fn the_host_key_is_made_once_kept_private_and_kept_across_restarts() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let first = SshPortal::start(dir.path(), "one", port);
+    let fingerprint = first.fingerprint.clone();
+    assert!(fingerprint.starts_with("SHA256:"), "{fingerprint}");
+    // The client takes the key on first sight into its known_hosts…
+    let mut app = App::spawn(first.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    app.wait_for_running("Your tickets · ");
+    drop(app);
+    let key = first.data.join("ssh_host_ed25519_key");
+    drop(first);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    let second = SshPortal::start(dir.path(), "two", port);
+    assert_eq!(second.fingerprint, fingerprint);
+    // …and checks it after the restart: a changed key would stop it before the prompts.
+    let mut again = App::spawn(second.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut again, CARLA, DEMO_PASSWORD);
+    again.wait_for_running("Your tickets · ");
+}
+
+#[test]
+fn signing_out_everywhere_ends_the_ssh_session() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    app.wait_for_running("Your tickets · ");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let session = login(&portal.api, CARLA, DEMO_PASSWORD).await.unwrap();
+        let api = ApiClient::new(&portal.api)
+            .unwrap()
+            .with_token(session.token);
+        api.logout_all().await.unwrap();
+    });
+    // The app is not left on a sign-in form for anyone at that terminal: the session ends.
+    app.wait_exit();
+    assert!(
+        !app.contents().contains("Sign in to deskport"),
+        "{}",
+        app.contents()
+    );
+}
+
+#[test]
+fn no_color_sent_by_the_client_draws_without_colour() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut coloured = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut coloured, CARLA, DEMO_PASSWORD);
+    coloured.wait_for_running("Your tickets · ");
+    assert!(coloured_cells(&coloured) > 0, "the theme has colours");
+
+    let options = ["-o", "SetEnv=NO_COLOR=1"];
+    let mut plain = App::spawn(portal.ssh_with(dir.path(), &options, &[]), SIZE, ());
+    sign_in(&mut plain, CARLA, DEMO_PASSWORD);
+    let screen = plain.wait_for_running("Your tickets · ");
+    assert_eq!(coloured_cells(&plain), 0, "{screen}");
+}
+
+#[test]
+fn the_external_editor_is_off_over_ssh_and_says_so() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut app = App::spawn(portal.ssh(dir.path(), &[]), (120, 40), ());
+    sign_in(&mut app, SAM, DEMO_PASSWORD);
+    let screen = app.wait_for_running("Preview");
+    let id: i64 = number_after(&screen, "▶  #");
+    app.send("r");
+    app.wait_for(&format!("Reply to #{id}"));
+    app.send("Typed over SSH.");
+    app.send("\x05");
+    let screen = app.wait_for("off over SSH");
+    assert!(
+        screen.contains("Typed over SSH."),
+        "the draft stays: {screen}"
+    );
+    assert!(
+        !dir.path().join("editor-ran").exists(),
+        "the server's $EDITOR ran for an SSH user"
+    );
+}
+
+#[test]
+fn a_fifth_session_of_one_account_is_refused_with_a_message() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let mut open = Vec::new();
+    for _ in 0..4 {
+        let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+        sign_in(&mut app, CARLA, DEMO_PASSWORD);
+        app.wait_for_running("Your tickets · ");
+        open.push(app);
+    }
+    let mut fifth = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut fifth, CARLA, DEMO_PASSWORD);
+    let status = fifth.wait_exit();
+    assert!(!status.success());
+    let screen = fifth.contents();
+    assert!(screen.contains("already has 4 sessions open"), "{screen}");
+
+    // Quitting one frees its seat.
+    open[0].send("\x03");
+    open[0].wait_exit();
+    let mut again = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
+    sign_in(&mut again, CARLA, DEMO_PASSWORD);
+    again.wait_for_running("Your tickets · ");
+}
+
+#[test]
+fn a_port_forward_is_refused() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let local = free_port();
+    let api_port = portal.api.rsplit(':').next().unwrap().to_string();
+    let forward = format!("{local}:127.0.0.1:{api_port}");
+    let options = ["-N", "-L", forward.as_str()];
+    let mut app = App::spawn(portal.ssh_with(dir.path(), &options, &[]), SIZE, ());
+    sign_in(&mut app, CARLA, DEMO_PASSWORD);
+    // Once ssh listens on the local port, a request through it must not reach the API.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut stream = loop {
+        if let Ok(stream) = std::net::TcpStream::connect(("127.0.0.1", local)) {
+            break stream;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ssh never listened: {}",
+            app.contents()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use std::io::{Read as _, Write as _};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /api/v1/healthz HTTP/1.0\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+}
