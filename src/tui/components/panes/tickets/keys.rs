@@ -61,6 +61,8 @@ impl Tickets {
             list.push(Command::new(Action::SetTags));
             list.push(Command::new(Action::Note));
             list.push(Command::new(Action::WhoCanSee));
+            list.push(Command::new(Action::EditCcs));
+            list.push(Command::new(Action::ShowOriginal));
         } else if self.open.is_none() {
             list.push(Command::labelled(Action::New, "new ticket"));
         }
@@ -106,6 +108,8 @@ impl Tickets {
             Action::Reply => self.compose(false),
             Action::Note => self.compose(true),
             Action::WhoCanSee => self.who_can_see(),
+            Action::EditCcs => self.edit_ccs(),
+            Action::ShowOriginal => self.show_original(),
             _ => return None,
         })
     }
