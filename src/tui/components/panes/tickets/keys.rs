@@ -61,13 +61,15 @@ impl Tickets {
             list.push(Command::new(Action::SetTags));
             list.push(Command::new(Action::Note));
             list.push(Command::new(Action::WhoCanSee));
-            list.push(Command::new(Action::EditCcs));
-            list.push(Command::new(Action::ShowOriginal));
         } else if self.open.is_none() {
             list.push(Command::labelled(Action::New, "new ticket"));
         }
         list.push(Command::new(Action::Reply));
         list.push(Command::new(Action::ToggleClosed));
+        if self.staff {
+            list.push(Command::new(Action::EditCcs));
+            list.push(Command::new(Action::ShowOriginal));
+        }
         list
     }
 

@@ -35,8 +35,12 @@ const NOT_SENT: &str = "This ticket is not on the server yet (pending): it has n
 enum Loaded {
     /// Asked for; not here yet.
     Waiting,
-    /// The mail, among the ticket's.
-    Ready(Originals),
+    /// The mail, among the ticket's, and its header block and text as drawn (read once).
+    Ready {
+        originals: Originals,
+        head: String,
+        text: String,
+    },
     /// Why it could not be read, in words.
     Failed(String),
 }
@@ -84,7 +88,10 @@ impl OriginalViewer {
 
     /// Shows the next (`step` 1) or previous (-1) mail of the ticket, if there is one.
     fn turn(&mut self, step: isize) {
-        let Loaded::Ready(shown) = &self.loaded else {
+        let Loaded::Ready {
+            originals: shown, ..
+        } = &self.loaded
+        else {
             return;
         };
         let Some(at) = shown.at.checked_add_signed(step) else {
@@ -99,7 +106,7 @@ impl OriginalViewer {
     /// The title: which mail of how many, from whom and when.
     fn title(&self) -> String {
         match &self.loaded {
-            Loaded::Ready(o) => format!(
+            Loaded::Ready { originals: o, .. } => format!(
                 " Original mail {} of {} · #{} · from {} · {} ",
                 o.at + 1,
                 o.mails.len(),
@@ -119,7 +126,7 @@ impl OriginalViewer {
     /// The text, wrapped to `width` cells: the headers as received, a rule, the whole text.
     fn lines(&self, width: usize, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         let theme = ctx.theme;
-        let mail = match &self.loaded {
+        let (headers, text) = match &self.loaded {
             Loaded::Waiting => return vec![Line::styled("Asking the server…", theme.muted)],
             Loaded::Failed(e) => {
                 return wrap(&one_line(e), width)
@@ -127,9 +134,8 @@ impl OriginalViewer {
                     .map(|l| Line::styled(l, theme.error))
                     .collect();
             }
-            Loaded::Ready(o) => &o.mail,
+            Loaded::Ready { head, text, .. } => (head, text),
         };
-        let (headers, text) = readable(&mail.raw);
         let mut lines: Vec<Line<'static>> = Vec::new();
         for header in headers.lines() {
             lines.extend(
@@ -139,7 +145,7 @@ impl OriginalViewer {
             );
         }
         lines.push(Line::styled("─".repeat(width.min(40)), theme.border));
-        for row in wrap(&text, width) {
+        for row in wrap(text, width) {
             lines.push(Line::styled(row, theme.base));
         }
         lines
@@ -221,9 +227,12 @@ impl From<ApiError> for Failure {
 /// A failure in words for the viewer.
 fn words(ticket: i64, failure: Failure) -> String {
     match failure {
-        Failure::NoMail | Failure::Api(ApiError::NotFound) => {
+        Failure::NoMail => {
             format!("#{ticket} did not come by mail: there is no original mail to show.")
         }
+        Failure::Api(ApiError::NotFound) => format!(
+            "The server keeps no original mail for #{ticket}: it did not come by mail, or came before mail was kept."
+        ),
         Failure::Api(ApiError::Offline(_)) => NEEDS_SERVER.to_string(),
         Failure::Api(e) => format!("The original mail could not be read: {e}"),
     }
@@ -248,7 +257,7 @@ impl Component for OriginalViewer {
             Command::new(Action::PageDown),
             Command::new(Action::PageUp),
         ];
-        if matches!(&self.loaded, Loaded::Ready(o) if o.mails.len() > 1) {
+        if matches!(&self.loaded, Loaded::Ready { originals, .. } if originals.mails.len() > 1) {
             list.push(Command::labelled(Action::NextQueue, "next mail"));
             list.push(Command::labelled(Action::PrevQueue, "previous mail"));
         }
@@ -281,7 +290,14 @@ impl Component for OriginalViewer {
             Ok(Answer::Original(answer)) => {
                 self.task = None;
                 self.loaded = match answer {
-                    Ok(originals) => Loaded::Ready(originals),
+                    Ok(originals) => {
+                        let (head, text) = readable(&originals.mail.raw);
+                        Loaded::Ready {
+                            originals,
+                            head,
+                            text,
+                        }
+                    }
                     Err(why) => Loaded::Failed(why),
                 };
                 None
