@@ -7,16 +7,16 @@
 
 mod common;
 
+use common::mailed::badge_reader_by_mail;
 use common::render::{Wired, render_dated, serve, synced_client, wired};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deskport::domain::{Priority, Source};
-use deskport::server::store::{InboundAction, InboundMail, NewTicket, Reader, Requester};
+use deskport::domain::Source;
+use deskport::server::store::Reader;
 use deskport::tui::action::Action;
 use deskport::tui::components::Component;
 use deskport::tui::components::panes::tickets::Tickets;
 use std::time::{Duration, Instant};
 
-const CARLA: &str = "carla@acme.test";
 const DAN: &str = "dan@acme.test";
 const PRIYA: &str = "priya@acme.test";
 
@@ -66,39 +66,8 @@ async fn staff_pick_ccs_among_colleagues_and_read_the_original_mail_whole() {
         let store = store.clone();
         async move { store.contact_by_email(email.into()).await.unwrap().unwrap() }
     };
-    let (carla, dan, priya) = (
-        contact(CARLA).await,
-        contact(DAN).await,
-        contact(PRIYA).await,
-    );
-    let opened = store
-        .receive_mail(InboundMail {
-            message_id: "<open@client.test>".into(),
-            sender: CARLA.into(),
-            subject: "Badge reader broken".into(),
-            raw: RAW.into(),
-            action: InboundAction::Open {
-                requester: Requester::Known(carla.id),
-                ticket: Box::new(NewTicket {
-                    subject: "Badge reader broken".into(),
-                    description: "None of us can get in.".into(),
-                    category: String::new(),
-                    priority: Priority::Medium,
-                    contact_id: carla.id,
-                    source: Source::Email,
-                    form_fields: Default::default(),
-                    tags: vec![],
-                    inbox_id: None,
-                    owner_id: None,
-                }),
-                confirm: false,
-                ccs: vec![dan.id],
-                cc: vec![DAN.into()],
-            },
-        })
-        .await
-        .unwrap();
-    let id = opened.ticket_id().expect("opened");
+    let (dan, priya) = (contact(DAN).await, contact(PRIYA).await);
+    let id = badge_reader_by_mail(store.as_ref(), RAW, vec![dan.id], vec![DAN.into()]).await;
 
     let client_dir = tempfile::tempdir().unwrap();
     let client = synced_client(
