@@ -13,8 +13,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::domain::Source;
 use deskport::server::store::Reader;
 use deskport::tui::action::Action;
-use deskport::tui::components::Component;
 use deskport::tui::components::panes::tickets::Tickets;
+use deskport::tui::components::{Component, Outcome, Request};
 use std::time::{Duration, Instant};
 
 const DAN: &str = "dan@acme.test";
@@ -162,5 +162,22 @@ async fn staff_pick_ccs_among_colleagues_and_read_the_original_mail_whole() {
     pane.handle(Action::ShowOriginal);
     let screen = until_gone(&mut pane, "Asking the server").await;
     assert!(screen.contains("did not come by mail"), "{screen}");
+    pane.handle(Action::Close);
+
+    // A requester of no company: no CCs, and the status line says why.
+    let alone = client
+        .view()
+        .tickets()
+        .find(|t| t.company_id().is_none() && t.owner_id().is_none() && !t.is_closed())
+        .map(|t| t.id())
+        .expect("an unassigned demo ticket of a contact without a company");
+    pane.set_filter(&format!("#{alone}"));
+    match pane.handle(Action::EditCcs) {
+        Outcome::Request(Request::Notice(notice)) => {
+            assert!(notice.text.contains("belongs to no company"), "{notice:?}");
+        }
+        other => panic!("no notice: {other:?}"),
+    }
+    assert!(!pane.modal(), "no picker opened");
     drop(server);
 }

@@ -121,7 +121,7 @@ pub enum Answer {
     /// The mails waiting in the quarantine (admins).
     Quarantine(Result<Vec<QuarantinedMail>, String>),
     /// One of the mails a ticket came in, whole as received (staff).
-    Original(Result<Originals, String>),
+    Original(Result<Box<Originals>, String>),
 }
 
 /// A mail a ticket came in, whole, and where it stands among the ticket's mails, so the

@@ -69,7 +69,7 @@ impl CcPicker {
                 email: one_line(&c.email),
             })
             .collect();
-        colleagues.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        colleagues.sort_by_cached_key(|c| c.name.to_lowercase());
         let chosen: BTreeSet<i64> = t.ccs().into_iter().collect();
         CcPicker {
             ticket: t.id(),

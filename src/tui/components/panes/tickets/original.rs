@@ -37,7 +37,7 @@ enum Loaded {
     Waiting,
     /// The mail, among the ticket's, and its header block and text as drawn (read once).
     Ready {
-        originals: Originals,
+        originals: Box<Originals>,
         head: String,
         text: String,
     },
@@ -78,6 +78,7 @@ impl OriginalViewer {
             Answer::Original(
                 fetch(&api, ticket, mails, at)
                     .await
+                    .map(Box::new)
                     .map_err(|e| words(ticket, e)),
             )
         });
