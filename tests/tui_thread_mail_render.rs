@@ -1,16 +1,17 @@
 //! The thread as staff see a ticket that lives by mail: the ticket's CCs and the opening
-//! mail's Cc, then each message with its channel (portal or email), the sender's address and
-//! the mail's Cc, and a staff reply whose mail bounced flagged with the answer. Rendered at
-//! 120×40 (insta) from a real server whose store took the mail.
+//! mail's Cc above the description (which says it came by email, from whom), then each
+//! message with its channel (portal or email), the sender's address and the mail's Cc, and
+//! a staff reply whose mail bounced flagged with the answer. Rendered at 120×40 (insta) from
+//! a real server whose store took the mail.
 
 mod common;
 
+use common::mailed::badge_reader_by_mail;
 use common::render::{Wired, render_dated, serve, synced_client, wired};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use deskport::domain::ticket::AuthorKind;
 use deskport::domain::wire::MailState;
-use deskport::domain::{Priority, Source};
-use deskport::server::store::{InboundAction, InboundMail, NewTicket, Reader, Requester};
+use deskport::server::store::{InboundAction, InboundMail, Reader};
 use deskport::tui::action::Action;
 use deskport::tui::components::Component;
 use deskport::tui::components::panes::tickets::Tickets;
@@ -49,32 +50,13 @@ async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
         raw: String::new(),
         action,
     };
-    let opened = store
-        .receive_mail(mail(
-            "open",
-            CARLA,
-            InboundAction::Open {
-                requester: Requester::Known(carla.id),
-                ticket: Box::new(NewTicket {
-                    subject: "Badge reader broken".into(),
-                    description: "None of us can get in.".into(),
-                    category: String::new(),
-                    priority: Priority::Medium,
-                    contact_id: carla.id,
-                    source: Source::Email,
-                    form_fields: Default::default(),
-                    tags: vec![],
-                    inbox_id: None,
-                    owner_id: None,
-                }),
-                confirm: false,
-                ccs: vec![dan.id],
-                cc: vec![DAN.into(), GINA.into()],
-            },
-        ))
-        .await
-        .unwrap();
-    let id = opened.ticket_id().expect("opened");
+    let id = badge_reader_by_mail(
+        store.as_ref(),
+        "",
+        vec![dan.id],
+        vec![DAN.into(), GINA.into()],
+    )
+    .await;
     let sam = store
         .users()
         .await
@@ -155,7 +137,14 @@ async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
     let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
     open(&mut pane, "Badge reader").await;
     let screen = render_dated(&mut pane, 120, 40);
+    let ccs_at = screen.find("CCs: Dan Ito").expect("the CCs");
+    let description_at = screen.find("── description").expect("the description");
+    assert!(
+        ccs_at < description_at,
+        "the CCs head the thread:\n{screen}"
+    );
     for shown in [
+        "email from carla@acme.test",
         "CCs: Dan Ito",
         "The opening mail's cc: dan@acme.test, gina@globex.test",
         "· portal",

@@ -27,6 +27,9 @@ fn target_of(w: &Write) -> Option<(Target, i64)> {
         }
         | Write::SetClosed {
             id, base_version, ..
+        }
+        | Write::SetCcs {
+            id, base_version, ..
         } => Some((Target::Ticket(*id), *base_version)),
         Write::PatchPortal { base_version, .. } => Some((Target::Portal, *base_version)),
         _ => None,
@@ -38,6 +41,7 @@ fn with_base(w: &Write, version: i64) -> Write {
     match &mut w {
         Write::PatchTicket { base_version, .. }
         | Write::SetClosed { base_version, .. }
+        | Write::SetCcs { base_version, .. }
         | Write::PatchPortal { base_version, .. } => {
             *base_version = version;
         }
@@ -179,6 +183,19 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
                 Target::Ticket(*id),
                 Some(*base_version),
                 ticket_answer(core, &answer.body.ticket).await,
+            )]
+        }
+        Write::SetCcs {
+            id,
+            base_version,
+            ccs,
+        } => {
+            let answer = api.set_ccs(*id, *base_version, ccs, key).await?;
+            let row = TicketOut::Staff(answer);
+            vec![(
+                Target::Ticket(*id),
+                Some(*base_version),
+                ticket_answer(core, &row).await,
             )]
         }
         Write::Message { ticket_id, input } => {

@@ -3,8 +3,8 @@
 
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
-    BulkRequest, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch, StaffTicketPatch,
-    TicketInput,
+    BulkRequest, CcsInput, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch,
+    StaffTicketPatch, TicketInput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,15 @@ pub enum Write {
         base_version: i64,
         /// Close or reopen.
         closed: bool,
+    },
+    /// Staff: replace the contacts copied on a ticket; sent with `If-Match` like a patch.
+    SetCcs {
+        /// Ticket id.
+        id: i64,
+        /// The version the user saw when choosing.
+        base_version: i64,
+        /// The whole new list.
+        ccs: CcsInput,
     },
     /// A reply, or (staff) an internal note. Append-only: never conflicts.
     Message {
@@ -93,7 +102,9 @@ impl Write {
     /// The ticket this write changes, if it changes exactly one existing ticket.
     pub fn ticket_id(&self) -> Option<i64> {
         match self {
-            Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } => Some(*id),
+            Write::PatchTicket { id, .. }
+            | Write::SetClosed { id, .. }
+            | Write::SetCcs { id, .. } => Some(*id),
             Write::Message { ticket_id, .. } => Some(*ticket_id),
             _ => None,
         }
@@ -103,7 +114,10 @@ impl Write {
     pub fn is_versioned(&self) -> bool {
         matches!(
             self,
-            Write::PatchTicket { .. } | Write::SetClosed { .. } | Write::PatchPortal { .. }
+            Write::PatchTicket { .. }
+                | Write::SetClosed { .. }
+                | Write::SetCcs { .. }
+                | Write::PatchPortal { .. }
         )
     }
 
@@ -117,6 +131,7 @@ impl Write {
             Write::SetClosed {
                 id, closed: false, ..
             } => format!("reopening ticket #{id}"),
+            Write::SetCcs { id, .. } => format!("CCs of ticket #{id}"),
             Write::Message { ticket_id, input } if input.internal => {
                 format!("internal note on #{ticket_id}")
             }

@@ -139,6 +139,10 @@ actions! {
     Note = "note", "internal note";
     /// List the contacts who can see the selected ticket, and why (staff).
     WhoCanSee = "who_can_see", "who can see this ticket";
+    /// Choose the contacts copied on the selected ticket (staff).
+    EditCcs = "edit_ccs", "CCs";
+    /// Show the mails the selected ticket came in, whole as received (staff).
+    ShowOriginal = "show_original", "original mail";
     /// Continue the text being written in `$EDITOR`.
     ExternalEditor = "external_editor", "continue in $EDITOR";
     /// Sign out: end the session on the server and forget it here.

@@ -147,6 +147,8 @@ impl Context {
                 Reply,
                 Note,
                 WhoCanSee,
+                EditCcs,
+                ShowOriginal,
                 New,
                 Confirm,
                 Close,

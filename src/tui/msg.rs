@@ -9,7 +9,7 @@ use crate::client::{Client, TicketThread, Write, WriteId};
 use crate::domain::Consent;
 use crate::domain::portal::PermissionMode;
 use crate::domain::wire::{
-    Audience, CustomerTicket, InboxOut, QuarantinedMail, QueuedMail, RouteDecision,
+    Audience, CustomerTicket, InboxOut, OriginalMail, QuarantinedMail, QueuedMail, RouteDecision,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
@@ -120,6 +120,21 @@ pub enum Answer {
     MailQueue(Result<Vec<QueuedMail>, String>),
     /// The mails waiting in the quarantine (admins).
     Quarantine(Result<Vec<QuarantinedMail>, String>),
+    /// One of the mails a ticket came in, whole as received (staff).
+    Original(Result<Box<Originals>, String>),
+}
+
+/// A mail a ticket came in, whole, and where it stands among the ticket's mails, so the
+/// viewer can move to the next one without asking for the list again.
+#[derive(Debug)]
+pub struct Originals {
+    /// Every mail of the ticket in thread order: `None` for the one that opened it, else the
+    /// thread message a reply by mail became.
+    pub mails: Vec<Option<i64>>,
+    /// Which of them `mail` is.
+    pub at: usize,
+    /// That mail.
+    pub mail: OriginalMail,
 }
 
 /// Why a password change was refused, and which form field is at fault when the server

@@ -2,12 +2,13 @@
 //! dir, and a small JSON client for calling it. Its modules hold the other harnesses: `pty`
 //! (the binary in a pseudo-terminal), `render` (the app drawn in-process to text), `process`
 //! (the binary as a child process), `matrix` (who may do what), `postgres` (a PostgreSQL for
-//! tests), `nginx` (nginx in front of servers), `load` (the kill tests' writes) and `stores`
-//! (running one test on both stores).
+//! tests), `nginx` (nginx in front of servers), `load` (the kill tests' writes), `mailed` (a
+//! ticket that came by mail) and `stores` (running one test on both stores).
 
 #![allow(dead_code)]
 
 pub mod load;
+pub mod mailed;
 pub mod matrix;
 pub mod nginx;
 pub mod postgres;

@@ -3,6 +3,7 @@
 //! an `Idempotency-Key`).
 
 mod endpoints;
+mod ticket_mail;
 
 use super::error::ApiError;
 use super::session::normalize_server_url;

@@ -7,21 +7,22 @@ use crate::domain::portal::PortalPatch;
 use crate::domain::routing::{AssignNamed, AssignTarget, ConditionField, MatchMode, RuleOutcome};
 use crate::domain::routing::{ConditionOp, MatchValue};
 use crate::domain::wire::{
-    BulkRequest, CustomerTicketInput, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch,
-    StaffTicketInput, StaffTicketPatch, TicketInput,
+    BulkRequest, CcsInput, CustomerTicketInput, InboxInput, InboxPatch, MessageInput, RuleInput,
+    RulePatch, StaffTicketInput, StaffTicketPatch, TicketInput,
 };
 use crate::domain::{Assignment, Condition, InboxKind, Priority, Stage};
 use rusqlite::{Connection, params};
 use serde_json::Value;
 
 /// How many variants `Write` has; `op_name` cannot compile without naming each one.
-const VARIANTS: usize = 12;
+const VARIANTS: usize = 13;
 
 /// The tag each variant is stored under.
 fn op_name(write: &Write) -> &'static str {
     match write {
         Write::PatchTicket { .. } => "patch_ticket",
         Write::SetClosed { .. } => "set_closed",
+        Write::SetCcs { .. } => "set_ccs",
         Write::Message { .. } => "message",
         Write::CreateTicket(_) => "create_ticket",
         Write::Bulk(_) => "bulk",
@@ -72,6 +73,13 @@ fn samples() -> Vec<Write> {
             id: 7,
             base_version: 4,
             closed: true,
+        },
+        Write::SetCcs {
+            id: 7,
+            base_version: 5,
+            ccs: CcsInput {
+                contact_ids: vec![11, 12],
+            },
         },
         Write::Message {
             ticket_id: 7,

@@ -3,7 +3,7 @@
 //! can only decode through a buffered copy; with a dozen owned strings per ticket on top, that
 //! was most of the client's share of an initial sync.
 
-use crate::client::view::compact::{Compact, Parts};
+use crate::client::view::compact::{Compact, Parts, joined_ids};
 use crate::domain::{Priority, Source, Stage};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -51,6 +51,8 @@ struct StaffWire<'a> {
     message_count: i64,
     #[serde(borrow, default)]
     updated_by: Option<Cow<'a, str>>,
+    #[serde(default)]
+    ccs: Vec<i64>,
 }
 
 /// The customer projection (`CustomerTicket`) as it is on the wire.
@@ -86,6 +88,7 @@ pub(super) fn compact(json: &str, staff: bool) -> Result<Compact, serde_json::Er
     if staff {
         let w: StaffWire<'_> = serde_json::from_str(json)?;
         let tags = w.tags.join("\n");
+        let ccs = joined_ids(&w.ccs);
         Ok(Compact::build(&Parts {
             staff: true,
             closed: w.stage.is_closed(),
@@ -115,6 +118,7 @@ pub(super) fn compact(json: &str, staff: bool) -> Result<Compact, serde_json::Er
             tags: &tags,
             form_fields: w.form_fields.get(),
             updated_by: w.updated_by.as_deref(),
+            ccs: &ccs,
         }))
     } else {
         let w: CustomerWire<'_> = serde_json::from_str(json)?;
@@ -147,6 +151,7 @@ pub(super) fn compact(json: &str, staff: bool) -> Result<Compact, serde_json::Er
             tags: "",
             form_fields: w.form_fields.get(),
             updated_by: w.updated_by.as_deref(),
+            ccs: "",
         }))
     }
 }
@@ -179,7 +184,7 @@ mod tests {
                 updated_at: "2026-01-02T00:00:00Z".into(),
                 closed_at: Some("2026-01-03T00:00:00Z".into()),
                 version: 7,
-                ccs: Vec::new(),
+                ccs: vec![11, 12],
             },
             requester_name: "Zoë".into(),
             requester_email: "zoe@acme.test".into(),

@@ -30,13 +30,18 @@ pub(crate) enum Text {
     FormFields,
     /// Who made the last change ("" when not known).
     UpdatedBy,
+    /// The ids of the contacts copied on the ticket, joined by `,` (staff).
+    Ccs,
 }
 
-const TEXTS: usize = 15;
-const FORMAT: u8 = 2;
+const TEXTS: usize = 16;
+const FORMAT: u8 = 3;
 /// Rows of format 1, cached before the last change's author was kept, end at `FormFields`:
 /// they still load, with no author.
 const FORMAT_1_TEXTS: usize = 14;
+/// Rows of format 2, cached before the CCs were kept, end at `UpdatedBy`: they still load,
+/// with no CCs (the ticket's next change brings them).
+const FORMAT_2_TEXTS: usize = 15;
 
 /// Bytes before the texts: format, flags, stage, priority, source, seven i64s, the text ends.
 const fn header(texts: usize) -> usize {
@@ -129,7 +134,7 @@ impl Compact {
                 updated_at: s(Text::UpdatedAt),
                 closed_at: opt(HAS_CLOSED_AT, Text::ClosedAt),
                 version: self.version,
-                ccs: Vec::new(),
+                ccs: self.ccs().collect(),
             },
             requester_name: s(Text::RequesterName),
             requester_email: s(Text::RequesterEmail),
@@ -217,6 +222,11 @@ impl Compact {
     pub(crate) fn tags(&self) -> impl Iterator<Item = &str> {
         self.text(Text::Tags).split('\n').filter(|t| !t.is_empty())
     }
+    pub(crate) fn ccs(&self) -> impl Iterator<Item = i64> + '_ {
+        self.text(Text::Ccs)
+            .split(',')
+            .filter_map(|id| id.parse().ok())
+    }
 
     /// The serialised form (the cache's row).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
@@ -240,11 +250,12 @@ impl Compact {
         out
     }
 
-    /// Reads [`Compact::to_bytes`] output (or a format 1 row), checking every offset and the
+    /// Reads [`Compact::to_bytes`] output (or a format 1 or 2 row), checking every offset and the
     /// text's encoding.
     pub(crate) fn from_bytes(b: &[u8]) -> Result<Self, Damaged> {
         let texts = match b.first() {
             Some(&FORMAT) => TEXTS,
+            Some(2) => FORMAT_2_TEXTS,
             Some(1) => FORMAT_1_TEXTS,
             _ => return Err(Damaged("wrong format")),
         };
@@ -310,7 +321,7 @@ impl Compact {
 
 mod build;
 
-pub(crate) use build::Parts;
+pub(crate) use build::{Parts, joined_ids};
 
 #[cfg(test)]
 mod tests;

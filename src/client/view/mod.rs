@@ -188,6 +188,18 @@ impl View {
         self.users.get(&id).map(|u| u.name.as_str())
     }
 
+    /// The names of contacts `ids` (a ticket's CCs), in order; `contact <id>` for one not
+    /// synced here (customers get no contacts).
+    pub fn contact_names(&self, ids: &[i64]) -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                self.contacts
+                    .get(id)
+                    .map_or_else(|| format!("contact {id}"), |c| c.name.clone())
+            })
+            .collect()
+    }
+
     /// Name of an inbox, if known.
     pub fn inbox_name(&self, id: i64) -> Option<&str> {
         self.inboxes.get(&id).map(|i| i.item.name.as_str())

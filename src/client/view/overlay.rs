@@ -89,6 +89,11 @@ pub(super) fn apply_to_ticket(t: &mut ViewTicket, writes: &[Write], names: &Name
                     }
                 }
             }
+            Write::SetCcs { id: tid, ccs, .. } if *tid == id => {
+                if let TicketOut::Staff(r) = changed.get_or_insert_with(|| t.ticket()) {
+                    r.ticket.ccs.clone_from(&ccs.contact_ids);
+                }
+            }
             Write::Message { ticket_id, .. } if *ticket_id == id => touched = true,
             _ => {}
         }

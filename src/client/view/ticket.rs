@@ -153,6 +153,11 @@ impl ViewTicket {
         self.shown.tags()
     }
 
+    /// The contacts copied on the ticket, by id (staff view only; none for customers).
+    pub fn ccs(&self) -> Vec<i64> {
+        self.shown.ccs().collect()
+    }
+
     /// How it arrived (staff view only).
     pub fn source(&self) -> Option<Source> {
         self.shown.source()

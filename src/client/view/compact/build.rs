@@ -61,6 +61,8 @@ pub(crate) struct Parts<'a> {
     pub form_fields: &'a str,
     /// Who made the last change, if known.
     pub updated_by: Option<&'a str>,
+    /// The CCs' contact ids joined by `,` (staff).
+    pub ccs: &'a str,
 }
 
 fn form_json(m: &BTreeMap<String, String>) -> String {
@@ -69,6 +71,11 @@ fn form_json(m: &BTreeMap<String, String>) -> String {
     } else {
         serde_json::to_string(m).unwrap_or_default()
     }
+}
+
+/// Contact ids as [`Parts::ccs`] keeps them.
+pub(crate) fn joined_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 impl Compact {
@@ -95,6 +102,7 @@ impl Compact {
             p.tags,
             form,
             p.updated_by.unwrap_or(""),
+            p.ccs,
         ];
         let mut text = String::with_capacity(texts.iter().map(|t| t.len()).sum());
         let mut ends = [0u32; TEXTS];
@@ -133,6 +141,7 @@ impl Compact {
             TicketOut::Staff(r) => {
                 let k = &r.ticket;
                 let (tags, form) = (k.tags.join("\n"), form_json(&k.form_fields));
+                let ccs = joined_ids(&k.ccs);
                 Compact::build(&Parts {
                     staff: true,
                     closed: k.stage.is_closed(),
@@ -162,6 +171,7 @@ impl Compact {
                     tags: &tags,
                     form_fields: &form,
                     updated_by: r.updated_by.as_deref(),
+                    ccs: &ccs,
                 })
             }
             TicketOut::Customer(c) => {
@@ -195,6 +205,7 @@ impl Compact {
                     tags: "",
                     form_fields: &form,
                     updated_by: c.updated_by.as_deref(),
+                    ccs: "",
                 })
             }
         }

@@ -123,3 +123,27 @@ fn format_1_rows_load_without_an_author() {
     );
     assert!(Compact::from_bytes(&old[..old.len() - 1]).is_err());
 }
+
+#[test]
+fn ccs_round_trip_and_format_2_rows_load_without_them() {
+    let mut t = staff("Badge".into(), vec![], Some(3), None);
+    if let TicketOut::Staff(row) = &mut t {
+        row.ticket.ccs = vec![9, 12];
+    }
+    let c = Compact::from_ticket(&t);
+    assert_eq!(c.ccs().collect::<Vec<_>>(), vec![9, 12]);
+    assert!(same(
+        &Compact::from_bytes(&c.to_bytes())
+            .expect("reads")
+            .to_ticket(),
+        &t
+    ));
+    // Format 2: no end for the CCs' text, and no CCs text at the end.
+    let bytes = c.to_bytes();
+    let mut old = bytes[..header(FORMAT_2_TEXTS)].to_vec();
+    old[0] = 2;
+    old.extend_from_slice(&bytes[header(TEXTS)..bytes.len() - "9,12".len()]);
+    let back = Compact::from_bytes(&old).expect("a format 2 row loads");
+    assert_eq!(back.ccs().count(), 0);
+    assert_eq!(back.text(Text::UpdatedBy), "Sam Agent");
+}

@@ -7,6 +7,7 @@
 mod assign;
 mod audience;
 mod bulk;
+mod ccs;
 mod changes;
 mod columns;
 mod composer;
@@ -18,6 +19,7 @@ mod keys;
 mod layers;
 mod leaving;
 mod marks;
+mod original;
 mod picker;
 mod popups;
 mod prompt;

@@ -101,6 +101,14 @@ pub fn conflicts(view: &View) -> impl Iterator<Item = &OutboxEntry> {
         .filter(|e| matches!(e.state, OutboxState::Conflict(_)))
 }
 
+/// Contacts by name ("none" for an empty list), as a CC change shows them.
+fn contact_names(view: &View, ids: &[i64]) -> String {
+    match ids {
+        [] => "none".to_string(),
+        ids => view.contact_names(ids).join(", "),
+    }
+}
+
 /// The fields `entry`'s write touches, with the server's value now (from `view`) and the
 /// write's.
 pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
@@ -123,6 +131,14 @@ pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
             };
             let mine = if *closed { "closed" } else { "reopened" };
             vec![row("Status", theirs, mine.to_string())]
+        }
+        Write::SetCcs { id, ccs, .. } => {
+            let names = |ids: &[i64]| contact_names(view, ids);
+            let theirs = match view.ticket(*id).map(|t| t.server()) {
+                Some(TicketOut::Staff(r)) => names(&r.ticket.ccs),
+                _ => GONE.to_string(),
+            };
+            vec![row("CCs", theirs, names(&ccs.contact_ids))]
         }
         Write::PatchPortal { patch, .. } => {
             let theirs = view

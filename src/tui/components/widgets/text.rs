@@ -1,7 +1,9 @@
 //! Text helpers the panes, popups and widgets share: wrapping a text to a width, a
-//! "label  value" row with the labels aligned, and a binding's keys as help shows them. They live here rather than in the pane that
+//! "label  value" row with the labels aligned, server text made safe on one line, and a
+//! binding's keys as help shows them. They live here rather than in the pane that
 //! first needed them, so no pane or widget imports another pane.
 
+use crate::domain::text::strip_control;
 use crate::tui::components::DrawCtx;
 use crate::tui::keymap::KeyCombo;
 use ratatui::text::{Line, Span};
@@ -12,6 +14,12 @@ pub fn setting(label: &str, value: String, ctx: DrawCtx<'_>) -> Line<'static> {
         Span::styled(format!("{label:<22} "), ctx.theme.muted),
         Span::raw(value),
     ])
+}
+
+/// Text from the server or a mail made safe to draw on one line: control and escape
+/// sequences stripped (see [`strip_control`]), line breaks turned into spaces.
+pub fn one_line(text: &str) -> String {
+    strip_control(text).replace('\n', " ")
 }
 
 /// `text` wrapped at word boundaries to `width` characters (words longer than a line are

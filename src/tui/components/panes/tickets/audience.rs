@@ -10,18 +10,15 @@ use crate::domain::wire::{Audience, PortalFor};
 use crate::tui::action::{Action, Command};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::centered;
-use crate::tui::components::widgets::text::wrap;
+use crate::tui::components::widgets::scrolled::Scroll;
+use crate::tui::components::widgets::text::{one_line, wrap};
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
-use std::cell::Cell;
 
 /// Widest the popup gets, in cells.
 const MAX_WIDTH: u16 = 84;
-/// Rows moved by page up and page down.
-const PAGE: usize = 10;
 /// Said when the server cannot answer because it cannot be reached.
 const NEEDS_SERVER: &str = "Who can see this ticket needs the server, which cannot be reached.";
 /// Said when the app works from the cache only, by request.
@@ -60,9 +57,7 @@ pub struct AudiencePopup {
     loaded: Loaded,
     /// The question on its way to the server, until it is answered.
     task: Option<TaskId>,
-    scroll: usize,
-    /// Lines of text and rows to show them in at the last draw, to stop scrolling at the end.
-    drawn: Cell<(usize, usize)>,
+    scroll: Scroll,
 }
 
 impl AudiencePopup {
@@ -90,8 +85,7 @@ impl AudiencePopup {
             id,
             loaded,
             task: None,
-            scroll: 0,
-            drawn: Cell::new((0, 0)),
+            scroll: Scroll::default(),
         }
     }
 
@@ -127,19 +121,10 @@ impl AudiencePopup {
 
     /// Scrolls or closes.
     pub fn handle(&mut self, action: Action) -> Handled {
-        let (lines, rows) = self.drawn.get();
-        let max = lines.saturating_sub(rows);
-        self.scroll = match action {
-            Action::Close => return Handled::Closed,
-            Action::Down => self.scroll.saturating_add(1),
-            Action::Up => self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll.saturating_add(PAGE),
-            Action::PageUp => self.scroll.saturating_sub(PAGE),
-            Action::Top => 0,
-            Action::Bottom => max,
-            _ => return Handled::Open,
+        if action == Action::Close {
+            return Handled::Closed;
         }
-        .min(max);
+        self.scroll.handle(action);
         Handled::Open
     }
 
@@ -211,22 +196,7 @@ impl AudiencePopup {
             .unwrap_or(u16::MAX)
             .min(area.height.saturating_sub(2));
         let popup = centered(area, width, height);
-        let rows = usize::from(popup.height.saturating_sub(2));
-        let total = wrapped.len();
-        self.drawn.set((total, rows));
-        let scroll = self.scroll.min(total.saturating_sub(rows));
-        let mut block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(ctx.theme.border_focused)
-            .padding(Padding::horizontal(1))
-            .title(Line::styled(title, ctx.theme.title));
-        if total > rows {
-            let shown = format!(" {}–{} of {total} ", scroll + 1, (scroll + rows).min(total));
-            block = block.title_bottom(Line::styled(shown, ctx.theme.muted).right_aligned());
-        }
-        let visible: Vec<Line<'static>> = wrapped.into_iter().skip(scroll).take(rows).collect();
-        frame.render_widget(Clear, popup);
-        frame.render_widget(Paragraph::new(visible).block(block), popup);
+        self.scroll.draw(frame, popup, title, wrapped, ctx);
     }
 }
 
@@ -246,11 +216,6 @@ async fn fetch(client: &Client, id: i64) -> Result<(Audience, Option<PermissionM
         Err(ApiError::NotFound) => Err(format!("Ticket #{id} is not on the server.")),
         Err(e) => Err(format!("Who can see this ticket could not be read: {e}")),
     }
-}
-
-/// Server text made safe to draw on one line: control sequences stripped, line breaks spaced.
-fn one_line(text: &str) -> String {
-    strip_control(text).replace('\n', " ")
 }
 
 /// The permission mode in a few words, as the title shows it.
@@ -378,12 +343,12 @@ mod tests {
         );
         assert!(last.contains("72–91 of 91"), "{last}");
         popup.handle(Action::Down);
-        assert_eq!(popup.scroll, 71, "no scrolling past the end");
+        assert_eq!(popup.scroll.offset(), 71, "no scrolling past the end");
         popup.handle(Action::PageUp);
         popup.handle(Action::Up);
-        assert_eq!(popup.scroll, 60);
+        assert_eq!(popup.scroll.offset(), 60);
         popup.handle(Action::Top);
-        assert_eq!(popup.scroll, 0);
+        assert_eq!(popup.scroll.offset(), 0);
         assert_eq!(popup.handle(Action::Reply), Handled::Open);
         assert_eq!(popup.handle(Action::Close), Handled::Closed);
     }

@@ -66,6 +66,10 @@ impl Tickets {
         }
         list.push(Command::new(Action::Reply));
         list.push(Command::new(Action::ToggleClosed));
+        if self.staff {
+            list.push(Command::new(Action::EditCcs));
+            list.push(Command::new(Action::ShowOriginal));
+        }
         list
     }
 
@@ -106,6 +110,8 @@ impl Tickets {
             Action::Reply => self.compose(false),
             Action::Note => self.compose(true),
             Action::WhoCanSee => self.who_can_see(),
+            Action::EditCcs => self.edit_ccs(),
+            Action::ShowOriginal => self.show_original(),
             _ => return None,
         })
     }

@@ -29,7 +29,7 @@ pub enum Step {
     Close,
     /// Send this reply or note on the ticket it names, and show its thread.
     Reply(Box<Write>),
-    /// Record this write (the customer's new ticket).
+    /// Record this write (the customer's new ticket, a ticket's CCs).
     Submit(Box<Write>),
     /// Change ticket `id`.
     Patch {

@@ -3,8 +3,9 @@
 //! and internal notes told apart by a label, not by colour alone.
 
 use crate::client::{Client, TicketThread, View};
+use crate::domain::Source;
 use crate::domain::text::strip_control;
-use crate::domain::wire::{Channel, MessageOut, TicketOut, TicketRow};
+use crate::domain::wire::{Channel, MessageOut, TicketOut};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
@@ -86,13 +87,31 @@ impl Thread {
     pub fn lines(&self, view: &View, width: u16, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
         let theme = ctx.theme;
         let mut lines = Vec::new();
+        let loaded = match &self.loaded {
+            Loaded::Thread(thread) => Some(thread),
+            Loaded::Waiting | Loaded::Failed(_) => None,
+        };
         if let Some(t) = view.ticket(self.id) {
             lines = summary(t, support_form(view), theme);
             lines.push(Line::raw(""));
+            let mail_cc = match loaded.map(|l| &l.detail.ticket) {
+                Some(TicketOut::Staff(row)) => row.mail_cc.as_slice(),
+                _ => &[],
+            };
+            lines.extend(copied(&t.ccs(), mail_cc, view, theme));
+            let channel = match (t.source(), t.requester_email()) {
+                (Some(Source::Email), Some(address)) => {
+                    format!(" · email from {}", strip_control(address))
+                }
+                _ => String::new(),
+            };
             lines.push(Line::from(vec![
                 Span::styled("── description · ", theme.title),
                 Span::styled(strip_control(t.requester()), theme.title),
-                Span::styled(format!(" · {}", date_time(t.created_at())), theme.muted),
+                Span::styled(
+                    format!(" · {}{channel}", date_time(t.created_at())),
+                    theme.muted,
+                ),
             ]));
             body(t.description(), false, width, theme, &mut lines);
         }
@@ -109,9 +128,6 @@ impl Thread {
                         "(from the cache; may be incomplete)",
                         theme.muted,
                     ));
-                }
-                if let TicketOut::Staff(row) = &thread.detail.ticket {
-                    lines.extend(copied(row, view, theme));
                 }
                 for m in &thread.detail.messages {
                     lines.extend(message_header(m, theme));
@@ -135,28 +151,24 @@ impl Thread {
     }
 }
 
-/// Who the ticket is copied on (staff): its CCs by name, and the `Cc` of the mail that
-/// opened it, those not copied included.
-fn copied(row: &TicketRow, view: &View, theme: &Theme) -> Vec<Line<'static>> {
+/// Who the ticket is copied on (staff), drawn above the description: its CCs by name (as
+/// the view has them, so a change made here or synced from elsewhere shows at once), and the
+/// `Cc` of the mail that opened it, those not copied included.
+fn copied(ccs: &[i64], mail_cc: &[String], view: &View, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    if !row.ticket.ccs.is_empty() {
-        let names: Vec<String> = row
-            .ticket
-            .ccs
+    if !ccs.is_empty() {
+        let names: Vec<String> = view
+            .contact_names(ccs)
             .iter()
-            .map(|id| {
-                view.contacts
-                    .get(id)
-                    .map_or_else(|| format!("contact {id}"), |c| strip_control(&c.name))
-            })
+            .map(|n| strip_control(n))
             .collect();
         lines.push(Line::styled(
             format!("CCs: {}", names.join(", ")),
             theme.title,
         ));
     }
-    if !row.mail_cc.is_empty() {
-        let cc: Vec<String> = row.mail_cc.iter().map(|a| strip_control(a)).collect();
+    if !mail_cc.is_empty() {
+        let cc: Vec<String> = mail_cc.iter().map(|a| strip_control(a)).collect();
         lines.push(Line::styled(
             format!("The opening mail's cc: {}", cc.join(", ")),
             theme.muted,

@@ -19,7 +19,9 @@ pub struct LastChange {
 pub fn last_change(view: &View, entry: &OutboxEntry) -> Option<LastChange> {
     use crate::client::Write;
     let id = match &entry.write {
-        Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } => *id,
+        Write::PatchTicket { id, .. } | Write::SetClosed { id, .. } | Write::SetCcs { id, .. } => {
+            *id
+        }
         _ => return None,
     };
     let (at, by) = match view.ticket(id)?.server() {
