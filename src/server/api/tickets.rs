@@ -3,6 +3,7 @@
 //! not see is a 404, exactly like one that does not exist.
 
 use super::ticket_input::{check_cat, check_tags, parse_as, staff_change};
+use crate::domain::i18n::Language;
 use crate::domain::people::Viewer;
 use crate::domain::portal::{MAX_BODY, check_subject};
 use crate::domain::ticket::AuthorKind;
@@ -168,6 +169,7 @@ async fn create_ticket(
                 &input.subject,
                 &input.description,
                 &input.form_fields,
+                Language::English,
             ) {
                 let first = &errors[0];
                 let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -194,7 +196,7 @@ async fn create_ticket(
         }
         Account::User(_) => {
             let input: StaffTicketInput = parse_as(body)?;
-            check_subject(&input.subject)?;
+            check_subject(&input.subject, Language::English)?;
             if input.description.trim().is_empty() || input.description.chars().count() > MAX_BODY {
                 return Err(ApiError::invalid(
                     "description",

@@ -2,17 +2,41 @@
 //! the terminal is too small.
 
 use super::{App, MIN_SIZE, Screen};
+use crate::client::Client;
+use crate::domain::i18n::Language;
+use crate::domain::wire::PortalFor;
 use crate::tui::components::widgets::status_bar::{self, Identity, StatusInfo};
 use crate::tui::components::widgets::tabs;
 use crate::tui::components::{Component, DrawCtx};
+use crate::tui::i18n;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 impl App {
+    /// The language to speak now: a customer's portal language once the app knows it (so a
+    /// change of the portal's domain shows at the next frame), else the configured one.
+    fn language(&self) -> Language {
+        let portal_language = |client: &Client| {
+            let view = client.view();
+            match view.portal.as_ref().map(|m| &m.item) {
+                Some(PortalFor::Public(p)) => Some(Language::or_english(&p.language)),
+                Some(PortalFor::Staff(_)) | None => None,
+            }
+        };
+        match &self.screen {
+            Screen::Main(m) if !m.client().session().account.role.is_staff() => {
+                portal_language(m.client()).unwrap_or(self.config.language)
+            }
+            Screen::Consent(c) => c.language,
+            Screen::Main(_) | Screen::SignIn(_) => self.config.language,
+        }
+    }
+
     /// Draws the whole screen.
     pub fn draw(&mut self, frame: &mut Frame) {
+        i18n::set_language(self.language());
         let area = frame.area();
         let ctx = DrawCtx {
             theme: &self.config.theme,

@@ -4,6 +4,7 @@
 
 use super::{App, Overlay, Screen, sign_in_screen};
 use crate::client::{Client, Session};
+use crate::domain::i18n::Language;
 use crate::tui::Server;
 use crate::tui::components::panes::consent::ConsentNotice;
 use crate::tui::components::popups::conflict::{ConflictDialog, conflicts};
@@ -17,6 +18,8 @@ pub struct ConsentScreen {
     pub client: Client,
     /// The notice.
     pub notice: ConsentNotice,
+    /// The portal's language, the screen's until the customer is let in.
+    pub language: Language,
 }
 
 /// Why the session ends.
@@ -51,6 +54,7 @@ impl App {
         self.screen = Screen::Consent(Box::new(ConsentScreen {
             client: gate.client,
             notice,
+            language: gate.language,
         }));
         true
     }
