@@ -293,3 +293,24 @@ tickets-not-recorded = could not record the change: { $why }
 tickets-message-not-recorded = could not record the message: { $why }
 tickets-close-title = Close ticket
 tickets-close-question = Close #{ $id }?
+
+## The server's answers a customer may read (the `message` of an error; its `code` never changes)
+error-forbidden = your role may not do this
+error-not-found = no such resource
+error-internal = the server failed; the error is logged
+error-version-conflict = changed by someone else; the current version is { $version }
+error-wrong-login = wrong email or password
+error-wrong-code = wrong or expired code
+error-wrong-registration-code = wrong or expired registration code
+error-no-token = sign in first: no bearer token
+error-unknown-token = the token is unknown or was signed out
+error-session-expired = the session expired; sign in again
+error-consent-required = accept the consent notice first (POST /me/consent)
+error-form-disabled = this portal does not take new tickets
+error-passwordless-disabled = password-less sign-in is turned off for this portal
+error-invite-only = this portal is invite-only: ask support for an invitation
+error-account-locked = too many failed sign-ins; try again in { $minutes } minutes
+error-stale-consent = the notice changed; the current version is { $version }
+error-rate-limited-sign-in = too many sign-in requests; try again in { $seconds } s
+error-rate-limited-code-email = too many code email requests; try again in { $seconds } s
+error-rate-limited-invitation = too many invitation requests; try again in { $seconds } s

@@ -299,3 +299,28 @@ tickets-not-recorded = impossibile registrare la modifica: { $why }
 tickets-message-not-recorded = impossibile registrare il messaggio: { $why }
 tickets-close-title = Chiudi il ticket
 tickets-close-question = Chiudere il ticket n. { $id }?
+
+## The server's answers a customer may read (the `message` of an error; its `code` never changes)
+error-forbidden = il tuo ruolo non permette di farlo
+error-not-found = risorsa inesistente
+error-internal = il server ha avuto un errore; l'errore è stato registrato
+error-version-conflict = modificato da qualcun altro; la versione attuale è { $version }
+error-wrong-login = email o password errati
+error-wrong-code = codice errato o scaduto
+error-wrong-registration-code = codice di registrazione errato o scaduto
+error-no-token = accedi prima: manca il token di accesso
+error-unknown-token = il token è sconosciuto o la sessione è stata chiusa
+error-session-expired = la sessione è scaduta; accedi di nuovo
+error-consent-required = accetta prima l'informativa sul consenso (POST /me/consent)
+error-form-disabled = questo portale non accetta nuovi ticket
+error-passwordless-disabled = l'accesso senza password è disattivato per questo portale
+error-invite-only = a questo portale si accede solo su invito: chiedi un invito all'assistenza
+error-account-locked =
+    troppi accessi non riusciti; riprova tra { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minuti
+    }
+error-stale-consent = l'informativa è cambiata; la versione attuale è { $version }
+error-rate-limited-sign-in = troppi tentativi di accesso; riprova tra { $seconds } s
+error-rate-limited-code-email = troppe richieste di codici via email; riprova tra { $seconds } s
+error-rate-limited-invitation = troppe richieste di invito; riprova tra { $seconds } s

@@ -6,7 +6,7 @@ mod endpoints;
 
 use super::error::ApiError;
 use super::session::normalize_server_url;
-use reqwest::header::{ETAG, HeaderMap, IF_MATCH, RETRY_AFTER};
+use reqwest::header::{ACCEPT_LANGUAGE, ETAG, HeaderMap, IF_MATCH, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -161,6 +161,7 @@ impl ApiClient {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
+        req = req.header(ACCEPT_LANGUAGE, super::language::current().tag());
         if let Some(v) = call.if_match {
             req = req.header(IF_MATCH, format!("\"{v}\""));
         }

@@ -18,6 +18,7 @@ use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{
     Caller, Json, Path, Query, Staff, check_version, etag, if_match, json_bytes, json_response,
 };
+use crate::server::middleware::language::answer_language;
 use crate::server::state::SharedState;
 use crate::server::store::{Account, NewTicket, Reader, StoreError, TicketChange, TicketQuery};
 use axum::extract::State;
@@ -159,17 +160,18 @@ async fn create_ticket(
         Account::Contact(contact) => {
             let input: CustomerTicketInput = parse_as(body)?;
             if !portal.support_form.enabled {
-                return Err(ApiError::new(
+                return Err(ApiError::said(
                     StatusCode::FORBIDDEN,
                     "form_disabled",
-                    "this portal does not take new tickets",
+                    "error-form-disabled",
+                    Vec::new(),
                 ));
             }
             if let Err(errors) = portal.support_form.check_submission(
                 &input.subject,
                 &input.description,
                 &input.form_fields,
-                Language::English,
+                answer_language(&state).await,
             ) {
                 let first = &errors[0];
                 let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
