@@ -314,3 +314,59 @@ error-stale-consent = the notice changed; the current version is { $version }
 error-rate-limited-sign-in = too many sign-in requests; try again in { $seconds } s
 error-rate-limited-code-email = too many code email requests; try again in { $seconds } s
 error-rate-limited-invitation = too many invitation requests; try again in { $seconds } s
+
+## Notices
+conflicts-none = no conflicts to settle
+leave-server-ended = the server ended the session; sign in again
+leave-declined = You declined the consent notice, so you were signed out.
+leave-signed-out = signed out { $email }
+leave-signed-out-everywhere = signed out { $email } everywhere
+notice-conflict = conflict on { $what }
+notice-refused = { $what } refused: { $why }
+too-small = The terminal is { $width }×{ $height }; deskport needs at least { $min_width }×{ $min_height }. Make the window larger, or press q to quit.
+write-change = change to ticket #{ $id }
+write-closing = closing ticket #{ $id }
+write-reopening = reopening ticket #{ $id }
+write-note = internal note on #{ $id }
+write-reply = reply on #{ $id }
+write-new-ticket = new ticket
+
+## How long ago
+ago-now = just now
+ago-minutes =
+    { $count ->
+        [one] { $count } minute ago
+       *[other] { $count } minutes ago
+    }
+ago-hours =
+    { $count ->
+        [one] { $count } hour ago
+       *[other] { $count } hours ago
+    }
+ago-days =
+    { $count ->
+        [one] { $count } day ago
+       *[other] { $count } days ago
+    }
+
+## The conflict dialog
+conflict-status = Status
+conflict-closed = closed
+conflict-reopened = reopened
+conflict-keep-theirs = keep theirs
+conflict-apply-mine = apply mine
+conflict-next = next conflict
+conflict-previous = previous conflict
+conflict-decide-later = decide later
+conflict-later = later
+conflict-server = Server: { $message }
+conflict-nothing = Nothing to settle right now.
+conflict-title = Conflicts
+conflict-title-of = Conflict { $at } of { $count }
+conflict-field = Field
+conflict-theirs = Theirs (on the server)
+conflict-mine = Mine (your change)
+conflict-by-who-when = Your { $mine } ran into a change made on the server by { $who } { $when }.
+conflict-by-who = Your { $mine } ran into a change made on the server by { $who }.
+conflict-when = Your { $mine } ran into a change made on the server { $when }.
+conflict-newer = Your { $mine } ran into a newer change on the server.

@@ -324,3 +324,59 @@ error-stale-consent = l'informativa è cambiata; la versione attuale è { $versi
 error-rate-limited-sign-in = troppi tentativi di accesso; riprova tra { $seconds } s
 error-rate-limited-code-email = troppe richieste di codici via email; riprova tra { $seconds } s
 error-rate-limited-invitation = troppe richieste di invito; riprova tra { $seconds } s
+
+## Notices
+conflicts-none = nessun conflitto da risolvere
+leave-server-ended = il server ha chiuso la sessione; accedi di nuovo
+leave-declined = Hai rifiutato l'informativa sul consenso, quindi la sessione è stata chiusa.
+leave-signed-out = disconnesso: { $email }
+leave-signed-out-everywhere = disconnesso ovunque: { $email }
+notice-conflict = conflitto: { $what }
+notice-refused = rifiuto del server per «{ $what }»: { $why }
+too-small = Il terminale è { $width }×{ $height }; deskport ha bisogno di almeno { $min_width }×{ $min_height }. Ingrandisci la finestra, oppure premi q per uscire.
+write-change = modifica del ticket n. { $id }
+write-closing = chiusura del ticket n. { $id }
+write-reopening = riapertura del ticket n. { $id }
+write-note = nota interna sul ticket n. { $id }
+write-reply = risposta al ticket n. { $id }
+write-new-ticket = nuovo ticket
+
+## How long ago
+ago-now = proprio ora
+ago-minutes =
+    { $count ->
+        [one] { $count } minuto fa
+       *[other] { $count } minuti fa
+    }
+ago-hours =
+    { $count ->
+        [one] { $count } ora fa
+       *[other] { $count } ore fa
+    }
+ago-days =
+    { $count ->
+        [one] { $count } giorno fa
+       *[other] { $count } giorni fa
+    }
+
+## The conflict dialog
+conflict-status = Stato
+conflict-closed = chiuso
+conflict-reopened = riaperto
+conflict-keep-theirs = tieni la loro
+conflict-apply-mine = applica la mia
+conflict-next = conflitto successivo
+conflict-previous = conflitto precedente
+conflict-decide-later = decidi dopo
+conflict-later = dopo
+conflict-server = Server: { $message }
+conflict-nothing = Niente da risolvere per ora.
+conflict-title = Conflitti
+conflict-title-of = Conflitto { $at } di { $count }
+conflict-field = Campo
+conflict-theirs = La loro (sul server)
+conflict-mine = La mia (la tua modifica)
+conflict-by-who-when = «{ $mine }» è in conflitto con una modifica fatta sul server da { $who } { $when }.
+conflict-by-who = «{ $mine }» è in conflitto con una modifica fatta sul server da { $who }.
+conflict-when = «{ $mine }» è in conflitto con una modifica fatta sul server { $when }.
+conflict-newer = «{ $mine }» è in conflitto con una modifica più recente sul server.

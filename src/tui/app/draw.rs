@@ -3,7 +3,7 @@
 
 use super::{App, MIN_SIZE, Screen};
 use crate::client::Client;
-use crate::domain::i18n::Language;
+use crate::domain::i18n::{Arg, Language};
 use crate::domain::wire::PortalFor;
 use crate::tui::components::widgets::status_bar::{self, Identity, StatusInfo};
 use crate::tui::components::widgets::tabs;
@@ -44,9 +44,15 @@ impl App {
             focused: true,
         };
         if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-            let text = format!(
-                "The terminal is {}×{}; deskport needs at least {}×{}. Make the window larger, or press q to quit.",
-                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            let size = |n: u16| Arg::Number(i64::from(n));
+            let text = i18n::tf(
+                "too-small",
+                &[
+                    ("width", size(area.width)),
+                    ("height", size(area.height)),
+                    ("min_width", size(MIN_SIZE.0)),
+                    ("min_height", size(MIN_SIZE.1)),
+                ],
             );
             frame.render_widget(
                 Paragraph::new(Line::styled(text, ctx.theme.warning)).wrap(Wrap { trim: true }),

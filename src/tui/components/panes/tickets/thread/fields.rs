@@ -13,8 +13,26 @@ use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 use std::collections::BTreeMap;
 
-/// Width of the name column; longer names (form labels) are followed by two spaces instead.
+/// Least width of the name column; longer names (form labels) are followed by two spaces
+/// instead.
 const NAME_WIDTH: usize = 10;
+/// The fields every ticket shows, named in the current language (Italian names are longer).
+const NAMED: [&str; 5] = [
+    "column-stage",
+    "column-priority",
+    "column-requester",
+    "column-created",
+    "column-updated",
+];
+
+/// Width of the name column: [`NAME_WIDTH`], wider when a field every ticket shows has a
+/// longer name in the current language, so their values still line up.
+fn name_width() -> usize {
+    NAMED
+        .iter()
+        .map(|id| i18n::t(id).chars().count() + 1)
+        .fold(NAME_WIDTH, usize::max)
+}
 
 /// The portal's support form as the signed-in account sees it, for the labels of the answers.
 pub fn support_form(view: &View) -> Option<&SupportForm> {
@@ -111,8 +129,9 @@ fn or_dash(value: &str) -> &str {
 fn push_field(lines: &mut Vec<Line<'static>>, name: &str, value: &str, theme: &Theme) {
     let name = strip_control(name).replace('\n', " ");
     let width = name.chars().count();
-    let head = if width < NAME_WIDTH {
-        format!("{name:<NAME_WIDTH$}")
+    let column = name_width();
+    let head = if width < column {
+        format!("{name:<column$}")
     } else {
         format!("{name}  ")
     };
