@@ -80,8 +80,9 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds to wait, for 429.
     pub retry_after: Option<u64>,
-    /// The message as the catalogue has it, when customers may read it.
-    pub said: Option<Said>,
+    /// The message as the catalogue has it, when customers may read it (boxed: most errors
+    /// have none, and an error is returned by value everywhere).
+    pub said: Option<Box<Said>>,
 }
 
 impl ApiError {
@@ -107,7 +108,7 @@ impl ApiError {
     ) -> Self {
         let said = Said { id, args };
         ApiError {
-            said: Some(said.clone()),
+            said: Some(Box::new(said.clone())),
             ..Self::new(status, code, said.text(Language::English))
         }
     }
@@ -175,7 +176,7 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if let Some(said) = self.said {
-            resp.extensions_mut().insert(said);
+            resp.extensions_mut().insert(*said);
         }
         resp
     }
