@@ -72,7 +72,7 @@ fn check_config_file(name: &str, text: &str) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
     let file = dir.path().join(name);
     std::fs::write(&file, text).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    match Config::load(dir.path(), false) {
+    match Config::load(dir.path(), false, None) {
         Ok(_) => {}
         Err(e) => {
             prop_assert_eq!(&e.file, &file);
@@ -253,6 +253,6 @@ proptest! {
 #[test]
 fn a_missing_config_dir_loads_the_defaults() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = Config::load(&dir.path().join("absent"), false).expect("defaults load");
+    let config = Config::load(&dir.path().join("absent"), false, None).expect("defaults load");
     assert_eq!(config.keymap, Keymap::defaults().expect("defaults"));
 }

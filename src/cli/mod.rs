@@ -164,8 +164,11 @@ pub enum DomainAction {
     },
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. The server's messages come back in the environment's
+/// language (`LC_ALL`, `LC_MESSAGES`, `LANG`), which the app may change once it runs.
 pub async fn run(cli: Cli) -> color_eyre::Result<()> {
+    let language = deskport::tui::i18n::from_environment().unwrap_or_default();
+    deskport::client::language::set(language);
     match cli.command {
         Some(Command::Serve {
             listen,

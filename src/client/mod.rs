@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod glance;
+pub mod language;
 mod outbox;
 pub mod session;
 mod shared;

@@ -1,6 +1,8 @@
 //! The writes a user can make, as the outbox records them: each is persisted before it is
 //! shown, carries its own idempotency key, and is replayed in order until the server answers.
 
+use super::language;
+use crate::domain::i18n::{self, Arg};
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
     BulkRequest, CcsInput, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch,
@@ -123,20 +125,21 @@ impl Write {
 
     /// A short description for status lines, e.g. `reply on #42`.
     pub fn describe(&self) -> String {
+        let say = |id: &str, ticket: i64| {
+            i18n::format(language::current(), id, &[("id", Arg::Number(ticket))])
+        };
         match self {
-            Write::PatchTicket { id, .. } => format!("change to ticket #{id}"),
+            Write::PatchTicket { id, .. } => say("write-change", *id),
             Write::SetClosed {
                 id, closed: true, ..
-            } => format!("closing ticket #{id}"),
+            } => say("write-closing", *id),
             Write::SetClosed {
                 id, closed: false, ..
-            } => format!("reopening ticket #{id}"),
+            } => say("write-reopening", *id),
             Write::SetCcs { id, .. } => format!("CCs of ticket #{id}"),
-            Write::Message { ticket_id, input } if input.internal => {
-                format!("internal note on #{ticket_id}")
-            }
-            Write::Message { ticket_id, .. } => format!("reply on #{ticket_id}"),
-            Write::CreateTicket(_) => "new ticket".into(),
+            Write::Message { ticket_id, input } if input.internal => say("write-note", *ticket_id),
+            Write::Message { ticket_id, .. } => say("write-reply", *ticket_id),
+            Write::CreateTicket(_) => i18n::text(language::current(), "write-new-ticket"),
             Write::Bulk(b) => format!("bulk change of {} tickets", b.ids.len()),
             Write::PatchPortal { .. } => "portal settings".into(),
             Write::CreateInbox(i) => format!("new inbox {}", i.name),

@@ -5,6 +5,7 @@
 //! same way on both sides of the wire.
 
 pub mod error;
+pub mod i18n;
 pub mod mail;
 pub mod people;
 pub mod portal;

@@ -241,6 +241,15 @@ impl PortalSettings {
         portal_url(&self.domain, &self.slug)
     }
 
+    /// The primary language of the portal's domain among `domains` (`en` when it is not
+    /// there): the language customers read the portal in.
+    pub fn language(&self, domains: &[DomainInfo]) -> String {
+        domains
+            .iter()
+            .find(|d| d.host == self.domain)
+            .map_or_else(|| "en".to_string(), |d| d.primary_language.clone())
+    }
+
     /// Checks every rule that needs no outside knowledge, plus that the domain is one of
     /// `domains` and the default inbox one of `inbox_ids`.
     pub fn validate(

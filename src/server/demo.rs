@@ -279,6 +279,7 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::i18n::Language;
     use crate::domain::portal::check_subject;
     use crate::domain::ticket::{check_category, check_tag};
     use crate::domain::{Contact, Registration};
@@ -326,9 +327,17 @@ mod tests {
                 assert!(t.updated_at >= t.created_at, "ticket {}", t.id);
                 let closed = (t.stage == Stage::Closed).then_some(&t.updated_at);
                 assert_eq!(t.closed_at.as_ref(), closed);
-                assert!(check_subject(&t.subject).is_ok() && check_category(&t.category));
+                assert!(
+                    check_subject(&t.subject, Language::English).is_ok()
+                        && check_category(&t.category)
+                );
                 assert!(t.tags.iter().all(|g| check_tag(g)), "{:?}", t.tags);
-                let checked = form.check_submission(&t.subject, &t.description, &t.form_fields);
+                let checked = form.check_submission(
+                    &t.subject,
+                    &t.description,
+                    &t.form_fields,
+                    Language::English,
+                );
                 assert!(checked.is_ok(), "{checked:?}");
             }
             for m in &b.messages {

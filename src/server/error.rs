@@ -2,6 +2,7 @@
 //! right status, never a bare 500 for bad input.
 
 use super::store::StoreError;
+use crate::domain::i18n::{self, Arg, Language};
 use crate::domain::text::bound_echo;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -28,6 +29,44 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+/// A customer-facing message by its catalogue id and values, so the language layer
+/// (`middleware::language`) can say it in the caller's language; the body carries it in
+/// English until then.
+#[derive(Debug, Clone)]
+pub struct Said {
+    /// The catalogue message.
+    pub id: &'static str,
+    /// Its placeholders' values.
+    pub args: Vec<(&'static str, SaidArg)>,
+}
+
+/// A placeholder's value in a [`Said`] message.
+#[derive(Debug, Clone)]
+pub enum SaidArg {
+    /// Text.
+    Text(String),
+    /// A number (it picks plural forms).
+    Number(i64),
+}
+
+impl Said {
+    /// The message in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let args: Vec<(&str, Arg<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    SaidArg::Text(t) => Arg::Text(t),
+                    SaidArg::Number(n) => Arg::Number(*n),
+                };
+                (*name, value)
+            })
+            .collect();
+        i18n::format(language, self.id, &args)
+    }
+}
+
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
@@ -41,6 +80,9 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds to wait, for 429.
     pub retry_after: Option<u64>,
+    /// The message as the catalogue has it, when customers may read it (boxed: most errors
+    /// have none, and an error is returned by value everywhere).
+    pub said: Option<Box<Said>>,
 }
 
 impl ApiError {
@@ -52,6 +94,22 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after: None,
+            said: None,
+        }
+    }
+
+    /// An error whose message is catalogue message `id` with `args`: English in the body,
+    /// and the caller's language once the language layer has seen it.
+    pub fn said(
+        status: StatusCode,
+        code: &'static str,
+        id: &'static str,
+        args: Vec<(&'static str, SaidArg)>,
+    ) -> Self {
+        let said = Said { id, args };
+        ApiError {
+            said: Some(Box::new(said.clone())),
+            ..Self::new(status, code, said.text(Language::English))
         }
     }
     /// 400 for bad input.
@@ -64,29 +122,36 @@ impl ApiError {
         e.field = Some(field.into());
         e
     }
-    /// 401.
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    /// 401 with catalogue message `id`, for what a customer may get.
+    pub fn refused(id: &'static str) -> Self {
+        Self::said(StatusCode::UNAUTHORIZED, "unauthorized", id, Vec::new())
     }
     /// 403.
     pub fn forbidden() -> Self {
-        Self::new(
+        Self::said(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "your role may not do this",
+            "error-forbidden",
+            Vec::new(),
         )
     }
     /// 404, also for what exists but is not visible to the caller.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+        Self::said(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "error-not-found",
+            Vec::new(),
+        )
     }
     /// 500, with the detail logged and not shown.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {detail}");
-        Self::new(
+        Self::said(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "the server failed; the error is logged",
+            "error-internal",
+            Vec::new(),
         )
     }
 }
@@ -110,6 +175,9 @@ impl IntoResponse for ApiError {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if let Some(said) = self.said {
+            resp.extensions_mut().insert(*said);
+        }
         resp
     }
 }
@@ -118,10 +186,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found(),
-            StoreError::Conflict(current) => ApiError::new(
+            StoreError::Conflict(current) => ApiError::said(
                 StatusCode::PRECONDITION_FAILED,
                 "version_conflict",
-                format!("changed by someone else; the current version is {current}"),
+                "error-version-conflict",
+                vec![("version", SaidArg::Number(current))],
             ),
             StoreError::Duplicate(m) => ApiError::new(StatusCode::CONFLICT, "duplicate", m),
             StoreError::LastAdmin => ApiError::new(

@@ -167,24 +167,22 @@ impl FromRequestParts<SharedState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
-        let token = bearer(&parts.headers)
-            .ok_or_else(|| ApiError::unauthorized("sign in first: no bearer token"))?;
+        let token = bearer(&parts.headers).ok_or_else(|| ApiError::refused("error-no-token"))?;
         let token_hash = digest(token);
         let read_from = state.store.answer_stamp();
         let (session, portal) = state.store.session_and_portal(token_hash.clone()).await?;
         let Some((account, last_seen)) = session else {
-            return Err(ApiError::unauthorized(
-                "the token is unknown or was signed out",
-            ));
+            return Err(ApiError::refused("error-unknown-token"));
         };
         let idle = i64::from(portal.access.idle_timeout_minutes) * 60;
         let now = chrono::Utc::now().timestamp();
         if now - last_seen > idle {
             state.store.delete_session(token_hash).await?;
-            return Err(ApiError::new(
+            return Err(ApiError::said(
                 StatusCode::UNAUTHORIZED,
                 "session_expired",
-                "the session expired; sign in again",
+                "error-session-expired",
+                Vec::new(),
             ));
         }
         if now - last_seen > TOUCH_EVERY {

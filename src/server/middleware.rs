@@ -1,7 +1,9 @@
-//! The layers every API request passes before its handler (see `server::app`): rate limits on
-//! sign-in and mail-sending paths, then `Idempotency-Key` replay for writes.
+//! The layers every API request passes before its handler (see `server::app`): the caller's
+//! language for error messages, rate limits on sign-in and mail-sending paths, then
+//! `Idempotency-Key` replay for writes.
 
 pub mod idempotency;
+pub mod language;
 pub mod ratelimit;
 
 use super::error::ApiError;

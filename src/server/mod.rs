@@ -180,6 +180,10 @@ pub fn app(state: SharedState) -> Router {
             state.clone(),
             middleware::ratelimit::layer,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::language::layer,
+        ))
         .layer(DefaultBodyLimit::max(request::MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -2,14 +2,15 @@
 //! popup, the hint bar and the command palette all list them, so they share one vocabulary.
 
 use super::config_file::by_name;
+use super::i18n::t;
 use std::fmt;
 use std::str::FromStr;
 
-/// Declares [`Action`] from one table, so the enum, [`Action::ALL`], [`Action::name`] and
-/// [`Action::describe`] cannot drift apart: each row is a variant, its keymap name and its
-/// generic description.
+/// Declares [`Action`] from one table, so the enum, [`Action::ALL`] and [`Action::name`]
+/// cannot drift apart: each row is a variant and its keymap name (its generic description is
+/// the catalogue's `action-<name>` message).
 macro_rules! actions {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal, $describe:literal;)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal;)*) => {
         /// A user's request, independent of the key that produced it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action {
@@ -26,141 +27,141 @@ macro_rules! actions {
                     $(Action::$variant => $name,)*
                 }
             }
-
-            /// A short description for hints, help and the palette, used when the pane
-            /// offering the action has no more specific one.
-            pub fn describe(self) -> &'static str {
-                match self {
-                    $(Action::$variant => $describe,)*
-                }
-            }
         }
     };
 }
 
 actions! {
     /// Leave the app.
-    Quit = "quit", "quit";
+    Quit = "quit";
     /// Open the help popup.
-    Help = "help", "help";
+    Help = "help";
     /// Open the command palette.
-    Palette = "palette", "commands";
+    Palette = "palette";
     /// Show the next tab.
-    NextTab = "next_tab", "next tab";
+    NextTab = "next_tab";
     /// Show the previous tab.
-    PrevTab = "prev_tab", "previous tab";
+    PrevTab = "prev_tab";
     /// Show the first tab.
-    Tab1 = "tab_1", "first tab";
+    Tab1 = "tab_1";
     /// Show the second tab.
-    Tab2 = "tab_2", "second tab";
+    Tab2 = "tab_2";
     /// Show the third tab.
-    Tab3 = "tab_3", "third tab";
+    Tab3 = "tab_3";
     /// Move the selection down one row.
-    Down = "down", "down";
+    Down = "down";
     /// Move the selection up one row.
-    Up = "up", "up";
+    Up = "up";
     /// Jump to the first row.
-    Top = "top", "first";
+    Top = "top";
     /// Jump to the last row.
-    Bottom = "bottom", "last";
+    Bottom = "bottom";
     /// Move down one screen.
-    PageDown = "page_down", "page down";
+    PageDown = "page_down";
     /// Move up one screen.
-    PageUp = "page_up", "page up";
+    PageUp = "page_up";
     /// Focus the next input field.
-    NextField = "next_field", "next field";
+    NextField = "next_field";
     /// Focus the previous input field.
-    PrevField = "prev_field", "previous field";
+    PrevField = "prev_field";
     /// Accept: sign in, run the chosen command.
-    Confirm = "confirm", "confirm";
+    Confirm = "confirm";
     /// Close the popup.
-    Close = "close", "close";
+    Close = "close";
     /// Type a filter over the list.
-    Filter = "filter", "filter";
+    Filter = "filter";
     /// Show the next saved view of the list.
-    NextQueue = "next_queue", "next view";
+    NextQueue = "next_queue";
     /// Show the previous saved view of the list.
-    PrevQueue = "prev_queue", "previous view";
+    PrevQueue = "prev_queue";
     /// Sort by the next column.
-    SortNext = "sort_next", "sort by next column";
+    SortNext = "sort_next";
     /// Reverse the sort.
-    SortReverse = "sort_reverse", "reverse sort";
+    SortReverse = "sort_reverse";
     /// Show or hide the preview beside the list.
-    TogglePreview = "toggle_preview", "toggle preview";
+    TogglePreview = "toggle_preview";
     /// Assign the selected ticket to me.
-    AssignMe = "assign_me", "assign to me";
+    AssignMe = "assign_me";
     /// Close or reopen the selected ticket.
-    ToggleClosed = "toggle_closed", "close or reopen";
+    ToggleClosed = "toggle_closed";
     /// Choose the selected ticket's stage.
-    SetStage = "set_stage", "set stage";
+    SetStage = "set_stage";
     /// Choose the selected ticket's priority.
-    SetPriority = "set_priority", "set priority";
+    SetPriority = "set_priority";
     /// Choose who owns the selected (or marked) tickets.
-    Assign = "assign", "assign";
+    Assign = "assign";
     /// Set the selected ticket's category.
-    SetCategory = "set_category", "set category";
+    SetCategory = "set_category";
     /// Edit the selected ticket's tags.
-    SetTags = "set_tags", "edit tags";
+    SetTags = "set_tags";
     /// Mark or unmark the selected row for a bulk change.
-    Mark = "mark", "mark";
+    Mark = "mark";
     /// Mark the rows from the last mark to the selected one.
-    MarkRange = "mark_range", "mark range";
+    MarkRange = "mark_range";
     /// Mark every row shown (or clear the marks when all are marked).
-    MarkAll = "mark_all", "mark all shown";
+    MarkAll = "mark_all";
     /// Move the selected item down in an ordered list.
-    MoveDown = "move_down", "move down";
+    MoveDown = "move_down";
     /// Move the selected item up in an ordered list.
-    MoveUp = "move_up", "move up";
+    MoveUp = "move_up";
     /// Switch the selected item (or the focused choice) to its next state.
-    Toggle = "toggle", "switch";
+    Toggle = "toggle";
     /// Create a new item.
-    New = "new", "new";
+    New = "new";
     /// Edit the selected item.
-    Edit = "edit", "edit";
+    Edit = "edit";
     /// Delete the selected item.
-    Delete = "delete", "delete";
+    Delete = "delete";
     /// Try something out (the routing tester).
-    Try = "try", "try out";
+    Try = "try";
     /// Save the editor's changes.
-    Save = "save", "save";
+    Save = "save";
     /// Make the selected item the default.
-    MakeDefault = "make_default", "make default";
+    MakeDefault = "make_default";
     /// See the selected contact's ticket list as they see it.
-    ViewAs = "view_as", "view as contact";
+    ViewAs = "view_as";
     /// Go to the next step or section of a multi-part form.
-    NextStep = "next_step", "next step";
+    NextStep = "next_step";
     /// Go back to the previous step or section of a multi-part form.
-    PrevStep = "prev_step", "previous step";
+    PrevStep = "prev_step";
     /// Throw away unsaved changes (or, in a conflict, keep the server's version).
-    Revert = "revert", "discard changes";
+    Revert = "revert";
     /// Write a reply on the selected ticket.
-    Reply = "reply", "reply";
+    Reply = "reply";
     /// Write an internal note on the selected ticket (staff).
-    Note = "note", "internal note";
+    Note = "note";
     /// List the contacts who can see the selected ticket, and why (staff).
-    WhoCanSee = "who_can_see", "who can see this ticket";
+    WhoCanSee = "who_can_see";
     /// Choose the contacts copied on the selected ticket (staff).
-    EditCcs = "edit_ccs", "CCs";
+    EditCcs = "edit_ccs";
     /// Show the mails the selected ticket came in, whole as received (staff).
-    ShowOriginal = "show_original", "original mail";
+    ShowOriginal = "show_original";
     /// Continue the text being written in `$EDITOR`.
-    ExternalEditor = "external_editor", "continue in $EDITOR";
+    ExternalEditor = "external_editor";
     /// Sign out: end the session on the server and forget it here.
-    SignOut = "sign_out", "sign out";
+    SignOut = "sign_out";
     /// Sign out everywhere: end every session of the account (other devices too).
-    SignOutEverywhere = "sign_out_everywhere", "sign out everywhere";
+    SignOutEverywhere = "sign_out_everywhere";
     /// Change the account's password.
-    ChangePassword = "change_password", "change password";
+    ChangePassword = "change_password";
     /// Show the changes that conflict with someone else's, to settle them.
-    Conflicts = "conflicts", "resolve conflicts";
+    Conflicts = "conflicts";
     /// Accept (the consent notice).
-    Accept = "accept", "accept";
+    Accept = "accept";
     /// Decline (the consent notice), which signs out.
-    Decline = "decline", "decline";
+    Decline = "decline";
     /// Email a password-less sign-in code to the address typed on the sign-in screen.
-    RequestCode = "request_code", "email me a sign-in code";
+    RequestCode = "request_code";
     /// Try the selected failed item again (a mail of the queue).
-    Retry = "retry", "retry";
+    Retry = "retry";
+}
+
+impl Action {
+    /// A short description for hints, help and the palette in the current language, used when
+    /// the pane offering the action has no more specific one.
+    pub fn describe(self) -> String {
+        t(&format!("action-{}", self.name()))
+    }
 }
 
 impl fmt::Display for Action {
@@ -186,13 +187,23 @@ impl<'de> serde::Deserialize<'de> for Action {
     }
 }
 
+/// What a command says it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// The action's generic description.
+    Generic,
+    /// Fixed English text (the staff-only panes, not yet in the catalogue).
+    English(&'static str),
+    /// A catalogue message, by id.
+    Message(&'static str),
+}
+
 /// One entry of a pane's command list: an action it handles right now and what it does there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Command {
     /// The action.
     pub action: Action,
-    /// What it does in this pane ("sign in", "next tab").
-    pub label: &'static str,
+    label: Label,
 }
 
 impl Command {
@@ -200,12 +211,32 @@ impl Command {
     pub fn new(action: Action) -> Self {
         Command {
             action,
-            label: action.describe(),
+            label: Label::Generic,
         }
     }
 
-    /// A command with a pane-specific description.
+    /// A command with a pane-specific description in English (staff-only panes).
     pub fn labelled(action: Action, label: &'static str) -> Self {
-        Command { action, label }
+        Command {
+            action,
+            label: Label::English(label),
+        }
+    }
+
+    /// A command with a pane-specific description: catalogue message `id`.
+    pub fn worded(action: Action, id: &'static str) -> Self {
+        Command {
+            action,
+            label: Label::Message(id),
+        }
+    }
+
+    /// What it does in this pane ("sign in", "next tab"), in the current language.
+    pub fn text(&self) -> String {
+        match self.label {
+            Label::Generic => self.action.describe(),
+            Label::English(text) => text.to_string(),
+            Label::Message(id) => t(id),
+        }
     }
 }

@@ -12,10 +12,12 @@ use super::components::widgets::status_bar::Notice;
 use super::components::{Component, Outcome, Request};
 use super::config::Config;
 use super::editor::EditorJob;
+use super::i18n::tf;
 use super::keymap::{Context, KeyCombo};
 use super::msg::{Done, Msg};
 use super::session::Secret;
 use crate::client::{Client, ClientEvent};
+use crate::domain::i18n::Arg;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
@@ -194,7 +196,7 @@ impl App {
             }
             ClientEvent::Conflict { description, .. } => {
                 self.notice = Some(Notice {
-                    text: format!("conflict on {description}"),
+                    text: tf("notice-conflict", &[("what", Arg::Text(&description))]),
                     error: true,
                 });
                 self.show_conflicts(false);
@@ -205,7 +207,13 @@ impl App {
                 ..
             } => {
                 self.notice = Some(Notice {
-                    text: format!("{description} refused: {message}"),
+                    text: tf(
+                        "notice-refused",
+                        &[
+                            ("what", Arg::Text(&description)),
+                            ("why", Arg::Text(&message)),
+                        ],
+                    ),
                     error: true,
                 });
             }

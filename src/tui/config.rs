@@ -2,9 +2,10 @@
 //! config dir (`DESKPORT_CONFIG_DIR`, or the platform's config dir for deskport), each on top
 //! of the defaults shipped in `assets/`. A bad file is reported with its path and line.
 
-use super::config_file::{ConfigError, read_optional};
+use super::config_file::{ConfigError, by_name, read_optional};
 use super::keymap::Keymap;
 use super::theme::{Theme, ThemeChoice};
+use crate::domain::i18n::Language;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -16,6 +17,19 @@ pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
 struct Settings {
     theme: Option<ThemeChoice>,
     mouse: Option<bool>,
+    #[serde(default, deserialize_with = "language")]
+    language: Option<Language>,
+}
+
+/// A `language = "it"` setting, refused with the shipped tags when deskport lacks it.
+fn language<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Language>, D::Error> {
+    let tag = String::deserialize(d)?;
+    let tags = Language::ALL.map(|l| (l.tag(), l));
+    by_name(&tags, &tag).map(Some).map_err(|names| {
+        serde::de::Error::custom(format!(
+            "unknown language \"{tag}\"; the languages are: {names}"
+        ))
+    })
 }
 
 /// Everything the terminal app reads from the config dir.
@@ -26,11 +40,20 @@ pub struct Config {
     pub theme: Theme,
     /// Whether to capture the mouse.
     pub mouse: bool,
+    /// The language staff (and the sign-in screen) see: `language` in config.toml, else the
+    /// environment's (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English. Customers see their
+    /// portal's language instead once signed in.
+    pub language: Language,
 }
 
 impl Config {
-    /// Loads the config dir `dir`; `no_color` is whether `NO_COLOR` is set.
-    pub fn load(dir: &Path, no_color: bool) -> Result<Self, ConfigError> {
+    /// Loads the config dir `dir`; `no_color` is whether `NO_COLOR` is set, `environment`
+    /// the language the environment names.
+    pub fn load(
+        dir: &Path,
+        no_color: bool,
+        environment: Option<Language>,
+    ) -> Result<Self, ConfigError> {
         let defaults = parse_settings(Path::new("assets/config.toml (built in)"), DEFAULT_CONFIG)?;
         let file = dir.join("config.toml");
         let user = match read_optional(&file)? {
@@ -38,6 +61,7 @@ impl Config {
             None => Settings {
                 theme: None,
                 mouse: None,
+                language: None,
             },
         };
         let choice = user.theme.or(defaults.theme).unwrap_or(ThemeChoice::Auto);
@@ -45,6 +69,11 @@ impl Config {
             keymap: Keymap::load(&dir.join("keymap.toml"))?,
             theme: Theme::load(choice, no_color, &dir.join("theme.toml"))?,
             mouse: user.mouse.or(defaults.mouse).unwrap_or(true),
+            language: user
+                .language
+                .or(environment)
+                .or(defaults.language)
+                .unwrap_or_default(),
         })
     }
 }
@@ -60,9 +89,27 @@ mod tests {
     #[test]
     fn an_empty_config_dir_gives_the_defaults() {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config::load(dir.path(), false).unwrap();
+        let config = Config::load(dir.path(), false, None).unwrap();
         assert!(config.mouse);
         assert_eq!(config.keymap, Keymap::defaults().unwrap());
+        assert_eq!(config.language, Language::English);
+    }
+
+    #[test]
+    fn the_configured_language_wins_over_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let italian = Some(Language::Italian);
+        let config = Config::load(dir.path(), false, italian).unwrap();
+        assert_eq!(config.language, Language::Italian);
+        std::fs::write(dir.path().join("config.toml"), "language = \"en\"\n").unwrap();
+        let config = Config::load(dir.path(), false, italian).unwrap();
+        assert_eq!(config.language, Language::English);
+        std::fs::write(dir.path().join("config.toml"), "language = \"xx\"\n").unwrap();
+        let err = Config::load(dir.path(), false, italian).unwrap_err();
+        assert!(
+            err.to_string().contains("the languages are: en, it"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -73,7 +120,7 @@ mod tests {
             "mouse = false\ntheme = \"neon\"\n",
         )
         .unwrap();
-        let err = Config::load(dir.path(), false).unwrap_err();
+        let err = Config::load(dir.path(), false, None).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(
             err.to_string().starts_with(&format!(
@@ -92,7 +139,7 @@ mod tests {
             "[global]\nquit = [\"q\"]\nhelp = [\"ctrl-\"]\n",
         )
         .unwrap();
-        let err = Config::load(dir.path(), false).unwrap_err();
+        let err = Config::load(dir.path(), false, None).unwrap_err();
         assert_eq!(err.file, dir.path().join("keymap.toml"));
         assert_eq!(err.line, Some(3), "{err}");
     }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod config_file;
 pub mod editor;
 pub mod event_loop;
+pub mod i18n;
 pub mod input_parser;
 pub mod keymap;
 pub mod msg;
@@ -79,11 +80,13 @@ pub struct Options {
     pub test_panic: bool,
 }
 
-/// Reads the keymap, theme and settings from `config_dir` (monochrome under `NO_COLOR`). Call
+/// Reads the keymap, theme and settings from `config_dir` (monochrome under `NO_COLOR`, in
+/// the environment's language unless config.toml names one). Call
 /// it before anything slow, so a bad file is reported at once.
 pub fn load_config(config_dir: &std::path::Path) -> Result<Config> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Config::load(config_dir, no_color).map_err(|e| eyre!("bad configuration: {e}"))
+    Config::load(config_dir, no_color, i18n::from_environment())
+        .map_err(|e| eyre!("bad configuration: {e}"))
 }
 
 /// Runs the app until the user quits.

@@ -7,6 +7,7 @@
 
 use crate::client::{Client, TicketThread, Write, WriteId};
 use crate::domain::Consent;
+use crate::domain::i18n::Language;
 use crate::domain::portal::PermissionMode;
 use crate::domain::wire::{
     Audience, CustomerTicket, InboxOut, OriginalMail, QuarantinedMail, QueuedMail, RouteDecision,
@@ -47,6 +48,8 @@ pub struct ConsentGate {
     pub notice: Consent,
     /// Why the last answer did not go through.
     pub error: Option<String>,
+    /// The portal's language, which the notice is shown in.
+    pub language: Language,
 }
 
 /// Names one piece of background work, so its answer goes to the pane that started it and an

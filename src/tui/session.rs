@@ -7,7 +7,9 @@ use crate::client::{
     ApiClient, ApiError, Client, ClientConfig, ClientError, Session, login, login_with_code,
 };
 use crate::domain::Consent;
+use crate::domain::i18n::{Arg, Language};
 use crate::domain::wire::PortalFor;
+use crate::tui::i18n::{t, tf};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +31,7 @@ pub struct SignInPlan {
 fn explain(e: &ApiError) -> String {
     match e {
         ApiError::Unauthorized(message) => message.clone(),
-        ApiError::Offline(_) => "the server cannot be reached".to_string(),
+        ApiError::Offline(_) => t("error-offline"),
         other => other.to_string(),
     }
 }
@@ -75,9 +77,12 @@ pub fn request_code(server_url: String, email: String, tx: UnboundedSender<Msg>)
         .await
         .map_err(|e| match e {
             ApiError::Forbidden { code, .. } if code == "passwordless_disabled" => {
-                "this portal does not offer sign-in by email code; use your password".to_string()
+                t("signin-no-passwordless")
             }
-            other => format!("no code sent: {}", explain(&other)),
+            other => tf(
+                "signin-no-code-sent",
+                &[("why", Arg::Text(&explain(&other)))],
+            ),
         });
         if tx.send(Msg::CodeSent { email, sent }).is_err() {
             tracing::debug!("a sign-in code was asked for after the app ended");
@@ -105,10 +110,11 @@ const CONSENT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 async fn gate(result: Result<Client, String>, error: Option<String>, tx: &UnboundedSender<Msg>) {
     let msg = match result {
         Ok(client) => match tokio::time::timeout(CONSENT_WAIT, consent_needed(&client)).await {
-            Ok(Ok(Some(notice))) => Msg::Consent(Box::new(ConsentGate {
+            Ok(Ok(Some((notice, language)))) => Msg::Consent(Box::new(ConsentGate {
                 client,
                 notice,
                 error,
+                language,
             })),
             Ok(Ok(None)) => Msg::SignedIn(Ok(client)),
             Ok(Err(e)) => {
@@ -127,8 +133,9 @@ async fn gate(result: Result<Client, String>, error: Option<String>, tx: &Unboun
     }
 }
 
-/// The consent notice `client`'s customer must accept before going on, if any (staff never).
-async fn consent_needed(client: &Client) -> Result<Option<Consent>, ApiError> {
+/// The consent notice `client`'s customer must accept before going on, if any (staff never),
+/// and the portal's language it is shown in.
+async fn consent_needed(client: &Client) -> Result<Option<(Consent, Language)>, ApiError> {
     if client.session().account.role.is_staff() {
         return Ok(None);
     }
@@ -137,16 +144,15 @@ async fn consent_needed(client: &Client) -> Result<Option<Consent>, ApiError> {
     if !me.consent_required {
         return Ok(None);
     }
-    match api.portal().await?.body {
-        PortalFor::Public(p) => Ok(Some(Consent {
-            version: me.consent_version,
-            ..p.consent
-        })),
-        PortalFor::Staff(p) => Ok(Some(Consent {
-            version: me.consent_version,
-            ..p.settings.consent.clone()
-        })),
-    }
+    let (consent, language) = match api.portal().await?.body {
+        PortalFor::Public(p) => (p.consent, p.language),
+        PortalFor::Staff(p) => (p.settings.consent, p.language),
+    };
+    let notice = Consent {
+        version: me.consent_version,
+        ..consent
+    };
+    Ok(Some((notice, Language::or_english(&language))))
 }
 
 /// Asks the server, in a task, whether `client`'s customer must accept a (new) consent notice;
@@ -159,11 +165,12 @@ pub fn recheck_consent(client: Client, busy: Arc<AtomicBool>, tx: UnboundedSende
         let needed = consent_needed(&client).await;
         busy.store(false, Ordering::Release);
         match needed {
-            Ok(Some(notice)) => {
+            Ok(Some((notice, language))) => {
                 let gate = ConsentGate {
                     client,
                     notice,
                     error: None,
+                    language,
                 };
                 let _ = tx.send(Msg::Consent(Box::new(gate)));
             }
@@ -183,9 +190,12 @@ pub fn accept_consent(client: Client, version: i64, tx: UnboundedSender<Msg>) {
                 None
             }
             Err(ApiError::Conflict { .. } | ApiError::Rejected { .. }) => {
-                Some("The notice has changed; please read it again.".to_string())
+                Some(t("consent-changed"))
             }
-            Err(e) => Some(format!("Could not record your answer: {}", explain(&e))),
+            Err(e) => Some(tf(
+                "consent-not-recorded",
+                &[("why", Arg::Text(&explain(&e)))],
+            )),
         };
         gate(Ok(client), error, &tx).await;
     });

@@ -141,6 +141,7 @@ pub fn app_on(server: Server, data_dir: &Path) -> (App, mpsc::UnboundedReceiver<
         keymap: Keymap::defaults().unwrap(),
         theme: Theme::shipped(ThemeChoice::Default, false).unwrap(),
         mouse: true,
+        language: deskport::domain::i18n::Language::English,
     };
     (App::new(config, options, tx), rx)
 }

@@ -8,6 +8,7 @@ use super::sign_in::PortalDoor;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use deskport::client::Session;
 use deskport::client::files::create_private_dir;
+use deskport::domain::i18n::Language;
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::remote::{OUTPUT_FRAMES, RemoteInput, RemoteTerminal};
 use deskport::tui::{self, Config, Options, Server};
@@ -40,6 +41,8 @@ pub struct AppChannel {
     pub size: (u16, u16),
     /// The client asked for no colour (`NO_COLOR` in its environment).
     pub no_color: bool,
+    /// The language the client's environment names (staff see it; customers their portal's).
+    pub language: Option<Language>,
 }
 
 /// Runs the app for `login` on `channel` until the user quits or goes away, then closes the
@@ -71,6 +74,7 @@ pub async fn run(
         sessions_dir: host.sessions_dir.clone(),
         login: login.clone(),
         no_color: channel.no_color,
+        language: channel.language,
         terminal,
     })
     .await;
@@ -106,6 +110,7 @@ struct AppStart {
     sessions_dir: PathBuf,
     login: LoginResponse,
     no_color: bool,
+    language: Option<Language>,
     terminal: RemoteTerminal,
 }
 
@@ -137,6 +142,7 @@ async fn run_app(start: AppStart) -> Result<()> {
         sessions_dir,
         login,
         no_color,
+        language,
         terminal,
     } = start;
     let dir = SessionDir::create(&sessions_dir)?;
@@ -148,7 +154,8 @@ async fn run_app(start: AppStart) -> Result<()> {
     session
         .save(dir.path())
         .map_err(|e| eyre!("cannot keep the session: {e}"))?;
-    let config = Config::load(dir.path(), no_color).map_err(|e| eyre!("bad configuration: {e}"))?;
+    let config = Config::load(dir.path(), no_color, language)
+        .map_err(|e| eyre!("bad configuration: {e}"))?;
     let options = Options {
         server: Server::Remote { url: api_url },
         user: Some(login.user.email.clone()),

@@ -6,6 +6,7 @@
 use super::app_session::{self, AppChannel, AppHost};
 use super::seats::Seats;
 use deskport::domain::wire::LoginResponse;
+use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Response, Session};
 use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Pty};
@@ -34,6 +35,8 @@ pub struct Connection {
     channel: Option<ChannelId>,
     size: Option<(u16, u16)>,
     no_color: bool,
+    /// The client's `LC_ALL`, `LC_MESSAGES` and `LANG` (OpenSSH sends them by default).
+    locale: [Option<String>; 3],
     input: Option<mpsc::Sender<RemoteInput>>,
 }
 
@@ -48,6 +51,7 @@ impl Connection {
             channel: None,
             size: None,
             no_color: false,
+            locale: [None, None, None],
             input: None,
         }
     }
@@ -182,6 +186,9 @@ impl russh::server::Handler for Connection {
         if name == "NO_COLOR" {
             self.no_color = !value.is_empty();
             session.channel_success(channel)
+        } else if let Some(at) = LOCALE_VARIABLES.iter().position(|v| *v == name) {
+            self.locale[at] = Some(value.to_string());
+            session.channel_success(channel)
         } else {
             session.channel_failure(channel)
         }
@@ -217,6 +224,7 @@ impl russh::server::Handler for Connection {
             peer: self.peer,
             size,
             no_color: self.no_color,
+            language: from_locale(self.locale.clone()),
         };
         tokio::spawn(async move {
             app_session::run(&host, app_channel, login, rx, seat).await;

@@ -6,8 +6,10 @@ mod endpoints;
 mod ticket_mail;
 
 use super::error::ApiError;
+use super::language::SharedLanguage;
 use super::session::normalize_server_url;
-use reqwest::header::{ETAG, HeaderMap, IF_MATCH, RETRY_AFTER};
+use crate::domain::i18n::Language;
+use reqwest::header::{ACCEPT_LANGUAGE, ETAG, HeaderMap, IF_MATCH, RETRY_AFTER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,6 +31,8 @@ pub struct ApiClient {
     server_url: String,
     base: String,
     token: Option<String>,
+    /// Asked for with every request; starts as the creating thread's language.
+    language: SharedLanguage,
 }
 
 /// A decoded answer with its `ETag` version, when the server sent one.
@@ -136,6 +140,7 @@ impl ApiClient {
             server_url,
             base,
             token: None,
+            language: SharedLanguage::new(super::language::current()),
         })
     }
 
@@ -145,6 +150,12 @@ impl ApiClient {
             token: Some(token.into()),
             ..self.clone()
         }
+    }
+
+    /// Asks the server for its messages in `language` from now on, on every clone of this
+    /// client.
+    pub fn set_language(&self, language: Language) {
+        self.language.set(language);
     }
 
     /// The server's base URL, without `/api/v1`.
@@ -162,6 +173,7 @@ impl ApiClient {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
+        req = req.header(ACCEPT_LANGUAGE, self.language.get().tag());
         if let Some(v) = call.if_match {
             req = req.header(IF_MATCH, format!("\"{v}\""));
         }

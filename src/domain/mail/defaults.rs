@@ -1,18 +1,14 @@
 //! The templates every portal starts with, in English and Italian.
 
 use super::{MailEvent, MailTemplate};
+use crate::domain::i18n::Language;
 
-/// The default template of `event` in `language` (`it`, `it-IT`, … are Italian; any other
-/// language gets English).
+/// The default template of `event` in `language` (`it`, `it-IT`, … are Italian; any language
+/// deskport does not ship gets English), chosen by the catalogue's one rule.
 pub fn template(event: MailEvent, language: &str) -> MailTemplate {
-    let italian = language
-        .split(['-', '_'])
-        .next()
-        .is_some_and(|primary| primary.eq_ignore_ascii_case("it"));
-    let (subject, body) = if italian {
-        italian_text(event)
-    } else {
-        english_text(event)
+    let (subject, body) = match Language::or_english(language) {
+        Language::Italian => italian_text(event),
+        Language::English => english_text(event),
     };
     MailTemplate {
         subject: subject.into(),

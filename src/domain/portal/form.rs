@@ -1,6 +1,7 @@
 //! The support form customers open tickets with, and the checks on what they submit.
 
 use super::super::error::ValidationError;
+use crate::domain::i18n::{self, Arg, Language};
 use crate::domain::text::{ECHO_WORD_MAX, bound_echo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -201,22 +202,24 @@ impl SupportForm {
 
     /// Checks a customer's submission against the form: subject and description present and
     /// within limits, required fields filled, select values among the options, emails well
-    /// formed, no unknown fields. Returns every problem, so a form can show them all at once.
+    /// formed, no unknown fields. Returns every problem, so a form can show them all at once,
+    /// in `language` (the customer's).
     pub fn check_submission(
         &self,
         subject: &str,
         description: &str,
         values: &BTreeMap<String, String>,
+        language: Language,
     ) -> Result<(), Vec<ValidationError>> {
+        let say = |id: &str| i18n::text(language, id);
+        let at_most =
+            |max: usize| i18n::format(language, "form-at-most", &[("max", Arg::from(max))]);
         let mut errors = Vec::new();
-        check_subject(subject).unwrap_or_else(|e| errors.push(e));
+        check_subject(subject, language).unwrap_or_else(|e| errors.push(e));
         if description.trim().is_empty() {
-            errors.push(ValidationError::new("description", "is required"));
+            errors.push(ValidationError::new("description", say("form-required")));
         } else if description.chars().count() > MAX_BODY {
-            errors.push(ValidationError::new(
-                "description",
-                format!("must be at most {MAX_BODY} characters"),
-            ));
+            errors.push(ValidationError::new("description", at_most(MAX_BODY)));
         }
         // Only the first unknown key is named: a request can carry thousands of them, and
         // the answer must not grow with it.
@@ -225,14 +228,14 @@ impl SupportForm {
             .filter(|key| !self.fields.iter().any(|f| &f.key == *key));
         if let Some(first) = unknown.next() {
             let others = unknown.count();
-            let more = match others {
-                0 => String::new(),
-                1 => " (nor is 1 other key)".to_string(),
-                n => format!(" (nor are {n} other keys)"),
-            };
+            let message = i18n::format(
+                language,
+                "form-unknown-field",
+                &[("others", Arg::from(others))],
+            );
             errors.push(ValidationError::new(
                 format!("form_fields.{}", bound_echo(first, 2 * ECHO_WORD_MAX)),
-                format!("is not a field of the support form{more}"),
+                message,
             ));
         }
         for f in &self.fields {
@@ -240,29 +243,28 @@ impl SupportForm {
             let value = values.get(&f.key).map(|v| v.trim()).unwrap_or("");
             if value.is_empty() {
                 if f.required {
-                    errors.push(ValidationError::new(at, format!("{} is required", f.label)));
+                    let label = ("label", Arg::from(f.label.as_str()));
+                    let message = i18n::format(language, "form-field-required", &[label]);
+                    errors.push(ValidationError::new(at, message));
                 }
                 continue;
             }
             if value.chars().count() > MAX_FIELD_VALUE {
-                errors.push(ValidationError::new(
-                    at,
-                    format!("must be at most {MAX_FIELD_VALUE} characters"),
-                ));
+                errors.push(ValidationError::new(at, at_most(MAX_FIELD_VALUE)));
                 continue;
             }
             match f.kind {
                 FieldKind::Select if !f.options.iter().any(|o| o == value) => {
-                    errors.push(ValidationError::new(
-                        at,
-                        format!("must be one of: {}", f.options.join(", ")),
-                    ));
+                    let options = f.options.join(", ");
+                    let options = [("options", Arg::from(options.as_str()))];
+                    let message = i18n::format(language, "form-one-of", &options);
+                    errors.push(ValidationError::new(at, message));
                 }
                 FieldKind::Email if crate::domain::text::normalize_email(value).is_none() => {
-                    errors.push(ValidationError::new(at, "must be an email address"));
+                    errors.push(ValidationError::new(at, say("form-email")));
                 }
                 FieldKind::Text if value.contains('\n') => {
-                    errors.push(ValidationError::new(at, "must be a single line"));
+                    errors.push(ValidationError::new(at, say("form-single-line")));
                 }
                 _ => {}
             }
@@ -276,17 +278,17 @@ impl SupportForm {
 }
 
 /// Checks a ticket subject: 1–200 characters, one line.
-pub fn check_subject(subject: &str) -> Result<(), ValidationError> {
+pub fn check_subject(subject: &str, language: Language) -> Result<(), ValidationError> {
     let n = subject.trim().chars().count();
+    let say = |id: &str| i18n::text(language, id);
     if n == 0 {
-        Err(ValidationError::new("subject", "is required"))
+        Err(ValidationError::new("subject", say("form-required")))
     } else if n > MAX_SUBJECT {
-        Err(ValidationError::new(
-            "subject",
-            format!("must be at most {MAX_SUBJECT} characters"),
-        ))
+        let max = [("max", Arg::from(MAX_SUBJECT))];
+        let message = i18n::format(language, "form-at-most", &max);
+        Err(ValidationError::new("subject", message))
     } else if subject.contains('\n') {
-        Err(ValidationError::new("subject", "must be a single line"))
+        Err(ValidationError::new("subject", say("form-single-line")))
     } else {
         Ok(())
     }

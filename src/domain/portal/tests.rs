@@ -1,6 +1,7 @@
 //! Unit tests of the portal settings rules.
 
 use super::*;
+use crate::domain::i18n::Language;
 
 fn domains() -> Vec<DomainInfo> {
     vec![DomainInfo {
@@ -139,13 +140,18 @@ fn submissions_are_checked_against_the_form() {
         ],
     };
     let ok = BTreeMap::from([("area".to_string(), "tech".to_string())]);
-    assert!(form.check_submission("Printer", "It jams", &ok).is_ok());
+    assert!(
+        form.check_submission("Printer", "It jams", &ok, Language::English)
+            .is_ok()
+    );
     let bad = BTreeMap::from([
         ("area".to_string(), "sales".to_string()),
         ("cc".to_string(), "not-an-email".to_string()),
         ("extra".to_string(), "x".to_string()),
     ]);
-    let errors = form.check_submission("", "", &bad).unwrap_err();
+    let errors = form
+        .check_submission("", "", &bad, Language::English)
+        .unwrap_err();
     let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
@@ -158,7 +164,7 @@ fn submissions_are_checked_against_the_form() {
         ]
     );
     let missing = form
-        .check_submission("s", "d", &BTreeMap::new())
+        .check_submission("s", "d", &BTreeMap::new(), Language::English)
         .unwrap_err();
     assert_eq!(missing[0].field, "form_fields.area");
 }
@@ -264,7 +270,9 @@ fn unknown_answers_are_named_once_however_many() {
     let many: BTreeMap<String, String> = (0..5000)
         .map(|i| (format!("k{i:05}"), "v".to_string()))
         .collect();
-    let errors = form.check_submission("s", "d", &many).unwrap_err();
+    let errors = form
+        .check_submission("s", "d", &many, Language::English)
+        .unwrap_err();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].field, "form_fields.k00000");
     assert!(
@@ -273,6 +281,8 @@ fn unknown_answers_are_named_once_however_many() {
         errors[0].message
     );
     let huge = BTreeMap::from([("k".repeat(100_000), "v".to_string())]);
-    let errors = form.check_submission("s", "d", &huge).unwrap_err();
+    let errors = form
+        .check_submission("s", "d", &huge, Language::English)
+        .unwrap_err();
     assert!(errors[0].field.len() < 200, "{}", errors[0].field.len());
 }

@@ -57,9 +57,7 @@ pub enum PortalFor {
 /// Projects the settings for `viewer`.
 pub fn portal_for(viewer: &Viewer, p: PortalSettings, domains: &[DomainInfo]) -> PortalFor {
     let domain = domains.iter().find(|d| d.host == p.domain);
-    let language = domain
-        .map(|d| d.primary_language.clone())
-        .unwrap_or_else(|| "en".into());
+    let language = p.language(domains);
     if viewer.is_staff() {
         PortalFor::Staff(Box::new(PortalOut {
             portal_url: p.portal_url(),

@@ -7,7 +7,7 @@ use crate::domain::wire::{
     CodeRequest, ConsentRequest, EmailOutcome, LoginRequest, LoginResponse, MeResponse,
     VerifyRequest,
 };
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::{ApiError, ApiResult, SaidArg};
 use crate::server::extract::{Caller, Json};
 use crate::server::mail::Mail;
 use crate::server::security::{new_code, new_token, verify_login};
@@ -39,23 +39,23 @@ pub fn router() -> OpenApiRouter<SharedState> {
 
 fn locked_error(until: i64) -> ApiError {
     let wait = (until - chrono::Utc::now().timestamp()).max(1) as u64;
-    let mut e = ApiError::new(
+    let minutes = i64::try_from(wait.div_ceil(60)).unwrap_or(i64::MAX);
+    let mut e = ApiError::said(
         StatusCode::TOO_MANY_REQUESTS,
         "account_locked",
-        format!(
-            "too many failed sign-ins; try again in {} minutes",
-            wait.div_ceil(60)
-        ),
+        "error-account-locked",
+        vec![("minutes", SaidArg::Number(minutes))],
     );
     e.retry_after = Some(wait);
     e
 }
 
 fn passwordless_disabled() -> ApiError {
-    ApiError::new(
+    ApiError::said(
         StatusCode::FORBIDDEN,
         "passwordless_disabled",
-        "password-less sign-in is turned off for this portal",
+        "error-passwordless-disabled",
+        Vec::new(),
     )
 }
 
@@ -131,7 +131,7 @@ async fn login(
     State(state): State<SharedState>,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let refused = || ApiError::unauthorized("wrong email or password");
+    let refused = || ApiError::refused("error-wrong-login");
     let Some(email) = normalize_email(&req.email) else {
         verify_login(None, req.password).await;
         return Err(refused());
@@ -187,13 +187,11 @@ async fn accept_consent(
     };
     let portal = state.store.portal().await?;
     if req.version != portal.consent.version {
-        return Err(ApiError::new(
+        return Err(ApiError::said(
             StatusCode::CONFLICT,
             "stale_consent",
-            format!(
-                "the notice changed; the current version is {}",
-                portal.consent.version
-            ),
+            "error-stale-consent",
+            vec![("version", SaidArg::Number(portal.consent.version))],
         ));
     }
     let updated = state.store.accept_consent(contact.id, req.version).await?;
@@ -253,7 +251,7 @@ async fn verify_code(
     State(state): State<SharedState>,
     Json(req): Json<VerifyRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let refused = || ApiError::unauthorized("wrong or expired code");
+    let refused = || ApiError::refused("error-wrong-code");
     if !state.store.portal().await?.access.passwordless {
         return Err(passwordless_disabled());
     }

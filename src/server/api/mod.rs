@@ -73,10 +73,11 @@ pub fn require_consent(caller: &Caller) -> ApiResult<&PortalSettings> {
     if let Account::Contact(c) = &caller.account
         && portal.consent_needed(c)
     {
-        return Err(ApiError::new(
+        return Err(ApiError::said(
             StatusCode::FORBIDDEN,
             "consent_required",
-            "accept the consent notice first (POST /me/consent)",
+            "error-consent-required",
+            Vec::new(),
         ));
     }
     Ok(portal)

@@ -36,7 +36,7 @@ async fn register(
     match (req.code, req.password) {
         (Some(code), Some(password)) => {
             check_password(&password).map_err(|m| ApiError::invalid("password", m))?;
-            let refused = || ApiError::unauthorized("wrong or expired registration code");
+            let refused = || ApiError::refused("error-wrong-registration-code");
             refuse_if_locked(&state, &email).await?;
             let creds = state.store.credentials(email.clone()).await?;
             let taken = state
@@ -69,10 +69,11 @@ async fn register(
         (None, None) => {
             let portal = state.store.portal().await?;
             if portal.access.mode != AccessMode::SelfRegistration {
-                return Err(ApiError::new(
+                return Err(ApiError::said(
                     StatusCode::FORBIDDEN,
                     "invite_only",
-                    "this portal is invite-only: ask support for an invitation",
+                    "error-invite-only",
+                    Vec::new(),
                 ));
             }
             // The same answer for every address, so nobody can probe who is a contact.

@@ -1,6 +1,7 @@
 //! Checks on ticket input that the type system cannot make: tags, categories, subjects, and
 //! the role-specific body a handler parses from raw JSON.
 
+use crate::domain::i18n::Language;
 use crate::domain::portal::check_subject;
 use crate::domain::ticket::{check_category, check_tag};
 use crate::domain::wire::StaffTicketPatch;
@@ -38,7 +39,7 @@ pub(super) fn check_cat(category: &str) -> ApiResult<()> {
 /// Checks a staff patch and turns it into a store change.
 pub(super) fn staff_change(p: StaffTicketPatch) -> ApiResult<TicketChange> {
     if let Some(s) = &p.subject {
-        check_subject(s)?;
+        check_subject(s, Language::English)?;
     }
     if let Some(c) = &p.category {
         check_cat(c)?;

@@ -3,6 +3,7 @@
 //! not see is a 404, exactly like one that does not exist.
 
 use super::ticket_input::{check_cat, check_tags, parse_as, staff_change};
+use crate::domain::i18n::Language;
 use crate::domain::people::Viewer;
 use crate::domain::portal::{MAX_BODY, check_subject};
 use crate::domain::ticket::AuthorKind;
@@ -17,6 +18,7 @@ use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{
     Caller, Json, Path, Query, Staff, check_version, etag, if_match, json_bytes, json_response,
 };
+use crate::server::middleware::language::answer_language;
 use crate::server::state::SharedState;
 use crate::server::store::{Account, NewTicket, Reader, StoreError, TicketChange, TicketQuery};
 use axum::extract::State;
@@ -158,16 +160,18 @@ async fn create_ticket(
         Account::Contact(contact) => {
             let input: CustomerTicketInput = parse_as(body)?;
             if !portal.support_form.enabled {
-                return Err(ApiError::new(
+                return Err(ApiError::said(
                     StatusCode::FORBIDDEN,
                     "form_disabled",
-                    "this portal does not take new tickets",
+                    "error-form-disabled",
+                    Vec::new(),
                 ));
             }
             if let Err(errors) = portal.support_form.check_submission(
                 &input.subject,
                 &input.description,
                 &input.form_fields,
+                answer_language(&state).await,
             ) {
                 let first = &errors[0];
                 let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -194,7 +198,7 @@ async fn create_ticket(
         }
         Account::User(_) => {
             let input: StaffTicketInput = parse_as(body)?;
-            check_subject(&input.subject)?;
+            check_subject(&input.subject, Language::English)?;
             if input.description.trim().is_empty() || input.description.chars().count() > MAX_BODY {
                 return Err(ApiError::invalid(
                     "description",

@@ -5,7 +5,7 @@
 //! anyone can send them, except from the one reverse proxy the operator names
 //! (`serve --trust-proxy`), whose last `X-Forwarded-For` entry is the address it saw.
 
-use crate::server::error::ApiError;
+use crate::server::error::{ApiError, SaidArg};
 use crate::server::state::SharedState;
 use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
@@ -21,8 +21,10 @@ pub use crate::server::store::rate::Limit;
 /// The limits of one kind of request, per client address and per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
-    /// Name used in keys and messages.
+    /// Name used in keys.
     pub name: &'static str,
+    /// The catalogue message a refused request gets.
+    pub message: &'static str,
     /// Per client address.
     pub per_address: Limit,
     /// Per account email.
@@ -37,6 +39,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 /// this caps how fast one address may try many accounts.
 pub const SIGN_IN: Policy = Policy {
     name: "sign-in",
+    message: "error-rate-limited-sign-in",
     per_address: Limit {
         max: 60,
         window: MINUTE,
@@ -49,6 +52,7 @@ pub const SIGN_IN: Policy = Policy {
 /// Requests that email a code (password-less codes, self-registration).
 pub const CODE_EMAIL: Policy = Policy {
     name: "code email",
+    message: "error-rate-limited-code-email",
     per_address: Limit {
         max: 30,
         window: HOUR,
@@ -61,6 +65,7 @@ pub const CODE_EMAIL: Policy = Policy {
 /// Invitations (admins), per address only.
 pub const INVITE: Policy = Policy {
     name: "invitation",
+    message: "error-rate-limited-invitation",
     per_address: Limit {
         max: 120,
         window: HOUR,
@@ -86,10 +91,12 @@ pub fn policy_for(method: &Method, path: &str) -> Option<Policy> {
 }
 
 fn too_many(policy: &Policy, wait: u64) -> Response {
-    let mut e = ApiError::new(
+    let seconds = i64::try_from(wait).unwrap_or(i64::MAX);
+    let mut e = ApiError::said(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",
-        format!("too many {} requests; try again in {wait} s", policy.name),
+        policy.message,
+        vec![("seconds", SaidArg::Number(seconds))],
     );
     e.retry_after = Some(wait);
     e.into_response()

@@ -7,6 +7,7 @@ use crate::tui::components::popups::help::{Help, HelpGroup};
 use crate::tui::components::popups::palette::Palette;
 use crate::tui::components::widgets::tabs::TabKind;
 use crate::tui::components::{Binding, Component, bindings};
+use crate::tui::i18n::t;
 use crate::tui::keymap::Context;
 
 impl App {
@@ -16,13 +17,13 @@ impl App {
         let global = self.global_commands();
         let (title, contexts, commands, typing) = match &mut self.screen {
             Screen::SignIn(s) => (
-                "Sign in".to_string(),
+                t("help-sign-in"),
                 s.contexts(),
                 s.commands(),
                 s.captures_text(),
             ),
             Screen::Consent(c) => (
-                "Consent notice".to_string(),
+                t("help-consent"),
                 c.notice.contexts(),
                 c.notice.commands(),
                 c.notice.captures_text(),
@@ -50,7 +51,7 @@ impl App {
                 bindings: bindings(keymap, contexts, &commands, typing),
             },
             HelpGroup {
-                title: "Everywhere".to_string(),
+                title: t("help-everywhere"),
                 bindings: bindings(keymap, contexts, &global, typing),
             },
         ];
@@ -180,12 +181,12 @@ fn global_rank(action: Action, conflicts: bool) -> usize {
     }
 }
 
-/// The action that shows tab `kind`.
+/// The catalogue message naming the action that shows tab `kind`.
 pub fn tab_label(kind: TabKind) -> &'static str {
     match kind {
-        TabKind::Tickets => "go to Tickets",
-        TabKind::Routing => "go to Routing",
-        TabKind::Portal => "go to Portal",
-        TabKind::Account => "go to Account",
+        TabKind::Tickets => "go-tickets",
+        TabKind::Routing => "go-routing",
+        TabKind::Portal => "go-portal",
+        TabKind::Account => "go-account",
     }
 }

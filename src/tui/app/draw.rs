@@ -2,17 +2,45 @@
 //! the terminal is too small.
 
 use super::{App, MIN_SIZE, Screen};
+use crate::client::Client;
+use crate::domain::i18n::{Arg, Language};
+use crate::domain::wire::PortalFor;
 use crate::tui::components::widgets::status_bar::{self, Identity, StatusInfo};
 use crate::tui::components::widgets::tabs;
 use crate::tui::components::{Component, DrawCtx};
+use crate::tui::i18n;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 impl App {
+    /// The language to speak now: a customer's portal language once the app knows it (so a
+    /// change of the portal's domain shows at the next frame), else the configured one.
+    fn language(&self) -> Language {
+        let portal_language = |client: &Client| {
+            let view = client.view();
+            match view.portal.as_ref().map(|m| &m.item) {
+                Some(PortalFor::Public(p)) => Some(Language::or_english(&p.language)),
+                Some(PortalFor::Staff(_)) | None => None,
+            }
+        };
+        match &self.screen {
+            Screen::Main(m) if !m.client().session().account.role.is_staff() => {
+                portal_language(m.client()).unwrap_or(self.config.language)
+            }
+            Screen::Consent(c) => c.language,
+            Screen::Main(_) | Screen::SignIn(_) => self.config.language,
+        }
+    }
+
     /// Draws the whole screen.
     pub fn draw(&mut self, frame: &mut Frame) {
+        let language = self.language();
+        i18n::set_language(language);
+        if let Screen::Main(m) = &self.screen {
+            m.client().api().set_language(language);
+        }
         let area = frame.area();
         let ctx = DrawCtx {
             theme: &self.config.theme,
@@ -20,9 +48,15 @@ impl App {
             focused: true,
         };
         if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-            let text = format!(
-                "The terminal is {}×{}; deskport needs at least {}×{}. Make the window larger, or press q to quit.",
-                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            let size = |n: u16| Arg::Number(i64::from(n));
+            let text = i18n::tf(
+                "too-small",
+                &[
+                    ("width", size(area.width)),
+                    ("height", size(area.height)),
+                    ("min_width", size(MIN_SIZE.0)),
+                    ("min_height", size(MIN_SIZE.1)),
+                ],
             );
             frame.render_widget(
                 Paragraph::new(Line::styled(text, ctx.theme.warning)).wrap(Wrap { trim: true }),

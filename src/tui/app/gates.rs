@@ -4,10 +4,12 @@
 
 use super::{App, Overlay, Screen, sign_in_screen};
 use crate::client::{Client, Session};
+use crate::domain::i18n::{Arg, Language};
 use crate::tui::Server;
 use crate::tui::components::panes::consent::ConsentNotice;
 use crate::tui::components::popups::conflict::{ConflictDialog, conflicts};
 use crate::tui::components::widgets::status_bar::Notice;
+use crate::tui::i18n::{t, tf};
 use crate::tui::msg::{ConsentGate, Tasks};
 use crate::tui::session;
 
@@ -17,6 +19,8 @@ pub struct ConsentScreen {
     pub client: Client,
     /// The notice.
     pub notice: ConsentNotice,
+    /// The portal's language, the screen's until the customer is let in.
+    pub language: Language,
 }
 
 /// Why the session ends.
@@ -51,6 +55,7 @@ impl App {
         self.screen = Screen::Consent(Box::new(ConsentScreen {
             client: gate.client,
             notice,
+            language: gate.language,
         }));
         true
     }
@@ -106,7 +111,7 @@ impl App {
         if !open || asked && conflicts(&client.view()).next().is_none() {
             if asked {
                 self.notice = Some(Notice {
-                    text: "no conflicts to settle".to_string(),
+                    text: t("conflicts-none"),
                     error: false,
                 });
             }
@@ -137,25 +142,26 @@ impl App {
         match why {
             Leave::ServerEnded => {
                 tokio::spawn(async move { client.shutdown().await });
-                screen.set_error("the server ended the session; sign in again".to_string());
+                screen.set_error(t("leave-server-ended"));
             }
             Leave::Declined => {
                 session::sign_out(client, false);
-                screen.set_error(
-                    "You declined the consent notice, so you were signed out.".to_string(),
-                );
+                screen.set_error(t("leave-declined"));
             }
             Leave::SignedOut => {
                 session::sign_out(client, false);
                 self.notice = Some(Notice {
-                    text: format!("signed out {email}"),
+                    text: tf("leave-signed-out", &[("email", Arg::Text(&email))]),
                     error: false,
                 });
             }
             Leave::SignedOutEverywhere => {
                 session::sign_out(client, true);
                 self.notice = Some(Notice {
-                    text: format!("signed out {email} everywhere"),
+                    text: tf(
+                        "leave-signed-out-everywhere",
+                        &[("email", Arg::Text(&email))],
+                    ),
                     error: false,
                 });
             }

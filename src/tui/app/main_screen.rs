@@ -10,6 +10,7 @@ use crate::tui::components::panes::portal::Portal;
 use crate::tui::components::panes::routing::Routing;
 use crate::tui::components::panes::tickets::Tickets;
 use crate::tui::components::widgets::tabs::{Tab, TabKind, tabs_for};
+use crate::tui::i18n::t;
 use crate::tui::msg::{Done, Msg, Tasks};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::UnboundedSender;
@@ -141,9 +142,9 @@ impl Main {
     pub fn title(&self) -> String {
         let tab = self.tabs[self.active];
         if tab.read_only {
-            format!("{} (read-only)", tab.kind.title())
+            format!("{} {}", tab.kind.title(), t("tab-read-only"))
         } else {
-            tab.kind.title().to_string()
+            tab.kind.title()
         }
     }
 
@@ -176,9 +177,10 @@ impl Main {
         let numbered = [Action::Tab1, Action::Tab2, Action::Tab3];
         let mut commands = vec![Command::new(Action::NextTab), Command::new(Action::PrevTab)];
         commands.extend(
-            self.tabs.iter().zip(numbered).map(|(tab, action)| {
-                Command::labelled(action, super::commands::tab_label(tab.kind))
-            }),
+            self.tabs
+                .iter()
+                .zip(numbered)
+                .map(|(tab, action)| Command::worded(action, super::commands::tab_label(tab.kind))),
         );
         commands
     }

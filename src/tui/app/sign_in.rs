@@ -3,8 +3,10 @@
 
 use super::{App, Screen};
 use crate::client::Session;
+use crate::domain::i18n::Arg;
 use crate::tui::components::panes::signin::SignIn;
 use crate::tui::components::widgets::status_bar::Notice;
+use crate::tui::i18n::tf;
 use crate::tui::session::{self, Secret, SignInPlan};
 use crate::tui::{Options, Server};
 
@@ -24,7 +26,10 @@ impl App {
                     let password = logins.password.clone();
                     self.sign_in(email, Secret::Password(password));
                 } else if let Screen::SignIn(screen) = &mut self.screen {
-                    screen.set_problem(format!("--user {email}: no such demo account; choose one"));
+                    screen.set_problem(tf(
+                        "signin-no-demo-account",
+                        &[("email", Arg::Text(&email))],
+                    ));
                 }
             }
             (Server::Remote { url }, user) => match Session::load(&self.options.config_dir) {

@@ -133,8 +133,8 @@ pub trait Component {
 pub struct Binding {
     /// The action.
     pub action: Action,
-    /// What it does here.
-    pub label: &'static str,
+    /// What it does here, in the language of the moment it was listed.
+    pub label: String,
     /// Its keys, innermost context first; empty when only the palette reaches it.
     pub keys: Vec<KeyCombo>,
 }
@@ -166,7 +166,7 @@ pub fn bindings(
         .iter()
         .map(|c| Binding {
             action: c.action,
-            label: c.label,
+            label: c.text(),
             keys: effective
                 .iter()
                 .filter(|(_, a)| *a == c.action)

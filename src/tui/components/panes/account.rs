@@ -5,13 +5,16 @@
 mod password;
 
 use crate::client::{Client, View};
+use crate::domain::AccessMode;
+use crate::domain::i18n::Arg;
 use crate::domain::text::{cut_to_width, strip_control};
 use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::widgets::list::{ListCursor, draw_lines, pane_block, wire_name};
+use crate::tui::components::widgets::list::{ListCursor, draw_lines, pane_block};
 use crate::tui::components::widgets::text::setting;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Component, DrawCtx, Outcome};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
@@ -22,8 +25,6 @@ use ratatui::text::Line;
 
 /// Cells before a setting's value: the selection marker and the label column.
 const VALUE_INDENT: usize = 2 + 23;
-/// Said once the server changed the password.
-const CHANGED: &str = "Password changed. Your other sessions were signed out.";
 
 /// The Account pane.
 pub struct Account {
@@ -66,13 +67,13 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
     let a = &view.account;
     // A value wider than the pane ends in `…`, so a cut address never passes for the whole.
     let room = width.saturating_sub(VALUE_INDENT);
-    let row = |label: &str, value: String| setting(label, cut_to_width(&value, room), ctx);
-    let mut out = vec![Line::styled("You", ctx.theme.title)];
-    out.push(row("Name", strip_control(&a.name)));
-    out.push(row("Email", strip_control(&a.email)));
-    out.push(row("Role", a.role.as_str().to_string()));
+    let row = |id: &str, value: String| setting(&t(id), cut_to_width(&value, room), ctx);
+    let mut out = vec![Line::styled(t("account-you"), ctx.theme.title)];
+    out.push(row("account-name", strip_control(&a.name)));
+    out.push(row("account-email", strip_control(&a.email)));
+    out.push(row("account-role", t(&format!("role-{}", a.role.as_str()))));
     if let Some(company) = a.company_id.and_then(|id| view.companies.get(&id)) {
-        out.push(row("Company", strip_control(&company.name)));
+        out.push(row("account-company", strip_control(&company.name)));
     }
     let (open, closed) = view.tickets().fold((0usize, 0usize), |(o, c), t| {
         if t.is_closed() {
@@ -81,28 +82,41 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
             (o + 1, c)
         }
     });
-    out.push(row("Tickets", format!("{open} open, {closed} closed")));
+    let counts = [("open", Arg::from(open)), ("closed", Arg::from(closed))];
+    out.push(row("account-tickets", tf("tickets-open-closed", &counts)));
     out.push(Line::default());
-    out.push(Line::styled("Portal", ctx.theme.title));
+    out.push(Line::styled(t("account-portal"), ctx.theme.title));
     match view.portal.as_ref().map(|m| &m.item) {
         Some(PortalFor::Public(p)) => {
-            out.push(row("Name", strip_control(&p.name)));
-            out.push(row("Address", strip_control(&p.portal_url)));
-            out.push(row("Language", strip_control(&p.language)));
-            out.push(row("Registration", wire_name(&p.access_mode)));
+            out.push(row("account-name", strip_control(&p.name)));
+            out.push(row("account-address", strip_control(&p.portal_url)));
+            out.push(row("account-language", strip_control(&p.language)));
             out.push(row(
-                "Sign-in by email code",
-                if p.passwordless { "available" } else { "off" }.to_string(),
+                "account-registration",
+                t(match p.access_mode {
+                    AccessMode::InviteOnly => "access-invite-only",
+                    AccessMode::SelfRegistration => "access-self-registration",
+                }),
+            ));
+            out.push(row(
+                "account-passwordless",
+                t(if p.passwordless {
+                    "account-available"
+                } else {
+                    "account-off"
+                }),
             ));
             if p.consent.enabled {
                 let text = wrap(&strip_control(&p.consent.text), room);
                 let mut text = text.into_iter();
-                out.push(row("Consent notice", text.next().unwrap_or_default()));
-                out.extend(text.map(|more| row("", more)));
+                out.push(row("help-consent", text.next().unwrap_or_default()));
+                out.extend(text.map(|more| setting("", more, ctx)));
             }
         }
-        Some(PortalFor::Staff(p)) => out.push(row("Name", strip_control(&p.settings.name))),
-        None => out.push(Line::styled("Loading…", ctx.theme.muted)),
+        Some(PortalFor::Staff(p)) => {
+            out.push(row("account-name", strip_control(&p.settings.name)));
+        }
+        None => out.push(Line::styled(t("account-loading"), ctx.theme.muted)),
     }
     out
 }
@@ -119,14 +133,14 @@ impl Component for Account {
     fn commands(&self) -> Vec<Command> {
         if self.form_open() {
             return vec![
-                Command::labelled(Action::Confirm, "next / change"),
-                Command::labelled(Action::Close, "cancel"),
-                Command::labelled(Action::NextField, "next field"),
-                Command::labelled(Action::PrevField, "previous field"),
+                Command::worded(Action::Confirm, "account-cmd-next-change"),
+                Command::worded(Action::Close, "form-cmd-cancel"),
+                Command::new(Action::NextField),
+                Command::new(Action::PrevField),
             ];
         }
         let mut commands = vec![
-            Command::labelled(Action::ChangePassword, "new password"),
+            Command::worded(Action::ChangePassword, "account-cmd-new-password"),
             Command::new(Action::SignOut),
             Command::new(Action::SignOutEverywhere),
         ];
@@ -199,14 +213,17 @@ impl Component for Account {
         let view = self.client.view();
         let mut lines = lines(&view, ctx, usize::from(area.width.saturating_sub(2)));
         if self.changed {
-            lines.insert(0, Line::styled(CHANGED, ctx.theme.title));
+            lines.insert(
+                0,
+                Line::styled(t("account-password-changed"), ctx.theme.title),
+            );
             lines.insert(1, Line::default());
         }
         self.rows = lines.len();
         draw_lines(
             frame,
             area,
-            pane_block("Account".to_string(), ctx),
+            pane_block(t("tab-account"), ctx),
             lines,
             &mut self.cursor,
             ctx,

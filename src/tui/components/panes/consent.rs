@@ -2,16 +2,18 @@
 //! characters stripped), wrapped and scrollable, with accept and decline. The app acts on the
 //! answer (recording it, or signing out); this screen only shows the notice and scrolls it.
 
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::list::pane_block;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Component, DrawCtx, Outcome};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 /// The consent screen.
 #[derive(Debug)]
@@ -68,10 +70,10 @@ impl Component for ConsentNotice {
 
     fn commands(&self) -> Vec<Command> {
         vec![
-            Command::labelled(Action::Accept, "accept"),
-            Command::labelled(Action::Decline, "decline and sign out"),
-            Command::labelled(Action::Down, "scroll down"),
-            Command::labelled(Action::Up, "scroll up"),
+            Command::worded(Action::Accept, "consent-cmd-accept"),
+            Command::worded(Action::Decline, "consent-cmd-decline"),
+            Command::worded(Action::Down, "help-scroll-down"),
+            Command::worded(Action::Up, "help-scroll-up"),
             Command::new(Action::PageDown),
             Command::new(Action::PageUp),
         ]
@@ -94,7 +96,7 @@ impl Component for ConsentNotice {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         let theme = ctx.theme;
-        let block = pane_block("Consent notice".to_string(), ctx);
+        let block = pane_block(t("help-consent"), ctx);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [intro, body, footer] = Layout::vertical([
@@ -104,10 +106,7 @@ impl Component for ConsentNotice {
         ])
         .areas(inner.inner(ratatui::layout::Margin::new(1, 0)));
         frame.render_widget(
-            Paragraph::new(Line::styled(
-                "Please read this notice. You can use the portal once you accept it.",
-                theme.muted,
-            )),
+            Paragraph::new(Line::styled(t("consent-intro"), theme.muted)).wrap(Wrap { trim: true }),
             intro,
         );
         let lines = wrap(&self.text, usize::from(body.width));
@@ -124,14 +123,24 @@ impl Component for ConsentNotice {
         let more = lines.len() > self.scroll + height;
         let position = if lines.len() > height {
             let end = (self.scroll + height).min(lines.len());
-            format!("lines {}–{end} of {}", self.scroll + 1, lines.len())
+            tf(
+                "consent-lines",
+                &[
+                    ("first", Arg::from(self.scroll + 1)),
+                    ("last", Arg::from(end)),
+                    ("total", Arg::from(lines.len())),
+                ],
+            )
         } else {
             String::new()
         };
         let status = match (&self.error, self.busy) {
             (Some(e), _) => Line::styled(e.clone(), theme.error),
-            (None, true) => Line::styled("Recording your answer…", theme.muted),
-            (None, false) if more => Line::styled(format!("{position} · more below"), theme.muted),
+            (None, true) => Line::styled(t("consent-recording"), theme.muted),
+            (None, false) if more => Line::styled(
+                tf("consent-more-below", &[("position", Arg::Text(&position))]),
+                theme.muted,
+            ),
             (None, false) => Line::styled(position, theme.muted),
         };
         let keys = |a: Action| {
@@ -143,9 +152,9 @@ impl Component for ConsentNotice {
         };
         let answer = Line::from(vec![
             ratatui::text::Span::styled(keys(Action::Accept), theme.key),
-            ratatui::text::Span::raw(" accept    "),
+            ratatui::text::Span::raw(format!(" {}    ", t("consent-accept"))),
             ratatui::text::Span::styled(keys(Action::Decline), theme.key),
-            ratatui::text::Span::raw(" decline (signs you out)"),
+            ratatui::text::Span::raw(format!(" {}", t("consent-decline"))),
         ]);
         frame.render_widget(Paragraph::new(vec![status, answer]), footer);
     }

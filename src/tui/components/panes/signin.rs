@@ -5,9 +5,11 @@
 mod draw;
 
 use crate::domain::Role;
+use crate::domain::i18n::Arg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::{Component, DrawCtx, Outcome, Request, step};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -105,18 +107,27 @@ impl SignIn {
 
     /// Marks a sign-in as under way for `email`.
     pub fn set_busy(&mut self, email: &str) {
-        self.status = Some(Status::Busy(format!("Signing in as {email}…")));
+        self.status = Some(Status::Busy(tf(
+            "signin-busy",
+            &[("email", Arg::Text(email))],
+        )));
     }
 
     /// Marks a sign-in code as being sent to `email`.
     pub fn set_sending_code(&mut self, email: &str) {
-        self.status = Some(Status::Busy(format!("Sending a sign-in code to {email}…")));
+        self.status = Some(Status::Busy(tf(
+            "signin-sending-code",
+            &[("email", Arg::Text(email))],
+        )));
     }
 
     /// Shows why signing in failed, and lets the user try again (the password, or the code,
     /// is cleared to be typed again).
     pub fn set_error(&mut self, message: String) {
-        self.status = Some(Status::Error(format!("Cannot sign in: {message}")));
+        self.status = Some(Status::Error(tf(
+            "signin-failed",
+            &[("message", Arg::Text(&message))],
+        )));
         if let Mode::Form {
             password,
             on_password,
@@ -150,8 +161,9 @@ impl SignIn {
             Ok(()) => {
                 *code = Some(LineInput::new(false));
                 *on_password = true;
-                self.status = Some(Status::Info(format!(
-                    "Code sent to {email} if it has an account here."
+                self.status = Some(Status::Info(tf(
+                    "signin-code-sent",
+                    &[("email", Arg::Text(email))],
                 )));
             }
             Err(why) => self.status = Some(Status::Error(why)),
@@ -202,13 +214,13 @@ impl SignIn {
                 let secret = code.as_ref().unwrap_or(password).text().trim().to_string();
                 if address.is_empty() {
                     *on_password = false;
-                    Err("enter your email")
+                    Err("signin-enter-email")
                 } else if secret.is_empty() {
                     *on_password = true;
                     Err(if code.is_some() {
-                        "enter the code from the email"
+                        "signin-enter-code"
                     } else {
-                        "enter a password"
+                        "signin-enter-password"
                     })
                 } else if code.is_some() {
                     Ok(Request::SignInWithCode {
@@ -227,7 +239,7 @@ impl SignIn {
         match request {
             Ok(request) => Outcome::Request(request),
             Err(why) => {
-                self.status = Some(Status::Error(why.to_string()));
+                self.status = Some(Status::Error(t(why)));
                 Outcome::Changed
             }
         }
@@ -248,9 +260,7 @@ impl SignIn {
         let address = email.text().trim().to_string();
         if address.is_empty() {
             *on_password = false;
-            self.status = Some(Status::Error(
-                "enter your email first; the code goes there".to_string(),
-            ));
+            self.status = Some(Status::Error(t("signin-email-first")));
             return Outcome::Changed;
         }
         Outcome::Request(Request::RequestCode { email: address })
@@ -299,21 +309,21 @@ impl Component for SignIn {
     fn commands(&self) -> Vec<Command> {
         match &self.mode {
             Mode::Accounts { .. } => vec![
-                Command::labelled(Action::Confirm, "sign in"),
-                Command::labelled(Action::Down, "next account"),
-                Command::labelled(Action::Up, "previous account"),
+                Command::worded(Action::Confirm, "signin-cmd-sign-in"),
+                Command::worded(Action::Down, "signin-cmd-next-account"),
+                Command::worded(Action::Up, "signin-cmd-previous-account"),
             ],
             Mode::Form { code: Some(_), .. } => vec![
-                Command::labelled(Action::Confirm, "sign in with the code"),
+                Command::worded(Action::Confirm, "signin-cmd-with-code"),
                 Command::new(Action::NextField),
-                Command::labelled(Action::RequestCode, "send a new code"),
-                Command::labelled(Action::Close, "back to the password"),
+                Command::worded(Action::RequestCode, "signin-cmd-new-code"),
+                Command::worded(Action::Close, "signin-cmd-back"),
             ],
             Mode::Form { .. } => vec![
-                Command::labelled(Action::Confirm, "sign in"),
+                Command::worded(Action::Confirm, "signin-cmd-sign-in"),
                 Command::new(Action::NextField),
-                Command::labelled(Action::RequestCode, "email me a code"),
-                Command::labelled(Action::Close, "clear the field"),
+                Command::worded(Action::RequestCode, "signin-cmd-email-code"),
+                Command::worded(Action::Close, "signin-cmd-clear"),
                 Command::new(Action::PrevField),
             ],
         }

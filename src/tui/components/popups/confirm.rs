@@ -6,6 +6,7 @@
 
 use crate::tui::action::{Action, Command};
 use crate::tui::components::{DrawCtx, centered};
+use crate::tui::i18n::t;
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,8 +51,8 @@ impl Question {
     /// The two answers, for the hint bar, help and the palette.
     pub fn commands() -> Vec<Command> {
         vec![
-            Command::labelled(Action::Confirm, "yes"),
-            Command::labelled(Action::Close, "no"),
+            Command::worded(Action::Confirm, "confirm-yes"),
+            Command::worded(Action::Close, "confirm-no"),
         ]
     }
 
@@ -77,7 +78,7 @@ impl Question {
         let (yes, no) = (keys(Action::Confirm), keys(Action::Close));
         let short = |k: &str| k.split('/').next().unwrap_or_default().to_string();
         let asked = format!("{} {}/{}", self.text, short(&yes), short(&no));
-        let answers = format!("{yes}: yes · {no}: no");
+        let answers = format!("{yes}: {} · {no}: {}", t("confirm-yes"), t("confirm-no"));
         let longest = asked.chars().count().max(answers.chars().count());
         let width = u16::try_from(longest + 4)
             .unwrap_or(u16::MAX)

@@ -7,11 +7,13 @@
 mod headline;
 
 use crate::client::{Client, OutboxEntry, OutboxState, Resolution, View, WriteId};
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{StaffTicketPatch, TicketOut};
 use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::list::wire_name;
 use crate::tui::components::{Component, DrawCtx, Outcome, Request, centered, wrapped_rows};
+use crate::tui::i18n;
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use chrono::Utc;
@@ -129,8 +131,12 @@ pub fn diff(view: &View, entry: &OutboxEntry) -> Vec<FieldDiff> {
                 Some(TicketOut::Customer(c)) => c.status_label,
                 None => GONE.to_string(),
             };
-            let mine = if *closed { "closed" } else { "reopened" };
-            vec![row("Status", theirs, mine.to_string())]
+            let mine = i18n::t(if *closed {
+                "conflict-closed"
+            } else {
+                "conflict-reopened"
+            });
+            vec![row(&i18n::t("conflict-status"), theirs, mine)]
         }
         Write::SetCcs { id, ccs, .. } => {
             let names = |ids: &[i64]| contact_names(view, ids);
@@ -249,11 +255,11 @@ impl Component for ConflictDialog {
 
     fn commands(&self) -> Vec<Command> {
         vec![
-            Command::labelled(Action::Revert, "keep theirs"),
-            Command::labelled(Action::Save, "apply mine"),
-            Command::labelled(Action::Down, "next conflict"),
-            Command::labelled(Action::Up, "previous conflict"),
-            Command::labelled(Action::Close, "decide later"),
+            Command::worded(Action::Revert, "conflict-keep-theirs"),
+            Command::worded(Action::Save, "conflict-apply-mine"),
+            Command::worded(Action::Down, "conflict-next"),
+            Command::worded(Action::Up, "conflict-previous"),
+            Command::worded(Action::Close, "conflict-decide-later"),
         ]
     }
 
@@ -288,10 +294,14 @@ impl Component for ConflictDialog {
                 headline(&entry.write.describe(), changed.as_ref(), Utc::now()),
                 theme.title,
             ));
-            intro.push(Line::styled(format!("Server: {message}"), theme.muted));
+            let message = [("message", Arg::Text(&message))];
+            intro.push(Line::styled(
+                i18n::tf("conflict-server", &message),
+                theme.muted,
+            ));
             rows = diff(&self.client.view(), entry);
         } else {
-            intro.push(Line::raw("Nothing to settle right now."));
+            intro.push(Line::raw(i18n::t("conflict-nothing")));
         }
         if let Some(e) = &self.error {
             intro.push(Line::styled(e.clone(), theme.error));
@@ -308,8 +318,14 @@ impl Component for ConflictDialog {
         let height = (intro_height + table_height + 4).min(area.height);
         let popup = centered(area, width, height);
         let title = match queue.len() {
-            0 => " Conflicts ".to_string(),
-            n => format!(" Conflict {} of {n} ", self.selected + 1),
+            0 => format!(" {} ", i18n::t("conflict-title")),
+            n => {
+                let at = [
+                    ("at", Arg::from(self.selected + 1)),
+                    ("count", Arg::from(n)),
+                ];
+                format!(" {} ", i18n::tf("conflict-title-of", &at))
+            }
         };
         let key = |a: Action| {
             ctx.keymap
@@ -321,11 +337,11 @@ impl Component for ConflictDialog {
         let footer = Line::from(vec![
             Span::raw(" "),
             Span::styled(key(Action::Revert), theme.key),
-            Span::raw(" keep theirs · "),
+            Span::raw(format!(" {} · ", i18n::t("conflict-keep-theirs"))),
             Span::styled(key(Action::Save), theme.key),
-            Span::raw(" apply mine · "),
+            Span::raw(format!(" {} · ", i18n::t("conflict-apply-mine"))),
             Span::styled(key(Action::Close), theme.key),
-            Span::raw(" later "),
+            Span::raw(format!(" {} ", i18n::t("conflict-later"))),
         ]);
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -342,8 +358,8 @@ impl Component for ConflictDialog {
         if rows.is_empty() {
             return;
         }
-        let header =
-            Row::new(["Field", "Theirs (on the server)", "Mine (your change)"]).style(theme.title);
+        let header = Row::new(["conflict-field", "conflict-theirs", "conflict-mine"].map(i18n::t))
+            .style(theme.title);
         let table = Table::new(
             rows.into_iter()
                 .map(|d| Row::new([d.field, d.theirs, d.mine])),

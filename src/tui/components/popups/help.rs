@@ -1,9 +1,11 @@
 //! The `?` popup: every key of the context it was opened from, grouped by where it works,
 //! generated from the same bindings as the hint bar.
 
+use crate::domain::i18n::Arg;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::text::keys_text;
 use crate::tui::components::{Binding, Component, DrawCtx, Outcome, Request, centered, step};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -72,7 +74,7 @@ impl Help {
                     Span::styled(keys, key_style),
                     Span::raw(pad),
                     Span::raw("  "),
-                    Span::styled(b.label, ctx.theme.popup),
+                    Span::styled(b.label.clone(), ctx.theme.popup),
                 ]));
             }
         }
@@ -88,8 +90,8 @@ impl Component for Help {
     fn commands(&self) -> Vec<Command> {
         vec![
             Command::new(Action::Close),
-            Command::labelled(Action::Down, "scroll down"),
-            Command::labelled(Action::Up, "scroll up"),
+            Command::worded(Action::Down, "help-scroll-down"),
+            Command::worded(Action::Up, "help-scroll-up"),
             Command::new(Action::PageDown),
             Command::new(Action::PageUp),
         ]
@@ -132,16 +134,19 @@ impl Component for Help {
         self.page = usize::from(popup.height.saturating_sub(2)).max(1);
         self.scroll = self.scroll.min(lines.len().saturating_sub(self.page));
         let more = if self.scroll + self.page < lines.len() {
-            " ↓ more "
+            format!(" {} ", t("help-more"))
         } else {
-            ""
+            String::new()
         };
         let block = Block::bordered()
             .padding(Padding::horizontal(1))
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
             .title(Line::styled(
-                format!(" Help: {} ", self.title),
+                format!(
+                    " {} ",
+                    tf("help-title", &[("title", Arg::Text(&self.title))])
+                ),
                 ctx.theme.title,
             ))
             .title_bottom(Line::styled(more, ctx.theme.muted).right_aligned())

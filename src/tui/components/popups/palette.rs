@@ -89,7 +89,7 @@ impl Palette {
             .entries
             .iter()
             .enumerate()
-            .filter_map(|(i, e)| fuzzy_match(query, e.label).map(|(s, p)| (s, i, p)))
+            .filter_map(|(i, e)| fuzzy_match(query, &e.label).map(|(s, p)| (s, i, p)))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         self.matches = scored.into_iter().map(|(_, i, p)| (i, p)).collect();
@@ -255,7 +255,7 @@ mod tests {
     fn entry(action: Action, label: &'static str) -> Binding {
         Binding {
             action,
-            label,
+            label: label.to_string(),
             keys: Vec::new(),
         }
     }

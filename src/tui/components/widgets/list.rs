@@ -24,8 +24,8 @@ impl ListCursor {
         vec![
             Command::new(Action::Down),
             Command::new(Action::Up),
-            Command::labelled(Action::Top, "first row"),
-            Command::labelled(Action::Bottom, "last row"),
+            Command::worded(Action::Top, "list-first-row"),
+            Command::worded(Action::Bottom, "list-last-row"),
             Command::new(Action::PageDown),
             Command::new(Action::PageUp),
         ]

@@ -4,9 +4,11 @@
 
 use crate::client::{Connection, SyncStatus};
 use crate::domain::Role;
+use crate::domain::i18n::Arg;
 use crate::tui::action::Action;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Binding, DrawCtx};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
@@ -20,7 +22,7 @@ pub fn local_time(at: DateTime<Utc>, now: DateTime<Local>) -> String {
     if local.date_naive() == now.date_naive() {
         local.format("%H:%M:%S").to_string()
     } else {
-        local.format("%Y-%m-%d %H:%M").to_string()
+        local.format(&t("format-date-time")).to_string()
     }
 }
 
@@ -129,11 +131,16 @@ fn status_line(info: &StatusInfo<'_>, width: usize, ctx: DrawCtx<'_>) -> Line<'s
                 false,
                 Span::styled(id.email.clone(), ctx.theme.status),
             ));
-            segments.push(Segment::new(1, false, Span::raw(id.role.as_str())));
+            let role = t(&format!("role-{}", id.role.as_str()));
+            segments.push(Segment::new(1, false, Span::raw(role)));
         }
-        None => segments.push(Segment::new(9, false, Span::raw("not signed in"))),
+        None => segments.push(Segment::new(9, false, Span::raw(t("status-not-signed-in")))),
     }
-    segments.push(Segment::new(2, false, Span::raw(info.server.to_string())));
+    let server = match info.server {
+        "embedded" => t("status-embedded"),
+        address => address.to_string(),
+    };
+    segments.push(Segment::new(2, false, Span::raw(server)));
     if let Some(sync) = info.sync {
         segments.extend(sync_segments(sync, info.now, ctx));
     }
@@ -171,8 +178,11 @@ fn line_width(segments: &[Segment]) -> usize {
 /// The notice in lines of at most `width` characters: one line when it fits, else two,
 /// the second ending in `…` when the text is longer still (its start says what happened).
 fn notice_lines(notice: &Notice, width: usize) -> Vec<String> {
-    let prefix = if notice.error { "error: " } else { "" };
-    let text = format!("{prefix}{}", notice.text);
+    let text = if notice.error {
+        tf("status-error", &[("text", Arg::Text(&notice.text))])
+    } else {
+        notice.text.clone()
+    };
     let width = width.max(1);
     if text.chars().count() <= width {
         return vec![text];
@@ -195,16 +205,20 @@ fn sync_segments(sync: &SyncStatus, now: DateTime<Local>, ctx: DrawCtx<'_>) -> V
         .progress
         .map_or((0, false), |p| (p.changes, p.snapshot));
     let state = match sync.connection {
-        Connection::Connecting => Span::styled("… connecting", theme.syncing),
-        Connection::Online => Span::styled("● online", theme.online),
-        Connection::Reconnecting => Span::styled("↻ reconnecting…", theme.syncing),
-        Connection::Offline => Span::styled("○ offline", theme.offline),
-        Connection::Syncing if snapshot => {
-            Span::styled(format!("↻ full sync, {changes} items"), theme.syncing)
-        }
-        Connection::Syncing => Span::styled(format!("↻ syncing, {changes} changes"), theme.syncing),
-        Connection::SignedOut => Span::styled("○ signed out", theme.offline),
-        Connection::CacheOnly => Span::styled("○ cache only", theme.offline),
+        Connection::Connecting => Span::styled(t("sync-connecting"), theme.syncing),
+        Connection::Online => Span::styled(t("sync-online"), theme.online),
+        Connection::Reconnecting => Span::styled(t("sync-reconnecting"), theme.syncing),
+        Connection::Offline => Span::styled(t("sync-offline"), theme.offline),
+        Connection::Syncing if snapshot => Span::styled(
+            tf("sync-full", &[("count", Arg::from(changes))]),
+            theme.syncing,
+        ),
+        Connection::Syncing => Span::styled(
+            tf("sync-changes", &[("count", Arg::from(changes))]),
+            theme.syncing,
+        ),
+        Connection::SignedOut => Span::styled(t("sync-signed-out"), theme.offline),
+        Connection::CacheOnly => Span::styled(t("sync-cache-only"), theme.offline),
     };
     let mut segments = vec![
         Segment::new(9, true, state),
@@ -212,8 +226,8 @@ fn sync_segments(sync: &SyncStatus, now: DateTime<Local>, ctx: DrawCtx<'_>) -> V
             3,
             true,
             Span::raw(match sync.last_sync {
-                Some(at) => format!("synced {}", local_time(at, now)),
-                None => "not synced yet".to_string(),
+                Some(at) => tf("sync-synced", &[("time", Arg::Text(&local_time(at, now)))]),
+                None => t("sync-not-yet"),
             }),
         ),
     ];
@@ -222,30 +236,24 @@ fn sync_segments(sync: &SyncStatus, now: DateTime<Local>, ctx: DrawCtx<'_>) -> V
             9,
             true,
             Span::styled(
-                format!("{} pending", sync.pending_writes),
+                tf("sync-pending", &[("count", Arg::from(sync.pending_writes))]),
                 theme.status.patch(theme.warning),
             ),
         ));
     }
     if sync.conflicts > 0 {
-        let noun = if sync.conflicts == 1 {
-            "conflict"
-        } else {
-            "conflicts"
+        let count = ("count", Arg::from(sync.conflicts));
+        let text = match ctx.keymap.keys(Context::Global, Action::Conflicts).first() {
+            Some(k) => tf(
+                "sync-conflicts-key",
+                &[count, ("key", Arg::Text(&k.to_string()))],
+            ),
+            None => tf("sync-conflicts", &[count]),
         };
-        let how = ctx
-            .keymap
-            .keys(Context::Global, Action::Conflicts)
-            .first()
-            .map(|k| format!(" ({k} to settle)"))
-            .unwrap_or_default();
         segments.push(Segment::new(
             9,
             true,
-            Span::styled(
-                format!("{} {noun}{how}", sync.conflicts),
-                theme.status.patch(theme.error),
-            ),
+            Span::styled(text, theme.status.patch(theme.error)),
         ));
     }
     segments
@@ -256,11 +264,11 @@ fn sync_segments(sync: &SyncStatus, now: DateTime<Local>, ctx: DrawCtx<'_>) -> V
 /// leads to all the others; it reads "more" when hints were cut, so none is lost silently).
 fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static> {
     const PINNED: [Action; 3] = [Action::Palette, Action::Quit, Action::Help];
-    let item = |b: &Binding| -> Option<(String, &'static str)> {
-        b.keys.first().map(|k| (k.to_string(), b.label))
+    let item = |b: &Binding| -> Option<(String, String)> {
+        b.keys.first().map(|k| (k.to_string(), b.label.clone()))
     };
-    let cost = |(k, l): &(String, &'static str)| k.chars().count() + l.len() + 3;
-    let mut pinned: Vec<(String, &'static str)> = PINNED
+    let cost = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 3;
+    let mut pinned: Vec<(String, String)> = PINNED
         .iter()
         .filter_map(|a| hints.iter().find(|b| b.action == *a))
         .filter_map(item)
@@ -290,7 +298,7 @@ fn hint_line(hints: &[Binding], width: usize, ctx: DrawCtx<'_>) -> Line<'static>
             .any(|b| b.action == Action::Help && !b.keys.is_empty())
         && let Some(help) = pinned.last_mut()
     {
-        help.1 = "more";
+        help.1 = t("hint-more");
     }
     chosen.extend(pinned);
     let mut spans = vec![Span::raw(" ")];

@@ -3,6 +3,7 @@
 
 use crate::domain::Role;
 use crate::tui::components::DrawCtx;
+use crate::tui::i18n::t;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,14 +21,14 @@ pub enum TabKind {
 }
 
 impl TabKind {
-    /// The tab's name.
-    pub fn title(self) -> &'static str {
-        match self {
-            TabKind::Tickets => "Tickets",
-            TabKind::Routing => "Routing",
-            TabKind::Portal => "Portal",
-            TabKind::Account => "Account",
-        }
+    /// The tab's name, in the current language.
+    pub fn title(self) -> String {
+        t(match self {
+            TabKind::Tickets => "tab-tickets",
+            TabKind::Routing => "tab-routing",
+            TabKind::Portal => "tab-portal",
+            TabKind::Account => "tab-account",
+        })
     }
 }
 
@@ -127,8 +128,13 @@ pub fn draw(
 
 fn label(index: usize, tab: &Tab, long: bool) -> String {
     match (tab.read_only, long) {
-        (true, true) => format!("{} {} (read-only)", index + 1, tab.kind.title()),
-        (true, false) => format!("{} {} (ro)", index + 1, tab.kind.title()),
+        (true, true) => format!("{} {} {}", index + 1, tab.kind.title(), t("tab-read-only")),
+        (true, false) => format!(
+            "{} {} {}",
+            index + 1,
+            tab.kind.title(),
+            t("tab-read-only-short")
+        ),
         (false, _) => format!("{} {}", index + 1, tab.kind.title()),
     }
 }

@@ -8,6 +8,7 @@ use crate::client::{ApiError, Client};
 use crate::domain::text::strip_control;
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::{DrawCtx, centered};
+use crate::tui::i18n::t;
 use crate::tui::msg::{Answer, Done, PasswordRefusal, TaskId, Tasks};
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -15,8 +16,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
-/// The fields, in order.
-const LABELS: [&str; 3] = ["Current password", "New password", "New password again"];
+/// The catalogue messages naming the fields, in order.
+const LABELS: [&str; 3] = ["password-current", "password-new", "password-again"];
 /// The request's name of each field, in the same order, as a refusal names the field at fault.
 const FIELD_NAMES: [&str; 3] = ["old_password", "new_password", "new_password"];
 /// The popup's width, in cells.
@@ -118,9 +119,9 @@ impl PasswordForm {
         }
         let [old, new, again] = self.fields.each_ref().map(|f| f.text().to_string());
         let refused = if old.is_empty() {
-            Some("Type your current password.".to_string())
+            Some(t("password-type-current"))
         } else if new != again {
-            Some("The two new passwords differ.".to_string())
+            Some(t("password-differ"))
         } else {
             None
         };
@@ -134,7 +135,7 @@ impl PasswordForm {
             let answer = match client.api().change_password(&old, &new).await {
                 Ok(()) => Ok(()),
                 Err(ApiError::Offline(_)) => Err(PasswordRefusal {
-                    why: "The server cannot be reached; try again later.".to_string(),
+                    why: t("password-offline"),
                     field: None,
                 }),
                 Err(e) => Err(PasswordRefusal {
@@ -156,6 +157,7 @@ impl PasswordForm {
             let focused = i == focus;
             let mut line = field.line(theme.input, focused);
             let style = if focused { theme.key } else { theme.muted };
+            let label = t(label);
             line.spans
                 .insert(0, Span::styled(format!("{label:<20} "), style));
             lines.push(line);
@@ -163,12 +165,9 @@ impl PasswordForm {
         lines.push(Line::default());
         lines.push(match &self.phase {
             Phase::Editing(Some(why)) => Line::styled(strip_control(why), theme.error),
-            Phase::Editing(None) => Line::styled(
-                "Your other sessions end; this one stays signed in.",
-                theme.muted,
-            ),
-            Phase::Sending => Line::styled("Changing the password…", theme.muted),
-            Phase::Changed => Line::styled("Password changed.", theme.muted),
+            Phase::Editing(None) => Line::styled(t("password-sessions-end"), theme.muted),
+            Phase::Sending => Line::styled(t("password-changing"), theme.muted),
+            Phase::Changed => Line::styled(t("password-changed"), theme.muted),
         });
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
         let popup = centered(area, WIDTH, height);
@@ -176,7 +175,10 @@ impl PasswordForm {
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focused)
             .padding(Padding::horizontal(1))
-            .title(Line::styled(" Change password ", theme.title));
+            .title(Line::styled(
+                format!(" {} ", t("password-title")),
+                theme.title,
+            ));
         frame.render_widget(Clear, popup);
         frame.render_widget(Paragraph::new(lines).block(block), popup);
     }

@@ -2,10 +2,12 @@
 //! form in a centred box, with the status line under the fields.
 
 use super::{DemoAccount, DemoLogins, FIELD_WIDTH, Mode, SignIn, Status};
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::tui::action::Action;
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::{DrawCtx, centered};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,15 +22,15 @@ impl SignIn {
         match &self.mode {
             Mode::Accounts { logins, selected } => {
                 lines.push(Line::styled(
-                    format!("Demo portal, embedded at {}", self.server),
+                    tf("signin-demo-portal", &[("server", Arg::Text(&self.server))]),
                     ctx.theme.muted,
                 ));
-                lines.push(Line::raw(format!(
-                    "Every demo account's password is {}.",
-                    logins.password
+                lines.push(Line::raw(tf(
+                    "signin-demo-password",
+                    &[("password", Arg::Text(&logins.password))],
                 )));
                 lines.push(Line::default());
-                lines.push(Line::styled("Choose an account:", ctx.theme.title));
+                lines.push(Line::styled(t("signin-choose-account"), ctx.theme.title));
                 lines.extend(self.account_lines(logins, *selected, ctx));
             }
             Mode::Form {
@@ -38,19 +40,28 @@ impl SignIn {
                 code,
             } => {
                 lines.push(Line::styled(
-                    format!("Server: {}", self.server),
+                    tf("signin-server", &[("server", Arg::Text(&self.server))]),
                     ctx.theme.muted,
                 ));
                 lines.push(Line::default());
+                let [email_label, password_label, code_label] =
+                    ["signin-email", "signin-password", "signin-code"].map(t);
+                // Every label as wide as the widest, so the fields line up in either mode.
+                let label_width = [&email_label, &password_label, &code_label]
+                    .iter()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 let second = match code {
-                    Some(code) => ("Code     ", code),
-                    None => ("Password ", password),
+                    Some(code) => (code_label, code),
+                    None => (password_label, password),
                 };
                 for (label, field, focused) in [
-                    ("Email    ", email, !*on_password),
+                    (email_label, email, !*on_password),
                     (second.0, second.1, *on_password),
                 ] {
-                    lines.push(field_line(label, field, focused, ctx));
+                    let label = format!("{label:<label_width$} ");
+                    lines.push(field_line(&label, field, focused, ctx));
                 }
             }
         }
@@ -65,7 +76,10 @@ impl SignIn {
             .padding(Padding::horizontal(1))
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
-            .title(Line::styled(" Sign in to deskport ", ctx.theme.title));
+            .title(Line::styled(
+                format!(" {} ", t("signin-title")),
+                ctx.theme.title,
+            ));
         frame.render_widget(
             Paragraph::new(lines)
                 .block(block)
@@ -94,9 +108,10 @@ impl SignIn {
                 } else {
                     ctx.theme.base
                 };
+                let role = t(&format!("role-{}", a.role.as_str()));
                 let role = match &a.company {
-                    Some(company) => format!("{} · {}", a.role.as_str(), company),
-                    None => a.role.as_str().to_string(),
+                    Some(company) => format!("{role} · {company}"),
+                    None => role,
                 };
                 Line::from(vec![
                     Span::styled(if chosen { "▶ " } else { "  " }, style),
@@ -116,8 +131,11 @@ impl SignIn {
             Status::QuitHint => {
                 let keys = ctx.keymap.keys(Context::SignIn, Action::Quit);
                 let text = match keys.first() {
-                    Some(key) => format!("Nothing to clear; {key} quits."),
-                    None => "Nothing to clear.".to_string(),
+                    Some(key) => tf(
+                        "signin-nothing-to-clear-key",
+                        &[("key", Arg::Text(&key.to_string()))],
+                    ),
+                    None => t("signin-nothing-to-clear"),
                 };
                 Line::styled(text, ctx.theme.muted)
             }

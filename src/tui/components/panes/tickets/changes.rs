@@ -6,9 +6,11 @@ use super::layers::Then;
 use super::popups::Popup;
 use crate::client::Write;
 use crate::domain::Stage;
+use crate::domain::i18n::Arg;
 use crate::domain::wire::StaffTicketPatch;
 use crate::tui::components::popups::confirm::Question;
 use crate::tui::components::{Outcome, Request};
+use crate::tui::i18n::{self, tf};
 use crate::tui::msg::{self, Answer, Done};
 
 impl Tickets {
@@ -31,7 +33,8 @@ impl Tickets {
         };
         self.recording.remove(at);
         if let Answer::Recorded(Err(e)) = done.answer {
-            self.message = Some(format!("could not record the change: {e}"));
+            let why = e.to_string();
+            self.message = Some(tf("tickets-not-recorded", &[("why", Arg::Text(&why))]));
         }
         None
     }
@@ -82,7 +85,11 @@ impl Tickets {
         if t.is_closed() {
             return self.set_closed(t.id(), false);
         }
-        let question = Question::new("Close ticket", format!("Close #{}?", t.id()));
+        let id = [("id", Arg::Number(t.id()))];
+        let question = Question::new(
+            i18n::t("tickets-close-title"),
+            tf("tickets-close-question", &id),
+        );
         self.open_popup(Popup::question(question, Then::Close(t.id())));
         Outcome::Changed
     }

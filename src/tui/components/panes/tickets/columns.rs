@@ -6,6 +6,7 @@ use crate::client::ViewTicket;
 use crate::domain::Stage;
 use crate::domain::portal::CustomerColumn;
 use crate::domain::text::{cut_to_width, strip_control};
+use crate::tui::i18n;
 use std::cmp::Ordering;
 
 /// One column of the table.
@@ -73,26 +74,27 @@ impl Column {
         }
     }
 
-    /// The header.
-    pub fn title(self) -> &'static str {
-        match self {
-            Column::Id => "#",
-            Column::Subject => "Subject",
-            Column::Requester => "Requester",
-            Column::Company => "Company",
-            Column::Stage => "Stage",
-            Column::Priority => "Priority",
-            Column::Owner => "Owner",
-            Column::Inbox => "Inbox",
-            Column::Created => "Opened",
-            Column::Updated => "Updated",
-        }
+    /// The header, in the current language.
+    pub fn title(self) -> String {
+        i18n::t(match self {
+            Column::Id => "column-id",
+            Column::Subject => "column-subject",
+            Column::Requester => "column-requester",
+            Column::Company => "column-company",
+            Column::Stage => "column-stage",
+            Column::Priority => "column-priority",
+            Column::Owner => "column-owner",
+            Column::Inbox => "column-inbox",
+            Column::Created => "column-created",
+            Column::Updated => "column-updated",
+        })
     }
 
     /// Width in cells (for the subject, the least it gets: it takes what is left); room for
     /// the title and the sort arrow at least. `short`: stages in their short labels.
     pub fn width(self, short: bool) -> u16 {
-        match self {
+        let title = u16::try_from(self.title().chars().count() + 2).unwrap_or(u16::MAX);
+        let least = match self {
             Column::Id => 7,
             Column::Subject => SUBJECT_MIN,
             Column::Requester | Column::Owner => 14,
@@ -101,6 +103,11 @@ impl Column {
             Column::Stage => 19,
             Column::Priority => 10,
             Column::Created | Column::Updated => 10,
+        };
+        if self == Column::Subject {
+            least
+        } else {
+            least.max(title)
         }
     }
 
@@ -109,7 +116,7 @@ impl Column {
     pub fn cell(self, t: &ViewTicket, width: u16, short: bool) -> String {
         let text = match (self, short) {
             (Column::Stage, true) => match Stage::parse(t.status()) {
-                Some(stage) => short_stage(stage).to_string(),
+                Some(stage) => short_stage(stage),
                 None => self.text(t),
             },
             _ => self.text(t),
@@ -120,13 +127,13 @@ impl Column {
     /// The whole text of ticket `t` in this column.
     fn text(self, t: &ViewTicket) -> String {
         match self {
-            Column::Id if t.id() < 0 => "new".into(),
+            Column::Id if t.id() < 0 => i18n::t("column-id-new"),
             Column::Id => format!("#{}", t.id()),
             Column::Subject => strip_control(t.subject()).replace('\n', " "),
             Column::Requester => strip_control(t.requester()),
             Column::Company => strip_control(t.company().unwrap_or("")),
             Column::Stage => strip_control(t.status()).replace('_', " "),
-            Column::Priority => t.priority().as_str().into(),
+            Column::Priority => super::thread::priority_name(t.priority()),
             Column::Owner => strip_control(owner_name(t).unwrap_or("—")),
             Column::Inbox => strip_control(inbox_name(t).unwrap_or("")),
             Column::Created => date(t.created_at()),
@@ -151,9 +158,13 @@ impl Column {
     }
 }
 
-/// The date part of an RFC 3339 timestamp.
+/// The date of an RFC 3339 timestamp as the current language writes dates (the text as it
+/// is when it does not parse).
 fn date(rfc3339: &str) -> String {
-    rfc3339.chars().take(10).collect()
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format(&i18n::t("format-date")).to_string(),
+        Err(_) => rfc3339.chars().take(10).collect(),
+    }
 }
 
 /// The least the subject gets: narrower, other columns give way first.
@@ -162,13 +173,13 @@ const SUBJECT_MIN: u16 = 28;
 const STAGE_SHORT: u16 = 10;
 
 /// A stage in at most [`STAGE_SHORT`] cells, for narrow tables.
-fn short_stage(stage: Stage) -> &'static str {
-    match stage {
-        Stage::New => "new",
-        Stage::WaitingOnContact => "on contact",
-        Stage::WaitingOnUs => "on us",
-        Stage::Closed => "closed",
-    }
+fn short_stage(stage: Stage) -> String {
+    i18n::t(match stage {
+        Stage::New => "stage-short-new",
+        Stage::WaitingOnContact => "stage-short-on-contact",
+        Stage::WaitingOnUs => "stage-short-on-us",
+        Stage::Closed => "stage-short-closed",
+    })
 }
 
 /// One way the table makes room when its columns do not fit.

@@ -8,11 +8,13 @@ use super::layers::{Layer, Step, editor_contexts};
 use super::thread::Thread;
 use super::{Open, Outcome};
 use crate::client::Write;
+use crate::domain::i18n::Arg;
 use crate::domain::wire::MessageInput;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::popups::confirm::{Answered, Ask, Question};
 use crate::tui::components::{Component, DrawCtx, Request};
 use crate::tui::editor::{Edited, EditorJob};
+use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{self, Done, TaskId};
 use crossterm::event::KeyEvent;
@@ -61,11 +63,11 @@ impl Composer {
     pub fn new(ticket: i64, internal: bool) -> Self {
         let mut text = TextArea::default();
         text.set_wrap_mode(WrapMode::WordOrGlyph);
-        text.set_placeholder_text(if internal {
-            "Write a note for the team; the customer never sees it."
+        text.set_placeholder_text(t(if internal {
+            "composer-placeholder-note"
         } else {
-            "Write your reply."
-        });
+            "composer-placeholder-reply"
+        }));
         Composer {
             ticket,
             internal,
@@ -79,10 +81,11 @@ impl Composer {
 
     /// The popup's title, e.g. `Reply to #123`.
     pub fn title(&self) -> String {
+        let id = [("id", Arg::Number(self.ticket))];
         if self.internal {
-            format!("Internal note on #{} (staff only)", self.ticket)
+            tf("composer-title-note", &id)
         } else {
-            format!("Reply to #{}", self.ticket)
+            tf("composer-title-reply", &id)
         }
     }
 
@@ -102,11 +105,12 @@ impl Composer {
         match action {
             Action::Close if self.body().trim().is_empty() => return Composed::Discarded,
             Action::Close => {
-                let what = if self.internal { "note" } else { "reply" };
-                self.discard.ask(
-                    Question::new(self.title(), format!("Discard this {what}?")),
-                    (),
-                );
+                let question = t(if self.internal {
+                    "composer-discard-note"
+                } else {
+                    "composer-discard-reply"
+                });
+                self.discard.ask(Question::new(self.title(), question), ());
             }
             Action::Save => return self.send(),
             Action::ExternalEditor => {
@@ -124,11 +128,11 @@ impl Composer {
         let body = self.body();
         let len = body.trim().chars().count();
         if len == 0 {
-            self.error = Some("Write something first.".into());
+            self.error = Some(t("composer-empty"));
             return Composed::Editing;
         }
         if body.chars().count() > MAX_CHARS {
-            self.error = Some(format!("At most {MAX_CHARS} characters, please."));
+            self.error = Some(tf("composer-too-long", &[("max", Arg::from(MAX_CHARS))]));
             return Composed::Editing;
         }
         Composed::Send(Box::new(Write::Message {
@@ -168,7 +172,10 @@ impl Composer {
                 area.move_cursor(ratatui_textarea::CursorMove::End);
                 self.text = area;
             }
-            Err(e) => self.error = Some(format!("{e}; your text is kept")),
+            Err(e) => {
+                let why = e.to_string();
+                self.error = Some(tf("composer-editor-failed", &[("why", Arg::Text(&why))]));
+            }
         }
     }
 
@@ -184,7 +191,7 @@ impl Composer {
         let footer = if let Some(e) = &self.error {
             Line::styled(format!(" {e} "), theme.error)
         } else {
-            Line::styled(" Ctrl-S send · Esc discard · Ctrl-E $EDITOR ", theme.muted)
+            Line::styled(format!(" {} ", t("composer-hint")), theme.muted)
         };
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -216,8 +223,8 @@ impl Component for Composer {
             return self.discard.commands();
         }
         vec![
-            Command::labelled(Action::Save, "send"),
-            Command::labelled(Action::Close, "discard"),
+            Command::worded(Action::Save, "form-cmd-send"),
+            Command::worded(Action::Close, "composer-cmd-discard"),
             Command::new(Action::ExternalEditor),
         ]
     }

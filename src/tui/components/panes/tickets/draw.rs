@@ -7,9 +7,11 @@ use super::glance::Figures;
 use super::table::{self, Shown};
 use super::thread;
 use crate::client::{Connection, View};
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::list::pane_block;
+use crate::tui::i18n;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Modifier;
@@ -33,7 +35,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     }
     if let Some(open) = &mut p.open {
         let id = open.thread.id();
-        let block = pane_block(format!("Ticket #{id}"), ctx);
+        let block = pane_block(i18n::tf("ticket-title", &[("id", Arg::Number(id))]), ctx);
         let inner = block.inner(area).inner(Margin::new(1, 0));
         frame.render_widget(block, area);
         let lines = open.thread.lines(&view, inner.width, ctx);
@@ -51,7 +53,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     let figures = p.figures(&view);
     let title = match (&figures, p.staff) {
         (None, true) => "Tickets · loading…".to_string(),
-        (None, false) => "Your tickets · loading…".to_string(),
+        (None, false) => i18n::t("tickets-yours-loading"),
         (Some(f), true) if !p.marks.is_empty() => format!(
             "Tickets · {} of {} · {} marked",
             f.shown,
@@ -59,7 +61,7 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
             p.marks.len()
         ),
         (Some(f), true) => format!("Tickets · {} of {}", f.shown, f.total),
-        (Some(f), false) => format!("Your tickets · {}", f.shown),
+        (Some(f), false) => i18n::tf("tickets-yours", &[("count", Arg::from(f.shown))]),
     };
     let block = pane_block(title, ctx);
     let inner = block.inner(area);
@@ -83,7 +85,10 @@ pub fn pane(p: &mut Tickets, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
     }
     let Some(figures) = figures else {
         frame.render_widget(
-            Paragraph::new(Line::styled("Loading the cached tickets…", ctx.theme.muted)),
+            Paragraph::new(Line::styled(
+                i18n::t("tickets-loading-cached"),
+                ctx.theme.muted,
+            )),
             body,
         );
         return;
@@ -137,7 +142,10 @@ fn draw_preview(
     let block = Block::new()
         .borders(if wide { Borders::LEFT } else { Borders::TOP })
         .border_style(ctx.theme.border)
-        .title(Line::styled(" Preview ", ctx.theme.muted));
+        .title(Line::styled(
+            format!(" {} ", i18n::t("tickets-preview")),
+            ctx.theme.muted,
+        ));
     let inner = block.inner(area).inner(Margin::new(1, 0));
     frame.render_widget(block, area);
     let Some(t) = p.selected_id(view).and_then(|id| view.ticket(id)) else {
@@ -151,7 +159,10 @@ fn draw_preview(
             .map(|l| Line::raw(l.to_string())),
     );
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Enter: the whole thread", ctx.theme.muted));
+    lines.push(Line::styled(
+        i18n::t("tickets-preview-enter"),
+        ctx.theme.muted,
+    ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -233,7 +244,7 @@ fn filter_line(p: &Tickets, message: Option<String>, ctx: DrawCtx<'_>) -> Line<'
     ];
     if p.filtering && p.filter.selected {
         spans.push(Span::styled(
-            "  (typing replaces it, End adds to it)",
+            format!("  {}", i18n::t("tickets-filter-selected")),
             ctx.theme.muted,
         ));
     } else if p.filtering {
@@ -241,20 +252,26 @@ fn filter_line(p: &Tickets, message: Option<String>, ctx: DrawCtx<'_>) -> Line<'
     }
     if !p.query.unknown.is_empty() {
         spans.push(Span::styled(
-            format!("   not understood: {}", p.query.unknown.join(" ")),
+            format!(
+                "   {}",
+                i18n::tf(
+                    "tickets-filter-unknown",
+                    &[("words", Arg::Text(&p.query.unknown.join(" ")))]
+                )
+            ),
             ctx.theme.warning,
         ));
     }
     Line::from(spans)
 }
 
-fn empty_text(view: &View, unfiltered: bool) -> &'static str {
-    match (view.status.last_sync, view.status.connection) {
-        (None, Connection::Offline) => "Offline, and nothing cached yet.",
-        (None, _) => "Loading tickets…",
-        (Some(_), _) if unfiltered => "No tickets to show.",
-        (Some(_), _) => "No ticket matches the filter.",
-    }
+fn empty_text(view: &View, unfiltered: bool) -> String {
+    i18n::t(match (view.status.last_sync, view.status.connection) {
+        (None, Connection::Offline) => "tickets-empty-offline",
+        (None, _) => "tickets-empty-loading",
+        (Some(_), _) if unfiltered => "tickets-empty",
+        (Some(_), _) => "tickets-empty-filtered",
+    })
 }
 
 /// Lines `lines` take when wrapped to `width` cells (an estimate: wrapping at words may take

@@ -80,7 +80,7 @@ fn allowed_while_loading(action: Action, rows_shown: bool) -> bool {
 }
 
 fn key(sort: Sort) -> (String, bool) {
-    (sort.column.title().to_string(), sort.descending)
+    (format!("{:?}", sort.column), sort.descending)
 }
 
 impl Tickets {

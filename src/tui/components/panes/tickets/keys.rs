@@ -16,17 +16,17 @@ impl Tickets {
     pub(super) fn pane_commands(&self) -> Vec<Command> {
         let mut list = Vec::new();
         if self.filtering {
-            list.push(Command::labelled(Action::Confirm, "keep filter"));
-            list.push(Command::labelled(Action::Close, "clear filter"));
+            list.push(Command::worded(Action::Confirm, "tickets-cmd-keep-filter"));
+            list.push(Command::worded(Action::Close, "tickets-cmd-clear-filter"));
             return list;
         }
         let marked = self.open.is_none() && !self.marks.is_empty();
         if self.open.is_some() {
-            list.push(Command::labelled(Action::Close, "back to list"));
-            list.push(Command::labelled(Action::Down, "scroll down"));
-            list.push(Command::labelled(Action::Up, "scroll up"));
+            list.push(Command::worded(Action::Close, "tickets-cmd-back"));
+            list.push(Command::worded(Action::Down, "help-scroll-down"));
+            list.push(Command::worded(Action::Up, "help-scroll-up"));
         } else {
-            list.push(Command::labelled(Action::Confirm, "open ticket"));
+            list.push(Command::worded(Action::Confirm, "tickets-cmd-open"));
             if marked {
                 list.push(Command::labelled(Action::Close, "clear marks"));
             }
@@ -62,7 +62,7 @@ impl Tickets {
             list.push(Command::new(Action::Note));
             list.push(Command::new(Action::WhoCanSee));
         } else if self.open.is_none() {
-            list.push(Command::labelled(Action::New, "new ticket"));
+            list.push(Command::worded(Action::New, "tickets-cmd-new"));
         }
         list.push(Command::new(Action::Reply));
         list.push(Command::new(Action::ToggleClosed));

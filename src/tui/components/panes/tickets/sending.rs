@@ -5,6 +5,8 @@
 use super::Tickets;
 use super::thread::Thread;
 use crate::client::Write;
+use crate::domain::i18n::Arg;
+use crate::tui::i18n::tf;
 use crate::tui::msg::{Answer, Done, TaskId};
 use std::time::Duration;
 
@@ -29,7 +31,10 @@ impl Tickets {
             let id = match client.submit(write).await {
                 Ok(id) => id,
                 Err(e) => {
-                    return Answer::Delivered(Err(format!("could not record the message: {e}")));
+                    return Answer::Delivered(Err(tf(
+                        "tickets-message-not-recorded",
+                        &[("why", Arg::Text(&e.to_string()))],
+                    )));
                 }
             };
             while client.view().pending_messages(ticket).any(|(w, _)| w == id) {

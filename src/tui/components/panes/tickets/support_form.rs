@@ -16,6 +16,7 @@ use crate::tui::action::{Action, Command};
 use crate::tui::components::popups::confirm::{Answered, Ask, Question};
 use crate::tui::components::widgets::form::{self, Field, Typing, Value};
 use crate::tui::components::{Component, DrawCtx};
+use crate::tui::i18n;
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -23,9 +24,6 @@ use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
 mod draw;
-
-/// What a select field without an answer shows.
-const NO_CHOICE: &str = "(choose)";
 
 /// What became of an action or key given to the form.
 #[derive(Debug)]
@@ -57,7 +55,7 @@ pub struct Form {
 fn empty(kind: FieldKind, options: &[String]) -> Value {
     match kind {
         FieldKind::Select => {
-            let mut choices = vec![(String::new(), NO_CHOICE.to_string())];
+            let mut choices = vec![(String::new(), i18n::t("form-choose"))];
             choices.extend(options.iter().map(|o| (o.clone(), o.clone())));
             Value::Choice {
                 options: choices,
@@ -77,8 +75,12 @@ impl Form {
             ..Field::new(path.to_string(), label, empty(kind, &[]))
         };
         let mut fields = vec![
-            fixed("subject", "Subject", FieldKind::Text),
-            fixed("description", "Description", FieldKind::Multiline),
+            fixed("subject", &i18n::t("form-subject"), FieldKind::Text),
+            fixed(
+                "description",
+                &i18n::t("form-description"),
+                FieldKind::Multiline,
+            ),
         ];
         fields.extend(form.fields.iter().map(|f| Field {
             required: f.required,
@@ -102,7 +104,7 @@ impl Form {
         let values = self.values();
         match self
             .form
-            .check_submission(self.text(0), self.text(1), &values)
+            .check_submission(self.text(0), self.text(1), &values, i18n::language())
         {
             Ok(()) => Vec::new(),
             Err(errors) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
@@ -139,7 +141,8 @@ impl Form {
         let focus = self.fields.focus;
         match action {
             Action::Close if self.fields.is_edited() => {
-                let question = Question::new("New ticket", "Discard this ticket?");
+                let question =
+                    Question::new(i18n::t("form-new-ticket"), i18n::t("form-discard-ticket"));
                 self.discard.ask(question, ());
             }
             Action::NextField => self.fields.focus_on((focus + 1) % len),
@@ -189,10 +192,10 @@ impl Component for Form {
             return self.discard.commands();
         }
         vec![
-            Command::labelled(Action::Save, "send"),
+            Command::worded(Action::Save, "form-cmd-send"),
             Command::new(Action::NextField),
             Command::new(Action::PrevField),
-            Command::labelled(Action::Close, "cancel"),
+            Command::worded(Action::Close, "form-cmd-cancel"),
         ]
     }
 

@@ -4,16 +4,18 @@
 
 use crate::client::{Client, TicketThread, View};
 use crate::domain::Source;
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{Channel, MessageOut, TicketOut};
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::text::wrap;
+use crate::tui::i18n;
 use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
 mod fields;
-pub use fields::{summary, support_form};
+pub use fields::{priority_name, summary, support_form};
 
 /// What is known of the thread being shown.
 #[derive(Debug, Clone)]
@@ -106,7 +108,10 @@ impl Thread {
                 _ => String::new(),
             };
             lines.push(Line::from(vec![
-                Span::styled("── description · ", theme.title),
+                Span::styled(
+                    format!("── {} · ", i18n::t("thread-description")),
+                    theme.title,
+                ),
                 Span::styled(strip_control(t.requester()), theme.title),
                 Span::styled(
                     format!(" · {}{channel}", date_time(t.created_at())),
@@ -117,17 +122,14 @@ impl Thread {
         }
         match &self.loaded {
             Loaded::Waiting if self.id < 0 => {}
-            Loaded::Waiting => lines.push(Line::styled("Loading the thread…", theme.muted)),
+            Loaded::Waiting => lines.push(Line::styled(i18n::t("thread-loading"), theme.muted)),
             Loaded::Failed(e) => lines.push(Line::styled(
-                format!("The thread could not be loaded: {}", strip_control(e)),
+                i18n::tf("thread-failed", &[("why", Arg::Text(&strip_control(e)))]),
                 theme.error,
             )),
             Loaded::Thread(thread) => {
                 if thread.from_cache {
-                    lines.push(Line::styled(
-                        "(from the cache; may be incomplete)",
-                        theme.muted,
-                    ));
+                    lines.push(Line::styled(i18n::t("thread-from-cache"), theme.muted));
                 }
                 for m in &thread.detail.messages {
                     lines.extend(message_header(m, theme));
@@ -136,13 +138,17 @@ impl Thread {
             }
         }
         for (_, input) in view.pending_messages(self.id) {
-            let kind = if input.internal {
-                "internal note"
+            let kind = i18n::t(if input.internal {
+                "thread-note"
             } else {
-                "reply"
-            };
+                "thread-reply"
+            });
             lines.push(Line::styled(
-                format!("── {kind} · you · (pending)"),
+                format!(
+                    "── {kind} · {} · {}",
+                    i18n::t("thread-you"),
+                    i18n::t("thread-pending")
+                ),
                 theme.warning,
             ));
             body(&input.body, input.internal, width, theme, &mut lines);
@@ -184,16 +190,26 @@ fn copied(ccs: &[i64], mail_cc: &[String], view: &View, theme: &Theme) -> Vec<Li
 /// the sender's address and the mail's Cc when staff get them), and for staff each mail
 /// carrying it that failed, with the mail server's answer.
 fn message_header(m: &MessageOut, theme: &Theme) -> Vec<Line<'static>> {
-    let kind = if m.internal { "internal note" } else { "reply" };
+    let kind = i18n::t(if m.internal {
+        "thread-note"
+    } else {
+        "thread-reply"
+    });
     let style = if m.internal {
         theme.warning
     } else {
         theme.title
     };
     let channel = match (&m.channel, &m.sender_address) {
-        (Channel::Email, Some(address)) => format!(" · email from {}", strip_control(address)),
-        (Channel::Email, None) => " · email".to_string(),
-        (Channel::Portal, _) => " · portal".to_string(),
+        (Channel::Email, Some(address)) => format!(
+            " · {}",
+            i18n::tf(
+                "thread-email-from",
+                &[("address", Arg::Text(&strip_control(address)))]
+            )
+        ),
+        (Channel::Email, None) => format!(" · {}", i18n::t("thread-email")),
+        (Channel::Portal, _) => format!(" · {}", i18n::t("thread-portal")),
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("── {kind} · "), style),
@@ -239,13 +255,17 @@ fn body(text: &str, internal: bool, width: u16, theme: &Theme, lines: &mut Vec<L
     lines.push(Line::raw(""));
 }
 
-/// `2026-11-27 13:05` from an RFC 3339 timestamp.
+/// `2026-11-27 13:05` (in English; the current language's way otherwise) from an RFC 3339
+/// timestamp, at its own offset.
 fn date_time(rfc3339: &str) -> String {
-    rfc3339
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replace('T', " ")
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format(&i18n::t("format-date-time")).to_string(),
+        Err(_) => rfc3339
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The conflict dialog's first line: what of mine ran into whose change, and when.
 
 use crate::client::{OutboxEntry, View};
+use crate::domain::i18n::Arg;
 use crate::domain::text::strip_control;
 use crate::domain::wire::TicketOut;
+use crate::tui::i18n::{t, tf};
 use chrono::{DateTime, Utc};
 
 /// The server's last change to what a conflicting write changes, as far as the view knows.
@@ -31,18 +33,18 @@ pub fn last_change(view: &View, entry: &OutboxEntry) -> Option<LastChange> {
     Some(LastChange { at, by })
 }
 
-/// How long before `now` the RFC 3339 time `at` was, as people say it ("3 minutes ago").
+/// How long before `now` the RFC 3339 time `at` was, as people say it in the current
+/// language ("3 minutes ago").
 pub fn ago(at: &str, now: DateTime<Utc>) -> Option<String> {
     let then = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
     let seconds = (now - then).num_seconds().max(0);
-    let (n, unit) = match seconds {
-        0..60 => return Some("just now".to_string()),
-        60..3_600 => (seconds / 60, "minute"),
-        3_600..86_400 => (seconds / 3_600, "hour"),
-        _ => (seconds / 86_400, "day"),
+    let (n, id) = match seconds {
+        0..60 => return Some(t("ago-now")),
+        60..3_600 => (seconds / 60, "ago-minutes"),
+        3_600..86_400 => (seconds / 3_600, "ago-hours"),
+        _ => (seconds / 86_400, "ago-days"),
     };
-    let plural = if n == 1 { "" } else { "s" };
-    Some(format!("{n} {unit}{plural} ago"))
+    Some(tf(id, &[("count", Arg::Number(n))]))
 }
 
 /// The dialog's first line: what of mine (`mine`, described) ran into what, and who made
@@ -54,13 +56,15 @@ pub(super) fn headline(mine: &str, changed: Option<&LastChange>, now: DateTime<U
         .and_then(|c| c.by.as_deref())
         .map(|name| strip_control(name).replace('\n', " ").trim().to_string())
         .filter(|name| !name.is_empty());
+    let mine = ("mine", Arg::Text(mine));
     match (who, when) {
-        (Some(who), Some(when)) => {
-            format!("Your {mine} ran into a change made on the server by {who} {when}.")
-        }
-        (Some(who), None) => format!("Your {mine} ran into a change made on the server by {who}."),
-        (None, Some(when)) => format!("Your {mine} ran into a change made on the server {when}."),
-        (None, None) => format!("Your {mine} ran into a newer change on the server."),
+        (Some(who), Some(when)) => tf(
+            "conflict-by-who-when",
+            &[mine, ("who", Arg::Text(&who)), ("when", Arg::Text(&when))],
+        ),
+        (Some(who), None) => tf("conflict-by-who", &[mine, ("who", Arg::Text(&who))]),
+        (None, Some(when)) => tf("conflict-when", &[mine, ("when", Arg::Text(&when))]),
+        (None, None) => tf("conflict-newer", &[mine]),
     }
 }
 

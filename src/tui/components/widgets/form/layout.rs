@@ -176,7 +176,10 @@ impl<Id: Clone + PartialEq> Form<Id> {
                 lines.push(Line::from(vec![Span::raw("  "), Span::raw(row)]));
             }
             for message in self.errors_of(&f.id) {
-                let text = if message.starts_with("is ") || message.starts_with("must ") {
+                // A message that is only the predicate ("is required", Italian "è un campo
+                // obbligatorio") follows the field's label.
+                let predicate = ["is ", "must ", "è ", "deve ", "non "];
+                let text = if predicate.iter().any(|p| message.starts_with(p)) {
                     format!("  ✗ {label} {message}")
                 } else {
                     format!("  ✗ {message}")

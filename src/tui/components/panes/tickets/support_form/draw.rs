@@ -5,15 +5,11 @@ use super::super::composer::popup_in_pane;
 use super::Form;
 use crate::tui::components::DrawCtx;
 use crate::tui::components::widgets::form::Value;
+use crate::tui::i18n::t;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
-
-/// The footer while a choice field has the focus.
-const CHOICE_HINT: &str = " ←/→ or Space choose · Ctrl-S send · Tab next field · Esc cancel ";
-/// The footer on a text field.
-const TEXT_HINT: &str = " Ctrl-S send · Tab next field · Esc cancel ";
 
 impl Form {
     /// Draws the popup inside the pane drawn over `area`: the fields stacked, scrolled so
@@ -29,7 +25,10 @@ impl Form {
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(theme.border_focused)
-            .title(Line::styled(" New ticket ", theme.title))
+            .title(Line::styled(
+                format!(" {} ", t("form-new-ticket")),
+                theme.title,
+            ))
             .title_bottom(Line::styled(self.hint(), theme.muted));
         frame.render_widget(
             Paragraph::new(lines)
@@ -42,11 +41,12 @@ impl Form {
     }
 
     /// The footer's keys for the focused field.
-    fn hint(&self) -> &'static str {
-        match self.fields.current().map(|f| &f.value) {
-            Some(Value::Choice { .. }) => CHOICE_HINT,
-            _ => TEXT_HINT,
-        }
+    fn hint(&self) -> String {
+        let hint = t(match self.fields.current().map(|f| &f.value) {
+            Some(Value::Choice { .. }) => "form-hint-choice",
+            _ => "form-hint-text",
+        });
+        format!(" {hint} ")
     }
 }
 

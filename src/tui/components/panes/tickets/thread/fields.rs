@@ -4,15 +4,35 @@
 
 use super::date_time;
 use crate::client::{View, ViewTicket};
+use crate::domain::Priority;
 use crate::domain::SupportForm;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{PortalFor, TicketOut};
+use crate::tui::i18n;
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 use std::collections::BTreeMap;
 
-/// Width of the name column; longer names (form labels) are followed by two spaces instead.
+/// Least width of the name column; longer names (form labels) are followed by two spaces
+/// instead.
 const NAME_WIDTH: usize = 10;
+/// The fields every ticket shows, named in the current language (Italian names are longer).
+const NAMED: [&str; 5] = [
+    "column-stage",
+    "column-priority",
+    "column-requester",
+    "column-created",
+    "column-updated",
+];
+
+/// Width of the name column: [`NAME_WIDTH`], wider when a field every ticket shows has a
+/// longer name in the current language, so their values still line up.
+fn name_width() -> usize {
+    NAMED
+        .iter()
+        .map(|id| i18n::t(id).chars().count() + 1)
+        .fold(NAME_WIDTH, usize::max)
+}
 
 /// The portal's support form as the signed-in account sees it, for the labels of the answers.
 pub fn support_form(view: &View) -> Option<&SupportForm> {
@@ -25,7 +45,7 @@ pub fn support_form(view: &View) -> Option<&SupportForm> {
 /// The ticket's title and fields, one a line; `form` labels the support-form answers.
 pub fn summary(t: &ViewTicket, form: Option<&SupportForm>, theme: &Theme) -> Vec<Line<'static>> {
     let id = if t.id() < 0 {
-        "new".to_string()
+        i18n::t("column-id-new")
     } else {
         format!("#{}", t.id())
     };
@@ -34,13 +54,19 @@ pub fn summary(t: &ViewTicket, form: Option<&SupportForm>, theme: &Theme) -> Vec
         theme.title,
     )];
     if t.pending {
-        title.push(Span::styled("  (pending)", theme.warning));
+        title.push(Span::styled(
+            format!("  {}", i18n::t("thread-pending")),
+            theme.warning,
+        ));
     }
     let mut lines = vec![Line::from(title)];
     let mut field = |name: &str, value: &str| push_field(&mut lines, name, value, theme);
-    field("Stage", &strip_control(t.status()).replace('_', " "));
-    field("Priority", t.priority().as_str());
-    field("Requester", t.requester());
+    field(
+        &i18n::t("column-stage"),
+        &strip_control(t.status()).replace('_', " "),
+    );
+    field(&i18n::t("column-priority"), &priority_name(t.priority()));
+    field(&i18n::t("column-requester"), t.requester());
     if t.is_staff_view() {
         field("Email", t.requester_email().unwrap_or(""));
         field("Company", t.company().unwrap_or("—"));
@@ -52,8 +78,8 @@ pub fn summary(t: &ViewTicket, form: Option<&SupportForm>, theme: &Theme) -> Vec
     for (label, value) in answers(t, form) {
         field(&label, &value);
     }
-    field("Opened", &date_time(t.created_at()));
-    field("Updated", &date_time(t.updated_at()));
+    field(&i18n::t("column-created"), &date_time(t.created_at()));
+    field(&i18n::t("column-updated"), &date_time(t.updated_at()));
     lines
 }
 
@@ -85,6 +111,11 @@ fn answers(t: &ViewTicket, form: Option<&SupportForm>) -> Vec<(String, String)> 
     out
 }
 
+/// A priority as the current language names it.
+pub fn priority_name(priority: Priority) -> String {
+    i18n::t(&format!("priority-{}", priority.as_str()))
+}
+
 fn or_dash(value: &str) -> &str {
     if value.trim().is_empty() {
         "—"
@@ -98,8 +129,9 @@ fn or_dash(value: &str) -> &str {
 fn push_field(lines: &mut Vec<Line<'static>>, name: &str, value: &str, theme: &Theme) {
     let name = strip_control(name).replace('\n', " ");
     let width = name.chars().count();
-    let head = if width < NAME_WIDTH {
-        format!("{name:<NAME_WIDTH$}")
+    let column = name_width();
+    let head = if width < column {
+        format!("{name:<column$}")
     } else {
         format!("{name}  ")
     };

@@ -1,0 +1,132 @@
+//! The customer's path in Italian, drawn by the real app over a real customer client of an
+//! in-process demo server whose portal an admin moved to the Italian domain
+//! (`assistenza.deskport.test`): the list, a thread, the support form with its errors and the
+//! consent notice, as insta snapshots at 80×24. Italian words are longer than English ones;
+//! each snapshot was read to check that none is cut where the English fits.
+
+mod common;
+#[path = "client_support/mod.rs"]
+mod support;
+
+use common::render::{Drawn, app, ctrl, key, next, render, settle, signed_in};
+use common::{ADA, CARLA, DEMO_PASSWORD, TestServer, demo_server};
+use crossterm::event::KeyCode;
+use deskport::client::ClientEvent;
+use deskport::tui::Msg;
+use serde_json::json;
+
+/// The screen as [`render`] draws it at 80×24, the last sync time masked as `HH:MM:SS` (the
+/// shared masking knows the English "synced" only).
+fn screen(app: &mut impl Drawn) -> String {
+    let text = render(app, 80, 24);
+    let marker = "sincronizzato ";
+    match text.find(marker) {
+        Some(at) => {
+            let start = at + marker.len();
+            let mut masked = text.clone();
+            masked.replace_range(start..start + "HH:MM:SS".len(), "HH:MM:SS");
+            masked
+        }
+        None => text,
+    }
+}
+
+/// A demo server whose portal is served on the Italian domain.
+async fn italian_portal() -> (TestServer, String) {
+    let ts = demo_server(300).await;
+    let admin = ts.demo_login(ADA).await;
+    ts.set_portal(&admin, json!({"domain": "assistenza.deskport.test"}))
+        .await;
+    let url = format!("http://{}", ts.server.addr);
+    (ts, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customers_list_thread_and_support_form_speak_italian() {
+    let (_ts, url) = italian_portal().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = signed_in(&url, CARLA, DEMO_PASSWORD, dir.path()).await;
+
+    let list = settle(&mut app, 80, 24, "I tuoi ticket").await;
+    for english in [
+        "Your tickets",
+        "Subject",
+        "Updated",
+        "open ticket",
+        "online",
+    ] {
+        assert!(
+            !list.contains(english),
+            "{english:?} left in English:\n{list}"
+        );
+    }
+    assert!(
+        list.contains("Modificato") && list.contains("cliente"),
+        "{list}"
+    );
+    insta::assert_snapshot!("customer_list_it_80x24", screen(&mut app));
+
+    app.update(key(KeyCode::Enter));
+    let thread = settle(&mut app, 80, 24, "── descrizione").await;
+    let thread = if thread.contains("Caricamento della conversazione") {
+        settle(&mut app, 80, 24, "── risposta").await
+    } else {
+        thread
+    };
+    assert!(
+        thread.contains("Ticket n. ") && thread.contains("torna all'elenco"),
+        "{thread}"
+    );
+    insta::assert_snapshot!("customer_thread_it_80x24", screen(&mut app));
+
+    app.update(key(KeyCode::Esc));
+    settle(&mut app, 80, 24, "I tuoi ticket").await;
+    app.update(key('N'));
+    for c in "Stampante spenta".chars() {
+        app.update(key(c));
+    }
+    app.update(ctrl('s'));
+    let form = screen(&mut app);
+    assert!(
+        form.contains("Nuovo ticket") && form.contains("✗ Descrizione è un campo obbligatorio"),
+        "{form}"
+    );
+    insta::assert_snapshot!("support_form_errors_it_80x24", form);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consent_notice_speaks_italian() {
+    let (ts, url) = italian_portal().await;
+    let admin = ts.demo_login(ADA).await;
+    let text = "Conserviamo i tuoi ticket e i tuoi messaggi per rispondere.\n\n\
+        Usando questo portale accetti che Acme Assistenza conservi i dati che ci invii \
+        finché il tuo account resta aperto. Puoi chiederci di cancellarli in qualsiasi \
+        momento.";
+    ts.set_portal(
+        &admin,
+        json!({"consent": {"enabled": true, "required": true, "text": text}}),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let carla = support::start(dir.path(), support::session(&url, CARLA).await).await;
+    let (mut app, mut rx) = app(&url, dir.path());
+    assert!(app.update(Msg::SignedIn(Ok(carla.clone()))));
+    support::until(&carla, "the refused sync", |v| {
+        v.status.last_error.is_some()
+    })
+    .await;
+    let status = carla.view().status.clone();
+    app.update(Msg::Client(ClientEvent::Status(status)));
+    let gate = next(&mut rx, |m| matches!(m, Msg::Consent(_))).await;
+    assert!(app.update(gate));
+    let notice = screen(&mut app);
+    for italian in [
+        "Informativa sul consenso",
+        "accetta",
+        "rifiuta (esci dall'account)",
+    ] {
+        assert!(notice.contains(italian), "no {italian:?} in:\n{notice}");
+    }
+    insta::assert_snapshot!("consent_notice_it_80x24", notice);
+    carla.shutdown().await;
+}
