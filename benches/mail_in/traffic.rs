@@ -18,8 +18,11 @@ const PATIENCE: Duration = Duration::from_secs(300);
 
 /// One mail of the run.
 pub struct Mail {
+    /// The sender (envelope and `From`).
     from: String,
+    /// The one recipient: the support address, or the thread's reply address.
     to: String,
+    /// The whole message.
     text: String,
     /// How the client shows it.
     arrival: Arrival,
@@ -42,11 +45,15 @@ enum Arrival {
 
 /// A sender's own ticket, which their replies go to.
 pub struct Thread {
+    /// The ticket.
     id: i64,
+    /// Its reply address, from the server's mail.
     reply_to: String,
+    /// Its messages before the run.
     messages: i64,
 }
 
+/// A mail asking a new question: mail `n` from `from`, with a signature to fold away.
 fn new_ticket(n: usize, from: &str, support: &str, subject: &str) -> String {
     format!(
         "From: {from}\r\nTo: {support}\r\nSubject: {subject}\r\nMessage-ID: <bench-{n}@senders.test>\r\n\
