@@ -2,8 +2,8 @@
 //! `imap_support`), over IMAPS and over IMAP with STARTTLS, both trusting the test's CA: a
 //! new mail opens a ticket and is marked read, a reply to the ticket's reply address joins
 //! it, a restarted server takes nothing twice (also a message it stored but did not mark),
-//! a mailbox that was down is read once it is back, one server per PostgreSQL database polls
-//! at a time, and staff (only) see the stored original of a mailed ticket and reply.
+//! a mailbox that was down is read once it is back, with IDLE new mail is taken as it
+//! arrives (not at the next poll), one server per PostgreSQL database polls at a time, and staff (only) see the stored original of a mailed ticket and reply.
 
 mod common;
 mod imap_support;
@@ -23,12 +23,14 @@ use std::time::{Duration, Instant};
 /// Polls often, so the tests wait little.
 const POLL: Duration = Duration::from_millis(200);
 
-/// A demo server on `database` (SQLite in `dir` when `None`) taking mail from `dovecot`.
+/// A demo server on `database` (SQLite in `dir` when `None`) taking mail from `dovecot`,
+/// looking at least every `poll`.
 async fn start_server(
     dir: tempfile::TempDir,
     database: Option<String>,
     dovecot: &Dovecot,
     implicit_tls: bool,
+    poll: Duration,
 ) -> TestServer {
     let config = ServerConfig {
         data_dir: dir.path().join("data"),
@@ -42,7 +44,7 @@ async fn start_server(
         &dovecot.url(implicit_tls),
         PASSWORD.into(),
         Some(&dovecot.ca_file()),
-        POLL,
+        poll,
     )
     .expect("IMAP source");
     let store = open_store(&config).await.expect("store opens");
@@ -79,18 +81,25 @@ async fn restart(ts: TestServer, dovecot: &Dovecot, implicit_tls: bool) -> TestS
         ..
     } = ts;
     server.stop().await.expect("stops");
-    start_server(dir, database, dovecot, implicit_tls).await
+    start_server(dir, database, dovecot, implicit_tls, POLL).await
 }
 
-/// A running Dovecot and a server polling it, with Sam (agent) signed in; `None` (the test
-/// skips) where Dovecot is missing.
-async fn desk(implicit_tls: bool) -> Option<(Dovecot, TestServer, String, String)> {
+/// A running Dovecot and a server polling it (at least every `poll`), with Sam (agent)
+/// signed in; `None` (the test skips) where Dovecot is missing.
+async fn desk(implicit_tls: bool, poll: Duration) -> Option<(Dovecot, TestServer, String, String)> {
     if !imap_support::available() {
         return None;
     }
     let dovecot = Dovecot::start(free_port(), free_port());
     let dir = tempfile::tempdir().expect("dir");
-    let ts = start_server(dir, common::stores::database(), &dovecot, implicit_tls).await;
+    let ts = start_server(
+        dir,
+        common::stores::database(),
+        &dovecot,
+        implicit_tls,
+        poll,
+    )
+    .await;
     let sam = ts.demo_login(SAM).await;
     let portal = ts.get("/portal", &sam).await.body;
     let domain = portal["email"]["inbound_domain"]
@@ -165,7 +174,7 @@ async fn reply_address(ts: &TestServer, to: &str, subject: &str) -> String {
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mailed_question_opens_a_ticket_and_the_reply_to_its_address_joins_it() {
-    let Some((mut dovecot, ts, sam, support)) = desk(true).await else {
+    let Some((mut dovecot, ts, sam, support)) = desk(true, POLL).await else {
         return;
     };
     dovecot.deliver(&mail(CARLA, &support, "Toner is empty", Some("toner-1"), "Where do I order toner?"));
@@ -194,7 +203,7 @@ both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_takes_nothing_twice_and_a_mailbox_that_was_down_is_read_when_back() {
     // STARTTLS this time.
-    let Some((mut dovecot, ts, sam, support)) = desk(false).await else {
+    let Some((mut dovecot, ts, sam, support)) = desk(false, POLL).await else {
         return;
     };
     dovecot.deliver(&mail(CARLA, &support, "Before the restart", Some("restart-1"), "One."));
@@ -231,7 +240,7 @@ async fn a_restart_takes_nothing_twice_and_a_mailbox_that_was_down_is_read_when_
 both_stores! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_see_the_original_of_a_mailed_ticket_and_reply_and_customers_do_not() {
-    let Some((mut dovecot, ts, sam, support)) = desk(true).await else {
+    let Some((mut dovecot, ts, sam, support)) = desk(true, POLL).await else {
         return;
     };
     let question = mail(CARLA, &support, "Scanner jams", Some("scan-1"),
@@ -272,6 +281,29 @@ async fn staff_see_the_original_of_a_mailed_ticket_and_reply_and_customers_do_no
     common::assert_error(&ts.get(&elsewhere, &sam).await, 404);
     let anonymous = ts.call("GET", &path, None, None, &[]).await;
     common::assert_error(&anonymous, 401);
+}
+}
+
+both_stores! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_idle_new_mail_is_taken_as_it_arrives_not_at_the_next_poll() {
+    // A poll interval no test waits for: only IDLE brings these mails in time.
+    let Some((mut dovecot, ts, sam, support)) = desk(true, Duration::from_secs(600)).await else {
+        return;
+    };
+    dovecot.deliver(&mail(CARLA, &support, "First while idle", Some("idle-1"), "One."));
+    ticket_titled(&ts, &sam, "First while idle").await;
+    seen(&dovecot, 1).await;
+    for n in 2..=3 {
+        let subject = format!("Mail {n} while idle");
+        let delivered = Instant::now();
+        dovecot.deliver(&mail(CARLA, &support, &subject, Some(&format!("idle-{n}")), "More."));
+        ticket_titled(&ts, &sam, &subject).await;
+        let took = delivered.elapsed();
+        eprintln!("{subject}: a ticket {took:?} after it was delivered");
+        assert!(took < Duration::from_secs(5), "{subject} took {took:?}");
+        seen(&dovecot, n).await;
+    }
 }
 }
 

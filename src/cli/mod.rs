@@ -66,7 +66,8 @@ pub enum Command {
         /// (PEM) from DESKPORT_IMAP_CA_FILE. Unread mail is taken and marked read.
         #[arg(long, value_name = "URL")]
         imap: Option<String>,
-        /// Seconds between polls of the --imap mailbox.
+        /// Seconds between looks at the --imap mailbox; where its server has IDLE, new mail is
+        /// taken as it arrives and this is the longest wait.
         #[arg(long, value_name = "SECONDS", default_value_t = deskport::server::mail_in::imap::DEFAULT_POLL.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
         imap_poll: u64,
         /// Keep the portal in this PostgreSQL database (postgres://USER@HOST:PORT/DB; password

@@ -149,6 +149,8 @@ impl Dovecot {
         } else {
             Command::new(binary)
         };
+        // A process group of its own, so that stopping it reaches every process it started.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let child = cmd
             .arg("-F")
             .arg("-c")
@@ -172,18 +174,16 @@ impl Dovecot {
         }
     }
 
-    /// Stops Dovecot (its master process and so every session); its ports refuse until
+    /// Stops Dovecot: its master process and every session, even one a client keeps open
+    /// (in `IDLE`), which the master's own shutdown may leave running; its ports refuse until
     /// [`resume`](Self::resume).
     pub fn stop(&mut self) {
-        let pid_file = self.dir.path().join("run").join("master.pid");
-        if let Ok(pid) = std::fs::read_to_string(pid_file)
-            && let Some(pid) = pid
-                .trim()
-                .parse()
-                .ok()
-                .and_then(rustix::process::Pid::from_raw)
+        if let Some(group) = self
+            .child
+            .as_ref()
+            .and_then(|c| rustix::process::Pid::from_raw(c.id() as i32))
         {
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::TERM);
         }
         if let Some(mut child) = self.child.take() {
             let _ = child.wait();

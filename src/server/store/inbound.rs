@@ -41,7 +41,7 @@ pub enum InboundAction {
         requester: Requester,
         /// The ticket (its `contact_id` is set from `requester`).
         ticket: Box<NewTicket>,
-        /// Send the requester the "ticket created" mail (never to a machine).
+        /// Send the requester and the CCs the "ticket created" mail (never to a machine).
         confirm: bool,
         /// The contacts to copy on the ticket: the mail's `Cc` addresses that are the
         /// requester's colleagues.

@@ -1,5 +1,8 @@
 //! The poller: on this server's turn (one server per store at a time), open the mailbox, take
-//! each unread message through the desk, mark what was taken `\Seen`, sign out, wait.
+//! each unread message through the desk and mark what was taken `\Seen`. Where the IMAP
+//! server has `IDLE` (RFC 2177), the session stays open and waits for the server to announce
+//! new mail, taking it at once (and looking again at least every poll interval); elsewhere
+//! it signs out and waits the poll interval.
 //!
 //! Nothing is lost or taken twice: a message is read with `BODY.PEEK[]` (which leaves it
 //! unread) and marked only after the store has it; a crash between the two leaves it unread,
@@ -13,31 +16,24 @@ use crate::server::mail_in::parse::header_envelope;
 use crate::server::mail_in::smtp::{Desk, MAX_MESSAGE_BYTES};
 use futures::TryStreamExt;
 use std::convert::Infallible;
+use std::future::Future;
 use std::time::Duration;
 
 /// The longest wait after failures, however many there were.
 const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
-/// How long one poll may take before the connection is given up.
-const POLL_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+/// How long one step with the IMAP server (signing in, taking the unread mail, entering or
+/// leaving `IDLE`) may take before the connection is given up.
+const STEP_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// Polls `source` for as long as the returned future is polled (it stops with the server).
 /// A failure is logged and the next try waits twice as long as the last (from the poll
-/// interval up to 15 minutes); the first poll that works goes back to the interval.
+/// interval up to 15 minutes); a take that works goes back to the interval.
 pub async fn poll_forever(desk: PortalDesk, source: ImapSource) -> Infallible {
     let mut failures: u32 = 0;
     loop {
-        let outcome = tokio::time::timeout(POLL_TIMEOUT, poll_once(&desk, &source))
-            .await
-            .unwrap_or(Err(ImapError::TimedOut(POLL_TIMEOUT)));
-        let wait = match outcome {
-            Ok(taken) => {
-                if taken > 0 {
-                    tracing::info!("took {taken} message(s) from {source}");
-                }
-                failures = 0;
-                source.poll
-            }
+        let wait = match one_turn(&desk, &source, &mut failures).await {
+            Ok(()) => source.poll,
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let wait = backoff(source.poll, failures);
@@ -57,16 +53,68 @@ fn backoff(poll: Duration, failures: u32) -> Duration {
         .min(MAX_BACKOFF.max(poll))
 }
 
-/// One poll, if it is this server's turn; how many messages were taken.
-async fn poll_once(desk: &PortalDesk, source: &ImapSource) -> Result<usize, ImapError> {
+/// `step`, or [`ImapError::TimedOut`] when the IMAP server takes longer than
+/// [`STEP_TIMEOUT`].
+async fn within<T>(step: impl Future<Output = Result<T, ImapError>>) -> Result<T, ImapError> {
+    tokio::time::timeout(STEP_TIMEOUT, step)
+        .await
+        .unwrap_or(Err(ImapError::TimedOut(STEP_TIMEOUT)))
+}
+
+/// This server's turn at the mailbox, if it has it: takes the unread mail, then, where the
+/// IMAP server has `IDLE`, keeps taking new mail as it arrives until something fails (so it
+/// ends with an error); without `IDLE` it signs out after one take. Each take that works
+/// clears `failures`.
+async fn one_turn(
+    desk: &PortalDesk,
+    source: &ImapSource,
+    failures: &mut u32,
+) -> Result<(), ImapError> {
     let Some(_turn) = desk.state.store.mailbox_turn().await? else {
         tracing::debug!("another server polls {source}");
-        return Ok(0);
+        return Ok(());
     };
-    let mut mailbox = open(source).await?;
-    let taken = take_unread(desk, &mut mailbox, source).await?;
-    mailbox.logout().await?;
-    Ok(taken)
+    let mut mailbox = within(open(source)).await?;
+    take(desk, &mut mailbox, source, failures).await?;
+    let capabilities = within(async { Ok(mailbox.capabilities().await?) }).await?;
+    if !capabilities.has_str("IDLE") {
+        return within(async { Ok(mailbox.logout().await?) }).await;
+    }
+    loop {
+        mailbox = until_news(mailbox, source.poll).await?;
+        take(desk, &mut mailbox, source, failures).await?;
+    }
+}
+
+/// Takes the unread mail (see [`take_unread`]) and clears `failures`.
+async fn take(
+    desk: &PortalDesk,
+    mailbox: &mut Mailbox,
+    source: &ImapSource,
+    failures: &mut u32,
+) -> Result<(), ImapError> {
+    let taken = within(take_unread(desk, mailbox, source)).await?;
+    if taken > 0 {
+        tracing::info!("took {taken} message(s) from {source}");
+    }
+    *failures = 0;
+    Ok(())
+}
+
+/// Waits in `IDLE` until the IMAP server announces a change to the mailbox (new mail, a
+/// flag changed elsewhere) or `poll` passed, then leaves `IDLE` and returns the session.
+async fn until_news(mailbox: Mailbox, poll: Duration) -> Result<Mailbox, ImapError> {
+    let mut idle = mailbox.idle();
+    within(async { Ok(idle.init().await?) }).await?;
+    {
+        // The stop source ends the wait when dropped: it lives until the wait is over.
+        let (news, _stop) = idle.wait_with_timeout(poll);
+        // Keep-alives from the server restart the wait's own clock; this one does not.
+        if let Ok(outcome) = tokio::time::timeout(poll, news).await {
+            outcome?;
+        }
+    }
+    within(async { Ok(idle.done().await?) }).await
 }
 
 /// Hands every unread message to the desk, oldest first, marking each it took.

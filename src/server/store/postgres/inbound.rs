@@ -123,9 +123,9 @@ async fn carry_out(c: &Db, sender: &str, action: InboundAction) -> StoreResult<R
                     contact_id,
                     ..*ticket
                 },
+                &ccs,
             )
             .await?;
-            super::ccs::write_ccs(c, row.ticket.id, &ccs).await?;
             execute(
                 c,
                 "UPDATE tickets SET mail_cc = $2 WHERE id = $1",

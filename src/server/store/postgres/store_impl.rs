@@ -240,7 +240,7 @@ impl Store for PostgresStore {
         pg_read!(self, |c| tickets::messages(c, ticket_id))
     }
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
-        pg_write!(self, |c| tickets::create(c, ticket))
+        pg_write!(self, |c| tickets::create(c, ticket, &[]))
     }
     async fn update_ticket(
         &self,

@@ -216,8 +216,9 @@ async fn inbox_exists(c: &Db, id: i64) -> StoreResult<bool> {
     Ok(super::config::inboxes(c).await?.iter().any(|b| b.id == id))
 }
 
-/// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes.
-pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
+/// Creates a ticket, copying the contacts `ccs` on it before its mails are queued (see the
+/// SQLite store's `create`).
+pub async fn create(c: &Db, t: NewTicket, ccs: &[i64]) -> StoreResult<(TicketRow, RouteDecision)> {
     let requester = contact(c, t.contact_id).await.map_err(|e| match e {
         StoreError::NotFound => {
             ValidationError::new("contact_id", format!("no contact with id {}", t.contact_id))
@@ -290,6 +291,9 @@ pub async fn create(c: &Db, t: NewTicket) -> StoreResult<(TicketRow, RouteDecisi
     .await?;
     let id: i64 = get(&added, 0)?;
     append_change(c, "ticket", id, "upsert", None).await?;
+    if !ccs.is_empty() {
+        write_ccs(c, id, ccs).await?;
+    }
     let created = get_ticket(c, id, Reader::Staff).await?;
     enqueue(c, &created, MailEvent::TicketCreated, None).await?;
     enqueue(c, &created, MailEvent::AssignedToYou, None).await?;

@@ -99,8 +99,8 @@ fn carry_out(conn: &Connection, sender: &str, action: InboundAction) -> StoreRes
                     contact_id,
                     ..*ticket
                 },
+                &ccs,
             )?;
-            super::ccs::write_ccs(conn, row.ticket.id, &ccs)?;
             conn.prepare_cached("UPDATE tickets SET mail_cc = ?2 WHERE id = ?1")?
                 .execute(params![row.ticket.id, addresses_text(&cc)?])?;
             if !confirm {

@@ -244,7 +244,7 @@ impl Store for SqliteStore {
         self.read(move |c| tickets::messages(c, ticket_id)).await
     }
     async fn create_ticket(&self, ticket: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
-        self.write(move |c| tickets::create(c, ticket)).await
+        self.write(move |c| tickets::create(c, ticket, &[])).await
     }
     async fn update_ticket(
         &self,

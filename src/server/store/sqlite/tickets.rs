@@ -206,8 +206,14 @@ pub fn messages(conn: &Connection, ticket_id: i64) -> StoreResult<Vec<MessageRow
     Ok(messages)
 }
 
-/// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes.
-pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteDecision)> {
+/// Creates a ticket: rules (or the staff's explicit inbox) decide where it goes. `ccs` are
+/// the contacts copied on it from the start (checked by the caller), written before its
+/// mails are queued so that each of them gets the "ticket created" mail too.
+pub fn create(
+    conn: &Connection,
+    t: NewTicket,
+    ccs: &[i64],
+) -> StoreResult<(TicketRow, RouteDecision)> {
     let requester = contact(conn, t.contact_id).map_err(|e| match e {
         StoreError::NotFound => {
             ValidationError::new("contact_id", format!("no contact with id {}", t.contact_id))
@@ -282,6 +288,9 @@ pub fn create(conn: &Connection, t: NewTicket) -> StoreResult<(TicketRow, RouteD
     ])?;
     let id = conn.last_insert_rowid();
     append_change(conn, "ticket", id, "upsert", None)?;
+    if !ccs.is_empty() {
+        write_ccs(conn, id, ccs)?;
+    }
     let created = get(conn, id, Reader::Staff)?;
     enqueue(conn, &created, MailEvent::TicketCreated, None)?;
     enqueue(conn, &created, MailEvent::AssignedToYou, None)?;
