@@ -111,9 +111,16 @@ impl<Id: Clone + PartialEq> Form<Id> {
                         } else {
                             String::new()
                         };
-                        let first = cut_to_width(first, room.saturating_sub(tail.chars().count()));
-                        spans.push(Span::styled(format!("\"{first}\""), ctx.theme.input));
-                        spans.push(Span::styled(tail, ctx.theme.muted));
+                        // The first line's start only when a few words of it fit.
+                        let left = room.saturating_sub(tail.chars().count());
+                        if left >= 12 || tail.is_empty() {
+                            let first = cut_to_width(first, left);
+                            spans.push(Span::styled(format!("\"{first}\""), ctx.theme.input));
+                            spans.push(Span::styled(tail, ctx.theme.muted));
+                        } else {
+                            spans
+                                .push(Span::styled(tail.trim_start().to_string(), ctx.theme.muted));
+                        }
                     }
                     Value::Choice { options, at } => {
                         let arrows = if editable { " ◂▸" } else { "" };
