@@ -134,9 +134,9 @@ fn scoped_ids(
 /// Runs a page statement with its generic plan. Left to choose, PostgreSQL plans a page
 /// with a cursor afresh on every run (the cursor's value makes each custom plan look cheaper
 /// than the generic one), and planning this seven-table join cost the backend more than
-/// running it: the bench's never-kept page went from 324 to 917 requests/s with generic
-/// plans. Only for this statement: the change log's `seq > $1` read needs its custom plan.
-/// The three statements go out together, so this adds no round trip.
+/// running it: the bench's never-kept page went from 324 to 767 requests/s with this. Only
+/// for this statement: the change log's `seq > $1` read needs its custom plan. The three
+/// statements go out together, so this adds no round trip.
 async fn page(c: &Db, sql: &str, args: &Args) -> StoreResult<Vec<TicketRow>> {
     let params: Vec<&(dyn ToSql + Sync)> = args
         .iter()
