@@ -213,6 +213,11 @@ pub async fn run(
                 continue;
             }
         };
+        // Without it, a response or event written in more than one piece waits for the
+        // client's (delayed, up to 40 ms) ACK of the first before the rest is sent (Nagle).
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!("cannot set TCP_NODELAY on a connection from {peer}: {e}");
+        }
         let Some(permit) = take_slot(&slots, &open).await else {
             if refusal_log.due() {
                 tracing::warn!("refusing connections: all {cap} have a request in flight");
