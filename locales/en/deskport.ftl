@@ -122,6 +122,10 @@ help-title = Help: { $title }
 help-more = ↓ more
 help-scroll-down = scroll down
 help-scroll-up = scroll up
+palette-title = Commands
+palette-none = no matching command
+palette-run = run
+editor-off-over-ssh = the external editor is off over SSH: write here
 
 ## Sign-in
 signin-title = Sign in to deskport

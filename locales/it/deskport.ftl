@@ -121,6 +121,10 @@ help-title = Aiuto: { $title }
 help-more = ↓ altro
 help-scroll-down = scorri giù
 help-scroll-up = scorri su
+palette-title = Comandi
+palette-none = nessun comando corrisponde
+palette-run = esegui
+editor-off-over-ssh = niente editor esterno via SSH: scrivi qui
 
 ## Sign-in
 signin-title = Accedi a deskport

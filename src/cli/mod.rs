@@ -169,7 +169,7 @@ pub enum DomainAction {
 /// language (`LC_ALL`, `LC_MESSAGES`, `LANG`), which the app may change once it runs.
 pub async fn run(cli: Cli) -> color_eyre::Result<()> {
     let language = deskport::tui::i18n::from_environment().unwrap_or_default();
-    deskport::client::language::set(language);
+    deskport::client::language::set_for_process(language);
     match cli.command {
         Some(Command::Serve {
             listen,

@@ -11,18 +11,41 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 thread_local! {
-    /// This thread's language.
-    static CURRENT: Cell<Language> = Cell::new(Language::default());
+    /// This thread's language, once the thread chose one.
+    static CURRENT: Cell<Option<Language>> = const { Cell::new(None) };
 }
 
-/// The language spoken on this thread now.
+/// The process's language (as an index in [`Language::ALL`]): a thread that chose none
+/// speaks it, and so do API clients made there (the local app's sign-in, the CLI).
+static PROCESS: AtomicUsize = AtomicUsize::new(0);
+
+/// The language spoken on this thread now: its own choice, else the process's.
 pub fn current() -> Language {
-    CURRENT.with(Cell::get)
+    CURRENT
+        .with(Cell::get)
+        .unwrap_or_else(|| index_to_language(PROCESS.load(Ordering::Relaxed)))
 }
 
 /// Makes `language` the one spoken on this thread from now on.
 pub fn set(language: Language) {
-    CURRENT.with(|c| c.set(language));
+    CURRENT.with(|c| c.set(Some(language)));
+}
+
+/// Makes `language` the process's: the language of the one user a local app or the CLI
+/// serves. Never called for an app served over SSH, whose process serves many users.
+pub fn set_for_process(language: Language) {
+    PROCESS.store(language_to_index(language), Ordering::Relaxed);
+}
+
+fn index_to_language(at: usize) -> Language {
+    Language::ALL.get(at).copied().unwrap_or_default()
+}
+
+fn language_to_index(language: Language) -> usize {
+    Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or(0)
 }
 
 /// A language shared by the clones of one API client: the app changes it while requests go
@@ -40,16 +63,11 @@ impl SharedLanguage {
 
     /// The language now.
     pub fn get(&self) -> Language {
-        let at = self.0.load(Ordering::Relaxed);
-        Language::ALL.get(at).copied().unwrap_or_default()
+        index_to_language(self.0.load(Ordering::Relaxed))
     }
 
     /// Makes `language` the one asked for from now on.
     pub fn set(&self, language: Language) {
-        let at = Language::ALL
-            .iter()
-            .position(|l| *l == language)
-            .unwrap_or(0);
-        self.0.store(at, Ordering::Relaxed);
+        self.0.store(language_to_index(language), Ordering::Relaxed);
     }
 }

@@ -236,6 +236,7 @@ impl App {
             ClientEvent::ViewChanged { .. } => {
                 if let Screen::Main(main) = &mut self.screen {
                     main.open_setup();
+                    main.view_changed();
                 }
             }
             ClientEvent::Status(_) | ClientEvent::Applied { .. } => {}

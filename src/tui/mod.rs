@@ -89,7 +89,9 @@ pub fn load_config(config_dir: &std::path::Path) -> Result<Config> {
         .map_err(|e| eyre!("bad configuration: {e}"))
 }
 
-/// Runs the app until the user quits.
+/// Runs the app until the user quits. The process then serves this one user, so its
+/// language (the one its API clients start in, the sign-in's included) is the config's.
 pub async fn run(config: Config, options: Options) -> Result<()> {
+    crate::client::language::set_for_process(config.language);
     event_loop::run(config, options).await
 }

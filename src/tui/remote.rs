@@ -48,8 +48,6 @@ pub struct RemoteTerminal {
 }
 
 /// The reason the app gives when asked for the external editor on a remote terminal.
-const NO_EDITOR: &str = "the external editor is off over SSH: write the text here";
-
 /// Runs the app on `terminal` until the user quits or the terminal goes away.
 pub async fn run(config: Config, options: Options, terminal: RemoteTerminal) -> Result<()> {
     let (columns, rows) = terminal.size;
@@ -148,7 +146,7 @@ impl Surface for Remote {
     }
 
     async fn edit(&mut self, _text: String) -> Result<Edited> {
-        Ok(Err(NO_EDITOR.to_string()))
+        Ok(Err(super::i18n::t("editor-off-over-ssh")))
     }
 
     async fn ended(&mut self) -> Result<()> {

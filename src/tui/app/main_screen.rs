@@ -104,6 +104,13 @@ impl Main {
         }
     }
 
+    /// Tells every pane the client's view changed.
+    pub fn view_changed(&mut self) {
+        for pane in &mut self.panes {
+            pane.view_changed();
+        }
+    }
+
     /// The running client.
     pub fn client(&self) -> &Client {
         &self.client

@@ -119,6 +119,10 @@ pub trait Component {
         Some(done)
     }
 
+    /// The client's view changed (a sync brought someone else's change): a pane showing a
+    /// copy of something loaded apart from the view loads it again.
+    fn view_changed(&mut self) {}
+
     /// Scrolls by `rows` (negative: up), from the mouse wheel.
     fn scroll(&mut self, _rows: i32) -> Outcome {
         Outcome::Ignored

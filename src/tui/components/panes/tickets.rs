@@ -336,6 +336,12 @@ impl Component for Tickets {
         Outcome::Changed
     }
 
+    fn view_changed(&mut self) {
+        if let Some(open) = &mut self.open {
+            open.thread.refresh(&self.client, &self.tasks);
+        }
+    }
+
     fn background(&mut self, done: Done) -> Option<Done> {
         let done = match &mut self.open {
             Some(open) => open.thread.receive(done)?,

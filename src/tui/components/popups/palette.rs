@@ -5,6 +5,7 @@ use crate::tui::action::{Action, Command};
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::widgets::text::keys_text;
 use crate::tui::components::{Binding, Component, DrawCtx, Outcome, Request, centered, step};
+use crate::tui::i18n::t;
 use crate::tui::keymap::Context;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -117,7 +118,7 @@ impl Component for Palette {
 
     fn commands(&self) -> Vec<Command> {
         vec![
-            Command::labelled(Action::Confirm, "run"),
+            Command::worded(Action::Confirm, "palette-run"),
             Command::new(Action::Close),
             Command::new(Action::Down),
             Command::new(Action::Up),
@@ -180,7 +181,10 @@ impl Component for Palette {
             .padding(Padding::horizontal(1))
             .border_type(BorderType::Rounded)
             .border_style(ctx.theme.border_focused)
-            .title(Line::styled(" Commands ", ctx.theme.title))
+            .title(Line::styled(
+                format!(" {} ", t("palette-title")),
+                ctx.theme.title,
+            ))
             .style(ctx.theme.popup);
         let inner = block.inner(popup);
         frame.render_widget(Clear, popup);
@@ -233,10 +237,7 @@ impl Component for Palette {
             })
             .collect();
         if items.is_empty() {
-            frame.render_widget(
-                Line::styled("no matching command", ctx.theme.muted),
-                list_area,
-            );
+            frame.render_widget(Line::styled(t("palette-none"), ctx.theme.muted), list_area);
             return;
         }
         let list = List::new(items)

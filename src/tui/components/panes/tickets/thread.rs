@@ -35,6 +35,9 @@ pub struct Thread {
     loaded: Loaded,
     /// The load on its way, until its answer arrives.
     task: Option<TaskId>,
+    /// The ticket's server version when the last load began, to tell when the thread shown
+    /// is behind the ticket (someone else replied).
+    version: Option<i64>,
 }
 
 impl Thread {
@@ -52,7 +55,21 @@ impl Thread {
             id,
             loaded: Loaded::Waiting,
             task,
+            version: client.view().ticket(id).map(|t| t.version()),
         }
+    }
+
+    /// Loads the thread again when the ticket changed on the server since the last load
+    /// began; the thread shown stays until the new one arrives. Whether a load started.
+    pub fn refresh(&mut self, client: &Client, tasks: &Tasks) -> bool {
+        let now = client.view().ticket(self.id).map(|t| t.version());
+        if self.task.is_some() || now == self.version {
+            return false;
+        }
+        let fresh = Thread::load(client, self.id, tasks);
+        self.task = fresh.task;
+        self.version = fresh.version;
+        self.task.is_some()
     }
 
     /// Takes the answer of this thread's load; any other message is given back.
