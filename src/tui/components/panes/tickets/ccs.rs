@@ -318,6 +318,7 @@ impl Component for CcPicker {
             .border_style(ctx.theme.border_focused)
             .padding(Padding::horizontal(1))
             .title(Line::styled(title, ctx.theme.title))
+            .title_bottom(Line::styled(" Space copies or uncopies ", ctx.theme.muted))
             .title_bottom(Line::styled(count, ctx.theme.muted).right_aligned())
             .style(ctx.theme.popup);
         frame.render_widget(Clear, popup);
