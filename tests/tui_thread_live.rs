@@ -3,9 +3,7 @@
 
 mod common;
 
-use common::render::{render, serve, settle, synced_client, wired};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use deskport::tui::action::Action;
+use common::render::{open_thread, render, serve, settle, synced_client, wired};
 use deskport::tui::components::Component;
 use deskport::tui::components::panes::tickets::Tickets;
 use serde_json::{Value, json};
@@ -54,12 +52,7 @@ async fn a_reply_from_elsewhere_shows_in_the_open_thread() {
     )
     .await;
     let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
-    pane.handle(Action::Filter);
-    for c in format!("#{id}").chars() {
-        pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    }
-    pane.handle(Action::Confirm);
-    pane.handle(Action::Confirm);
+    open_thread(&mut pane, &format!("#{id}")).await;
     settle(&mut pane, 120, 40, "── description").await;
     let version = |client: &deskport::client::Client| client.view().ticket(id).map(|t| t.version());
     let before = version(&client);

@@ -7,34 +7,16 @@
 mod common;
 
 use common::mailed::badge_reader_by_mail;
-use common::render::{Wired, render_dated, serve, synced_client, wired};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::render::{open_thread, render_dated, serve, synced_client, wired};
 use deskport::domain::ticket::AuthorKind;
 use deskport::domain::wire::MailState;
 use deskport::server::store::{InboundAction, InboundMail, Reader};
-use deskport::tui::action::Action;
-use deskport::tui::components::Component;
 use deskport::tui::components::panes::tickets::Tickets;
 use std::time::{Duration, Instant};
 
 const CARLA: &str = "carla@acme.test";
 const DAN: &str = "dan@acme.test";
 const GINA: &str = "gina@globex.test";
-
-/// Opens the ticket the filter `text` finds and waits until its thread has arrived.
-async fn open(pane: &mut Wired<Tickets>, text: &str) {
-    pane.handle(Action::Filter);
-    for c in text.chars() {
-        pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    }
-    pane.handle(Action::Confirm);
-    pane.handle(Action::Confirm);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while render_dated(pane, 120, 40).contains("Loading the thread") {
-        assert!(Instant::now() < deadline, "the thread did not load");
-        pane.next(Duration::from_secs(10)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
@@ -135,7 +117,7 @@ async fn staff_see_channel_sender_cc_and_failed_mail_per_message() {
     )
     .await;
     let mut pane = wired(|tasks| Tickets::new(client.clone(), tasks));
-    open(&mut pane, "Badge reader").await;
+    open_thread(&mut pane, "Badge reader").await;
     let screen = render_dated(&mut pane, 120, 40);
     let ccs_at = screen.find("CCs: Dan Ito").expect("the CCs");
     let description_at = screen.find("── description").expect("the description");

@@ -6,6 +6,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use deskport::client::{Client, ClientConfig, Connection, login};
 use deskport::server::demo::{DEFAULT_TICKETS, DEMO_PASSWORD, demo_accounts};
 use deskport::server::{RunningServer, ServerConfig, start};
+use deskport::tui::action::Action;
 use deskport::tui::app::App;
 use deskport::tui::components::panes::tickets::Tickets;
 use deskport::tui::components::{Component, DrawCtx};
@@ -495,5 +496,21 @@ pub async fn mail_when(dir: &Path, wanted: impl Fn(&str) -> bool) -> String {
             dir.display()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Opens the ticket the filter `text` finds (a subject, or `#id`) and waits until its thread
+/// has arrived.
+pub async fn open_thread(pane: &mut Wired<Tickets>, text: &str) {
+    pane.handle(Action::Filter);
+    for c in text.chars() {
+        pane.input(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    pane.handle(Action::Confirm);
+    pane.handle(Action::Confirm);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while render_dated(pane, 120, 40).contains("Loading the thread") {
+        assert!(Instant::now() < deadline, "the thread did not load");
+        pane.next(Duration::from_secs(10)).await;
     }
 }
