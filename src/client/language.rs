@@ -34,18 +34,11 @@ pub fn set(language: Language) {
 /// Makes `language` the process's: the language of the one user a local app or the CLI
 /// serves. Never called for an app served over SSH, whose process serves many users.
 pub fn set_for_process(language: Language) {
-    PROCESS.store(language_to_index(language), Ordering::Relaxed);
+    PROCESS.store(language.index(), Ordering::Relaxed);
 }
 
 fn index_to_language(at: usize) -> Language {
     Language::ALL.get(at).copied().unwrap_or_default()
-}
-
-fn language_to_index(language: Language) -> usize {
-    Language::ALL
-        .iter()
-        .position(|l| *l == language)
-        .unwrap_or(0)
 }
 
 /// A language shared by the clones of one API client: the app changes it while requests go
@@ -68,6 +61,6 @@ impl SharedLanguage {
 
     /// Makes `language` the one asked for from now on.
     pub fn set(&self, language: Language) {
-        self.0.store(language_to_index(language), Ordering::Relaxed);
+        self.0.store(language.index(), Ordering::Relaxed);
     }
 }

@@ -47,7 +47,8 @@ impl Language {
         }
     }
 
-    pub(super) fn index(self) -> usize {
+    /// Its place in [`Language::ALL`].
+    pub fn index(self) -> usize {
         match self {
             Language::English => 0,
             Language::Italian => 1,
