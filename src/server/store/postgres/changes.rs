@@ -123,35 +123,45 @@ pub async fn since(c: &Db, after: i64, limit: usize) -> StoreResult<Vec<ChangeRo
     .collect()
 }
 
+/// Change rows [`touched_since`] reads per statement. A fixed bound makes the statement's
+/// generic plan the right one (walk `changes_pkey` from the cursor, fetch each ticket by
+/// its key): without it the generic plan assumes a third of the log matches `seq > $1` and
+/// hash-joins a scan of every ticket, 100–250 ms for the one row a commit adds, and a pooled
+/// connection whose first reads covered a demo import's thousands of rows switched to that
+/// plan for good (custom plans that large make the generic one look cheaper).
+const TOUCHED_BATCH: usize = 1000;
+
 /// What the changes after `after` touched, with each ticket's scope as it is now, and the
 /// highest sequence number read.
 async fn touched_since(c: &Db, after: i64) -> StoreResult<(i64, Vec<Touched>)> {
-    let found = rows(
-        c,
+    let sql = format!(
         "SELECT ch.seq, ch.entity, ch.entity_id, ch.contact_before, ch.company_before, t.contact_id, t.company_id, ch.staff_only, \
          ch.ccs_before, (SELECT string_agg(CAST(x.contact_id AS TEXT), ',') FROM ticket_ccs x WHERE x.ticket_id = t.id) \
          FROM changes ch LEFT JOIN tickets t ON ch.entity = 'ticket' AND t.id = ch.entity_id \
-         WHERE ch.seq > $1 ORDER BY ch.seq",
-        &[&after],
-    )
-    .await?;
+         WHERE ch.seq > $1 ORDER BY ch.seq LIMIT {TOUCHED_BATCH}"
+    );
     let mut last = after;
-    let mut touched = Vec::with_capacity(found.len());
-    for r in &found {
-        last = get(r, 0)?;
-        let entity: &str = get(r, 1)?;
-        touched.push(match entity {
-            "ticket" => Touched::Ticket {
-                before: scope_at(r, [3, 4, 8])?,
-                now: scope_at(r, [5, 6, 9])?,
-                staff_only: get(r, 7)?,
-            },
-            "portal" => Touched::Portal,
-            "contact" => Touched::Contact(get(r, 2)?),
-            _ => Touched::StaffList,
-        });
+    let mut touched = Vec::new();
+    loop {
+        let found = rows(c, &sql, &[&last]).await?;
+        for r in &found {
+            last = get(r, 0)?;
+            let entity: &str = get(r, 1)?;
+            touched.push(match entity {
+                "ticket" => Touched::Ticket {
+                    before: scope_at(r, [3, 4, 8])?,
+                    now: scope_at(r, [5, 6, 9])?,
+                    staff_only: get(r, 7)?,
+                },
+                "portal" => Touched::Portal,
+                "contact" => Touched::Contact(get(r, 2)?),
+                _ => Touched::StaffList,
+            });
+        }
+        if found.len() < TOUCHED_BATCH {
+            return Ok((last, touched));
+        }
     }
-    Ok((last, touched))
 }
 
 /// Turns committed change rows into pokes for this server's event streams: after each

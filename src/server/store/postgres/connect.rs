@@ -55,8 +55,24 @@ pub fn where_to(config: &tokio_postgres::Config) -> String {
     format!("{host}:{port}")
 }
 
-/// A pool over `config`, with TLS when it asks for it.
-pub fn pool(config: tokio_postgres::Config) -> Result<Pool, ConnectError> {
+/// The session setting every pooled connection starts with: each statement runs its
+/// generic plan, made once per connection. Left to choose, PostgreSQL planned the ticket
+/// page afresh on every request (its cursor, a new value each time, made every custom plan
+/// look cheaper), and planning that seven-table join cost the backend more than running
+/// it; and a statement it did switch to its generic plan stayed there, so how a statement
+/// ran depended on what its first five runs on that connection happened to read. Every
+/// statement the store sends has a generic plan that serves any value (a range read is
+/// bounded by a fixed `LIMIT`).
+const GENERIC_PLANS: &str = "-c plan_cache_mode=force_generic_plan";
+
+/// A pool over `config`, with TLS when it asks for it; its connections plan as
+/// [`GENERIC_PLANS`] says, after any options the URL gives.
+pub fn pool(mut config: tokio_postgres::Config) -> Result<Pool, ConnectError> {
+    let options = match config.get_options() {
+        Some(given) => format!("{given} {GENERIC_PLANS}"),
+        None => GENERIC_PLANS.to_string(),
+    };
+    config.options(options);
     let manager = ManagerConfig {
         recycling_method: RecyclingMethod::Fast,
     };

@@ -131,24 +131,17 @@ fn scoped_ids(
     }
 }
 
-/// Runs a page statement with its generic plan. Left to choose, PostgreSQL plans a page
-/// with a cursor afresh on every run (the cursor's value makes each custom plan look cheaper
-/// than the generic one), and planning this seven-table join cost the backend more than
-/// running it: the bench's never-kept page went from 324 to 767 requests/s with this. Only
-/// for this statement: the change log's `seq > $1` read needs its custom plan. The three
-/// statements go out together, so this adds no round trip.
+/// Runs a page statement (its generic plan, as every pooled connection is set up to use).
 async fn page(c: &Db, sql: &str, args: &Args) -> StoreResult<Vec<TicketRow>> {
     let params: Vec<&(dyn ToSql + Sync)> = args
         .iter()
         .map(|a| a.as_ref() as &(dyn ToSql + Sync))
         .collect();
-    let statement = c.prepare_cached(sql).await?;
-    let ((), found, ()) = futures::try_join!(
-        c.batch_execute("SET plan_cache_mode = force_generic_plan"),
-        c.query(&statement, &params),
-        c.batch_execute("RESET plan_cache_mode"),
-    )?;
-    found.iter().map(ticket_row).collect()
+    rows(c, sql, &params)
+        .await?
+        .iter()
+        .map(ticket_row)
+        .collect()
 }
 
 /// A page of tickets in `scope` matching `q`, newest first.
