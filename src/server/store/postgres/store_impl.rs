@@ -331,8 +331,10 @@ impl Store for PostgresStore {
         pg_read!(self, |c| import::is_empty(c))
     }
     async fn import(&self, batch: ImportBatch) -> StoreResult<()> {
-        pg_write!(self, |c| import::import(c, &batch))?;
-        self.analyze().await
+        pg_write!(self, |c| async {
+            import::import(c, &batch).await?;
+            super::analyze(c).await
+        })
     }
     async fn mail_queue(&self, limit: usize) -> StoreResult<Vec<QueuedMail>> {
         pg_read!(self, |c| mail_queue::list(c, limit))
