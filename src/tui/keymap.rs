@@ -164,7 +164,14 @@ impl Context {
                 MakeDefault,
             ],
             Context::RoutingForm => &[NextField, PrevField, Toggle, New, Delete, Try, Save, Close],
-            Context::Composer => &[NextField, PrevField, Save, Close, ExternalEditor],
+            Context::Composer => &[
+                NextField,
+                PrevField,
+                Save,
+                Close,
+                ExternalEditor,
+                SavedReplies,
+            ],
             Context::Portal => &[
                 Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert, New, Delete, MoveDown,
                 MoveUp, ViewAs, Close,
