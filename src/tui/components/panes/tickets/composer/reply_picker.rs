@@ -64,7 +64,8 @@ impl ReplyPicker {
     }
 
     /// The titles listed now, best match first.
-    pub fn listed(&self) -> Vec<&str> {
+    #[cfg(test)]
+    fn listed(&self) -> Vec<&str> {
         self.matches
             .iter()
             .map(|(i, _)| self.replies[*i].title.as_str())
