@@ -52,31 +52,24 @@ async fn delete(ts: &TestServer, token: &str, id: i64) -> Answer {
 
 /// The saved-reply changes in the sync pages after `cursor`: `(op, id)`.
 async fn feed(ts: &TestServer, token: &str, cursor: &str) -> (Vec<(String, i64)>, String) {
-    let (pages, next) = ts.sync_all(token, cursor, 1000).await;
-    let changes = pages
-        .iter()
-        .flat_map(|p| p["changes"].as_array().cloned().unwrap_or_default())
-        .filter(|c| c["entity"] == "saved_reply")
-        .map(|c| {
-            (
-                c["op"].as_str().unwrap_or_default().to_string(),
-                c["id"].as_i64().unwrap_or_default(),
-            )
-        })
-        .collect();
-    (changes, next)
+    ts.changes_of(token, cursor, "saved_reply").await
+}
+
+/// Tokens of Ada (admin), Sam and Lin (agents) and Carla (customer).
+async fn everyone(ts: &TestServer) -> [String; 4] {
+    [
+        ts.demo_login(ADA).await,
+        ts.demo_login(SAM).await,
+        ts.demo_login(LIN).await,
+        ts.demo_login(CARLA).await,
+    ]
 }
 
 both_stores! {
     #[tokio::test]
     async fn personal_replies_stay_with_their_author_and_shared_ones_with_admins() {
         let ts = demo_server(10).await;
-        let (ada, sam, lin) = (
-            ts.demo_login(ADA).await,
-            ts.demo_login(SAM).await,
-            ts.demo_login(LIN).await,
-        );
-        let carla = ts.demo_login(CARLA).await;
+        let [ada, sam, lin, carla] = everyone(&ts).await;
         let shared = save(&ts, &ada, "Shared greeting", true).await;
         let own = save(&ts, &sam, "Sam's own", false).await;
 
@@ -150,12 +143,7 @@ both_stores! {
     #[tokio::test]
     async fn the_feed_carries_each_staff_member_the_replies_they_may_use() {
         let ts = demo_server(10).await;
-        let (ada, sam, lin) = (
-            ts.demo_login(ADA).await,
-            ts.demo_login(SAM).await,
-            ts.demo_login(LIN).await,
-        );
-        let carla = ts.demo_login(CARLA).await;
+        let [ada, sam, lin, carla] = everyone(&ts).await;
         let shared = save(&ts, &ada, "Shared", true).await;
         let own = save(&ts, &sam, "Own", false).await;
 

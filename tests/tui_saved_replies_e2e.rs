@@ -8,7 +8,6 @@ mod common;
 
 use common::pty::{App, Dirs, eventually, number_after};
 use common::{CARLA, SAM, demo_server};
-use deskport::server::demo::DEMO_PASSWORD;
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -37,12 +36,7 @@ async fn a_saved_reply_is_picked_filled_in_and_sent() {
     let url = format!("http://{}", ts.server.addr);
     let dirs = Dirs::new();
     let mut app = App::start(&dirs, &["--server", &url], &[], (120, 40));
-    app.wait_for("Password");
-    app.send(SAM);
-    app.send("\t");
-    app.send(DEMO_PASSWORD);
-    app.send("\r");
-    app.wait_for("● online");
+    app.sign_in_demo(SAM);
     app.send("[");
     app.send("/");
     app.send("Badge reader at door");

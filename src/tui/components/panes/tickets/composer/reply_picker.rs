@@ -5,7 +5,7 @@
 use crate::domain::SavedReply;
 use crate::domain::text::strip_control;
 use crate::tui::action::{Action, Command};
-use crate::tui::components::popups::palette::fuzzy_match;
+use crate::tui::components::popups::palette::ranked;
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::{DrawCtx, centered, step};
 use crossterm::event::KeyEvent;
@@ -51,15 +51,8 @@ impl ReplyPicker {
     }
 
     fn refilter(&mut self) {
-        let query = self.query.text();
-        let mut scored: Vec<(i64, usize, Vec<usize>)> = self
-            .replies
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| fuzzy_match(query, &r.title).map(|(s, p)| (s, i, p)))
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.matches = scored.into_iter().map(|(_, i, p)| (i, p)).collect();
+        let titles = self.replies.iter().map(|r| r.title.as_str());
+        self.matches = ranked(self.query.text(), titles);
         self.selected = 0;
     }
 
