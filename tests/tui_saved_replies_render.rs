@@ -94,6 +94,17 @@ async fn the_saved_reply_picker_over_the_reply_composer() {
         "{screen}"
     );
     client.shutdown().await;
+
+    // The cache keeps them: a client that never reaches the server still offers them.
+    let offline = synced_client(&url, sam, DEMO_PASSWORD, &dir.path().join("client"), true).await;
+    let titles: Vec<String> = offline
+        .view()
+        .saved_replies
+        .iter()
+        .map(|r| r.item.title.clone())
+        .collect();
+    assert_eq!(titles, ["Password reset", "Refund issued", "Sam's sign-off"]);
+    offline.shutdown().await;
 }
 
 /// The manager opened from the palette: an admin writes a reply (refused first for an unknown
