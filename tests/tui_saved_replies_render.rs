@@ -103,7 +103,10 @@ async fn the_saved_reply_picker_over_the_reply_composer() {
         .iter()
         .map(|r| r.item.title.clone())
         .collect();
-    assert_eq!(titles, ["Password reset", "Refund issued", "Sam's sign-off"]);
+    assert_eq!(
+        titles,
+        ["Password reset", "Refund issued", "Sam's sign-off"]
+    );
     offline.shutdown().await;
 }
 
