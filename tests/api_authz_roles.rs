@@ -17,6 +17,8 @@ enum Target {
     FreshDomain,
     FreshUser,
     UninvitedContact,
+    /// A shared saved reply the admin made.
+    FreshSharedReply,
 }
 
 /// What a request sends.
@@ -54,6 +56,15 @@ fn bulk() -> Value {
 fn no_ccs() -> Value {
     json!({"contact_ids": []})
 }
+fn personal_reply() -> Value {
+    json!({"title": "Matrix reply", "body": "Hi {first_name}"})
+}
+fn shared_reply() -> Value {
+    json!({"title": "Matrix shared reply", "body": "Hi {first_name}", "shared": true})
+}
+fn retitle() -> Value {
+    json!({"title": "Retitled"})
+}
 
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
@@ -80,6 +91,11 @@ fn table() -> Vec<Row> {
         Row("GET",    Fixed("/tickets/999999"),     B::None,               [404, 404, 404, 401]),
         Row("POST",   Fixed("/tickets/bulk"),       B::Fixed(bulk),        [200, 200, 403, 401]),
         Row("PUT",    Fixed("/tickets/999999/ccs"), B::Fixed(no_ccs),      [404, 404, 403, 401]),
+        Row("GET",    Fixed("/saved-replies"),      B::None,               [200, 200, 403, 401]),
+        Row("POST",   Fixed("/saved-replies"),      B::Fixed(personal_reply), [201, 201, 403, 401]),
+        Row("POST",   Fixed("/saved-replies"),      B::Fixed(shared_reply), [201, 403, 403, 401]),
+        Row("PATCH",  FreshSharedReply,             B::Fixed(retitle),     [200, 403, 403, 401]),
+        Row("DELETE", FreshSharedReply,             B::None,               [204, 403, 403, 401]),
         Row("GET",    Fixed("/contacts"),           B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/companies"),          B::None,               [200, 200, 403, 401]),
         Row("GET",    Fixed("/users"),              B::None,               [200, 200, 403, 401]),
@@ -138,6 +154,10 @@ impl Roles {
                     .expect("a staff user");
                 format!("/users/{}", user.id)
             }
+            Target::FreshSharedReply => format!(
+                "/saved-replies/{}",
+                self.fresh("/saved-replies", shared_reply()).await
+            ),
             Target::UninvitedContact => format!(
                 "/contacts/{}/invite",
                 self.callers.contacts["yuki@acme.test"]

@@ -40,19 +40,7 @@ async fn listed(ts: &TestServer, token: &str, id: i64) -> Option<Value> {
 
 /// The ticket changes in the sync pages after `cursor`: `(op, id)`.
 async fn feed(ts: &TestServer, token: &str, cursor: &str) -> (Vec<(String, i64)>, String) {
-    let (pages, next) = ts.sync_all(token, cursor, 1000).await;
-    let changes = pages
-        .iter()
-        .flat_map(|p| p["changes"].as_array().cloned().unwrap_or_default())
-        .filter(|c| c["entity"] == "ticket")
-        .map(|c| {
-            (
-                c["op"].as_str().unwrap_or_default().to_string(),
-                c["id"].as_i64().unwrap_or_default(),
-            )
-        })
-        .collect();
-    (changes, next)
+    ts.changes_of(token, cursor, "ticket").await
 }
 
 both_stores! {

@@ -108,6 +108,8 @@ both_stores! {
         let rule = ts.post("/routing-rules", &admin, rule).await.body["id"].clone();
         let spare = json!({"host": "spare.example.test", "primary_language": "en"});
         assert_eq!(ts.post("/domains", &admin, spare).await.status, 201);
+        let reply = json!({"title": "Spare", "body": "Hi {first_name}", "shared": true});
+        let reply = ts.post("/saved-replies", &admin, reply).await.body["id"].clone();
         let mut checked = 0;
         for (template, operations) in doc["paths"].as_object().expect("paths") {
             let path = if template.starts_with("/inboxes/") {
@@ -116,6 +118,8 @@ both_stores! {
                 template.replace("{id}", &rule.to_string())
             } else if template.starts_with("/contacts/") {
                 template.replace("{id}", &yuki.to_string())
+            } else if template.starts_with("/saved-replies/") {
+                template.replace("{id}", &reply.to_string())
             } else if template.starts_with("/domains/") {
                 template.replace("{host}", "spare.example.test")
             } else {
@@ -218,6 +222,11 @@ fn valid_bodies() -> Vec<(&'static str, &'static str, Value)> {
             json!({"host": "docs.example.test", "primary_language": "en", "system": false}),
         ),
         ("patch", "/portal", json!({"name": "Docs Portal"})),
+        (
+            "post",
+            "/saved-replies",
+            json!({"title": "Docs", "body": "Hi {first_name}", "shared": false}),
+        ),
     ]
 }
 

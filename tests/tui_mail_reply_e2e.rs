@@ -10,7 +10,6 @@ mod mail_support;
 
 use common::pty::{App, Dirs, eventually, number_after};
 use common::{CARLA, DAN, SAM};
-use deskport::server::demo::DEMO_PASSWORD;
 use mail_support::desk::{desk, mail, send};
 use mail_support::{header, mails_to};
 
@@ -35,12 +34,7 @@ async fn an_agent_replies_in_the_app_and_the_mail_is_threaded_then_reaches_a_new
     let url = format!("http://{}", desk.ts.server.addr);
     let dirs = Dirs::new();
     let mut app = App::start(&dirs, &["--server", &url], &[], (120, 40));
-    app.wait_for("Password");
-    app.send(SAM);
-    app.send("\t");
-    app.send(DEMO_PASSWORD);
-    app.send("\r");
-    app.wait_for("● online");
+    app.sign_in_demo(SAM);
     // Every ticket (the rules may have given it an owner already), then the filter.
     app.send("[");
     app.send("/");

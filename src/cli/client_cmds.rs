@@ -1,4 +1,4 @@
-//! `deskport login|sync|tickets|portal`: one-shot commands over the client (session in the
+//! `deskport login|sync|tickets|portal|replies`: one-shot commands over the client (session in the
 //! config dir, cache in the data dir).
 
 use super::failure::{Exit, client_failure, fail, warn};
@@ -12,10 +12,12 @@ use std::io::Write;
 mod login;
 mod portal;
 mod portal_cmds;
+mod replies;
 
 pub use login::{Login, login};
 pub use portal::SET_HELP;
 pub use portal_cmds::{domain_add, domain_rm, portal_set, portal_show};
+pub use replies::{replies_add, replies_list, replies_rm};
 
 /// The stored session, or a hint to sign in.
 fn session() -> Result<Session> {

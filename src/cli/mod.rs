@@ -108,6 +108,12 @@ pub enum Command {
         #[command(subcommand)]
         action: PortalAction,
     },
+    /// Lists, adds or removes saved replies (staff): the shared ones and your own.
+    Replies {
+        /// The saved-reply action.
+        #[command(subcommand)]
+        action: RepliesAction,
+    },
     /// Manages staff accounts directly in a server's data dir.
     Staff {
         /// The staff action.
@@ -143,6 +149,29 @@ pub enum PortalAction {
         /// The domain action.
         #[command(subcommand)]
         action: DomainAction,
+    },
+}
+
+/// `deskport replies` actions.
+#[derive(Debug, Subcommand)]
+pub enum RepliesAction {
+    /// Prints the saved replies you may use (shared and your own).
+    List,
+    /// Saves a reply, e.g. `add "Refund" "Hi {first_name}, …"`; placeholders: {first_name},
+    /// {ticket_number}, {subject}, {agent_name}, {portal_url}.
+    Add {
+        /// What the composer's picker lists and searches.
+        title: String,
+        /// The text; `-` reads it from standard input.
+        body: String,
+        /// Share it with the whole team (admins only).
+        #[arg(long)]
+        shared: bool,
+    },
+    /// Deletes a saved reply (yours, or a shared one as an admin).
+    Rm {
+        /// The reply's id, as `replies list` prints it.
+        id: i64,
     },
 }
 
@@ -226,6 +255,15 @@ pub async fn run(cli: Cli) -> color_eyre::Result<()> {
                     action: DomainAction::Rm { host },
                 },
         }) => client_cmds::domain_rm(&host).await,
+        Some(Command::Replies { action }) => match action {
+            RepliesAction::List => client_cmds::replies_list().await,
+            RepliesAction::Add {
+                title,
+                body,
+                shared,
+            } => client_cmds::replies_add(title, body, shared).await,
+            RepliesAction::Rm { id } => client_cmds::replies_rm(id).await,
+        },
         None => app::run(cli.user, cli.server).await,
     }
 }

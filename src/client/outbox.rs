@@ -259,6 +259,18 @@ async fn send(core: &Core, e: &OutboxEntry) -> Result<Vec<Bump>, ApiError> {
             api.patch_rule(*id, patch, key).await.map(|_| Vec::new())?
         }
         Write::DeleteRule { id } => api.delete_rule(*id, key).await.map(|()| Vec::new())?,
+        Write::CreateSavedReply(input) => api
+            .create_saved_reply(input, key)
+            .await
+            .map(|_| Vec::new())?,
+        Write::PatchSavedReply { id, patch } => api
+            .patch_saved_reply(*id, patch, key)
+            .await
+            .map(|_| Vec::new())?,
+        Write::DeleteSavedReply { id } => api
+            .delete_saved_reply(*id, key)
+            .await
+            .map(|()| Vec::new())?,
     })
 }
 

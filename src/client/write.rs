@@ -6,7 +6,7 @@ use crate::domain::i18n::{self, Arg};
 use crate::domain::portal::PortalPatch;
 use crate::domain::wire::{
     BulkRequest, CcsInput, InboxInput, InboxPatch, MessageInput, RuleInput, RulePatch,
-    StaffTicketPatch, TicketInput,
+    SavedReplyInput, SavedReplyPatch, StaffTicketPatch, TicketInput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +98,20 @@ pub enum Write {
         /// Rule id.
         id: i64,
     },
+    /// Staff: save a reply (shared: admins only).
+    CreateSavedReply(SavedReplyInput),
+    /// Staff: change, share or unshare a saved reply.
+    PatchSavedReply {
+        /// Saved reply id.
+        id: i64,
+        /// The change.
+        patch: SavedReplyPatch,
+    },
+    /// Staff: delete a saved reply.
+    DeleteSavedReply {
+        /// Saved reply id.
+        id: i64,
+    },
 }
 
 impl Write {
@@ -148,6 +162,9 @@ impl Write {
             Write::CreateRule(r) => format!("new rule {}", r.name),
             Write::PatchRule { id, .. } => format!("change to rule {id}"),
             Write::DeleteRule { id } => format!("deleting rule {id}"),
+            Write::CreateSavedReply(r) => format!("new saved reply {}", r.title),
+            Write::PatchSavedReply { id, .. } => format!("change to saved reply {id}"),
+            Write::DeleteSavedReply { id } => format!("deleting saved reply {id}"),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! causes it, and the Portal tab previews the same rendering.
 
 use super::error::ValidationError;
-use super::text::is_valid_host;
+use super::text::{is_valid_host, placeholder_spans};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -154,11 +154,7 @@ fn check_template_text(text: &str, max: usize, one_line: bool) -> Result<(), Str
 
 /// The names of the `{word}` placeholders in `text` (a brace not around a word is text).
 fn placeholders_in(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{').skip(1).filter_map(|after| {
-        let (name, _) = after.split_once('}')?;
-        let word = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        word.then_some(name)
-    })
+    placeholder_spans(text).map(|(_, name)| name)
 }
 
 /// What a template's placeholders become for one mail.

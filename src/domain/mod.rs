@@ -10,6 +10,7 @@ pub mod mail;
 pub mod people;
 pub mod portal;
 pub mod routing;
+pub mod saved_reply;
 pub mod text;
 pub mod ticket;
 pub mod visibility;
@@ -24,4 +25,5 @@ pub use portal::{
 pub use routing::{
     Assignment, Condition, ConditionField, ConditionOp, Inbox, InboxKind, RoutingRule,
 };
+pub use saved_reply::SavedReply;
 pub use ticket::{Message, Priority, Source, Stage, Ticket};

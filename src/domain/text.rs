@@ -192,6 +192,19 @@ pub fn cut_to_width(text: &str, width: usize) -> String {
     out
 }
 
+/// Each `{word}` placeholder in `text` with its byte range (braces included) and its name;
+/// a brace not around a word (letters, digits, `_`) is plain text. Mail templates and saved
+/// replies both write placeholders this way, and both check and fill them through this.
+pub fn placeholder_spans(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    text.match_indices('{').filter_map(move |(open, _)| {
+        let after = &text[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        let word = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        word.then_some((open..open + close + 2, name))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +317,13 @@ mod tests {
             "Desk port Demo 2"
         );
         assert_eq!(kept_unless_edited("plain", "plain"), "plain");
+    }
+
+    #[test]
+    fn placeholder_spans_name_words_in_braces_only() {
+        let text = "Hi {first_name}, {not a word} {x}{";
+        let found: Vec<_> = placeholder_spans(text).collect();
+        assert_eq!(found, vec![(3..15, "first_name"), (30..33, "x")]);
+        assert_eq!(&text[3..15], "{first_name}");
     }
 }

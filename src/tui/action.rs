@@ -138,6 +138,10 @@ actions! {
     ShowOriginal = "show_original";
     /// Continue the text being written in `$EDITOR`.
     ExternalEditor = "external_editor";
+    /// Insert a saved reply at the cursor, its placeholders filled (staff).
+    SavedReplies = "saved_replies";
+    /// Manage saved replies: new, edit, delete, share (staff).
+    ManageSavedReplies = "manage_saved_replies";
     /// Sign out: end the session on the server and forget it here.
     SignOut = "sign_out";
     /// Sign out everywhere: end every session of the account (other devices too).

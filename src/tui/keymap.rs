@@ -52,11 +52,13 @@ pub enum Context {
     Consent,
     /// A yes/no question (see `components::popups::confirm`), the same in every pane.
     Confirm,
+    /// The saved-reply manager over the Tickets pane.
+    SavedReplies,
 }
 
 impl Context {
     /// Every context, in keymap.toml order.
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Global,
         Context::List,
         Context::SignIn,
@@ -74,6 +76,7 @@ impl Context {
         Context::Conflict,
         Context::Consent,
         Context::Confirm,
+        Context::SavedReplies,
     ];
 
     /// The section name in keymap.toml.
@@ -96,6 +99,7 @@ impl Context {
             Context::Conflict => "conflict",
             Context::Consent => "consent",
             Context::Confirm => "confirm",
+            Context::SavedReplies => "saved_replies",
         }
     }
 
@@ -149,6 +153,7 @@ impl Context {
                 WhoCanSee,
                 EditCcs,
                 ShowOriginal,
+                ManageSavedReplies,
                 New,
                 Confirm,
                 Close,
@@ -164,7 +169,14 @@ impl Context {
                 MakeDefault,
             ],
             Context::RoutingForm => &[NextField, PrevField, Toggle, New, Delete, Try, Save, Close],
-            Context::Composer => &[NextField, PrevField, Save, Close, ExternalEditor],
+            Context::Composer => &[
+                NextField,
+                PrevField,
+                Save,
+                Close,
+                ExternalEditor,
+                SavedReplies,
+            ],
             Context::Portal => &[
                 Down, Up, Confirm, Toggle, Save, NextStep, PrevStep, Revert, New, Delete, MoveDown,
                 MoveUp, ViewAs, Close,
@@ -181,6 +193,7 @@ impl Context {
             Context::Conflict => &[Revert, Save, Close, Down, Up],
             Context::Consent => &[Accept, Decline, Down, Up, PageDown, PageUp],
             Context::Confirm => &[Confirm, Close],
+            Context::SavedReplies => &[New, Edit, Delete, Toggle, Close],
         }
     }
 }

@@ -386,6 +386,29 @@ impl TestServer {
         }
     }
 
+    /// The changes to `entity` in the sync pages after `cursor`, as `(op, id)`, and the
+    /// cursor after them.
+    pub async fn changes_of(
+        &self,
+        token: &str,
+        cursor: &str,
+        entity: &str,
+    ) -> (Vec<(String, i64)>, String) {
+        let (pages, next) = self.sync_all(token, cursor, 1000).await;
+        let changes = pages
+            .iter()
+            .flat_map(|p| p["changes"].as_array().cloned().unwrap_or_default())
+            .filter(|c| c["entity"] == entity)
+            .map(|c| {
+                (
+                    c["op"].as_str().unwrap_or_default().to_string(),
+                    c["id"].as_i64().unwrap_or_default(),
+                )
+            })
+            .collect();
+        (changes, next)
+    }
+
     /// The tickets with `subject`, as `token` lists them.
     pub async fn tickets_titled(&self, token: &str, subject: &str) -> Vec<Value> {
         self.all_tickets(token)

@@ -221,6 +221,16 @@ impl<C: vt100::Callbacks + Send + 'static> App<C> {
         self.writer.flush().unwrap();
     }
 
+    /// Signs in on the sign-in screen as the demo account `email` and waits until online.
+    pub fn sign_in_demo(&mut self, email: &str) {
+        self.wait_for("Password");
+        self.send(email);
+        self.send("\t");
+        self.send(PASSWORD);
+        self.send("\r");
+        self.wait_for("● online");
+    }
+
     /// Waits until the app exits; its status.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + TIMEOUT;

@@ -3,6 +3,7 @@
 //! an `Idempotency-Key`).
 
 mod endpoints;
+mod saved_replies;
 mod ticket_mail;
 
 use super::error::ApiError;

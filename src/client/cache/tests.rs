@@ -8,14 +8,14 @@ use crate::domain::routing::{AssignNamed, AssignTarget, ConditionField, MatchMod
 use crate::domain::routing::{ConditionOp, MatchValue};
 use crate::domain::wire::{
     BulkRequest, CcsInput, CustomerTicketInput, InboxInput, InboxPatch, MessageInput, RuleInput,
-    RulePatch, StaffTicketInput, StaffTicketPatch, TicketInput,
+    RulePatch, SavedReplyInput, SavedReplyPatch, StaffTicketInput, StaffTicketPatch, TicketInput,
 };
 use crate::domain::{Assignment, Condition, InboxKind, Priority, Stage};
 use rusqlite::{Connection, params};
 use serde_json::Value;
 
 /// How many variants `Write` has; `op_name` cannot compile without naming each one.
-const VARIANTS: usize = 13;
+const VARIANTS: usize = 16;
 
 /// The tag each variant is stored under.
 fn op_name(write: &Write) -> &'static str {
@@ -33,6 +33,9 @@ fn op_name(write: &Write) -> &'static str {
         Write::CreateRule(_) => "create_rule",
         Write::PatchRule { .. } => "patch_rule",
         Write::DeleteRule { .. } => "delete_rule",
+        Write::CreateSavedReply(_) => "create_saved_reply",
+        Write::PatchSavedReply { .. } => "patch_saved_reply",
+        Write::DeleteSavedReply { .. } => "delete_saved_reply",
     }
 }
 
@@ -147,6 +150,20 @@ fn samples() -> Vec<Write> {
             },
         },
         Write::DeleteRule { id: 5 },
+        Write::CreateSavedReply(SavedReplyInput {
+            title: "Refund".into(),
+            body: "Hi {first_name}".into(),
+            shared: true,
+        }),
+        Write::PatchSavedReply {
+            id: 6,
+            patch: SavedReplyPatch {
+                title: None,
+                body: Some("Hello {first_name}".into()),
+                shared: Some(false),
+            },
+        },
+        Write::DeleteSavedReply { id: 6 },
     ]
 }
 

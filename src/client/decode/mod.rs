@@ -156,5 +156,6 @@ pub(crate) fn decode_item(
         EntityKind::User => Item::User(serde_json::from_str(json)?),
         EntityKind::Contact => Item::Contact(serde_json::from_str(json)?),
         EntityKind::Company => Item::Company(serde_json::from_str(json)?),
+        EntityKind::SavedReply => Item::SavedReply(serde_json::from_str(json)?),
     })
 }

@@ -2,7 +2,7 @@
 
 use super::compact::Compact;
 use crate::domain::wire::PortalFor;
-use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
+use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, SavedReply, User};
 
 /// What one synced change carries, typed.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub(crate) enum Item {
     Contact(Contact),
     /// A company.
     Company(Company),
+    /// A saved reply (the shared ones and the account's own).
+    SavedReply(SavedReply),
 }
 
 impl Item {
@@ -37,6 +39,7 @@ impl Item {
             Item::User(_) => EntityKind::User,
             Item::Contact(_) => EntityKind::Contact,
             Item::Company(_) => EntityKind::Company,
+            Item::SavedReply(_) => EntityKind::SavedReply,
         }
     }
 }
@@ -60,6 +63,8 @@ pub enum EntityKind {
     Contact,
     /// `company`.
     Company,
+    /// `saved_reply`.
+    SavedReply,
 }
 
 impl EntityKind {
@@ -74,6 +79,7 @@ impl EntityKind {
             EntityKind::User => "user",
             EntityKind::Contact => "contact",
             EntityKind::Company => "company",
+            EntityKind::SavedReply => "saved_reply",
         }
     }
 
@@ -88,6 +94,7 @@ impl EntityKind {
             EntityKind::User,
             EntityKind::Contact,
             EntityKind::Company,
+            EntityKind::SavedReply,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

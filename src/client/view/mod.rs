@@ -4,6 +4,7 @@
 pub(crate) mod compact;
 mod delta;
 mod overlay;
+mod saved_replies;
 mod ticket;
 
 pub use delta::EntityKind;
@@ -15,7 +16,7 @@ use super::glance::Glance;
 use super::status::SyncStatus;
 use super::write::{OutboxEntry, OutboxState, WriteId};
 use crate::domain::wire::{AccountOut, MessageInput, PortalFor};
-use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
+use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, SavedReply, User};
 use compact::Compact;
 use std::collections::BTreeMap;
 
@@ -50,6 +51,9 @@ pub struct View {
     /// Routing rules in evaluation order (staff), pending changes applied; pending new rules
     /// have negative ids.
     pub rules: Vec<Marked<RoutingRule>>,
+    /// Saved replies the account may use (staff), by title, pending changes applied;
+    /// pending new ones have negative ids.
+    pub saved_replies: Vec<Marked<SavedReply>>,
     /// Writes not yet confirmed, in order, with conflicts and rejections until dismissed.
     pub outbox: Vec<OutboxEntry>,
     /// Connection and sync state.
@@ -61,6 +65,7 @@ pub struct View {
     base_portal: Option<PortalFor>,
     base_inboxes: BTreeMap<i64, Inbox>,
     base_rules: BTreeMap<i64, RoutingRule>,
+    base_saved_replies: BTreeMap<i64, SavedReply>,
     /// Ids of tickets a pending write currently changes.
     overlaid: Vec<i64>,
     /// The first screen the view holds the tickets of, until the rest are loaded, and the
@@ -82,6 +87,7 @@ impl View {
             companies: BTreeMap::new(),
             inboxes: BTreeMap::new(),
             rules: Vec::new(),
+            saved_replies: Vec::new(),
             outbox: Vec::new(),
             status: SyncStatus::default(),
             tickets: Vec::new(),
@@ -89,6 +95,7 @@ impl View {
             base_portal: None,
             base_inboxes: BTreeMap::new(),
             base_rules: BTreeMap::new(),
+            base_saved_replies: BTreeMap::new(),
             overlaid: Vec::new(),
             glance: None,
             revision: 0,
@@ -223,6 +230,7 @@ impl View {
         self.companies.clear();
         self.base_inboxes.clear();
         self.base_rules.clear();
+        self.base_saved_replies.clear();
     }
 
     /// Puts tickets loaded from the cache in place.
@@ -298,6 +306,9 @@ impl View {
                 Item::Company(c) => {
                     self.companies.insert(c.id, c);
                 }
+                Item::SavedReply(r) => {
+                    self.base_saved_replies.insert(r.id, r);
+                }
                 Item::Ticket(_) => {}
             },
             Delta::Delete(kind, id) => match kind {
@@ -317,6 +328,9 @@ impl View {
                 }
                 EntityKind::Company => {
                     self.companies.remove(&id);
+                }
+                EntityKind::SavedReply => {
+                    self.base_saved_replies.remove(&id);
                 }
                 EntityKind::Ticket => {}
             },
@@ -385,6 +399,8 @@ impl View {
         self.portal = overlay::portal(self.base_portal.as_ref(), &pending);
         self.inboxes = overlay::inboxes(&self.base_inboxes, &pending, &ids);
         self.rules = overlay::rules(&self.base_rules, &pending, &ids);
+        self.saved_replies =
+            saved_replies::shown(&self.base_saved_replies, &pending, &ids, self.account.id);
     }
 }
 

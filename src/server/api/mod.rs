@@ -12,6 +12,7 @@ pub mod people;
 pub mod portal;
 pub mod registration;
 pub mod routing;
+pub mod saved_replies;
 pub mod sync;
 mod ticket_input;
 pub mod tickets;
@@ -55,6 +56,7 @@ pub fn v1() -> OpenApiRouter<SharedState> {
         .merge(registration::router())
         .merge(portal::router())
         .merge(routing::router())
+        .merge(saved_replies::router())
         .merge(tickets::router())
         .merge(ccs::router())
         .merge(people::router())

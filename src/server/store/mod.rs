@@ -29,7 +29,9 @@ pub use crate::domain::wire::{
 
 use crate::domain::routing::RoutingInput;
 use crate::domain::visibility::ReadScope;
-use crate::domain::{Company, Contact, DomainInfo, Inbox, PortalSettings, Role, RoutingRule, User};
+use crate::domain::{
+    Company, Contact, DomainInfo, Inbox, PortalSettings, Role, RoutingRule, SavedReply, User,
+};
 
 /// Everything the API needs from persistence.
 #[async_trait::async_trait]
@@ -168,6 +170,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<RouteDecision>;
 
     /// A page of tickets in `scope`, newest first (a contact's scope reads as a customer).
+    /// The saved replies `user_id` may use: the shared ones and their own, by title.
+    async fn saved_replies(&self, user_id: i64) -> StoreResult<Vec<SavedReply>>;
+    /// One saved reply, whoever owns it (the API decides who may see it).
+    async fn saved_reply(&self, id: i64) -> StoreResult<SavedReply>;
+    /// Stores a new saved reply (validated); returns it with its id.
+    async fn create_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply>;
+    /// Replaces a saved reply (validated).
+    async fn update_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply>;
+    /// Deletes a saved reply.
+    async fn delete_saved_reply(&self, id: i64) -> StoreResult<()>;
     async fn tickets(&self, scope: ReadScope, query: TicketQuery) -> StoreResult<Vec<TicketRow>>;
     /// One ticket, as `reader` sees its version.
     async fn ticket(&self, id: i64, reader: Reader) -> StoreResult<TicketRow>;

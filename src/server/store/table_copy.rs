@@ -15,6 +15,7 @@ pub const MOVED_TABLES: &[&str] = &[
     "contacts",
     "inboxes",
     "routing_rules",
+    "saved_replies",
     "tickets",
     "ticket_ccs",
     "messages",

@@ -87,6 +87,11 @@ async fn meta_snapshot(
         for c in store.contacts().await? {
             out.push(upsert("contact", c.id, &c)?);
         }
+        if let Viewer::Staff { user_id, .. } = viewer {
+            for r in store.saved_replies(*user_id).await? {
+                out.push(upsert("saved_reply", r.id, &r)?);
+            }
+        }
     }
     Ok(out)
 }
@@ -209,7 +214,7 @@ async fn live_page(
         .map(|r| (r.ticket.id, r))
         .collect();
     let mut changes = Vec::with_capacity(order.len());
-    let mut lists = StaffLists::default();
+    let mut lists = StaffLists::for_viewer(viewer);
     for (entity, id) in order {
         match entity.as_str() {
             "ticket" => match tickets.remove(&id) {
@@ -253,12 +258,23 @@ async fn live_page(
 }
 
 /// Staff-only entity lists, loaded at most once per page.
-#[derive(Default)]
 struct StaffLists {
+    /// The staff user whose own saved replies the page carries (0 for none).
+    user_id: i64,
     loaded: HashMap<String, HashMap<i64, Box<RawValue>>>,
 }
 
 impl StaffLists {
+    fn for_viewer(viewer: &Viewer) -> Self {
+        StaffLists {
+            user_id: match viewer {
+                Viewer::Staff { user_id, .. } => *user_id,
+                _ => 0,
+            },
+            loaded: HashMap::new(),
+        }
+    }
+
     async fn change(
         &mut self,
         store: &dyn Store,
@@ -275,6 +291,7 @@ impl StaffLists {
                 "user" => to_map(store.users().await?, |x| x.id)?,
                 "contact" => to_map(store.contacts().await?, |x| x.id)?,
                 "company" => to_map(store.companies().await?, |x| x.id)?,
+                "saved_reply" => to_map(store.saved_replies(self.user_id).await?, |x| x.id)?,
                 _ => return Ok(None),
             };
             self.loaded.insert(entity.to_string(), values);

@@ -19,6 +19,7 @@ mod mail_queue;
 mod people;
 mod rate;
 mod rows;
+mod saved_replies;
 mod schema;
 mod sql;
 mod staff_removal;

@@ -21,6 +21,8 @@
 //!
 //! 7: a ticket's CCs, the CCs before a change, the Cc addresses of received mail (on the
 //! message, or on the ticket it opened) and a queued mail's message, as SQLite's version 9.
+//!
+//! 8: saved replies, as SQLite's version 10.
 
 use super::sql::{Db, describe};
 use crate::server::store::{StoreError, StoreResult};
@@ -127,6 +129,12 @@ ALTER TABLE changes ADD COLUMN ccs_before TEXT;
 ALTER TABLE messages ADD COLUMN cc TEXT;
 ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
 ALTER TABLE mail_queue ADD COLUMN message_ref BIGINT REFERENCES messages(id);
+"#,
+    r#"
+CREATE TABLE saved_replies (
+  id BIGSERIAL PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,
+  owner_id BIGINT REFERENCES users(id));
+CREATE INDEX saved_replies_owner ON saved_replies(owner_id);
 "#,
 ];
 

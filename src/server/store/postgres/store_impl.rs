@@ -4,14 +4,15 @@
 
 use super::{
     Conn, PostgresStore, auth, caller, changes, config, import, mail_queue, people, pg_read,
-    pg_write, staff_removal, tickets,
+    pg_write, saved_replies, staff_removal, tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
 use crate::domain::wire::{OriginalMail, QueuedMail};
 use crate::domain::{
-    Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
+    Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule,
+    SavedReply, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
@@ -203,6 +204,21 @@ impl Store for PostgresStore {
     }
     async fn delete_inbox(&self, id: i64) -> StoreResult<()> {
         pg_write!(self, |c| config::delete_inbox(c, id))
+    }
+    async fn saved_replies(&self, user_id: i64) -> StoreResult<Vec<SavedReply>> {
+        pg_read!(self, |c| saved_replies::saved_replies(c, user_id))
+    }
+    async fn saved_reply(&self, id: i64) -> StoreResult<SavedReply> {
+        pg_read!(self, |c| saved_replies::saved_reply(c, id))
+    }
+    async fn create_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply> {
+        pg_write!(self, |c| saved_replies::create_saved_reply(c, reply))
+    }
+    async fn update_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply> {
+        pg_write!(self, |c| saved_replies::update_saved_reply(c, reply))
+    }
+    async fn delete_saved_reply(&self, id: i64) -> StoreResult<()> {
+        pg_write!(self, |c| saved_replies::delete_saved_reply(c, id))
     }
     async fn open_counts(&self) -> StoreResult<Vec<(i64, i64)>> {
         let counts = pg_read!(self, |c| config::open_counts(c))?;

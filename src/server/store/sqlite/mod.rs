@@ -14,6 +14,7 @@ mod inbound;
 mod mail_queue;
 mod people;
 mod rows;
+mod saved_replies;
 mod schema;
 mod staff_removal;
 mod store_impl;

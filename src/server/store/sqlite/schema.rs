@@ -29,6 +29,8 @@
 //! received mail was copied to (`messages.cc`, and `tickets.mail_cc` for the mail that
 //! opened the ticket: JSON lists), and the message a queued mail
 //! carries (`mail_queue.message_ref`, so a failed reply is flagged on its message).
+//!
+//! 10: saved replies (`saved_replies`: shared when `owner_id` is NULL, else the agent's own).
 
 use rusqlite::Connection;
 
@@ -135,6 +137,12 @@ ALTER TABLE changes ADD COLUMN ccs_before TEXT;
 ALTER TABLE messages ADD COLUMN cc TEXT;
 ALTER TABLE tickets ADD COLUMN mail_cc TEXT;
 ALTER TABLE mail_queue ADD COLUMN message_ref INTEGER REFERENCES messages(id);
+"#,
+    r#"
+CREATE TABLE saved_replies (
+  id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,
+  owner_id INTEGER REFERENCES users(id));
+CREATE INDEX saved_replies_owner ON saved_replies(owner_id);
 "#,
 ];
 

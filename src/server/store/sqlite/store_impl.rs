@@ -1,14 +1,16 @@
 //! [`Store`] for [`SqliteStore`]: each call picks the reader pool or the writer thread.
 
 use super::{
-    FillFrom, SqliteStore, auth, changes, config, mail_queue, people, staff_removal, tickets,
+    FillFrom, SqliteStore, auth, changes, config, mail_queue, people, saved_replies, staff_removal,
+    tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
 use crate::domain::visibility::ReadScope;
 use crate::domain::wire::{OriginalMail, QueuedMail};
 use crate::domain::{
-    Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule, User,
+    Company, Contact, DomainInfo, Inbox, PortalSettings, Registration, Role, RoutingRule,
+    SavedReply, User,
 };
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
@@ -201,6 +203,25 @@ impl Store for SqliteStore {
     }
     async fn delete_inbox(&self, id: i64) -> StoreResult<()> {
         self.write(move |c| config::delete_inbox(c, id)).await
+    }
+    async fn saved_replies(&self, user_id: i64) -> StoreResult<Vec<SavedReply>> {
+        self.read(move |c| saved_replies::saved_replies(c, user_id))
+            .await
+    }
+    async fn saved_reply(&self, id: i64) -> StoreResult<SavedReply> {
+        self.read(move |c| saved_replies::saved_reply(c, id)).await
+    }
+    async fn create_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply> {
+        self.write(move |c| saved_replies::create_saved_reply(c, reply))
+            .await
+    }
+    async fn update_saved_reply(&self, reply: SavedReply) -> StoreResult<SavedReply> {
+        self.write(move |c| saved_replies::update_saved_reply(c, reply))
+            .await
+    }
+    async fn delete_saved_reply(&self, id: i64) -> StoreResult<()> {
+        self.write(move |c| saved_replies::delete_saved_reply(c, id))
+            .await
     }
     async fn open_counts(&self) -> StoreResult<Vec<(i64, i64)>> {
         self.read(|c| {

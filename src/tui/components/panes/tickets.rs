@@ -23,6 +23,7 @@ mod original;
 mod picker;
 mod popups;
 mod prompt;
+mod replies;
 mod rows;
 mod sending;
 mod state;

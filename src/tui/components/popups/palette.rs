@@ -61,6 +61,18 @@ pub fn fuzzy_match(query: &str, text: &str) -> Option<(i64, Vec<usize>)> {
     Some((score, positions))
 }
 
+/// The positions of the `labels` that `query` matches, best first (ties in the labels'
+/// order), each with its matched character positions: how the palette and the composer's
+/// saved-reply picker list what is typed.
+pub fn ranked<'a>(query: &str, labels: impl Iterator<Item = &'a str>) -> Vec<(usize, Vec<usize>)> {
+    let mut scored: Vec<(i64, usize, Vec<usize>)> = labels
+        .enumerate()
+        .filter_map(|(i, label)| fuzzy_match(query, label).map(|(s, p)| (s, i, p)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i, p)| (i, p)).collect()
+}
+
 /// The command palette.
 #[derive(Debug, Clone)]
 pub struct Palette {
@@ -85,15 +97,8 @@ impl Palette {
     }
 
     fn refilter(&mut self) {
-        let query = self.query.text();
-        let mut scored: Vec<(i64, usize, Vec<usize>)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| fuzzy_match(query, &e.label).map(|(s, p)| (s, i, p)))
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.matches = scored.into_iter().map(|(_, i, p)| (i, p)).collect();
+        let labels = self.entries.iter().map(|e| e.label.as_str());
+        self.matches = ranked(self.query.text(), labels);
         self.selected = 0;
     }
 

@@ -2,14 +2,18 @@
 //! and multi-line. `Ctrl-S` sends through the outbox (the message shows at once in the
 //! thread, marked pending); `Esc` closes, asking first (the app's yes/no question) when there
 //! is a draft to lose;
-//! `Ctrl-E` continues the text in `$EDITOR` and takes back what the editor saved.
+//! `Ctrl-E` continues the text in `$EDITOR` and takes back what the editor saved; for staff,
+//! `Ctrl-R` picks a saved reply and inserts it at the cursor with the ticket's details filled
+//! in, highlighting each placeholder the ticket has no value for, for the agent to fill.
 
 use super::layers::{Layer, Step, editor_contexts};
 use super::thread::Thread;
 use super::{Open, Outcome};
-use crate::client::Write;
+use crate::client::{View, ViewTicket, Write};
+use crate::domain::SavedReply;
 use crate::domain::i18n::Arg;
-use crate::domain::wire::MessageInput;
+use crate::domain::saved_reply::{REPLY_PLACEHOLDERS, ReplyValues, fill_reply};
+use crate::domain::wire::{MessageInput, PortalFor};
 use crate::tui::action::{Action, Command};
 use crate::tui::components::popups::confirm::{Answered, Ask, Question};
 use crate::tui::components::{Component, DrawCtx, Request};
@@ -25,7 +29,9 @@ use ratatui::widgets::{Block, BorderType};
 use ratatui_textarea::{TextArea, WrapMode};
 
 mod popup;
+mod reply_picker;
 pub(super) use popup::popup_in_pane;
+use reply_picker::{Picked, ReplyPicker};
 
 /// The longest message the server takes, in characters.
 const MAX_CHARS: usize = 20_000;
@@ -56,6 +62,33 @@ pub struct Composer {
     editing: Option<TaskId>,
     /// What it finished with, for the pane.
     step: Option<Step>,
+    /// Staff: the saved replies and what their placeholders become on this ticket.
+    saved: Option<Saved>,
+    /// The saved-reply picker, while it is open.
+    picker: Option<ReplyPicker>,
+}
+
+/// The saved replies a staff composer offers, as the view held them when it opened.
+#[derive(Debug)]
+struct Saved {
+    replies: Vec<SavedReply>,
+    values: ReplyValues,
+}
+
+/// What a saved reply's placeholders become on `ticket`, from the view: the requester, the
+/// ticket, the signed-in agent and the portal's address.
+fn reply_values(view: &View, ticket: &ViewTicket) -> ReplyValues {
+    let portal_url = view.portal.as_ref().map(|p| match &p.item {
+        PortalFor::Staff(s) => s.portal_url.clone(),
+        PortalFor::Public(p) => p.portal_url.clone(),
+    });
+    ReplyValues {
+        contact_name: Some(ticket.requester().to_string()),
+        ticket_number: Some(ticket.id()),
+        subject: Some(ticket.subject().to_string()),
+        agent_name: Some(view.account.name.clone()),
+        portal_url,
+    }
 }
 
 impl Composer {
@@ -76,6 +109,44 @@ impl Composer {
             error: None,
             editing: None,
             step: None,
+            saved: None,
+            picker: None,
+        }
+    }
+
+    /// Offers `replies` (`Ctrl-R`), filled in with `values`.
+    fn with_saved_replies(mut self, replies: Vec<SavedReply>, values: ReplyValues) -> Self {
+        self.saved = Some(Saved { replies, values });
+        self.highlight_placeholders();
+        self
+    }
+
+    /// Marks every known placeholder still in the text, so one left unfilled is seen.
+    fn highlight_placeholders(&mut self) {
+        if self.saved.is_none() {
+            return;
+        }
+        let names: Vec<&str> = REPLY_PLACEHOLDERS.iter().map(|(name, _)| *name).collect();
+        let pattern = format!(r"\{{({})\}}", names.join("|"));
+        if let Err(e) = self.text.set_search_pattern(pattern) {
+            tracing::warn!("the placeholder pattern does not compile: {e}");
+        }
+    }
+
+    /// Takes an action while the picker is open: a chosen reply goes in at the cursor.
+    fn pick(&mut self, action: Action) {
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        match picker.act(action) {
+            Picked::Open => {}
+            Picked::Closed => self.picker = None,
+            Picked::Chosen(body) => {
+                self.picker = None;
+                if let Some(saved) = &self.saved {
+                    self.text.insert_str(fill_reply(&body, &saved.values));
+                }
+            }
         }
     }
 
@@ -96,6 +167,10 @@ impl Composer {
 
     /// Sends or closes; other actions are swallowed so keys never leak to the pane.
     fn act(&mut self, action: Action) -> Composed {
+        if self.picker.is_some() {
+            self.pick(action);
+            return Composed::Editing;
+        }
         if self.asking() {
             return match self.discard.answer(action) {
                 Answered::Yes(()) => Composed::Discarded,
@@ -113,6 +188,12 @@ impl Composer {
                 self.discard.ask(Question::new(self.title(), question), ());
             }
             Action::Save => return self.send(),
+            Action::SavedReplies => {
+                if let Some(saved) = &self.saved {
+                    self.error = None;
+                    self.picker = Some(ReplyPicker::new(saved.replies.clone()));
+                }
+            }
             Action::ExternalEditor => {
                 let job = EditorJob::new(self.body());
                 self.editing = Some(job.task());
@@ -171,6 +252,7 @@ impl Composer {
                 area.move_cursor(ratatui_textarea::CursorMove::Bottom);
                 area.move_cursor(ratatui_textarea::CursorMove::End);
                 self.text = area;
+                self.highlight_placeholders();
             }
             Err(e) => {
                 let why = e.to_string();
@@ -202,8 +284,16 @@ impl Composer {
         self.text.set_placeholder_style(theme.muted);
         self.text
             .set_cursor_line_style(ratatui::style::Style::default());
+        self.text.set_search_style(
+            theme
+                .warning
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        );
         frame.render_widget(&self.text, popup);
         self.discard.draw(frame, popup, ctx);
+        if let Some(picker) = &self.picker {
+            picker.draw(frame, popup, ctx);
+        }
     }
 }
 
@@ -215,18 +305,28 @@ impl Layer for Composer {
 
 impl Component for Composer {
     fn contexts(&self) -> &'static [Context] {
+        if self.picker.is_some() {
+            return &[Context::Palette];
+        }
         editor_contexts(self.asking())
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.picker.is_some() {
+            return ReplyPicker::commands();
+        }
         if self.asking() {
             return self.discard.commands();
         }
-        vec![
+        let mut commands = vec![
             Command::worded(Action::Save, "form-cmd-send"),
             Command::worded(Action::Close, "composer-cmd-discard"),
             Command::new(Action::ExternalEditor),
-        ]
+        ];
+        if self.saved.is_some() {
+            commands.push(Command::new(Action::SavedReplies));
+        }
+        commands
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
@@ -250,7 +350,9 @@ impl Component for Composer {
 
     /// A key no binding took: text for the editor (none while the question is open).
     fn input(&mut self, key: &KeyEvent) -> Outcome {
-        if !self.asking() {
+        if let Some(picker) = &mut self.picker {
+            picker.input(key);
+        } else if !self.asking() {
             self.error = None;
             self.text.input(*key);
         }
@@ -259,7 +361,9 @@ impl Component for Composer {
 
     /// Pasted text, inserted at the cursor.
     fn paste(&mut self, text: &str) -> Outcome {
-        if !self.asking() {
+        if let Some(picker) = &mut self.picker {
+            picker.paste(text);
+        } else if !self.asking() {
             self.error = None;
             let clean: String = text
                 .replace("\r\n", "\n")
@@ -284,8 +388,18 @@ impl super::Tickets {
     /// Opens the composer on the target ticket: a reply, or (`internal`, staff) a note.
     pub(super) fn compose(&mut self, internal: bool) -> Outcome {
         match self.target() {
-            Some(t) if self.staff || !internal => {
-                self.open_layer(Composer::new(t.id(), internal));
+            Some(t) if self.staff => {
+                let composer = {
+                    let view = self.client.view();
+                    let replies = view.saved_replies.iter().map(|r| r.item.clone()).collect();
+                    Composer::new(t.id(), internal)
+                        .with_saved_replies(replies, reply_values(&view, &t))
+                };
+                self.open_layer(composer);
+                Outcome::Changed
+            }
+            Some(t) if !internal => {
+                self.open_layer(Composer::new(t.id(), false));
                 Outcome::Changed
             }
             _ => Outcome::Ignored,
@@ -363,5 +477,52 @@ mod tests {
         assert!(!c.asking());
         c.act(Action::Close);
         assert!(matches!(c.act(Action::Confirm), Composed::Discarded));
+    }
+
+    #[test]
+    fn a_saved_reply_goes_in_at_the_cursor_filled_and_unknown_values_stay_visible() {
+        let reply = SavedReply {
+            id: 4,
+            title: "Refund".into(),
+            body: "Hi {first_name}, #{ticket_number} is refunded. {portal_url}".into(),
+            owner_id: None,
+        };
+        let values = ReplyValues {
+            contact_name: Some("Carla Rossi".into()),
+            ticket_number: Some(7),
+            ..ReplyValues::default()
+        };
+        let mut c = Composer::new(7, false).with_saved_replies(vec![reply], values);
+        assert!(
+            c.commands()
+                .iter()
+                .any(|k| k.action == Action::SavedReplies)
+        );
+        typed(&mut c, ">> ");
+        c.act(Action::SavedReplies);
+        assert_eq!(c.contexts(), &[Context::Palette]);
+        typed(&mut c, "ref");
+        assert_eq!(c.body(), ">> ", "typing goes to the picker's search");
+        c.act(Action::Confirm);
+        assert_eq!(c.body(), ">> Hi Carla, #7 is refunded. {portal_url}");
+        assert_eq!(c.contexts(), &[Context::Composer]);
+        assert!(
+            c.text
+                .search_pattern()
+                .is_some_and(|p| p.is_match("{portal_url}")),
+            "the unfilled placeholder is highlighted"
+        );
+    }
+
+    #[test]
+    fn a_customer_composer_offers_no_saved_replies() {
+        let mut c = Composer::new(7, false);
+        assert!(
+            !c.commands()
+                .iter()
+                .any(|k| k.action == Action::SavedReplies)
+        );
+        c.act(Action::SavedReplies);
+        assert!(c.picker.is_none());
     }
 }

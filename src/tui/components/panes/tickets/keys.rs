@@ -5,7 +5,9 @@
 use super::Tickets;
 use super::picker::Field;
 use super::prompt;
+use super::replies::RepliesManager;
 use crate::client::ViewTicket;
+use crate::domain::Role;
 use crate::tui::action::{Action, Command};
 use crate::tui::components::Outcome;
 use crate::tui::components::widgets::list::ListCursor;
@@ -69,6 +71,7 @@ impl Tickets {
         if self.staff {
             list.push(Command::new(Action::EditCcs));
             list.push(Command::new(Action::ShowOriginal));
+            list.push(Command::new(Action::ManageSavedReplies));
         }
         list
     }
@@ -112,6 +115,12 @@ impl Tickets {
             Action::WhoCanSee => self.who_can_see(),
             Action::EditCcs => self.edit_ccs(),
             Action::ShowOriginal => self.show_original(),
+            Action::ManageSavedReplies if self.staff => {
+                let admin = self.client.view().account.role == Role::Admin;
+                let manager = RepliesManager::new(self.client.clone(), self.tasks.clone(), admin);
+                self.open_layer(manager);
+                Outcome::Changed
+            }
             _ => return None,
         })
     }
