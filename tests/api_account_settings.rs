@@ -141,3 +141,27 @@ both_stores! {
         assert_error(&signed_in, 403);
     }
 }
+
+both_stores! {
+    #[tokio::test]
+    async fn removing_a_staff_user_frees_their_keys() {
+        let ts = demo_server(5).await;
+        let ada = ts.demo_login(ADA).await;
+        let sam = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        let line = key_line(3, "sam@desk");
+        assert_eq!(ts.post("/me/ssh-keys", &sam, json!({"public_key": line})).await.status, 201);
+        let users = ts.get("/users", &ada).await.body;
+        let sam_id = users
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|u| u["email"] == SAM)
+            .and_then(|u| u["id"].as_i64())
+            .expect("sam's id");
+        let removed = ts.call("DELETE", &format!("/users/{sam_id}"), Some(&ada), None, &[]).await;
+        assert_eq!(removed.status, 204, "{}", removed.text);
+        let taken = ts.post("/me/ssh-keys", &carla, json!({"public_key": line})).await;
+        assert_eq!(taken.status, 201, "the removed user's key is free: {}", taken.text);
+    }
+}
