@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use common::code_in;
 use common::render::{
     Drawn, app, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
-    render_hashed, serve, settle, shared_demo_url, signed_in_demo, synced_client, typed,
+    render_hashed, serve, shared_demo_url, signed_in_demo, synced_client, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use deskport::client::{Connection, SyncStatus};
@@ -363,10 +363,7 @@ async fn customer_gets_tickets_and_account_only() {
         "{screen}"
     );
     app.update(key(KeyCode::Char('2')));
-    insta::assert_snapshot!(
-        "customer_account_80x24",
-        settle(&mut app, 80, 24, "None yet").await
-    );
+    insta::assert_snapshot!("customer_account_80x24", render(&mut app, 80, 24));
     app.update(key(KeyCode::Char(':')));
     typed(&mut app, "routing");
     assert!(render(&mut app, 80, 24).contains("no matching command"));

@@ -86,12 +86,15 @@ impl Account {
     }
 }
 
+/// The pane's lines: the account (with `language`, staff's choice), then the `keys` section,
+/// then the portal; and where the keys' rows start (after their section's title).
 fn lines(
     view: &View,
     language: Option<String>,
+    keys: Vec<Line<'static>>,
     ctx: DrawCtx<'_>,
     width: usize,
-) -> Vec<Line<'static>> {
+) -> (Vec<Line<'static>>, usize) {
     let a = &view.account;
     // A value wider than the pane ends in `…`, so a cut address never passes for the whole.
     let room = width.saturating_sub(VALUE_INDENT);
@@ -115,6 +118,9 @@ fn lines(
     });
     let counts = [("open", Arg::from(open)), ("closed", Arg::from(closed))];
     out.push(row("account-tickets", tf("tickets-open-closed", &counts)));
+    out.push(Line::default());
+    let keys_from = out.len() + 1;
+    out.extend(keys);
     out.push(Line::default());
     out.push(Line::styled(t("account-portal"), ctx.theme.title));
     match view.portal.as_ref().map(|m| &m.item) {
@@ -149,7 +155,7 @@ fn lines(
         }
         None => out.push(Line::styled(t("account-loading"), ctx.theme.muted)),
     }
-    out
+    (out, keys_from)
 }
 
 impl Component for Account {
@@ -326,11 +332,10 @@ impl Component for Account {
             lines.push(Line::styled(t("account-password-changed"), ctx.theme.title));
             lines.push(Line::default());
         }
-        lines.extend(self::lines(&view, language, ctx, width));
-        lines.push(Line::default());
-        // The keys' rows follow the section's title.
-        self.keys_from = lines.len() + 1;
-        lines.extend(self.keys.lines(ctx, width));
+        let (account, keys_from) =
+            self::lines(&view, language, self.keys.lines(ctx, width), ctx, width);
+        self.keys_from = lines.len() + keys_from;
+        lines.extend(account);
         self.rows = lines.len();
         draw_lines(
             frame,
