@@ -23,7 +23,7 @@ use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
 use keys::SshKeys;
-use language::LanguageChoice;
+use language::LanguageRow;
 use password::PasswordForm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,7 +41,7 @@ pub struct Account {
     changed: bool,
     tasks: Tasks,
     /// Staff's language choice (customers read their portal domain's language).
-    language: Option<LanguageChoice>,
+    language: Option<LanguageRow>,
     keys: SshKeys,
     /// The line the first key's row is drawn on, so `d` knows which key is selected.
     keys_from: usize,
@@ -51,7 +51,7 @@ impl Account {
     /// The pane over `client`'s view; the password change answers through `tasks`.
     pub fn new(client: Client, tasks: Tasks) -> Self {
         let staff = client.session().account.role.is_staff();
-        let language = staff.then(|| LanguageChoice::load(&client, &tasks));
+        let language = staff.then(|| LanguageRow::load(&client, &tasks));
         let keys = SshKeys::load(&client, &tasks);
         Account {
             client,
@@ -69,7 +69,7 @@ impl Account {
     /// The key on the selected row, if the selection is on one.
     fn selected_key(&self) -> Option<usize> {
         let at = self.cursor.selected().checked_sub(self.keys_from)?;
-        (at < self.keys.len()).then_some(at)
+        (at < self.keys.count()).then_some(at)
     }
 
     /// The change-password form, while it is being filled in (not once it succeeded).

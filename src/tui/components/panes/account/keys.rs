@@ -56,7 +56,7 @@ impl SshKeys {
     }
 
     /// How many keys are listed.
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.keys.as_ref().map_or(0, Vec::len)
     }
 

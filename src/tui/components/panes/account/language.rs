@@ -10,19 +10,19 @@ use crate::tui::msg::{Answer, Done, TaskId, Tasks};
 
 /// The language row's state: the request on its way, and why the last one failed.
 #[derive(Debug, Default)]
-pub struct LanguageChoice {
+pub struct LanguageRow {
     task: Option<TaskId>,
     problem: Option<String>,
 }
 
-impl LanguageChoice {
+impl LanguageRow {
     /// Reads the account's choice from the server.
     pub fn load(client: &Client, tasks: &Tasks) -> Self {
         let c = client.clone();
         let task = tasks.spawn(async move {
             Answer::AccountLanguage(c.api().account_language().await.map_err(|e| e.to_string()))
         });
-        LanguageChoice {
+        LanguageRow {
             task: Some(task),
             problem: None,
         }
