@@ -81,6 +81,21 @@ async fn the_customers_list_thread_and_support_form_speak_italian() {
         "{form}"
     );
     insta::assert_snapshot!("support_form_errors_it_80x24", form);
+
+    // The Account tab: every label fits its column, the consent notice's too.
+    app.update(key(KeyCode::Esc));
+    app.update(key('y'));
+    app.update(key('2'));
+    let account = settle(&mut app, 80, 24, "Nessuna per ora").await;
+    let consent = account
+        .lines()
+        .find(|l| l.contains("Informativa"))
+        .unwrap_or_else(|| panic!("no consent row in:\n{account}"));
+    assert!(
+        consent.starts_with("\"│  Informativa consenso   "),
+        "the label overruns its column: {consent}"
+    );
+    insta::assert_snapshot!("customer_account_it_80x24", screen(&mut app));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

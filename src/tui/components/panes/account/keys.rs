@@ -171,7 +171,7 @@ impl SshKeys {
     /// what stands instead; `width` is the pane's inner width.
     pub fn lines(&self, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
         let mut out = vec![Line::styled(t("keys-title"), ctx.theme.title)];
-        let room = width.saturating_sub(2 + 23);
+        let room = width.saturating_sub(super::VALUE_INDENT);
         match &self.keys {
             None => out.push(Line::styled(t("account-loading"), ctx.theme.muted)),
             Some(keys) if keys.is_empty() => {
