@@ -53,6 +53,9 @@ fn draft() -> Value {
 fn bulk() -> Value {
     json!({"ids": [1, 2], "patch": {"priority": "high"}})
 }
+fn automatic() -> Value {
+    json!({"language": null})
+}
 fn no_ccs() -> Value {
     json!({"contact_ids": []})
 }
@@ -72,6 +75,11 @@ fn table() -> Vec<Row> {
     use Target::*;
     vec![
         Row("GET",    Fixed("/me"),                 B::None,               [200, 200, 200, 401]),
+        Row("GET",    Fixed("/me/language"),        B::None,               [200, 200, 200, 401]),
+        Row("PUT",    Fixed("/me/language"),        B::Fixed(automatic),   [200, 200, 200, 401]),
+        Row("GET",    Fixed("/me/ssh-keys"),        B::None,               [200, 200, 200, 401]),
+        Row("DELETE", Fixed("/me/ssh-keys/999999"), B::None,               [404, 404, 404, 401]),
+        Row("POST",   Fixed("/auth/ssh-key"),       B::None,               [403, 403, 403, 403]),
         Row("GET",    Fixed("/portal"),             B::None,               [200, 200, 200, 401]),
         Row("PATCH",  Fixed("/portal"),             B::Fixed(portal_patch), [200, 403, 403, 401]),
         Row("GET",    Fixed("/domains"),            B::None,               [200, 200, 403, 401]),

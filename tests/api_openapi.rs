@@ -73,6 +73,11 @@ both_stores! {
         for (method, path) in [
             ("post", "/auth/logout-all"),
             ("post", "/me/password"),
+            ("get", "/me/language"),
+            ("put", "/me/language"),
+            ("get", "/me/ssh-keys"),
+            ("post", "/me/ssh-keys"),
+            ("delete", "/me/ssh-keys/{id}"),
             ("delete", "/users/{id}"),
             ("get", "/mail/quarantine"),
             ("post", "/mail/quarantine/{id}/accept"),
@@ -110,6 +115,11 @@ both_stores! {
         assert_eq!(ts.post("/domains", &admin, spare).await.status, 201);
         let reply = json!({"title": "Spare", "body": "Hi {first_name}", "shared": true});
         let reply = ts.post("/saved-replies", &admin, reply).await.body["id"].clone();
+        let key = ts
+            .post("/me/ssh-keys", &admin, json!({"public_key": SSH_KEY}))
+            .await
+            .body["id"]
+            .clone();
         let mut checked = 0;
         for (template, operations) in doc["paths"].as_object().expect("paths") {
             let path = if template.starts_with("/inboxes/") {
@@ -122,6 +132,8 @@ both_stores! {
                 template.replace("{id}", &reply.to_string())
             } else if template.starts_with("/domains/") {
                 template.replace("{host}", "spare.example.test")
+            } else if template.starts_with("/me/ssh-keys/") {
+                template.replace("{id}", &key.to_string())
             } else {
                 template
                     .replace("{id}", "1")
@@ -227,8 +239,14 @@ fn valid_bodies() -> Vec<(&'static str, &'static str, Value)> {
             "/saved-replies",
             json!({"title": "Docs", "body": "Hi {first_name}", "shared": false}),
         ),
+        ("put", "/me/language", json!({"language": "it"})),
+        ("post", "/me/ssh-keys", json!({"public_key": SSH_KEY})),
     ]
 }
+
+/// An SSH public-key line to register.
+const SSH_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIII9hkRSUOmEuMOoeX5FY0gtHJIz/oRwsDQJ6S3DtzvA openapi@test";
 
 both_stores! {
     #[tokio::test]

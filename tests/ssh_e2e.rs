@@ -400,3 +400,55 @@ fn a_port_forward_is_refused() {
     let _ = stream.read_to_end(&mut answer);
     assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
 }
+
+#[test]
+fn a_registered_key_signs_in_without_a_password_until_it_is_deleted() {
+    let Some(()) = ssh_client() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let key = dir.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "carla@laptop", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(made.success());
+    let line = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (api, id) = rt.block_on(async {
+        let session = login(&portal.api, CARLA, DEMO_PASSWORD).await.unwrap();
+        let api = ApiClient::new(&portal.api)
+            .unwrap()
+            .with_token(session.token);
+        let added = api.add_ssh_key(&line).await.unwrap();
+        (api, added.id)
+    });
+    let key = key.to_string_lossy().into_owned();
+    let with_key = || {
+        // Options given first win: these override the keyboard-interactive-only defaults.
+        let options = [
+            "-i",
+            key.as_str(),
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "PubkeyAuthentication=yes",
+            "-o",
+            "PreferredAuthentications=publickey,keyboard-interactive",
+        ];
+        portal.ssh_with(dir.path(), &options, &[])
+    };
+    let mut app = App::spawn(with_key(), SIZE, ());
+    // Nothing is typed: the key alone opens the app, signed in as its owner.
+    let screen = app.wait_for_running("Your tickets · ");
+    assert!(screen.contains("carla@acme.test · customer"), "{screen}");
+    app.send("\x03");
+    assert!(app.wait_exit().success());
+
+    rt.block_on(api.delete_ssh_key(id)).unwrap();
+    let mut refused = App::spawn(with_key(), SIZE, ());
+    refused.wait_for("Email:");
+    refused.send("\x03");
+    refused.wait_exit();
+    assert!(!refused.contents().contains("Your tickets"));
+}

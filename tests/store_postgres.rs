@@ -50,7 +50,7 @@ async fn a_database_from_a_newer_deskport_is_refused_naming_both_versions() {
     let refused = PostgresStore::open(&url).await.err().expect("refused");
     let said = refused.to_string();
     assert!(
-        said.contains("schema version 99") && said.contains("knows (8)"),
+        said.contains("schema version 99") && said.contains("knows (9)"),
         "{said}"
     );
 }

@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use common::code_in;
 use common::render::{
     Drawn, app, app_on, buffer, ctrl, demo_logins, eml_files, key, lines, mail_when, next, render,
-    render_hashed, serve, shared_demo_url, signed_in_demo, synced_client, typed,
+    render_hashed, serve, settle, shared_demo_url, signed_in_demo, synced_client, typed,
 };
 use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use deskport::client::{Connection, SyncStatus};
@@ -177,7 +177,9 @@ async fn a_loaded_thread_arrives_as_a_message_and_asks_for_a_redraw() {
     assert!(app.update(Msg::SignedIn(Ok(client))));
     app.update(key(KeyCode::Enter));
     assert!(render(&mut app, 120, 40).contains("Loading the thread"));
-    let done = next(&mut rx, |m| matches!(m, Msg::Done(_))).await;
+    // The Account pane's reads (language, SSH keys) answer on the same channel.
+    let is_thread = |m: &Msg| matches!(m, Msg::Done(d) if matches!(d.answer, deskport::tui::msg::Answer::Thread(_)));
+    let done = next(&mut rx, is_thread).await;
     let screen = render(&mut app, 120, 40);
     assert!(
         screen.contains("Loading the thread"),
@@ -363,7 +365,11 @@ async fn customer_gets_tickets_and_account_only() {
         "{screen}"
     );
     app.update(key(KeyCode::Char('2')));
-    insta::assert_snapshot!("customer_account_80x24", render(&mut app, 80, 24));
+    // The keys section is read in the background: wait for it.
+    insta::assert_snapshot!(
+        "customer_account_80x24",
+        settle(&mut app, 80, 24, "None yet").await
+    );
     app.update(key(KeyCode::Char(':')));
     typed(&mut app, "routing");
     assert!(render(&mut app, 80, 24).contains("no matching command"));

@@ -64,3 +64,25 @@ impl SharedLanguage {
         self.0.store(language.index(), Ordering::Relaxed);
     }
 }
+
+/// The language the signed-in person chose for the app (kept on the server, read and set
+/// through `/me/language`), once known; `None` while unknown or automatic. Shared by the
+/// clones of one client, so the pane that changes it and the app that draws in it agree.
+#[derive(Debug, Clone, Default)]
+pub struct ChosenLanguage(Arc<AtomicUsize>);
+
+impl ChosenLanguage {
+    /// The choice now.
+    pub fn get(&self) -> Option<Language> {
+        self.0
+            .load(Ordering::Relaxed)
+            .checked_sub(1)
+            .map(index_to_language)
+    }
+
+    /// Makes `language` the choice (`None`: automatic).
+    pub fn set(&self, language: Option<Language>) {
+        self.0
+            .store(language.map_or(0, |l| l.index() + 1), Ordering::Relaxed);
+    }
+}

@@ -36,6 +36,7 @@ pub mod write;
 pub use api::{ApiClient, Tagged};
 pub use error::{ApiError, ClientError};
 pub use glance::Glance;
+pub use language::ChosenLanguage;
 pub use session::{Session, cache_path, normalize_server_url};
 pub use status::{ClientEvent, Connection, SyncProgress, SyncReport, SyncStatus};
 pub use view::{EntityKind, Marked, View, ViewTicket};
@@ -221,6 +222,12 @@ impl Client {
     /// inbox counts, domains).
     pub fn api(&self) -> &ApiClient {
         &self.inner.core.api
+    }
+
+    /// The language the signed-in person chose for the app, as last read or set through
+    /// `/me/language` (`None`: automatic, or not read yet).
+    pub fn chosen_language(&self) -> &ChosenLanguage {
+        &self.inner.core.chosen_language
     }
 
     /// The session this client runs with.

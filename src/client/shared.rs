@@ -4,6 +4,7 @@
 use super::api::ApiClient;
 use super::cache::Cache;
 use super::error::{ApiError, ClientError};
+use super::language::ChosenLanguage;
 use super::session::{Session, cache_path};
 use super::status::{ClientEvent, SyncReport, SyncStatus};
 use super::view::compact::Compact;
@@ -37,6 +38,8 @@ pub(crate) struct Core {
     pub(crate) events: broadcast::Sender<ClientEvent>,
     pub(crate) cache: Arc<Mutex<Cache>>,
     pub(crate) cache_path: PathBuf,
+    /// The language the account chose, once the app read it.
+    pub(crate) chosen_language: ChosenLanguage,
     /// Held from reading the outbox to showing it, so an older read never replaces a newer one
     /// in the view (the engine and a user's resolve may refresh at the same time).
     outbox_refresh: tokio::sync::Mutex<()>,
@@ -63,6 +66,7 @@ impl Core {
             events,
             cache: Arc::new(Mutex::new(cache)),
             cache_path: path,
+            chosen_language: ChosenLanguage::default(),
             outbox_refresh: tokio::sync::Mutex::new(()),
         }))
     }

@@ -122,6 +122,13 @@ impl ApiError {
         e.field = Some(field.into());
         e
     }
+    /// 422 naming the field at fault: well-formed input the server will not take (a
+    /// language it does not ship, an SSH key of an unsupported type or registered already).
+    pub fn unprocessable(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message);
+        e.field = Some(field.into());
+        e
+    }
     /// 401 with catalogue message `id`, for what a customer may get.
     pub fn refused(id: &'static str) -> Self {
         Self::said(StatusCode::UNAUTHORIZED, "unauthorized", id, Vec::new())

@@ -48,6 +48,8 @@ actions! {
     Tab2 = "tab_2";
     /// Show the third tab.
     Tab3 = "tab_3";
+    /// Show the fourth tab.
+    Tab4 = "tab_4";
     /// Move the selection down one row.
     Down = "down";
     /// Move the selection up one row.
@@ -148,6 +150,8 @@ actions! {
     SignOutEverywhere = "sign_out_everywhere";
     /// Change the account's password.
     ChangePassword = "change_password";
+    /// Choose the language the app speaks (staff: automatic or a shipped language).
+    ChooseLanguage = "choose_language";
     /// Show the changes that conflict with someone else's, to settle them.
     Conflicts = "conflicts";
     /// Accept (the consent notice).

@@ -11,6 +11,7 @@ use crate::domain::i18n::Language;
 use crate::domain::portal::PermissionMode;
 use crate::domain::wire::{
     Audience, CustomerTicket, InboxOut, OriginalMail, QuarantinedMail, QueuedMail, RouteDecision,
+    SshKeyOut,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
@@ -117,6 +118,10 @@ pub enum Answer {
     ContactTickets(Result<Vec<CustomerTicket>, String>),
     /// The password was changed, or why not.
     PasswordChanged(Result<(), PasswordRefusal>),
+    /// The language the account chose (`None`: automatic), read or just set, or why not.
+    AccountLanguage(Result<Option<Language>, String>),
+    /// The account's SSH public keys after a read, an addition or a removal, or why not.
+    SshKeys(Result<Vec<SshKeyOut>, String>),
     /// The external editor's text, or why there is none.
     Edited(Result<String, String>),
     /// The newest mails of the mail queue (admins).

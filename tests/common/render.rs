@@ -333,10 +333,19 @@ pub fn render_hashed(screen: &mut impl Drawn, width: u16, height: u16) -> String
 }
 
 fn mask_time(text: &str) -> String {
+    // English, then Italian.
+    ["synced ", "sincronizzato "]
+        .iter()
+        .fold(text.to_string(), |text, marker| {
+            mask_time_after(&text, marker)
+        })
+}
+
+fn mask_time_after(text: &str, marker: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
-    while let Some(at) = rest.find("synced ") {
-        let (before, after) = rest.split_at(at + "synced ".len());
+    while let Some(at) = rest.find(marker) {
+        let (before, after) = rest.split_at(at + marker.len());
         out.push_str(before);
         let time: String = after.chars().take(8).collect();
         if time.len() == 8 && time.chars().all(|c| c.is_ascii_digit() || c == ':') {

@@ -1,15 +1,19 @@
-//! One SSH connection: keyboard-interactive sign-in with the portal's accounts, then one
+//! One SSH connection: sign-in with the portal's accounts (keyboard-interactive, or a
+//! registered public key: `public_key.rs`), then one
 //! session channel with a pseudo-terminal, on which the app runs. Only the app: a command
 //! (`ssh host cmd`), a subsystem (`sftp`), X11 and agent forwarding are refused, and so are
 //! port forwards (russh refuses those unless asked otherwise).
 
 use super::app_session::{self, AppChannel, AppHost};
+use super::public_key;
 use super::seats::Seats;
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
-use russh::server::{Auth, ChannelOpenHandle, Msg, Response, Session};
-use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Pty};
+use russh::server::{
+    Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Response, Session, VerifiedPublicKey,
+};
+use russh::{Channel, ChannelId, ChannelOpenFailure, Pty};
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -91,9 +95,10 @@ fn window(columns: u32, rows: u32) -> (u16, u16) {
     (clamp(columns), clamp(rows))
 }
 
-fn keyboard_interactive_only() -> Auth {
+/// A refusal that lets the client go on with a key or the keyboard-interactive sign-in.
+fn try_another_way() -> Auth {
     Auth::Reject {
-        proceed_with_methods: Some(MethodSet::from(&[MethodKind::KeyboardInteractive][..])),
+        proceed_with_methods: Some(public_key::methods()),
         partial_success: false,
     }
 }
@@ -102,7 +107,7 @@ impl russh::server::Handler for Connection {
     type Error = russh::Error;
 
     async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
-        Ok(keyboard_interactive_only())
+        Ok(try_another_way())
     }
 
     /// Asks for the email, then the password (the SSH user name is not used), and checks them
@@ -139,7 +144,48 @@ impl russh::server::Handler for Connection {
             }
             Err(reason) => {
                 tracing::info!("SSH sign-in refused from {}: {reason}", self.peer.ip());
-                Ok(keyboard_interactive_only())
+                Ok(try_another_way())
+            }
+        }
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        _user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        if public_key::worth_a_signature(offer.public_key) {
+            Ok(Auth::Accept)
+        } else {
+            Ok(try_another_way())
+        }
+    }
+
+    /// A key whose signature russh verified: its registered owner is signed in (the SSH
+    /// user name is not used); any other key falls back to the keyboard-interactive sign-in.
+    async fn auth_publickey(
+        &mut self,
+        _user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        match self
+            .host
+            .door
+            .sign_in_by_key(self.peer, key.public_key)
+            .await
+        {
+            Ok(login) => {
+                tracing::info!(
+                    "SSH key sign-in of {} from {}",
+                    login.user.email,
+                    self.peer.ip()
+                );
+                self.signed_in = Some(login);
+                Ok(Auth::Accept)
+            }
+            Err(reason) => {
+                tracing::info!("SSH key refused from {}: {reason}", self.peer.ip());
+                Ok(try_another_way())
             }
         }
     }

@@ -6,6 +6,7 @@
 mod app_session;
 mod handler;
 pub mod host_key;
+mod public_key;
 mod seats;
 mod sign_in;
 
@@ -14,7 +15,6 @@ use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::files::create_private_dir;
 use deskport::server::RunningServer;
 use handler::Connection;
-use russh::{MethodKind, MethodSet};
 use seats::{SeatLimits, Seats};
 use sign_in::PortalDoor;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -78,7 +78,7 @@ pub async fn start(
         sessions_dir,
     });
     let config = Arc::new(russh::server::Config {
-        methods: MethodSet::from(&[MethodKind::KeyboardInteractive][..]),
+        methods: public_key::methods(),
         // The portal's sign-in already takes as long to refuse as to accept.
         auth_rejection_time: Duration::ZERO,
         auth_rejection_time_initial: Some(Duration::ZERO),

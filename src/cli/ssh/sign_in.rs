@@ -40,6 +40,16 @@ impl PortalDoor {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body))
             .map_err(|e| format!("cannot build the sign-in request: {e}"))?;
+        self.session_from(request, peer).await
+    }
+
+    /// Sends a sign-in `request` for a user connected from `peer`: the session it opened,
+    /// or the API's reason for refusing.
+    pub(super) async fn session_from(
+        &self,
+        request: Request<Body>,
+        peer: SocketAddr,
+    ) -> Result<LoginResponse, String> {
         let response = self.api.answer(request, peer).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), MAX_ANSWER)

@@ -2,6 +2,7 @@
 //! into an [`ApiError`] and retries only what is safe to repeat (reads, and writes that carry
 //! an `Idempotency-Key`).
 
+mod account;
 mod endpoints;
 mod saved_replies;
 mod ticket_mail;

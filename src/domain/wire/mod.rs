@@ -1,6 +1,7 @@
 //! The API's request and response bodies, shared by the server (which produces them) and the
 //! client (which consumes them), so the two sides cannot disagree on a shape.
 
+pub mod account;
 pub mod audience;
 pub mod auth;
 pub mod mail;
@@ -11,6 +12,7 @@ pub mod sync;
 pub mod ticket_list;
 pub mod tickets;
 
+pub use account::*;
 pub use audience::*;
 pub use auth::*;
 pub use mail::*;

@@ -76,7 +76,7 @@ pub async fn count_failure(state: &SharedState, email: &str) -> ApiResult<()> {
         .await?)
 }
 
-fn is_registered(account: &Account) -> bool {
+pub(super) fn is_registered(account: &Account) -> bool {
     match account {
         Account::Contact(c) => c.registration == Registration::Registered,
         Account::User(_) => true,

@@ -13,6 +13,7 @@ pub mod portal;
 pub mod registration;
 pub mod routing;
 pub mod saved_replies;
+pub mod ssh_keys;
 pub mod sync;
 mod ticket_input;
 pub mod tickets;
@@ -53,6 +54,7 @@ pub fn v1() -> OpenApiRouter<SharedState> {
     let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(account::router())
+        .merge(ssh_keys::router())
         .merge(registration::router())
         .merge(portal::router())
         .merge(routing::router())

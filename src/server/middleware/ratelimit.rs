@@ -83,7 +83,7 @@ pub fn policy_for(method: &Method, path: &str) -> Option<Policy> {
     }
     let path = path.strip_prefix("/api/v1").unwrap_or(path);
     match path {
-        "/auth/login" | "/auth/verify" | "/me/password" => Some(SIGN_IN),
+        "/auth/login" | "/auth/verify" | "/auth/ssh-key" | "/me/password" => Some(SIGN_IN),
         "/auth/code" | "/auth/register" => Some(CODE_EMAIL),
         p if p.starts_with("/contacts/") && p.ends_with("/invite") => Some(INVITE),
         _ => None,

@@ -18,13 +18,13 @@ pub use inbound::{
 };
 pub use sqlite::FillFrom;
 pub use types::{
-    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MailboxTurn, NewTicket,
-    Poke, Reader, SESSION_LIFETIME_SECS, SessionAndPortal, StoreError, StoreResult, StoredResponse,
-    TicketChange, TicketQuery, Touched,
+    Account, ChangeRow, CodePurpose, Credentials, ImportBatch, MailOutcome, MailboxTurn, NewSshKey,
+    NewTicket, Poke, Reader, SESSION_LIFETIME_SECS, SessionAndPortal, StoreError, StoreResult,
+    StoredResponse, TicketChange, TicketQuery, Touched,
 };
 
 pub use crate::domain::wire::{
-    MessageRow, OriginalMail, QueuedMail, RouteDecision, RuleRef, TicketRow,
+    MessageRow, OriginalMail, QueuedMail, RouteDecision, RuleRef, SshKeyOut, TicketRow,
 };
 
 use crate::domain::routing::RoutingInput;
@@ -115,6 +115,29 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Ends every session of `account`.
     async fn delete_sessions_of(&self, account: Account) -> StoreResult<()>;
+    /// The language tag `account` chose for the app; `None` is automatic.
+    async fn account_language(&self, account: Account) -> StoreResult<Option<String>>;
+    /// Keeps `language` (a shipped tag, checked by the caller; `None`: automatic) as
+    /// `account`'s choice.
+    async fn set_account_language(
+        &self,
+        account: Account,
+        language: Option<String>,
+    ) -> StoreResult<()>;
+    /// `account`'s registered SSH public keys, oldest first.
+    async fn ssh_keys(&self, account: Account) -> StoreResult<Vec<SshKeyOut>>;
+    /// Registers `key` to `account`: [`StoreError::Duplicate`] when its fingerprint is
+    /// registered already (to anyone), [`StoreError::Invalid`] when the account has `cap`.
+    async fn add_ssh_key(
+        &self,
+        account: Account,
+        key: NewSshKey,
+        cap: usize,
+    ) -> StoreResult<SshKeyOut>;
+    /// Removes `account`'s key `id`; [`StoreError::NotFound`] when it has none by that id.
+    async fn delete_ssh_key(&self, account: Account, id: i64) -> StoreResult<()>;
+    /// The account a key with SHA-256 `fingerprint` signs in (never a removed one).
+    async fn account_by_ssh_key(&self, fingerprint: String) -> StoreResult<Option<Account>>;
     /// Stores a session.
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()>;
     /// Resolves a session; returns the account and the last-seen time (unix seconds).

@@ -235,3 +235,14 @@ pub fn after_message(
     };
     (stage, updated_at, closed_at)
 }
+
+/// Why a key is refused when another account (or this one) registered it already: the
+/// fingerprint says who signs in, so one key cannot belong to two accounts.
+pub fn ssh_key_taken_message() -> String {
+    "this key is registered already; generate another with ssh-keygen".to_string()
+}
+
+/// Why a key is refused when the account holds `cap` keys already.
+pub fn ssh_key_cap_message(cap: usize) -> String {
+    format!("an account may register at most {cap} keys; delete one first")
+}

@@ -24,6 +24,7 @@ pub const MOVED_TABLES: &[&str] = &[
     "changes",
     "sessions",
     "sign_in_failures",
+    "ssh_keys",
 ];
 
 /// A column type both stores can hold (SQLite keeps booleans as 0 and 1).

@@ -70,6 +70,25 @@ impl Account {
             Account::Contact(c) => ("contact", c.id),
         }
     }
+
+    /// The address the account signs in with (lockout and rate limits count by it).
+    pub fn email(&self) -> &str {
+        match self {
+            Account::User(u) => &u.email,
+            Account::Contact(c) => &c.email,
+        }
+    }
+}
+
+/// A checked SSH public key to register (see `api::ssh_keys`).
+#[derive(Debug, Clone)]
+pub struct NewSshKey {
+    /// The key as one OpenSSH line, its type and base64 body (the comment is kept apart).
+    pub public_key: String,
+    /// `SHA256:…`, unique across every account.
+    pub fingerprint: String,
+    /// The line's comment, possibly empty.
+    pub comment: String,
 }
 
 /// A stored password and lockout state, for sign-in.

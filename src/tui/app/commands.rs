@@ -102,9 +102,12 @@ impl App {
                 Action::Quit if asking => None,
                 Action::Help | Action::Palette | Action::Quit => Some(Command::new(action)),
                 _ if main.is_none() => None,
-                Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
-                    tabs.iter().find(|c| c.action == action).copied()
-                }
+                Action::NextTab
+                | Action::PrevTab
+                | Action::Tab1
+                | Action::Tab2
+                | Action::Tab3
+                | Action::Tab4 => tabs.iter().find(|c| c.action == action).copied(),
                 _ => Some(Command::new(action)),
             })
             .collect()
@@ -142,7 +145,7 @@ impl App {
             .filter(|b| {
                 !matches!(
                     b.action,
-                    Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::PrevTab
+                    Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 | Action::PrevTab
                 )
             })
             .filter(|b| b.action != Action::Conflicts || conflicts)
@@ -161,12 +164,13 @@ impl App {
 /// otherwise, and then left out of the hint bar), then the tabs, help, the palette, quit and
 /// signing out; an action added to `[global]` later still gets listed, at the end.
 fn global_rank(action: Action, conflicts: bool) -> usize {
-    const ORDER: [Action; 9] = [
+    const ORDER: [Action; 10] = [
         Action::NextTab,
         Action::PrevTab,
         Action::Tab1,
         Action::Tab2,
         Action::Tab3,
+        Action::Tab4,
         Action::Help,
         Action::Palette,
         Action::Quit,

@@ -16,7 +16,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 impl App {
     /// The language to speak now: a customer's portal language once the app knows it (so a
-    /// change of the portal's domain shows at the next frame), else the configured one.
+    /// change of the portal's domain shows at the next frame); staff's own choice from the
+    /// Account tab once read (so changing it shows at the next frame); else the configured one
+    /// (config file, else `LANG`/`LC_MESSAGES`, else English).
     fn language(&self) -> Language {
         let portal_language = |client: &Client| {
             let view = client.view();
@@ -30,7 +32,12 @@ impl App {
                 portal_language(m.client()).unwrap_or(self.config.language)
             }
             Screen::Consent(c) => c.language,
-            Screen::Main(_) | Screen::SignIn(_) => self.config.language,
+            Screen::Main(m) => m
+                .client()
+                .chosen_language()
+                .get()
+                .unwrap_or(self.config.language),
+            Screen::SignIn(_) => self.config.language,
         }
     }
 

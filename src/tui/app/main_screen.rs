@@ -175,13 +175,14 @@ impl Main {
             Action::Tab1 => self.show(0),
             Action::Tab2 => self.show(1),
             Action::Tab3 => self.show(2),
+            Action::Tab4 => self.show(3),
             _ => false,
         }
     }
 
     /// The tab commands this role has.
     pub fn tab_commands(&self) -> Vec<Command> {
-        let numbered = [Action::Tab1, Action::Tab2, Action::Tab3];
+        let numbered = [Action::Tab1, Action::Tab2, Action::Tab3, Action::Tab4];
         let mut commands = vec![Command::new(Action::NextTab), Command::new(Action::PrevTab)];
         commands.extend(
             self.tabs

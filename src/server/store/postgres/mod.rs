@@ -4,6 +4,7 @@
 //! (sessions, lockouts, stored answers, the code key, the change log's order) lives in it, and
 //! nothing read is kept in memory between requests.
 
+mod account_prefs;
 mod auth;
 mod caller;
 mod ccs;

@@ -136,6 +136,15 @@ CREATE TABLE saved_replies (
   owner_id BIGINT REFERENCES users(id));
 CREATE INDEX saved_replies_owner ON saved_replies(owner_id);
 "#,
+    r#"
+ALTER TABLE users ADD COLUMN language TEXT;
+ALTER TABLE contacts ADD COLUMN language TEXT;
+CREATE TABLE ssh_keys (
+  id BIGSERIAL PRIMARY KEY, account_kind TEXT NOT NULL, account_id BIGINT NOT NULL,
+  public_key TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE, comment TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX ssh_keys_account ON ssh_keys(account_kind, account_id);
+"#,
 ];
 
 /// Brings the schema up to date under the migration lock; refuses a database from a newer

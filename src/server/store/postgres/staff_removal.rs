@@ -60,6 +60,13 @@ pub async fn remove_user(c: &Db, id: i64, by: &str) -> StoreResult<(User, Vec<St
         update(c, ticket, &unassign, Reader::Staff, None, by).await?;
     }
     execute(c, "DELETE FROM codes WHERE email = $1", &[&user.email]).await?;
+    // Their SSH keys sign in no more, and may be registered again by someone else.
+    execute(
+        c,
+        "DELETE FROM ssh_keys WHERE account_kind = 'user' AND account_id = $1",
+        &[&id],
+    )
+    .await?;
     let ended = delete_sessions_of(c, &Account::User(user.clone()), None).await?;
     Ok((user, ended))
 }

@@ -3,8 +3,8 @@
 //! requests: another server may commit at any time, so kept answers and memos are off.
 
 use super::{
-    Conn, PostgresStore, auth, caller, changes, config, import, mail_queue, people, pg_read,
-    pg_write, saved_replies, staff_removal, tickets,
+    Conn, PostgresStore, account_prefs, auth, caller, changes, config, import, mail_queue, people,
+    pg_read, pg_write, saved_replies, staff_removal, tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
@@ -17,9 +17,9 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, FillFrom, ImportBatch, InboundMail, MailOf,
-    MailOutcome, MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received,
-    RouteDecision, SessionAndPortal, Store, StoreResult, StoredResponse, TicketChange, TicketQuery,
-    TicketRow, Verdict,
+    MailOutcome, MailboxTurn, MessageRow, NewSshKey, NewTicket, Poke, QuarantineRow, Reader,
+    Received, RouteDecision, SessionAndPortal, SshKeyOut, Store, StoreResult, StoredResponse,
+    TicketChange, TicketQuery, TicketRow, Verdict,
 };
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -149,6 +149,37 @@ impl Store for PostgresStore {
         let ended = pg_write!(self, |c| auth::delete_sessions_of(c, &account, None))?;
         self.announce_ended(ended);
         Ok(())
+    }
+    async fn account_language(&self, account: Account) -> StoreResult<Option<String>> {
+        pg_read!(self, |c| account_prefs::language(c, &account))
+    }
+    async fn set_account_language(
+        &self,
+        account: Account,
+        language: Option<String>,
+    ) -> StoreResult<()> {
+        pg_write!(self, |c| account_prefs::set_language(
+            c,
+            &account,
+            language.as_deref()
+        ))
+    }
+    async fn ssh_keys(&self, account: Account) -> StoreResult<Vec<SshKeyOut>> {
+        pg_read!(self, |c| account_prefs::keys(c, &account))
+    }
+    async fn add_ssh_key(
+        &self,
+        account: Account,
+        key: NewSshKey,
+        cap: usize,
+    ) -> StoreResult<SshKeyOut> {
+        pg_write!(self, |c| account_prefs::add_key(c, &account, &key, cap))
+    }
+    async fn delete_ssh_key(&self, account: Account, id: i64) -> StoreResult<()> {
+        pg_write!(self, |c| account_prefs::delete_key(c, &account, id))
+    }
+    async fn account_by_ssh_key(&self, fingerprint: String) -> StoreResult<Option<Account>> {
+        pg_read!(self, |c| account_prefs::account_by_key(c, &fingerprint))
     }
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()> {
         pg_write!(self, |c| auth::create_session(c, &token_hash, &account))

@@ -2,6 +2,7 @@
 //! sequence, in commit order) and a small pool of reader connections used through
 //! `spawn_blocking`, so no SQLite call ever runs on an async thread.
 
+mod account_prefs;
 mod auth;
 mod cache;
 mod ccs;

@@ -53,6 +53,11 @@ pub fn remove_user(conn: &Connection, id: i64, by: &str) -> StoreResult<(User, V
         update(conn, ticket, &unassign, Reader::Staff, None, by)?;
     }
     conn.execute("DELETE FROM codes WHERE email = ?1", [&user.email])?;
+    // Their SSH keys sign in no more, and may be registered again by someone else.
+    conn.execute(
+        "DELETE FROM ssh_keys WHERE account_kind = 'user' AND account_id = ?1",
+        [id],
+    )?;
     let ended = delete_sessions_of(conn, &Account::User(user.clone()), None)?;
     Ok((user, ended))
 }

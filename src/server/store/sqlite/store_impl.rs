@@ -1,7 +1,8 @@
 //! [`Store`] for [`SqliteStore`]: each call picks the reader pool or the writer thread.
 
 use super::{
-    FillFrom, SqliteStore, auth, changes, config, mail_queue, people, saved_replies, staff_removal,
+    FillFrom, SqliteStore, account_prefs, auth, changes, config, mail_queue, people, saved_replies,
+    staff_removal,
     tickets,
 };
 use crate::domain::routing::RoutingInput;
@@ -15,9 +16,9 @@ use crate::domain::{
 use crate::server::security::{CodeKey, CodeKeyError};
 use crate::server::store::{
     Account, ChangeRow, CodePurpose, Credentials, ImportBatch, InboundMail, MailOf, MailOutcome,
-    MailboxTurn, MessageRow, NewTicket, Poke, QuarantineRow, Reader, Received, RouteDecision,
-    SessionAndPortal, Store, StoreResult, StoredResponse, TicketChange, TicketQuery, TicketRow,
-    Verdict,
+    MailboxTurn, MessageRow, NewSshKey, NewTicket, Poke, QuarantineRow, Reader, Received,
+    RouteDecision, SessionAndPortal, SshKeyOut, Store, StoreResult, StoredResponse, TicketChange,
+    TicketQuery, TicketRow, Verdict,
 };
 use axum::body::Bytes;
 
@@ -148,6 +149,38 @@ impl Store for SqliteStore {
             .await?;
         self.announce_ended(ended);
         Ok(())
+    }
+    async fn account_language(&self, account: Account) -> StoreResult<Option<String>> {
+        self.read(move |c| account_prefs::language(c, &account))
+            .await
+    }
+    async fn set_account_language(
+        &self,
+        account: Account,
+        language: Option<String>,
+    ) -> StoreResult<()> {
+        self.write(move |c| account_prefs::set_language(c, &account, language.as_deref()))
+            .await
+    }
+    async fn ssh_keys(&self, account: Account) -> StoreResult<Vec<SshKeyOut>> {
+        self.read(move |c| account_prefs::keys(c, &account)).await
+    }
+    async fn add_ssh_key(
+        &self,
+        account: Account,
+        key: NewSshKey,
+        cap: usize,
+    ) -> StoreResult<SshKeyOut> {
+        self.write(move |c| account_prefs::add_key(c, &account, &key, cap))
+            .await
+    }
+    async fn delete_ssh_key(&self, account: Account, id: i64) -> StoreResult<()> {
+        self.write(move |c| account_prefs::delete_key(c, &account, id))
+            .await
+    }
+    async fn account_by_ssh_key(&self, fingerprint: String) -> StoreResult<Option<Account>> {
+        self.read(move |c| account_prefs::account_by_key(c, &fingerprint))
+            .await
     }
     async fn create_session(&self, token_hash: String, account: Account) -> StoreResult<()> {
         self.write(move |c| auth::create_session(c, &token_hash, &account))

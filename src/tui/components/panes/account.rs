@@ -1,7 +1,10 @@
-//! The Account pane (customers): who is signed in, the portal they use, and how many of their
-//! tickets are open — all from the client's view — with the account's own actions: sign out,
-//! sign out everywhere, and change the password (a small form over the pane).
+//! The Account pane (customers and staff): who is signed in, the portal they use, and how many
+//! of their tickets are open — all from the client's view — with the account's own actions:
+//! sign out, sign out everywhere, change the password (a small form over the pane), staff's
+//! choice of the app's language (`language.rs`) and the SSH keys that sign in (`keys.rs`).
 
+mod keys;
+mod language;
 mod password;
 
 use crate::client::{Client, View};
@@ -10,6 +13,7 @@ use crate::domain::i18n::Arg;
 use crate::domain::text::{cut_to_width, strip_control};
 use crate::domain::wire::PortalFor;
 use crate::tui::action::{Action, Command};
+use crate::tui::components::popups::confirm::{self, Answered};
 use crate::tui::components::widgets::list::{ListCursor, draw_lines, pane_block};
 use crate::tui::components::widgets::text::setting;
 use crate::tui::components::widgets::text::wrap;
@@ -18,6 +22,8 @@ use crate::tui::i18n::{t, tf};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
+use keys::SshKeys;
+use language::LanguageRow;
 use password::PasswordForm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -34,11 +40,19 @@ pub struct Account {
     form: Option<PasswordForm>,
     changed: bool,
     tasks: Tasks,
+    /// Staff's language choice (customers read their portal domain's language).
+    language: Option<LanguageRow>,
+    keys: SshKeys,
+    /// The line the first key's row is drawn on, so `d` knows which key is selected.
+    keys_from: usize,
 }
 
 impl Account {
     /// The pane over `client`'s view; the password change answers through `tasks`.
     pub fn new(client: Client, tasks: Tasks) -> Self {
+        let staff = client.session().account.role.is_staff();
+        let language = staff.then(|| LanguageRow::load(&client, &tasks));
+        let keys = SshKeys::load(&client, &tasks);
         Account {
             client,
             cursor: ListCursor::default(),
@@ -46,7 +60,16 @@ impl Account {
             form: None,
             changed: false,
             tasks,
+            language,
+            keys,
+            keys_from: 0,
         }
+    }
+
+    /// The key on the selected row, if the selection is on one.
+    fn selected_key(&self) -> Option<usize> {
+        let at = self.cursor.selected().checked_sub(self.keys_from)?;
+        (at < self.keys.count()).then_some(at)
     }
 
     /// The change-password form, while it is being filled in (not once it succeeded).
@@ -63,7 +86,15 @@ impl Account {
     }
 }
 
-fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
+/// The pane's lines: the account (with `language`, staff's choice), then the `keys` section,
+/// then the portal; and where the keys' rows start (after their section's title).
+fn lines(
+    view: &View,
+    language: Option<String>,
+    keys: Vec<Line<'static>>,
+    ctx: DrawCtx<'_>,
+    width: usize,
+) -> (Vec<Line<'static>>, usize) {
     let a = &view.account;
     // A value wider than the pane ends in `…`, so a cut address never passes for the whole.
     let room = width.saturating_sub(VALUE_INDENT);
@@ -72,6 +103,9 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
     out.push(row("account-name", strip_control(&a.name)));
     out.push(row("account-email", strip_control(&a.email)));
     out.push(row("account-role", t(&format!("role-{}", a.role.as_str()))));
+    if let Some(language) = language {
+        out.push(row("account-app-language", language));
+    }
     if let Some(company) = a.company_id.and_then(|id| view.companies.get(&id)) {
         out.push(row("account-company", strip_control(&company.name)));
     }
@@ -84,6 +118,9 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
     });
     let counts = [("open", Arg::from(open)), ("closed", Arg::from(closed))];
     out.push(row("account-tickets", tf("tickets-open-closed", &counts)));
+    out.push(Line::default());
+    let keys_from = out.len() + 1;
+    out.extend(keys);
     out.push(Line::default());
     out.push(Line::styled(t("account-portal"), ctx.theme.title));
     match view.portal.as_ref().map(|m| &m.item) {
@@ -109,7 +146,7 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
             if p.consent.enabled {
                 let text = wrap(&strip_control(&p.consent.text), room);
                 let mut text = text.into_iter();
-                out.push(row("help-consent", text.next().unwrap_or_default()));
+                out.push(row("account-consent", text.next().unwrap_or_default()));
                 out.extend(text.map(|more| setting("", more, ctx)));
             }
         }
@@ -118,12 +155,14 @@ fn lines(view: &View, ctx: DrawCtx<'_>, width: usize) -> Vec<Line<'static>> {
         }
         None => out.push(Line::styled(t("account-loading"), ctx.theme.muted)),
     }
-    out
+    (out, keys_from)
 }
 
 impl Component for Account {
     fn contexts(&self) -> &'static [Context] {
-        if self.form_open() {
+        if self.keys.asking() {
+            confirm::CONTEXTS
+        } else if self.form_open() || self.keys.adding() {
             &[Context::AccountForm]
         } else {
             &[Context::Account, Context::List]
@@ -131,6 +170,15 @@ impl Component for Account {
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.keys.asking() {
+            return self.keys.ask_commands();
+        }
+        if self.keys.adding() {
+            return vec![
+                Command::worded(Action::Confirm, "keys-cmd-add"),
+                Command::worded(Action::Close, "form-cmd-cancel"),
+            ];
+        }
         if self.form_open() {
             return vec![
                 Command::worded(Action::Confirm, "account-cmd-next-change"),
@@ -143,28 +191,65 @@ impl Component for Account {
             Command::worded(Action::ChangePassword, "account-cmd-new-password"),
             Command::new(Action::SignOut),
             Command::new(Action::SignOutEverywhere),
+            Command::worded(Action::New, "keys-cmd-new"),
         ];
+        if self.selected_key().is_some() {
+            commands.push(Command::worded(Action::Delete, "keys-cmd-delete"));
+        }
+        if self.language.is_some() {
+            commands.push(Command::worded(
+                Action::ChooseLanguage,
+                "account-cmd-language",
+            ));
+        }
         commands.extend(ListCursor::commands());
         commands
     }
 
     fn captures_text(&self) -> bool {
-        self.form_open()
+        self.form_open() || self.keys.adding()
     }
 
     fn modal(&self) -> bool {
-        self.form_open()
+        self.form_open() || self.keys.adding() || self.keys.asking()
+    }
+
+    fn asking(&self) -> bool {
+        self.keys.asking()
     }
 
     fn background(&mut self, done: Done) -> Option<Done> {
-        match &mut self.form {
-            Some(form) => form.receive(done),
-            None => Some(done),
-        }
+        let done = match &mut self.form {
+            Some(form) => form.receive(done)?,
+            None => done,
+        };
+        let done = match &mut self.language {
+            Some(language) => language.receive(&self.client, done)?,
+            None => done,
+        };
+        self.keys.receive(done)
     }
 
     fn handle(&mut self, action: Action) -> Outcome {
         let (client, tasks) = (self.client.clone(), self.tasks.clone());
+        if self.keys.asking() {
+            return match self.keys.ask().answer(action) {
+                Answered::PassedOn => Outcome::Ignored,
+                Answered::Waiting | Answered::No => Outcome::Changed,
+                Answered::Yes(id) => {
+                    self.keys.delete(id, &client, &tasks);
+                    Outcome::Changed
+                }
+            };
+        }
+        if self.keys.adding() {
+            match action {
+                Action::Confirm => self.keys.submit(&client, &tasks),
+                Action::Close => self.keys.close_prompt(),
+                _ => return Outcome::Ignored,
+            }
+            return Outcome::Changed;
+        }
         if let Some(form) = self.open_form() {
             match action {
                 Action::Confirm => form.confirm(&client, &tasks),
@@ -181,6 +266,24 @@ impl Component for Account {
                 self.changed = false;
                 Outcome::Changed
             }
+            Action::ChooseLanguage => match &mut self.language {
+                Some(language) => {
+                    language.next(&client, &tasks);
+                    Outcome::Changed
+                }
+                None => Outcome::Ignored,
+            },
+            Action::New => {
+                self.keys.open_prompt();
+                Outcome::Changed
+            }
+            Action::Delete => match self.selected_key() {
+                Some(at) => {
+                    self.keys.ask_delete(at);
+                    Outcome::Changed
+                }
+                None => Outcome::Ignored,
+            },
             // Sign-out ends the screen: the app does it.
             Action::SignOut | Action::SignOutEverywhere => Outcome::Ignored,
             _ => self.cursor.handle(action, self.rows),
@@ -188,6 +291,13 @@ impl Component for Account {
     }
 
     fn input(&mut self, key: &KeyEvent) -> Outcome {
+        if self.keys.adding() {
+            return if self.keys.key(key) {
+                Outcome::Changed
+            } else {
+                Outcome::Ignored
+            };
+        }
         match self.open_form().map(|form| form.key(key)) {
             Some(true) => Outcome::Changed,
             _ => Outcome::Ignored,
@@ -195,6 +305,10 @@ impl Component for Account {
     }
 
     fn paste(&mut self, text: &str) -> Outcome {
+        if self.keys.adding() {
+            self.keys.paste(text);
+            return Outcome::Changed;
+        }
         match self.open_form() {
             Some(form) => {
                 form.paste(text);
@@ -210,15 +324,18 @@ impl Component for Account {
 
     fn draw(&mut self, frame: &mut Frame, area: Rect, ctx: DrawCtx<'_>) {
         self.open_form();
+        let width = usize::from(area.width.saturating_sub(2));
+        let language = self.language.as_ref().map(|l| l.value(&self.client));
         let view = self.client.view();
-        let mut lines = lines(&view, ctx, usize::from(area.width.saturating_sub(2)));
+        let mut lines = Vec::new();
         if self.changed {
-            lines.insert(
-                0,
-                Line::styled(t("account-password-changed"), ctx.theme.title),
-            );
-            lines.insert(1, Line::default());
+            lines.push(Line::styled(t("account-password-changed"), ctx.theme.title));
+            lines.push(Line::default());
         }
+        let (account, keys_from) =
+            self::lines(&view, language, self.keys.lines(ctx, width), ctx, width);
+        self.keys_from = lines.len() + keys_from;
+        lines.extend(account);
         self.rows = lines.len();
         draw_lines(
             frame,
@@ -231,5 +348,6 @@ impl Component for Account {
         if let Some(form) = &self.form {
             form.draw(frame, area, ctx);
         }
+        self.keys.draw(frame, area, ctx);
     }
 }

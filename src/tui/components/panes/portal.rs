@@ -338,7 +338,8 @@ impl Component for Portal {
                 | Action::PrevTab
                 | Action::Tab1
                 | Action::Tab2
-                | Action::Tab3 => Outcome::Ignored,
+                | Action::Tab3
+                | Action::Tab4 => Outcome::Ignored,
                 _ => Outcome::Changed,
             };
         }

@@ -1,4 +1,4 @@
-//! The tab bar: the tabs a role gets, numbered for the `1`–`3` keys, the shown one marked by
+//! The tab bar: the tabs a role gets, numbered for the `1`–`4` keys, the shown one marked by
 //! brackets and style (so it reads without colour), read-only tabs labelled as such.
 
 use crate::domain::Role;
@@ -16,7 +16,7 @@ pub enum TabKind {
     Routing,
     /// Portal settings.
     Portal,
-    /// The signed-in customer's account.
+    /// The signed-in person's own account.
     Account,
 }
 
@@ -41,8 +41,8 @@ pub struct Tab {
     pub read_only: bool,
 }
 
-/// The tabs a role gets: customers their tickets and account; agents tickets plus read-only
-/// routing and portal; admins all three editable.
+/// The tabs a role gets: customers their tickets and account; agents tickets, read-only
+/// routing and portal, and their account; admins all of them editable.
 pub fn tabs_for(role: Role) -> Vec<Tab> {
     match role {
         Role::Customer => vec![
@@ -69,6 +69,10 @@ pub fn tabs_for(role: Role) -> Vec<Tab> {
                 Tab {
                     kind: TabKind::Portal,
                     read_only,
+                },
+                Tab {
+                    kind: TabKind::Account,
+                    read_only: false,
                 },
             ]
         }

@@ -24,7 +24,12 @@ impl Portal {
             // The pane keeps its edits while another tab is shown; leaving the section or
             // quitting drops them.
             let text = match leaving {
-                Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+                Action::NextTab
+                | Action::PrevTab
+                | Action::Tab1
+                | Action::Tab2
+                | Action::Tab3
+                | Action::Tab4 => {
                     "Your changes are not saved yet. Switch tab anyway? They stay here until you save or leave this section."
                 }
                 _ => leave,

@@ -62,9 +62,12 @@ impl Portal {
         let wizard = self.draft.is_some();
         let editing = !self.read_only && (wizard || self.current() != Section::Overview);
         match action {
-            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
-                self.guard(action).unwrap_or(Outcome::Ignored)
-            }
+            Action::NextTab
+            | Action::PrevTab
+            | Action::Tab1
+            | Action::Tab2
+            | Action::Tab3
+            | Action::Tab4 => self.guard(action).unwrap_or(Outcome::Ignored),
             Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             Action::NextStep if wizard => self.wizard_step(1),
             Action::PrevStep if wizard => self.wizard_step(-1),

@@ -180,6 +180,7 @@ impl Portal {
             | Action::Tab1
             | Action::Tab2
             | Action::Tab3
+            | Action::Tab4
             | Action::Quit => self.guard(action).unwrap_or(Outcome::Ignored),
             _ if self.read_only => Outcome::Ignored,
             Action::NextQueue | Action::PrevQueue => {
