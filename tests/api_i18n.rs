@@ -60,6 +60,9 @@ both_stores! {
         assert_eq!(said(&a).1, "no such resource");
     }
 
+}
+
+both_stores! {
     #[tokio::test]
     async fn an_error_a_replayed_idempotency_key_gets_reads_in_the_replaying_request_language() {
         let ts = demo_server(20).await;

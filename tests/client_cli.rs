@@ -223,17 +223,6 @@ async fn the_command_line_speaks_the_readers_language_and_json_never_changes() {
         table.contains("SUBJECT") && table.contains("PRIORITY"),
         "{table}"
     );
-    let json_in = |dirs: &Dirs, env: [(&'static str, &'static str); 3]| async move {
-        let out = dirs
-            .run_with(&["tickets", "--json", "--offline"], None, &env)
-            .await;
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
     let staff_json = json_in(&admin, english).await;
     assert_eq!(staff_json, json_in(&admin, italian).await, "byte-identical");
 
@@ -287,4 +276,17 @@ async fn the_command_line_speaks_the_readers_language_and_json_never_changes() {
     assert!(shown.contains("lingua:") && shown.contains("it"), "{shown}");
     assert_eq!(before, json_in(&carla, english).await, "byte-identical");
     assert_eq!(before, json_in(&carla, italian).await, "byte-identical");
+}
+
+/// `deskport tickets --json --offline` in `dirs` with `env`, which must succeed: its bytes.
+async fn json_in(dirs: &Dirs, env: [(&str, &str); 3]) -> Vec<u8> {
+    let out = dirs
+        .run_with(&["tickets", "--json", "--offline"], None, &env)
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
