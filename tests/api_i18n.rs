@@ -59,4 +59,73 @@ both_stores! {
             .await;
         assert_eq!(said(&a).1, "no such resource");
     }
+
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn an_error_a_replayed_idempotency_key_gets_reads_in_the_replaying_request_language() {
+        let ts = demo_server(20).await;
+        let admin = ts.demo_login(ADA).await;
+        let carla = ts.demo_login(CARLA).await;
+        let key = |k: &'static str, lang: &'static str| [("idempotency-key", k), ("accept-language", lang)];
+
+        // A refusal is not kept: replayed, it is said again in the replaying request's language.
+        let empty = json!({"subject": "Stampante spenta", "description": " "});
+        let a = ts
+            .call("POST", "/tickets", Some(&carla), Some(empty.clone()), &key("form-0001", "en"))
+            .await;
+        assert_eq!(a.status, 400, "{}", a.text);
+        assert!(said(&a).1.contains("is required"), "{}", a.text);
+        let a = ts
+            .call("POST", "/tickets", Some(&carla), Some(empty), &key("form-0001", "it"))
+            .await;
+        assert_eq!((a.status, said(&a).0.as_str()), (400, "invalid"), "{}", a.text);
+        assert!(said(&a).1.contains("è un campo obbligatorio"), "{}", a.text);
+
+        // A kept success replayed with another request: the refusal follows each request.
+        let ticket = ts.first_ticket_of(&admin, CARLA).await;
+        let path = format!("/tickets/{}/messages", ticket["id"]);
+        let first = ts
+            .call("POST", &path, Some(&carla), Some(json!({"body": "Novità?"})), &key("reply-0001", "en"))
+            .await;
+        assert_eq!(first.status, 201, "{}", first.text);
+        let other = json!({"body": "Altro"});
+        let reused = |lang: &'static str| {
+            let (ts, carla, path, other) = (&ts, &carla, &path, other.clone());
+            async move {
+                ts.call("POST", path, Some(carla), Some(other), &key("reply-0001", lang))
+                    .await
+            }
+        };
+        let a = reused("it").await;
+        assert_eq!(
+            (a.status, said(&a)),
+            (
+                422,
+                (
+                    "idempotency_key_reused".to_string(),
+                    "questa Idempotency-Key è già stata usata per un'altra richiesta".to_string()
+                )
+            )
+        );
+        let a = reused("en").await;
+        assert_eq!(
+            said(&a).1,
+            "this Idempotency-Key was used for another request"
+        );
+
+        let long = "k".repeat(201);
+        let a = ts
+            .call(
+                "POST",
+                &path,
+                Some(&carla),
+                Some(json!({"body": "Novità?"})),
+                &[("idempotency-key", long.as_str()), ("accept-language", "it")],
+            )
+            .await;
+        assert_eq!(a.status, 400, "{}", a.text);
+        assert!(said(&a).1.contains("caratteri ASCII visibili"), "{}", a.text);
+    }
 }

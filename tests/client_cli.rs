@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::process::{Dirs, files_under};
+use common::process::{Dirs, files_under, login_args};
 use common::{ADA, CARLA, DEMO_PASSWORD, demo_server};
 use std::path::Path;
 
@@ -173,4 +173,120 @@ async fn invisible_characters_are_stored_as_sent_and_printed_neutralised() {
         listed.iter().any(|t| t["subject"] == subject),
         "the exact value survives"
     );
+}
+
+/// The command line in the reader's language: staff and anyone not signed in read the
+/// environment's (`LANG`), a customer their portal's (as the last sync brought it), and
+/// `--json` is the same bytes in every language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_speaks_the_readers_language_and_json_never_changes() {
+    let ts = demo_server(40).await;
+    let url = format!("http://{}", ts.server.addr);
+    let lang = |tag: &'static str| [("LC_ALL", ""), ("LC_MESSAGES", ""), ("LANG", tag)];
+    let (english, italian) = (lang("C.UTF-8"), lang("it_IT.UTF-8"));
+    let text = |o: &std::process::Output| {
+        (
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+
+    let nobody = Dirs::new();
+    let out = nobody.run_with(&["tickets"], None, &italian).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out).1.contains("non hai eseguito l'accesso"),
+        "{:?}",
+        text(&out)
+    );
+    let wrong = nobody
+        .run_with(&login_args(&url, ADA), Some("nope\n"), &italian)
+        .await;
+    assert!(
+        text(&wrong).1.contains("email o password errati"),
+        "{:?}",
+        text(&wrong)
+    );
+
+    // Staff: the environment's language; the JSON does not change with it.
+    let admin = Dirs::new();
+    admin.login(&url, ADA, DEMO_PASSWORD).await;
+    let (out, _) = text(&admin.run_with(&["sync"], None, &italian).await);
+    assert!(out.contains("ticket"), "{out}");
+    let (table, _) = text(&admin.run_with(&["tickets"], None, &italian).await);
+    assert!(
+        table.contains("OGGETTO") && table.contains("PRIORITÀ"),
+        "{table}"
+    );
+    let (table, _) = text(&admin.run_with(&["tickets"], None, &english).await);
+    assert!(
+        table.contains("SUBJECT") && table.contains("PRIORITY"),
+        "{table}"
+    );
+    let staff_json = json_in(&admin, english).await;
+    assert_eq!(staff_json, json_in(&admin, italian).await, "byte-identical");
+
+    // A customer: the portal's language, whatever the environment says.
+    let carla = Dirs::new();
+    let signed_in = carla
+        .run_with(
+            &login_args(&url, CARLA),
+            Some(&format!("{DEMO_PASSWORD}\n")),
+            &english,
+        )
+        .await;
+    assert!(
+        text(&signed_in).0.starts_with("Signed in to"),
+        "{:?}",
+        text(&signed_in)
+    );
+    let (table, _) = text(&carla.run_with(&["tickets"], None, &italian).await);
+    assert!(
+        table.contains("SUBJECT") && table.contains("UPDATED"),
+        "an English portal: {table}"
+    );
+    let before = json_in(&carla, english).await;
+
+    admin
+        .ok(
+            &["portal", "set", "domain", "assistenza.deskport.test"],
+            None,
+        )
+        .await;
+    let (out, _) = text(&carla.run_with(&["sync"], None, &english).await);
+    assert!(
+        out.contains("portal: 1 aggiornato"),
+        "what the sync brought decides: {out}"
+    );
+    let (table, _) = text(
+        &carla
+            .run_with(&["tickets", "--offline"], None, &english)
+            .await,
+    );
+    assert!(
+        table.contains("OGGETTO") && table.contains("AGGIORNATO") && table.contains("ticket"),
+        "the Italian portal: {table}"
+    );
+    let first_row = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        first_row.contains("/20"),
+        "dates as Italian writes them: {table}"
+    );
+    let (shown, _) = text(&carla.run_with(&["portal", "show"], None, &english).await);
+    assert!(shown.contains("lingua:") && shown.contains("it"), "{shown}");
+    assert_eq!(before, json_in(&carla, english).await, "byte-identical");
+    assert_eq!(before, json_in(&carla, italian).await, "byte-identical");
+}
+
+/// `deskport tickets --json --offline` in `dirs` with `env`, which must succeed: its bytes.
+async fn json_in(dirs: &Dirs, env: [(&str, &str); 3]) -> Vec<u8> {
+    let out = dirs
+        .run_with(&["tickets", "--json", "--offline"], None, &env)
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }

@@ -8,11 +8,12 @@ mod common;
 #[path = "client_support/mod.rs"]
 mod support;
 
-use common::render::{Drawn, app, ctrl, key, next, render, settle, signed_in};
+use common::render::{Drawn, app, app_in, ctrl, key, next, render, settle, signed_in};
 use common::{ADA, CARLA, DEMO_PASSWORD, TestServer, demo_server};
 use crossterm::event::KeyCode;
 use deskport::client::ClientEvent;
-use deskport::tui::Msg;
+use deskport::domain::i18n::Language;
+use deskport::tui::{Msg, Server};
 use serde_json::json;
 
 /// The screen as [`render`] draws it at 80×24 (the last sync time masked as `HH:MM:SS`).
@@ -133,4 +134,20 @@ async fn the_consent_notice_speaks_italian() {
     }
     insta::assert_snapshot!("consent_notice_it_80x24", notice);
     carla.shutdown().await;
+}
+
+/// The sign-in form in Italian at 80×24 keeps Ctrl-E (an emailed code) in its hint bar: the
+/// longer Italian words leave room for the code before Tab, which comes after it.
+#[test]
+fn the_italian_sign_in_form_keeps_the_emailed_code_in_its_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let remote = Server::Remote {
+        url: "https://help.example.com".into(),
+    };
+    let (mut app, _rx) = app_in(remote, dir.path(), Language::Italian);
+    let form = render(&mut app, 80, 24);
+    let hints = form.lines().last().unwrap_or_default();
+    assert!(hints.contains("Ctrl-E inviami un codice"), "{form}");
+    assert!(hints.contains("Ctrl-C esci"), "{form}");
+    insta::assert_snapshot!("signin_form_it_80x24", form);
 }

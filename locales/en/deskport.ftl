@@ -400,3 +400,80 @@ conflict-by-who-when = Your { $mine } ran into a change made on the server by { 
 conflict-by-who = Your { $mine } ran into a change made on the server by { $who }.
 conflict-when = Your { $mine } ran into a change made on the server { $when }.
 conflict-newer = Your { $mine } ran into a newer change on the server.
+
+## The command line: `deskport login`, `sync`, `tickets`, `portal show` and its errors
+cli-not-signed-in = not signed in; run `deskport login --server URL --email E` first
+cli-cache-unopened = cannot open the local cache
+cli-session-unsaved = cannot store the session
+cli-output-failed = cannot write to standard output
+cli-session-ended = the session has expired or was ended; run `deskport login` again
+cli-consent-first = this portal asks you to accept its consent notice first; open `deskport` to read and accept it
+cli-not-allowed = not allowed: { $reason }
+cli-server-failed = the server failed (HTTP { $status }): { $reason }
+cli-unexpected-answer = unexpected answer from { $server }: { $detail }
+cli-not-found = not found on the server
+cli-unreachable = cannot reach { $server } ({ $cause })
+cli-cache-as-of = showing the cache as of { $time }
+cli-never-synced = nothing has been synced yet
+cli-no-portal-cached = no settings are cached yet: sync once online first
+cli-password-prompt = Password for { $email }:
+cli-code-prompt = Code from the email:
+cli-enter-password = enter a password
+cli-no-terminal = no terminal to prompt on; use { $flag }
+cli-password-unread = cannot read the password from standard input
+cli-code-unread = cannot read the code from standard input
+cli-cancelled = cancelled
+cli-signed-in = Signed in to { $server } as { $name } <{ $email }> ({ $role }).
+cli-no-passwordless = this portal does not allow sign-in with an emailed code; sign in with a password (leave out --code)
+cli-no-code-sent = no code was sent: { $reason }
+cli-no-reason = no reason given
+cli-code-on-its-way = A sign-in code is on its way to { $email } if it belongs to a registered customer of this portal (staff sign in with a password). It is valid for 15 minutes.
+cli-tickets =
+    { $count ->
+        [one] { $count } ticket
+       *[other] { $count } tickets
+    }
+cli-writes-unsent =
+    { $count ->
+        [one] { $count } write not sent yet (*)
+       *[other] { $count } writes not sent yet (*)
+    }
+cli-sync-rebuilt = Rebuilt the cache from a snapshot: { $tickets }.
+cli-sync-up-to-date = Up to date ({ $tickets }).
+cli-sync-changed =
+    { $count ->
+        [one] { $count } ticket new or changed: { $ids }
+       *[other] { $count } tickets new or changed: { $ids }
+    }
+cli-sync-gone =
+    { $count ->
+        [one] { $count } ticket no longer visible: { $ids }
+       *[other] { $count } tickets no longer visible: { $ids }
+    }
+cli-sync-entity-updated =
+    { $count ->
+        [one] { $entity }: { $count } updated
+       *[other] { $entity }: { $count } updated
+    }
+cli-sync-entity-removed =
+    { $count ->
+        [one] { $entity }: { $count } removed
+       *[other] { $entity }: { $count } removed
+    }
+cli-sync-writes = Writes sent: { $applied } applied, { $conflicted } in conflict, { $rejected } rejected.
+cli-column-id = ID
+cli-column-status = STATUS
+cli-column-priority = PRIORITY
+cli-column-subject = SUBJECT
+cli-column-requester = REQUESTER
+cli-column-owner = OWNER
+cli-column-updated = UPDATED
+cli-portal-name = name:
+cli-portal-url = url:
+cli-portal-language = language:
+cli-portal-access = access:
+
+## Idempotency-Key answers (a replay's refusal reads in the language of the replaying request)
+error-idempotency-key-invalid = Idempotency-Key must be 1–200 visible ASCII characters
+error-idempotency-key-reused = this Idempotency-Key was used for another request
+error-idempotency-in-progress = a request with this Idempotency-Key is still running

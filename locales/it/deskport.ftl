@@ -410,3 +410,80 @@ conflict-by-who-when = «{ $mine }» è in conflitto con una modifica fatta sul 
 conflict-by-who = «{ $mine }» è in conflitto con una modifica fatta sul server da { $who }.
 conflict-when = «{ $mine }» è in conflitto con una modifica fatta sul server { $when }.
 conflict-newer = «{ $mine }» è in conflitto con una modifica più recente sul server.
+
+## The command line: `deskport login`, `sync`, `tickets`, `portal show` and its errors
+cli-not-signed-in = non hai eseguito l'accesso; esegui prima `deskport login --server URL --email E`
+cli-cache-unopened = impossibile aprire la cache locale
+cli-session-unsaved = impossibile salvare la sessione
+cli-output-failed = impossibile scrivere sullo standard output
+cli-session-ended = la sessione è scaduta o è stata chiusa; esegui di nuovo `deskport login`
+cli-consent-first = questo portale chiede prima di accettare l'informativa sul consenso; apri `deskport` per leggerla e accettarla
+cli-not-allowed = non permesso: { $reason }
+cli-server-failed = errore del server (HTTP { $status }): { $reason }
+cli-unexpected-answer = risposta inattesa da { $server }: { $detail }
+cli-not-found = non trovato sul server
+cli-unreachable = impossibile raggiungere { $server } ({ $cause })
+cli-cache-as-of = mostro la cache (ultima sincronizzazione: { $time })
+cli-never-synced = non è stato ancora sincronizzato nulla
+cli-no-portal-cached = nessuna impostazione in cache: sincronizza prima una volta online
+cli-password-prompt = Password di { $email }:
+cli-code-prompt = Codice ricevuto per email:
+cli-enter-password = inserisci una password
+cli-no-terminal = nessun terminale su cui chiedere; usa { $flag }
+cli-password-unread = impossibile leggere la password dallo standard input
+cli-code-unread = impossibile leggere il codice dallo standard input
+cli-cancelled = annullato
+cli-signed-in = Accesso eseguito su { $server } come { $name } <{ $email }> ({ $role }).
+cli-no-passwordless = questo portale non permette l'accesso con un codice via email; accedi con la password (senza --code)
+cli-no-code-sent = nessun codice inviato: { $reason }
+cli-no-reason = nessun motivo indicato
+cli-code-on-its-way = Un codice di accesso è in arrivo a { $email }, se appartiene a un cliente registrato di questo portale (lo staff accede con la password). Vale 15 minuti.
+cli-tickets =
+    { $count ->
+        [one] { $count } ticket
+       *[other] { $count } ticket
+    }
+cli-writes-unsent =
+    { $count ->
+        [one] { $count } modifica non ancora inviata (*)
+       *[other] { $count } modifiche non ancora inviate (*)
+    }
+cli-sync-rebuilt = Cache ricostruita da un'istantanea: { $tickets }.
+cli-sync-up-to-date = Tutto aggiornato ({ $tickets }).
+cli-sync-changed =
+    { $count ->
+        [one] { $count } ticket nuovo o modificato: { $ids }
+       *[other] { $count } ticket nuovi o modificati: { $ids }
+    }
+cli-sync-gone =
+    { $count ->
+        [one] { $count } ticket non più visibile: { $ids }
+       *[other] { $count } ticket non più visibili: { $ids }
+    }
+cli-sync-entity-updated =
+    { $count ->
+        [one] { $entity }: { $count } aggiornato
+       *[other] { $entity }: { $count } aggiornati
+    }
+cli-sync-entity-removed =
+    { $count ->
+        [one] { $entity }: { $count } rimosso
+       *[other] { $entity }: { $count } rimossi
+    }
+cli-sync-writes = Modifiche inviate: { $applied } applicate, { $conflicted } in conflitto, { $rejected } rifiutate.
+cli-column-id = ID
+cli-column-status = STATO
+cli-column-priority = PRIORITÀ
+cli-column-subject = OGGETTO
+cli-column-requester = RICHIEDENTE
+cli-column-owner = ASSEGNATARIO
+cli-column-updated = AGGIORNATO
+cli-portal-name = nome:
+cli-portal-url = url:
+cli-portal-language = lingua:
+cli-portal-access = accesso:
+
+## Idempotency-Key answers (a replay's refusal reads in the language of the replaying request)
+error-idempotency-key-invalid = Idempotency-Key deve avere da 1 a 200 caratteri ASCII visibili
+error-idempotency-key-reused = questa Idempotency-Key è già stata usata per un'altra richiesta
+error-idempotency-in-progress = una richiesta con questa Idempotency-Key è ancora in corso

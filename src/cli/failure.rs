@@ -5,6 +5,7 @@
 
 use color_eyre::eyre::Report;
 use deskport::client::{ApiError, ClientError};
+use deskport::tui::i18n::{t, tf};
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
@@ -68,25 +69,37 @@ pub fn fail(exit: Exit, message: impl Into<String>) -> Report {
     .into()
 }
 
-/// What an API failure means to the user of a command on `server` (its base URL).
+/// What an API failure means to the user of a command on `server` (its base URL), in the
+/// command's language (a server's own message already comes in it).
 pub fn api_failure(server: &str, e: &ApiError) -> Report {
     let (exit, message) = match e {
         ApiError::Offline(detail) => (Exit::Unreachable, unreachable(server, detail)),
-        ApiError::Unauthorized(_) => (
-            Exit::SignedOut,
-            "the session has expired or was ended; run `deskport login` again".to_string(),
-        ),
-        ApiError::Forbidden { code, .. } if code == "consent_required" => (
+        ApiError::Unauthorized(_) => (Exit::SignedOut, t("cli-session-ended")),
+        ApiError::Forbidden { code, .. } if code == "consent_required" => {
+            (Exit::NotAllowed, t("cli-consent-first"))
+        }
+        ApiError::Forbidden { message, .. } => (
             Exit::NotAllowed,
-            "this portal asks you to accept its consent notice first; open `deskport` to read and accept it".to_string(),
+            tf("cli-not-allowed", &[("reason", message.into())]),
         ),
-        ApiError::Forbidden { message, .. } => (Exit::NotAllowed, format!("not allowed: {message}")),
         ApiError::Server { status, message } => (
             Exit::Failed,
-            format!("the server failed (HTTP {status}): {message}"),
+            tf(
+                "cli-server-failed",
+                &[
+                    ("status", i64::from(*status).into()),
+                    ("reason", message.into()),
+                ],
+            ),
         ),
-        ApiError::Protocol(m) => (Exit::Failed, format!("unexpected answer from {server}: {m}")),
-        ApiError::NotFound => (Exit::Failed, "not found on the server".to_string()),
+        ApiError::Protocol(m) => (
+            Exit::Failed,
+            tf(
+                "cli-unexpected-answer",
+                &[("server", server.into()), ("detail", m.into())],
+            ),
+        ),
+        ApiError::NotFound => (Exit::Failed, t("cli-not-found")),
         ApiError::Conflict { message, .. }
         | ApiError::RateLimited { message, .. }
         | ApiError::Rejected { message, .. } => (Exit::Failed, message.clone()),
@@ -105,7 +118,11 @@ pub fn client_failure(server: &str, e: &ClientError) -> Report {
 /// "cannot reach http://host:port (connection refused)": the server once, and the cause at
 /// the bottom of the transport's chain (`detail`) without the request URL or OS error number.
 pub fn unreachable(server: &str, detail: &str) -> String {
-    format!("cannot reach {server} ({})", root_cause(detail))
+    let cause = root_cause(detail);
+    tf(
+        "cli-unreachable",
+        &[("server", server.into()), ("cause", (&cause).into())],
+    )
 }
 
 fn root_cause(detail: &str) -> String {

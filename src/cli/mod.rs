@@ -4,6 +4,7 @@
 mod app;
 mod client_cmds;
 pub mod failure;
+mod language;
 mod mail;
 mod migrate;
 mod output;
@@ -194,11 +195,11 @@ pub enum DomainAction {
     },
 }
 
-/// Runs the parsed command line. The server's messages come back in the environment's
-/// language (`LC_ALL`, `LC_MESSAGES`, `LANG`), which the app may change once it runs.
+/// Runs the parsed command line. Words (and the server's messages) start in the
+/// environment's language (`LC_ALL`, `LC_MESSAGES`, `LANG`); a command on a session then
+/// speaks its user's ([`language::speak_for`]) and the app may change it once it runs.
 pub async fn run(cli: Cli) -> color_eyre::Result<()> {
-    let language = deskport::tui::i18n::from_environment().unwrap_or_default();
-    deskport::client::language::set_for_process(language);
+    language::speak_for_anyone();
     match cli.command {
         Some(Command::Serve {
             listen,

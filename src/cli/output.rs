@@ -3,6 +3,7 @@
 
 use super::failure::CliError;
 use color_eyre::eyre::{Report, Result};
+use deskport::tui::i18n::t;
 use std::io::{BufWriter, ErrorKind, Write};
 
 /// Runs `write` over buffered standard output and flushes it.
@@ -12,7 +13,7 @@ pub fn print(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Resul
         .and_then(|()| out.flush())
         .map_err(|e| match e.kind() {
             ErrorKind::BrokenPipe => CliError::OutputClosed.into(),
-            _ => Report::from(e).wrap_err("cannot write to standard output"),
+            _ => Report::from(e).wrap_err(t("cli-output-failed")),
         })
 }
 

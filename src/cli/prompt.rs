@@ -4,16 +4,17 @@
 use color_eyre::eyre::{Result, WrapErr, bail};
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+use deskport::tui::i18n::{t, tf};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// Reads a password from stdin (first line) or prompts for it without echo.
 pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
     let password = if from_stdin {
-        first_line_of_stdin("the password")?
+        first_line_of_stdin("cli-password-unread")?
     } else {
         eprint!("{prompt}");
         std::io::stderr().flush()?;
-        enable_raw_mode().wrap_err("no terminal to prompt on; use --password-stdin")?;
+        enable_raw_mode().wrap_err_with(|| no_terminal("--password-stdin"))?;
         let typed = read_hidden();
         disable_raw_mode()?;
         eprintln!();
@@ -21,7 +22,7 @@ pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
     };
     // An empty answer is a slip, not an attempt: sent, it would count towards the lockout.
     if password.is_empty() {
-        bail!("enter a password");
+        bail!(t("cli-enter-password"));
     }
     Ok(password)
 }
@@ -31,7 +32,7 @@ pub fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
 /// that the answer is for (an emailed code).
 pub fn can_prompt(from_stdin: bool, flag: &str) -> Result<()> {
     if !from_stdin && !std::io::stdin().is_terminal() {
-        bail!("no terminal to prompt on; use {flag}");
+        bail!(no_terminal(flag));
     }
     Ok(())
 }
@@ -39,19 +40,25 @@ pub fn can_prompt(from_stdin: bool, flag: &str) -> Result<()> {
 /// Reads a code from stdin (first line), or prompts for it and reads the line typed.
 pub fn read_visible(from_stdin: bool, prompt: &str) -> Result<String> {
     if from_stdin {
-        return first_line_of_stdin("the code");
+        return first_line_of_stdin("cli-code-unread");
     }
     eprint!("{prompt}");
     std::io::stderr().flush()?;
-    first_line_of_stdin("the code")
+    first_line_of_stdin("cli-code-unread")
 }
 
-fn first_line_of_stdin(what: &str) -> Result<String> {
+/// "no terminal to prompt on; use `flag`", for a prompt that cannot be shown.
+fn no_terminal(flag: &str) -> String {
+    tf("cli-no-terminal", &[("flag", flag.into())])
+}
+
+/// The first line of stdin; `unreadable` is the message saying what could not be read.
+fn first_line_of_stdin(unreadable: &str) -> Result<String> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .wrap_err_with(|| format!("cannot read {what} from standard input"))?;
+        .wrap_err_with(|| t(unreadable))?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
@@ -65,7 +72,7 @@ fn read_hidden() -> Result<String> {
             match key.code {
                 KeyCode::Enter => return Ok(out),
                 KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    bail!("cancelled")
+                    bail!(t("cli-cancelled"))
                 }
                 KeyCode::Backspace => {
                     out.pop();

@@ -5,8 +5,11 @@
 //! language it asks the server for (`Accept-Language`), so the server's messages match the
 //! screen whatever thread a request is sent from.
 
+use super::session::{Session, cache_path};
 use crate::domain::i18n::Language;
+use rusqlite::{Connection, OpenFlags};
 use std::cell::Cell;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -85,4 +88,29 @@ impl ChosenLanguage {
         self.0
             .store(language.map_or(0, |l| l.index() + 1), Ordering::Relaxed);
     }
+}
+
+/// The language of `session`'s portal as its cache last heard it (every sync brings the
+/// portal's settings): what a one-shot command shows a customer in without asking the
+/// server first. `None` before the first sync, or when the cache cannot be read; the cache
+/// is only read, never created.
+pub fn cached_portal_language(data_dir: &Path, session: &Session) -> Option<Language> {
+    #[derive(serde::Deserialize)]
+    struct Spoken {
+        language: String,
+    }
+    let path = cache_path(data_dir, &session.server_url, &session.account);
+    if !path.exists() {
+        return None;
+    }
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    let data: String = conn
+        .query_row(
+            "SELECT data FROM entities WHERE kind = 'portal' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .ok()?;
+    let spoken: Spoken = serde_json::from_str(&data).ok()?;
+    Language::from_tag(&spoken.language)
 }

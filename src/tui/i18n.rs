@@ -5,6 +5,7 @@
 //! [`crate::tui::Config::language`]), and every component asks here for its words, so none
 //! needs the language passed down.
 
+use crate::domain::Priority;
 use crate::domain::i18n::{self, Arg, Language};
 
 pub use crate::client::language::{current as language, set as set_language};
@@ -36,4 +37,19 @@ pub fn from_locale(values: [Option<String>; 3]) -> Option<Language> {
         .flatten()
         .find(|value| !value.is_empty())
         .and_then(|value| Language::from_tag(&value))
+}
+
+/// The date of an RFC 3339 timestamp as the current language writes dates (`format-date`),
+/// for the list's columns and the command line's table; the first ten characters as they are
+/// when it does not parse.
+pub fn date(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format(&t("format-date")).to_string(),
+        Err(_) => rfc3339.chars().take(10).collect(),
+    }
+}
+
+/// A priority as the current language names it.
+pub fn priority(priority: Priority) -> String {
+    t(&format!("priority-{}", priority.as_str()))
 }

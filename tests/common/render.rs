@@ -130,6 +130,15 @@ pub fn demo_logins() -> DemoLogins {
 
 /// An app on the sign-in screen of `server`; background work reports to the receiver.
 pub fn app_on(server: Server, data_dir: &Path) -> (App, mpsc::UnboundedReceiver<Msg>) {
+    app_in(server, data_dir, deskport::domain::i18n::Language::English)
+}
+
+/// [`app_on`] with `language` configured (what staff and the sign-in screen read).
+pub fn app_in(
+    server: Server,
+    data_dir: &Path,
+    language: deskport::domain::i18n::Language,
+) -> (App, mpsc::UnboundedReceiver<Msg>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let options = Options {
         server,
@@ -142,7 +151,7 @@ pub fn app_on(server: Server, data_dir: &Path) -> (App, mpsc::UnboundedReceiver<
         keymap: Keymap::defaults().unwrap(),
         theme: Theme::shipped(ThemeChoice::Default, false).unwrap(),
         mouse: true,
-        language: deskport::domain::i18n::Language::English,
+        language,
     };
     (App::new(config, options, tx), rx)
 }

@@ -3,10 +3,11 @@
 
 use super::super::failure::{Exit, api_failure, fail, warn};
 use super::super::output::print;
-use super::super::{paths, prompt};
+use super::super::{language, paths, prompt};
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::{ApiClient, ApiError, Session, normalize_server_url};
 use deskport::domain::text::strip_control;
+use deskport::tui::i18n::{t, tf};
 
 /// How `deskport login` signs in.
 #[derive(Debug, clap::Args)]
@@ -37,36 +38,39 @@ pub async fn login(args: Login) -> Result<()> {
     } else {
         let password = prompt::read_password(
             args.password_stdin,
-            &format!("Password for {}: ", args.email),
+            &format!(
+                "{} ",
+                tf("cli-password-prompt", &[("email", (&args.email).into())])
+            ),
         )?;
         deskport::client::login(&server, &args.email, &password)
             .await
             .map_err(|e| match e {
-                ApiError::Unauthorized(_) => fail(Exit::SignedOut, "wrong email or password"),
+                ApiError::Unauthorized(_) => fail(Exit::SignedOut, t("error-wrong-login")),
                 other => api_failure(&server, &other),
             })?
     };
     session
         .save(&paths::config_dir())
-        .wrap_err("cannot store the session")?;
+        .wrap_err_with(|| t("cli-session-unsaved"))?;
+    language::speak_for(&session);
     let a = &session.account;
-    print(|out| {
-        writeln!(
-            out,
-            "Signed in to {} as {} <{}> ({}).",
-            session.server_url,
-            strip_control(&a.name),
-            a.email,
-            a.role.as_str()
-        )
-    })?;
+    let name = strip_control(&a.name);
+    let signed_in = tf(
+        "cli-signed-in",
+        &[
+            ("server", (&session.server_url).into()),
+            ("name", (&name).into()),
+            ("email", (&a.email).into()),
+            ("role", a.role.as_str().into()),
+        ],
+    );
+    print(|out| writeln!(out, "{signed_in}"))?;
     let client = ApiClient::new(&session.server_url)?.with_token(session.token.clone());
     if let Ok(me) = client.me().await
         && me.consent_required
     {
-        warn(
-            "this portal asks you to accept its consent notice first; open `deskport` to read and accept it.",
-        );
+        warn(t("cli-consent-first"));
     }
     Ok(())
 }
@@ -77,23 +81,20 @@ async fn with_code(server: &str, email: &str, code_stdin: bool) -> Result<Sessio
     prompt::can_prompt(code_stdin, "--code-stdin")?;
     let api = ApiClient::new(server)?;
     let refused = |e: ApiError| match e {
-        ApiError::Forbidden { code, .. } if code == "passwordless_disabled" => fail(
-            Exit::NotAllowed,
-            "this portal does not allow sign-in with an emailed code; sign in with a password (leave out --code)",
-        ),
-        ApiError::Unauthorized(_) => fail(Exit::SignedOut, "wrong or expired code"),
+        ApiError::Forbidden { code, .. } if code == "passwordless_disabled" => {
+            fail(Exit::NotAllowed, t("cli-no-passwordless"))
+        }
+        ApiError::Unauthorized(_) => fail(Exit::SignedOut, t("error-wrong-code")),
         other => api_failure(server, &other),
     };
     let outcome = api.request_code(email).await.map_err(refused)?;
     if !outcome.email_sent {
-        let why = outcome.reason.unwrap_or_else(|| "no reason given".into());
-        return Err(fail(Exit::Failed, format!("no code was sent: {why}")));
+        let why = outcome.reason.unwrap_or_else(|| t("cli-no-reason"));
+        let message = tf("cli-no-code-sent", &[("reason", (&why).into())]);
+        return Err(fail(Exit::Failed, message));
     }
-    eprintln!(
-        "A sign-in code is on its way to {email} if it belongs to a registered customer of this \
-         portal (staff sign in with a password). It is valid for 15 minutes."
-    );
-    let code = prompt::read_visible(code_stdin, "Code from the email: ")?;
+    eprintln!("{}", tf("cli-code-on-its-way", &[("email", email.into())]));
+    let code = prompt::read_visible(code_stdin, &format!("{} ", t("cli-code-prompt")))?;
     let answer = api.verify_code(email, code.trim()).await.map_err(refused)?;
     Ok(Session {
         server_url: api.server_url().to_string(),

@@ -7,6 +7,7 @@ use deskport::domain::routing::{ConditionOp, MatchValue};
 use deskport::domain::text::strip_control;
 use deskport::domain::wire::PortalFor;
 use deskport::domain::{AccessMode, DomainInfo, PermissionMode, PortalSettings, TicketPermission};
+use deskport::tui::i18n::t;
 use std::io::Write;
 
 /// The keys `portal set` understands, with the values they take.
@@ -117,10 +118,18 @@ pub fn print(out: &mut dyn Write, p: &PortalFor, domains: &[DomainInfo]) -> std:
             writeln!(out, "version:           {}", s.version)
         }
         PortalFor::Public(p) => {
-            writeln!(out, "name:     {}", strip_control(&p.name))?;
-            writeln!(out, "url:      {}", strip_control(&p.portal_url))?;
-            writeln!(out, "language: {}", strip_control(&p.language))?;
-            writeln!(out, "access:   {}", access_mode(p.access_mode))
+            let rows = [
+                ("cli-portal-name", strip_control(&p.name)),
+                ("cli-portal-url", strip_control(&p.portal_url)),
+                ("cli-portal-language", strip_control(&p.language)),
+                ("cli-portal-access", access_mode(p.access_mode).to_string()),
+            ]
+            .map(|(label, value)| (t(label), value));
+            let widest = rows.iter().map(|(l, _)| l.chars().count()).max();
+            for (label, value) in rows {
+                writeln!(out, "{label:<w$} {value}", w = widest.unwrap_or(0))?;
+            }
+            Ok(())
         }
     }
 }

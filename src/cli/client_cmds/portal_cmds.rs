@@ -9,6 +9,7 @@ use color_eyre::eyre::Result;
 use deskport::client::{ApiClient, ApiError, Session};
 use deskport::domain::DomainInfo;
 use deskport::domain::wire::PortalFor;
+use deskport::tui::i18n::t;
 
 fn api_of(session: &Session) -> Result<ApiClient> {
     Ok(ApiClient::new(&session.server_url)?.with_token(session.token.clone()))
@@ -52,7 +53,7 @@ pub async fn portal_show() -> Result<()> {
             let Some(cached) = &view.portal else {
                 return Err(fail(
                     Exit::Unreachable,
-                    format!("{why}; no settings are cached yet: sync once online first"),
+                    format!("{why}; {}", t("cli-no-portal-cached")),
                 ));
             };
             warn(format!("{why}; {}", cache_age(view.status.last_sync)));

@@ -1,5 +1,8 @@
 //! `Idempotency-Key` on writes: a replay with the same key and request gets the first answer
-//! again and changes nothing; the same key with another request is refused.
+//! again and changes nothing; the same key with another request is refused. Only successes
+//! are kept (their bodies carry no message to translate); a refused request is run again
+//! when replayed, and the refusals this layer makes are catalogue messages, so every error
+//! a replay gets reads in the replaying request's language.
 
 use crate::server::error::ApiError;
 use crate::server::request::bearer;
@@ -74,8 +77,13 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
     let key = match key.to_str() {
         Ok(k) if (1..=200).contains(&k.len()) => k.to_string(),
         _ => {
-            return ApiError::bad_request("Idempotency-Key must be 1–200 visible ASCII characters")
-                .into_response();
+            return ApiError::said(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "error-idempotency-key-invalid",
+                Vec::new(),
+            )
+            .into_response();
         }
     };
     let scope = scope_of(&state, bearer(req.headers())).await;
@@ -107,10 +115,11 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
 }
 
 fn in_progress() -> Response {
-    ApiError::new(
+    ApiError::said(
         StatusCode::CONFLICT,
         "in_progress",
-        "a request with this Idempotency-Key is still running",
+        "error-idempotency-in-progress",
+        Vec::new(),
     )
     .into_response()
 }
@@ -138,10 +147,11 @@ async fn answer(
     match state.store.idempotent(scope.clone(), key.clone()).await {
         Ok(Some(stored)) if stored.request_hash == request_hash => return replay(stored),
         Ok(Some(_)) => {
-            return ApiError::new(
+            return ApiError::said(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
-                "this Idempotency-Key was used for another request",
+                "error-idempotency-key-reused",
+                Vec::new(),
             )
             .into_response();
         }

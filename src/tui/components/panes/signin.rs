@@ -313,16 +313,19 @@ impl Component for SignIn {
                 Command::worded(Action::Down, "signin-cmd-next-account"),
                 Command::worded(Action::Up, "signin-cmd-previous-account"),
             ],
+            // The code comes before Tab: the hint bar keeps the first that fit, and Tab is
+            // the one a user tries anyway (Italian's longer words leave room for one of them
+            // at 80 columns).
             Mode::Form { code: Some(_), .. } => vec![
                 Command::worded(Action::Confirm, "signin-cmd-with-code"),
-                Command::new(Action::NextField),
                 Command::worded(Action::RequestCode, "signin-cmd-new-code"),
+                Command::new(Action::NextField),
                 Command::worded(Action::Close, "signin-cmd-back"),
             ],
             Mode::Form { .. } => vec![
                 Command::worded(Action::Confirm, "signin-cmd-sign-in"),
-                Command::new(Action::NextField),
                 Command::worded(Action::RequestCode, "signin-cmd-email-code"),
+                Command::new(Action::NextField),
                 Command::worded(Action::Close, "signin-cmd-clear"),
                 Command::new(Action::PrevField),
             ],

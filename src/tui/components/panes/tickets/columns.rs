@@ -133,11 +133,11 @@ impl Column {
             Column::Requester => strip_control(t.requester()),
             Column::Company => strip_control(t.company().unwrap_or("")),
             Column::Stage => strip_control(t.status()).replace('_', " "),
-            Column::Priority => super::thread::priority_name(t.priority()),
+            Column::Priority => i18n::priority(t.priority()),
             Column::Owner => strip_control(owner_name(t).unwrap_or("—")),
             Column::Inbox => strip_control(inbox_name(t).unwrap_or("")),
-            Column::Created => date(t.created_at()),
-            Column::Updated => date(t.updated_at()),
+            Column::Created => i18n::date(t.created_at()),
+            Column::Updated => i18n::date(t.updated_at()),
         }
     }
 
@@ -155,15 +155,6 @@ impl Column {
             Column::Created => a.created_at().cmp(b.created_at()),
             Column::Updated => a.updated_at().cmp(b.updated_at()),
         }
-    }
-}
-
-/// The date of an RFC 3339 timestamp as the current language writes dates (the text as it
-/// is when it does not parse).
-fn date(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => at.format(&i18n::t("format-date")).to_string(),
-        Err(_) => rfc3339.chars().take(10).collect(),
     }
 }
 

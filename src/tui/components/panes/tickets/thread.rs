@@ -15,7 +15,7 @@ use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
 mod fields;
-pub use fields::{priority_name, summary, support_form};
+pub use fields::{summary, support_form};
 
 /// What is known of the thread being shown.
 #[derive(Debug, Clone)]

@@ -4,7 +4,6 @@
 
 use super::date_time;
 use crate::client::{View, ViewTicket};
-use crate::domain::Priority;
 use crate::domain::SupportForm;
 use crate::domain::text::strip_control;
 use crate::domain::wire::{PortalFor, TicketOut};
@@ -65,7 +64,7 @@ pub fn summary(t: &ViewTicket, form: Option<&SupportForm>, theme: &Theme) -> Vec
         &i18n::t("column-stage"),
         &strip_control(t.status()).replace('_', " "),
     );
-    field(&i18n::t("column-priority"), &priority_name(t.priority()));
+    field(&i18n::t("column-priority"), &i18n::priority(t.priority()));
     field(&i18n::t("column-requester"), t.requester());
     if t.is_staff_view() {
         field("Email", t.requester_email().unwrap_or(""));
@@ -109,11 +108,6 @@ fn answers(t: &ViewTicket, form: Option<&SupportForm>) -> Vec<(String, String)> 
     }
     out.extend(values);
     out
-}
-
-/// A priority as the current language names it.
-pub fn priority_name(priority: Priority) -> String {
-    i18n::t(&format!("priority-{}", priority.as_str()))
 }
 
 fn or_dash(value: &str) -> &str {
