@@ -4,7 +4,9 @@
 //! port forwards (russh refuses those unless asked otherwise).
 
 use super::app_session::{self, AppChannel, AppHost};
+use super::gate::Waiting;
 use super::seats::Seats;
+use deskport::domain::i18n::{Arg, Language, format, text};
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
@@ -31,7 +33,11 @@ pub struct Connection {
     host: Arc<AppHost>,
     seats: Arc<Seats>,
     peer: SocketAddr,
+    /// Its place among the connections not signed in yet, until it signs in.
+    waiting: Option<Waiting>,
     signed_in: Option<LoginResponse>,
+    /// The email a sign-in code was just mailed to, while its code is asked for.
+    code_for: Option<String>,
     channel: Option<ChannelId>,
     size: Option<(u16, u16)>,
     no_color: bool,
@@ -42,12 +48,14 @@ pub struct Connection {
 
 impl Connection {
     /// A new connection from `peer`.
-    pub fn new(host: Arc<AppHost>, seats: Arc<Seats>, peer: SocketAddr) -> Self {
+    pub fn new(host: Arc<AppHost>, seats: Arc<Seats>, peer: SocketAddr, waiting: Waiting) -> Self {
         Connection {
             host,
             seats,
             peer,
+            waiting: Some(waiting),
             signed_in: None,
+            code_for: None,
             channel: None,
             size: None,
             no_color: false,
@@ -91,6 +99,45 @@ fn window(columns: u32, rows: u32) -> (u16, u16) {
     (clamp(columns), clamp(rows))
 }
 
+/// The first prompts: email and password, with a word on codes when the portal mails them,
+/// and the reason the last try was refused, if any.
+fn sign_in_prompts(language: Language, mails_codes: bool, refused: Option<String>) -> Auth {
+    let mut instructions = vec![text(language, "ssh-signin-instructions")];
+    if mails_codes {
+        instructions.push(text(language, "ssh-signin-code-offer"));
+    }
+    instructions.extend(refused);
+    Auth::Partial {
+        name: Cow::Borrowed("deskport"),
+        instructions: Cow::Owned(instructions.join("\n")),
+        prompts: Cow::Owned(vec![
+            (Cow::Owned(prompt(language, "ssh-signin-email")), true),
+            (Cow::Owned(prompt(language, "ssh-signin-password")), false),
+        ]),
+    }
+}
+
+/// The prompt for the code mailed to `email`.
+fn code_prompt(language: Language, email: &str) -> Auth {
+    Auth::Partial {
+        name: Cow::Borrowed("deskport"),
+        instructions: Cow::Owned(format(
+            language,
+            "ssh-signin-code-sent",
+            &[("email", Arg::Text(email))],
+        )),
+        prompts: Cow::Owned(vec![(
+            Cow::Owned(prompt(language, "ssh-signin-code")),
+            true,
+        )]),
+    }
+}
+
+/// A prompt's words from the catalogue, as `ssh` shows them: followed by `: `.
+fn prompt(language: Language, id: &str) -> String {
+    format!("{}: ", text(language, id))
+}
+
 fn keyboard_interactive_only() -> Auth {
     Auth::Reject {
         proceed_with_methods: Some(MethodSet::from(&[MethodKind::KeyboardInteractive][..])),
@@ -105,29 +152,43 @@ impl russh::server::Handler for Connection {
         Ok(keyboard_interactive_only())
     }
 
-    /// Asks for the email, then the password (the SSH user name is not used), and checks them
-    /// with the portal's own sign-in.
+    /// Asks for the email and the password (the SSH user name is not used) and checks them
+    /// with the portal's own sign-in; when the portal mails sign-in codes, an empty password
+    /// has a code mailed instead, which is asked for next. Words in the portal's language.
     async fn auth_keyboard_interactive<'a>(
         &'a mut self,
         _user: &str,
         _submethods: &str,
         response: Option<Response<'a>>,
     ) -> Result<Auth, Self::Error> {
+        let language = self.host.door.language().await;
         let Some(response) = response else {
-            return Ok(Auth::Partial {
-                name: Cow::Borrowed("deskport"),
-                instructions: Cow::Borrowed("Sign in with your portal account."),
-                prompts: Cow::Owned(vec![
-                    (Cow::Borrowed("Email: "), true),
-                    (Cow::Borrowed("Password: "), false),
-                ]),
-            });
+            self.code_for = None;
+            let mails_codes = self.host.door.mails_codes().await;
+            return Ok(sign_in_prompts(language, mails_codes, None));
         };
         let answers: Vec<String> = response
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .collect();
-        let [email, password] = <[String; 2]>::try_from(answers).unwrap_or_default();
-        match self.host.door.sign_in(self.peer, email, password).await {
+        let door = &self.host.door;
+        let signed_in = match (self.code_for.take(), answers.as_slice()) {
+            (Some(email), [code]) => door.sign_in_with_code(self.peer, email, code.clone()).await,
+            (None, [email, password]) if password.is_empty() && door.mails_codes().await => {
+                return match door.send_code(self.peer, email.clone()).await {
+                    Ok(()) => {
+                        self.code_for = Some(email.clone());
+                        Ok(code_prompt(language, email))
+                    }
+                    Err(refused) => Ok(sign_in_prompts(language, true, Some(refused))),
+                };
+            }
+            (None, [email, password]) => {
+                door.sign_in(self.peer, email.clone(), password.clone())
+                    .await
+            }
+            _ => Err(String::from("unexpected answers")),
+        };
+        match signed_in {
             Ok(login) => {
                 tracing::info!(
                     "SSH sign-in of {} from {}",
@@ -135,11 +196,17 @@ impl russh::server::Handler for Connection {
                     self.peer.ip()
                 );
                 self.signed_in = Some(login);
+                if let Some(waiting) = self.waiting.take() {
+                    waiting.signed_in();
+                }
                 Ok(Auth::Accept)
             }
+            // Asked again with the reason (the API's lockout and rate limits bound the tries,
+            // and the gate the time).
             Err(reason) => {
                 tracing::info!("SSH sign-in refused from {}: {reason}", self.peer.ip());
-                Ok(keyboard_interactive_only())
+                let mails_codes = door.mails_codes().await;
+                Ok(sign_in_prompts(language, mails_codes, Some(reason)))
             }
         }
     }
