@@ -146,7 +146,7 @@ fn signing_out_everywhere_ends_the_ssh_session() {
 }
 
 #[test]
-fn no_color_sent_by_the_client_draws_without_colour() {
+fn no_color_or_a_colourless_term_draws_without_colour() {
     let Some(()) = ssh_client() else { return };
     let dir = tempfile::tempdir().unwrap();
     let portal = SshPortal::start(dir.path(), "one", 0);
@@ -160,6 +160,18 @@ fn no_color_sent_by_the_client_draws_without_colour() {
     sign_in(&mut plain, CARLA, DEMO_PASSWORD);
     let screen = plain.wait_for_running("Your tickets · ");
     assert_eq!(coloured_cells(&plain), 0, "{screen}");
+
+    // A terminal without colours, named by the TERM the client sends in its pty request.
+    for term in ["dumb", "vt100"] {
+        let mut cmd = portal.ssh(dir.path(), &[]);
+        cmd.env("TERM", term);
+        let mut plain = App::spawn(cmd, SIZE, ());
+        sign_in(&mut plain, CARLA, DEMO_PASSWORD);
+        let screen = plain.wait_for_running("Your tickets · ");
+        assert_eq!(coloured_cells(&plain), 0, "TERM={term}: {screen}");
+        plain.send("\x03");
+        plain.wait_exit();
+    }
 }
 
 #[test]

@@ -41,6 +41,8 @@ pub struct Connection {
     channel: Option<ChannelId>,
     size: Option<(u16, u16)>,
     no_color: bool,
+    /// The client's terminal draws no colour (its `TERM` says so).
+    colourless_terminal: bool,
     /// The client's `LC_ALL`, `LC_MESSAGES` and `LANG` (OpenSSH sends them by default).
     locale: [Option<String>; 3],
     input: Option<mpsc::Sender<RemoteInput>>,
@@ -59,6 +61,7 @@ impl Connection {
             channel: None,
             size: None,
             no_color: false,
+            colourless_terminal: false,
             locale: [None, None, None],
             input: None,
         }
@@ -91,6 +94,15 @@ impl Connection {
             self.input = None;
         }
     }
+}
+
+/// Whether a terminal named `term` (the pty request's `TERM`) draws no colour at all: `dumb`
+/// and the DEC VT100 family.
+fn colourless(term: &str) -> bool {
+    term == "dumb"
+        || ["vt100", "vt102", "vt220"]
+            .iter()
+            .any(|vt| term.starts_with(vt))
 }
 
 /// A window size from the request, within what a terminal can have.
@@ -231,7 +243,7 @@ impl russh::server::Handler for Connection {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         columns: u32,
         rows: u32,
         _pix_width: u32,
@@ -240,6 +252,7 @@ impl russh::server::Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.size = Some(window(columns, rows));
+        self.colourless_terminal = colourless(term);
         session.channel_success(channel)
     }
 
@@ -290,7 +303,7 @@ impl russh::server::Handler for Connection {
             id: channel,
             peer: self.peer,
             size,
-            no_color: self.no_color,
+            no_color: self.no_color || self.colourless_terminal,
             language: from_locale(self.locale.clone()),
         };
         tokio::spawn(async move {
