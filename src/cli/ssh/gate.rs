@@ -57,8 +57,8 @@ impl Waiting {
     }
 }
 
-/// Accepts connections on `socket` for as long as it is open, each admitted one served by
-/// the handler `new_client` makes for it.
+/// Accepts connections on `socket` until the task running it is aborted (a failed accept is
+/// retried after a pause), each admitted one served by the handler `new_client` makes for it.
 pub async fn serve<H, F>(
     socket: TcpListener,
     config: Arc<Config>,

@@ -5,14 +5,13 @@
 
 use super::app_session::{self, AppChannel, AppHost};
 use super::gate::Waiting;
+use super::prompts::{code_prompt, sign_in_prompts};
 use super::seats::Seats;
-use deskport::domain::i18n::{Arg, Language, format, text};
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Response, Session};
 use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Pty};
-use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -109,45 +108,6 @@ fn colourless(term: &str) -> bool {
 fn window(columns: u32, rows: u32) -> (u16, u16) {
     let clamp = |n: u32| u16::try_from(n).unwrap_or(u16::MAX).max(1);
     (clamp(columns), clamp(rows))
-}
-
-/// The first prompts: email and password, with a word on codes when the portal mails them,
-/// and the reason the last try was refused, if any.
-fn sign_in_prompts(language: Language, mails_codes: bool, refused: Option<String>) -> Auth {
-    let mut instructions = vec![text(language, "ssh-signin-instructions")];
-    if mails_codes {
-        instructions.push(text(language, "ssh-signin-code-offer"));
-    }
-    instructions.extend(refused);
-    Auth::Partial {
-        name: Cow::Borrowed("deskport"),
-        instructions: Cow::Owned(instructions.join("\n")),
-        prompts: Cow::Owned(vec![
-            (Cow::Owned(prompt(language, "ssh-signin-email")), true),
-            (Cow::Owned(prompt(language, "ssh-signin-password")), false),
-        ]),
-    }
-}
-
-/// The prompt for the code mailed to `email`.
-fn code_prompt(language: Language, email: &str) -> Auth {
-    Auth::Partial {
-        name: Cow::Borrowed("deskport"),
-        instructions: Cow::Owned(format(
-            language,
-            "ssh-signin-code-sent",
-            &[("email", Arg::Text(email))],
-        )),
-        prompts: Cow::Owned(vec![(
-            Cow::Owned(prompt(language, "ssh-signin-code")),
-            true,
-        )]),
-    }
-}
-
-/// A prompt's words from the catalogue, as `ssh` shows them: followed by `: `.
-fn prompt(language: Language, id: &str) -> String {
-    format!("{}: ", text(language, id))
 }
 
 fn keyboard_interactive_only() -> Auth {

@@ -10,6 +10,7 @@ mod gate;
 mod handler;
 pub mod host_key;
 mod idle;
+mod prompts;
 mod seats;
 mod sign_in;
 
