@@ -7,6 +7,7 @@ use super::app_session::{self, AppChannel, AppHost};
 use super::gate::Waiting;
 use super::prompts::{code_prompt, sign_in_prompts};
 use super::seats::Seats;
+use deskport::domain::i18n::text;
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
@@ -158,7 +159,8 @@ impl russh::server::Handler for Connection {
                 door.sign_in(self.peer, email.clone(), password.clone())
                     .await
             }
-            _ => Err(String::from("unexpected answers")),
+            // Not the answers to the prompts sent: refused like a wrong password.
+            _ => Err(text(language, "error-wrong-login")),
         };
         match signed_in {
             Ok(login) => {
