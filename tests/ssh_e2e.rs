@@ -8,8 +8,8 @@ use common::process::free_port;
 use common::pty::App;
 use common::pty::number_after;
 use common::ssh::{SshPortal, sign_in, ssh_client};
-use common::{CARLA, DEMO_PASSWORD, SAM};
-use deskport::client::{ApiClient, login};
+use common::{ADA, CARLA, DEMO_PASSWORD, SAM};
+use deskport::client::{ApiClient, ApiError, login};
 use std::time::{Duration, Instant};
 
 const SIZE: (u16, u16) = (100, 30);
@@ -259,4 +259,27 @@ fn a_port_forward_is_refused() {
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+}
+
+#[test]
+fn admins_read_the_printed_host_key_fingerprint_from_the_api_and_others_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let api = |token: String| ApiClient::new(&portal.api).unwrap().with_token(token);
+        let ada = login(&portal.api, ADA, DEMO_PASSWORD).await.unwrap();
+        let status = api(ada.token).ssh_status().await.unwrap();
+        let ssh = status.ssh.expect("served with SSH, the answer says where");
+        assert_eq!(ssh.fingerprint, portal.fingerprint);
+        assert_eq!(ssh.address, format!("127.0.0.1:{}", portal.port));
+        for email in [SAM, CARLA] {
+            let session = login(&portal.api, email, DEMO_PASSWORD).await.unwrap();
+            let refused = api(session.token).ssh_status().await;
+            assert!(
+                matches!(refused, Err(ApiError::Forbidden { .. })),
+                "{email}: {refused:?}"
+            );
+        }
+    });
 }

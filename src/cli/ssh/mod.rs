@@ -17,6 +17,7 @@ mod sign_in;
 use app_session::AppHost;
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::files::create_private_dir;
+use deskport::domain::wire::SshAccess;
 use deskport::server::RunningServer;
 use gate::GateLimits;
 use handler::Connection;
@@ -102,6 +103,10 @@ pub async fn start(
         GateLimits::default(),
         move |peer, waiting| Connection::new(host.clone(), seats.clone(), peer, waiting),
     ));
+    api.announce_ssh(SshAccess {
+        address: addr.to_string(),
+        fingerprint: key.fingerprint.clone(),
+    });
     Ok(SshServer {
         addr,
         fingerprint: key.fingerprint,
