@@ -263,12 +263,12 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
             ));
         }
         let ssh = if p.read_only {
-            None
+            Vec::new()
         } else {
             p.ssh.fetch_unless_known(&p.client, &p.tasks);
-            Some(p.ssh.text())
+            p.ssh.rows()
         };
-        lines.extend(settings_lines(&out, view, ssh, ctx));
+        lines.extend(settings_lines(&out, view, &ssh, ctx));
         p.rows = lines.len();
         let block = pane_block(title, ctx);
         let inner = block.inner(area);

@@ -15,11 +15,11 @@ fn on_off(b: bool) -> &'static str {
 }
 
 /// Every setting of `p` as aligned rows, with the view's domains and inbox names, and for
-/// admins `ssh`: where the app is served over SSH, with the host key's fingerprint.
+/// admins the `ssh` rows: where the app is served over SSH, with the host key's fingerprint.
 pub fn settings_lines(
     p: &PortalOut,
     view: &View,
-    ssh: Option<String>,
+    ssh: &[(&str, String)],
     ctx: DrawCtx<'_>,
 ) -> Vec<Line<'static>> {
     let s = &p.settings;
@@ -37,8 +37,8 @@ pub fn settings_lines(
         format!("{}{domain_note}", strip_control(&s.domain)),
     ));
     out.push(row("Slug", strip_control(&s.slug)));
-    if let Some(ssh) = ssh {
-        out.push(row("SSH", ssh));
+    for (label, value) in ssh {
+        out.push(row(label, value.clone()));
     }
     let domains: Vec<String> = view
         .domains

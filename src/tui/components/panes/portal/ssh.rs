@@ -43,19 +43,20 @@ impl SshRow {
         }
     }
 
-    /// The row's text: the address and fingerprint, or why there are none.
-    pub fn text(&self) -> String {
+    /// The rows as label and value: the address, and the fingerprint on a row of its own
+    /// so a narrow screen does not cut it; or why there are none.
+    pub fn rows(&self) -> Vec<(&'static str, String)> {
         match &self.answer {
-            None => "loading…".to_string(),
-            Some(Ok(SshStatus { ssh: Some(ssh) })) => format!(
-                "{}, host key {}",
-                strip_control(&ssh.address),
-                strip_control(&ssh.fingerprint)
-            ),
-            Some(Ok(SshStatus { ssh: None })) => {
-                "not served (start the server with --ssh ADDRESS)".to_string()
-            }
-            Some(Err(e)) => format!("unknown: {}", strip_control(e)),
+            None => vec![("SSH", "loading…".to_string())],
+            Some(Ok(SshStatus { ssh: Some(ssh) })) => vec![
+                ("SSH", strip_control(&ssh.address)),
+                ("SSH host key", strip_control(&ssh.fingerprint)),
+            ],
+            Some(Ok(SshStatus { ssh: None })) => vec![(
+                "SSH",
+                "not served (start the server with --ssh ADDRESS)".to_string(),
+            )],
+            Some(Err(e)) => vec![("SSH", format!("unknown: {}", strip_control(e)))],
         }
     }
 }
