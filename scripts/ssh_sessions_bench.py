@@ -5,10 +5,13 @@ DESKPORT_BIN says otherwise) in a temporary dir, opens N customer sessions with 
 each shows its ticket list, and prints the server's resident memory idle, with N sessions
 open and after they close, for ROUNDS rounds; also sign-in to first frame. N is the first
 argument (default 20, at most 20: the per-account seats), ROUNDS the second (default 2).
-Keep N x ROUNDS at most 60: sign-ins from one address are rate limited (60 a minute)."""
+Keep N x ROUNDS at most 60: sign-ins from one address are rate limited (60 a minute).
+Exits with status 1 when the level with all sessions closed grows by more than
+MAX_GROWTH_MIB a round on average: closed sessions' memory must go back."""
 import os, pty, re, select, signal, struct, subprocess, sys, tempfile, time, fcntl, termios
 
 BIN = os.environ.get("DESKPORT_BIN", os.path.join(os.path.dirname(__file__), "..", "target", "debug", "deskport"))
+MAX_GROWTH_MIB = 4
 CUSTOMERS = ["carla@acme.test", "dan@acme.test", "gina@globex.test", "solo@example.test", "fran@example.test"]
 
 
@@ -92,13 +95,20 @@ def main():
             print(f"password to ticket list: median {times[n // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
             close_all(sessions)
             left = len(os.listdir(f"{d}/server/ssh-sessions"))
-            print(f"all closed: {rss_kib(server.pid) / 1024:.1f} MiB, session dirs left {left}")
+            closed = [rss_kib(server.pid)]
+            print(f"all closed: {closed[0] / 1024:.1f} MiB, session dirs left {left}")
             rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
             for round_no in range(2, rounds + 1):
                 sessions = open_all(d, port, n)
                 print(f"round {round_no}, {n} sessions: {rss_kib(server.pid) / 1024:.1f} MiB")
                 close_all(sessions)
-                print(f"all closed: {rss_kib(server.pid) / 1024:.1f} MiB")
+                closed.append(rss_kib(server.pid))
+                print(f"all closed: {closed[-1] / 1024:.1f} MiB")
+            if rounds > 1:
+                growth = (closed[-1] - closed[0]) / (rounds - 1) / 1024
+                print(f"all closed, growth a round: {growth:.1f} MiB")
+                if growth > MAX_GROWTH_MIB:
+                    sys.exit(f"closed sessions keep their memory: more than {MAX_GROWTH_MIB} MiB a round")
         finally:
             server.kill()
 

@@ -1,5 +1,6 @@
 //! `DELETE /domains/{host}`: admins remove a connected domain; the portal's own domain and
-//! system domains stay; the sync feed carries the new list.
+//! system domains stay; the sync feed carries the new list. Also `GET /ssh`, the other admin-only
+//! portal answer: `null` when the server does not serve SSH.
 
 mod common;
 
@@ -60,5 +61,21 @@ both_stores! {
             list.contains(&"support.deskport.test".into()) && list.len() == 3,
             "{list:?}"
         );
+    }
+}
+
+both_stores! {
+    #[tokio::test]
+    async fn without_ssh_admins_read_null_and_others_are_refused() {
+        let ts = demo_server(20).await;
+        let admin = ts.demo_login(ADA).await;
+        let answer = ts.get("/ssh", &admin).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.body, json!({"ssh": null}));
+        let agent = ts.demo_login(SAM).await;
+        let carla = ts.demo_login(CARLA).await;
+        for token in [&agent, &carla] {
+            assert_error(&ts.get("/ssh", token).await, 403);
+        }
     }
 }

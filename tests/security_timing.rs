@@ -58,6 +58,7 @@ async fn code_and_registration_requests_take_as_long_for_known_and_unknown_addre
         streams: EventStreams::new(Default::default(), Duration::from_secs(15)),
         mail_retried: Default::default(),
         trusted_proxy: None,
+        ssh: Default::default(),
     });
     let app = deskport::server::app(state);
     let timed = |path: &'static str, email: String| {

@@ -1,156 +1,18 @@
-//! End-to-end tests of `deskport serve --ssh`: the real server binary, and the real OpenSSH
-//! client in a pseudo-terminal typing into the keyboard-interactive prompts, its screen read
-//! with vt100. Locally a missing `ssh` skips loudly; under CI it fails.
+//! End-to-end tests of `deskport serve --ssh` (tests/common/ssh.rs): the real server binary,
+//! and the real OpenSSH client in a pseudo-terminal, its screen read with vt100. Signing in is
+//! in ssh_sign_in_e2e.rs.
 
 mod common;
 
-use common::process::{deskport, free_port};
+use common::process::free_port;
 use common::pty::App;
 use common::pty::number_after;
-use common::{CARLA, DEMO_PASSWORD, SAM};
-use deskport::client::{ApiClient, login};
-use portable_pty::CommandBuilder;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use common::ssh::{SshPortal, sign_in, ssh_client};
+use common::{ADA, CARLA, DEMO_PASSWORD, SAM};
+use deskport::client::{ApiClient, ApiError, login};
 use std::time::{Duration, Instant};
 
 const SIZE: (u16, u16) = (100, 30);
-
-/// `ssh` on the PATH; `None` (after saying so) when it is missing outside CI.
-fn ssh_client() -> Option<()> {
-    let found = std::process::Command::new("ssh")
-        .arg("-V")
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if found {
-        return Some(());
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must have the OpenSSH client (Debian's openssh-client)"
-    );
-    eprintln!("SKIPPED: no `ssh` on this machine (apt-get install openssh-client)");
-    None
-}
-
-/// `deskport serve --demo --ssh` on loopback, with its data in `dir`; killed when dropped.
-struct SshPortal {
-    child: Child,
-    /// The SSH port.
-    port: u16,
-    /// The host key fingerprint the server printed.
-    fingerprint: String,
-    /// Its data dir.
-    data: PathBuf,
-    /// The API's base URL, without `/api/v1`.
-    api: String,
-}
-
-impl SshPortal {
-    /// Starts it with its data in `dir`, SSH on `port` (0: any), logging to `serve-RUN.log`.
-    fn start(dir: &Path, run: &str, port: u16) -> SshPortal {
-        let data = dir.join("server");
-        let log = dir.join(format!("serve-{run}.log"));
-        // An editor that leaves a mark: nothing may run it on a user's behalf.
-        let editor = dir.join("editor.sh");
-        let mark = dir.join("editor-ran");
-        std::fs::write(&editor, format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
-        std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .unwrap();
-        let child = deskport(dir)
-            .env("EDITOR", &editor)
-            .args(["serve", "--demo", "--demo-tickets", "40"])
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--ssh",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .arg("--data-dir")
-            .arg(&data)
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("deskport serve starts");
-        // Killed on drop from here on, should the wait below fail.
-        let mut portal = SshPortal {
-            child,
-            port: 0,
-            fingerprint: String::new(),
-            data,
-            api: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(rest) = text.split("serving the app over SSH on ").nth(1) {
-                let addr = rest.split_whitespace().next().unwrap();
-                portal.api = text
-                    .split("deskport portal API on ")
-                    .nth(1)
-                    .and_then(|r| r.split_whitespace().next())
-                    .unwrap()
-                    .trim_end_matches("/api/v1")
-                    .to_string();
-                portal.port = addr.rsplit(':').next().unwrap().parse().unwrap();
-                portal.fingerprint = rest
-                    .split("(host key ")
-                    .nth(1)
-                    .and_then(|r| r.split(')').next())
-                    .unwrap()
-                    .to_string();
-                return portal;
-            }
-            assert!(Instant::now() < deadline, "no SSH server came up: {text}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// `ssh` to this server as `user@127.0.0.1`, then `extra` (a command, `-s sftp`…), with
-    /// nothing of the tester's own ssh configuration; the host key is taken on first sight
-    /// and checked afterwards in `home`'s known_hosts.
-    fn ssh(&self, home: &Path, extra: &[&str]) -> CommandBuilder {
-        self.ssh_with(home, &[], extra)
-    }
-
-    /// [`SshPortal::ssh`] with `options` (`-o …`) before the destination.
-    fn ssh_with(&self, home: &Path, options: &[&str], extra: &[&str]) -> CommandBuilder {
-        let mut cmd = CommandBuilder::new("ssh");
-        cmd.args(options);
-        let known = home.join("known_hosts");
-        cmd.args(["-F", "/dev/null", "-p", &self.port.to_string()]);
-        cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
-        cmd.arg("-o");
-        cmd.arg(format!("UserKnownHostsFile={}", known.display()));
-        cmd.args(["-o", "PreferredAuthentications=keyboard-interactive"]);
-        cmd.args([
-            "-o",
-            "PubkeyAuthentication=no",
-            "-o",
-            "NumberOfPasswordPrompts=1",
-        ]);
-        cmd.args(["-o", "LogLevel=ERROR", "customer@127.0.0.1"]);
-        cmd.args(extra);
-        cmd.env("HOME", home);
-        cmd.env("TERM", "xterm-256color");
-        cmd
-    }
-}
-
-impl Drop for SshPortal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Answers the keyboard-interactive prompts with `email` and `password`.
-fn sign_in(app: &mut App, email: &str, password: &str) {
-    app.wait_for("Email:");
-    app.send(&format!("{email}\r"));
-    app.wait_for("Password:");
-    app.send(&format!("{password}\r"));
-}
 
 /// How many cells of the screen have a colour of their own.
 fn coloured_cells(app: &App) -> usize {
@@ -208,20 +70,6 @@ fn a_customer_signs_in_sees_their_tickets_and_a_resize_redraws() {
     );
     let sessions = std::fs::read_dir(portal.data.join("ssh-sessions")).unwrap();
     assert_eq!(sessions.count(), 0, "the session's cache is removed");
-}
-
-#[test]
-fn a_wrong_password_is_refused() {
-    let Some(()) = ssh_client() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let portal = SshPortal::start(dir.path(), "one", 0);
-    let mut app = App::spawn(portal.ssh(dir.path(), &[]), SIZE, ());
-    sign_in(&mut app, CARLA, "not-the-password");
-    let status = app.wait_exit();
-    assert!(!status.success());
-    let screen = app.contents();
-    assert!(screen.contains("Permission denied"), "{screen}");
-    assert!(!screen.contains("Your tickets"), "{screen}");
 }
 
 #[test]
@@ -298,7 +146,7 @@ fn signing_out_everywhere_ends_the_ssh_session() {
 }
 
 #[test]
-fn no_color_sent_by_the_client_draws_without_colour() {
+fn no_color_or_a_colourless_term_draws_without_colour() {
     let Some(()) = ssh_client() else { return };
     let dir = tempfile::tempdir().unwrap();
     let portal = SshPortal::start(dir.path(), "one", 0);
@@ -312,6 +160,18 @@ fn no_color_sent_by_the_client_draws_without_colour() {
     sign_in(&mut plain, CARLA, DEMO_PASSWORD);
     let screen = plain.wait_for_running("Your tickets · ");
     assert_eq!(coloured_cells(&plain), 0, "{screen}");
+
+    // A terminal without colours, named by the TERM the client sends in its pty request.
+    for term in ["dumb", "vt100"] {
+        let mut cmd = portal.ssh(dir.path(), &[]);
+        cmd.env("TERM", term);
+        let mut plain = App::spawn(cmd, SIZE, ());
+        sign_in(&mut plain, CARLA, DEMO_PASSWORD);
+        let screen = plain.wait_for_running("Your tickets · ");
+        assert_eq!(coloured_cells(&plain), 0, "TERM={term}: {screen}");
+        plain.send("\x03");
+        plain.wait_exit();
+    }
 }
 
 #[test]
@@ -451,4 +311,27 @@ fn a_registered_key_signs_in_without_a_password_until_it_is_deleted() {
     refused.send("\x03");
     refused.wait_exit();
     assert!(!refused.contents().contains("Your tickets"));
+}
+
+#[test]
+fn admins_read_the_printed_host_key_fingerprint_from_the_api_and_others_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = SshPortal::start(dir.path(), "one", 0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let api = |token: String| ApiClient::new(&portal.api).unwrap().with_token(token);
+        let ada = login(&portal.api, ADA, DEMO_PASSWORD).await.unwrap();
+        let status = api(ada.token).ssh_status().await.unwrap();
+        let ssh = status.ssh.expect("served with SSH, the answer says where");
+        assert_eq!(ssh.fingerprint, portal.fingerprint);
+        assert_eq!(ssh.address, format!("127.0.0.1:{}", portal.port));
+        for email in [SAM, CARLA] {
+            let session = login(&portal.api, email, DEMO_PASSWORD).await.unwrap();
+            let refused = api(session.token).ssh_status().await;
+            assert!(
+                matches!(refused, Err(ApiError::Forbidden { .. })),
+                "{email}: {refused:?}"
+            );
+        }
+    });
 }

@@ -1,14 +1,14 @@
 //! The Portal pane's settings sections drawn headless on the demo server: snapshots of the
 //! General, Tickets, Access and Overview sections at 80×24 and 120×40; admins edit, save with
 //! `If-Match` and invite contacts while a customer's client sees the new permission mode;
-//! agents change nothing in any section.
+//! agents change nothing in any section; the overview shows admins the SSH address and host key.
 
 mod common;
 
 use common::render::*;
 use crossterm::event::KeyCode;
 use deskport::client::{Client, ClientConfig, login};
-use deskport::domain::wire::PortalFor;
+use deskport::domain::wire::{PortalFor, SshAccess};
 use deskport::server::demo::DEMO_PASSWORD;
 use deskport::tui::app::App;
 use std::time::{Duration, Instant};
@@ -32,6 +32,18 @@ fn select_uninvited(app: &mut App, skip: usize) -> String {
     email
 }
 
+/// Waits until the app's client holds the portal settings.
+async fn portal_synced(app: &App) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.client().unwrap().view().portal.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the portal settings never synced"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     let dir = tempfile::tempdir().unwrap();
@@ -43,14 +55,7 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
     )
     .await
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while app.client().unwrap().view().portal.is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the portal settings never synced"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    portal_synced(&app).await;
     app.update(key(KeyCode::Char('3')));
     let first = render_hashed(&mut app, 120, 40);
     assert!(
@@ -243,7 +248,11 @@ async fn admins_edit_sections_invite_contacts_and_customers_see_the_new_mode() {
             key(KeyCode::PageUp),
         ],
     );
-    insta::assert_snapshot!("settings_overview_80x24", render_hashed(&mut app, 80, 24));
+    // The SSH row waits for the server's answer; this server does not serve SSH.
+    insta::assert_snapshot!(
+        "settings_overview_80x24",
+        wait_for(&mut app, "not served (start the server with --ssh").await
+    );
     insta::assert_snapshot!("settings_overview_120x40", render_hashed(&mut app, 120, 40));
     carla.shutdown().await;
     app.client().unwrap().shutdown().await;
@@ -342,4 +351,22 @@ async fn invisible_characters_in_a_setting_are_shown_clean_and_kept_as_stored() 
         panic!("an admin gets the staff view")
     };
     assert_eq!(staff.settings.name, name, "stored as sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_shows_admins_the_ssh_address_and_host_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, url) = serve(dir.path(), true).await;
+    server.announce_ssh(SshAccess {
+        address: "0.0.0.0:2222".into(),
+        fingerprint: "SHA256:tJ2Ukq0qHxXsTgXW9kXuLw3LJvHf2Lx7C3pN1fQe0aY".into(),
+    });
+    let mut app = signed_in(&url, "ada@deskport.test", DEMO_PASSWORD, dir.path()).await;
+    portal_synced(&app).await;
+    send(&mut app, [key(KeyCode::Char('3')), key(KeyCode::PageUp)]);
+    insta::assert_snapshot!(
+        "settings_overview_ssh_80x24",
+        wait_for(&mut app, "SHA256:tJ2Ukq0q").await
+    );
+    app.client().unwrap().shutdown().await;
 }

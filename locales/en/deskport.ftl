@@ -130,6 +130,13 @@ palette-title = Commands
 palette-none = no matching command
 palette-run = run
 editor-off-over-ssh = the external editor is off over SSH: write here
+ssh-idle-signed-out = Signed out after { $minutes } minutes without a key.
+ssh-signin-instructions = Sign in with your portal account.
+ssh-signin-code-offer = Leave the password empty to get a sign-in code by email.
+ssh-signin-email = Email
+ssh-signin-password = Password
+ssh-signin-code-sent = If { $email } has an account here, a sign-in code is on its way to it.
+ssh-signin-code = Code
 
 ## Sign-in
 signin-title = Sign in to deskport

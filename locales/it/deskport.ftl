@@ -129,6 +129,13 @@ palette-title = Comandi
 palette-none = nessun comando corrisponde
 palette-run = esegui
 editor-off-over-ssh = niente editor esterno via SSH: scrivi qui
+ssh-idle-signed-out = Disconnesso dopo { $minutes } minuti senza tasti premuti.
+ssh-signin-instructions = Accedi con il tuo account del portale.
+ssh-signin-code-offer = Lascia vuota la password per ricevere un codice di accesso via email.
+ssh-signin-email = Email
+ssh-signin-password = Password
+ssh-signin-code-sent = Se { $email } ha un account qui, le stiamo inviando un codice di accesso.
+ssh-signin-code = Codice
 
 ## Sign-in
 signin-title = Accedi a deskport

@@ -201,6 +201,8 @@ pub struct RunningServer {
     pub store: Arc<dyn Store>,
     /// The routes with their middlewares, for requests answered in process.
     router: Router,
+    /// Where the app is served over SSH, as the API tells admins.
+    ssh: Arc<std::sync::OnceLock<crate::domain::wire::SshAccess>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -209,6 +211,15 @@ impl RunningServer {
     /// The API base URL, e.g. `http://127.0.0.1:7878/api/v1`.
     pub fn base_url(&self) -> String {
         format!("http://{}/api/v1", self.addr)
+    }
+
+    /// Tells admins (`GET /ssh`) where the app is served over SSH and with which host key;
+    /// the SSH server starts after the API, so it announces itself here. Only the first
+    /// announcement counts: one process serves SSH once.
+    pub fn announce_ssh(&self, access: crate::domain::wire::SshAccess) {
+        if self.ssh.set(access).is_err() {
+            tracing::warn!("SSH was already announced; the first address is kept");
+        }
     }
 
     /// A door for front ends in this process (the SSH server) to answer API requests.
@@ -348,7 +359,9 @@ pub async fn serve_receiving(
         streams: streams::EventStreams::new(stream_limits, stream_keep_alive(&limits)),
         mail_retried: Default::default(),
         trusted_proxy: limits.trusted_proxy,
+        ssh: Default::default(),
     });
+    let ssh = state.ssh.clone();
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     // Before the first request, so nothing a request writes meanwhile is swept by surprise.
@@ -382,6 +395,7 @@ pub async fn serve_receiving(
         smtp_addr,
         store,
         router,
+        ssh,
         shutdown: Some(tx),
         task,
     })

@@ -2,8 +2,9 @@
 
 use super::mail::Mailer;
 use super::store::Store;
+use crate::domain::wire::SshAccess;
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Shared server state.
 pub struct AppState {
@@ -23,6 +24,8 @@ pub struct AppState {
     /// The reverse proxy whose `X-Forwarded-For` names the client (see
     /// [`super::ServerConfig::trusted_proxy`]).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Where the app is served over SSH: set once the SSH server beside the API is up.
+    pub ssh: Arc<OnceLock<SshAccess>>,
 }
 
 /// The state as handlers receive it.

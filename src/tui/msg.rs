@@ -11,7 +11,7 @@ use crate::domain::i18n::Language;
 use crate::domain::portal::PermissionMode;
 use crate::domain::wire::{
     Audience, CustomerTicket, InboxOut, OriginalMail, QuarantinedMail, QueuedMail, RouteDecision,
-    SshKeyOut,
+    SshKeyOut, SshStatus,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
@@ -128,6 +128,8 @@ pub enum Answer {
     MailQueue(Result<Vec<QueuedMail>, String>),
     /// The mails waiting in the quarantine (admins).
     Quarantine(Result<Vec<QuarantinedMail>, String>),
+    /// Where the app is served over SSH, with the host key's fingerprint (admins).
+    Ssh(Result<SshStatus, String>),
     /// One of the mails a ticket came in, whole as received (staff).
     Original(Result<Box<Originals>, String>),
 }

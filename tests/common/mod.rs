@@ -3,7 +3,8 @@
 //! (the binary in a pseudo-terminal), `render` (the app drawn in-process to text), `process`
 //! (the binary as a child process), `matrix` (who may do what), `postgres` (a PostgreSQL for
 //! tests), `nginx` (nginx in front of servers), `load` (the kill tests' writes), `mailed` (a
-//! ticket that came by mail) and `stores` (running one test on both stores).
+//! ticket that came by mail), `ssh` (`serve --ssh` reached with `ssh`) and `stores` (running
+//! one test on both stores).
 
 #![allow(dead_code)]
 
@@ -15,6 +16,7 @@ pub mod postgres;
 pub mod process;
 pub mod pty;
 pub mod render;
+pub mod ssh;
 pub mod stores;
 
 use deskport::server::mail::FileMailer;

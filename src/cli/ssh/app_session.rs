@@ -1,14 +1,17 @@
 //! One signed-in SSH user's app: the same TUI as the local client, on the channel's
 //! terminal, talking to this server's API with the session the sign-in made. Its cache and
 //! remembered session live in a private directory that is removed when the session ends, and
-//! the API session is signed out then too.
+//! the API session is signed out then too. A session left without a key for the portal's idle
+//! timeout ends with a word on the way out (`idle.rs`).
 
+use super::idle::{self, RelayEnd};
 use super::seats::Seat;
 use super::sign_in::PortalDoor;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use deskport::client::Session;
 use deskport::client::files::create_private_dir;
 use deskport::domain::i18n::Language;
+use deskport::domain::i18n::{self as catalogue, Arg};
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::remote::{OUTPUT_FRAMES, RemoteInput, RemoteTerminal};
 use deskport::tui::{self, Config, Options, Server};
@@ -18,6 +21,9 @@ use russh::server::Handle;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
+
+/// Keys passed on to a session's app and not yet read; the connection's own queue holds more.
+const RELAYED_INPUT: usize = 8;
 
 /// What every app session of one SSH server shares.
 pub struct AppHost {
@@ -64,8 +70,14 @@ pub async fn run(
             }
         }
     });
+    let (to_app, app_input) = mpsc::channel(RELAYED_INPUT);
+    let door = host.door.clone();
+    let relay = tokio::spawn(idle::relay(input, to_app, move || {
+        let door = door.clone();
+        async move { door.idle_limit().await }
+    }));
     let terminal = RemoteTerminal {
-        input,
+        input: app_input,
         output,
         size: channel.size,
     };
@@ -80,6 +92,28 @@ pub async fn run(
     .await;
     if let Err(e) = writer.await {
         tracing::warn!("an SSH session's writer ended badly: {e}");
+    }
+    // Ended already if it ended the app; else the app ended first and it has no more to do.
+    relay.abort();
+    if let Ok(RelayEnd::Idle(after)) = relay.await {
+        let language = match channel.language {
+            Some(language) => language,
+            None => host.door.language().await,
+        };
+        let minutes = i64::try_from(after.as_secs() / 60).unwrap_or(i64::MAX);
+        let word = catalogue::format(
+            language,
+            "ssh-idle-signed-out",
+            &[("minutes", Arg::Number(minutes))],
+        );
+        if channel
+            .handle
+            .data(id, format!("{word}\r\n"))
+            .await
+            .is_err()
+        {
+            tracing::debug!("the SSH client left before hearing it was idle");
+        }
     }
     // Free before the client hears the end, so it may connect again at once.
     drop(seat);

@@ -5,8 +5,11 @@
 //! port forwards (russh refuses those unless asked otherwise).
 
 use super::app_session::{self, AppChannel, AppHost};
+use super::gate::Waiting;
+use super::prompts::{code_prompt, sign_in_prompts};
 use super::public_key;
 use super::seats::Seats;
+use deskport::domain::i18n::text;
 use deskport::domain::wire::LoginResponse;
 use deskport::tui::i18n::{LOCALE_VARIABLES, from_locale};
 use deskport::tui::remote::RemoteInput;
@@ -35,10 +38,16 @@ pub struct Connection {
     host: Arc<AppHost>,
     seats: Arc<Seats>,
     peer: SocketAddr,
+    /// Its place among the connections not signed in yet, until it signs in.
+    waiting: Option<Waiting>,
     signed_in: Option<LoginResponse>,
+    /// The email a sign-in code was just mailed to, while its code is asked for.
+    code_for: Option<String>,
     channel: Option<ChannelId>,
     size: Option<(u16, u16)>,
     no_color: bool,
+    /// The client's terminal draws no colour (its `TERM` says so).
+    colourless_terminal: bool,
     /// The client's `LC_ALL`, `LC_MESSAGES` and `LANG` (OpenSSH sends them by default).
     locale: [Option<String>; 3],
     input: Option<mpsc::Sender<RemoteInput>>,
@@ -46,15 +55,18 @@ pub struct Connection {
 
 impl Connection {
     /// A new connection from `peer`.
-    pub fn new(host: Arc<AppHost>, seats: Arc<Seats>, peer: SocketAddr) -> Self {
+    pub fn new(host: Arc<AppHost>, seats: Arc<Seats>, peer: SocketAddr, waiting: Waiting) -> Self {
         Connection {
             host,
             seats,
             peer,
+            waiting: Some(waiting),
             signed_in: None,
+            code_for: None,
             channel: None,
             size: None,
             no_color: false,
+            colourless_terminal: false,
             locale: [None, None, None],
             input: None,
         }
@@ -80,6 +92,16 @@ impl Connection {
         Self::refuse(channel, ONLY_THE_APP, session)
     }
 
+    /// Lets `login` in: the connection leaves the gate's waiting places and its app may open.
+    fn accept(&mut self, login: LoginResponse, how: &str) -> Auth {
+        tracing::info!("SSH {how} of {} from {}", login.user.email, self.peer.ip());
+        self.signed_in = Some(login);
+        if let Some(waiting) = self.waiting.take() {
+            waiting.signed_in();
+        }
+        Auth::Accept
+    }
+
     async fn send(&mut self, input: RemoteInput) {
         if let Some(tx) = &self.input
             && tx.send(input).await.is_err()
@@ -87,6 +109,15 @@ impl Connection {
             self.input = None;
         }
     }
+}
+
+/// Whether a terminal named `term` (the pty request's `TERM`) draws no colour at all: `dumb`
+/// and the DEC VT100 family.
+fn colourless(term: &str) -> bool {
+    term == "dumb"
+        || ["vt100", "vt102", "vt220"]
+            .iter()
+            .any(|vt| term.starts_with(vt))
 }
 
 /// A window size from the request, within what a terminal can have.
@@ -110,41 +141,51 @@ impl russh::server::Handler for Connection {
         Ok(try_another_way())
     }
 
-    /// Asks for the email, then the password (the SSH user name is not used), and checks them
-    /// with the portal's own sign-in.
+    /// Asks for the email and the password (the SSH user name is not used) and checks them
+    /// with the portal's own sign-in; when the portal mails sign-in codes, an empty password
+    /// has a code mailed instead, which is asked for next. Words in the portal's language.
     async fn auth_keyboard_interactive<'a>(
         &'a mut self,
         _user: &str,
         _submethods: &str,
         response: Option<Response<'a>>,
     ) -> Result<Auth, Self::Error> {
+        let language = self.host.door.language().await;
         let Some(response) = response else {
-            return Ok(Auth::Partial {
-                name: Cow::Borrowed("deskport"),
-                instructions: Cow::Borrowed("Sign in with your portal account."),
-                prompts: Cow::Owned(vec![
-                    (Cow::Borrowed("Email: "), true),
-                    (Cow::Borrowed("Password: "), false),
-                ]),
-            });
+            self.code_for = None;
+            let mails_codes = self.host.door.mails_codes().await;
+            return Ok(sign_in_prompts(language, mails_codes, None));
         };
         let answers: Vec<String> = response
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
             .collect();
-        let [email, password] = <[String; 2]>::try_from(answers).unwrap_or_default();
-        match self.host.door.sign_in(self.peer, email, password).await {
-            Ok(login) => {
-                tracing::info!(
-                    "SSH sign-in of {} from {}",
-                    login.user.email,
-                    self.peer.ip()
-                );
-                self.signed_in = Some(login);
-                Ok(Auth::Accept)
+        let door = &self.host.door;
+        let signed_in = match (self.code_for.take(), answers.as_slice()) {
+            (Some(email), [code]) => door.sign_in_with_code(self.peer, email, code.clone()).await,
+            (None, [email, password]) if password.is_empty() && door.mails_codes().await => {
+                return match door.send_code(self.peer, email.clone()).await {
+                    Ok(()) => {
+                        self.code_for = Some(email.clone());
+                        Ok(code_prompt(language, email))
+                    }
+                    Err(refused) => Ok(sign_in_prompts(language, true, Some(refused))),
+                };
             }
+            (None, [email, password]) => {
+                door.sign_in(self.peer, email.clone(), password.clone())
+                    .await
+            }
+            // Not the answers to the prompts sent: refused like a wrong password.
+            _ => Err(text(language, "error-wrong-login")),
+        };
+        match signed_in {
+            Ok(login) => Ok(self.accept(login, "sign-in")),
+            // Asked again with the reason (the API's lockout and rate limits bound the tries,
+            // and the gate the time).
             Err(reason) => {
                 tracing::info!("SSH sign-in refused from {}: {reason}", self.peer.ip());
-                Ok(try_another_way())
+                let mails_codes = door.mails_codes().await;
+                Ok(sign_in_prompts(language, mails_codes, Some(reason)))
             }
         }
     }
@@ -174,15 +215,7 @@ impl russh::server::Handler for Connection {
             .sign_in_by_key(self.peer, key.public_key)
             .await
         {
-            Ok(login) => {
-                tracing::info!(
-                    "SSH key sign-in of {} from {}",
-                    login.user.email,
-                    self.peer.ip()
-                );
-                self.signed_in = Some(login);
-                Ok(Auth::Accept)
-            }
+            Ok(login) => Ok(self.accept(login, "key sign-in")),
             Err(reason) => {
                 tracing::info!("SSH key refused from {}: {reason}", self.peer.ip());
                 Ok(try_another_way())
@@ -210,7 +243,7 @@ impl russh::server::Handler for Connection {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         columns: u32,
         rows: u32,
         _pix_width: u32,
@@ -219,6 +252,7 @@ impl russh::server::Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.size = Some(window(columns, rows));
+        self.colourless_terminal = colourless(term);
         session.channel_success(channel)
     }
 
@@ -269,7 +303,7 @@ impl russh::server::Handler for Connection {
             id: channel,
             peer: self.peer,
             size,
-            no_color: self.no_color,
+            no_color: self.no_color || self.colourless_terminal,
             language: from_locale(self.locale.clone()),
         };
         tokio::spawn(async move {

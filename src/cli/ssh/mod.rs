@@ -1,11 +1,16 @@
 //! `deskport serve --ssh ADDR`: the app itself served over SSH, so a customer or an admin
 //! needs nothing but `ssh`. Each connection signs in with the portal's accounts and runs the
 //! same TUI as the local client against this server's API (`app_session.rs`); the host key is
-//! made on first start (`host_key.rs`), and sessions are capped (`seats.rs`).
+//! made on first start (`host_key.rs`), connections not signed in yet are bounded
+//! (`gate.rs`), and sessions are capped (`seats.rs`).
 
+mod allocator;
 mod app_session;
+mod gate;
 mod handler;
 pub mod host_key;
+mod idle;
+mod prompts;
 mod public_key;
 mod seats;
 mod sign_in;
@@ -13,7 +18,9 @@ mod sign_in;
 use app_session::AppHost;
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::files::create_private_dir;
+use deskport::domain::wire::SshAccess;
 use deskport::server::RunningServer;
+use gate::GateLimits;
 use handler::Connection;
 use seats::{SeatLimits, Seats};
 use sign_in::PortalDoor;
@@ -61,6 +68,7 @@ pub async fn start(
     data_dir: &Path,
     api: &RunningServer,
 ) -> Result<SshServer> {
+    allocator::give_back_freed_memory();
     let socket = tokio::net::TcpListener::bind(options.listen)
         .await
         .wrap_err_with(|| format!("cannot listen for SSH on {}", options.listen))?;
@@ -73,7 +81,7 @@ pub async fn start(
     let sessions_dir = data_dir.join(SESSIONS_DIR);
     clear_leftovers(&sessions_dir)?;
     let host = Arc::new(AppHost {
-        door: PortalDoor::new(api.in_process()),
+        door: PortalDoor::new(api.in_process(), api.store.clone()),
         api_url: format!("http://{}", reachable(api.addr)),
         sessions_dir,
     });
@@ -88,13 +96,16 @@ pub async fn start(
         nodelay: true,
         ..Default::default()
     });
-    let mut listener = Listener {
-        host,
-        seats: Seats::new(SeatLimits::default()),
-    };
-    let task = tokio::spawn(async move {
-        use russh::server::Server as _;
-        listener.run_on_socket(config, &socket).await
+    let seats = Seats::new(SeatLimits::default());
+    let task = tokio::spawn(gate::serve(
+        socket,
+        config,
+        GateLimits::default(),
+        move |peer, waiting| Connection::new(host.clone(), seats.clone(), peer, waiting),
+    ));
+    api.announce_ssh(SshAccess {
+        address: addr.to_string(),
+        fingerprint: key.fingerprint.clone(),
     });
     Ok(SshServer {
         addr,
@@ -125,23 +136,4 @@ fn clear_leftovers(dir: &Path) -> Result<()> {
     create_private_dir(dir)
         .map_err(|e| color_eyre::eyre::eyre!("{e}"))
         .wrap_err_with(|| format!("cannot make {}", dir.display()))
-}
-
-/// Makes a [`Connection`] for each client.
-struct Listener {
-    host: Arc<AppHost>,
-    seats: Arc<Seats>,
-}
-
-impl russh::server::Server for Listener {
-    type Handler = Connection;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        let peer = peer.unwrap_or_else(|| (Ipv4Addr::UNSPECIFIED, 0).into());
-        Connection::new(self.host.clone(), self.seats.clone(), peer)
-    }
-
-    fn handle_session_error(&mut self, error: russh::Error) {
-        tracing::debug!("an SSH connection ended with an error: {error}");
-    }
 }

@@ -7,8 +7,8 @@ use crate::domain::wire::{
     Audience, BulkRequest, BulkResponse, CodeRequest, ConsentRequest, EmailOutcome, InboxInput,
     InboxOut, InboxPatch, LoginRequest, LoginResponse, MeResponse, MessageInput, MessageOut,
     PasswordChange, PortalFor, QuarantineDecision, QuarantinedMail, QueuedMail, RegisterRequest,
-    RegisterResponse, RouteDecision, RuleInput, RulePatch, RuleTestRequest, TicketDetail,
-    TicketInput, TicketListQuery, TicketOut, TicketPage, TicketPatch, VerifyRequest,
+    RegisterResponse, RouteDecision, RuleInput, RulePatch, RuleTestRequest, SshStatus,
+    TicketDetail, TicketInput, TicketListQuery, TicketOut, TicketPage, TicketPatch, VerifyRequest,
 };
 use crate::domain::{Company, Contact, DomainInfo, Inbox, RoutingRule, User};
 use reqwest::Method;
@@ -340,6 +340,11 @@ impl ApiClient {
     pub async fn invite(&self, id: i64) -> Result<EmailOutcome, ApiError> {
         self.json(Call::new(Method::POST, format!("/contacts/{id}/invite")))
             .await
+    }
+
+    /// `GET /ssh`: where the app is served over SSH, with the host key's fingerprint (admins).
+    pub async fn ssh_status(&self) -> Result<SshStatus, ApiError> {
+        self.json(Call::new(Method::GET, "/ssh")).await
     }
 
     /// `GET /mail/queue`: the newest mails of the queue (admins).

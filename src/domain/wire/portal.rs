@@ -42,6 +42,23 @@ pub struct PublicPortal {
     pub version: i64,
 }
 
+/// Where the app is served over SSH, for admins to publish so users can check the host key
+/// on first connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SshAccess {
+    /// The address `deskport serve --ssh` listens on.
+    pub address: String,
+    /// The host key's fingerprint as `ssh` shows it (`SHA256:…`).
+    pub fingerprint: String,
+}
+
+/// The answer of `GET /ssh` (admins): `ssh` is `null` when the server does not serve SSH.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SshStatus {
+    /// Where and with which host key, when served.
+    pub ssh: Option<SshAccess>,
+}
+
 /// Settings projected for `viewer`. Built once per request or sync page, never stored in
 /// bulk, so the size difference between the variants costs nothing worth boxing for.
 #[allow(clippy::large_enum_variant)]

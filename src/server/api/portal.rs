@@ -1,7 +1,7 @@
 //! Portal settings and connected domains.
 
 use crate::domain::portal::PortalPatch;
-use crate::domain::wire::{PortalFor, portal_for};
+use crate::domain::wire::{PortalFor, SshStatus, portal_for};
 use crate::domain::{DomainInfo, PortalSettings};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::extract::{Admin, Caller, Json, Path, Staff, check_version, etag, if_match};
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<SharedState> {
         .routes(routes!(get_portal, patch_portal))
         .routes(routes!(list_domains, add_domain))
         .routes(routes!(remove_domain))
+        .routes(routes!(get_ssh))
 }
 
 async fn portal_response(state: &SharedState, caller: &Caller) -> ApiResult<Response> {
@@ -108,4 +109,13 @@ async fn remove_domain(
 ) -> ApiResult<StatusCode> {
     state.store.remove_domain(host).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Where the app is served over SSH and the host key's fingerprint, for admins to publish
+/// (`ssh` is `null` when the server does not serve SSH).
+#[utoipa::path(get, path = "/ssh", tag = "portal", responses((status = 200, body = SshStatus), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_ssh(State(state): State<SharedState>, _: Admin) -> Json<SshStatus> {
+    Json(SshStatus {
+        ssh: state.ssh.get().cloned(),
+    })
 }

@@ -17,6 +17,7 @@ mod overview;
 mod preview;
 mod save;
 mod sections;
+mod ssh;
 mod tasks;
 mod values;
 mod view_as;
@@ -154,6 +155,8 @@ pub struct Portal {
     saving: Option<save::Saving>,
     /// The Mail section's lists and template edits.
     mail: mail::Mail,
+    /// The overview's SSH row (admins).
+    ssh: ssh::SshRow,
 }
 
 impl Portal {
@@ -178,6 +181,7 @@ impl Portal {
             viewing: None,
             saving: None,
             mail: mail::Mail::default(),
+            ssh: ssh::SshRow::default(),
         }
     }
 
@@ -386,6 +390,7 @@ impl Component for Portal {
 
     fn background(&mut self, done: Done) -> Option<Done> {
         let done = self.mail_background(done)?;
+        let done = self.ssh.receive(done)?;
         let done = match &mut self.saving {
             Some(saving) => saving.receive(done)?,
             None => done,

@@ -262,7 +262,13 @@ pub fn draw(p: &mut Portal, view: &View, frame: &mut Frame, area: Rect, ctx: Dra
                 ctx.theme.warning,
             ));
         }
-        lines.extend(settings_lines(&out, view, ctx));
+        let ssh = if p.read_only {
+            Vec::new()
+        } else {
+            p.ssh.fetch_unless_known(&p.client, &p.tasks);
+            p.ssh.rows()
+        };
+        lines.extend(settings_lines(&out, view, &ssh, ctx));
         p.rows = lines.len();
         let block = pane_block(title, ctx);
         let inner = block.inner(area);

@@ -14,8 +14,14 @@ fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "off" }
 }
 
-/// Every setting of `p` as aligned rows, with the view's domains and inbox names.
-pub fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<'static>> {
+/// Every setting of `p` as aligned rows, with the view's domains and inbox names, and for
+/// admins the `ssh` rows: where the app is served over SSH, with the host key's fingerprint.
+pub fn settings_lines(
+    p: &PortalOut,
+    view: &View,
+    ssh: &[(&str, String)],
+    ctx: DrawCtx<'_>,
+) -> Vec<Line<'static>> {
     let s = &p.settings;
     let mut out = Vec::new();
     let row = |label: &str, value: String| setting(label, value, ctx);
@@ -31,6 +37,9 @@ pub fn settings_lines(p: &PortalOut, view: &View, ctx: DrawCtx<'_>) -> Vec<Line<
         format!("{}{domain_note}", strip_control(&s.domain)),
     ));
     out.push(row("Slug", strip_control(&s.slug)));
+    for (label, value) in ssh {
+        out.push(row(label, value.clone()));
+    }
     let domains: Vec<String> = view
         .domains
         .iter()
