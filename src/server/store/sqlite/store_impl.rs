@@ -2,8 +2,7 @@
 
 use super::{
     FillFrom, SqliteStore, account_prefs, auth, changes, config, mail_queue, people, saved_replies,
-    staff_removal,
-    tickets,
+    staff_removal, tickets,
 };
 use crate::domain::routing::RoutingInput;
 use crate::domain::ticket::AuthorKind;
