@@ -255,7 +255,7 @@ async fn the_command_line_speaks_the_readers_language_and_json_never_changes() {
         .await;
     let (out, _) = text(&carla.run_with(&["sync"], None, &english).await);
     assert!(
-        out.contains("portal: 1 aggiornato"),
+        out.contains("Impostazioni del portale: 1 modifica"),
         "what the sync brought decides: {out}"
     );
     let (table, _) = text(

@@ -239,6 +239,7 @@ form-field-required = { $label } is required
 form-at-most = must be at most { $max } characters
 form-single-line = must be a single line
 form-email = must be an email address
+error-ssh-key-unreadable = not an OpenSSH public key; paste one line of your .pub file (ssh-ed25519 AAAA… you@host)
 form-one-of = must be one of: { $options }
 form-unknown-field =
     is not a field of the support form{ $others ->
@@ -467,6 +468,14 @@ cli-sync-entity-removed =
         [one] { $entity }: { $count } removed
        *[other] { $entity }: { $count } removed
     }
+cli-sync-entity-portal = Portal settings
+cli-sync-entity-domains = Domains
+cli-sync-entity-inbox = Inboxes
+cli-sync-entity-rule = Routing rules
+cli-sync-entity-user = Staff
+cli-sync-entity-contact = Contacts
+cli-sync-entity-company = Companies
+cli-sync-entity-saved_reply = Saved replies
 cli-sync-writes = Writes sent: { $applied } applied, { $conflicted } in conflict, { $rejected } rejected.
 cli-column-id = ID
 cli-column-status = STATUS

@@ -238,6 +238,7 @@ form-field-required = { $label } è un campo obbligatorio
 form-at-most = deve avere al massimo { $max } caratteri
 form-single-line = deve stare su una sola riga
 form-email = deve essere un indirizzo email
+error-ssh-key-unreadable = non è una chiave pubblica OpenSSH; incolla una riga del tuo file .pub (ssh-ed25519 AAAA… tu@host)
 form-one-of = deve essere uno tra: { $options }
 form-unknown-field =
     non è un campo del modulo di assistenza{ $others ->
@@ -469,14 +470,22 @@ cli-sync-gone =
     }
 cli-sync-entity-updated =
     { $count ->
-        [one] { $entity }: { $count } aggiornato
-       *[other] { $entity }: { $count } aggiornati
+        [one] { $entity }: { $count } modifica
+       *[other] { $entity }: { $count } modifiche
     }
 cli-sync-entity-removed =
     { $count ->
-        [one] { $entity }: { $count } rimosso
-       *[other] { $entity }: { $count } rimossi
+        [one] { $entity }: { $count } rimozione
+       *[other] { $entity }: { $count } rimozioni
     }
+cli-sync-entity-portal = Impostazioni del portale
+cli-sync-entity-domains = Domini
+cli-sync-entity-inbox = Caselle
+cli-sync-entity-rule = Regole di smistamento
+cli-sync-entity-user = Operatori
+cli-sync-entity-contact = Contatti
+cli-sync-entity-company = Aziende
+cli-sync-entity-saved_reply = Risposte salvate
 cli-sync-writes = Modifiche inviate: { $applied } applicate, { $conflicted } in conflitto, { $rejected } rifiutate.
 cli-column-id = ID
 cli-column-status = STATO

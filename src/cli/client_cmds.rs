@@ -5,7 +5,7 @@ use super::failure::{Exit, client_failure, fail};
 use super::output::print;
 use super::{language, paths};
 use color_eyre::eyre::{Result, WrapErr};
-use deskport::client::{Client, ClientConfig, Session, SyncReport, View};
+use deskport::client::{Client, ClientConfig, EntityKind, Session, SyncReport, View};
 use deskport::tui::i18n::{t, tf};
 use std::io::Write;
 
@@ -85,8 +85,14 @@ fn print_report(out: &mut dyn Write, r: &SyncReport, view: &View) -> std::io::Re
     if !r.tickets_removed.is_empty() {
         writeln!(out, "{}", listed("cli-sync-gone", &r.tickets_removed))?;
     }
-    let entities =
-        |id: &str, entity: &str, n: u64| tf(id, &[("entity", entity.into()), ("count", n.into())]);
+    // The feed's entity names (`contact`, `saved_reply`…) read in the reader's language.
+    let entities = |id: &str, entity: &str, n: u64| {
+        let named = match EntityKind::parse(entity) {
+            Some(_) => t(&format!("cli-sync-entity-{entity}")),
+            None => entity.to_string(),
+        };
+        tf(id, &[("entity", (&named).into()), ("count", n.into())])
+    };
     for (entity, n) in r.upserts.iter().filter(|(e, _)| e.as_str() != "ticket") {
         writeln!(out, "{}", entities("cli-sync-entity-updated", entity, *n))?;
     }

@@ -129,6 +129,17 @@ impl ApiError {
         e.field = Some(field.into());
         e
     }
+    /// [`ApiError::said`] naming the `field` at fault, for input a customer may send wrong.
+    pub fn said_of_field(
+        status: StatusCode,
+        code: &'static str,
+        field: &'static str,
+        id: &'static str,
+    ) -> Self {
+        let mut e = Self::said(status, code, id, Vec::new());
+        e.field = Some(field.into());
+        e
+    }
     /// 401 with catalogue message `id`, for what a customer may get.
     pub fn refused(id: &'static str) -> Self {
         Self::said(StatusCode::UNAUTHORIZED, "unauthorized", id, Vec::new())

@@ -7,6 +7,7 @@
 
 use crate::domain::Priority;
 use crate::domain::i18n::{self, Arg, Language};
+use crate::domain::people::Role;
 
 pub use crate::client::language::{current as language, set as set_language};
 
@@ -47,6 +48,11 @@ pub fn date(rfc3339: &str) -> String {
         Ok(at) => at.format(&t("format-date")).to_string(),
         Err(_) => rfc3339.chars().take(10).collect(),
     }
+}
+
+/// A role's name in the current language (`customer`, `cliente`…).
+pub fn role(role: Role) -> String {
+    t(&format!("role-{}", role.as_str()))
 }
 
 /// A priority as the current language names it.

@@ -7,7 +7,7 @@ use super::super::{language, paths, prompt};
 use color_eyre::eyre::{Result, WrapErr};
 use deskport::client::{ApiClient, ApiError, Session, normalize_server_url};
 use deskport::domain::text::strip_control;
-use deskport::tui::i18n::{t, tf};
+use deskport::tui::i18n::{self, t, tf};
 
 /// How `deskport login` signs in.
 #[derive(Debug, clap::Args)]
@@ -62,7 +62,7 @@ pub async fn login(args: Login) -> Result<()> {
             ("server", (&session.server_url).into()),
             ("name", (&name).into()),
             ("email", (&a.email).into()),
-            ("role", a.role.as_str().into()),
+            ("role", (&i18n::role(a.role)).into()),
         ],
     );
     print(|out| writeln!(out, "{signed_in}"))?;

@@ -5,7 +5,7 @@
 //! its idle timeout) are read from its store.
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use deskport::domain::i18n::Language;
 use deskport::domain::wire::{
     CodeRequest, EmailOutcome, LoginRequest, LoginResponse, VerifyRequest,
@@ -121,12 +121,17 @@ impl PortalDoor {
     }
 
     /// Sends `request` (a sign-in, or another request of the sign-in's) for a user connected
-    /// from `peer`: the answer, or the API's reason for refusing.
+    /// from `peer`: the answer, or the API's reason for refusing — asked in the portal's
+    /// language, as the prompts are, so a refusal reads in it too.
     pub(super) async fn session_from<T: DeserializeOwned>(
         &self,
-        request: Request<Body>,
+        mut request: Request<Body>,
         peer: SocketAddr,
     ) -> Result<T, String> {
+        let language = HeaderValue::from_static(self.language().await.tag());
+        request
+            .headers_mut()
+            .insert(header::ACCEPT_LANGUAGE, language);
         let response = self.api.answer(request, peer).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), MAX_ANSWER)

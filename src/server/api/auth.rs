@@ -212,8 +212,9 @@ async fn request_code(
     if !portal.access.passwordless {
         return Err(passwordless_disabled());
     }
-    let email = normalize_email(&req.email)
-        .ok_or_else(|| ApiError::invalid("email", "must be an email address"))?;
+    let email = normalize_email(&req.email).ok_or_else(|| {
+        ApiError::said_of_field(StatusCode::BAD_REQUEST, "invalid", "email", "form-email")
+    })?;
     let locked = state.store.sign_in_locked_until(email.clone()).await?;
     let creds = state.store.credentials(email.clone()).await?;
     let eligible = locked.is_none()

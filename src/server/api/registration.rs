@@ -31,8 +31,9 @@ async fn register(
     State(state): State<SharedState>,
     Json(req): Json<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<RegisterResponse>)> {
-    let email = normalize_email(&req.email)
-        .ok_or_else(|| ApiError::invalid("email", "must be an email address"))?;
+    let email = normalize_email(&req.email).ok_or_else(|| {
+        ApiError::said_of_field(StatusCode::BAD_REQUEST, "invalid", "email", "form-email")
+    })?;
     match (req.code, req.password) {
         (Some(code), Some(password)) => {
             check_password(&password).map_err(|m| ApiError::invalid("password", m))?;

@@ -115,9 +115,11 @@ pub fn fingerprint(key: &PublicKey) -> String {
 fn parse(line: &str) -> ApiResult<NewSshKey> {
     let line = line.trim();
     let key = PublicKey::from_openssh(line).map_err(|_| {
-        ApiError::unprocessable(
+        ApiError::said_of_field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
             "public_key",
-            "not an OpenSSH public key; paste one line of your .pub file (ssh-ed25519 AAAA… you@host)",
+            "error-ssh-key-unreadable",
         )
     })?;
     match key.algorithm() {

@@ -18,7 +18,7 @@ use crate::tui::components::widgets::list::{ListCursor, draw_lines, pane_block};
 use crate::tui::components::widgets::text::setting;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Component, DrawCtx, Outcome};
-use crate::tui::i18n::{t, tf};
+use crate::tui::i18n::{self, t, tf};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Done, Tasks};
 use crossterm::event::KeyEvent;
@@ -102,7 +102,7 @@ fn lines(
     let mut out = vec![Line::styled(t("account-you"), ctx.theme.title)];
     out.push(row("account-name", strip_control(&a.name)));
     out.push(row("account-email", strip_control(&a.email)));
-    out.push(row("account-role", t(&format!("role-{}", a.role.as_str()))));
+    out.push(row("account-role", i18n::role(a.role)));
     if let Some(language) = language {
         out.push(row("account-app-language", language));
     }

@@ -8,7 +8,7 @@ use crate::domain::i18n::Arg;
 use crate::tui::action::Action;
 use crate::tui::components::widgets::text::wrap;
 use crate::tui::components::{Binding, DrawCtx};
-use crate::tui::i18n::{t, tf};
+use crate::tui::i18n::{self, t, tf};
 use crate::tui::keymap::Context;
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
@@ -131,7 +131,7 @@ fn status_line(info: &StatusInfo<'_>, width: usize, ctx: DrawCtx<'_>) -> Line<'s
                 false,
                 Span::styled(id.email.clone(), ctx.theme.status),
             ));
-            let role = t(&format!("role-{}", id.role.as_str()));
+            let role = i18n::role(id.role);
             segments.push(Segment::new(1, false, Span::raw(role)));
         }
         None => segments.push(Segment::new(9, false, Span::raw(t("status-not-signed-in")))),

@@ -7,7 +7,7 @@ use crate::domain::text::strip_control;
 use crate::tui::action::Action;
 use crate::tui::components::widgets::input::LineInput;
 use crate::tui::components::{DrawCtx, centered};
-use crate::tui::i18n::{t, tf};
+use crate::tui::i18n::{self, t, tf};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -108,7 +108,7 @@ impl SignIn {
                 } else {
                     ctx.theme.base
                 };
-                let role = t(&format!("role-{}", a.role.as_str()));
+                let role = i18n::role(a.role);
                 let role = match &a.company {
                     Some(company) => format!("{role} · {company}"),
                     None => role,
