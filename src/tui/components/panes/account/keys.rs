@@ -202,16 +202,19 @@ impl SshKeys {
             return;
         };
         let theme = ctx.theme;
-        let mut lines = vec![
-            Line::styled(t("keys-paste"), theme.muted),
-            input.line(theme.input, true),
-            Line::default(),
-        ];
-        lines.push(match (&self.problem, self.task) {
+        // The refusal sits above the pasted line, which wraps over several rows (a key
+        // with its comment takes three at 80 columns) and would push it out of sight.
+        let said = match (&self.problem, self.task) {
             (Some(why), _) => Line::styled(strip_control(why), theme.error),
             (None, Some(_)) => Line::styled(t("keys-adding"), theme.muted),
             (None, None) => Line::from(Span::styled(t("keys-paste-hint"), theme.muted)),
-        });
+        };
+        let lines = vec![
+            Line::styled(t("keys-paste"), theme.muted),
+            said,
+            Line::default(),
+            input.line(theme.input, true),
+        ];
         let popup = centered(area, WIDTH, 8);
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
