@@ -244,6 +244,10 @@ async fn a_database_from_before_public_versions_upgrades_in_place() {
              ALTER TABLE messages DROP COLUMN channel; \
              ALTER TABLE messages DROP COLUMN sender_address; \
              DROP TABLE inbound_mail; \
+             DROP TABLE saved_replies; \
+             DROP TABLE ssh_keys; \
+             ALTER TABLE users DROP COLUMN language; \
+             ALTER TABLE contacts DROP COLUMN language; \
              UPDATE tickets SET version = 5; PRAGMA user_version = 1;",
         )
         .expect("downgrade");
